@@ -1,0 +1,1 @@
+"""Thin rasa-sdk actions, one module per feature; each calls into `bot/`."""

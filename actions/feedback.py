@@ -1,0 +1,47 @@
+"""`action_feedback`: every guest message goes through the feedback state machine."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import runtime
+from bot.errors import InvalidInput, StorageError, UnknownTenant
+from bot.logs import event
+
+logger = logging.getLogger(__name__)
+
+
+class ActionFeedback(Action):
+    def name(self) -> str:
+        return "action_feedback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        service = runtime.service()
+        state = tracker.get_slot("rapport")
+        try:
+            outcome = await service.handle(
+                tracker.sender_id,
+                tracker.latest_message or {},
+                state if isinstance(state, dict) else None,
+            )
+        except (UnknownTenant, InvalidInput) as e:
+            # Our channels never let these through; a forged or stale sender id did.
+            event(logger, "feedback.turn.rejected", logging.WARNING, reason=type(e).__name__)
+            return []
+        except StorageError:
+            # Nothing advances: the state slot is unchanged, so the guest's next try
+            # is handled afresh (answers are idempotent upserts).
+            event(logger, "feedback.turn.storage_failed", logging.ERROR)
+            lang = (state or {}).get("lang", "en") if isinstance(state, dict) else "en"
+            dispatcher.utter_message(text=service.catalog.render(lang, "error.temporary"))
+            return []
+        for text in outcome.texts:
+            dispatcher.utter_message(text=text)
+        return [SlotSet("rapport", outcome.state)]

@@ -1,0 +1,1 @@
+"""The guest-feedback conversation: state machine, turn model and stored records."""

@@ -1,0 +1,311 @@
+"""The feedback conversation as a pure state machine.
+
+`step(state, turn, ctx)` takes the conversation state (a JSON-able dict kept in the
+Rasa slot `rapport`), one guest message with its NLU intent, and the tenant context;
+it returns the new state, the replies (catalog keys with parameters, rendered in the
+guest's language by the caller) and the answers to store. It does no I/O, so every
+path is a unit test.
+
+Turn handling, in order:
+1. language: an explicit request switches; otherwise confident detection over
+   substantial text may (bot/language/resolve.py decides);
+2. a finished conversation only answers politely;
+3. meta intents: stop/goodbye end it, help explains, request_human is acknowledged;
+4. a pending low-score follow-up takes the guest's explanation;
+5. a text question (comment) takes the text; a rating question takes ratings parsed by
+   bot/ratings (several at once, out of order, corrections), asks to clarify what is
+   ambiguous, and never invents a score;
+6. the next unanswered question is asked, or the conversation is closed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from bot.feedback.model import Answer, Reply, StepResult, Turn
+from bot.language import LanguageChoice, LanguageDetector, initial_choice, update_choice
+from bot.ratings import ParseResult, parse_answer
+from bot.tenants import Question, Tenant
+
+STATE_VERSION = 1
+
+ACTIVE, COMPLETED, STOPPED = "active", "completed", "stopped"
+
+# Intents that are about the conversation itself rather than an answer.
+SKIP_INTENTS = frozenset({"skip", "deny"})
+SOCIAL_INTENTS = frozenset({"greet", "start", "thanks", "affirm"})
+
+
+@dataclass(frozen=True)
+class Context:
+    tenant: Tenant
+    detector: LanguageDetector
+    language_names: Mapping[str, str]  # code -> the language's own name
+    conversation_id: str  # used when this turn starts a conversation
+    max_message_chars: int = 2000
+
+
+@dataclass
+class _Turn:
+    """Mutable working copy of one step."""
+
+    state: dict[str, Any]
+    replies: list[Reply] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+    clarifying: bool = False  # a clarifying question was asked: do not ask another
+
+    def say(self, key: str, **params: Any) -> None:
+        self.replies.append(Reply(key, params))
+
+    def result(self) -> StepResult:
+        return StepResult(self.state, tuple(self.replies), tuple(self.answers), tuple(self.events))
+
+
+def new_state(turn: Turn, ctx: Context) -> dict[str, Any]:
+    tenant = ctx.tenant
+    choice = initial_choice(
+        supported=tenant.languages,
+        default=tenant.default_language,
+        reservation=turn.reservation_language,
+        locale=turn.locale,
+    )
+    return {
+        "v": STATE_VERSION,
+        "tenant": tenant.id,
+        "conversation": ctx.conversation_id,
+        "channel": turn.channel,
+        "lang": choice.lang,
+        "lang_source": choice.source,
+        "status": ACTIVE,
+        "asked": None,
+        "answers": {},
+        "followup": None,
+        "last": None,
+        "misses": 0,
+    }
+
+
+def step(state: Mapping[str, Any] | None, turn: Turn, ctx: Context) -> StepResult:
+    tenant = ctx.tenant
+    starting = not state or state.get("v") != STATE_VERSION or state.get("tenant") != tenant.id
+    t = _Turn(new_state(turn, ctx) if starting else dict(state))  # type: ignore[arg-type]
+    t.state["answers"] = dict(t.state["answers"])
+    text = turn.text.strip()
+
+    if len(text) > ctx.max_message_chars:
+        t.say("input.too_long", limit=ctx.max_message_chars)
+        return t.result()
+
+    switched_only = _resolve_language(t, text, ctx)
+
+    if t.state["status"] != ACTIVE:
+        _after_end(t, turn)
+        return t.result()
+
+    if starting:
+        t.say("greeting", hotel=tenant.name)
+        t.events.append("started")
+
+    if not text:
+        if not starting:
+            t.say("input.empty")
+        _ask_next(t, ctx)
+        return t.result()
+
+    intent = turn.intent or ""
+    if intent == "stop" or (intent == "goodbye" and not starting):
+        t.state["status"] = STOPPED
+        t.state["asked"] = None
+        t.say("stop")
+        t.events.append("stopped")
+        return t.result()
+    if intent == "help":
+        t.say("help", hotel=tenant.name)
+    elif intent == "request_human":
+        t.say("human.requested")
+        t.events.append("human_requested")
+    elif not switched_only:
+        _take_answer(t, text, intent, turn, ctx)
+
+    _ask_next(t, ctx)
+    return t.result()
+
+
+def _resolve_language(t: _Turn, text: str, ctx: Context) -> bool:
+    """Apply explicit requests and detection. True when the message was only a
+    language request (then it is not an answer)."""
+    tenant = ctx.tenant
+    before = LanguageChoice(t.state["lang"], t.state["lang_source"])
+    choice, event = update_choice(
+        before, text, supported=tenant.languages, detector=ctx.detector
+    )
+    t.state["lang"], t.state["lang_source"] = choice.lang, choice.source
+    if event == "switched":
+        t.say("language.switched")
+        t.events.append("language_switched")
+        return True
+    if event and event.startswith("unsupported"):
+        names = ", ".join(ctx.language_names.get(code, code) for code in tenant.languages)
+        t.say("language.unsupported", languages=names)
+        t.events.append("language_unsupported")
+        return True
+    if choice.lang != before.lang:
+        t.events.append("language_detected")
+    return False
+
+
+def _after_end(t: _Turn, turn: Turn) -> None:
+    if any(r.key.startswith("language.") for r in t.replies):
+        return
+    if turn.intent == "thanks":
+        t.say("thanks.reply")
+    elif t.state["status"] == COMPLETED:
+        t.say("done_already")
+    else:
+        t.say("stopped_already")
+
+
+def _take_answer(t: _Turn, text: str, intent: str, turn: Turn, ctx: Context) -> None:
+    tenant = ctx.tenant
+    state = t.state
+    scales = tenant.rating_scales
+
+    if state["followup"]:
+        target = state["followup"]
+        state["followup"] = None
+        parsed = parse_answer(text, state["lang"], scales, None)
+        topical = tuple(r for r in parsed.ratings if r.topic)
+        if topical:
+            _store_ratings(t, topical, parsed, intent, turn, ctx)
+        elif intent not in SKIP_INTENTS:
+            t.answers.append(Answer(f"{target}_followup", "text", raw=text, message_id=turn.message_id))
+            t.say("followup.thanks")
+        return
+
+    asked = state["asked"]
+    question = tenant.question(asked) if asked else None
+
+    if question is not None and question.kind == "text":
+        parsed = parse_answer(text, state["lang"], scales, None)
+        topical = tuple(r for r in parsed.ratings if r.topic)
+        if topical:
+            _store_ratings(t, topical, parsed, intent, turn, ctx)
+        elif intent in SKIP_INTENTS:
+            state["answers"][asked] = None
+            t.say("ack.skip")
+        elif intent not in SOCIAL_INTENTS or len(text.split()) > 3:
+            state["answers"][asked] = text
+            state["last"] = asked
+            t.answers.append(Answer(asked, "text", raw=text, message_id=turn.message_id))
+            t.say("ack.comment")
+        return
+
+    correcting = intent == "correct"
+    current = asked
+    parsed = parse_answer(text, state["lang"], scales, current)
+    if (parsed.correction or correcting) and state["last"] and state["last"] in scales:
+        current = state["last"]
+        parsed = parse_answer(text, state["lang"], scales, current)
+        correcting = True
+
+    if parsed.ambiguous:
+        scale = scales[current] if current in scales else None
+        t.clarifying = True
+        if scale is not None:
+            t.say(f"clarify.{parsed.ambiguous}", low=_fmt(scale.low), high=_fmt(scale.high))
+        return
+    if parsed.ratings:
+        _store_ratings(t, parsed.ratings, parsed, intent, turn, ctx, current=current, correcting=correcting)
+        return
+    if intent in SKIP_INTENTS and asked:
+        state["answers"][asked] = None
+        t.say("ack.skip")
+        return
+    if intent in SOCIAL_INTENTS or not asked:
+        return
+    state["misses"] += 1
+    t.say("reask.rating")
+
+
+def _store_ratings(
+    t: _Turn,
+    ratings: tuple,
+    parsed: ParseResult,
+    intent: str,
+    turn: Turn,
+    ctx: Context,
+    *,
+    current: str | None = None,
+    correcting: bool = False,
+) -> None:
+    tenant = ctx.tenant
+    state = t.state
+    lowest: tuple[float, str] | None = None
+    for r in ratings:
+        qid = r.topic or current
+        if not qid:
+            continue
+        question: Question = tenant.question(qid)
+        if question.scale is None:
+            continue
+        already = state["answers"].get(qid) is not None
+        state["answers"][qid] = r.value
+        state["last"] = qid
+        score = question.scale.normalise(r.value)
+        t.answers.append(
+            Answer(
+                qid,
+                "rating",
+                raw=r.raw,
+                value=r.value,
+                score=score,
+                scale=question.scale,
+                source_scale=r.source,
+                corrected=already,
+                message_id=turn.message_id,
+            )
+        )
+        if already or correcting:
+            t.say("ack.correction", topic=_topic(qid), value=_fmt(r.value))
+        if score <= tenant.escalation_threshold and (lowest is None or score < lowest[0]):
+            lowest = (score, qid)
+    state["misses"] = 0
+    if lowest is not None:
+        state["followup"] = lowest[1]
+        t.events.append("low_score")
+
+
+def _ask_next(t: _Turn, ctx: Context) -> None:
+    """Ask the pending follow-up, re-ask a clarification, or the next open question."""
+    state = t.state
+    if state["status"] != ACTIVE:
+        return
+    if state["followup"]:
+        t.say("followup.low_score", topic=_topic(state["followup"]))
+        return
+    if t.clarifying:
+        return
+    tenant = ctx.tenant
+    for q in tenant.questions:
+        if q.id not in state["answers"]:
+            state["asked"] = q.id
+            params: dict[str, Any] = {"hotel": tenant.name}
+            if q.scale is not None:
+                params.update(low=_fmt(q.scale.low), high=_fmt(q.scale.high))
+            t.say(f"question.{q.id}", **params)
+            return
+    state["asked"] = None
+    state["status"] = COMPLETED
+    t.say("closing", hotel=tenant.name)
+    t.events.append("completed")
+
+
+def _topic(qid: str) -> str:
+    """`topic` parameters carry a question id; the renderer shows `topic.<id>`."""
+    return qid
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)

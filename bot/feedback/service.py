@@ -1,0 +1,173 @@
+"""One feedback turn end to end: tenant and guest from the sender id, the state
+machine, durable storage of the answers, replies rendered in the guest's language.
+
+The action server calls `FeedbackService.handle`; tests call it directly against a
+real MongoDB-wire server. Nothing here imports rasa or rasa_sdk.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+from bot.errors import InvalidInput, UnknownTenant
+from bot.feedback import engine
+from bot.feedback.model import Reply, Turn
+from bot.i18n import Catalog
+from bot.language import LanguageDetector, make_detector
+from bot.logs import event
+from bot.privacy.refs import conversation_id, guest_ref, log_ref
+from bot.settings import Settings
+from bot.storage.documents import conversation_document, rating_document
+from bot.storage.mongo import MongoStore, connect
+from bot.tenants import Tenants
+
+logger = logging.getLogger(__name__)
+
+SENDER_SEPARATOR = "~"
+
+
+def split_sender(sender_id: str) -> tuple[str, str]:
+    """Our channels address conversations as `<tenant>~<guest id>`; the tenant is
+    bound by the channel (endpoint or widget key), never by message metadata."""
+    tenant_id, sep, guest = (sender_id or "").partition(SENDER_SEPARATOR)
+    if not sep or not tenant_id or not guest:
+        raise InvalidInput("bad_sender", "sender id is not <tenant>~<guest>")
+    return tenant_id, guest
+
+
+def make_sender(tenant_id: str, guest: str) -> str:
+    return f"{tenant_id}{SENDER_SEPARATOR}{guest}"
+
+
+@dataclass(frozen=True)
+class TurnOutcome:
+    texts: tuple[str, ...]
+    state: dict[str, Any]
+    events: tuple[str, ...]
+
+
+class FeedbackService:
+    def __init__(
+        self,
+        settings: Settings,
+        tenants: Tenants,
+        catalog: Catalog,
+        detector: LanguageDetector,
+        store: MongoStore,
+    ) -> None:
+        self.settings = settings
+        self.tenants = tenants
+        self.catalog = catalog
+        self.detector = detector
+        self.store = store
+        self.language_names = {
+            lang: catalog.render(lang, "language.name") for lang in catalog.languages
+        }
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "FeedbackService":
+        catalog = Catalog.load()
+        tenants = Tenants.load(settings.tenants_file, catalog.languages)
+        detector = make_detector(settings.language_detector, catalog.languages)
+        store = MongoStore(connect(settings.effective_mongodb_url.value), settings.db_prefix)
+        return cls(settings, tenants, catalog, detector, store)
+
+    def close(self) -> None:
+        self.store.client.close()
+
+    async def handle(
+        self,
+        sender_id: str,
+        message: Mapping[str, Any],
+        state: Mapping[str, Any] | None,
+        first_message_id: str | None = None,
+    ) -> TurnOutcome:
+        """`message` is Rasa's latest_message (text, intent, message_id, metadata)."""
+        started = time.perf_counter()
+        tenant_id, guest = split_sender(sender_id)
+        tenant = self.tenants.get(tenant_id)
+        turn = _turn(message)
+        gref = guest_ref(self.settings.guest_key, tenant.id, guest)
+        conv = (state or {}).get("conversation") or conversation_id(
+            self.settings.guest_key, sender_id, turn.message_id or first_message_id or ""
+        )
+        ctx = engine.Context(
+            tenant=tenant,
+            detector=self.detector,
+            language_names=self.language_names,
+            conversation_id=conv,
+            max_message_chars=self.settings.max_message_chars,
+        )
+        result = engine.step(state, turn, ctx)
+        lang = result.state["lang"]
+        conv = result.state["conversation"]
+
+        now = datetime.now(timezone.utc)
+        await self.store.ensure_indexes(tenant.id)
+        ratings = self.store.ratings(tenant.id)
+        for answer in result.answers:
+            await ratings.save(
+                rating_document(
+                    tenant_id=tenant.id,
+                    conversation_id=conv,
+                    guest_ref=gref,
+                    channel=result.state.get("channel") or turn.channel,
+                    language=lang,
+                    answer=answer,
+                    now=now,
+                )
+            )
+        await self.store.conversations(tenant.id).record_turn(
+            conversation_document(
+                tenant_id=tenant.id, conversation_id=conv, guest_ref=gref, state=result.state, now=now
+            )
+        )
+        texts = tuple(self.render(lang, r) for r in result.replies)
+        event(
+            logger,
+            "feedback.turn.handled",
+            tenant=tenant.id,
+            conversation=conv,
+            guest=log_ref(self.settings.guest_key, gref),
+            lang=lang,
+            intent=turn.intent,
+            answers=len(result.answers),
+            replies=",".join(r.key for r in result.replies),
+            events=",".join(result.events) or "-",
+            ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+        return TurnOutcome(texts, result.state, result.events)
+
+    def render(self, lang: str, reply: Reply) -> str:
+        params = dict(reply.params)
+        if "topic" in params:
+            params["topic"] = self.catalog.render(lang, f"topic.{params['topic']}")
+        return self.catalog.render(lang, reply.key, **params)
+
+
+def _turn(message: Mapping[str, Any]) -> Turn:
+    intent = message.get("intent") or {}
+    metadata = message.get("metadata") or {}
+    if not isinstance(metadata, Mapping):
+        metadata = {}
+    text = message.get("text")
+    return Turn(
+        text=text if isinstance(text, str) else "",
+        intent=intent.get("name") if isinstance(intent, Mapping) else None,
+        confidence=float(intent.get("confidence") or 0.0) if isinstance(intent, Mapping) else 0.0,
+        message_id=message.get("message_id"),
+        channel=_str(metadata.get("channel")) or "rest",
+        locale=_str(metadata.get("locale")),
+        reservation_language=_str(metadata.get("reservation_language")),
+    )
+
+
+def _str(v: Any) -> str | None:
+    return v if isinstance(v, str) and 0 < len(v) <= 64 else None
+
+
+__all__ = ["FeedbackService", "TurnOutcome", "split_sender", "make_sender", "UnknownTenant"]

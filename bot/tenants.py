@@ -1,0 +1,124 @@
+"""Tenants (hotels) and their questionnaires, loaded from `config/tenants.yml`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from bot.errors import ConfigError, UnknownTenant
+from bot.ratings import Scale
+
+TENANT_ID = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
+QUESTION_KINDS = ("rating", "text")
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    kind: str  # "rating" | "text"
+    scale: Scale | None = None  # set for ratings
+
+
+@dataclass(frozen=True)
+class Tenant:
+    id: str
+    name: str
+    widget_key: str
+    languages: tuple[str, ...]
+    default_language: str
+    escalation_threshold: float
+    questions: tuple[Question, ...]
+
+    def question(self, question_id: str) -> Question:
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+    @property
+    def rating_scales(self) -> dict[str, Scale]:
+        return {q.id: q.scale for q in self.questions if q.scale is not None}
+
+
+@dataclass(frozen=True)
+class Tenants:
+    by_id: Mapping[str, Tenant]
+
+    @classmethod
+    def load(cls, path: Path, supported_languages: tuple[str, ...]) -> "Tenants":
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as e:
+            raise ConfigError(f"cannot read tenants file {path}: {e}") from e
+        if not isinstance(raw, dict) or not isinstance(raw.get("tenants"), list):
+            raise ConfigError(f"{path}: expected a mapping with a 'tenants' list")
+        tenants = [_tenant(t, supported_languages) for t in raw["tenants"]]
+        by_id = {t.id: t for t in tenants}
+        if len(by_id) != len(tenants):
+            raise ConfigError(f"{path}: duplicate tenant id")
+        if len({t.widget_key for t in tenants}) != len(tenants):
+            raise ConfigError(f"{path}: duplicate widget key")
+        return cls(by_id)
+
+    def get(self, tenant_id: str) -> Tenant:
+        try:
+            return self.by_id[tenant_id]
+        except (KeyError, TypeError):
+            raise UnknownTenant("unknown tenant") from None
+
+    def by_widget_key(self, key: str) -> Tenant:
+        for t in self.by_id.values():
+            if t.widget_key == key:
+                return t
+        raise UnknownTenant("unknown widget key")
+
+    def __iter__(self):
+        return iter(self.by_id.values())
+
+
+def _tenant(d: Any, supported: tuple[str, ...]) -> Tenant:
+    if not isinstance(d, dict):
+        raise ConfigError("each tenant must be a mapping")
+    tid = str(d.get("id", ""))
+    if not TENANT_ID.match(tid):
+        raise ConfigError(f"tenant id {tid!r} must match {TENANT_ID.pattern}")
+    languages = tuple(d.get("languages") or ())
+    unknown = [lang for lang in languages if lang not in supported]
+    if not languages or unknown:
+        raise ConfigError(f"tenant {tid}: languages must be a non-empty subset of {supported}")
+    default = d.get("default_language")
+    if default not in languages:
+        raise ConfigError(f"tenant {tid}: default_language must be one of its languages")
+    threshold = float(d.get("escalation_threshold", 0.4))
+    if not 0 <= threshold <= 1:
+        raise ConfigError(f"tenant {tid}: escalation_threshold must be within 0..1")
+    questions = tuple(_question(tid, q) for q in d.get("questions") or ())
+    if not questions or len({q.id for q in questions}) != len(questions):
+        raise ConfigError(f"tenant {tid}: needs questions with unique ids")
+    return Tenant(
+        id=tid,
+        name=str(d.get("name") or tid),
+        widget_key=str(d.get("widget_key") or ""),
+        languages=languages,
+        default_language=default,
+        escalation_threshold=threshold,
+        questions=questions,
+    )
+
+
+def _question(tid: str, d: Any) -> Question:
+    if not isinstance(d, dict) or d.get("kind") not in QUESTION_KINDS:
+        raise ConfigError(f"tenant {tid}: each question needs a kind in {QUESTION_KINDS}")
+    qid = str(d.get("id", ""))
+    if not re.match(r"^[a-z_]{2,30}$", qid):
+        raise ConfigError(f"tenant {tid}: bad question id {qid!r}")
+    if d["kind"] == "text":
+        return Question(qid, "text")
+    scale = Scale.from_config(d.get("scale") or {})
+    if scale.low >= scale.high:
+        raise ConfigError(f"tenant {tid}: question {qid} needs a scale with low < high")
+    return Question(qid, "rating", scale)

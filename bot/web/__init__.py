@@ -1,0 +1,1 @@
+"""HTML for the demo pages (escaped; no guest data is ever rendered here)."""

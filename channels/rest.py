@@ -1,0 +1,101 @@
+"""REST channel for tests, benchmarks and server-to-server use — loopback only.
+
+    POST /webhooks/rest/webhook
+    {"sender": "guest-1", "message": "room 5", "metadata": {"tenant": "alpenhof", "locale": "de-AT"}}
+    -> 200 [{"recipient_id": ..., "text": ...}, ...]
+
+400 malformed (with a machine-readable "error" code), 403 not from loopback,
+404 unknown tenant, 413 too large, 503 when the turn could not be processed.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+from typing import Any, Awaitable, Callable
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.inbound import parse_rest_payload
+from bot.errors import InvalidInput, UnknownTenant
+from bot.feedback.service import make_sender
+from bot.logs import event
+from bot.settings import Settings
+from bot.tenants import Tenants
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 256 * 1024
+
+
+def is_loopback(ip: str) -> bool:
+    try:
+        return ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        return False
+
+
+def error(code: str, status: int, detail: str = "") -> HTTPResponse:
+    return response.json({"error": code, "detail": detail}, status=status)
+
+
+class RestChannel(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> "RestChannel":
+        return cls(Settings.from_env())
+
+    def __init__(self, settings: Settings) -> None:
+        from bot.i18n import Catalog
+
+        self.settings = settings
+        self.tenants = Tenants.load(settings.tenants_file, Catalog.load().languages)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("rapport_rest", __name__)
+
+        @bp.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not is_loopback(request.ip):
+                return error("forbidden", 403, "the REST channel is for loopback clients only")
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return error("too_large", 413, f"body over {MAX_BODY_BYTES} bytes")
+            try:
+                body = json.loads(request.body or b"")
+            except (ValueError, UnicodeDecodeError):
+                return error("bad_json", 400, "body is not JSON")
+            try:
+                inbound = parse_rest_payload(body, self.tenants)
+            except UnknownTenant:
+                return error("unknown_tenant", 404)
+            except InvalidInput as e:
+                return error(e.code, 413 if e.code == "too_large" else 400, e.detail)
+
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(
+                        inbound.text,
+                        collector,
+                        make_sender(inbound.tenant.id, inbound.guest),
+                        input_channel=self.name(),
+                        metadata=inbound.metadata,
+                    )
+                )
+            except Exception as e:  # noqa: BLE001 - the edge maps every failure
+                event(logger, "rest.turn.failed", logging.ERROR, error=type(e).__name__)
+                return error("processing_failed", 503)
+            return response.json(collector.messages)
+
+        return bp

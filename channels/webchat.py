@@ -1,0 +1,169 @@
+"""Web chat over socket.io, with demo pages — one chat per tenant, chosen by widget key.
+
+    GET  /webhooks/webchat/                  demo index (one link per tenant)
+    GET  /webhooks/webchat/demo/<widget key> demo page with the chat
+    GET  /webhooks/webchat/static/<file>     widget script, style, socket.io client
+    socket.io at /socket.io/                 events below
+
+connect (auth: {"widget_key"}) -> refused unless the key names a tenant
+session_request ({"token"?})    -> session_confirm {"token", "resumed"}; only a token
+                                   this server signed for this tenant resumes a session
+user_uttered ({"message", "locale"?}) -> bot_uttered {"text"} to this socket only,
+                                   or rapport_error {"error": code}
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from bot.channels.webchat import issue_session, parse_user_message, resume_session
+from bot.errors import InvalidInput, UnknownTenant
+from bot.feedback.service import make_sender
+from bot.logs import event
+from bot.settings import PROJECT_ROOT, Settings
+from bot.tenants import Tenants
+from bot.web.pages import demo_index, demo_page
+
+logger = logging.getLogger(__name__)
+
+WEB_DIR = PROJECT_ROOT / "web"
+STATIC = {
+    "widget.js": ("widget.js", "application/javascript"),
+    "widget.css": ("widget.css", "text/css"),
+    "socket.io.min.js": ("vendor/socket.io.min.js", "application/javascript"),
+}
+
+
+class WebchatOutput(OutputChannel):
+    """Sends to the one socket that sent the message, never to a shared room."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "webchat"
+
+    def __init__(self, sio: AsyncServer, socket_id: str) -> None:
+        self.sio = sio
+        self.socket_id = socket_id
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.sio.emit("bot_uttered", {"text": text}, room=self.socket_id)
+
+
+class _SocketBlueprint(Blueprint):
+    def __init__(self, sio: AsyncServer, path: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ctx.sio = sio
+        self.ctx.path = path
+
+    def register(self, app: Sanic, options: dict[str, Any]) -> None:
+        self.ctx.sio.attach(app, self.ctx.path)
+        super().register(app, options)
+
+
+class WebchatChannel(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "webchat"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> "WebchatChannel":
+        return cls(Settings.from_env())
+
+    def __init__(self, settings: Settings) -> None:
+        from bot.i18n import Catalog
+
+        self.settings = settings
+        self.tenants = Tenants.load(settings.tenants_file, Catalog.load().languages)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        sio = AsyncServer(
+            async_mode="sanic",
+            cors_allowed_origins=None,  # same origin only (the demo pages are served here)
+            max_http_buffer_size=64 * 1024,
+            logger=False,
+            engineio_logger=False,
+        )
+        bp = _SocketBlueprint(sio, "/socket.io", "rapport_webchat", __name__)
+        key = self.settings.guest_key
+        max_chars = self.settings.max_message_chars
+
+        @bp.route("/", methods=["GET"])
+        async def index(request: Request) -> HTTPResponse:
+            return response.html(demo_index(list(self.tenants)))
+
+        @bp.route("/demo/<widget_key>", methods=["GET"])
+        async def demo(request: Request, widget_key: str) -> HTTPResponse:
+            try:
+                tenant = self.tenants.by_widget_key(widget_key)
+            except UnknownTenant:
+                return response.json({"error": "unknown_widget_key"}, status=404)
+            return response.html(demo_page(tenant))
+
+        @bp.route("/static/<name>", methods=["GET"])
+        async def static(request: Request, name: str) -> HTTPResponse:
+            if name not in STATIC:
+                return response.json({"error": "not_found"}, status=404)
+            path, content_type = STATIC[name]
+            return response.text(
+                (WEB_DIR / path).read_text(encoding="utf-8"),
+                content_type=content_type,
+                headers={"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"},
+            )
+
+        @sio.on("connect")
+        async def connect(sid: str, environ: dict, auth: Any) -> bool:
+            widget_key = auth.get("widget_key") if isinstance(auth, dict) else None
+            try:
+                tenant = self.tenants.by_widget_key(widget_key) if isinstance(widget_key, str) else None
+            except UnknownTenant:
+                tenant = None
+            if tenant is None:
+                event(logger, "webchat.connect.refused", logging.INFO)
+                return False
+            await sio.save_session(sid, {"tenant": tenant.id})
+            return True
+
+        @sio.on("session_request")
+        async def session_request(sid: str, data: Any) -> None:
+            session = await sio.get_session(sid)
+            tenant_id = session["tenant"]
+            token = data.get("token") if isinstance(data, dict) else None
+            session_id = resume_session(key, tenant_id, token)
+            resumed = session_id is not None
+            if session_id is None:
+                session_id, token = issue_session(key, tenant_id)
+            session["sender"] = make_sender(tenant_id, session_id)
+            await sio.save_session(sid, session)
+            await sio.emit("session_confirm", {"token": token, "resumed": resumed}, room=sid)
+
+        @sio.on("user_uttered")
+        async def user_uttered(sid: str, data: Any) -> None:
+            session = await sio.get_session(sid)
+            sender = session.get("sender")
+            if not sender:
+                await sio.emit("rapport_error", {"error": "no_session"}, room=sid)
+                return
+            try:
+                text, metadata = parse_user_message(data, max_chars)
+            except InvalidInput as e:
+                await sio.emit("rapport_error", {"error": e.code}, room=sid)
+                return
+            try:
+                await on_new_message(
+                    UserMessage(text, WebchatOutput(sio, sid), sender, input_channel=self.name(), metadata=metadata)
+                )
+            except Exception as e:  # noqa: BLE001
+                event(logger, "webchat.turn.failed", logging.ERROR, error=type(e).__name__)
+                await sio.emit("rapport_error", {"error": "processing_failed"}, room=sid)
+
+        return bp
+
+
+__all__ = ["WebchatChannel", "WebchatOutput"]

@@ -1,0 +1,226 @@
+"""Benchmark: Rapport's full stack against the stock `rasa init` bot, same machine, same run.
+
+    make bench            (or: .venv/bin/python scripts/bench.py --seconds 20)
+
+For each system it prints seconds from start command to ready, turns/s and p50/p95
+latency through the REST channel with 1 and with 10 concurrent guests (5-turn
+conversations), and the resident memory of all its processes. Rapport's turns run the
+whole pipeline: NLU, the authenticated action call, the MongoDB writes. The stock bot
+is created with `rasa init --no-prompt` once and cached under .var/bench/stock.
+Not part of the test run: figures on a 2-core machine are noisy, so medians over
+repeated rounds are reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import aiohttp  # noqa: E402
+
+from bot.settings import Settings  # noqa: E402
+from bot.stack import BIN, Stack, train_if_needed  # noqa: E402
+
+OUR_SCRIPT = ["Hello, I would like to give feedback", "4", "room 5, breakfast 4", "3", "4"]
+STOCK_SCRIPT = ["hello", "I am feeling great", "yes", "goodbye", "hi"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pids: list[int]) -> float:
+    """Resident memory of the given processes and all their descendants."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    total_kb, todo, seen = 0, list(pids), set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        todo.extend(children.get(pid, []))
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total_kb += int(line.split()[1])
+        except OSError:
+            pass
+    return total_kb / 1024
+
+
+async def converse(session, url, script, metadata, latencies) -> None:
+    sender = f"bench-{uuid.uuid4().hex[:12]}"
+    for text in script:
+        body = {"sender": sender, "message": text}
+        if metadata:
+            body["metadata"] = metadata
+        t = time.perf_counter()
+        async with session.post(url, json=body) as r:
+            await r.read()
+            if r.status != 200:
+                raise RuntimeError(f"status {r.status}")
+        latencies.append(time.perf_counter() - t)
+
+
+async def load(url, script, metadata, guests: int, seconds: float) -> dict:
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+    connector = aiohttp.TCPConnector(limit=guests * 2)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=120)) as session:
+        await converse(session, url, script, metadata, [])  # warm-up
+
+        async def guest() -> None:
+            while time.perf_counter() < deadline:
+                await converse(session, url, script, metadata, latencies)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(guest() for _ in range(guests)))
+        wall = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "turns": len(latencies),
+        "turns_per_s": len(latencies) / wall,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))],
+    }
+
+
+def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} not ready after {timeout} s")
+
+
+def measure(url, script, metadata, pids, rounds, seconds) -> dict:
+    out: dict = {}
+    for guests in (1, 10):
+        runs = [asyncio.run(load(url, script, metadata, guests, seconds)) for _ in range(rounds)]
+        out[guests] = {k: statistics.median(r[k] for r in runs) for k in ("turns_per_s", "p50_ms", "p95_ms")}
+        out[guests]["turns"] = sum(r["turns"] for r in runs)
+    out["rss_mb"] = rss_mb(pids)
+    return out
+
+
+def bench_ours(args) -> dict:
+    train_if_needed(ROOT, progress=lambda m: print("  ours:", m, flush=True))
+    data_dir = Path(tempfile.mkdtemp(prefix="rapport-bench-"))
+    env = {
+        "RAPPORT_DATA_DIR": str(data_dir),
+        "RAPPORT_RASA_PORT": str(free_port()),
+        "RAPPORT_ACTION_PORT": str(free_port()),
+        "RAPPORT_MONGO_PORT": str(free_port()),
+        "RAPPORT_REDIS_PORT": str(free_port()),
+        "RAPPORT_LOG_LEVEL": "WARNING",
+    }
+    stack = Stack(Settings.from_env(env), progress=lambda m: None, rasa_workers=args.workers)
+    started = time.monotonic()
+    stack.start(train=False)
+    ready = time.monotonic() - started
+    try:
+        s = stack.settings
+        url = f"http://{s.host}:{s.rasa_port}/webhooks/rest/webhook"
+        result = measure(url, OUR_SCRIPT, {"tenant": "alpenhof"}, [c.process.pid for c in stack.children],
+                         args.rounds, args.seconds)
+    finally:
+        stack.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+    result["ready_s"] = ready
+    return result
+
+
+def bench_stock(args) -> dict:
+    stock = ROOT / ".var" / "bench" / "stock"
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    if not list((stock / "models").glob("*.tar.gz")):
+        print("  stock: creating and training the `rasa init` bot (once; ~3 min) ...", flush=True)
+        shutil.rmtree(stock, ignore_errors=True)
+        stock.mkdir(parents=True)
+        subprocess.run([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(stock)],
+                       cwd=stock, env=env, check=True, capture_output=True)
+    port = free_port()
+    log = open(stock / "run.log", "wb")  # noqa: SIM115
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [str(BIN / "rasa"), "run", "-m", "models", "-i", "127.0.0.1", "-p", str(port)],
+        cwd=stock, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        wait_http(f"http://127.0.0.1:{port}/webhooks/rest/", 300, proc)
+        ready = time.monotonic() - started
+        result = measure(f"http://127.0.0.1:{port}/webhooks/rest/webhook", STOCK_SCRIPT, None, [proc.pid],
+                         args.rounds, args.seconds)
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)
+        log.close()
+    result["ready_s"] = ready
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=15, help="duration of one load round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per concurrency (median is reported)")
+    parser.add_argument("--workers", type=int, default=1, help="Rasa server workers for Rapport")
+    parser.add_argument("--skip-stock", action="store_true")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+
+    print(f"bench: {os.cpu_count()} CPUs, {args.rounds} x {args.seconds:.0f} s per setting", flush=True)
+    results = {"rapport": bench_ours(args)}
+    if not args.skip_stock:
+        results["stock"] = bench_stock(args)
+
+    print()
+    print(f"{'system':<10}{'ready s':>9}{'RSS MB':>9}  {'guests':>6}{'turns/s':>9}{'p50 ms':>9}{'p95 ms':>9}")
+    for name, r in results.items():
+        for g in (1, 10):
+            lead = f"{name:<10}{r['ready_s']:>9.1f}{r['rss_mb']:>9.0f}" if g == 1 else " " * 28
+            print(f"{lead}  {g:>6}{r[g]['turns_per_s']:>9.1f}{r[g]['p50_ms']:>9.1f}{r[g]['p95_ms']:>9.1f}")
+    if "stock" in results:
+        ours, stock = results["rapport"], results["stock"]
+        print(
+            f"\nratio at 10 guests: {ours[10]['turns_per_s'] / stock[10]['turns_per_s']:.2f}x turns/s, "
+            f"p95 {ours[10]['p95_ms']:.0f} vs {stock[10]['p95_ms']:.0f} ms; "
+            f"ready {ours['ready_s']:.1f} vs {stock['ready_s']:.1f} s; "
+            f"memory {ours['rss_mb']:.0f} vs {stock['rss_mb']:.0f} MB"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,242 @@
+#!/usr/bin/env python
+"""Evaluate the trained NLU model on the held-out sets in eval/nlu/<lang>.yml.
+
+The held-out files use the Rasa 3.x NLU format but live outside data/, so `rasa train`
+never sees them. For every language this prints the intent macro-F1 (sklearn
+``f1_score(average="macro")`` over the intents present in that language's file),
+the accuracy, the number of examples and how many fell back to ``nlu_fallback``,
+followed by every confusion (gold -> predicted) that occurs more than once.
+
+The predicted intent is the one the dialogue sees, i.e. after the FallbackClassifier:
+an example that falls back to ``nlu_fallback`` counts as an error.
+
+Usage:
+    python scripts/evaluate.py                       # newest models/*.tar.gz
+    python scripts/evaluate.py --model models/dev.tar.gz --min-f1 0.90 --json results/nlu.json
+
+Exit code 1 if --min-f1 is given and any language scores below it, 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_EVAL_DIR = ROOT / "eval" / "nlu"
+DEFAULT_MODELS_DIR = ROOT / "models"
+FALLBACK_INTENT = "nlu_fallback"
+
+
+def load_examples(path: str | Path) -> List[Tuple[str, str]]:
+    """Read a Rasa 3.x NLU YAML file and return ``[(text, intent), ...]`` in file order.
+
+    Only ``- intent:`` blocks are read (synonyms, regexes and lookups are ignored).
+    ``examples`` may be the usual ``|`` block of ``- text`` lines or a list of
+    ``{text: ...}`` mappings. Entity annotations ``[value](entity)`` are reduced to
+    their plain value.
+    """
+    import re
+
+    import yaml
+
+    with open(path, encoding="utf-8") as handle:
+        document = yaml.safe_load(handle) or {}
+
+    annotation = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+    examples: List[Tuple[str, str]] = []
+    for block in document.get("nlu") or []:
+        if not isinstance(block, dict) or "intent" not in block:
+            continue
+        intent = str(block["intent"])
+        raw = block.get("examples") or []
+        if isinstance(raw, str):
+            items = []
+            for line in raw.splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    items.append(line[2:])
+                elif line == "-":
+                    continue
+        else:
+            items = [item["text"] if isinstance(item, dict) else str(item) for item in raw]
+        for text in items:
+            text = annotation.sub(r"\1", str(text)).strip()
+            if text:
+                examples.append((text, intent))
+    return examples
+
+
+def newest_model(models_dir: Path = DEFAULT_MODELS_DIR) -> Optional[Path]:
+    """The most recently modified ``*.tar.gz`` in ``models_dir``, or None."""
+    candidates = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    return candidates[-1] if candidates else None
+
+
+def score(
+    gold: Sequence[str], predicted: Sequence[str]
+) -> Dict[str, object]:
+    """Macro-F1 over the gold intents, accuracy, per-intent F1 and repeated confusions."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    labels = sorted(set(gold))
+    per_intent = f1_score(gold, predicted, labels=labels, average=None, zero_division=0)
+    confusions = Counter((g, p) for g, p in zip(gold, predicted) if g != p)
+    return {
+        "n": len(gold),
+        "macro_f1": float(
+            f1_score(gold, predicted, labels=labels, average="macro", zero_division=0)
+        ),
+        "accuracy": float(accuracy_score(gold, predicted)),
+        "fallback": sum(1 for p in predicted if p == FALLBACK_INTENT),
+        "per_intent_f1": {label: float(f) for label, f in zip(labels, per_intent)},
+        "confusions": [
+            {"gold": g, "predicted": p, "count": c}
+            for (g, p), c in confusions.most_common()
+        ],
+    }
+
+
+async def _predict(agent, texts: Sequence[str]) -> List[Tuple[str, float]]:
+    out = []
+    for text in texts:
+        parsed = await agent.parse_message(text)
+        intent = parsed.get("intent") or {}
+        out.append((intent.get("name") or "None", float(intent.get("confidence") or 0.0)))
+    return out
+
+
+def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", help="model archive (default: newest models/*.tar.gz)")
+    parser.add_argument(
+        "--eval-dir", default=str(DEFAULT_EVAL_DIR), help="folder of <lang>.yml held-out files"
+    )
+    parser.add_argument(
+        "--lang", action="append", help="only this language (repeatable; default: all files)"
+    )
+    parser.add_argument(
+        "--min-f1", type=float, default=None, help="exit 1 if any language's macro-F1 is below this"
+    )
+    parser.add_argument("--json", dest="json_path", help="write the figures to this JSON file")
+    parser.add_argument(
+        "--errors", action="store_true", help="also list every misclassified example"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = _parse_args(argv)
+
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+    eval_dir = Path(args.eval_dir)
+    files = sorted(eval_dir.glob("*.yml"))
+    if args.lang:
+        files = [f for f in files if f.stem in set(args.lang)]
+    if not files:
+        print(f"no held-out files found in {eval_dir}", file=sys.stderr)
+        return 2
+
+    model = Path(args.model) if args.model else newest_model()
+    if model is None or not model.exists():
+        print(f"no model found ({model or DEFAULT_MODELS_DIR / '*.tar.gz'})", file=sys.stderr)
+        return 2
+
+    import asyncio
+    import contextlib
+    import io
+    import logging
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    logging.disable(logging.WARNING)
+    # rasa's import chain (tensorflow, sqlalchemy, matplotlib) prints deprecation noise
+    with contextlib.redirect_stderr(io.StringIO()):
+        from rasa.core.agent import Agent
+        from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # rasa logs every parse at debug level
+
+    with contextlib.redirect_stderr(io.StringIO()):
+        agent = Agent.load(str(model))
+    if not agent.is_ready():
+        print(f"could not load {model}", file=sys.stderr)
+        return 2
+
+    data = {f.stem: load_examples(f) for f in files}
+    texts = [text for examples in data.values() for text, _ in examples]
+    predictions = asyncio.run(_predict(agent, texts))
+
+    report: Dict[str, object] = {"model": str(model), "languages": {}}
+    all_gold: List[str] = []
+    all_pred: List[str] = []
+    errors: List[Tuple[str, str, str, str, float]] = []
+    cursor = 0
+    for lang, examples in data.items():
+        gold = [intent for _, intent in examples]
+        pred = [name for name, _ in predictions[cursor : cursor + len(examples)]]
+        for (text, g), (p, conf) in zip(examples, predictions[cursor : cursor + len(examples)]):
+            if g != p:
+                errors.append((lang, g, p, text, conf))
+        cursor += len(examples)
+        report["languages"][lang] = score(gold, pred)
+        all_gold += gold
+        all_pred += pred
+    report["overall"] = score(all_gold, all_pred)
+
+    print(f"model: {model}")
+    print(f"{'lang':<8}{'macro-F1':>9}{'accuracy':>10}{'n':>6}{'fallback':>10}")
+    for lang, figures in list(report["languages"].items()) + [("all", report["overall"])]:
+        print(
+            f"{lang:<8}{figures['macro_f1']:>9.3f}{figures['accuracy']:>10.3f}"
+            f"{figures['n']:>6}{figures['fallback']:>10}"
+        )
+
+    repeated = [
+        (lang, c)
+        for lang, figures in report["languages"].items()
+        for c in figures["confusions"]
+        if c["count"] > 1
+    ]
+    print("\nconfusions occurring more than once (lang: gold -> predicted x count):")
+    if not repeated:
+        print("  none")
+    for lang, c in repeated:
+        print(f"  {lang}: {c['gold']} -> {c['predicted']} x{c['count']}")
+
+    if args.errors:
+        print("\nall errors (lang: gold -> predicted (confidence) | text):")
+        for lang, g, p, text, conf in errors:
+            print(f"  {lang}: {g} -> {p} ({conf:.2f}) | {text}")
+
+    failed = []
+    if args.min_f1 is not None:
+        failed = [
+            lang
+            for lang, figures in report["languages"].items()
+            if figures["macro_f1"] < args.min_f1
+        ]
+        report["min_f1"] = args.min_f1
+        report["failed_languages"] = failed
+        verdict = "FAIL" if failed else "OK"
+        detail = f" ({', '.join(failed)} below {args.min_f1:.2f})" if failed else ""
+        print(f"\nmin macro-F1 {args.min_f1:.2f}: {verdict}{detail}")
+
+    if args.json_path:
+        out = Path(args.json_path)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Run Rapport on this machine: `make run` (or `.venv/bin/python scripts/run.py`).
+
+Starts the embedded servers (unless REDIS_URL / MONGODB_URL are set), trains the
+model if its data changed, starts the action server and the Rasa server, prints where
+to chat, and stops everything cleanly on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.settings import Settings  # noqa: E402
+from bot.stack import Stack, StackError  # noqa: E402
+from bot.tenants import Tenants  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workers", type=int, default=1, help="Rasa server worker processes (default 1)")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    settings = Settings.from_env()
+    stack = Stack(settings, progress=lambda msg: print(msg, flush=True), rasa_workers=args.workers)
+
+    stopping = False
+
+    def on_signal(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+
+    print(f"Rapport — data in {settings.data_dir}, logs in {settings.data_dir / 'logs'}", flush=True)
+    try:
+        stack.start()
+    except StackError as e:
+        print(f"\nstartup failed: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        stack.stop()
+        return 130
+
+    from bot.i18n import Catalog
+
+    base = f"http://{settings.host}:{settings.rasa_port}"
+    print("\nRapport is running. Chat with a demo hotel:", flush=True)
+    for tenant in Tenants.load(settings.tenants_file, Catalog.load().languages):
+        print(f"  {tenant.name:<18} {base}/webhooks/webchat/demo/{tenant.widget_key}")
+    print(f"  index              {base}/webhooks/webchat/")
+    print(f"REST (loopback only): POST {base}/webhooks/rest/webhook")
+    print("Press Ctrl-C to stop.", flush=True)
+
+    while not stopping:
+        for child in stack.children:
+            if child.process.poll() is not None:
+                print(f"\n{child.name} exited ({child.process.returncode}); stopping.\n{child.log_tail()}", file=sys.stderr)
+                stopping = True
+        time.sleep(0.5)
+    print("\nstopping ...", flush=True)
+    stack.stop()
+    print("stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

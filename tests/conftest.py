@@ -1,0 +1,49 @@
+"""Shared fixtures. The `stack` fixture starts the real product once per session
+(embedded Valkey and nx-27017, the action server, the Rasa server with the trained
+model) on free loopback ports in a temporary data folder, exactly as `make run` does.
+Set MONGODB_URL / REDIS_URL to run the same tests against real servers."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings
+from bot.stack import Stack
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stack_env(data_dir: Path) -> dict[str, str]:
+    env = {
+        "RAPPORT_DATA_DIR": str(data_dir),
+        "RAPPORT_RASA_PORT": str(free_port()),
+        "RAPPORT_ACTION_PORT": str(free_port()),
+        "RAPPORT_MONGO_PORT": str(free_port()),
+        "RAPPORT_REDIS_PORT": str(free_port()),
+        "RAPPORT_DB_PREFIX": "rapport_test_",
+    }
+    for name in ("MONGODB_URL", "REDIS_URL", "RAPPORT_LANGUAGE_DETECTOR"):
+        if os.environ.get(name):
+            env[name] = os.environ[name]
+    return env
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory):
+    data_dir = tmp_path_factory.mktemp("rapport-var")
+    settings = Settings.from_env(stack_env(data_dir))
+    messages: list[str] = []
+    st = Stack(settings, progress=messages.append)
+    st.start()
+    try:
+        yield st
+    finally:
+        st.stop()

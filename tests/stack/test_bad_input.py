@@ -1,0 +1,112 @@
+"""Bad input to the REST channel: a clear answer, never a 500, nothing half-stored."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.i18n import Catalog
+from bot.privacy.refs import guest_ref
+from tests.stack.client import Guest, conversation_ratings, mongo, post, tenant_db
+
+pytestmark = pytest.mark.stack
+
+CATALOG = Catalog.load()
+
+
+async def _stored(stack, tenant: str, sender: str) -> dict:
+    return await conversation_ratings(stack, tenant, guest_ref(stack.settings.guest_key, tenant, sender))
+
+
+@pytest.mark.parametrize(
+    "body, status, code",
+    [
+        ([], 400, "bad_json"),
+        ("just a string", 400, "bad_json"),
+        ({"message": "hi", "metadata": {"tenant": "alpenhof"}}, 400, "bad_sender"),
+        ({"sender": "", "message": "hi", "metadata": {"tenant": "alpenhof"}}, 400, "bad_sender"),
+        ({"sender": "a b", "message": "hi", "metadata": {"tenant": "alpenhof"}}, 400, "bad_sender"),
+        ({"sender": "x" * 129, "message": "hi", "metadata": {"tenant": "alpenhof"}}, 400, "bad_sender"),
+        ({"sender": {"$gt": ""}, "message": "hi", "metadata": {"tenant": "alpenhof"}}, 400, "bad_sender"),
+        ({"sender": "g1", "message": {"$gt": ""}, "metadata": {"tenant": "alpenhof"}}, 400, "bad_message"),
+        ({"sender": "g1", "message": None, "metadata": {"tenant": "alpenhof"}}, 400, "bad_message"),
+        ({"sender": "g1", "message": "hi"}, 400, "bad_metadata"),
+        ({"sender": "g1", "message": "hi", "metadata": "tenant=alpenhof"}, 400, "bad_metadata"),
+        ({"sender": "g1", "message": "hi", "metadata": {"tenant": {"$gt": ""}}}, 400, "bad_metadata"),
+        ({"sender": "g1", "message": "hi", "metadata": {"tenant": "nope"}}, 404, "unknown_tenant"),
+        ({"sender": "g1", "message": "hi", "metadata": {"widget_key": "wk_nope"}}, 404, "unknown_tenant"),
+        ({"sender": "g1", "message": "hi", "metadata": {"tenant": "alpenhof", "locale": "<script>"}}, 400, "bad_metadata"),
+        ({"sender": "g1", "message": "hi", "metadata": {"tenant": "alpenhof", "locale": 5}}, 400, "bad_metadata"),
+        ({"sender": "g1", "message": "hi", "metadata": {"tenant": "alpenhof", "channel": "pigeon"}}, 400, "bad_metadata"),
+        ({"sender": "g1", "message": "x" * 20_001, "metadata": {"tenant": "alpenhof"}}, 413, "too_large"),
+    ],
+)
+async def test_malformed_requests_get_a_clear_error(stack, body, status, code):
+    got_status, payload = await post(stack, body)
+    assert (got_status, payload["error"]) == (status, code)
+
+
+async def test_invalid_json_and_oversized_body(stack):
+    status, payload = await post(stack, None, raw=b'{"sender": "g1", "message": ')
+    assert (status, payload["error"]) == (400, "bad_json")
+    status, payload = await post(stack, None, raw=b"\xff\xfe not utf-8")
+    assert (status, payload["error"]) == (400, "bad_json")
+    status, payload = await post(stack, None, raw=json.dumps({"sender": "g", "message": "x" * 300_000}).encode())
+    assert (status, payload["error"]) == (413, "too_large")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   \t  ", "😀😀😀", "\x00\x01\x02\x1b[31m", '{"$gt": ""}', "مرحبا بكم في الفندق", "x" * 5000],
+)
+async def test_odd_texts_get_an_answer_and_store_nothing(stack, text):
+    guest = Guest(stack, "alpenhof", locale="en")
+    await guest.say("hi")
+    replies = await guest.say(text)
+    assert replies, "every message gets an answer"
+    assert await _stored(stack, "alpenhof", guest.sender) == {}
+
+
+async def test_five_thousand_characters_are_refused_politely(stack):
+    guest = Guest(stack, "alpenhof", locale="en")
+    await guest.say("hi")
+    replies = await guest.say("4 " * 2500)
+    assert replies == [CATALOG.render("en", "input.too_long", limit=2000)]
+    assert await _stored(stack, "alpenhof", guest.sender) == {}
+
+
+async def test_operator_text_is_stored_as_text(stack):
+    guest = Guest(stack, "alpenhof", locale="en")
+    await guest.say("hi")
+    for answer in ("1", "1", "1", "1", "1"):  # five ratings (four of them trigger follow-ups)
+        await guest.say(answer)
+        await guest.say("skip")
+    # now at the comment question: an operator-looking comment is just text
+    await guest.say('{"$gt": ""}')
+    docs = await _stored(stack, "alpenhof", guest.sender)
+    assert docs["comment"]["raw"] == '{"$gt": ""}'
+
+
+async def test_unknown_locale_falls_back_to_tenant_default(stack):
+    guest = Guest(stack, "alpenhof", locale="xx-YY")
+    replies = await guest.say("5")
+    assert replies[0] == CATALOG.render("de", "greeting", hotel="Hotel Alpenhof")
+
+
+async def test_same_sender_in_two_tenants_are_two_guests(stack):
+    a = Guest(stack, "alpenhof", locale="en")
+    b = Guest(stack, "laguna", locale="en")
+    b.sender = a.sender
+    await a.say("hi")
+    await a.say("5")
+    replies = await b.say("hi")
+    assert replies[0] == CATALOG.render("en", "greeting", hotel="Albergo Laguna")
+    client = mongo(stack)
+    try:
+        laguna = await tenant_db(stack, client, "laguna").ratings.count_documents(
+            {"guest_ref": guest_ref(stack.settings.guest_key, "laguna", b.sender)}
+        )
+    finally:
+        client.close()
+    assert laguna == 0

@@ -1,0 +1,140 @@
+"""Safe by default: authenticated action server, loopback-only servers, no personal
+data in any log, idempotent action retries."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+
+import aiohttp
+import pytest
+
+from bot.privacy.refs import guest_ref
+from tests.stack.client import Guest, conversation_ratings
+
+pytestmark = pytest.mark.stack
+
+
+def action_call(sender: str, text: str, message_id: str, state=None) -> dict:
+    """The body the Rasa server posts to the action server (rasa-sdk's format)."""
+    latest = {
+        "text": text,
+        "intent": {"name": "rate", "confidence": 0.99},
+        "entities": [],
+        "message_id": message_id,
+        "metadata": {"channel": "rest", "locale": "en"},
+    }
+    return {
+        "next_action": "action_feedback",
+        "sender_id": sender,
+        "version": "3.6.21",
+        "domain": {},
+        "tracker": {
+            "sender_id": sender,
+            "slots": {"rapport": state},
+            "latest_message": latest,
+            "events": [{"event": "user", "text": text, "parse_data": latest, "metadata": latest["metadata"]}],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        },
+    }
+
+
+async def _post_action(stack, body, headers=None) -> tuple[int, dict]:
+    url = stack.settings.action_url
+    async with aiohttp.ClientSession() as session:
+        async with session.post(url, json=body, headers=headers or {}) as r:
+            return r.status, await r.json(content_type=None)
+
+
+def _auth(stack) -> dict:
+    return {"Authorization": f"Bearer {stack.settings.action_token.value}"}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer wrong"},
+        {"Authorization": "Basic Zm9vOmJhcg=="},
+        {"Authorization": "bearer"},
+    ],
+)
+async def test_action_server_refuses_unauthenticated_calls(stack, headers):
+    sender = f"alpenhof~forged-{uuid.uuid4().hex[:8]}"
+    status, payload = await _post_action(stack, action_call(sender, "5", "m1"), headers)
+    assert status == 401 and payload == {"error": "unauthorized"}
+    ref = guest_ref(stack.settings.guest_key, "alpenhof", sender.split("~", 1)[1])
+    assert await conversation_ratings(stack, "alpenhof", ref) == {}
+
+
+async def test_action_server_token_also_not_accepted_in_query_string(stack):
+    url = stack.settings.action_url + f"?token={stack.settings.action_token.value}"
+    async with aiohttp.ClientSession() as session:
+        async with session.post(url, json=action_call("alpenhof~q", "5", "m1")) as r:
+            assert r.status == 401
+
+
+async def test_retried_action_call_stores_once(stack):
+    sender_guest = f"retry-{uuid.uuid4().hex[:8]}"
+    sender = f"alpenhof~{sender_guest}"
+    status, first = await _post_action(stack, action_call(sender, "hello there", "m-1"), _auth(stack))
+    assert status == 200
+    state = next(e["value"] for e in first["events"] if e["event"] == "slot")
+    body = action_call(sender, "4", "m-2", state)
+    results = [await _post_action(stack, body, _auth(stack)) for _ in range(3)]
+    assert all(s == 200 for s, _ in results)
+    assert results[0][1]["responses"] == results[2][1]["responses"]
+    ref = guest_ref(stack.settings.guest_key, "alpenhof", sender_guest)
+    docs = await conversation_ratings(stack, "alpenhof", ref)
+    assert list(docs) == ["overall"] and docs["overall"]["value"] == 4
+
+
+async def test_forged_sender_for_unknown_tenant_does_nothing(stack):
+    status, payload = await _post_action(stack, action_call("nohotel~g", "5", "m1"), _auth(stack))
+    assert status == 200 and payload["responses"] == [] and payload["events"] == []
+
+
+def _non_loopback_ip() -> str | None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))  # no packet is sent for UDP connect
+            ip = s.getsockname()[0]
+        except OSError:
+            return None
+    return None if ip.startswith("127.") else ip
+
+
+@pytest.mark.parametrize("which", ["rasa_port", "action_port", "mongo_port", "redis_port"])
+def test_servers_listen_on_loopback_only(stack, which):
+    ip = _non_loopback_ip()
+    if ip is None:
+        pytest.skip("this machine has no non-loopback IPv4 address to try")
+    port = getattr(stack.settings, which)
+    with socket.socket() as s:
+        s.settimeout(2)
+        assert s.connect_ex((ip, port)) != 0, f"{which} {port} reachable on {ip}"
+        # and it is really listening on loopback
+    with socket.create_connection(("127.0.0.1", port), timeout=2):
+        pass
+
+
+async def test_logs_carry_no_personal_data(stack):
+    phone = "+447700900123"
+    secret_text = "Mrs Quetzalcoatl-Smith at 12 Acacia Avenue loved the sauna"
+    guest = Guest(stack, "alpenhof", locale="en")
+    guest.sender = phone
+    await guest.say("Hello, I would like to give some feedback about my stay")
+    await guest.say("2")
+    await guest.say(secret_text)
+    for _ in range(5):
+        await guest.say("skip")
+    await guest.say(secret_text)
+    logs = {p.name: p.read_text(errors="replace") for p in (stack.settings.data_dir / "logs").glob("*.log")}
+    assert "rasa.log" in logs and "actions.log" in logs
+    assert "feedback.turn.handled" in logs["actions.log"]
+    for name, text in logs.items():
+        for needle in (phone, "7700900123", "Quetzalcoatl", "Acacia", "sauna"):
+            assert needle not in text, f"{needle!r} found in {name}"

@@ -1,0 +1,337 @@
+"""The production compose skeleton (docker/): valid for the real compose tool, and
+secure by construction — only rasa is reachable (on loopback), stores publish nothing,
+secrets come only from the environment.
+
+`docker compose config` / `docker-compose config` need no Docker engine. The tool test
+is skipped only when neither `docker compose` (plugin) nor `docker-compose` (v1) can run
+`config` on this machine (CI installs Debian's `docker-compose`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCKER_DIR = ROOT / "docker"
+COMPOSE_FILE = DOCKER_DIR / "docker-compose.yml"
+ENV_EXAMPLE = DOCKER_DIR / ".env.example"
+DOCKERFILES = {"rasa": DOCKER_DIR / "Dockerfile.rasa", "actions": DOCKER_DIR / "Dockerfile.actions"}
+
+SERVICES = {"rasa", "actions", "mongodb", "redis"}
+SECRETS = ("MONGO_PASSWORD", "REDIS_PASSWORD", "RAPPORT_ACTION_TOKEN", "RAPPORT_GUEST_KEY")
+APP_ENV = ("MONGODB_URL", "REDIS_URL", "RAPPORT_ACTION_TOKEN", "RAPPORT_GUEST_KEY")
+SECRETISH_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|_KEY$|^KEY$|AUTH", re.IGNORECASE)
+REQUIRED_REF = re.compile(r"^\$\{[A-Z0-9_]+:\?[^}]+\}$")
+TIMEOUT = 120
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def _compose() -> dict[str, Any]:
+    return yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
+
+
+def _example_env() -> dict[str, str]:
+    values = {}
+    for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.partition("=")
+        assert sep, f".env.example: not NAME=value: {line!r}"
+        values[name.strip()] = value.strip()
+    return values
+
+
+def _environment(service: dict[str, Any]) -> dict[str, str]:
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) if "=" in item else (item, "") for item in env)
+    return {str(k): "" if v is None else str(v) for k, v in env.items()}
+
+
+def _networks(service: dict[str, Any]) -> set[str]:
+    nets = service.get("networks") or []
+    return set(nets) if isinstance(nets, list) else set(nets.keys())
+
+
+def _port_host_ips(ports: list[Any]) -> list[str | None]:
+    """Host IP of each port entry, short ("127.0.0.1:5005:5005[/tcp]") or long syntax."""
+    ips = []
+    for port in ports:
+        if isinstance(port, dict):
+            ips.append(port.get("host_ip"))
+        else:
+            parts = re.sub(r"\$\{[^}]*\}", "VAR", str(port)).split(":")
+            ips.append(parts[0] if len(parts) == 3 else None)
+    return ips
+
+
+def _strings(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _strings(value, f"{path}[{i}]")
+    elif isinstance(node, str):
+        yield path, node
+
+
+def _subprocess_env() -> dict[str, str]:
+    """The test's environment without anything that could leak into compose: no
+    COMPOSE_* settings and none of the variables the compose file reads."""
+    names = set(_example_env()) | set(SECRETS)
+    return {k: v for k, v in os.environ.items() if k not in names and not k.startswith("COMPOSE_")}
+
+
+def _run(cmd: list[str], *args: str, env_file: Path, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*cmd, "-f", str(COMPOSE_FILE), "--env-file", str(env_file), *args],
+        cwd=cwd,
+        env=_subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+
+
+def _can_run_config(cmd: list[str], tmp: Path) -> bool:
+    """Whether `cmd` can run `config` at all (tried on a trivial compose file)."""
+    if shutil.which(cmd[0]) is None:
+        return False
+    probe = tmp / "probe"
+    probe.mkdir(exist_ok=True)
+    (probe / "docker-compose.yml").write_text("services:\n  probe:\n    image: busybox\n")
+    try:
+        result = subprocess.run(
+            [*cmd, "-f", str(probe / "docker-compose.yml"), "config", "-q"],
+            cwd=probe,
+            env=_subprocess_env(),
+            capture_output=True,
+            timeout=TIMEOUT,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return result.returncode == 0
+
+
+@pytest.fixture(scope="module")
+def compose_tools(tmp_path_factory) -> list[list[str]]:
+    tmp = tmp_path_factory.mktemp("compose-probe")
+    tools = [cmd for cmd in (["docker", "compose"], ["docker-compose"]) if _can_run_config(cmd, tmp)]
+    if not tools:
+        pytest.skip("neither `docker compose` nor `docker-compose` can run `config` here")
+    return tools
+
+
+# --- the real tool ---------------------------------------------------------------
+
+
+def test_compose_config_is_valid_with_the_real_tool(compose_tools, tmp_path):
+    env_file = tmp_path / "env"
+    env_file.write_text(ENV_EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    example = _example_env()
+    for cmd in compose_tools:
+        quiet = _run(cmd, "config", "-q", env_file=env_file, cwd=tmp_path)
+        assert quiet.returncode == 0, f"{' '.join(cmd)} config -q failed:\n{quiet.stderr}"
+
+        full = _run(cmd, "config", env_file=env_file, cwd=tmp_path)
+        assert full.returncode == 0, f"{' '.join(cmd)} config failed:\n{full.stderr}"
+        resolved = yaml.safe_load(full.stdout)
+        services = resolved["services"]
+        assert set(services) == SERVICES
+        for name in ("actions", "mongodb", "redis"):
+            assert not services[name].get("ports"), f"{name} publishes ports"
+        assert _port_host_ips(services["rasa"]["ports"]) == ["127.0.0.1"]
+        assert resolved["networks"]["internal"]["internal"] is True
+        # the values really came from the env file
+        rasa_env = _environment(services["rasa"])
+        assert rasa_env["RAPPORT_GUEST_KEY"] == example["RAPPORT_GUEST_KEY"]
+        assert example["MONGO_PASSWORD"] in rasa_env["MONGODB_URL"]
+
+
+@pytest.mark.parametrize("missing", SECRETS)
+def test_compose_refuses_to_run_without_a_secret(compose_tools, tmp_path, missing):
+    env_file = tmp_path / "env"
+    env_file.write_text(
+        "".join(f"{k}={v}\n" for k, v in _example_env().items() if k != missing), encoding="utf-8"
+    )
+    for cmd in compose_tools:
+        result = _run(cmd, "config", "-q", env_file=env_file, cwd=tmp_path)
+        assert result.returncode != 0, f"{' '.join(cmd)} accepted a missing {missing}"
+        assert f"set {missing}" in result.stderr + result.stdout
+
+
+# --- the file itself -------------------------------------------------------------
+
+
+def test_services_and_images():
+    services = _compose()["services"]
+    assert set(services) == SERVICES
+    assert services["mongodb"]["image"] == "mongo:7"
+    assert services["redis"]["image"] == "redis:7"
+    assert services["rasa"]["build"]["dockerfile"] == "docker/Dockerfile.rasa"
+    assert services["actions"]["build"]["dockerfile"] == "docker/Dockerfile.actions"
+
+
+@pytest.mark.parametrize("name", ["actions", "mongodb", "redis"])
+def test_backends_publish_no_ports(name):
+    service = _compose()["services"][name]
+    assert "ports" not in service
+    assert service.get("network_mode") is None
+
+
+def test_rasa_publishes_on_loopback_only():
+    rasa = _compose()["services"]["rasa"]
+    assert rasa["ports"], "rasa must publish its port for the reverse proxy"
+    assert _port_host_ips(rasa["ports"]) == ["127.0.0.1"] * len(rasa["ports"])
+
+
+def test_networks_are_internal_except_rasas_edge():
+    compose = _compose()
+    networks = compose["networks"]
+    assert networks["internal"]["internal"] is True
+    assert not (networks["edge"] or {}).get("internal"), "edge must reach the host"
+    for name, service in compose["services"].items():
+        assert service.get("network_mode") is None, name
+        expected = {"internal", "edge"} if name == "rasa" else {"internal"}
+        assert _networks(service) == expected, name
+    # every declared network other than edge is internal
+    for name, config in networks.items():
+        if name != "edge":
+            assert (config or {}).get("internal") is True, name
+
+
+def test_secret_settings_are_required_environment_references():
+    for path, value in _strings(_compose()):
+        key = path.rsplit(".", 1)[-1]
+        if ".environment." in f".{path}" and SECRETISH_NAME.search(key):
+            assert REQUIRED_REF.match(value), f"{path} must be ${{VAR:?message}}, not {value!r}"
+
+
+def test_credentials_in_urls_are_references():
+    for path, value in _strings(_compose()):
+        for match in re.finditer(r"[a-z]+://([^@/\s]*)@", value):
+            userinfo = match.group(1)
+            password = userinfo.split(":", 1)[1] if ":" in userinfo else ""
+            assert REQUIRED_REF.match(password), f"{path}: password in URL must be ${{VAR:?...}}"
+
+
+def test_secret_variables_always_use_required_syntax():
+    text = "\n".join(value for _, value in _strings(_compose()))
+    for name in SECRETS:
+        refs = re.findall(r"\$\{" + name + r"([^}]*)\}", text)
+        assert refs, f"{name} is not used"
+        assert all(r.startswith(":?") for r in refs), f"${{{name}}} must be ${{{name}:?...}}"
+        assert not re.search(r"(?<![{$])\$" + name + r"\b", text), f"bare ${name} reference"
+
+
+def test_no_literal_secret_values():
+    text = COMPOSE_FILE.read_text(encoding="utf-8")
+    for name, value in _example_env().items():
+        if name in SECRETS:
+            assert value not in text, f"the example value of {name} is pasted into the compose file"
+    redis_cmd = [str(x) for x in _compose()["services"]["redis"]["command"]]
+    assert REQUIRED_REF.match(redis_cmd[redis_cmd.index("--requirepass") + 1])
+    # the mongo healthcheck passes credentials as container-shell variables only
+    test = " ".join(_compose()["services"]["mongodb"]["healthcheck"]["test"])
+    for flag in ("--password", "-p"):
+        for m in re.finditer(rf"(?<!\S){flag}\s+(\S+)", test):
+            assert m.group(1).strip('"').startswith("$$"), f"literal mongosh {flag}"
+
+
+def test_redis_is_persistent_and_password_protected():
+    redis = _compose()["services"]["redis"]
+    cmd = [str(x) for x in redis["command"]]
+    assert cmd[cmd.index("--appendonly") + 1] == "yes"
+    assert cmd[cmd.index("--requirepass") + 1].startswith("${REDIS_PASSWORD:?")
+    assert any(str(v).startswith("redis-data:") for v in redis["volumes"])
+    assert "healthcheck" in redis
+
+
+def test_mongodb_is_a_single_node_replica_set_with_auth():
+    mongo = _compose()["services"]["mongodb"]
+    env = _environment(mongo)
+    assert env["MONGO_INITDB_ROOT_USERNAME"].startswith("${")
+    assert env["MONGO_INITDB_ROOT_PASSWORD"].startswith("${MONGO_PASSWORD:?")
+    cmd = [str(x) for x in mongo["command"]]
+    assert cmd[cmd.index("--replSet") + 1] == "rs0"
+    assert "--keyFile" in cmd
+    check = " ".join(mongo["healthcheck"]["test"])
+    assert "rs.initiate" in check and "'rs0'" in check and "isWritablePrimary" in check
+    assert any(str(v).startswith("mongo-data:/data/db") for v in mongo["volumes"])
+    assert "mongo-data" in _compose()["volumes"]
+
+
+@pytest.mark.parametrize("name", ["rasa", "actions"])
+def test_app_containers_get_the_app_environment(name):
+    env = _environment(_compose()["services"][name])
+    for var in APP_ENV:
+        assert var in env, f"{name} lacks {var}"
+    assert "replicaSet=rs0" in env["MONGODB_URL"] and "@mongodb:27017" in env["MONGODB_URL"]
+    assert "@redis:6379" in env["REDIS_URL"]
+
+
+def test_rasa_gets_every_variable_endpoints_yml_reads():
+    endpoints = ROOT / "endpoints.yml"
+    if not endpoints.exists():
+        pytest.skip("no endpoints.yml yet")
+    wanted = set(re.findall(r"\$\{(\w+)\}", endpoints.read_text(encoding="utf-8")))
+    env = _environment(_compose()["services"]["rasa"])
+    assert wanted <= set(env), f"rasa lacks {sorted(wanted - set(env))} (read by endpoints.yml)"
+
+
+def test_env_example_documents_every_variable():
+    referenced = {
+        name for _, value in _strings(_compose()) for name in re.findall(r"(?<!\$)\$\{(\w+)", value)
+    }
+    example = _example_env()
+    assert referenced <= set(example), f".env.example lacks {sorted(referenced - set(example))}"
+    for name in SECRETS:
+        assert "change-me" in example[name], f".env.example must hold a placeholder for {name}"
+
+
+# --- Dockerfiles ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(DOCKERFILES))
+def test_dockerfile_basics(name):
+    text = DOCKERFILES[name].read_text(encoding="utf-8")
+    froms = re.findall(r"^FROM\s+(\S+)", text, re.MULTILINE)
+    assert froms and all(f == "python:3.11-slim" for f in froms)
+    assert "pip install --no-deps --ignore-requires-python -r /tmp/requirements.lock" in text
+    users = re.findall(r"^USER\s+(\S+)", text, re.MULTILINE)
+    assert users and users[-1].split(":")[0] not in ("root", "0")
+    assert re.search(r"^HEALTHCHECK\s", text, re.MULTILINE)
+
+
+@pytest.mark.parametrize("name", sorted(DOCKERFILES))
+def test_dockerfile_copy_sources_exist(name):
+    """Every path a COPY takes from the build context (the repository root) exists."""
+    text = DOCKERFILES[name].read_text(encoding="utf-8")
+    for line in re.findall(r"^COPY\s+(.+)$", text, re.MULTILINE):
+        parts = [p for p in line.split() if not p.startswith("--")]
+        if re.search(r"^COPY\s+--from=", f"COPY {line}"):
+            continue
+        for source in parts[:-1]:
+            assert (ROOT / source).exists(), f"{name}: COPY source {source} does not exist"
+
+
+def test_dockerfile_commands():
+    rasa = DOCKERFILES["rasa"].read_text(encoding="utf-8")
+    assert 'ENTRYPOINT ["rasa"]' in rasa
+    for arg in ('"run"', '"--enable-api"', '"0.0.0.0"', '"5005"', '"endpoints.yml"', '"credentials.yml"'):
+        assert arg in rasa
+    actions = DOCKERFILES["actions"].read_text(encoding="utf-8")
+    assert 'CMD ["python", "-m", "rasa_sdk", "--actions", "actions", "-p", "5055"]' in actions
