@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import secrets as _secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 from bot.errors import ConfigError
 

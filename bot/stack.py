@@ -18,9 +18,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit
 
 from bot.settings import PROJECT_ROOT, Settings
@@ -30,6 +30,10 @@ MODEL_NAME = "rapport"
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
 
 Progress = Callable[[str], None]
+
+# Rasa reports telemetry and crashes to Segment/Sentry unless told not to; guest data
+# must never leave the machine that way.
+QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false"}
 
 
 class StackError(RuntimeError):
@@ -71,12 +75,9 @@ def model_fingerprint(project: Path = PROJECT_ROOT) -> str:
         for f in files:
             h.update(str(f.relative_to(project)).encode())
             h.update(f.read_bytes())
-    try:
-        from importlib.metadata import version
+    from importlib.metadata import version
 
-        h.update(version("rasa").encode())
-    except Exception:  # noqa: BLE001
-        pass
+    h.update(version("rasa").encode())
     return h.hexdigest()
 
 
@@ -93,7 +94,7 @@ def train_if_needed(project: Path = PROJECT_ROOT, progress: Progress = print, fo
         return model
     progress("training the model (data changed) ...")
     started = time.monotonic()
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env = {**os.environ, **QUIET_ENV}
     for cmd in (
         [str(BIN / "rasa"), "data", "validate", "--fail-on-warnings"],
         [str(BIN / "rasa"), "train", "--fixed-model-name", MODEL_NAME, "--out", "models"],
@@ -133,7 +134,7 @@ def _wait(check: Callable[[], bool], child: Child, what: str, timeout: float) ->
 def _http_ok(url: str) -> Callable[[], bool]:
     def check() -> bool:
         try:
-            with urllib.request.urlopen(url, timeout=2) as r:
+            with urllib.request.urlopen(url, timeout=2) as r:  # noqa: S310 - our own http:// URL
                 return r.status == 200
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             return False
@@ -166,7 +167,7 @@ class Stack:
         redis = urlsplit(s.effective_redis_url.value)
         env = {
             **os.environ,
-            "TF_CPP_MIN_LOG_LEVEL": "3",
+            **QUIET_ENV,
             "PYTHONPATH": str(self.project),
             "RAPPORT_DATA_DIR": str(s.data_dir),
             "RAPPORT_TENANTS": str(s.tenants_file),
@@ -230,12 +231,18 @@ class Stack:
             rasa = self._spawn(
                 "rasa",
                 [
-                    str(BIN / "rasa"), "run",
-                    "--model", str(model),
-                    "--interface", s.host,
-                    "--port", str(s.rasa_port),
-                    "--credentials", "credentials.yml",
-                    "--endpoints", "endpoints.yml",
+                    str(BIN / "rasa"),
+                    "run",
+                    "--model",
+                    str(model),
+                    "--interface",
+                    s.host,
+                    "--port",
+                    str(s.rasa_port),
+                    "--credentials",
+                    "credentials.yml",
+                    "--endpoints",
+                    "endpoints.yml",
                 ],
             )
             _wait(_http_ok(f"http://{s.host}:{s.action_port}/health"), actions, "the action server", 60)
@@ -259,9 +266,22 @@ class Stack:
             "redis",
             [
                 str(get_binary_path()),
-                "--bind", s.host, "--port", str(s.redis_port), "--dir", str(data),
-                "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
-                "--protected-mode", "yes", "--daemonize", "no",
+                "--bind",
+                s.host,
+                "--port",
+                str(s.redis_port),
+                "--dir",
+                str(data),
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "everysec",
+                "--save",
+                "",
+                "--protected-mode",
+                "yes",
+                "--daemonize",
+                "no",
             ],
         )
         _wait(_tcp_ok(s.host, s.redis_port), child, "Valkey", 20)
@@ -276,9 +296,16 @@ class Stack:
             "mongo",
             [
                 str(BIN / "nx-27017"),
-                "--data-dir", str(data), "--host", s.host, "--port", str(s.mongo_port),
-                "--log-file", str(self.logs_dir / "nx-27017.log"),
-                "--pid-file", str(data / "nx-27017.pid"),
+                "--data-dir",
+                str(data),
+                "--host",
+                s.host,
+                "--port",
+                str(s.mongo_port),
+                "--log-file",
+                str(self.logs_dir / "nx-27017.log"),
+                "--pid-file",
+                str(data / "nx-27017.pid"),
             ],
         )
         _wait(_tcp_ok(s.host, s.mongo_port), child, "nx-27017", 30)

@@ -15,7 +15,8 @@ user_uttered ({"message", "locale"?}) -> bot_uttered {"text"} to this socket onl
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, Sanic, response
@@ -157,7 +158,9 @@ class WebchatChannel(InputChannel):
                 return
             try:
                 await on_new_message(
-                    UserMessage(text, WebchatOutput(sio, sid), sender, input_channel=self.name(), metadata=metadata)
+                    UserMessage(
+                        text, WebchatOutput(sio, sid), sender, input_channel=self.name(), metadata=metadata
+                    )
                 )
             except Exception as e:  # noqa: BLE001
                 event(logger, "webchat.turn.failed", logging.ERROR, error=type(e).__name__)

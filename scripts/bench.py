@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 import aiohttp  # noqa: E402
 
 from bot.settings import Settings  # noqa: E402
-from bot.stack import BIN, Stack, train_if_needed  # noqa: E402
+from bot.stack import BIN, QUIET_ENV, Stack, train_if_needed  # noqa: E402
 
 OUR_SCRIPT = ["Hello, I would like to give feedback", "4", "room 5, breakfast 4", "3", "4"]
 STOCK_SCRIPT = ["hello", "I am feeling great", "yes", "goodbye", "hi"]
@@ -89,7 +89,9 @@ async def load(url, script, metadata, guests: int, seconds: float) -> dict:
     latencies: list[float] = []
     deadline = time.perf_counter() + seconds
     connector = aiohttp.TCPConnector(limit=guests * 2)
-    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=120)) as session:
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(total=120)
+    ) as session:
         await converse(session, url, script, metadata, [])  # warm-up
 
         async def guest() -> None:
@@ -151,8 +153,14 @@ def bench_ours(args) -> dict:
     try:
         s = stack.settings
         url = f"http://{s.host}:{s.rasa_port}/webhooks/rest/webhook"
-        result = measure(url, OUR_SCRIPT, {"tenant": "alpenhof"}, [c.process.pid for c in stack.children],
-                         args.rounds, args.seconds)
+        result = measure(
+            url,
+            OUR_SCRIPT,
+            {"tenant": "alpenhof"},
+            [c.process.pid for c in stack.children],
+            args.rounds,
+            args.seconds,
+        )
     finally:
         stack.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -162,25 +170,40 @@ def bench_ours(args) -> dict:
 
 def bench_stock(args) -> dict:
     stock = ROOT / ".var" / "bench" / "stock"
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env = {**os.environ, **QUIET_ENV}
     if not list((stock / "models").glob("*.tar.gz")):
         print("  stock: creating and training the `rasa init` bot (once; ~3 min) ...", flush=True)
         shutil.rmtree(stock, ignore_errors=True)
         stock.mkdir(parents=True)
-        subprocess.run([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(stock)],
-                       cwd=stock, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(stock)],
+            cwd=stock,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
     port = free_port()
     log = open(stock / "run.log", "wb")  # noqa: SIM115
     started = time.monotonic()
     proc = subprocess.Popen(
         [str(BIN / "rasa"), "run", "-m", "models", "-i", "127.0.0.1", "-p", str(port)],
-        cwd=stock, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=stock,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         wait_http(f"http://127.0.0.1:{port}/webhooks/rest/", 300, proc)
         ready = time.monotonic() - started
-        result = measure(f"http://127.0.0.1:{port}/webhooks/rest/webhook", STOCK_SCRIPT, None, [proc.pid],
-                         args.rounds, args.seconds)
+        result = measure(
+            f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+            STOCK_SCRIPT,
+            None,
+            [proc.pid],
+            args.rounds,
+            args.seconds,
+        )
     finally:
         os.killpg(proc.pid, 15)
         proc.wait(timeout=30)
@@ -190,7 +213,9 @@ def bench_stock(args) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=15, help="duration of one load round")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per concurrency (median is reported)")
     parser.add_argument("--workers", type=int, default=1, help="Rasa server workers for Rapport")

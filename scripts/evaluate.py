@@ -23,8 +23,8 @@ import argparse
 import json
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL_DIR = ROOT / "eval" / "nlu"
@@ -32,7 +32,7 @@ DEFAULT_MODELS_DIR = ROOT / "models"
 FALLBACK_INTENT = "nlu_fallback"
 
 
-def load_examples(path: str | Path) -> List[Tuple[str, str]]:
+def load_examples(path: str | Path) -> list[tuple[str, str]]:
     """Read a Rasa 3.x NLU YAML file and return ``[(text, intent), ...]`` in file order.
 
     Only ``- intent:`` blocks are read (synonyms, regexes and lookups are ignored).
@@ -48,7 +48,7 @@ def load_examples(path: str | Path) -> List[Tuple[str, str]]:
         document = yaml.safe_load(handle) or {}
 
     annotation = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
-    examples: List[Tuple[str, str]] = []
+    examples: list[tuple[str, str]] = []
     for block in document.get("nlu") or []:
         if not isinstance(block, dict) or "intent" not in block:
             continue
@@ -71,15 +71,13 @@ def load_examples(path: str | Path) -> List[Tuple[str, str]]:
     return examples
 
 
-def newest_model(models_dir: Path = DEFAULT_MODELS_DIR) -> Optional[Path]:
+def newest_model(models_dir: Path = DEFAULT_MODELS_DIR) -> Path | None:
     """The most recently modified ``*.tar.gz`` in ``models_dir``, or None."""
     candidates = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     return candidates[-1] if candidates else None
 
 
-def score(
-    gold: Sequence[str], predicted: Sequence[str]
-) -> Dict[str, object]:
+def score(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, object]:
     """Macro-F1 over the gold intents, accuracy, per-intent F1 and repeated confusions."""
     from sklearn.metrics import accuracy_score, f1_score
 
@@ -88,20 +86,15 @@ def score(
     confusions = Counter((g, p) for g, p in zip(gold, predicted) if g != p)
     return {
         "n": len(gold),
-        "macro_f1": float(
-            f1_score(gold, predicted, labels=labels, average="macro", zero_division=0)
-        ),
+        "macro_f1": float(f1_score(gold, predicted, labels=labels, average="macro", zero_division=0)),
         "accuracy": float(accuracy_score(gold, predicted)),
         "fallback": sum(1 for p in predicted if p == FALLBACK_INTENT),
         "per_intent_f1": {label: float(f) for label, f in zip(labels, per_intent)},
-        "confusions": [
-            {"gold": g, "predicted": p, "count": c}
-            for (g, p), c in confusions.most_common()
-        ],
+        "confusions": [{"gold": g, "predicted": p, "count": c} for (g, p), c in confusions.most_common()],
     }
 
 
-async def _predict(agent, texts: Sequence[str]) -> List[Tuple[str, float]]:
+async def _predict(agent, texts: Sequence[str]) -> list[tuple[str, float]]:
     out = []
     for text in texts:
         parsed = await agent.parse_message(text)
@@ -110,26 +103,22 @@ async def _predict(agent, texts: Sequence[str]) -> List[Tuple[str, float]]:
     return out
 
 
-def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
+def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", help="model archive (default: newest models/*.tar.gz)")
     parser.add_argument(
         "--eval-dir", default=str(DEFAULT_EVAL_DIR), help="folder of <lang>.yml held-out files"
     )
-    parser.add_argument(
-        "--lang", action="append", help="only this language (repeatable; default: all files)"
-    )
+    parser.add_argument("--lang", action="append", help="only this language (repeatable; default: all files)")
     parser.add_argument(
         "--min-f1", type=float, default=None, help="exit 1 if any language's macro-F1 is below this"
     )
     parser.add_argument("--json", dest="json_path", help="write the figures to this JSON file")
-    parser.add_argument(
-        "--errors", action="store_true", help="also list every misclassified example"
-    )
+    parser.add_argument("--errors", action="store_true", help="also list every misclassified example")
     return parser.parse_args(argv)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = _parse_args(argv)
 
     import os
@@ -175,10 +164,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     texts = [text for examples in data.values() for text, _ in examples]
     predictions = asyncio.run(_predict(agent, texts))
 
-    report: Dict[str, object] = {"model": str(model), "languages": {}}
-    all_gold: List[str] = []
-    all_pred: List[str] = []
-    errors: List[Tuple[str, str, str, str, float]] = []
+    report: dict[str, object] = {"model": str(model), "languages": {}}
+    all_gold: list[str] = []
+    all_pred: list[str] = []
+    errors: list[tuple[str, str, str, str, float]] = []
     cursor = 0
     for lang, examples in data.items():
         gold = [intent for _, intent in examples]
@@ -219,11 +208,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     failed = []
     if args.min_f1 is not None:
-        failed = [
-            lang
-            for lang, figures in report["languages"].items()
-            if figures["macro_f1"] < args.min_f1
-        ]
+        failed = [lang for lang, figures in report["languages"].items() if figures["macro_f1"] < args.min_f1]
         report["min_f1"] = args.min_f1
         report["failed_languages"] = failed
         verdict = "FAIL" if failed else "OK"

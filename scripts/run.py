@@ -22,7 +22,9 @@ from bot.tenants import Tenants  # noqa: E402
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--workers", type=int, default=1, help="Rasa server worker processes (default 1)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -61,7 +63,10 @@ def main() -> int:
     while not stopping:
         for child in stack.children:
             if child.process.poll() is not None:
-                print(f"\n{child.name} exited ({child.process.returncode}); stopping.\n{child.log_tail()}", file=sys.stderr)
+                print(
+                    f"\n{child.name} exited ({child.process.returncode}); stopping.\n{child.log_tail()}",
+                    file=sys.stderr,
+                )
                 stopping = True
         time.sleep(0.5)
     print("\nstopping ...", flush=True)

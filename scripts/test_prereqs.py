@@ -17,8 +17,11 @@ def main() -> int:
     if shutil.which("docker-compose"):
         return 0
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        print("test prerequisites: docker-compose missing and cannot be installed here; "
-              "the compose test will be skipped", file=sys.stderr)
+        print(
+            "test prerequisites: docker-compose missing and cannot be installed here; "
+            "the compose test will be skipped",
+            file=sys.stderr,
+        )
         return 0
     print("test prerequisites: installing Debian's docker-compose ...", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from bot.errors import InvalidInput
 from bot.tenants import Tenant, Tenants
@@ -74,4 +75,6 @@ def parse_rest_payload(body: Any, tenants: Tenants) -> InboundMessage:
         tenant = tenants.by_widget_key(widget_key)
     else:
         raise InvalidInput("bad_metadata", "metadata.tenant or metadata.widget_key is required")
-    return InboundMessage(tenant, sender, clean_text(message), parse_metadata(metadata, default_channel="rest"))
+    return InboundMessage(
+        tenant, sender, clean_text(message), parse_metadata(metadata, default_channel="rest")
+    )

@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from bot.channels.inbound import LANG_TAG, clean_text
 from bot.errors import InvalidInput

@@ -20,8 +20,9 @@ Turn handling, in order:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from bot.feedback.model import Answer, Reply, StepResult, Turn
 from bot.language import LanguageChoice, LanguageDetector, initial_choice, update_choice
@@ -115,6 +116,8 @@ def step(state: Mapping[str, Any] | None, turn: Turn, ctx: Context) -> StepResul
         return t.result()
 
     intent = turn.intent or ""
+    if intent == "help" and _awaits_text(t.state, ctx) and len(text.split()) > 6:
+        intent = "comment"  # a long message while we wait for free text is the text
     if intent == "stop" or (intent == "goodbye" and not starting):
         t.state["status"] = STOPPED
         t.state["asked"] = None
@@ -133,14 +136,20 @@ def step(state: Mapping[str, Any] | None, turn: Turn, ctx: Context) -> StepResul
     return t.result()
 
 
+def _awaits_text(state: Mapping[str, Any], ctx: Context) -> bool:
+    """True while a low-score explanation or a text question is pending."""
+    if state.get("followup"):
+        return True
+    asked = state.get("asked")
+    return bool(asked) and ctx.tenant.question(asked).kind == "text"
+
+
 def _resolve_language(t: _Turn, text: str, ctx: Context) -> bool:
     """Apply explicit requests and detection. True when the message was only a
     language request (then it is not an answer)."""
     tenant = ctx.tenant
     before = LanguageChoice(t.state["lang"], t.state["lang_source"])
-    choice, event = update_choice(
-        before, text, supported=tenant.languages, detector=ctx.detector
-    )
+    choice, event = update_choice(before, text, supported=tenant.languages, detector=ctx.detector)
     t.state["lang"], t.state["lang_source"] = choice.lang, choice.source
     if event == "switched":
         t.say("language.switched")
@@ -195,7 +204,7 @@ def _take_answer(t: _Turn, text: str, intent: str, turn: Turn, ctx: Context) -> 
         elif intent in SKIP_INTENTS:
             state["answers"][asked] = None
             t.say("ack.skip")
-        elif intent not in SOCIAL_INTENTS or len(text.split()) > 3:
+        elif not _just_social(intent, turn, text):
             state["answers"][asked] = text
             state["last"] = asked
             t.answers.append(Answer(asked, "text", raw=text, message_id=turn.message_id))
@@ -211,7 +220,7 @@ def _take_answer(t: _Turn, text: str, intent: str, turn: Turn, ctx: Context) -> 
         correcting = True
 
     if parsed.ambiguous:
-        scale = scales[current] if current in scales else None
+        scale = scales.get(current) if current else None
         t.clarifying = True
         if scale is not None:
             t.say(f"clarify.{parsed.ambiguous}", low=_fmt(scale.low), high=_fmt(scale.high))
@@ -227,6 +236,11 @@ def _take_answer(t: _Turn, text: str, intent: str, turn: Turn, ctx: Context) -> 
         return
     state["misses"] += 1
     t.say("reask.rating")
+
+
+def _just_social(intent: str, turn: Turn, text: str) -> bool:
+    """A confident short "hi"/"ok"/"thanks" is not an answer to a text question."""
+    return intent in SOCIAL_INTENTS and turn.confidence >= 0.8 and len(text.split()) <= 3
 
 
 def _store_ratings(

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from bot.errors import InvalidInput, UnknownTenant
 from bot.feedback import engine
@@ -64,9 +65,7 @@ class FeedbackService:
         self.catalog = catalog
         self.detector = detector
         self.store = store
-        self.language_names = {
-            lang: catalog.render(lang, "language.name") for lang in catalog.languages
-        }
+        self.language_names = {lang: catalog.render(lang, "language.name") for lang in catalog.languages}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "FeedbackService":
@@ -106,7 +105,7 @@ class FeedbackService:
         lang = result.state["lang"]
         conv = result.state["conversation"]
 
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         await self.store.ensure_indexes(tenant.id)
         ratings = self.store.ratings(tenant.id)
         for answer in result.answers:

@@ -21,7 +21,9 @@ DURABLE = WriteConcern(w="majority", j=True)
 _TENANT_ID = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 
 RATING_INDEXES = [
-    IndexModel([("conversation_id", ASCENDING), ("question", ASCENDING)], name="conversation_question", unique=True),
+    IndexModel(
+        [("conversation_id", ASCENDING), ("question", ASCENDING)], name="conversation_question", unique=True
+    ),
     IndexModel([("question", ASCENDING), ("answered_at", DESCENDING)], name="question_time"),
     IndexModel([("answered_at", DESCENDING)], name="time"),
     IndexModel([("channel", ASCENDING), ("answered_at", DESCENDING)], name="channel_time"),

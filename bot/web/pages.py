@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
-from typing import Iterable
 
 from bot.tenants import Tenant
 
@@ -23,7 +23,7 @@ def demo_index(tenants: Iterable[Tenant]) -> str:
     )
     return (
         _HEAD.format(title="Rapport demo")
-        + f"<main class=\"index\"><h1>Rapport — demo hotels</h1><ul>{items}</ul></main></body></html>"
+        + f'<main class="index"><h1>Rapport — demo hotels</h1><ul>{items}</ul></main></body></html>'
     )
 
 

@@ -18,7 +18,11 @@ def rest_url(stack: Stack) -> str:
 
 async def post(stack: Stack, body: Any, *, raw: bytes | None = None) -> tuple[int, Any]:
     async with aiohttp.ClientSession() as session:
-        kwargs = {"data": raw, "headers": {"Content-Type": "application/json"}} if raw is not None else {"json": body}
+        kwargs = (
+            {"data": raw, "headers": {"Content-Type": "application/json"}}
+            if raw is not None
+            else {"json": body}
+        )
         async with session.post(rest_url(stack), timeout=aiohttp.ClientTimeout(total=60), **kwargs) as r:
             try:
                 payload = await r.json(content_type=None)

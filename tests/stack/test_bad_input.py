@@ -36,9 +36,21 @@ async def _stored(stack, tenant: str, sender: str) -> dict:
         ({"sender": "g1", "message": "hi", "metadata": {"tenant": {"$gt": ""}}}, 400, "bad_metadata"),
         ({"sender": "g1", "message": "hi", "metadata": {"tenant": "nope"}}, 404, "unknown_tenant"),
         ({"sender": "g1", "message": "hi", "metadata": {"widget_key": "wk_nope"}}, 404, "unknown_tenant"),
-        ({"sender": "g1", "message": "hi", "metadata": {"tenant": "alpenhof", "locale": "<script>"}}, 400, "bad_metadata"),
-        ({"sender": "g1", "message": "hi", "metadata": {"tenant": "alpenhof", "locale": 5}}, 400, "bad_metadata"),
-        ({"sender": "g1", "message": "hi", "metadata": {"tenant": "alpenhof", "channel": "pigeon"}}, 400, "bad_metadata"),
+        (
+            {"sender": "g1", "message": "hi", "metadata": {"tenant": "alpenhof", "locale": "<script>"}},
+            400,
+            "bad_metadata",
+        ),
+        (
+            {"sender": "g1", "message": "hi", "metadata": {"tenant": "alpenhof", "locale": 5}},
+            400,
+            "bad_metadata",
+        ),
+        (
+            {"sender": "g1", "message": "hi", "metadata": {"tenant": "alpenhof", "channel": "pigeon"}},
+            400,
+            "bad_metadata",
+        ),
         ({"sender": "g1", "message": "x" * 20_001, "metadata": {"tenant": "alpenhof"}}, 413, "too_large"),
     ],
 )
@@ -52,7 +64,9 @@ async def test_invalid_json_and_oversized_body(stack):
     assert (status, payload["error"]) == (400, "bad_json")
     status, payload = await post(stack, None, raw=b"\xff\xfe not utf-8")
     assert (status, payload["error"]) == (400, "bad_json")
-    status, payload = await post(stack, None, raw=json.dumps({"sender": "g", "message": "x" * 300_000}).encode())
+    status, payload = await post(
+        stack, None, raw=json.dumps({"sender": "g", "message": "x" * 300_000}).encode()
+    )
     assert (status, payload["error"]) == (413, "too_large")
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.feedback import engine
@@ -208,4 +206,39 @@ def test_every_reply_key_renders_in_every_language():
             CATALOG.render(lang, r.key, **r.params)
 
 
-assert Path(PROJECT_ROOT / "config" / "tenants.yml").exists()
+def test_long_explanation_classified_as_help_is_still_the_explanation():
+    chat = Chat(locale="en")
+    chat.say("hi", "greet")
+    chat.say("1", "rate")
+    keys, _ = chat.say("nobody helped us when the heating broke down at night", "help")
+    assert keys[0] == "followup.thanks"
+    assert chat.answers[-1].question == "overall_followup"
+
+
+def test_short_help_request_during_follow_up_gets_help():
+    chat = Chat(locale="en")
+    chat.say("hi", "greet")
+    chat.say("1", "rate")
+    keys, _ = chat.say("what should I write?", "help")
+    assert keys == ["help", "followup.low_score"]
+
+
+def _at_comment_question(chat: Chat) -> None:
+    chat.say("hi", "greet")
+    for _ in range(5):
+        chat.say("5", "rate")
+    assert chat.state["asked"] == "comment"
+
+
+def test_unsure_short_text_at_comment_question_is_stored():
+    chat = Chat(locale="en")
+    _at_comment_question(chat)
+    result = engine.step(chat.state, Turn(text='{"$gt": ""}', intent="affirm", confidence=0.52), chat.ctx)
+    assert [a.raw for a in result.answers] == ['{"$gt": ""}']
+
+
+def test_confident_ok_at_comment_question_is_not_a_comment():
+    chat = Chat(locale="en")
+    _at_comment_question(chat)
+    result = engine.step(chat.state, Turn(text="ok", intent="affirm", confidence=0.97), chat.ctx)
+    assert result.answers == () and [r.key for r in result.replies] == ["question.comment"]
