@@ -1,7 +1,10 @@
 """Install the system tools the test suite needs, if missing (run by `make test`).
 
-Only `docker-compose` (Debian's package) is needed: tests/test_docker_compose.py
-checks docker/docker-compose.yml with the real tool (`config` needs no engine).
+Two Debian packages are needed:
+* `docker-compose`: tests/test_docker_compose.py checks docker/docker-compose.yml with
+  the real tool (`config` needs no engine);
+* `chromium` (/usr/bin/chromium): tests/stack/test_browser.py drives the web chat demo
+  page with Playwright, which uses this browser instead of downloading its own.
 Everything else the tests use comes from requirements.lock or ships in a wheel.
 """
 
@@ -11,24 +14,42 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def missing() -> dict[str, str]:
+    """Debian package -> what is skipped without it."""
+    needed = {}
+    if not shutil.which("docker-compose"):
+        needed["docker-compose"] = "the compose test"
+    if not CHROMIUM.exists():
+        needed["chromium"] = "the browser test"
+    return needed
 
 
 def main() -> int:
-    if shutil.which("docker-compose"):
+    needed = missing()
+    if not needed:
         return 0
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        print(
-            "test prerequisites: docker-compose missing and cannot be installed here; "
-            "the compose test will be skipped",
-            file=sys.stderr,
-        )
+        for package, skipped in needed.items():
+            print(
+                f"test prerequisites: {package} missing and cannot be installed here; "
+                f"{skipped} will be skipped",
+                file=sys.stderr,
+            )
         return 0
-    print("test prerequisites: installing Debian's docker-compose ...", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    cmd = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "docker-compose"]
-    if subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL).returncode != 0:
-        subprocess.run(["apt-get", "update", "-q"], env=env, stdout=subprocess.DEVNULL)
-        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL)
+    updated = False
+    for package in needed:
+        print(f"test prerequisites: installing Debian's {package} ...", flush=True)
+        cmd = ["apt-get", "install", "-y", "-q", "--no-install-recommends", package]
+        if subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL).returncode != 0 and not updated:
+            subprocess.run(["apt-get", "update", "-q"], env=env, stdout=subprocess.DEVNULL)
+            updated = True
+            subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL)
     return 0
 
 
