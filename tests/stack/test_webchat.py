@@ -1,0 +1,429 @@
+"""The socket.io web chat of the running stack, driven with python-socketio's AsyncClient:
+widget keys choose the tenant, signed session tokens, replies to the sending socket
+only, clear errors for bad input, and the demo pages and static files."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from typing import Any
+
+import aiohttp
+import pytest
+import socketio
+
+from bot.i18n import Catalog
+from bot.privacy.refs import guest_ref
+from tests.stack.client import conversation_ratings, mongo, tenant_db
+
+pytestmark = pytest.mark.stack
+
+CATALOG = Catalog.load()
+HOTELS = {"alpenhof": "Hotel Alpenhof", "laguna": "Albergo Laguna"}
+KEYS = {"alpenhof": "wk_demo_alpenhof", "laguna": "wk_demo_laguna"}
+TIMEOUT = 60  # seconds for one bot turn
+QUIET = 1.5  # seconds during which a socket must receive nothing
+
+
+def base_url(stack) -> str:
+    return f"http://{stack.settings.host}:{stack.settings.rasa_port}"
+
+
+def q(lang: str, tenant: str, qid: str, low: int = 1, high: int = 5) -> str:
+    return CATALOG.render(lang, f"question.{qid}", low=low, high=high, hotel=HOTELS[tenant])
+
+
+def session_id(token: str) -> str:
+    return token.split(".", 1)[0]
+
+
+class Chat:
+    """One browser tab: a socket.io connection that records every event it receives."""
+
+    def __init__(self, stack, tenant: str = "alpenhof") -> None:
+        self.stack = stack
+        self.tenant = tenant
+        self.token: str | None = None
+        self.events: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        self.sio = socketio.AsyncClient(reconnection=False)
+        for name in ("session_confirm", "bot_uttered", "rapport_error", "disconnect"):
+            self.sio.on(name, self._recorder(name))
+
+    def _recorder(self, name: str):
+        async def record(*args: Any) -> None:
+            await self.events.put((name, args[0] if args else None))
+
+        return record
+
+    async def connect(self, auth: Any = "default") -> None:
+        auth = {"widget_key": KEYS[self.tenant]} if auth == "default" else auth
+        await self.sio.connect(
+            base_url(self.stack), auth=auth, transports=["polling"], wait_timeout=10
+        )
+
+    async def next(self, timeout: float = TIMEOUT) -> tuple[str, Any]:
+        return await asyncio.wait_for(self.events.get(), timeout)
+
+    async def session(self, token: Any = None, *, payload: Any = "default") -> dict:
+        data = {"token": token} if payload == "default" else payload
+        await self.sio.emit("session_request", data)
+        name, body = await self.next(10)
+        assert name == "session_confirm", (name, body)
+        assert isinstance(body["token"], str) and isinstance(body["resumed"], bool)
+        self.token = body["token"]
+        return body
+
+    async def say(self, text: str, replies: int, locale: str | None = None) -> list[str]:
+        """Send a message and collect the `replies` bot messages it produces."""
+        data = {"message": text} if locale is None else {"message": text, "locale": locale}
+        await self.sio.emit("user_uttered", data)
+        texts = []
+        for _ in range(replies):
+            name, body = await self.next()
+            assert name == "bot_uttered", (name, body, texts)
+            texts.append(body["text"])
+        return texts
+
+    async def error(self, data: Any = "none", *, event: str = "user_uttered") -> str:
+        """Send a malformed message; return the rapport_error code."""
+        if data == "none":
+            await self.sio.emit(event)
+        else:
+            await self.sio.emit(event, data)
+        name, body = await self.next(10)
+        assert name == "rapport_error", (name, body)
+        return body["error"]
+
+    async def assert_quiet(self, seconds: float = QUIET) -> None:
+        await asyncio.sleep(seconds)
+        received = []
+        while not self.events.empty():
+            received.append(self.events.get_nowait())
+        assert received == []
+
+    @property
+    def ref(self) -> str:
+        assert self.token
+        return guest_ref(self.stack.settings.guest_key, self.tenant, session_id(self.token))
+
+    async def close(self) -> None:
+        if self.sio.connected:
+            await self.sio.disconnect()
+
+
+@pytest.fixture
+async def chats(stack):
+    """Factory of connected-later chats; all are disconnected at the end."""
+    opened: list[Chat] = []
+
+    def make(tenant: str = "alpenhof") -> Chat:
+        chat = Chat(stack, tenant)
+        opened.append(chat)
+        return chat
+
+    yield make
+    for chat in opened:
+        await chat.close()
+
+
+async def stored_counts(stack) -> dict[str, int]:
+    client = mongo(stack)
+    try:
+        counts = {}
+        for tenant in HOTELS:
+            db = tenant_db(stack, client, tenant)
+            for coll in ("ratings", "conversations"):
+                counts[f"{tenant}.{coll}"] = await db[coll].count_documents({})
+        return counts
+    finally:
+        client.close()
+
+
+async def stored_for(stack, tenant: str, ref: str) -> tuple[dict, int]:
+    """(ratings by question, number of conversation documents) of one guest."""
+    ratings = await conversation_ratings(stack, tenant, ref)
+    client = mongo(stack)
+    try:
+        conversations = await tenant_db(stack, client, tenant).conversations.count_documents(
+            {"guest_ref": ref}
+        )
+    finally:
+        client.close()
+    return ratings, conversations
+
+
+async def started(chat: Chat, locale: str | None = None, lang: str = "de") -> dict:
+    """Connect, open a session and say /start as the widget does: greeting, first question."""
+    await chat.connect()
+    confirm = await chat.session()
+    replies = await chat.say("/start", 2, locale=locale)
+    assert replies == [
+        CATALOG.render(lang, "greeting", hotel=HOTELS[chat.tenant]),
+        q(lang, chat.tenant, "overall"),
+    ]
+    return confirm
+
+
+# --- connecting ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "auth",
+    [None, {}, {"widget_key": "wk_nope"}, {"widget_key": {"$gt": ""}}, "wk_demo_alpenhof", ["wk_demo_alpenhof"]],
+    ids=["no-auth", "empty", "unknown-key", "operator-key", "string-auth", "list-auth"],
+)
+async def test_connect_without_a_known_widget_key_is_refused(stack, chats, auth):
+    before = await stored_counts(stack)
+    chat = chats()
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await chat.connect(auth)
+    assert not chat.sio.connected
+    assert await stored_counts(stack) == before
+
+
+# --- sessions and conversations ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tenant, locale, lang",
+    [("alpenhof", None, "de"), ("laguna", None, "it"), ("alpenhof", "en-GB", "en"), ("laguna", "fr-CH", "fr")],
+)
+async def test_start_greets_in_the_tenant_or_browser_language(chats, tenant, locale, lang):
+    chat = chats(tenant)
+    await chat.connect()
+    confirm = await chat.session()
+    assert confirm["resumed"] is False
+    sid, _, signature = confirm["token"].partition(".")
+    assert len(sid) == 32 and len(signature) == 32
+    replies = await chat.say("/start", 2, locale=locale)
+    assert replies == [CATALOG.render(lang, "greeting", hotel=HOTELS[tenant]), q(lang, tenant, "overall")]
+
+
+async def test_rating_answer_is_stored_in_the_tenant_database(stack, chats):
+    chat = chats("alpenhof")
+    await started(chat)
+    assert await chat.say("4", 1) == [q("de", "alpenhof", "room")]
+
+    docs, conversations = await stored_for(stack, "alpenhof", chat.ref)
+    assert set(docs) == {"overall"} and conversations == 1
+    overall = docs["overall"]
+    assert overall["value"] == 4 and overall["kind"] == "rating"
+    assert overall["channel"] == "webchat"
+    assert overall["tenant"] == "alpenhof" and overall["language"] == "de"
+    sid = session_id(chat.token)
+    assert sid not in str(overall["guest_ref"]) and sid not in overall["conversation_id"]
+    assert await stored_for(stack, "laguna", chat.ref) == ({}, 0)
+    laguna_ref = guest_ref(stack.settings.guest_key, "laguna", sid)
+    assert await stored_for(stack, "laguna", laguna_ref) == ({}, 0)
+
+
+async def test_resuming_with_the_token_continues_the_conversation(stack, chats):
+    first = chats("alpenhof")
+    confirm = await started(first, locale="en-US", lang="en")
+    await first.close()
+
+    second = chats("alpenhof")
+    await second.connect()
+    resumed = await second.session(confirm["token"])
+    assert resumed == {"token": confirm["token"], "resumed": True}
+    assert await second.say("4", 1) == [q("en", "alpenhof", "room")]
+    assert await second.say("5", 1) == [q("en", "alpenhof", "cleanliness")]
+
+    docs, conversations = await stored_for(stack, "alpenhof", second.ref)
+    assert {k: d["value"] for k, d in docs.items()} == {"overall": 4, "room": 5}
+    assert conversations == 1
+    assert len({d["conversation_id"] for d in docs.values()}) == 1
+
+
+def _forged(token: str) -> str:
+    return f"{session_id(token)}.{secrets.token_hex(16)}"
+
+
+@pytest.mark.parametrize(
+    "make_token",
+    [
+        pytest.param(lambda a, other: a["token"].split(".")[0], id="session-id-only"),
+        pytest.param(lambda a, other: _forged(a["token"]), id="forged-signature"),
+        pytest.param(lambda a, other: a["token"].upper(), id="altered-case"),
+        pytest.param(lambda a, other: a["token"] + ".x", id="extra-part"),
+        pytest.param(lambda a, other: other["token"], id="other-tenant-token"),
+        pytest.param(lambda a, other: "garbage", id="garbage"),
+        pytest.param(lambda a, other: "." * 3000, id="long-garbage"),
+        pytest.param(lambda a, other: {"$gt": ""}, id="operator"),
+        pytest.param(lambda a, other: 12345, id="number"),
+        pytest.param(lambda a, other: "", id="empty"),
+    ],
+)
+async def test_invalid_token_gets_a_new_session_and_none_of_the_guests_messages(
+    stack, chats, make_token
+):
+    guest_a = chats("alpenhof")
+    a = await started(guest_a)
+    other = chats("laguna")
+    await other.connect()
+    other_confirm = await other.session()
+
+    intruder = chats("alpenhof")
+    await intruder.connect()
+    confirm = await intruder.session(make_token(a, other_confirm))
+    assert confirm["resumed"] is False
+    assert session_id(confirm["token"]) not in (session_id(a["token"]), session_id(other_confirm["token"]))
+
+    assert await guest_a.say("4", 1) == [q("de", "alpenhof", "room")]
+    await intruder.assert_quiet()
+    await other.assert_quiet(0)
+    # the intruder's own session starts from the beginning, not in guest A's conversation
+    replies = await intruder.say("/start", 2)
+    assert replies == [CATALOG.render("de", "greeting", hotel="Hotel Alpenhof"), q("de", "alpenhof", "overall")]
+    await guest_a.assert_quiet(0)
+
+
+@pytest.mark.parametrize("payload", [None, "token", ["x"], 5], ids=["null", "string", "list", "number"])
+async def test_session_request_without_a_token_object_gets_a_new_session(chats, payload):
+    chat = chats("alpenhof")
+    await chat.connect()
+    confirm = await chat.session(payload=payload)
+    assert confirm["resumed"] is False and "." in confirm["token"]
+
+
+async def test_session_request_with_no_data_gets_a_new_session(chats):
+    chat = chats("alpenhof")
+    await chat.connect()
+    await chat.sio.emit("session_request")
+    name, body = await chat.next(10)
+    assert name == "session_confirm" and body["resumed"] is False
+
+
+async def test_replies_go_to_the_sending_socket_only_even_with_the_same_token(stack, chats):
+    tab1 = chats("alpenhof")
+    a = await started(tab1)
+    tab2 = chats("alpenhof")
+    await tab2.connect()
+    assert await tab2.session(a["token"]) == {"token": a["token"], "resumed": True}
+
+    assert await tab1.say("4", 1) == [q("de", "alpenhof", "room")]
+    await tab2.assert_quiet()
+    # both tabs are the same guest: tab 2 continues where tab 1 left off, and only tab 2 hears it
+    assert await tab2.say("5", 1) == [q("de", "alpenhof", "cleanliness")]
+    await tab1.assert_quiet()
+    docs, _ = await stored_for(stack, "alpenhof", tab1.ref)
+    assert {k: d["value"] for k, d in docs.items()} == {"overall": 4, "room": 5}
+
+
+# --- bad input ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data, code",
+    [
+        ("none", "bad_payload"),
+        (None, "bad_payload"),
+        ("4", "bad_payload"),
+        (["4"], "bad_payload"),
+        (4, "bad_payload"),
+        ({}, "bad_message"),
+        ({"text": "4"}, "bad_message"),
+        ({"message": None}, "bad_message"),
+        ({"message": 4}, "bad_message"),
+        ({"message": {"$gt": ""}}, "bad_message"),
+        ({"message": ["4"]}, "bad_message"),
+        ({"message": "x" * 2001}, "too_large"),
+        ({"message": "4" * 20_000}, "too_large"),
+    ],
+    ids=[
+        "no-data",
+        "null",
+        "string",
+        "list",
+        "number",
+        "empty-object",
+        "missing-message",
+        "null-message",
+        "number-message",
+        "operator-message",
+        "list-message",
+        "2001-chars",
+        "20000-chars",
+    ],
+)
+async def test_malformed_message_gets_a_clear_error_and_nothing_is_stored(stack, chats, data, code):
+    chat = chats("alpenhof")
+    await chat.connect()
+    await chat.session()
+    assert await chat.error(data) == code
+    assert chat.sio.connected
+    assert await stored_for(stack, "alpenhof", chat.ref) == ({}, 0)
+    # the socket still works: the same session can start its conversation
+    await chat.session(chat.token)
+    replies = await chat.say("/start", 2)
+    assert replies[-1] == q("de", "alpenhof", "overall")
+
+
+@pytest.mark.parametrize("data", [{"message": "4"}, {"message": "/start"}, "none"], ids=["4", "start", "no-data"])
+async def test_message_before_session_request_is_refused(stack, chats, data):
+    before = await stored_counts(stack)
+    chat = chats("alpenhof")
+    await chat.connect()
+    assert await chat.error(data) == "no_session"
+    assert chat.sio.connected
+    await chat.assert_quiet(0.5)
+    assert await stored_counts(stack) == before
+
+
+# --- demo pages and static files -----------------------------------------------------------
+
+
+async def _get(stack, path: str) -> tuple[int, str, str, Any]:
+    async with aiohttp.ClientSession() as session:
+        async with session.get(base_url(stack) + path, timeout=aiohttp.ClientTimeout(total=20)) as r:
+            return r.status, r.headers.get("Content-Type", ""), await r.text(), r.headers
+
+
+async def test_demo_index_links_every_tenant(stack):
+    status, ctype, body, _ = await _get(stack, "/webhooks/webchat/")
+    assert status == 200 and ctype.startswith("text/html")
+    for tenant, name in HOTELS.items():
+        assert f'href="/webhooks/webchat/demo/{KEYS[tenant]}"' in body
+        assert name in body
+
+
+@pytest.mark.parametrize("tenant", sorted(HOTELS))
+async def test_demo_page_mounts_the_widget(stack, tenant):
+    status, ctype, body, _ = await _get(stack, f"/webhooks/webchat/demo/{KEYS[tenant]}")
+    assert status == 200 and ctype.startswith("text/html")
+    assert f'data-widget-key="{KEYS[tenant]}"' in body
+    assert f"<h1>{HOTELS[tenant]}</h1>" in body
+    for src in ("socket.io.min.js", "widget.js"):
+        assert f'<script src="/webhooks/webchat/static/{src}"></script>' in body
+
+
+@pytest.mark.parametrize("key", ["wk_nope", "alpenhof", "wk_demo_alpenhof%3Cscript%3E"])
+async def test_demo_page_of_unknown_widget_key_is_404(stack, key):
+    status, ctype, body, _ = await _get(stack, f"/webhooks/webchat/demo/{key}")
+    assert status == 404 and ctype.startswith("application/json")
+    assert "<script>" not in body
+
+
+@pytest.mark.parametrize(
+    "name, content_type, marker",
+    [
+        ("widget.js", "application/javascript", "rapport-chat"),
+        ("widget.css", "text/css", "rapport"),
+        ("socket.io.min.js", "application/javascript", "socket.io"),
+    ],
+)
+async def test_static_files_are_served_with_their_content_type(stack, name, content_type, marker):
+    status, ctype, body, headers = await _get(stack, f"/webhooks/webchat/static/{name}")
+    assert status == 200
+    assert ctype.split(";")[0].strip() == content_type
+    assert headers.get("X-Content-Type-Options") == "nosniff"
+    assert marker in body
+
+
+@pytest.mark.parametrize(
+    "name", ["nope.js", "widget.JS", "vendor", "..%2F..%2Fconfig.yml", "%2E%2E%2Fcredentials.yml"]
+)
+async def test_unknown_static_file_is_404(stack, name):
+    status, _, body, _ = await _get(stack, f"/webhooks/webchat/static/{name}")
+    assert status == 404
+    assert "tenants" not in body and "rest.RestChannel" not in body
