@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import pytest
 from jsonschema import ValidationError, validate
-
-import channels  # noqa: F401 - applies the patch
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
+
+import channels  # noqa: F401 - applies the patch
 
 ACTION = RemoteAction("action_feedback", EndpointConfig("http://127.0.0.1:1/webhook"))
 
 GOOD = [
     {"events": [], "responses": []},
-    {"events": [{"event": "slot", "name": "rapport", "value": {"lang": "de"}}], "responses": [{"text": "Hallo"}]},
+    {
+        "events": [{"event": "slot", "name": "rapport", "value": {"lang": "de"}}],
+        "responses": [{"text": "Hallo"}],
+    },
     {"events": [{"event": "slot", "name": "rapport", "value": None, "timestamp": None}]},
 ]
 BAD = [
