@@ -38,7 +38,12 @@ CONVERSATION_INDEXES = [
 
 def connect(url: str, **kwargs: Any) -> AsyncIOMotorClient:
     """A motor client with short timeouts suited to a chat turn."""
-    options = {"serverSelectionTimeoutMS": 5000, "connectTimeoutMS": 3000, "tz_aware": True}
+    options = {
+        "serverSelectionTimeoutMS": 5000,
+        "connectTimeoutMS": 3000,
+        "socketTimeoutMS": 5000,  # a stalled server must not hang a guest's turn
+        "tz_aware": True,
+    }
     options.update(kwargs)
     return AsyncIOMotorClient(url, **options)
 

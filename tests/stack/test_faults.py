@@ -1,0 +1,67 @@
+"""Faults the stack survives. These restart the session's own servers, so each test
+leaves them running again."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from bot.i18n import Catalog
+from bot.privacy.refs import guest_ref
+from bot.stack import Stack
+from tests.stack.client import Guest, conversation_ratings, post
+
+pytestmark = pytest.mark.stack
+
+CATALOG = Catalog.load()
+
+
+def _restart(stack: Stack, name: str, sig: int) -> None:
+    child = next(c for c in stack.children if c.name == name)
+    os.kill(child.process.pid, sig)
+    child.process.wait(timeout=20)
+    index = stack.children.index(child)
+    start = {"redis": stack._start_redis, "mongo": stack._start_mongo}[name]
+    start(lambda m: None)
+    stack.children.insert(index, stack.children.pop())  # keep the stop order
+
+
+async def test_conversation_state_survives_a_redis_crash(stack):
+    if stack.settings.redis_url is not None:
+        pytest.skip("uses the embedded Valkey")
+    guest = Guest(stack, "alpenhof", locale="en")
+    await guest.say("hi")
+    assert await guest.say("4") == [CATALOG.render("en", "question.room", low=1, high=5)]
+    time.sleep(1.5)  # appendfsync everysec: what was acknowledged a second ago is on disk
+    _restart(stack, "redis", signal.SIGKILL)
+    replies = []
+    for _ in range(3):  # the first request after the crash may find a dead connection
+        status, payload = await post(
+            stack, {"sender": guest.sender, "message": "5", "metadata": guest.metadata}
+        )
+        if status == 200:
+            replies = [m["text"] for m in payload]
+            break
+        assert status == 503 and payload["error"] == "processing_failed"
+    assert replies == [CATALOG.render("en", "question.cleanliness", low=1, high=5)]
+    docs = await conversation_ratings(stack, "alpenhof", guest_ref(stack.settings.guest_key, "alpenhof", guest.sender))
+    assert {k: d["value"] for k, d in docs.items()} == {"overall": 4, "room": 5}
+
+
+async def test_mongodb_down_is_a_clear_temporary_error_and_nothing_advances(stack):
+    if stack.settings.mongodb_url is not None:
+        pytest.skip("uses the embedded nx-27017")
+    guest = Guest(stack, "alpenhof", locale="en")
+    await guest.say("hi")
+    child = next(c for c in stack.children if c.name == "mongo")
+    os.kill(child.process.pid, signal.SIGSTOP)  # unreachable, like a partitioned database
+    try:
+        replies = await guest.say("4")
+    finally:
+        os.kill(child.process.pid, signal.SIGCONT)
+    assert replies == [CATALOG.render("en", "error.temporary")]
+    # the answer was not taken: the same question is still open, and answering works again
+    assert await guest.say("4") == [CATALOG.render("en", "question.room", low=1, high=5)]
