@@ -47,7 +47,9 @@ async def test_conversation_state_survives_a_redis_crash(stack):
             break
         assert status == 503 and payload["error"] == "processing_failed"
     assert replies == [CATALOG.render("en", "question.cleanliness", low=1, high=5)]
-    docs = await conversation_ratings(stack, "alpenhof", guest_ref(stack.settings.guest_key, "alpenhof", guest.sender))
+    docs = await conversation_ratings(
+        stack, "alpenhof", guest_ref(stack.settings.guest_key, "alpenhof", guest.sender)
+    )
     assert {k: d["value"] for k, d in docs.items()} == {"overall": 4, "room": 5}
 
 

@@ -86,8 +86,9 @@ async def test_run_uses_given_servers_and_stops_cleanly_on_ctrl_c(stack, tmp_pat
 
         children = [
             int(p)
-            for p in subprocess.run(["pgrep", "-f", f"--port {rasa_port}|{tmp_path}"], capture_output=True, text=True)
-            .stdout.split()
+            for p in subprocess.run(
+                ["pgrep", "-f", f"--port {rasa_port}|{tmp_path}"], capture_output=True, text=True
+            ).stdout.split()
         ]
         proc.send_signal(signal.SIGINT)
         rest = proc.communicate(timeout=60)[0]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -37,7 +37,7 @@ def _doc(conversation: str, question: str, value: float, guest: str = "g_1") -> 
         channel="rest",
         language="en",
         answer=answer,
-        now=datetime.now(timezone.utc),
+        now=datetime.now(UTC),
     )
 
 
