@@ -188,7 +188,7 @@ def _take_answer(t: _Turn, text: str, intent: str, turn: Turn, ctx: Context) -> 
         topical = tuple(r for r in parsed.ratings if r.topic)
         if topical:
             _store_ratings(t, topical, parsed, intent, turn, ctx)
-        elif intent not in SKIP_INTENTS:
+        elif not _declines(intent, text):
             t.answers.append(Answer(f"{target}_followup", "text", raw=text, message_id=turn.message_id))
             t.say("followup.thanks")
         return
@@ -201,7 +201,7 @@ def _take_answer(t: _Turn, text: str, intent: str, turn: Turn, ctx: Context) -> 
         topical = tuple(r for r in parsed.ratings if r.topic)
         if topical:
             _store_ratings(t, topical, parsed, intent, turn, ctx)
-        elif intent in SKIP_INTENTS:
+        elif _declines(intent, text):
             state["answers"][asked] = None
             t.say("ack.skip")
         elif not _just_social(intent, turn, text):
@@ -236,6 +236,11 @@ def _take_answer(t: _Turn, text: str, intent: str, turn: Turn, ctx: Context) -> 
         return
     state["misses"] += 1
     t.say("reask.rating")
+
+
+def _declines(intent: str, text: str) -> bool:
+    """"skip", or a short "no"/"nothing" — but "no hot water" is a complaint."""
+    return intent == "skip" or (intent == "deny" and len(text.split()) <= 2)
 
 
 def _just_social(intent: str, turn: Turn, text: str) -> bool:

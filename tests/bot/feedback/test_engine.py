@@ -242,3 +242,19 @@ def test_confident_ok_at_comment_question_is_not_a_comment():
     _at_comment_question(chat)
     result = engine.step(chat.state, Turn(text="ok", intent="affirm", confidence=0.97), chat.ctx)
     assert result.answers == () and [r.key for r in result.replies] == ["question.comment"]
+
+
+@pytest.mark.parametrize("text", ["no hot water in the shower", "no ice machine anywhere"])
+def test_short_complaint_classified_as_deny_is_still_a_comment(text):
+    chat = Chat(locale="en")
+    _at_comment_question(chat)
+    result = engine.step(chat.state, Turn(text=text, intent="deny", confidence=0.91), chat.ctx)
+    assert [a.raw for a in result.answers] == [text]
+
+
+@pytest.mark.parametrize("text", ["no", "nothing", "no thanks"])
+def test_plain_no_at_comment_question_skips(text):
+    chat = Chat(locale="en")
+    _at_comment_question(chat)
+    result = engine.step(chat.state, Turn(text=text, intent="deny", confidence=0.95), chat.ctx)
+    assert result.answers == () and result.replies[0].key == "ack.skip"

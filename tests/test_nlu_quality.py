@@ -1,0 +1,184 @@
+"""CI gate for the NLU data and the rating parser.
+
+- the held-out sets (eval/nlu) never leak into the training data (data/nlu);
+- every language has every intent of the domain, in training and in the held-out set;
+- the trained model reaches macro-F1 >= 0.90 per language on the held-out set
+  (scripts/evaluate.py, the same command as `make eval`);
+- the rating parser is right on >= 90 % of the held-out cases in eval/ratings per language
+  (pure, no model).
+
+The model test calls `bot.stack.train_if_needed()`, which trains only when config, domain
+or data changed (the stack tests share the model), then runs the evaluation as a subprocess.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGS = ("en", "de", "fr", "es", "it")
+PAYLOAD_ONLY_INTENTS = frozenset({"start"})
+MIN_F1 = 0.90
+MIN_PARSER_ACCURACY = 0.90
+MIN_RATING_CASES = 40
+
+
+@cache
+def evaluate_script() -> ModuleType:
+    """scripts/evaluate.py as a module (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("rapport_evaluate", ROOT / "scripts" / "evaluate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def examples(kind: str, lang: str) -> list[tuple[str, str]]:
+    return evaluate_script().load_examples(ROOT / kind / "nlu" / f"{lang}.yml")
+
+
+_DECIMAL = re.compile(r"(?<=\d)[.,](?=\d)")
+
+
+def normalise(text: str) -> str:
+    """Lower case, accents and punctuation stripped, whitespace collapsed. Symbols (★, ⭐,
+    emoji) stay; a decimal comma or point between digits stays (as ".") and so does any
+    other punctuation between digits, so "3/5", "3.5" and "35" remain different texts."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _DECIMAL.sub(".", text)
+    kept = []
+    for i, c in enumerate(text):
+        between_digits = 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+        if unicodedata.category(c).startswith("P") and not between_digits:
+            kept.append(" ")
+        else:
+            kept.append(c)
+    return " ".join("".join(kept).split()) or text.strip()
+
+
+def test_normalise():
+    assert normalise("Ça, c'est TRÈS bien !") == normalise("ca c est tres bien")
+    assert normalise("hola, ¿hay alguien?") == normalise("hola hay alguien")
+    assert normalise("3,5") == normalise("3.5") != normalise("3/5")
+    assert normalise("⭐⭐") != normalise("⭐")
+    assert normalise("?") == "?"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_held_out_set_does_not_overlap_training_data(lang):
+    # one model learns all languages, so compare with the training data of every language
+    training: dict[str, tuple[str, str, str]] = {}
+    for train_lang in LANGS:
+        for text, intent in examples("data", train_lang):
+            training.setdefault(normalise(text), (train_lang, intent, text))
+    leaks = [
+        f"{text!r} ({intent}) = data/nlu/{hit[0]}.yml {hit[2]!r} ({hit[1]})"
+        for text, intent in examples("eval", lang)
+        if (hit := training.get(normalise(text)))
+    ]
+    assert not leaks, f"eval/nlu/{lang}.yml examples also in the training data:\n" + "\n".join(leaks)
+
+
+@cache
+def domain_intents() -> frozenset[str]:
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    names = [next(iter(i)) if isinstance(i, dict) else i for i in domain["intents"]]
+    return frozenset(map(str, names)) - PAYLOAD_ONLY_INTENTS
+
+
+@pytest.mark.parametrize("kind", ["data", "eval"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_intent_in_every_language(kind, lang):
+    present = {intent for _, intent in examples(kind, lang)}
+    assert not domain_intents() - present, f"{kind}/nlu/{lang}.yml lacks {sorted(domain_intents() - present)}"
+    assert not present - domain_intents(), (
+        f"{kind}/nlu/{lang}.yml has unknown {sorted(present - domain_intents())}"
+    )
+
+
+# --- the trained model on the held-out set ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def evaluation(tmp_path_factory: pytest.TempPathFactory):
+    """Train if the inputs changed, then run scripts/evaluate.py once for the module."""
+    from bot.stack import QUIET_ENV, train_if_needed
+
+    model = train_if_needed(progress=lambda _msg: None)
+    out = tmp_path_factory.mktemp("nlu-eval") / "nlu.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "evaluate.py"),
+            "--model",
+            str(model.relative_to(ROOT)),
+            "--min-f1",
+            str(MIN_F1),
+            "--min-parser-accuracy",
+            str(MIN_PARSER_ACCURACY),
+            "--json",
+            str(out),
+        ],
+        cwd=ROOT,
+        env={**os.environ, **QUIET_ENV},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    report = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    return done, report
+
+
+def test_evaluate_script_passes(evaluation):
+    done, report = evaluation
+    assert done.returncode == 0, f"exit {done.returncode}\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+    assert set(report["languages"]) == set(LANGS)
+    assert set(report["parser"]) == set(LANGS)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_intent_macro_f1(evaluation, lang):
+    done, report = evaluation
+    assert lang in report.get("languages", {}), (
+        f"no figures for {lang}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+    )
+    figures = report["languages"][lang]
+    assert figures["macro_f1"] >= MIN_F1, (
+        f"{lang}: macro-F1 {figures['macro_f1']:.3f} < {MIN_F1}; confusions {figures['confusions']}"
+    )
+
+
+# --- the rating parser (no model) ----------------------------------------------------------------
+
+
+@cache
+def parser_report() -> dict:
+    return evaluate_script().parser_accuracy(ROOT / "eval" / "ratings")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_rating_parser_accuracy(lang):
+    report = parser_report()
+    assert lang in report, f"eval/ratings/{lang}.yml is missing"
+    figures = report[lang]
+    assert figures["n"] >= MIN_RATING_CASES, f"{lang}: only {figures['n']} rating cases"
+    failures = "\n".join(
+        f"  {f['question']} {f['scale']} | {f['text']!r} -> {f['got']}, expected {f['expected']}"
+        for f in figures["failures"]
+    )
+    assert figures["accuracy"] >= MIN_PARSER_ACCURACY, (
+        f"{lang}: parser accuracy {figures['accuracy']:.3f} < {MIN_PARSER_ACCURACY}\n{failures}"
+    )
