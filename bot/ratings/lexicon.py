@@ -151,26 +151,83 @@ TOPIC_PATTERNS: dict[str, tuple[str, ...]] = {
     "location": _words(
         r"location lage standort emplacement localisation ubicacion localizacion posizione ubicazione"
     ),
+    # Verbs as well as nouns: "I'd recommend it", "weiterempfehlen", "empfohlen", "je le
+    # recommande", "lo recomendaría", "lo recomiendo", "lo consiglierei", "la raccomando".
     "recommend": _words(
-        r"recommend\w* (?:weiter)?empf(?:e|ie)hl\w* recommand\w* recomend\w* raccomand\w* consigl\w*"
+        r"""
+        recommend\w* (?:weiter(?:\s*|zu))?empf(?:e|ie)hl\w* (?:weiter\s*)?empfohlen\w*
+        recommand\w* recomend\w* recomiend\w* raccomand\w* consigl\w*
+        """
     ),
 }
 
-# Words allowed between a topic and its number: "room: 5", "the room was a 4",
-# "das Zimmer bekommt 5", "la chambre était à 5", "la habitación le doy un 5", "la camera è 5".
+# Words allowed between a topic and its number: "room: 5", "the room was a 4", "the breakfast
+# only gets a 2", "das Zimmer bekommt 5", "la chambre était à 5", "la habitación le doy un 5",
+# "el desayuno merece un 2", "la camera è 5". Together with the phrases below, at most four
+# (a phrase counts as one) and nothing else may stand between them.
 TOPIC_NUMBER_FILLERS: frozenset[str] = frozenset(
     _words(
         """
-        is was were are i d id would give gives rate rated it a an the my our score rating gets get
-        deserves solid
+        is was were are i d id would give gives gave rate rated it a an the my our score rating
+        gets get deserves earns receives solid
         ist war waren sind das der die den dem ich gebe geben wurde eine ein einen note bewertung
-        bekommt verdient gibt es mit
-        est etait c ce je donne donnerais mets la le les l un une merite vaut
-        fue era estaba doy daria pongo el los las una nota merece
-        e stata stato do darei il lo gli voto merita da
+        bekommt kriegt erhalt verdient gibt es mit
+        est etait c ce je donne donnerais mets mettrais la le les l lui un une merite vaut obtient
+        recoit
+        fue era estaba doy daria pongo pondria el los las una nota merece saca obtiene recibe
+        e stata stato do darei metto metterei il lo gli voto merita meriterebbe da prende ottiene
+        riceve
         """
     )
 )  # (Italian "è" is "e" once accents are removed)
+
+# Adverbs that qualify the number ("only", "at least", "unfortunately"), also allowed between
+# a topic and its number: "das Frühstück leider nur 2", "breakfast only a 2", "le petit-déj
+# seulement 2", "el desayuno solo un 2", "la colazione almeno 3". After "but" too ("aber nur",
+# "but only", "mais seulement", "pero solo", "ma solo"), but "but" on its own is not a filler:
+# "nice room but 3 overall" does not rate the room.
+RATING_ADVERB_PATTERNS: tuple[str, ...] = _words(
+    r"""
+    only just barely unfortunately sadly at\s+least
+    nur bloss leider immerhin wenigstens hochstens knapp
+    seulement juste malheureusement au\s+moins quand\s+meme tout\s+de\s+meme
+    solo solamente apenas lamentablemente desgraciadamente al\s+menos por\s+lo\s+menos
+    soltanto appena purtroppo almeno
+    """
+)
+BUT_PATTERNS: tuple[str, ...] = _words("but aber doch mais pero ma")
+
+# Phrases allowed between a topic and its number, each counted as one word: "with a" (and
+# "mit einer", "avec un", "con un": "lo recomendaría con un 9"; "with"/"avec"/"con" alone are
+# not fillers: "habitación con 2 camas"), "von mir" ("bekommt von mir eine 2"), French "ne ...
+# que" ("ne mérite qu'un 2"), reflexive verbs ("se merece un 2", "si merita un 2").
+TOPIC_NUMBER_PHRASE_PATTERNS: tuple[str, ...] = _words(
+    r"""
+    with\s+an?
+    mit\s+(?:einer|einem|eine|ner) von\s+mir
+    avec\s+une?
+    (?:ne\s+|n')(?:lui\s+)?(?:merite|vaut|obtient|recoit|donne|donnerais|mets|mettrais)\s+qu(?:e|(?='))
+    con\s+una? se\s+(?:merece|mereceria|merecia|lleva|llevaria|gana|ganaria)
+    si\s+(?:merita|meriterebbe|prende|prenderebbe|becca)
+    """
+)
+
+# Topics named by a verb (`TOPIC_PATTERNS`), mapped to the topic they take as their object:
+# "I'd recommend the hotel with a 9", "je recommande l'hôtel avec un 9", "consiglierei questo
+# albergo con un 9" rate the verb's topic, not the object's. Between verb and object only
+# `TOPIC_NUMBER_FILLERS` and these demonstratives are allowed (no punctuation).
+VERB_OBJECT_TOPICS: dict[str, str] = {"recommend": "overall"}
+VERB_OBJECT_FILLERS: frozenset[str] = frozenset(
+    _words("this that dieses diesen diese dies cet cette ces este esta ese questo questa quest quel")
+)
+# German puts the verb last: "ich würde es mit einer 9 weiterempfehlen", "mit 9 von 10 würde
+# ich es empfehlen". A number after one of `WITH_PATTERNS` and before a verb topic (with at
+# most these words between) belongs to the verb, unless a topic other than the verb's object
+# comes right before ("das Zimmer mit 4 Sternen würde ich empfehlen" rates the room). Other
+# languages put the verb first.
+WITH_PATTERNS: tuple[str, ...] = _words(r"mit(?:\s+(?:einer|einem|eine|ner))?")
+VERB_FINAL_FILLERS: frozenset[str] = frozenset(_words("wurde werde kann konnte ich wir es ihn sie das"))
+
 # A number followed by a topic needs one of these in between: "5 for the room" ...
 NUMBER_TOPIC_PREPOSITIONS: frozenset[str] = frozenset(
     _words("for on fur fuer furs fuers zum zur pour au aux a para por al per alla allo")

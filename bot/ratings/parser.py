@@ -8,11 +8,15 @@ The approach, in order:
    (`bot.ratings.mentions`): "4", "vier", "4,5", "viereinhalb", "★★★★☆", "4 stars", "8/10",
    "8 out of 10", "80%", "3-4", "between 3 and 4"... Phone numbers, dates, times, prices and
    counts ("3 nights") are not mentions.
-3. Find topic words ("room", "Frühstück", "petit-déjeuner"; `bot.ratings.lexicon`) and give each
-   mention a question: the topic right before it ("room 5", "das Zimmer bekommt 5") or a
-   topic after it joined by a preposition ("5 for the room", "2 für das Frühstück"); otherwise
-   the current question. A topic that is not one of the tenant's questions keeps its numbers
-   (they are dropped, never given to the current question).
+3. Find topic words ("room", "Frühstück", "petit-déjeuner", "recomendaría"; `bot.ratings.lexicon`)
+   and give each mention a question: the topic right before it, with at most four filler words
+   or phrases between ("room 5", "das Zimmer bekommt 5", "das Frühstück aber nur 2", "el
+   desayuno se merece un 2", "lo recomendaría con un 9"), or a topic after it joined by a
+   preposition ("5 for the room", "2 für das Frühstück"); otherwise the current question. A
+   verb topic absorbs its object ("recommend the hotel with a 9" rates `recommend`, not
+   `overall`) and also takes a German verb-final "mit 9 weiterempfehlen". A topic that is not
+   one of the tenant's questions keeps its numbers (they are dropped, never given to the
+   current question).
 4. Read each mention on its question's scale (`evaluate`): explicit scales ("8/10", "★★★★☆",
    "80%") are converted; a bare whole number above a 1-5 question's top but at most 10 is read
    as 0-10 and converted; a half on a whole-number scale, 0 on 1-5, 11 and up, ranges give a
@@ -157,6 +161,14 @@ _EMOJI = re.compile(
 )
 _WORD = re.compile(r"[^\W\d_]+")
 _GAP_PUNCTUATION = frozenset(" \t:=-–—()'\"’")
+_ADVERB = _alt(lx.RATING_ADVERB_PATTERNS)
+# One filler unit made of several words, or an adverb ("aber nur", "se merece", "con un", "leider").
+_FILLER_PHRASE = re.compile(
+    rf"(?<!\w)(?:{_alt(lx.BUT_PATTERNS)}\s+{_ADVERB}|{_ADVERB}|{_alt(lx.TOPIC_NUMBER_PHRASE_PATTERNS)})(?!\w)"
+)
+_WITH_BEFORE = re.compile(r"(?<!\w)" + _alt(lx.WITH_PATTERNS) + r"\s+$")
+_WITH_REACH = 16  # how far back from a number "mit einer" may start
+_OBJECT_FILLERS = lx.TOPIC_NUMBER_FILLERS | lx.VERB_OBJECT_FILLERS
 
 
 @dataclass(frozen=True)
@@ -167,14 +179,28 @@ class _Topic:
 
 
 def _find_topics(text: str, mentions: list[Mention]) -> list[_Topic]:
-    """Topic words not inside a mention (mentions are sorted and do not overlap)."""
+    """Topic words not inside a mention (mentions are sorted and do not overlap). A verb
+    topic and its object ("recommend the hotel") become one topic: the verb's."""
     ends = [x.end for x in mentions]
-    topics = []
+    topics: list[_Topic] = []
     for m in _TOPICS.finditer(text):
         k = bisect.bisect_right(ends, m.start())  # first mention ending after the topic starts
         if k == len(mentions) or mentions[k].start >= m.end():
-            topics.append(_Topic(m.start(), m.end(), m.lastgroup or ""))
+            topic = _Topic(m.start(), m.end(), m.lastgroup or "")
+            if topics and _is_object(text, topics[-1], topic):
+                topics[-1] = _Topic(topics[-1].start, topic.end, topics[-1].qid)
+            else:
+                topics.append(topic)
     return topics
+
+
+def _is_object(text: str, verb: _Topic, topic: _Topic) -> bool:
+    """True if `topic` is the object of the verb topic `verb` ("recommend the hotel")."""
+    if lx.VERB_OBJECT_TOPICS.get(verb.qid) != topic.qid:
+        return False
+    gap = text[verb.end : topic.start]
+    words = _WORD.findall(gap)
+    return len(words) <= 3 and set(words) <= _OBJECT_FILLERS and not _WORD.sub("", gap).strip(" '")
 
 
 def _gap_words(gap: str) -> list[str] | None:
@@ -185,21 +211,45 @@ def _gap_words(gap: str) -> list[str] | None:
     return words
 
 
+def _filler_units(gap: str) -> int | None:
+    """How many filler words and phrases make up a gap between a topic and its number
+    ("bekommt aber nur eine": 3), or None if anything else is in it or there are over four."""
+    rest, phrases = _FILLER_PHRASE.subn(" ", gap)
+    words = _gap_words(rest)
+    if words is None or len(words) + phrases > 4 or not set(words) <= lx.TOPIC_NUMBER_FILLERS:
+        return None
+    return len(words) + phrases
+
+
+def _verb_final(m: Mention, text: str, gap: str) -> bool:
+    """ "mit 9 von 10 weiterempfehlen", "mit einer 9 würde ich es empfehlen": `gap` is the text
+    between the number and a following verb topic."""
+    if not _WITH_BEFORE.search(text, max(0, m.start - _WITH_REACH), m.start):
+        return False
+    words = _WORD.findall(gap)
+    return not _WORD.sub("", gap).strip() and set(words) <= lx.VERB_FINAL_FILLERS and len(words) <= 3
+
+
 def _topic_of(m: Mention, text: str, topics: list[_Topic], starts: list[int]) -> str | None:
-    after = before = None
+    after = before = verb = None
     i = bisect.bisect_left(starts, m.end)
     if i < len(topics):
-        words = _gap_words(text[m.end : topics[i].start])
+        gap = text[m.end : topics[i].start]
+        words = _gap_words(gap)
         allowed = lx.NUMBER_TOPIC_PREPOSITIONS | lx.NUMBER_TOPIC_FILLERS
         if words and set(words) <= allowed and set(words) & lx.NUMBER_TOPIC_PREPOSITIONS:
             after = topics[i].qid
+        elif topics[i].qid in lx.VERB_OBJECT_TOPICS and _verb_final(m, text, gap):
+            verb = topics[i].qid
     j = bisect.bisect_right(starts, m.start) - 1
     if j >= 0 and topics[j].end <= m.start:
-        words = _gap_words(text[topics[j].end : m.start])
-        if words is not None and set(words) <= lx.TOPIC_NUMBER_FILLERS:
+        units = _filler_units(text[topics[j].end : m.start])
+        if units is not None:
             before = topics[j].qid
-            if not words:  # "room 5" binds tighter than "5 for the breakfast"
+            if not units:  # "room 5" binds tighter than "5 for the breakfast"
                 return before
+    if verb and before in (None, lx.VERB_OBJECT_TOPICS[verb]):  # "das Hotel mit 9 empfehlen"
+        return verb
     return after or before
 
 

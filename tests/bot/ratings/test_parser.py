@@ -103,6 +103,26 @@ EN = [
     ("I stayed in room 305, I'd give it 4", "en", "overall", {None: 4}, False),
     ("+44 7700 900123", "en", "overall", EMPTY, False),
     ("on a scale of 1-10 I'd say 8", "en", "overall", {None: 4}, False),
+    # fillers between a topic and its number: adverbs ("only", "but only"), verbs, "with a"
+    ("I'd give 4, the breakfast only a 2", "en", "overall", {None: 4, "breakfast": 2}, False),
+    ("the breakfast but only a 2", "en", "overall", {"breakfast": 2}, False),
+    ("the breakfast unfortunately only gets a 2", "en", "overall", {"breakfast": 2}, False),
+    ("the room at least a 3", "en", "overall", {"room": 3}, False),
+    ("the breakfast deserves a 2", "en", "overall", {"breakfast": 2}, False),
+    ("the breakfast only deserves a 2", "en", "overall", {"breakfast": 2}, False),
+    ("I'd recommend it with a 9 out of 10", "en", "overall", {"recommend": 9}, False),
+    ("I'd recommend the hotel with a 9", "en", "overall", {"recommend": 9}, False),
+    ("would recommend this hotel 8/10", "en", "overall", {"recommend": 8}, False),
+    ("I'd give 4, recommend it with a 9", "en", "overall", {None: 4, "recommend": 9}, False),
+    # ... but not "but" alone, "with a" before a non-number, a verb after the number, or a
+    # recommended room
+    ("the room was fine but I'd give 3 overall", "en", "overall", {None: 3}, False),
+    ("nice room but 3 overall", "en", "overall", {None: 3}, False),
+    ("a room with a view, 4", "en", "overall", {None: 4}, False),
+    ("5 stars, would recommend", "en", "overall", {None: 5}, False),
+    ("5 stars recommended", "en", "overall", {None: 5}, False),
+    ("I'd recommend the room: 4", "en", "overall", {"room": 4}, False),
+    ("I would not recommend the hotel, 2", "en", "overall", {None: 2}, False),
 ]
 
 DE = [
@@ -150,6 +170,20 @@ DE = [
     ("12", "de", "overall", "out_of_range", False),
     ("Lage 4, Zimmer 5", "de", "overall", {"room": 5}, False),
     ("vier", "de", "recommend", {None: 4}, False),
+    ("ich gebe 5, das Zimmer aber nur eine 3", "de", "overall", {None: 5, "room": 3}, False),
+    ("das Frühstück leider nur 2", "de", "overall", {"breakfast": 2}, False),
+    ("Frühstück immerhin eine 3", "de", "overall", {"breakfast": 3}, False),
+    ("das Zimmer aber immerhin 4", "de", "overall", {"room": 4}, False),
+    ("das Frühstück verdient nur eine 2", "de", "overall", {"breakfast": 2}, False),
+    ("das Frühstück bekommt von mir nur eine 2", "de", "overall", {"breakfast": 2}, False),
+    ("ich empfehle es mit einer 9 weiter", "de", "overall", {"recommend": 9}, False),
+    ("ich empfehle dieses Hotel mit 9", "de", "overall", {"recommend": 9}, False),
+    ("ich würde das Hotel mit 9 von 10 weiterempfehlen", "de", "overall", {"recommend": 9}, False),
+    ("mit einer 8 würde ich es empfehlen", "de", "overall", {"recommend": 8}, False),
+    ("weiter empfehlen: 9", "de", "overall", {"recommend": 9}, False),
+    ("tolles Zimmer aber 3 insgesamt", "de", "overall", {None: 3}, False),
+    ("das Zimmer mit 4 Sternen würde ich empfehlen", "de", "overall", {"room": 4}, False),
+    ("5 Sterne empfehlenswert", "de", "overall", {None: 5}, False),
 ]
 
 FR = [
@@ -196,6 +230,16 @@ FR = [
     ("12", "fr", "overall", "out_of_range", False),
     ("quatre", "fr", "recommend", {None: 4}, False),
     ("emplacement 4, chambre 5", "fr", "overall", {"room": 5}, False),
+    ("je donne 4, le petit-déjeuner seulement 2", "fr", "overall", {None: 4, "breakfast": 2}, False),
+    ("le petit-déj malheureusement juste un 2", "fr", "overall", {"breakfast": 2}, False),
+    ("la chambre mais au moins un 3", "fr", "overall", {"room": 3}, False),
+    ("le petit-déjeuner mérite un 2", "fr", "overall", {"breakfast": 2}, False),
+    ("le petit-déjeuner ne mérite qu'un 2", "fr", "overall", {"breakfast": 2}, False),
+    ("la chambre obtient un 4", "fr", "overall", {"room": 4}, False),
+    ("je le recommanderais avec un 8 sur 10", "fr", "overall", {"recommend": 8}, False),
+    ("je recommande l'hôtel avec un 9", "fr", "overall", {"recommend": 9}, False),
+    ("super chambre mais 3 dans l'ensemble", "fr", "overall", {None: 3}, False),
+    ("belle chambre mais 3", "fr", "overall", {None: 3}, False),
 ]
 
 ES = [
@@ -240,6 +284,15 @@ ES = [
     ("cero", "es", "overall", "out_of_range", False),
     ("cuatro", "es", "recommend", {None: 4}, False),
     ("ubicación 4, habitación 5", "es", "overall", {"room": 5}, False),
+    ("le doy un 4, el desayuno solo un 2", "es", "overall", {None: 4, "breakfast": 2}, False),
+    ("el desayuno se merece solo un 2", "es", "overall", {"breakfast": 2}, False),
+    ("la habitación se lleva un 4", "es", "overall", {"room": 4}, False),
+    ("al desayuno le pongo un 2", "es", "overall", {"breakfast": 2}, False),
+    ("la limpieza pero al menos un 3", "es", "overall", {"cleanliness": 3}, False),
+    ("lo recomiendo con un 9", "es", "overall", {"recommend": 9}, False),
+    ("recomendaría el hotel con un 8 de 10", "es", "overall", {"recommend": 8}, False),
+    ("buena habitación pero 3 en general", "es", "overall", {None: 3}, False),
+    ("bonita habitación pero 3", "es", "overall", {None: 3}, False),
 ]
 
 IT = [
@@ -282,6 +335,14 @@ IT = [
     ("zero", "it", "overall", "out_of_range", False),
     ("quattro", "it", "recommend", {None: 4}, False),
     ("posizione 4, camera 5", "it", "overall", {"room": 5}, False),
+    ("do 4, la colazione solo 2", "it", "overall", {None: 4, "breakfast": 2}, False),
+    ("la colazione si merita un 2", "it", "overall", {"breakfast": 2}, False),
+    ("la colazione merita purtroppo solo un 2", "it", "overall", {"breakfast": 2}, False),
+    ("la camera ma almeno un 3", "it", "overall", {"room": 3}, False),
+    ("lo raccomanderei con un 8", "it", "overall", {"recommend": 8}, False),
+    ("consiglierei questo albergo con un 9 su 10", "it", "overall", {"recommend": 9}, False),
+    ("bella camera ma 3 nel complesso", "it", "overall", {None: 3}, False),
+    ("consiglio: camera 4", "it", "overall", {"room": 4}, False),
 ]
 
 ROBUSTNESS = [
