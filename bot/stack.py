@@ -36,6 +36,18 @@ Progress = Callable[[str], None]
 QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false"}
 
 
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the child gets SIGTERM when the process that started it dies, so a
+    killed run (or test session) leaves no servers behind."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+    os.setsid()
+
+
 class StackError(RuntimeError):
     """A part of the stack failed to start."""
 
@@ -198,7 +210,7 @@ class Stack:
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            start_new_session=True,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - also starts a new session
         )
         log.close()
         child = Child(name, process, log_path)
