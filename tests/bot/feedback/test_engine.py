@@ -258,3 +258,20 @@ def test_plain_no_at_comment_question_skips(text):
     _at_comment_question(chat)
     result = engine.step(chat.state, Turn(text=text, intent="deny", confidence=0.95), chat.ctx)
     assert result.answers == () and result.replies[0].key == "ack.skip"
+
+
+def test_every_key_the_engine_can_emit_exists_in_every_language():
+    import re
+
+    from bot.ratings.parser import AMBIGUITY_PRIORITY
+
+    source = (PROJECT_ROOT / "bot" / "feedback" / "engine.py").read_text()
+    keys = set(re.findall(r'say\("([a-z_.]+)"', source))
+    keys |= {f"clarify.{code}" for code in (*AMBIGUITY_PRIORITY, "emoji", "qualitative")}
+    for tenant in TENANTS:
+        keys |= {f"question.{q.id}" for q in tenant.questions}
+        keys |= {f"topic.{q.id}" for q in tenant.questions if q.kind == "rating"}
+    keys |= {"greeting", "help", "stop", "closing", "done_already", "stopped_already", "error.temporary"}
+    for lang in CATALOG.languages:
+        missing = keys - CATALOG.keys(lang)
+        assert not missing, (lang, missing)
