@@ -13,9 +13,9 @@ install: $(STAMP)
 
 # rasa 3.6.21 declares Requires-Python <3.11 but runs on 3.11 (docs/INSTALL.md):
 # the lock is complete, so pip installs it without resolving.
-$(STAMP): requirements.lock
+$(STAMP): requirements.lock requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --no-deps --ignore-requires-python -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --ignore-requires-python -r requirements.lock -r requirements-dev.lock
 	touch $(STAMP)
 
 run: install

@@ -129,6 +129,25 @@ def free_port(host: str, port: int) -> bool:
     return True
 
 
+def pick_free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def isolated_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """Settings for a throw-away instance (tests, benchmark): its own data folder and
+    free loopback ports, so it never collides with a running `make run`."""
+    return {
+        "RAPPORT_DATA_DIR": str(data_dir),
+        "RAPPORT_RASA_PORT": str(pick_free_port()),
+        "RAPPORT_ACTION_PORT": str(pick_free_port()),
+        "RAPPORT_MONGO_PORT": str(pick_free_port()),
+        "RAPPORT_REDIS_PORT": str(pick_free_port()),
+        **extra,
+    }
+
+
 def _wait(check: Callable[[], bool], child: Child, what: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

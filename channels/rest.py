@@ -16,7 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -25,8 +25,7 @@ from bot.channels.inbound import parse_rest_payload
 from bot.errors import InvalidInput, UnknownTenant
 from bot.feedback.service import make_sender
 from bot.logs import event
-from bot.settings import Settings
-from bot.tenants import Tenants
+from channels.base import TenantChannel
 
 logger = logging.getLogger(__name__)
 
@@ -44,20 +43,10 @@ def error(code: str, status: int, detail: str = "") -> HTTPResponse:
     return response.json({"error": code, "detail": detail}, status=status)
 
 
-class RestChannel(InputChannel):
+class RestChannel(TenantChannel):
     @classmethod
     def name(cls) -> str:
         return "rest"
-
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> "RestChannel":
-        return cls(Settings.from_env())
-
-    def __init__(self, settings: Settings) -> None:
-        from bot.i18n import Catalog
-
-        self.settings = settings
-        self.tenants = Tenants.load(settings.tenants_file, Catalog.load().languages)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("rapport_rest", __name__)

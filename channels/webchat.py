@@ -18,7 +18,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -28,9 +28,9 @@ from bot.channels.webchat import issue_session, parse_user_message, resume_sessi
 from bot.errors import InvalidInput, UnknownTenant
 from bot.feedback.service import make_sender
 from bot.logs import event
-from bot.settings import PROJECT_ROOT, Settings
-from bot.tenants import Tenants
+from bot.settings import PROJECT_ROOT
 from bot.web.pages import demo_index, demo_page
+from channels.base import TenantChannel
 
 logger = logging.getLogger(__name__)
 
@@ -68,24 +68,19 @@ class _SocketBlueprint(Blueprint):
         super().register(app, options)
 
 
-class WebchatChannel(InputChannel):
+class WebchatChannel(TenantChannel):
     @classmethod
     def name(cls) -> str:
         return "webchat"
 
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> "WebchatChannel":
-        return cls(Settings.from_env())
-
-    def __init__(self, settings: Settings) -> None:
-        from bot.i18n import Catalog
-
-        self.settings = settings
-        self.tenants = Tenants.load(settings.tenants_file, Catalog.load().languages)
-
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         sio = AsyncServer(
             async_mode="sanic",
+            # Long-polling only: Sanic 21.12's websocket recv() passes a coroutine to
+            # asyncio.wait(), which Python 3.11 forbids, so every websocket (or upgrade)
+            # closes at once and a failed upgrade leaves the session stuck.
+            transports=["polling"],
+            allow_upgrades=False,
             cors_allowed_origins=None,  # same origin only (the demo pages are served here)
             max_http_buffer_size=64 * 1024,
             logger=False,
@@ -132,7 +127,7 @@ class WebchatChannel(InputChannel):
             return True
 
         @sio.on("session_request")
-        async def session_request(sid: str, data: Any) -> None:
+        async def session_request(sid: str, data: Any = None, *_: Any) -> None:  # any number of args
             session = await sio.get_session(sid)
             tenant_id = session["tenant"]
             token = data.get("token") if isinstance(data, dict) else None
@@ -145,7 +140,7 @@ class WebchatChannel(InputChannel):
             await sio.emit("session_confirm", {"token": token, "resumed": resumed}, room=sid)
 
         @sio.on("user_uttered")
-        async def user_uttered(sid: str, data: Any) -> None:
+        async def user_uttered(sid: str, data: Any = None, *_: Any) -> None:  # any number of args
             session = await sio.get_session(sid)
             sender = session.get("sender")
             if not sender:

@@ -18,7 +18,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,16 +33,10 @@ sys.path.insert(0, str(ROOT))
 import aiohttp  # noqa: E402
 
 from bot.settings import Settings  # noqa: E402
-from bot.stack import BIN, QUIET_ENV, Stack, train_if_needed  # noqa: E402
+from bot.stack import BIN, QUIET_ENV, Stack, isolated_env, pick_free_port, train_if_needed  # noqa: E402
 
 OUR_SCRIPT = ["Hello, I would like to give feedback", "4", "room 5, breakfast 4", "3", "4"]
 STOCK_SCRIPT = ["hello", "I am feeling great", "yes", "goodbye", "hi"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss_mb(pids: list[int]) -> float:
@@ -138,14 +131,7 @@ def measure(url, script, metadata, pids, rounds, seconds) -> dict:
 def bench_ours(args) -> dict:
     train_if_needed(ROOT, progress=lambda m: print("  ours:", m, flush=True))
     data_dir = Path(tempfile.mkdtemp(prefix="rapport-bench-"))
-    env = {
-        "RAPPORT_DATA_DIR": str(data_dir),
-        "RAPPORT_RASA_PORT": str(free_port()),
-        "RAPPORT_ACTION_PORT": str(free_port()),
-        "RAPPORT_MONGO_PORT": str(free_port()),
-        "RAPPORT_REDIS_PORT": str(free_port()),
-        "RAPPORT_LOG_LEVEL": "WARNING",
-    }
+    env = isolated_env(data_dir, RAPPORT_LOG_LEVEL="WARNING")
     stack = Stack(Settings.from_env(env), progress=lambda m: None, rasa_workers=args.workers)
     started = time.monotonic()
     stack.start(train=False)
@@ -182,7 +168,7 @@ def bench_stock(args) -> dict:
             check=True,
             capture_output=True,
         )
-    port = free_port()
+    port = pick_free_port()
     log = open(stock / "run.log", "wb")  # noqa: SIM115
     started = time.monotonic()
     proc = subprocess.Popen(

@@ -6,30 +6,18 @@ Set MONGODB_URL / REDIS_URL to run the same tests against real servers."""
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 
 import pytest
 
 from bot.settings import Settings
-from bot.stack import Stack
+from bot.stack import Stack, isolated_env, pick_free_port
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+free_port = pick_free_port
 
 
 def stack_env(data_dir: Path) -> dict[str, str]:
-    env = {
-        "RAPPORT_DATA_DIR": str(data_dir),
-        "RAPPORT_RASA_PORT": str(free_port()),
-        "RAPPORT_ACTION_PORT": str(free_port()),
-        "RAPPORT_MONGO_PORT": str(free_port()),
-        "RAPPORT_REDIS_PORT": str(free_port()),
-        "RAPPORT_DB_PREFIX": "rapport_test_",
-    }
+    env = isolated_env(data_dir, RAPPORT_DB_PREFIX="rapport_test_")
     for name in ("MONGODB_URL", "REDIS_URL", "RAPPORT_LANGUAGE_DETECTOR"):
         if os.environ.get(name):
             env[name] = os.environ[name]

@@ -32,7 +32,8 @@
     log.scrollTop = log.scrollHeight;
   }
 
-  var socket = io({ path: "/socket.io", transports: ["websocket", "polling"], auth: { widget_key: widgetKey } });
+  // long-polling only: the server's websocket transport does not work (channels/webchat.py)
+  var socket = io({ path: "/socket.io", transports: ["polling"], auth: { widget_key: widgetKey } });
   var ready = false;
   socket.on("connect", function () {
     socket.emit("session_request", { token: window.localStorage.getItem(tokenKey) });

@@ -239,7 +239,7 @@ def _take_answer(t: _Turn, text: str, intent: str, turn: Turn, ctx: Context) -> 
 
 
 def _declines(intent: str, text: str) -> bool:
-    """"skip", or a short "no"/"nothing" — but "no hot water" is a complaint."""
+    """ "skip", or a short "no"/"nothing" — but "no hot water" is a complaint."""
     return intent == "skip" or (intent == "deny" and len(text.split()) <= 2)
 
 

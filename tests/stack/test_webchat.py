@@ -9,6 +9,7 @@ import secrets
 from typing import Any
 
 import aiohttp
+import engineio
 import pytest
 import socketio
 
@@ -37,6 +38,24 @@ def session_id(token: str) -> str:
     return token.split(".", 1)[0]
 
 
+class _AbortingEngineIO(engineio.AsyncClient):
+    """Over long-polling, a graceful engine.io disconnect waits for the pending GET, which
+    the server answers only at its next ping (~25 s; also after a refused connect). Here
+    disconnecting aborts: the close packet is queued, the polling tasks are dropped."""
+
+    async def disconnect(self, abort: bool = False, reason: Any = None) -> None:
+        tasks = [t for t in (self.read_loop_task, self.write_loop_task) if t and not t.done()]
+        await super().disconnect(abort=True, reason=reason)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class _Client(socketio.AsyncClient):
+    def _engineio_client_class(self):
+        return _AbortingEngineIO
+
+
 class Chat:
     """One browser tab: a socket.io connection that records every event it receives."""
 
@@ -45,7 +64,7 @@ class Chat:
         self.tenant = tenant
         self.token: str | None = None
         self.events: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
-        self.sio = socketio.AsyncClient(reconnection=False)
+        self.sio = _Client(reconnection=False)
         for name in ("session_confirm", "bot_uttered", "rapport_error", "disconnect"):
             self.sio.on(name, self._recorder(name))
 
@@ -57,9 +76,8 @@ class Chat:
 
     async def connect(self, auth: Any = "default") -> None:
         auth = {"widget_key": KEYS[self.tenant]} if auth == "default" else auth
-        await self.sio.connect(
-            base_url(self.stack), auth=auth, transports=["polling"], wait_timeout=10
-        )
+        # the server is long-polling only (channels/webchat.py)
+        await self.sio.connect(base_url(self.stack), auth=auth, transports=["polling"], wait_timeout=10)
 
     async def next(self, timeout: float = TIMEOUT) -> tuple[str, Any]:
         return await asyncio.wait_for(self.events.get(), timeout)
@@ -169,7 +187,14 @@ async def started(chat: Chat, locale: str | None = None, lang: str = "de") -> di
 
 @pytest.mark.parametrize(
     "auth",
-    [None, {}, {"widget_key": "wk_nope"}, {"widget_key": {"$gt": ""}}, "wk_demo_alpenhof", ["wk_demo_alpenhof"]],
+    [
+        None,
+        {},
+        {"widget_key": "wk_nope"},
+        {"widget_key": {"$gt": ""}},
+        "wk_demo_alpenhof",
+        ["wk_demo_alpenhof"],
+    ],
     ids=["no-auth", "empty", "unknown-key", "operator-key", "string-auth", "list-auth"],
 )
 async def test_connect_without_a_known_widget_key_is_refused(stack, chats, auth):
@@ -181,12 +206,29 @@ async def test_connect_without_a_known_widget_key_is_refused(stack, chats, auth)
     assert await stored_counts(stack) == before
 
 
+async def test_websocket_transport_is_refused(stack):
+    """Long-polling only: the server never offers or accepts a websocket (channels/webchat.py)."""
+    status, _, body, _ = await _get(stack, "/socket.io/?EIO=4&transport=websocket")
+    assert status == 400
+    chat = Chat(stack)
+    try:
+        await chat.connect()
+        assert chat.sio.transport() == "polling" and chat.sio.eio.upgrades == []
+    finally:
+        await chat.close()
+
+
 # --- sessions and conversations ----------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     "tenant, locale, lang",
-    [("alpenhof", None, "de"), ("laguna", None, "it"), ("alpenhof", "en-GB", "en"), ("laguna", "fr-CH", "fr")],
+    [
+        ("alpenhof", None, "de"),
+        ("laguna", None, "it"),
+        ("alpenhof", "en-GB", "en"),
+        ("laguna", "fr-CH", "fr"),
+    ],
 )
 async def test_start_greets_in_the_tenant_or_browser_language(chats, tenant, locale, lang):
     chat = chats(tenant)
@@ -254,9 +296,7 @@ def _forged(token: str) -> str:
         pytest.param(lambda a, other: "", id="empty"),
     ],
 )
-async def test_invalid_token_gets_a_new_session_and_none_of_the_guests_messages(
-    stack, chats, make_token
-):
+async def test_invalid_token_gets_a_new_session_and_none_of_the_guests_messages(stack, chats, make_token):
     guest_a = chats("alpenhof")
     a = await started(guest_a)
     other = chats("laguna")
@@ -274,11 +314,18 @@ async def test_invalid_token_gets_a_new_session_and_none_of_the_guests_messages(
     await other.assert_quiet(0)
     # the intruder's own session starts from the beginning, not in guest A's conversation
     replies = await intruder.say("/start", 2)
-    assert replies == [CATALOG.render("de", "greeting", hotel="Hotel Alpenhof"), q("de", "alpenhof", "overall")]
+    assert replies == [
+        CATALOG.render("de", "greeting", hotel="Hotel Alpenhof"),
+        q("de", "alpenhof", "overall"),
+    ]
     await guest_a.assert_quiet(0)
 
 
-@pytest.mark.parametrize("payload", [None, "token", ["x"], 5], ids=["null", "string", "list", "number"])
+@pytest.mark.parametrize(
+    "payload",
+    [(None,), "token", ["x"], 5, ({"token": None}, "extra")],
+    ids=["null", "string", "list", "number", "two-args"],
+)
 async def test_session_request_without_a_token_object_gets_a_new_session(chats, payload):
     chat = chats("alpenhof")
     await chat.connect()
@@ -317,7 +364,8 @@ async def test_replies_go_to_the_sending_socket_only_even_with_the_same_token(st
     "data, code",
     [
         ("none", "bad_payload"),
-        (None, "bad_payload"),
+        ((None,), "bad_payload"),
+        (("4", "4"), "bad_payload"),
         ("4", "bad_payload"),
         (["4"], "bad_payload"),
         (4, "bad_payload"),
@@ -333,6 +381,7 @@ async def test_replies_go_to_the_sending_socket_only_even_with_the_same_token(st
     ids=[
         "no-data",
         "null",
+        "two-args",
         "string",
         "list",
         "number",
@@ -359,7 +408,9 @@ async def test_malformed_message_gets_a_clear_error_and_nothing_is_stored(stack,
     assert replies[-1] == q("de", "alpenhof", "overall")
 
 
-@pytest.mark.parametrize("data", [{"message": "4"}, {"message": "/start"}, "none"], ids=["4", "start", "no-data"])
+@pytest.mark.parametrize(
+    "data", [{"message": "4"}, {"message": "/start"}, "none"], ids=["4", "start", "no-data"]
+)
 async def test_message_before_session_request_is_refused(stack, chats, data):
     before = await stored_counts(stack)
     chat = chats("alpenhof")
