@@ -4,7 +4,9 @@
     {"sender": "guest-1", "message": "room 5", "metadata": {"tenant": "alpenhof", "locale": "de-AT"}}
     -> 200 [{"recipient_id": ..., "text": ...}, ...]
 
-400 malformed (with a machine-readable "error" code), 403 not from loopback,
+400 malformed (with a machine-readable "error" code), 403 not from loopback (a
+request that came through a proxy, i.e. carries X-Forwarded-For/Forwarded, counts as
+not from loopback),
 404 unknown tenant, 413 too large, 503 when the turn could not be processed.
 """
 
@@ -57,7 +59,8 @@ class RestChannel(TenantChannel):
 
         @bp.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            if not is_loopback(request.ip):
+            proxied = "x-forwarded-for" in request.headers or "forwarded" in request.headers
+            if proxied or not is_loopback(request.ip):
                 return error("forbidden", 403, "the REST channel is for loopback clients only")
             if len(request.body or b"") > MAX_BODY_BYTES:
                 return error("too_large", 413, f"body over {MAX_BODY_BYTES} bytes")

@@ -138,3 +138,14 @@ async def test_logs_carry_no_personal_data(stack):
     for name, text in logs.items():
         for needle in (phone, "7700900123", "Quetzalcoatl", "Acacia", "sauna"):
             assert needle not in text, f"{needle!r} found in {name}"
+
+
+@pytest.mark.parametrize("header", ["X-Forwarded-For", "Forwarded"])
+async def test_rest_channel_refuses_requests_relayed_by_a_proxy(stack, header):
+    from tests.stack.client import rest_url
+
+    body = {"sender": "proxied", "message": "5", "metadata": {"tenant": "alpenhof"}}
+    async with aiohttp.ClientSession() as session:
+        async with session.post(rest_url(stack), json=body, headers={header: "203.0.113.7"}) as r:
+            assert r.status == 403
+            assert (await r.json())["error"] == "forbidden"
