@@ -331,7 +331,10 @@ def test_dockerfile_copy_sources_exist(name):
 def test_dockerfile_commands():
     rasa = DOCKERFILES["rasa"].read_text(encoding="utf-8")
     assert 'ENTRYPOINT ["rasa"]' in rasa
-    for arg in ('"run"', '"--enable-api"', '"0.0.0.0"', '"5005"', '"endpoints.yml"', '"credentials.yml"'):
+    for arg in ('"run"', '"0.0.0.0"', '"5005"', '"endpoints.yml"', '"credentials.yml"'):
         assert arg in rasa
+    assert "--enable-api" not in rasa  # the HTTP API stays off; channels need none of it
     actions = DOCKERFILES["actions"].read_text(encoding="utf-8")
-    assert 'CMD ["python", "-m", "rasa_sdk", "--actions", "actions", "-p", "5055"]' in actions
+    # our authenticated action server, listening on the container's interface
+    assert 'CMD ["python", "-m", "actions.server"]' in actions
+    assert "RAPPORT_BIND_HOST=0.0.0.0" in actions
