@@ -2,6 +2,6 @@
 credentials.yml. Each verifies, parses with a pure function from bot/channels, hands
 the message to Rasa and answers."""
 
-from channels import speedups
+from bot.rasa import speedups
 
 speedups.apply()

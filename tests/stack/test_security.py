@@ -149,3 +149,20 @@ async def test_rest_channel_refuses_requests_relayed_by_a_proxy(stack, header):
         async with session.post(rest_url(stack), json=body, headers={header: "203.0.113.7"}) as r:
             assert r.status == 403
             assert (await r.json())["error"] == "forbidden"
+
+
+async def test_redis_keys_carry_no_guest_identifier(stack):
+    import redis.asyncio as aioredis
+
+    phone = "+447700900999"
+    guest = Guest(stack, "alpenhof", locale="en")
+    guest.sender = phone
+    await guest.say("hi")
+    await guest.say("4")
+    r = aioredis.from_url(stack.settings.effective_redis_url.value, decode_responses=True)
+    try:
+        keys = [k async for k in r.scan_iter()]
+    finally:
+        await r.close()
+    assert any(k.startswith("rapport:tracker:alpenhof:") for k in keys)
+    assert not [k for k in keys if "7700900999" in k]

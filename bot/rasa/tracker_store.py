@@ -1,0 +1,119 @@
+"""Rasa trackers in Redis under pseudonymous, per-tenant keys, with async I/O.
+
+Configured in endpoints.yml (`type: bot.rasa.tracker_store.RapportTrackerStore`).
+Differences from Rasa 3.6's `RedisTrackerStore`:
+
+- Keys are `<prefix>:tracker:<tenant>:<HMAC(guest key, sender id)>`: no phone number
+  or e-mail address in a Redis key, and everything of one tenant is one SCAN pattern
+  (tenant offboarding, erasure). `erase(sender_id)` deletes one conversation.
+- `redis.asyncio` instead of the blocking client (Rasa's blocks the event loop on
+  every get/set).
+- One read and one write per turn. Rasa's store reads the tracker back and merges it
+  on every save, to survive two processes writing one conversation at once; here the
+  Redis lock store already serialises the turns of a conversation, so the merge
+  (about 8 % of the Rasa server's CPU under load) is not repeated.
+- `keys()` cannot list sender ids (the keys are one-way); it returns none, so Rasa's
+  `/conversations` listing stays empty. Nothing in Rapport uses it.
+
+Durability: the embedded Valkey runs with an append-only file (fsync every second);
+answers themselves are in MongoDB before the guest sees the next question. Transient
+connection errors (a restarted Redis) are retried for about 2 s. Known weakness: when
+Redis stays unreachable, Rasa's `FailSafeTrackerStore` (which wraps every tracker
+store) falls back to an in-memory tracker, so the guest's turn starts a new
+conversation instead of failing; the webhook channels (issue 3) must turn that into
+a retryable error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable
+from typing import Any
+
+import redis.asyncio as aioredis
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SerializedTrackerAsText, TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from bot.rasa import speedups
+from bot.settings import Settings
+
+speedups.apply()
+
+SEPARATOR = "~"
+
+
+class RapportTrackerStore(TrackerStore, SerializedTrackerAsText):
+    def __init__(
+        self,
+        domain: Domain,
+        host: str = "localhost",
+        port: int | str = 6379,
+        db: int | str = 0,
+        password: str | None = None,
+        key_prefix: str = "rapport",
+        record_exp: float | None = None,
+        event_broker: EventBroker | None = None,
+        guest_key: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.redis = aioredis.Redis(
+            host=host,
+            port=int(port),
+            db=int(db),
+            password=password or None,
+            decode_responses=True,
+            socket_timeout=5,
+            socket_connect_timeout=3,
+            # a restarted server leaves dead pooled connections: reconnect and retry
+            # (about 2 s in all) before giving up
+            retry=Retry(ExponentialBackoff(cap=1.0, base=0.1), retries=4),
+            retry_on_error=[RedisConnectionError, RedisTimeoutError, ConnectionResetError],
+            health_check_interval=30,
+        )
+        self.prefix = key_prefix
+        self.record_exp = float(record_exp) if record_exp else None
+        self._key = (guest_key or Settings.from_env().guest_key.value).encode()
+        super().__init__(domain, event_broker, **kwargs)
+
+    def key(self, sender_id: str) -> str:
+        tenant, sep, _ = sender_id.partition(SEPARATOR)
+        tenant = tenant if sep and tenant.isidentifier() else "_"
+        digest = hmac.new(self._key, sender_id.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+        return f"{self.prefix}:tracker:{tenant}:{digest[:40]}"
+
+    async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
+        await self.stream_events(tracker)
+        expiry = timeout or self.record_exp
+        await self.redis.set(
+            self.key(tracker.sender_id),
+            self.serialise_tracker(tracker),
+            ex=int(expiry) if expiry else None,
+        )
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        tracker = await self.retrieve_full_tracker(sender_id)
+        if tracker is None:
+            return None
+        sessions = get_trackers_for_conversation_sessions(tracker)
+        return tracker if len(sessions) <= 1 else sessions[-1]
+
+    async def retrieve_full_tracker(self, sender_id: str) -> DialogueStateTracker | None:
+        stored = await self.redis.get(self.key(sender_id))
+        return None if stored is None else self.deserialise_tracker(sender_id, stored)
+
+    async def keys(self) -> Iterable[str]:
+        return []
+
+    async def erase(self, sender_id: str) -> bool:
+        """Delete one conversation's tracker (data-subject erasure)."""
+        return bool(await self.redis.delete(self.key(sender_id)))
+
+    async def tenant_keys(self, tenant_id: str) -> list[str]:
+        return [k async for k in self.redis.scan_iter(match=f"{self.prefix}:tracker:{tenant_id}:*")]
