@@ -182,3 +182,18 @@ def test_rating_parser_accuracy(lang):
     assert figures["accuracy"] >= MIN_PARSER_ACCURACY, (
         f"{lang}: parser accuracy {figures['accuracy']:.3f} < {MIN_PARSER_ACCURACY}\n{failures}"
     )
+
+
+def test_rasa_data_validate_passes():
+    """Trainers' data is consistent (runs even when the model is up to date)."""
+    rasa = Path(sys.executable).parent / "rasa"
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    done = subprocess.run(
+        [str(rasa), "data", "validate", "--fail-on-warnings"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
