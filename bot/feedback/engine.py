@@ -26,7 +26,7 @@ from typing import Any
 
 from bot.feedback.model import Answer, Reply, StepResult, Turn
 from bot.language import LanguageChoice, LanguageDetector, initial_choice, update_choice
-from bot.ratings import ParseResult, parse_answer
+from bot.ratings import Rating, parse_answer
 from bot.tenants import Question, Tenant
 
 STATE_VERSION = 1
@@ -187,7 +187,7 @@ def _take_answer(t: _Turn, text: str, intent: str, turn: Turn, ctx: Context) -> 
         parsed = parse_answer(text, state["lang"], scales, None)
         topical = tuple(r for r in parsed.ratings if r.topic)
         if topical:
-            _store_ratings(t, topical, parsed, intent, turn, ctx)
+            _store_ratings(t, topical, turn, ctx)
         elif not _declines(intent, text):
             t.answers.append(Answer(f"{target}_followup", "text", raw=text, message_id=turn.message_id))
             t.say("followup.thanks")
@@ -200,12 +200,12 @@ def _take_answer(t: _Turn, text: str, intent: str, turn: Turn, ctx: Context) -> 
         parsed = parse_answer(text, state["lang"], scales, None)
         topical = tuple(r for r in parsed.ratings if r.topic)
         if topical:
-            _store_ratings(t, topical, parsed, intent, turn, ctx)
+            _store_ratings(t, topical, turn, ctx)
         elif _declines(intent, text):
             state["answers"][asked] = None
             t.say("ack.skip")
         elif not _just_social(intent, turn, text):
-            state["answers"][asked] = text
+            state["answers"][asked] = True  # the text itself is stored, not kept in the state
             state["last"] = asked
             t.answers.append(Answer(asked, "text", raw=text, message_id=turn.message_id))
             t.say("ack.comment")
@@ -226,7 +226,7 @@ def _take_answer(t: _Turn, text: str, intent: str, turn: Turn, ctx: Context) -> 
             t.say(f"clarify.{parsed.ambiguous}", low=_fmt(scale.low), high=_fmt(scale.high))
         return
     if parsed.ratings:
-        _store_ratings(t, parsed.ratings, parsed, intent, turn, ctx, current=current, correcting=correcting)
+        _store_ratings(t, parsed.ratings, turn, ctx, current=current, correcting=correcting)
         return
     if intent in SKIP_INTENTS and asked:
         state["answers"][asked] = None
@@ -250,9 +250,7 @@ def _just_social(intent: str, turn: Turn, text: str) -> bool:
 
 def _store_ratings(
     t: _Turn,
-    ratings: tuple,
-    parsed: ParseResult,
-    intent: str,
+    ratings: tuple[Rating, ...],
     turn: Turn,
     ctx: Context,
     *,
