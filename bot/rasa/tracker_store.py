@@ -17,11 +17,11 @@ Differences from Rasa 3.6's `RedisTrackerStore`:
 
 Durability: the embedded Valkey runs with an append-only file (fsync every second);
 answers themselves are in MongoDB before the guest sees the next question. Transient
-connection errors (a restarted Redis) are retried for about 2 s. Known weakness: when
-Redis stays unreachable, Rasa's `FailSafeTrackerStore` (which wraps every tracker
-store) falls back to an in-memory tracker, so the guest's turn starts a new
-conversation instead of failing; the webhook channels (issue 3) must turn that into
-a retryable error.
+connection errors (a restarted Redis) are retried for about 2 s; after that the
+error propagates and the channel answers 503, so the provider retries the message.
+Rasa wraps every tracker store in `FailSafeTrackerStore`, which on an error returns
+"no tracker" (the guest's conversation silently starts afresh) or saves to memory;
+for this store the wrapper passes errors through instead (`_strict_failsafe`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SerializedTrackerAsText, TrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, SerializedTrackerAsText, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 from redis.asyncio.retry import Retry
@@ -117,3 +117,25 @@ class RapportTrackerStore(TrackerStore, SerializedTrackerAsText):
 
     async def tenant_keys(self, tenant_id: str) -> list[str]:
         return [k async for k in self.redis.scan_iter(match=f"{self.prefix}:tracker:{tenant_id}:*")]
+
+
+def _strict_failsafe() -> None:
+    """Make Rasa's FailSafeTrackerStore pass our store's errors through."""
+    originals = {
+        name: getattr(FailSafeTrackerStore, name) for name in ("retrieve", "retrieve_full_tracker", "save")
+    }
+
+    def passthrough(name: str):  # noqa: ANN202
+        async def method(self: FailSafeTrackerStore, arg: Any) -> Any:
+            if isinstance(self._tracker_store, RapportTrackerStore):
+                return await getattr(self._tracker_store, name)(arg)
+            return await originals[name](self, arg)
+
+        method.__name__ = name
+        return method
+
+    for name in originals:
+        setattr(FailSafeTrackerStore, name, passthrough(name))
+
+
+_strict_failsafe()

@@ -67,3 +67,27 @@ async def test_mongodb_down_is_a_clear_temporary_error_and_nothing_advances(stac
     assert replies == [CATALOG.render("en", "error.temporary")]
     # the answer was not taken: the same question is still open, and answering works again
     assert await guest.say("4") == [CATALOG.render("en", "question.room", low=1, high=5)]
+
+
+async def test_redis_down_fails_the_turn_and_loses_nothing(stack):
+    """While Redis is down a turn fails with 503 (a provider retries it); it never
+    starts the guest's conversation afresh. Once Redis is back the guest goes on."""
+    if stack.settings.redis_url is not None:
+        pytest.skip("uses the embedded Valkey")
+    guest = Guest(stack, "alpenhof", locale="en")
+    await guest.say("hi")
+    assert await guest.say("4") == [CATALOG.render("en", "question.room", low=1, high=5)]
+    time.sleep(1.5)
+    child = next(c for c in stack.children if c.name == "redis")
+    os.kill(child.process.pid, signal.SIGKILL)
+    child.process.wait(timeout=20)
+    try:
+        status, payload = await post(
+            stack, {"sender": guest.sender, "message": "5", "metadata": guest.metadata}
+        )
+        assert (status, payload["error"]) == (503, "processing_failed")
+    finally:
+        index = stack.children.index(child)
+        stack._start_redis(lambda m: None)
+        stack.children.insert(index, stack.children.pop())
+    assert await guest.say("5") == [CATALOG.render("en", "question.cleanliness", low=1, high=5)]

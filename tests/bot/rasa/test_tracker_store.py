@@ -119,3 +119,16 @@ async def test_a_restarted_redis_is_reconnected_transparently(redis_server):
     redis_server._start_redis(lambda m: None)
     back = await store.retrieve("alpenhof~r")  # pooled connection is dead; no error surfaces
     assert back is not None and back.latest_message.text == "hi"
+
+
+@pytest.mark.parametrize("method", ["retrieve", "retrieve_full_tracker"])
+async def test_rasas_failsafe_wrapper_passes_errors_through(method):
+    from rasa.core.tracker_store import FailSafeTrackerStore
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    dead = RapportTrackerStore(DOMAIN, host="127.0.0.1", port=free_port(), guest_key="k")
+    wrapped = FailSafeTrackerStore(dead)
+    with pytest.raises(RedisConnectionError):
+        await getattr(wrapped, method)("alpenhof~x")
+    with pytest.raises(RedisConnectionError):
+        await wrapped.save(_tracker("alpenhof~x", UserUttered("hi")))
