@@ -139,3 +139,27 @@ async def test_widget_key_selects_the_tenant(stack):
     guest.metadata = {"widget_key": "wk_demo_laguna", "locale": "en-GB"}
     replies = await guest.say("hi")
     assert replies[0] == CATALOG.render("en", "greeting", hotel="Albergo Laguna")
+
+
+async def test_five_messages_at_once_are_processed_one_after_the_other(stack):
+    """The Redis lock store serialises the turns of one conversation: five ratings
+    sent 10 ms apart answer five different questions, in order, none lost."""
+    import asyncio
+
+    guest = Guest(stack, "alpenhof", locale="en")
+    await guest.say("hi")
+
+    async def later(i: int, text: str) -> list[str]:
+        await asyncio.sleep(0.01 * i)
+        return await guest.say(text)
+
+    await asyncio.gather(*(later(i, v) for i, v in enumerate(["5", "4", "5", "4", "5"])))
+    ref = guest_ref(stack.settings.guest_key, "alpenhof", guest.sender)
+    docs = await conversation_ratings(stack, "alpenhof", ref)
+    assert {q: d["value"] for q, d in docs.items()} == {
+        "overall": 5,
+        "room": 4,
+        "cleanliness": 5,
+        "staff": 4,
+        "breakfast": 5,
+    }
