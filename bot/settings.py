@@ -63,8 +63,16 @@ class Settings:
     action_port: int = 5055
     mongo_port: int = 27117
     redis_port: int = 6479
+    fake_twilio_port: int = 8099
     max_message_chars: int = 2000
     log_level: str = "INFO"
+    # SMS (Twilio). Without credentials, `make run` starts the local fake
+    # (devtools/fake_twilio.py) and these point at it.
+    public_url: str = "http://127.0.0.1:5005"  # what Twilio calls; signatures are over this
+    twilio_account_sid: str = ""
+    twilio_auth_token: Secret = field(default_factory=lambda: Secret(""))
+    twilio_api_base: str | None = None  # None: the real https://api.twilio.com
+    sms_max_segments: int = 3
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -91,8 +99,15 @@ class Settings:
             action_port=_port(env, "RAPPORT_ACTION_PORT", 5055),
             mongo_port=_port(env, "RAPPORT_MONGO_PORT", 27117),
             redis_port=_port(env, "RAPPORT_REDIS_PORT", 6479),
+            fake_twilio_port=_port(env, "RAPPORT_FAKE_TWILIO_PORT", 8099),
             max_message_chars=int(max_chars),
             log_level=env.get("RAPPORT_LOG_LEVEL", "INFO").upper(),
+            public_url=(env.get("RAPPORT_PUBLIC_URL") or "").rstrip("/")
+            or f"http://127.0.0.1:{_port(env, 'RAPPORT_RASA_PORT', 5005)}",
+            twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", ""),
+            twilio_auth_token=Secret(env.get("TWILIO_AUTH_TOKEN", "")),
+            twilio_api_base=env.get("TWILIO_API_BASE") or None,
+            sms_max_segments=_positive(env, "RAPPORT_SMS_MAX_SEGMENTS", 3),
         )
 
     @property
@@ -106,6 +121,13 @@ class Settings:
     @property
     def effective_redis_url(self) -> Secret:
         return self.redis_url or Secret(f"redis://{self.host}:{self.redis_port}/0")
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name) or str(default)
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name} must be a positive integer")
+    return int(raw)
 
 
 def _secret(env: Mapping[str, str], name: str, data_dir: Path) -> Secret:

@@ -138,9 +138,12 @@ def pick_free_port(host: str = "127.0.0.1") -> int:
 def isolated_env(data_dir: Path, **extra: str) -> dict[str, str]:
     """Settings for a throw-away instance (tests, benchmark): its own data folder and
     free loopback ports, so it never collides with a running `make run`."""
+    rasa_port = pick_free_port()
     return {
         "RAPPORT_DATA_DIR": str(data_dir),
-        "RAPPORT_RASA_PORT": str(pick_free_port()),
+        "RAPPORT_RASA_PORT": str(rasa_port),
+        "RAPPORT_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}",
+        "RAPPORT_FAKE_TWILIO_PORT": str(pick_free_port()),
         "RAPPORT_ACTION_PORT": str(pick_free_port()),
         "RAPPORT_MONGO_PORT": str(pick_free_port()),
         "RAPPORT_REDIS_PORT": str(pick_free_port()),
@@ -181,6 +184,15 @@ def _tcp_ok(host: str, port: int) -> Callable[[], bool]:
     return check
 
 
+@dataclass(frozen=True)
+class FakeTwilio:
+    """The local stand-in for Twilio's REST API (devtools/fake_twilio.py)."""
+
+    account_sid: str
+    auth_token: str
+    base_url: str
+
+
 @dataclass
 class Stack:
     settings: Settings
@@ -188,6 +200,7 @@ class Stack:
     progress: Progress = print
     children: list[Child] = field(default_factory=list)
     rasa_workers: int = 1
+    fake_twilio: FakeTwilio | None = None
 
     @property
     def logs_dir(self) -> Path:
@@ -215,7 +228,12 @@ class Stack:
             "RAPPORT_REDIS_DB": (redis.path or "/0").lstrip("/") or "0",
             "RAPPORT_REDIS_PASSWORD": redis.password or "",
             "SANIC_WORKERS": str(self.rasa_workers),
+            "RAPPORT_PUBLIC_URL": s.public_url,
         }
+        if self.fake_twilio is not None:
+            env["TWILIO_ACCOUNT_SID"] = self.fake_twilio.account_sid
+            env["TWILIO_AUTH_TOKEN"] = self.fake_twilio.auth_token
+            env["TWILIO_API_BASE"] = self.fake_twilio.base_url
         return env
 
     def _spawn(self, name: str, cmd: list[str]) -> Child:
@@ -253,6 +271,8 @@ class Stack:
                 self._start_mongo(step)
             else:
                 step("using MONGODB_URL")
+            if not s.twilio_account_sid:
+                self._start_fake_twilio(step)
             model = train_if_needed(self.project, step) if train else model_path(self.project)
             self._require_port(s.action_port, "the action server")
             step(f"starting the action server on {s.host}:{s.action_port} ...")
@@ -340,6 +360,23 @@ class Stack:
             ],
         )
         _wait(_tcp_ok(s.host, s.mongo_port), child, "nx-27017", 30)
+
+    def _start_fake_twilio(self, step: Progress) -> None:
+        s = self.settings
+        self._require_port(s.fake_twilio_port, "the local Twilio stand-in")
+        seed = hashlib.sha256(("fake-twilio" + s.guest_key.value).encode()).hexdigest()
+        fake = FakeTwilio("AC" + seed[:32], seed[32:64], f"http://{s.host}:{s.fake_twilio_port}")
+        step(f"no Twilio credentials: starting the local Twilio stand-in on {fake.base_url} ...")
+        child = self._spawn(
+            "fake-twilio",
+            [
+                sys.executable, "-m", "devtools.fake_twilio",
+                "--host", s.host, "--port", str(s.fake_twilio_port),
+                "--account", fake.account_sid, "--token", fake.auth_token,
+            ],
+        )  # fmt: skip
+        _wait(_tcp_ok(s.host, s.fake_twilio_port), child, "the Twilio stand-in", 20)
+        self.fake_twilio = fake
 
     def stop(self) -> None:
         for child in reversed(self.children):

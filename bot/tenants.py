@@ -33,6 +33,7 @@ class Tenant:
     default_language: str
     escalation_threshold: float
     questions: tuple[Question, ...]
+    sms_numbers: tuple[str, ...] = ()  # E.164 numbers that receive this tenant's SMS
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:
@@ -63,6 +64,9 @@ class Tenants:
             raise ConfigError(f"{path}: duplicate tenant id")
         if len({t.widget_key for t in tenants}) != len(tenants):
             raise ConfigError(f"{path}: duplicate widget key")
+        numbers = [n for t in tenants for n in t.sms_numbers]
+        if len(set(numbers)) != len(numbers):
+            raise ConfigError(f"{path}: an SMS number belongs to two tenants")
         return cls(by_id)
 
     def get(self, tenant_id: str) -> Tenant:
@@ -76,6 +80,12 @@ class Tenants:
             if t.widget_key == key:
                 return t
         raise UnknownTenant("unknown widget key")
+
+    def by_sms_number(self, number: str) -> Tenant:
+        for t in self.by_id.values():
+            if number in t.sms_numbers:
+                return t
+        raise UnknownTenant("no tenant receives SMS on this number")
 
     def __iter__(self):
         return iter(self.by_id.values())
@@ -108,7 +118,14 @@ def _tenant(d: Any, supported: tuple[str, ...]) -> Tenant:
         default_language=default,
         escalation_threshold=threshold,
         questions=questions,
+        sms_numbers=tuple(_e164(tid, n) for n in d.get("sms_numbers") or ()),
     )
+
+
+def _e164(tid: str, number: Any) -> str:
+    if not isinstance(number, str) or not re.match(r"^\+[1-9][0-9]{6,14}$", number):
+        raise ConfigError(f"tenant {tid}: SMS numbers must be E.164 strings like +49882112345")
+    return number
 
 
 def _question(tid: str, d: Any) -> Question:

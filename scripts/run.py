@@ -58,6 +58,10 @@ def main() -> int:
         print(f"  {tenant.name:<18} {base}/webhooks/webchat/demo/{tenant.widget_key}")
     print(f"  index              {base}/webhooks/webchat/")
     print(f"REST (loopback only): POST {base}/webhooks/rest/webhook")
+    if stack.fake_twilio is not None:
+        fake = stack.fake_twilio
+        print(f"SMS: Twilio webhook {settings.public_url}/webhooks/sms/inbound; no credentials, so replies go")
+        print(f"     to the local Twilio stand-in: sent messages at {fake.base_url}/_fake/messages")
     print("Press Ctrl-C to stop.", flush=True)
 
     while not stopping:

@@ -1,0 +1,211 @@
+"""SMS over Twilio.
+
+    POST /webhooks/sms/inbound   Twilio's incoming-message webhook
+    POST /webhooks/sms/status    delivery-status callbacks (?tenant=<id>)
+
+Unlike Rasa 3.6's TwilioInput: every request's `X-Twilio-Signature` is verified
+(over the configured public URL, so it works behind a TLS-terminating proxy) before
+anything else; each MessageSid is processed once however often Twilio retries it; the
+webhook answers at once with empty TwiML and the turn runs afterwards; replies go out
+through Twilio's async client, split on sentence boundaries within the segment budget;
+STOP/START/HELP in every supported language are honoured and persisted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qsl
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.errors import InvalidInput, RapportError, UnknownTenant
+from bot.feedback.service import make_sender
+from bot.i18n import Catalog
+from bot.logs import event
+from bot.privacy.refs import guest_ref
+from bot.sms.inbound import InboundSms, parse_twilio_form
+from bot.sms.keywords import classify_keyword, keyword_language
+from bot.sms.segments import split_message
+from bot.sms.sender import SmsSendError, TwilioSender
+from bot.sms.signature import public_url, verify
+from bot.sms.store import SmsStore
+from bot.storage.mongo import MongoStore, connect
+from bot.tenants import Tenant
+from channels.base import TenantChannel
+
+logger = logging.getLogger(__name__)
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+MAX_BODY_BYTES = 64 * 1024
+KEYWORD_REPLIES = {"stop": "sms.stopped", "start": "sms.started", "help": "sms.help"}
+
+
+def twiml() -> HTTPResponse:
+    return response.text(EMPTY_TWIML, content_type="text/xml")
+
+
+def form_dict(request: Request) -> dict[str, str]:
+    """The posted form with blank values kept (Twilio signs `Body=` of a picture-only
+    MMS; Sanic's `request.form` would drop it). First value of each parameter."""
+    try:
+        pairs = parse_qsl((request.body or b"").decode("utf-8"), keep_blank_values=True)
+    except (UnicodeDecodeError, ValueError):
+        return {}
+    form: dict[str, str] = {}
+    for key, value in pairs:
+        form.setdefault(key, value)
+    return form
+
+
+class SmsChannel(TenantChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "sms"
+
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.catalog = Catalog.load()
+        self._store: MongoStore | None = None
+        self._sender: TwilioSender | None = None
+        self.tasks: set[asyncio.Task] = set()
+
+    # per-process resources, created on first use inside the server's loop
+    def store(self, tenant: Tenant) -> SmsStore:
+        if self._store is None:
+            s = self.settings
+            self._store = MongoStore(connect(s.effective_mongodb_url.value), s.db_prefix)
+        return SmsStore(self._store, tenant.id)
+
+    def sender(self) -> TwilioSender:
+        if self._sender is None:
+            s = self.settings
+            self._sender = TwilioSender(
+                s.twilio_account_sid, s.twilio_auth_token.value, api_base=s.twilio_api_base
+            )
+        return self._sender
+
+    def authentic(self, request: Request, form: dict[str, str]) -> bool:
+        url = public_url(self.settings.public_url, request.path, request.query_string)
+        return verify(
+            self.settings.twilio_auth_token.value, url, form, request.headers.get("X-Twilio-Signature")
+        )
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("rapport_sms", __name__)
+
+        @bp.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.route("/inbound", methods=["POST"])
+        async def inbound(request: Request) -> HTTPResponse:
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return response.json({"error": "too_large"}, status=413)
+            form = form_dict(request)
+            if not self.settings.twilio_auth_token or not self.authentic(request, form):
+                event(logger, "sms.inbound.rejected", logging.WARNING, reason="signature")
+                return response.json({"error": "forbidden"}, status=403)
+            try:
+                sms = parse_twilio_form(form)
+                tenant = self.tenants.by_sms_number(sms.to_number)
+            except UnknownTenant:
+                event(logger, "sms.inbound.rejected", logging.WARNING, reason="unknown_number")
+                return response.json({"error": "unknown_number"}, status=404)
+            except InvalidInput as e:
+                # signed by Twilio but unusable: answer 200 so it is not retried forever
+                event(logger, "sms.inbound.unparseable", logging.WARNING, reason=e.code)
+                return twiml()
+            guest = "sms-" + guest_ref(self.settings.guest_key, tenant.id, sms.from_number)[2:26]
+            gref = guest_ref(self.settings.guest_key, tenant.id, guest)
+            store = self.store(tenant)
+            try:
+                first = await store.claim_inbound(sms.message_sid, gref)
+            except RapportError:
+                return response.json({"error": "unavailable"}, status=503)  # Twilio retries
+            if not first:
+                event(logger, "sms.inbound.duplicate", sid=sms.message_sid)
+                return twiml()
+            task = asyncio.create_task(
+                self.handle(on_new_message, sms, tenant, make_sender(tenant.id, guest), gref),
+                name=f"sms-turn-{sms.message_sid}",
+            )
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+            return twiml()
+
+        @bp.route("/status", methods=["POST"])
+        async def status(request: Request) -> HTTPResponse:
+            form = form_dict(request)
+            if not self.settings.twilio_auth_token or not self.authentic(request, form):
+                return response.json({"error": "forbidden"}, status=403)
+            sid, new = form.get("MessageSid", ""), form.get("MessageStatus", "")
+            try:
+                tenant = self.tenants.get(request.args.get("tenant", ""))
+            except UnknownTenant:
+                return response.json({"error": "unknown_tenant"}, status=404)
+            if not sid or not new:
+                return response.json({"error": "bad_status"}, status=400)
+            changed = await self.store(tenant).update_status(sid, new)
+            event(logger, "sms.status.received", sid=sid, status=new, applied=changed)
+            return response.text("", status=204)
+
+        return bp
+
+    async def handle(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        sms: InboundSms,
+        tenant: Tenant,
+        sender_id: str,
+        gref: str,
+    ) -> None:
+        """The turn, after Twilio has its answer."""
+        store = self.store(tenant)
+        try:
+            keyword = classify_keyword(sms.body)
+            if keyword in ("stop", "start"):
+                await store.set_consent(gref, opted_out=keyword == "stop", keyword=keyword)
+                event(logger, "sms.consent.changed", tenant=tenant.id, keyword=keyword)
+            if keyword:
+                lang = keyword_language(sms.body) or tenant.default_language
+                if lang != "en":  # Twilio itself answers its standard English keywords
+                    text = self.catalog.render(lang, KEYWORD_REPLIES[keyword], hotel=tenant.name)
+                    await self.send(tenant, gref, sms, text)
+                return
+            if await store.opted_out(gref):
+                event(logger, "sms.inbound.opted_out", tenant=tenant.id)
+                return
+            collector = CollectingOutputChannel()
+            await on_new_message(
+                UserMessage(
+                    sms.body or "",
+                    collector,
+                    sender_id,
+                    input_channel=self.name(),
+                    metadata={"channel": "sms"},
+                )
+            )
+            texts = [m["text"] for m in collector.messages if m.get("text")]
+            if texts:
+                await self.send(tenant, gref, sms, "\n\n".join(texts))
+        except Exception as e:  # noqa: BLE001 - a background task must log, not die silently
+            event(logger, "sms.turn.failed", logging.ERROR, tenant=tenant.id, error=type(e).__name__)
+
+    async def send(self, tenant: Tenant, gref: str, sms: InboundSms, text: str) -> None:
+        store = self.store(tenant)
+        callback = public_url(self.settings.public_url, "/webhooks/sms/status", f"tenant={tenant.id}")
+        for part in split_message(text, self.settings.sms_max_segments):
+            try:
+                sent = await self.sender().send(
+                    to=sms.from_number, from_=sms.to_number, body=part, status_callback=callback
+                )
+            except SmsSendError as e:
+                event(logger, "sms.send.failed", logging.ERROR, tenant=tenant.id, retryable=e.retryable)
+                return
+            await store.record_sent(sent.sid, guest_ref=gref, status=sent.status, segments=sent.segments)
