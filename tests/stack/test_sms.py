@@ -247,3 +247,16 @@ async def test_status_callbacks_are_verified_and_never_move_backwards(stack):
         client.close()
     assert doc["status"] == "delivered"
     assert set(doc["history"]) >= {"queued", "sent", "delivered"}
+
+
+async def test_no_phone_number_or_text_in_any_log(stack):
+    phone = Phone(stack)
+    await phone.post(phone.form("Hello, Mrs Zanzibar-Quill here, I would like to give feedback"))
+    await phone.wait_for_text(QUESTION_OVERALL)
+    await phone.post(phone.form("4"))
+    await phone.wait_for_text(QUESTION_ROOM)
+    logs = {p.name: p.read_text(errors="replace") for p in (stack.settings.data_dir / "logs").glob("*.log")}
+    assert {"rasa.log", "actions.log", "fake-twilio.log"} <= set(logs)
+    for name, text in logs.items():
+        for needle in (phone.number, phone.number[1:], phone.number[-8:], "Zanzibar"):
+            assert needle not in text, f"{needle!r} in {name}"
