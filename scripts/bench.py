@@ -128,6 +128,66 @@ def measure(url, script, metadata, pids, rounds, seconds) -> dict:
     return out
 
 
+async def sms_load(stack: Stack, senders: int = 10, messages: int = 5) -> dict:
+    """Webhook acknowledgement latency with `senders` phones at once, every inbound
+    message delivered twice (concurrently); then count the replies: each message must
+    produce exactly one turn, so duplicates show up as extra replies."""
+    import secrets
+
+    from twilio.request_validator import RequestValidator
+
+    fake = stack.fake_twilio
+    url = stack.settings.public_url + "/webhooks/sms/inbound"
+    validator = RequestValidator(fake.auth_token)
+    acks: list[float] = []
+    numbers = ["+49151" + str(secrets.randbelow(10**8)).zfill(8) for _ in range(senders)]
+    script = ["Hello, I would like to give feedback", "4", "5", "3", "4"][:messages]
+
+    async def phone(session, number) -> None:
+        for text in script:
+            form = {
+                "MessageSid": "SM" + secrets.token_hex(16),
+                "AccountSid": fake.account_sid,
+                "From": number,
+                "To": "+49882112345",
+                "Body": text,
+                "NumMedia": "0",
+            }
+            headers = {"X-Twilio-Signature": validator.compute_signature(url, form)}
+
+            async def deliver(form=form, headers=headers) -> None:
+                t = time.perf_counter()
+                async with session.post(url, data=form, headers=headers) as r:
+                    await r.read()
+                    assert r.status == 200, r.status
+                acks.append(time.perf_counter() - t)
+
+            await asyncio.gather(deliver(), deliver())
+            await asyncio.sleep(0.3)  # a guest types; the turn runs after the ack
+
+    async with aiohttp.ClientSession() as session:
+        await session.delete(fake.base_url + "/_fake/messages")
+        await asyncio.gather(*(phone(session, n) for n in numbers))
+        await asyncio.sleep(3)
+        async with session.get(fake.base_url + "/_fake/messages") as r:
+            sent = await r.json()
+    acks.sort()
+    # each turn's reply may be split into several SMS; count turns by distinct replies
+    by_number: dict[str, int] = {}
+    for m in sent:
+        by_number[m["to"]] = by_number.get(m["to"], 0) + 1
+    return {
+        "deliveries": len(acks),
+        "ack_p50_ms": 1000 * statistics.median(acks),
+        "ack_p95_ms": 1000 * acks[int(0.95 * (len(acks) - 1))],
+        "inbound_unique": senders * len(script),
+        "sms_sent": len(sent),
+        # identical scripts, so every phone must get the same number of SMS; a
+        # duplicated turn would show up as one phone getting more
+        "sms_per_phone": sorted(set(by_number.values())),
+    }
+
+
 def bench_ours(args) -> dict:
     train_if_needed(ROOT, progress=lambda m: print("  ours:", m, flush=True))
     data_dir = Path(tempfile.mkdtemp(prefix="rapport-bench-"))
@@ -147,6 +207,7 @@ def bench_ours(args) -> dict:
             args.rounds,
             args.seconds,
         )
+        result["sms"] = asyncio.run(sms_load(stack))
     finally:
         stack.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -227,6 +288,14 @@ def main() -> int:
             f"p95 {ours[10]['p95_ms']:.0f} vs {stock[10]['p95_ms']:.0f} ms; "
             f"ready {ours['ready_s']:.1f} vs {stock['ready_s']:.1f} s; "
             f"memory {ours['rss_mb']:.0f} vs {stock['rss_mb']:.0f} MB"
+        )
+    sms = results["rapport"].get("sms")
+    if sms:
+        print(
+            f"\nSMS webhook, 10 senders, every message delivered twice: ack p50 {sms['ack_p50_ms']:.1f} ms, "
+            f"p95 {sms['ack_p95_ms']:.1f} ms over {sms['deliveries']} deliveries; "
+            f"{sms['inbound_unique']} unique messages -> {sms['sms_sent']} SMS sent, "
+            f"per phone {sms['sms_per_phone']} (one value = no duplicated turn)"
         )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, default=str))
