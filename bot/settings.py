@@ -8,6 +8,7 @@ repr hides the value.
 from __future__ import annotations
 
 import os
+import re
 import secrets as _secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -73,6 +74,14 @@ class Settings:
     twilio_auth_token: Secret = field(default_factory=lambda: Secret(""))
     twilio_api_base: str | None = None  # None: the real https://api.twilio.com
     sms_max_segments: int = 3
+    # Web chat (channels/webchat.py). Origins (scheme://host[:port]) of third-party pages
+    # allowed to embed the widget (embed.js); the server's own origin is always allowed.
+    webchat_origins: tuple[str, ...] = ()
+    webchat_token_days: int = 30  # session tokens older than this start a new session
+    webchat_trust_proxy: bool = False  # take the client IP from the first X-Forwarded-For hop
+    webchat_socket_messages_per_10s: int = 5  # also the burst
+    webchat_ip_messages_per_min: int = 60
+    webchat_ip_connects_per_min: int = 30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -108,6 +117,12 @@ class Settings:
             twilio_auth_token=Secret(env.get("TWILIO_AUTH_TOKEN", "")),
             twilio_api_base=env.get("TWILIO_API_BASE") or None,
             sms_max_segments=_positive(env, "RAPPORT_SMS_MAX_SEGMENTS", 3),
+            webchat_origins=_origins(env, "RAPPORT_WEBCHAT_ORIGINS"),
+            webchat_token_days=_positive(env, "RAPPORT_WEBCHAT_TOKEN_DAYS", 30),
+            webchat_trust_proxy=_flag(env, "RAPPORT_WEBCHAT_TRUST_PROXY"),
+            webchat_socket_messages_per_10s=_positive(env, "RAPPORT_WEBCHAT_SOCKET_MESSAGES_PER_10S", 5),
+            webchat_ip_messages_per_min=_positive(env, "RAPPORT_WEBCHAT_IP_MESSAGES_PER_MIN", 60),
+            webchat_ip_connects_per_min=_positive(env, "RAPPORT_WEBCHAT_IP_CONNECTS_PER_MIN", 30),
         )
 
     @property
@@ -128,6 +143,31 @@ def _positive(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise ConfigError(f"{name} must be a positive integer")
     return int(raw)
+
+
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
+
+
+def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Comma-separated origins such as `https://hotel.example,http://localhost:8000`."""
+    origins = []
+    for raw in (env.get(name) or "").split(","):
+        origin = raw.strip().rstrip("/")
+        if not origin:
+            continue
+        if not _ORIGIN.fullmatch(origin):
+            raise ConfigError(f"{name}: {origin!r} is not an origin like https://hotel.example")
+        origins.append(origin.lower())
+    return tuple(origins)
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no"):
+        return False
+    if raw in ("1", "true", "yes"):
+        return True
+    raise ConfigError(f"{name} must be true or false")
 
 
 def _secret(env: Mapping[str, str], name: str, data_dir: Path) -> Secret:

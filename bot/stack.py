@@ -229,6 +229,12 @@ class Stack:
             "RAPPORT_REDIS_PASSWORD": redis.password or "",
             "SANIC_WORKERS": str(self.rasa_workers),
             "RAPPORT_PUBLIC_URL": s.public_url,
+            "RAPPORT_WEBCHAT_ORIGINS": ",".join(s.webchat_origins),
+            "RAPPORT_WEBCHAT_TOKEN_DAYS": str(s.webchat_token_days),
+            "RAPPORT_WEBCHAT_TRUST_PROXY": "true" if s.webchat_trust_proxy else "false",
+            "RAPPORT_WEBCHAT_SOCKET_MESSAGES_PER_10S": str(s.webchat_socket_messages_per_10s),
+            "RAPPORT_WEBCHAT_IP_MESSAGES_PER_MIN": str(s.webchat_ip_messages_per_min),
+            "RAPPORT_WEBCHAT_IP_CONNECTS_PER_MIN": str(s.webchat_ip_connects_per_min),
         }
         if self.fake_twilio is not None:
             env["TWILIO_ACCOUNT_SID"] = self.fake_twilio.account_sid

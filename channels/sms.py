@@ -103,6 +103,16 @@ class SmsChannel(TenantChannel):
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @bp.listener("before_server_stop")
+        async def drain(app: Any, _loop: Any) -> None:
+            """Let turns already acknowledged to Twilio finish and send their replies."""
+            if self.tasks:
+                await asyncio.wait(set(self.tasks), timeout=20)
+            if self._sender is not None:
+                await self._sender.close()
+            if self._store is not None:
+                self._store.client.close()
+
         @bp.route("/inbound", methods=["POST"])
         async def inbound(request: Request) -> HTTPResponse:
             if len(request.body or b"") > MAX_BODY_BYTES:

@@ -60,7 +60,9 @@ def main() -> int:
     print(f"REST (loopback only): POST {base}/webhooks/rest/webhook")
     if stack.fake_twilio is not None:
         fake = stack.fake_twilio
-        print(f"SMS: Twilio webhook {settings.public_url}/webhooks/sms/inbound; no credentials, so replies go")
+        print(
+            f"SMS: Twilio webhook {settings.public_url}/webhooks/sms/inbound; no credentials, so replies go"
+        )
         print(f"     to the local Twilio stand-in: sent messages at {fake.base_url}/_fake/messages")
     print("Press Ctrl-C to stop.", flush=True)
 

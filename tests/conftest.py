@@ -16,8 +16,20 @@ from bot.stack import Stack, isolated_env, pick_free_port
 free_port = pick_free_port
 
 
+# One third-party origin may embed the widget (tests/stack/test_webchat.py and
+# test_browser.py serve a page from it). The per-IP limits are lifted because every
+# test connects from 127.0.0.1; the per-socket limit keeps its default.
+THIRD_PARTY_ORIGIN = f"http://127.0.0.1:{pick_free_port()}"
+
+
 def stack_env(data_dir: Path) -> dict[str, str]:
-    env = isolated_env(data_dir, RAPPORT_DB_PREFIX="rapport_test_")
+    env = isolated_env(
+        data_dir,
+        RAPPORT_DB_PREFIX="rapport_test_",
+        RAPPORT_WEBCHAT_ORIGINS=THIRD_PARTY_ORIGIN,
+        RAPPORT_WEBCHAT_IP_MESSAGES_PER_MIN="100000",
+        RAPPORT_WEBCHAT_IP_CONNECTS_PER_MIN="100000",
+    )
     for name in ("MONGODB_URL", "REDIS_URL", "RAPPORT_LANGUAGE_DETECTOR"):
         if os.environ.get(name):
             env[name] = os.environ[name]

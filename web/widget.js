@@ -1,61 +1,195 @@
-// Rapport web chat widget. Mount: <section id="rapport-chat" data-widget-key="...">.
+// Rapport web chat widget. Demo page mount: <section id="rapport-chat" data-widget-key="...">;
+// hotel sites use embed.js (one script tag), which calls RapportWidget.mount().
 // Talks socket.io to the Rasa server's webchat channel (channels/webchat.py).
+// The visible history lives in sessionStorage (per widget key, last 50 messages): the
+// server keeps no copy, so a reload re-renders it from the browser.
 (function () {
   "use strict";
+  var STRINGS = {
+    en: { title: "Your feedback", placeholder: "Type your message…", send: "Send", typing: "typing…",
+          lost: "Connection lost — reconnecting…", rateLimited: "Too many messages — please wait a moment.",
+          refused: "Chat unavailable", open: "Open chat", close: "Close chat" },
+    de: { title: "Ihr Feedback", placeholder: "Nachricht eingeben…", send: "Senden", typing: "schreibt…",
+          lost: "Verbindung unterbrochen – neuer Versuch…", rateLimited: "Zu viele Nachrichten – bitte einen Moment warten.",
+          refused: "Chat nicht verfügbar", open: "Chat öffnen", close: "Chat schließen" },
+    fr: { title: "Votre avis", placeholder: "Écrivez votre message…", send: "Envoyer", typing: "écrit…",
+          lost: "Connexion perdue — reconnexion…", rateLimited: "Trop de messages — veuillez patienter un instant.",
+          refused: "Chat indisponible", open: "Ouvrir le chat", close: "Fermer le chat" },
+    es: { title: "Su opinión", placeholder: "Escriba su mensaje…", send: "Enviar", typing: "escribiendo…",
+          lost: "Conexión perdida — reconectando…", rateLimited: "Demasiados mensajes — espere un momento.",
+          refused: "Chat no disponible", open: "Abrir chat", close: "Cerrar chat" },
+    it: { title: "La sua opinione", placeholder: "Scriva il suo messaggio…", send: "Invia", typing: "sta scrivendo…",
+          lost: "Connessione persa — riconnessione…", rateLimited: "Troppi messaggi — attenda un momento.",
+          refused: "Chat non disponibile", open: "Apri chat", close: "Chiudi chat" }
+  };
+  var HISTORY_MAX = 50;
+
+  function browserLanguage() {
+    var tag = (navigator.language || "").slice(0, 2).toLowerCase();
+    return STRINGS[tag] ? tag : null;
+  }
+
+  function storage(kind) {
+    try { return window[kind]; } catch (e) { return null; } // blocked storage (privacy settings)
+  }
+
+  function el(tag, className) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    return node;
+  }
+
+  function mount(root, opts) {
+    var widgetKey = opts.widgetKey;
+    var tokenKey = "rapport-token-" + widgetKey;
+    var historyKey = "rapport-history-" + widgetKey;
+    var local = storage("localStorage");
+    var session = storage("sessionStorage");
+    var lang = browserLanguage() || "en";
+    var langFromBrowser = browserLanguage() !== null;
+
+    root.classList.add("rapport-chat");
+    var title = el("h2", "rapport-title");
+    var log = el("div", "rapport-log");
+    log.setAttribute("role", "log");
+    log.setAttribute("aria-live", "polite");
+    var typing = el("div", "rapport-typing");
+    typing.setAttribute("role", "status");
+    typing.hidden = true;
+    var status = el("div", "rapport-status");
+    status.setAttribute("role", "alert");
+    status.hidden = true;
+    var form = el("form", "rapport-form");
+    var input = el("input");
+    input.name = "message";
+    input.type = "text";
+    input.autocomplete = "off";
+    input.maxLength = 2000;
+    var button = el("button");
+    button.type = "submit";
+    var icon = el("span");
+    icon.setAttribute("aria-hidden", "true");
+    icon.textContent = "➤";
+    button.appendChild(icon);
+    form.appendChild(input);
+    form.appendChild(button);
+    root.appendChild(title);
+    root.appendChild(log);
+    root.appendChild(typing);
+    root.appendChild(status);
+    root.appendChild(form);
+
+    var statusKey = null;
+    function texts() {
+      var t = STRINGS[lang];
+      root.setAttribute("lang", lang);
+      title.textContent = t.title;
+      input.placeholder = t.placeholder;
+      input.setAttribute("aria-label", t.placeholder);
+      button.setAttribute("aria-label", t.send);
+      button.title = t.send;
+      typing.textContent = t.typing;
+      if (statusKey) status.textContent = t[statusKey];
+      if (opts.onLanguage) opts.onLanguage(t);
+    }
+    texts();
+
+    function showStatus(key) {
+      statusKey = key;
+      status.hidden = !key;
+      status.textContent = key ? STRINGS[lang][key] : "";
+    }
+
+    function loadHistory() {
+      try { return JSON.parse((session && session.getItem(historyKey)) || "[]") || []; } catch (e) { return []; }
+    }
+    var history = loadHistory();
+    function remember(kind, text) {
+      history.push({ k: kind, t: text });
+      if (history.length > HISTORY_MAX) history = history.slice(-HISTORY_MAX);
+      try { if (session) session.setItem(historyKey, JSON.stringify(history)); } catch (e) { /* full */ }
+    }
+    function forget() {
+      history = [];
+      if (session) session.removeItem(historyKey);
+      log.textContent = "";
+    }
+
+    function add(kind, text, keep) {
+      var div = el("div", "rapport-msg rapport-" + kind);
+      div.textContent = text; // never innerHTML: texts are untrusted
+      log.appendChild(div);
+      log.scrollTop = log.scrollHeight;
+      if (keep) remember(kind, text);
+    }
+    history.forEach(function (m) {
+      if ((m.k === "bot" || m.k === "guest") && typeof m.t === "string") add(m.k, m.t, false);
+    });
+
+    var typingTimer = null;
+    function setTyping(on) {
+      typing.hidden = !on;
+      if (typingTimer) window.clearTimeout(typingTimer);
+      typingTimer = on ? window.setTimeout(function () { typing.hidden = true; }, 30000) : null;
+    }
+
+    var socket = null;
+    var ready = false;
+    function send(text, silent) {
+      if (!silent) add("guest", text, true);
+      setTyping(true);
+      socket.emit("user_uttered", { message: text, locale: navigator.language });
+    }
+
+    function connect() {
+      if (socket) return;
+      // long-polling only: the server's websocket transport does not work (channels/webchat.py)
+      var options = { path: "/socket.io", transports: ["polling"], auth: { widget_key: widgetKey } };
+      socket = opts.origin ? io(opts.origin, options) : io(options);
+      socket.on("connect", function () {
+        showStatus(null);
+        socket.emit("session_request", { token: local && local.getItem(tokenKey) });
+      });
+      socket.on("session_confirm", function (data) {
+        if (local) local.setItem(tokenKey, data.token);
+        if (!langFromBrowser && STRINGS[data.language]) {
+          lang = data.language;
+          texts();
+        }
+        if (!data.resumed) {
+          if (history.length) forget(); // a new session (expired token): the old history is gone
+          if (!ready) send("/start", true);
+        }
+        ready = true;
+      });
+      socket.on("bot_uttered", function (data) {
+        setTyping(false);
+        add("bot", data.text, true);
+      });
+      socket.on("rapport_error", function (data) {
+        setTyping(false);
+        if (data && data.error === "rate_limited") add("error", STRINGS[lang].rateLimited, false);
+        else add("error", "⚠ " + (data && data.error), false);
+      });
+      socket.on("connect_error", function () { setTyping(false); showStatus("refused"); });
+      socket.on("disconnect", function () { setTyping(false); showStatus("lost"); });
+    }
+
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var text = input.value.trim();
+      if (!text || !socket) return;
+      input.value = "";
+      send(text, false);
+    });
+
+    return { connect: connect, input: input, strings: function () { return STRINGS[lang]; } };
+  }
+
+  window.RapportWidget = { mount: mount, strings: STRINGS };
+
   var root = document.getElementById("rapport-chat");
-  if (!root) return;
-  var widgetKey = root.getAttribute("data-widget-key");
-  var tokenKey = "rapport-token-" + widgetKey;
-  var log = document.createElement("div");
-  log.className = "rapport-log";
-  log.setAttribute("aria-live", "polite");
-  var form = document.createElement("form");
-  form.className = "rapport-form";
-  var input = document.createElement("input");
-  input.name = "message";
-  input.autocomplete = "off";
-  input.maxLength = 2000;
-  input.placeholder = "…";
-  var button = document.createElement("button");
-  button.type = "submit";
-  button.textContent = "➤";
-  form.appendChild(input);
-  form.appendChild(button);
-  root.appendChild(log);
-  root.appendChild(form);
-
-  function add(kind, text) {
-    var div = document.createElement("div");
-    div.className = "rapport-msg rapport-" + kind;
-    div.textContent = text; // never innerHTML: texts are untrusted
-    log.appendChild(div);
-    log.scrollTop = log.scrollHeight;
+  if (root && root.getAttribute("data-widget-key") && !window.RapportEmbedded) {
+    mount(root, { widgetKey: root.getAttribute("data-widget-key") }).connect();
   }
-
-  // long-polling only: the server's websocket transport does not work (channels/webchat.py)
-  var socket = io({ path: "/socket.io", transports: ["polling"], auth: { widget_key: widgetKey } });
-  var ready = false;
-  socket.on("connect", function () {
-    socket.emit("session_request", { token: window.localStorage.getItem(tokenKey) });
-  });
-  socket.on("session_confirm", function (data) {
-    window.localStorage.setItem(tokenKey, data.token);
-    if (!ready && !data.resumed) send("/start", true);
-    ready = true;
-  });
-  socket.on("bot_uttered", function (data) { add("bot", data.text); });
-  socket.on("rapport_error", function (data) { add("error", "⚠ " + data.error); });
-  socket.on("connect_error", function () { add("error", "⚠ connection refused"); });
-
-  function send(text, silent) {
-    if (!silent) add("guest", text);
-    socket.emit("user_uttered", { message: text, locale: navigator.language });
-  }
-  form.addEventListener("submit", function (e) {
-    e.preventDefault();
-    var text = input.value.trim();
-    if (!text) return;
-    input.value = "";
-    send(text, false);
-  });
 })();

@@ -12,7 +12,7 @@ _HEAD = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <link rel="stylesheet" href="/webhooks/webchat/static/widget.css">
-</head><body>"""
+</head><body class="rapport-demo">"""
 
 
 def demo_index(tenants: Iterable[Tenant]) -> str:

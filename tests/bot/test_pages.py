@@ -39,3 +39,10 @@ def test_demo_index_escapes_names_and_keys():
     assert ">&lt;script&gt;alert(1)&lt;/script&gt;</a>" in html
     assert 'href="/webhooks/webchat/demo/wk_&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"' in html
     assert '<a href="/webhooks/webchat/demo/wk_ok">Hotel &amp; Spa</a> — en, de' in html
+
+
+def test_demo_styles_are_scoped_to_the_demo_pages():
+    """widget.css scopes page layout to body.rapport-demo, so pages embedding the widget
+    (embed.js) keep their own styles."""
+    assert '<body class="rapport-demo">' in demo_page(tenant(name="A", widget_key="wk_a"))
+    assert '<body class="rapport-demo">' in demo_index([tenant(name="A", widget_key="wk_a")])

@@ -1,11 +1,13 @@
 """The socket.io web chat of the running stack, driven with python-socketio's AsyncClient:
-widget keys choose the tenant, signed session tokens, replies to the sending socket
-only, clear errors for bad input, and the demo pages and static files."""
+widget keys choose the tenant, signed expiring session tokens, replies to the sending
+socket only, clear errors for bad input, rate limits, allowed origins, and the demo
+pages and static files."""
 
 from __future__ import annotations
 
 import asyncio
 import secrets
+import time
 from typing import Any
 
 import aiohttp
@@ -13,15 +15,20 @@ import engineio
 import pytest
 import socketio
 
+from bot.channels.webchat import DAY, issue_session
 from bot.i18n import Catalog
 from bot.privacy.refs import guest_ref
+from tests.conftest import THIRD_PARTY_ORIGIN
 from tests.stack.client import conversation_ratings, mongo, tenant_db
 
 pytestmark = pytest.mark.stack
 
+SOCKET_BURST = 5
+
 CATALOG = Catalog.load()
 HOTELS = {"alpenhof": "Hotel Alpenhof", "laguna": "Albergo Laguna"}
 KEYS = {"alpenhof": "wk_demo_alpenhof", "laguna": "wk_demo_laguna"}
+DEFAULT_LANGUAGE = {"alpenhof": "de", "laguna": "it"}
 TIMEOUT = 60  # seconds for one bot turn
 QUIET = 1.5  # seconds during which a socket must receive nothing
 
@@ -74,10 +81,12 @@ class Chat:
 
         return record
 
-    async def connect(self, auth: Any = "default") -> None:
+    async def connect(self, auth: Any = "default", headers: dict[str, str] | None = None) -> None:
         auth = {"widget_key": KEYS[self.tenant]} if auth == "default" else auth
         # the server is long-polling only (channels/webchat.py)
-        await self.sio.connect(base_url(self.stack), auth=auth, transports=["polling"], wait_timeout=10)
+        await self.sio.connect(
+            base_url(self.stack), auth=auth, headers=headers or {}, transports=["polling"], wait_timeout=10
+        )
 
     async def next(self, timeout: float = TIMEOUT) -> tuple[str, Any]:
         return await asyncio.wait_for(self.events.get(), timeout)
@@ -88,6 +97,7 @@ class Chat:
         name, body = await self.next(10)
         assert name == "session_confirm", (name, body)
         assert isinstance(body["token"], str) and isinstance(body["resumed"], bool)
+        assert body["language"] == DEFAULT_LANGUAGE[self.tenant]
         self.token = body["token"]
         return body
 
@@ -235,8 +245,9 @@ async def test_start_greets_in_the_tenant_or_browser_language(chats, tenant, loc
     await chat.connect()
     confirm = await chat.session()
     assert confirm["resumed"] is False
-    sid, _, signature = confirm["token"].partition(".")
+    sid, issued_at, signature = confirm["token"].split(".")
     assert len(sid) == 32 and len(signature) == 32
+    assert abs(int(issued_at) - time.time()) < 120
     replies = await chat.say("/start", 2, locale=locale)
     assert replies == [CATALOG.render(lang, "greeting", hotel=HOTELS[tenant]), q(lang, tenant, "overall")]
 
@@ -267,7 +278,7 @@ async def test_resuming_with_the_token_continues_the_conversation(stack, chats):
     second = chats("alpenhof")
     await second.connect()
     resumed = await second.session(confirm["token"])
-    assert resumed == {"token": confirm["token"], "resumed": True}
+    assert resumed == {"token": confirm["token"], "resumed": True, "language": "de"}
     assert await second.say("4", 1) == [q("en", "alpenhof", "room")]
     assert await second.say("5", 1) == [q("en", "alpenhof", "cleanliness")]
 
@@ -288,6 +299,7 @@ def _forged(token: str) -> str:
         pytest.param(lambda a, other: _forged(a["token"]), id="forged-signature"),
         pytest.param(lambda a, other: a["token"].upper(), id="altered-case"),
         pytest.param(lambda a, other: a["token"] + ".x", id="extra-part"),
+        pytest.param(lambda a, other: a["token"].rsplit(".", 1)[0], id="no-signature"),
         pytest.param(lambda a, other: other["token"], id="other-tenant-token"),
         pytest.param(lambda a, other: "garbage", id="garbage"),
         pytest.param(lambda a, other: "." * 3000, id="long-garbage"),
@@ -322,6 +334,20 @@ async def test_invalid_token_gets_a_new_session_and_none_of_the_guests_messages(
 
 
 @pytest.mark.parametrize(
+    "age", [31 * DAY, 365 * DAY, -DAY], ids=["31-days-old", "a-year-old", "from-the-future"]
+)
+async def test_expired_or_future_token_gets_a_new_session(stack, chats, age):
+    """Correctly signed by this server for this tenant, but outside RAPPORT_WEBCHAT_TOKEN_DAYS."""
+    old_sid, old_token = issue_session(stack.settings.guest_key, "alpenhof", now=time.time() - age)
+    chat = chats("alpenhof")
+    await chat.connect()
+    confirm = await chat.session(old_token)
+    assert confirm["resumed"] is False and session_id(confirm["token"]) != old_sid
+    fresh_sid, fresh_token = issue_session(stack.settings.guest_key, "alpenhof", now=time.time() - 29 * DAY)
+    assert await chat.session(fresh_token) == {"token": fresh_token, "resumed": True, "language": "de"}
+
+
+@pytest.mark.parametrize(
     "payload",
     [(None,), "token", ["x"], 5, ({"token": None}, "extra")],
     ids=["null", "string", "list", "number", "two-args"],
@@ -346,7 +372,7 @@ async def test_replies_go_to_the_sending_socket_only_even_with_the_same_token(st
     a = await started(tab1)
     tab2 = chats("alpenhof")
     await tab2.connect()
-    assert await tab2.session(a["token"]) == {"token": a["token"], "resumed": True}
+    assert await tab2.session(a["token"]) == {"token": a["token"], "resumed": True, "language": "de"}
 
     assert await tab1.say("4", 1) == [q("de", "alpenhof", "room")]
     await tab2.assert_quiet()
@@ -421,6 +447,47 @@ async def test_message_before_session_request_is_refused(stack, chats, data):
     assert await stored_counts(stack) == before
 
 
+# --- limits and origins ---------------------------------------------------------------
+
+
+async def test_a_burst_of_messages_is_rate_limited_and_the_socket_recovers(chats):
+    chat = chats("alpenhof")
+    await chat.connect()
+    await chat.session()
+    sent = 20
+    for _ in range(sent):
+        # a few per long-polling POST (engine.io refuses a POST of more than 16 packets)
+        await chat.sio.emit("user_uttered", {"message": "/start"})
+        await asyncio.sleep(0.02)
+    events: list[tuple[str, Any]] = []
+    while True:  # until nothing more arrives: the processed ones answer, the rest are refused
+        try:
+            events.append(await chat.next(5 if events else TIMEOUT))
+        except TimeoutError:
+            break
+    limited = [e for e in events if e == ("rapport_error", {"error": "rate_limited"})]
+    assert all(name == "bot_uttered" for name, _ in events if (name, _) not in limited), events
+    # 5 in the burst (one more if the 20 emits took over 2 s: 0.5 tokens per second)
+    assert sent - SOCKET_BURST - 1 <= len(limited) <= sent - SOCKET_BURST
+    # the processed ones: the first /start greets and asks, a repeated one asks again
+    assert len(events) - len(limited) == 2 + (sent - len(limited) - 1)
+    assert chat.sio.connected
+    await asyncio.sleep(2.5)  # a token is back
+    assert await chat.say("4", 1) == [q("de", "alpenhof", "room")]
+
+
+async def test_own_and_allowed_origins_connect_others_are_refused(stack, chats):
+    for origin in (base_url(stack), THIRD_PARTY_ORIGIN):
+        chat = chats("alpenhof")
+        await chat.connect(headers={"Origin": origin})
+        assert (await chat.session())["resumed"] is False
+    for origin in ("http://evil.example", THIRD_PARTY_ORIGIN + "0", "null"):
+        chat = chats("alpenhof")
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            await chat.connect(headers={"Origin": origin})
+        assert not chat.sio.connected
+
+
 # --- demo pages and static files -----------------------------------------------------------
 
 
@@ -460,6 +527,7 @@ async def test_demo_page_of_unknown_widget_key_is_404(stack, key):
     [
         ("widget.js", "application/javascript", "rapport-chat"),
         ("widget.css", "text/css", "rapport"),
+        ("embed.js", "application/javascript", "data-widget-key"),
         ("socket.io.min.js", "application/javascript", "socket.io"),
     ],
 )
