@@ -74,6 +74,16 @@ class Settings:
     twilio_auth_token: Secret = field(default_factory=lambda: Secret(""))
     twilio_api_base: str | None = None  # None: the real https://api.twilio.com
     sms_max_segments: int = 3
+    # E-mail: Mailgun-style signed webhook in, SMTP out. Without SMTP_HOST, `make run`
+    # starts the local SMTP stand-in (devtools/fake_smtp.py).
+    mailgun_signing_key: Secret = field(default_factory=lambda: Secret(""))
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: Secret = field(default_factory=lambda: Secret(""))
+    smtp_starttls: bool = False
+    fake_smtp_port: int = 8025
+    fake_smtp_http_port: int = 8026
     # Web chat (channels/webchat.py). Origins (scheme://host[:port]) of third-party pages
     # allowed to embed the widget (embed.js); the server's own origin is always allowed.
     webchat_origins: tuple[str, ...] = ()
@@ -117,6 +127,14 @@ class Settings:
             twilio_auth_token=Secret(env.get("TWILIO_AUTH_TOKEN", "")),
             twilio_api_base=env.get("TWILIO_API_BASE") or None,
             sms_max_segments=_positive(env, "RAPPORT_SMS_MAX_SEGMENTS", 3),
+            mailgun_signing_key=Secret(env.get("MAILGUN_SIGNING_KEY", "")),
+            smtp_host=env.get("SMTP_HOST", ""),
+            smtp_port=_port(env, "SMTP_PORT", 25),
+            smtp_username=env.get("SMTP_USERNAME") or None,
+            smtp_password=Secret(env.get("SMTP_PASSWORD", "")),
+            smtp_starttls=env.get("SMTP_STARTTLS", "").lower() in ("1", "true", "yes"),
+            fake_smtp_port=_port(env, "RAPPORT_FAKE_SMTP_PORT", 8025),
+            fake_smtp_http_port=_port(env, "RAPPORT_FAKE_SMTP_HTTP_PORT", 8026),
             webchat_origins=_origins(env, "RAPPORT_WEBCHAT_ORIGINS"),
             webchat_token_days=_positive(env, "RAPPORT_WEBCHAT_TOKEN_DAYS", 30),
             webchat_trust_proxy=_flag(env, "RAPPORT_WEBCHAT_TRUST_PROXY"),

@@ -144,6 +144,8 @@ def isolated_env(data_dir: Path, **extra: str) -> dict[str, str]:
         "RAPPORT_RASA_PORT": str(rasa_port),
         "RAPPORT_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}",
         "RAPPORT_FAKE_TWILIO_PORT": str(pick_free_port()),
+        "RAPPORT_FAKE_SMTP_PORT": str(pick_free_port()),
+        "RAPPORT_FAKE_SMTP_HTTP_PORT": str(pick_free_port()),
         "RAPPORT_ACTION_PORT": str(pick_free_port()),
         "RAPPORT_MONGO_PORT": str(pick_free_port()),
         "RAPPORT_REDIS_PORT": str(pick_free_port()),
@@ -193,6 +195,16 @@ class FakeTwilio:
     base_url: str
 
 
+@dataclass(frozen=True)
+class FakeEmail:
+    """The local SMTP stand-in (devtools/fake_smtp.py) and a development signing key
+    for the Mailgun-style webhook."""
+
+    signing_key: str
+    smtp_port: int
+    http_url: str
+
+
 @dataclass
 class Stack:
     settings: Settings
@@ -201,6 +213,7 @@ class Stack:
     children: list[Child] = field(default_factory=list)
     rasa_workers: int = 1
     fake_twilio: FakeTwilio | None = None
+    fake_email: FakeEmail | None = None
 
     @property
     def logs_dir(self) -> Path:
@@ -236,6 +249,10 @@ class Stack:
             "RAPPORT_WEBCHAT_IP_MESSAGES_PER_MIN": str(s.webchat_ip_messages_per_min),
             "RAPPORT_WEBCHAT_IP_CONNECTS_PER_MIN": str(s.webchat_ip_connects_per_min),
         }
+        if self.fake_email is not None:
+            env["SMTP_HOST"] = s.host
+            env["SMTP_PORT"] = str(self.fake_email.smtp_port)
+            env["MAILGUN_SIGNING_KEY"] = self.fake_email.signing_key
         if self.fake_twilio is not None:
             env["TWILIO_ACCOUNT_SID"] = self.fake_twilio.account_sid
             env["TWILIO_AUTH_TOKEN"] = self.fake_twilio.auth_token
@@ -279,6 +296,8 @@ class Stack:
                 step("using MONGODB_URL")
             if not s.twilio_account_sid:
                 self._start_fake_twilio(step)
+            if not s.smtp_host:
+                self._start_fake_email(step)
             model = train_if_needed(self.project, step) if train else model_path(self.project)
             self._require_port(s.action_port, "the action server")
             step(f"starting the action server on {s.host}:{s.action_port} ...")
@@ -383,6 +402,24 @@ class Stack:
         )  # fmt: skip
         _wait(_tcp_ok(s.host, s.fake_twilio_port), child, "the Twilio stand-in", 20)
         self.fake_twilio = fake
+
+    def _start_fake_email(self, step: Progress) -> None:
+        s = self.settings
+        self._require_port(s.fake_smtp_port, "the local SMTP stand-in")
+        seed = hashlib.sha256(("fake-mailgun" + s.guest_key.value).encode()).hexdigest()
+        key = s.mailgun_signing_key.value or seed[:32]
+        fake = FakeEmail(key, s.fake_smtp_port, f"http://{s.host}:{s.fake_smtp_http_port}")
+        step(f"no SMTP relay: starting the local SMTP stand-in on {s.host}:{s.fake_smtp_port} ...")
+        child = self._spawn(
+            "fake-smtp",
+            [
+                sys.executable, "-m", "devtools.fake_smtp",
+                "--host", s.host, "--smtp-port", str(s.fake_smtp_port),
+                "--http-port", str(s.fake_smtp_http_port),
+            ],
+        )  # fmt: skip
+        _wait(_tcp_ok(s.host, s.fake_smtp_http_port), child, "the SMTP stand-in", 20)
+        self.fake_email = fake
 
     def stop(self) -> None:
         for child in reversed(self.children):

@@ -34,6 +34,7 @@ class Tenant:
     escalation_threshold: float
     questions: tuple[Question, ...]
     sms_numbers: tuple[str, ...] = ()  # E.164 numbers that receive this tenant's SMS
+    email_addresses: tuple[str, ...] = ()  # lower-case inbox addresses of this tenant
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:
@@ -87,6 +88,12 @@ class Tenants:
                 return t
         raise UnknownTenant("no tenant receives SMS on this number")
 
+    def by_email_address(self, address: str) -> Tenant:
+        for t in self.by_id.values():
+            if address.lower() in t.email_addresses:
+                return t
+        raise UnknownTenant("no tenant receives e-mail at this address")
+
     def __iter__(self):
         return iter(self.by_id.values())
 
@@ -119,7 +126,14 @@ def _tenant(d: Any, supported: tuple[str, ...]) -> Tenant:
         escalation_threshold=threshold,
         questions=questions,
         sms_numbers=tuple(_e164(tid, n) for n in d.get("sms_numbers") or ()),
+        email_addresses=tuple(_address(tid, a) for a in d.get("email_addresses") or ()),
     )
+
+
+def _address(tid: str, address: Any) -> str:
+    if not isinstance(address, str) or not re.match(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", address.lower()):
+        raise ConfigError(f"tenant {tid}: email addresses must look like name@domain.tld")
+    return address.lower()
 
 
 def _e164(tid: str, number: Any) -> str:

@@ -53,6 +53,8 @@ async def test_run_uses_given_servers_and_stops_cleanly_on_ctrl_c(stack, tmp_pat
         "RAPPORT_ACTION_PORT": str(action_port),
         "RAPPORT_DB_PREFIX": "rapport_runtest_",
         "RAPPORT_FAKE_TWILIO_PORT": str(free_port()),
+        "RAPPORT_FAKE_SMTP_PORT": str(free_port()),
+        "RAPPORT_FAKE_SMTP_HTTP_PORT": str(free_port()),
         # the session stack's servers stand in for external MongoDB / Redis
         "MONGODB_URL": s.effective_mongodb_url.value,
         "REDIS_URL": f"redis://127.0.0.1:{s.redis_port}/3",

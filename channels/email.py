@@ -1,0 +1,183 @@
+"""E-mail in over a signed webhook in Mailgun's shape, replies out over SMTP.
+
+    POST /webhooks/email/mailgun   Mailgun route "forward" (form fields, signed)
+
+Order of checks: body size; signature (HMAC-SHA256 over timestamp + token with the
+signing key, timestamp within 5 minutes); the token not seen before (Redis SET NX,
+so a replayed request 1 s or 10 min later is refused); then parsing — a message that
+can never be parsed gets 406 so Mailgun stops retrying. Auto-replies and mail loops
+are acknowledged and dropped, never answered. Each Message-Id is processed once. The
+turn runs after the answer; the reply is a threaded multipart mail (In-Reply-To,
+References) sent with aiosmtplib.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qsl
+
+import redis.asyncio as aioredis
+from pymongo.errors import DuplicateKeyError
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.email.autoreply import is_automatic, is_loop
+from bot.email.mailgun import parse_mailgun_form, replay_ttl, verify_signature
+from bot.email.message import InboundEmail
+from bot.email.outbound import build_reply
+from bot.email.sender import EmailSendError, SmtpSender
+from bot.errors import InvalidInput, UnknownTenant
+from bot.feedback.service import make_sender
+from bot.logs import event
+from bot.privacy.refs import guest_ref
+from bot.storage.mongo import DURABLE, MongoStore, connect
+from bot.tenants import Tenant
+from channels.base import TenantChannel
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 25 * 1024 * 1024  # Mailgun posts attachments' metadata, not more
+LOOP_MARKER = "rapport"
+
+
+class EmailChannel(TenantChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "email"
+
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self._store: MongoStore | None = None
+        self._redis: aioredis.Redis | None = None
+        self.tasks: set[asyncio.Task] = set()
+
+    def store(self) -> MongoStore:
+        if self._store is None:
+            s = self.settings
+            self._store = MongoStore(connect(s.effective_mongodb_url.value), s.db_prefix)
+        return self._store
+
+    def redis(self) -> aioredis.Redis:
+        if self._redis is None:
+            self._redis = aioredis.from_url(self.settings.effective_redis_url.value)
+        return self._redis
+
+    def sender(self) -> SmtpSender:
+        s = self.settings
+        return SmtpSender(
+            s.smtp_host or s.host,
+            s.smtp_port,
+            username=s.smtp_username,
+            password=s.smtp_password.value or None,
+            starttls=s.smtp_starttls,
+        )
+
+    async def first_use(self, token: str) -> bool:
+        key = "rapport:mailgun:token:" + hashlib.sha256(token.encode()).hexdigest()
+        return bool(await self.redis().set(key, "1", nx=True, ex=int(replay_ttl())))
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("rapport_email", __name__)
+
+        @bp.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.listener("before_server_stop")
+        async def drain(app: Any, _loop: Any) -> None:
+            if self.tasks:
+                await asyncio.wait(set(self.tasks), timeout=20)
+
+        @bp.route("/mailgun", methods=["POST"])
+        async def mailgun(request: Request) -> HTTPResponse:
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return response.json({"error": "too_large"}, status=413)
+            try:
+                form = dict(parse_qsl((request.body or b"").decode("utf-8"), keep_blank_values=True))
+            except (UnicodeDecodeError, ValueError):
+                form = {}
+            key = self.settings.mailgun_signing_key.value
+            if not key or not verify_signature(
+                key,
+                form.get("timestamp", ""),
+                form.get("token", ""),
+                form.get("signature", ""),
+                now=time.time(),
+            ):
+                event(logger, "email.inbound.rejected", logging.WARNING, reason="signature")
+                return response.json({"error": "forbidden"}, status=403)
+            if not await self.first_use(form["token"]):
+                event(logger, "email.inbound.rejected", logging.WARNING, reason="replay")
+                return response.json({"error": "replayed"}, status=403)
+            try:
+                mail = parse_mailgun_form(form)
+                tenant = self.tenants.by_email_address(mail.to_address)
+            except InvalidInput as e:
+                event(logger, "email.inbound.unparseable", logging.WARNING, reason=e.code)
+                return response.json({"error": e.code}, status=406)  # Mailgun: do not retry
+            except UnknownTenant:
+                event(logger, "email.inbound.unparseable", logging.WARNING, reason="unknown_recipient")
+                return response.json({"error": "unknown_recipient"}, status=406)
+            automatic = is_automatic(mail.headers, mail.from_address, subject=mail.subject)
+            if automatic or is_loop(mail.headers, LOOP_MARKER, received_count=mail.received_count):
+                event(logger, "email.inbound.ignored", tenant=tenant.id, reason=automatic or "loop")
+                return response.json({"status": "ignored"})
+            guest = "email-" + guest_ref(self.settings.guest_key, tenant.id, mail.from_address)[2:26]
+            gref = guest_ref(self.settings.guest_key, tenant.id, guest)
+            inbound = self.store().database(tenant.id).get_collection("email_inbound", write_concern=DURABLE)
+            try:
+                await inbound.insert_one(
+                    {"_id": mail.message_id, "guest_ref": gref, "received_at": time.time()}
+                )
+            except DuplicateKeyError:
+                return response.json({"status": "duplicate"})
+            task = asyncio.create_task(
+                self.handle(on_new_message, mail, tenant, make_sender(tenant.id, guest)),
+                name="email-turn",
+            )
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+            return response.json({"status": "accepted"})
+
+        return bp
+
+    async def handle(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        mail: InboundEmail,
+        tenant: Tenant,
+        sender_id: str,
+    ) -> None:
+        try:
+            collector = CollectingOutputChannel()
+            await on_new_message(
+                UserMessage(
+                    mail.text, collector, sender_id, input_channel=self.name(), metadata={"channel": "email"}
+                )
+            )
+            texts = [m["text"] for m in collector.messages if m.get("text")]
+            if not texts:
+                return
+            reply = build_reply(
+                from_address=mail.to_address,
+                to_address=mail.from_address,
+                subject=mail.subject,
+                text="\n\n".join(texts),
+                html_text=None,
+                in_reply_to=mail.message_id,
+                references=mail.references,
+                domain=mail.to_address.split("@", 1)[1],
+                loop_marker=LOOP_MARKER,
+            )
+            await self.sender().send(reply)
+        except EmailSendError as e:
+            event(logger, "email.send.failed", logging.ERROR, tenant=tenant.id, retryable=e.retryable)
+        except Exception as e:  # noqa: BLE001 - a background task must log, not die silently
+            event(logger, "email.turn.failed", logging.ERROR, tenant=tenant.id, error=type(e).__name__)

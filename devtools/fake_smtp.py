@@ -1,0 +1,293 @@
+"""A local stand-in for an SMTP relay, for tests and offline development.
+
+A real SMTP server (aiosmtpd's threaded `Controller`) that keeps every message it
+accepts in memory, plus a tiny HTTP API to read them back and to inject failures:
+
+    SMTP  EHLO / MAIL / RCPT / DATA as any relay (no AUTH, no TLS); accepts everything
+          unless a fault is pending
+
+    GET    /_fake/mail       every accepted message, oldest first: {mail_from, rcpt_tos,
+                             raw (UTF-8, undecodable bytes replaced), subject, message_id,
+                             in_reply_to, references}
+    DELETE /_fake/mail       forget them
+    POST   /_fake/faults     {"code": 550, "stage": "data"|"rcpt", "count": 1, "delay": 0}:
+                             the next `count` transactions wait `delay` seconds at `stage`,
+                             then answer `code` (4xx/5xx) or, without code, go on normally
+    DELETE /_fake/faults     drop pending faults
+
+A delayed DATA without code is recorded first and answered 250 after its delay, so a
+client that gives up meanwhile leaves a queued message behind, as a real relay whose
+reply was lost would: the case a sender must not blindly resend.
+
+    python -m devtools.fake_smtp --host 127.0.0.1 --smtp-port 8025 --http-port 8098
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from typing import Any
+
+from aiohttp import ClientSession, ClientTimeout, web
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from bot.stack import pick_free_port
+
+STAGES = ("rcpt", "data")
+REPLY_TEXT = {
+    421: "4.3.2 Service not available, closing channel",
+    450: "4.2.0 Mailbox unavailable, try again later",
+    451: "4.3.0 Local error in processing, try again later",
+    452: "4.3.1 Insufficient system storage",
+    550: "5.1.1 Mailbox unavailable",
+    552: "5.3.4 Message too big",
+    554: "5.7.1 Transaction failed",
+}
+
+
+@dataclass
+class Fault:
+    code: int | None
+    stage: str
+    remaining: int
+    delay: float
+
+
+def _summary(mail_from: str, rcpt_tos: list[str], raw: bytes) -> dict[str, Any]:
+    parsed = message_from_bytes(raw, policy=policy.default)
+
+    def header(name: str) -> str | None:
+        value = parsed.get(name)
+        return None if value is None else str(value)
+
+    return {
+        "mail_from": mail_from,
+        "rcpt_tos": list(rcpt_tos),
+        "raw": raw.decode("utf-8", errors="replace"),
+        "subject": header("Subject"),
+        "message_id": header("Message-ID"),
+        "in_reply_to": header("In-Reply-To"),
+        "references": header("References"),
+    }
+
+
+@dataclass
+class FakeSmtpState:
+    """Shared by the SMTP thread and the HTTP handlers, hence the lock."""
+
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add_fault(self, code: int | None, *, stage: str = "data", count: int = 1, delay: float = 0) -> None:
+        if code is not None and not 400 <= code <= 599:
+            raise ValueError("code must be a 4xx or 5xx SMTP reply code")
+        if stage not in STAGES or count < 1 or delay < 0:
+            raise ValueError(f"stage in {STAGES}, count >= 1, delay >= 0")
+        with self.lock:
+            self.faults.append(Fault(code, stage, count, delay))
+
+    def take_fault(self, stage: str) -> Fault | None:
+        with self.lock:
+            self.faults = [f for f in self.faults if f.remaining > 0]
+            fault = next((f for f in self.faults if f.stage == stage), None)
+            if fault is not None:
+                fault.remaining -= 1
+            return fault
+
+    def record(self, mail_from: str, rcpt_tos: list[str], raw: bytes) -> None:
+        summary = _summary(mail_from, rcpt_tos, raw)
+        with self.lock:
+            self.messages.append(summary)
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return list(self.messages)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+
+    def clear_faults(self) -> None:
+        with self.lock:
+            self.faults.clear()
+
+
+def _reply(code: int) -> str:
+    return f"{code} {REPLY_TEXT.get(code, ('4.0.0' if code < 500 else '5.0.0') + ' Fake failure')}"
+
+
+class RecordingHandler:
+    """aiosmtpd handler: applies pending faults, records accepted messages."""
+
+    def __init__(self, state: FakeSmtpState) -> None:
+        self.state = state
+
+    async def _fault(self, stage: str) -> str | None:
+        fault = self.state.take_fault(stage)
+        if fault is None:
+            return None
+        if fault.delay > 0:
+            await asyncio.sleep(fault.delay)
+        return None if fault.code is None else _reply(fault.code)
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
+    ) -> str:
+        failed = await self._fault("rcpt")
+        if failed is not None:
+            return failed
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        fault = self.state.take_fault("data")
+        if fault is not None and fault.code is not None:
+            if fault.delay > 0:
+                await asyncio.sleep(fault.delay)
+            return _reply(fault.code)
+        raw = envelope.original_content or envelope.content or b""
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", errors="surrogateescape")
+        # Queued before the (possibly late) 250: aiosmtpd cancels this handler when the
+        # client hangs up, and a real relay would keep the message anyway.
+        self.state.record(envelope.mail_from or "", list(envelope.rcpt_tos), raw)
+        if fault is not None and fault.delay > 0:
+            await asyncio.sleep(fault.delay)
+        return "250 2.0.0 Message accepted for delivery"
+
+
+STATE = web.AppKey("state", FakeSmtpState)
+
+
+def _bad_request(text: str) -> web.Response:
+    return web.json_response({"error": text}, status=400)
+
+
+async def list_mail(request: web.Request) -> web.Response:
+    return web.json_response(request.app[STATE].snapshot())
+
+
+async def clear_mail(request: web.Request) -> web.Response:
+    request.app[STATE].clear()
+    return web.Response(status=204)
+
+
+async def add_fault(request: web.Request) -> web.Response:
+    try:
+        spec = await request.json()
+        code = spec.get("code")
+        request.app[STATE].add_fault(
+            None if code is None else int(code),
+            stage=str(spec.get("stage", "data")),
+            count=int(spec.get("count", 1)),
+            delay=float(spec.get("delay", 0)),
+        )
+    except (ValueError, TypeError, AttributeError) as exc:
+        return _bad_request(f"expected JSON {{code, stage, count, delay}}: {exc}")
+    with request.app[STATE].lock:
+        pending = sum(f.remaining for f in request.app[STATE].faults)
+    return web.json_response({"pending": pending}, status=201)
+
+
+async def clear_faults(request: web.Request) -> web.Response:
+    request.app[STATE].clear_faults()
+    return web.Response(status=204)
+
+
+def create_app(state: FakeSmtpState) -> web.Application:
+    app = web.Application()
+    app[STATE] = state
+    app.router.add_get("/_fake/mail", list_mail)
+    app.router.add_delete("/_fake/mail", clear_mail)
+    app.router.add_post("/_fake/faults", add_fault)
+    app.router.add_delete("/_fake/faults", clear_faults)
+    return app
+
+
+def create_controller(state: FakeSmtpState, host: str, port: int) -> Controller:
+    # aiosmtpd's Controller cannot bind port 0 (it connects to its own port to start),
+    # hence a concrete port.
+    return Controller(RecordingHandler(state), hostname=host, port=port)
+
+
+class FakeSmtp:
+    """Handle on a running fake: where it listens, its state (faults can be set on it
+    directly) and typed wrappers of the HTTP API."""
+
+    def __init__(self, host: str, smtp_port: int, http_url: str, state: FakeSmtpState, http: ClientSession):
+        self.host = host
+        self.smtp_port = smtp_port
+        self.http_url = http_url
+        self.state = state
+        self._http = http
+
+    async def messages(self) -> list[dict[str, Any]]:
+        async with self._http.get(f"{self.http_url}/_fake/mail") as resp:
+            resp.raise_for_status()
+            return await resp.json()
+
+    async def clear(self) -> None:
+        async with self._http.delete(f"{self.http_url}/_fake/mail") as resp:
+            resp.raise_for_status()
+
+    async def fault(
+        self, code: int | None = None, *, stage: str = "data", count: int = 1, delay: float = 0
+    ) -> None:
+        spec = {"code": code, "stage": stage, "count": count, "delay": delay}
+        async with self._http.post(f"{self.http_url}/_fake/faults", json=spec) as resp:
+            resp.raise_for_status()
+
+
+@asynccontextmanager
+async def running_fake_smtp(
+    host: str = "127.0.0.1", smtp_port: int = 0, http_port: int = 0
+) -> AsyncIterator[FakeSmtp]:
+    """Serve the fake (free loopback ports by default) for the duration of the block."""
+    state = FakeSmtpState()
+    controller = create_controller(state, host, smtp_port or pick_free_port(host))
+    # start() and stop() block on a thread handshake: keep them off the event loop.
+    await asyncio.to_thread(controller.start)
+    try:
+        runner = web.AppRunner(create_app(state), shutdown_timeout=5)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, host, http_port).start()
+            bound = runner.addresses[0][1]
+            async with ClientSession(timeout=ClientTimeout(total=10)) as http:
+                yield FakeSmtp(host, controller.port, f"http://{host}:{bound}", state, http)
+        finally:
+            await runner.cleanup()
+    finally:
+        await asyncio.to_thread(controller.stop)
+
+
+def _parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m devtools.fake_smtp", description=__doc__.split("\n")[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--smtp-port", type=int, default=8025)
+    parser.add_argument("--http-port", type=int, default=8098)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parse_args(argv)
+    state = FakeSmtpState()
+    controller = create_controller(state, args.host, args.smtp_port)
+    controller.start()
+    try:
+        print(f"fake SMTP on {args.host}:{args.smtp_port}", flush=True)
+        web.run_app(create_app(state), host=args.host, port=args.http_port)
+    finally:
+        controller.stop()
+
+
+if __name__ == "__main__":
+    main()

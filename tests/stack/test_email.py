@@ -1,0 +1,159 @@
+"""E-mail end to end: Mailgun-style signed webhooks into the running stack, replies out
+over SMTP to the local SMTP stand-in, threaded."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import secrets
+import time
+
+import aiohttp
+import pytest
+
+from bot.i18n import Catalog
+
+pytestmark = pytest.mark.stack
+
+CATALOG = Catalog.load()
+INBOX = "feedback@alpenhof.example"
+
+
+def sign(key: str, timestamp: str, token: str) -> str:
+    """As Mailgun documents it: HMAC-SHA256(signing key, timestamp + token), hex."""
+    return hmac.new(key.encode(), (timestamp + token).encode(), hashlib.sha256).hexdigest()
+
+
+class Mailbox:
+    def __init__(self, stack, address: str | None = None) -> None:
+        self.stack = stack
+        self.fake = stack.fake_email
+        assert self.fake is not None, "the stack runs the SMTP stand-in"
+        self.address = address or f"guest-{secrets.token_hex(4)}@example.org"
+
+    def form(
+        self,
+        text: str,
+        *,
+        message_id: str | None = None,
+        subject: str = "My stay",
+        headers: list[tuple[str, str]] | None = None,
+        timestamp: float | None = None,
+        token: str | None = None,
+        key: str | None = None,
+    ) -> dict[str, str]:
+        import json
+
+        ts = str(int(timestamp if timestamp is not None else time.time()))
+        token = token or secrets.token_hex(25)
+        message_id = message_id or f"<{secrets.token_hex(8)}@example.org>"
+        return {
+            "sender": self.address,
+            "from": f"Guest <{self.address}>",
+            "recipient": INBOX,
+            "subject": subject,
+            "body-plain": text,
+            "stripped-text": text,
+            "Message-Id": message_id,
+            "message-headers": json.dumps([["Message-Id", message_id], *(headers or [])]),
+            "attachment-count": "0",
+            "timestamp": ts,
+            "token": token,
+            "signature": sign(key or self.fake.signing_key, ts, token),
+        }
+
+    async def post(self, form: dict[str, str]) -> int:
+        url = self.stack.settings.public_url + "/webhooks/email/mailgun"
+        async with aiohttp.ClientSession() as session, session.post(url, data=form) as r:
+            return r.status
+
+    async def received(self) -> list[dict]:
+        async with aiohttp.ClientSession() as session, session.get(self.fake.http_url + "/_fake/mail") as r:
+            mail = await r.json()
+        return [m for m in mail if self.address in m["rcpt_tos"]]
+
+    async def wait_for(self, count: int, timeout: float = 20) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            got = await self.received()
+            if len(got) >= count:
+                return got
+            await asyncio.sleep(0.1)
+        return await self.received()
+
+
+HELLO = "Hello, I would like to tell you about my stay at your hotel."
+
+
+async def test_signed_mail_gets_a_threaded_reply_in_the_guests_language(stack):
+    box = Mailbox(stack)
+    form = box.form(HELLO, message_id="<first-1@example.org>")
+    assert await box.post(form) == 200
+    mail = await box.wait_for(1)
+    assert len(mail) == 1
+    reply = mail[0]
+    assert reply["in_reply_to"] == "<first-1@example.org>"
+    assert "<first-1@example.org>" in reply["references"]
+    assert reply["subject"] == "Re: My stay"
+    assert CATALOG.render("en", "question.overall", low=1, high=5) in reply["raw"].replace("=\r\n", "")
+
+
+@pytest.mark.parametrize("case", ["wrong_key", "stale", "future", "missing"])
+async def test_bad_signatures_are_refused(stack, case):
+    box = Mailbox(stack)
+    if case == "wrong_key":
+        form = box.form(HELLO, key="not-the-key")
+    elif case == "stale":
+        form = box.form(HELLO, timestamp=time.time() - 3600)
+    elif case == "future":
+        form = box.form(HELLO, timestamp=time.time() + 3600)
+    else:
+        form = box.form(HELLO)
+        del form["signature"]
+    assert await box.post(form) == 403
+    await asyncio.sleep(0.5)
+    assert await box.received() == []
+
+
+async def test_replayed_token_is_refused(stack):
+    box = Mailbox(stack)
+    form = box.form(HELLO)
+    assert await box.post(form) == 200
+    await asyncio.sleep(1)
+    assert await box.post(form) == 403
+    await box.wait_for(1)
+    await asyncio.sleep(0.5)
+    assert len(await box.received()) == 1
+
+
+async def test_same_message_id_with_a_fresh_token_is_processed_once(stack):
+    box = Mailbox(stack)
+    assert await box.post(box.form(HELLO, message_id="<dup-1@example.org>")) == 200
+    assert await box.post(box.form(HELLO, message_id="<dup-1@example.org>")) == 200
+    await box.wait_for(1)
+    await asyncio.sleep(1)
+    assert len(await box.received()) == 1
+
+
+async def test_unparseable_mail_gets_406_so_mailgun_stops(stack):
+    box = Mailbox(stack)
+    form = box.form(HELLO)
+    form["sender"] = form["from"] = "not an address"
+    assert await box.post(form) == 406
+
+
+@pytest.mark.parametrize(
+    "headers, subject",
+    [
+        ([["Auto-Submitted", "auto-replied"]], "My stay"),
+        ([["Precedence", "bulk"]], "My stay"),
+        ([], "Abwesenheitsnotiz: My stay"),
+        ([["X-Rapport-Loop", "rapport"]], "Re: My stay"),
+    ],
+)
+async def test_auto_replies_and_loops_are_never_answered(stack, headers, subject):
+    box = Mailbox(stack)
+    assert await box.post(box.form(HELLO, headers=headers, subject=subject)) == 200
+    await asyncio.sleep(1.5)
+    assert await box.received() == []
