@@ -27,7 +27,7 @@ from bot.channels.inbound import parse_rest_payload
 from bot.errors import InvalidInput, UnknownTenant
 from bot.feedback.service import make_sender
 from bot.logs import event
-from channels.base import TenantChannel
+from channels.base import TenantChannel, apply_server_limits
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ class RestChannel(TenantChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("rapport_rest", __name__)
+        apply_server_limits(bp)
 
         @bp.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import aiohttp
 import pytest
 
 from bot.i18n import Catalog
@@ -124,3 +125,36 @@ async def test_same_sender_in_two_tenants_are_two_guests(stack):
     finally:
         client.close()
     assert laguna == 0
+
+
+@pytest.mark.parametrize("megabytes", [30, 100])
+async def test_huge_bodies_are_refused_quickly(stack, megabytes):
+    import time
+
+    from tests.stack.client import rest_url
+
+    body = b"x" * (megabytes * 1024 * 1024)
+    started = time.monotonic()
+    async with aiohttp.ClientSession() as session:
+        try:
+            async with session.post(rest_url(stack), data=body) as r:
+                status = r.status
+        except aiohttp.ClientError:
+            status = 413  # the server may close the connection while we still send
+    assert status == 413
+    assert time.monotonic() - started < 10
+
+
+async def test_slow_sender_gets_408(stack):
+    """A client that never finishes its request head is cut off with 408."""
+    import asyncio
+
+    s = stack.settings
+    reader, writer = await asyncio.open_connection(s.host, s.rasa_port)
+    writer.write(b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: x\r\nContent-Type: appl")
+    await writer.drain()
+    started = asyncio.get_running_loop().time()
+    head = await asyncio.wait_for(reader.read(200), timeout=30)
+    writer.close()
+    assert b" 408 " in head.split(b"\r\n")[0]
+    assert asyncio.get_running_loop().time() - started < 20
