@@ -205,6 +205,19 @@ class FakeEmail:
     http_url: str
 
 
+def fake_twilio_for(s: Settings) -> FakeTwilio:
+    """Credentials of the local Twilio stand-in, derived from the deployment's guest
+    key, so the run script and `scripts/guest.py` agree without sharing a file."""
+    seed = hashlib.sha256(("fake-twilio" + s.guest_key.value).encode()).hexdigest()
+    return FakeTwilio("AC" + seed[:32], seed[32:64], f"http://{s.host}:{s.fake_twilio_port}")
+
+
+def fake_email_for(s: Settings) -> FakeEmail:
+    seed = hashlib.sha256(("fake-mailgun" + s.guest_key.value).encode()).hexdigest()
+    key = s.mailgun_signing_key.value or seed[:32]
+    return FakeEmail(key, s.fake_smtp_port, f"http://{s.host}:{s.fake_smtp_http_port}")
+
+
 @dataclass
 class Stack:
     settings: Settings
@@ -389,8 +402,7 @@ class Stack:
     def _start_fake_twilio(self, step: Progress) -> None:
         s = self.settings
         self._require_port(s.fake_twilio_port, "the local Twilio stand-in")
-        seed = hashlib.sha256(("fake-twilio" + s.guest_key.value).encode()).hexdigest()
-        fake = FakeTwilio("AC" + seed[:32], seed[32:64], f"http://{s.host}:{s.fake_twilio_port}")
+        fake = fake_twilio_for(s)
         step(f"no Twilio credentials: starting the local Twilio stand-in on {fake.base_url} ...")
         child = self._spawn(
             "fake-twilio",
@@ -406,9 +418,7 @@ class Stack:
     def _start_fake_email(self, step: Progress) -> None:
         s = self.settings
         self._require_port(s.fake_smtp_port, "the local SMTP stand-in")
-        seed = hashlib.sha256(("fake-mailgun" + s.guest_key.value).encode()).hexdigest()
-        key = s.mailgun_signing_key.value or seed[:32]
-        fake = FakeEmail(key, s.fake_smtp_port, f"http://{s.host}:{s.fake_smtp_http_port}")
+        fake = fake_email_for(s)
         step(f"no SMTP relay: starting the local SMTP stand-in on {s.host}:{s.fake_smtp_port} ...")
         child = self._spawn(
             "fake-smtp",
