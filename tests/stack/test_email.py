@@ -157,3 +157,14 @@ async def test_auto_replies_and_loops_are_never_answered(stack, headers, subject
     assert await box.post(box.form(HELLO, headers=headers, subject=subject)) == 200
     await asyncio.sleep(1.5)
     assert await box.received() == []
+
+
+async def test_no_address_or_text_in_any_log(stack):
+    box = Mailbox(stack, address="zanzibar.quill@example.org")
+    assert await box.post(box.form("Hello, Mrs Zanzibar-Quill writing about my stay at your hotel.")) == 200
+    await box.wait_for(1)
+    logs = {p.name: p.read_text(errors="replace") for p in (stack.settings.data_dir / "logs").glob("*.log")}
+    assert {"rasa.log", "fake-smtp.log"} <= set(logs)
+    for name, text in logs.items():
+        for needle in ("zanzibar", "Zanzibar"):
+            assert needle not in text, f"{needle!r} in {name}"
