@@ -13,13 +13,11 @@ References) sent with aiosmtplib.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qsl
 
 import redis.asyncio as aioredis
 from pymongo.errors import DuplicateKeyError
@@ -37,9 +35,9 @@ from bot.errors import InvalidInput, UnknownTenant
 from bot.feedback.service import make_sender
 from bot.logs import event
 from bot.privacy.refs import guest_ref
-from bot.storage.mongo import DURABLE, MongoStore, connect
+from bot.storage.mongo import DURABLE
 from bot.tenants import Tenant
-from channels.base import TenantChannel
+from channels.base import WebhookChannel, form_dict
 
 logger = logging.getLogger(__name__)
 
@@ -47,22 +45,19 @@ MAX_BODY_BYTES = 25 * 1024 * 1024  # Mailgun posts attachments' metadata, not mo
 LOOP_MARKER = "rapport"
 
 
-class EmailChannel(TenantChannel):
+class EmailChannel(WebhookChannel):
     @classmethod
     def name(cls) -> str:
         return "email"
 
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
-        self._store: MongoStore | None = None
         self._redis: aioredis.Redis | None = None
-        self.tasks: set[asyncio.Task] = set()
 
-    def store(self) -> MongoStore:
-        if self._store is None:
-            s = self.settings
-            self._store = MongoStore(connect(s.effective_mongodb_url.value), s.db_prefix)
-        return self._store
+    async def close(self) -> None:
+        if self._redis is not None:
+            await self._redis.close()
+        await super().close()
 
     def redis(self) -> aioredis.Redis:
         if self._redis is None:
@@ -84,25 +79,13 @@ class EmailChannel(TenantChannel):
         return bool(await self.redis().set(key, "1", nx=True, ex=int(replay_ttl())))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        bp = Blueprint("rapport_email", __name__)
-
-        @bp.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
-
-        @bp.listener("before_server_stop")
-        async def drain(app: Any, _loop: Any) -> None:
-            if self.tasks:
-                await asyncio.wait(set(self.tasks), timeout=20)
+        bp = self.new_blueprint("rapport_email")
 
         @bp.route("/mailgun", methods=["POST"])
         async def mailgun(request: Request) -> HTTPResponse:
             if len(request.body or b"") > MAX_BODY_BYTES:
                 return response.json({"error": "too_large"}, status=413)
-            try:
-                form = dict(parse_qsl((request.body or b"").decode("utf-8"), keep_blank_values=True))
-            except (UnicodeDecodeError, ValueError):
-                form = {}
+            form = form_dict(request)
             key = self.settings.mailgun_signing_key.value
             if not key or not verify_signature(
                 key,
@@ -131,19 +114,14 @@ class EmailChannel(TenantChannel):
                 return response.json({"status": "ignored"})
             guest = "email-" + guest_ref(self.settings.guest_key, tenant.id, mail.from_address)[2:26]
             gref = guest_ref(self.settings.guest_key, tenant.id, guest)
-            inbound = self.store().database(tenant.id).get_collection("email_inbound", write_concern=DURABLE)
+            inbound = self.mongo().database(tenant.id).get_collection("email_inbound", write_concern=DURABLE)
             try:
                 await inbound.insert_one(
                     {"_id": mail.message_id, "guest_ref": gref, "received_at": time.time()}
                 )
             except DuplicateKeyError:
                 return response.json({"status": "duplicate"})
-            task = asyncio.create_task(
-                self.handle(on_new_message, mail, tenant, make_sender(tenant.id, guest)),
-                name="email-turn",
-            )
-            self.tasks.add(task)
-            task.add_done_callback(self.tasks.discard)
+            self.spawn(self.handle(on_new_message, mail, tenant, make_sender(tenant.id, guest)), "email-turn")
             return response.json({"status": "accepted"})
 
         return bp

@@ -13,11 +13,9 @@ STOP/START/HELP in every supported language are honoured and persisted.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qsl
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sanic import Blueprint, response
@@ -35,9 +33,8 @@ from bot.sms.segments import split_message
 from bot.sms.sender import SmsSendError, TwilioSender
 from bot.sms.signature import public_url, verify
 from bot.sms.store import SmsStore
-from bot.storage.mongo import MongoStore, connect
 from bot.tenants import Tenant
-from channels.base import TenantChannel
+from channels.base import WebhookChannel, form_dict
 
 logger = logging.getLogger(__name__)
 
@@ -50,20 +47,7 @@ def twiml() -> HTTPResponse:
     return response.text(EMPTY_TWIML, content_type="text/xml")
 
 
-def form_dict(request: Request) -> dict[str, str]:
-    """The posted form with blank values kept (Twilio signs `Body=` of a picture-only
-    MMS; Sanic's `request.form` would drop it). First value of each parameter."""
-    try:
-        pairs = parse_qsl((request.body or b"").decode("utf-8"), keep_blank_values=True)
-    except (UnicodeDecodeError, ValueError):
-        return {}
-    form: dict[str, str] = {}
-    for key, value in pairs:
-        form.setdefault(key, value)
-    return form
-
-
-class SmsChannel(TenantChannel):
+class SmsChannel(WebhookChannel):
     @classmethod
     def name(cls) -> str:
         return "sms"
@@ -71,16 +55,15 @@ class SmsChannel(TenantChannel):
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
         self.catalog = Catalog.load()
-        self._store: MongoStore | None = None
         self._sender: TwilioSender | None = None
-        self.tasks: set[asyncio.Task] = set()
 
-    # per-process resources, created on first use inside the server's loop
     def store(self, tenant: Tenant) -> SmsStore:
-        if self._store is None:
-            s = self.settings
-            self._store = MongoStore(connect(s.effective_mongodb_url.value), s.db_prefix)
-        return SmsStore(self._store, tenant.id)
+        return SmsStore(self.mongo(), tenant.id)
+
+    async def close(self) -> None:
+        if self._sender is not None:
+            await self._sender.close()
+        await super().close()
 
     def sender(self) -> TwilioSender:
         if self._sender is None:
@@ -97,21 +80,7 @@ class SmsChannel(TenantChannel):
         )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        bp = Blueprint("rapport_sms", __name__)
-
-        @bp.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
-
-        @bp.listener("before_server_stop")
-        async def drain(app: Any, _loop: Any) -> None:
-            """Let turns already acknowledged to Twilio finish and send their replies."""
-            if self.tasks:
-                await asyncio.wait(set(self.tasks), timeout=20)
-            if self._sender is not None:
-                await self._sender.close()
-            if self._store is not None:
-                self._store.client.close()
+        bp = self.new_blueprint("rapport_sms")
 
         @bp.route("/inbound", methods=["POST"])
         async def inbound(request: Request) -> HTTPResponse:
@@ -141,12 +110,10 @@ class SmsChannel(TenantChannel):
             if not first:
                 event(logger, "sms.inbound.duplicate", sid=sms.message_sid)
                 return twiml()
-            task = asyncio.create_task(
+            self.spawn(
                 self.handle(on_new_message, sms, tenant, make_sender(tenant.id, guest), gref),
                 name=f"sms-turn-{sms.message_sid}",
             )
-            self.tasks.add(task)
-            task.add_done_callback(self.tasks.discard)
             return twiml()
 
         @bp.route("/status", methods=["POST"])
