@@ -22,6 +22,11 @@ from typing import Any
 import redis.asyncio as aioredis
 from pymongo.errors import DuplicateKeyError
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -61,7 +66,13 @@ class EmailChannel(WebhookChannel):
 
     def redis(self) -> aioredis.Redis:
         if self._redis is None:
-            self._redis = aioredis.from_url(self.settings.effective_redis_url.value)
+            self._redis = aioredis.from_url(
+                self.settings.effective_redis_url.value,
+                socket_timeout=5,
+                # a restarted Redis leaves dead pooled connections: reconnect and retry
+                retry=Retry(ExponentialBackoff(cap=1.0, base=0.1), retries=4),
+                retry_on_error=[RedisConnectionError, RedisTimeoutError, ConnectionResetError],
+            )
         return self._redis
 
     def sender(self) -> SmtpSender:
@@ -96,7 +107,12 @@ class EmailChannel(WebhookChannel):
             ):
                 event(logger, "email.inbound.rejected", logging.WARNING, reason="signature")
                 return response.json({"error": "forbidden"}, status=403)
-            if not await self.first_use(form["token"]):
+            try:
+                fresh = await self.first_use(form["token"])
+            except RedisError:
+                event(logger, "email.inbound.unavailable", logging.ERROR, store="redis")
+                return response.json({"error": "unavailable"}, status=503)  # Mailgun retries
+            if not fresh:
                 event(logger, "email.inbound.rejected", logging.WARNING, reason="replay")
                 return response.json({"error": "replayed"}, status=403)
             try:

@@ -168,3 +168,17 @@ async def test_no_address_or_text_in_any_log(stack):
     for name, text in logs.items():
         for needle in ("zanzibar", "Zanzibar"):
             assert needle not in text, f"{needle!r} in {name}"
+
+
+async def test_webhook_survives_a_redis_restart(stack):
+    """The replay guard's pooled connection dies with Redis; the next mail still works."""
+    import signal
+
+    from tests.stack.test_faults import _restart
+
+    if stack.settings.redis_url is not None:
+        pytest.skip("uses the embedded Valkey")
+    box = Mailbox(stack)
+    assert await box.post(box.form(HELLO)) == 200  # the guard's connection is now pooled
+    _restart(stack, "redis", signal.SIGTERM)
+    assert await box.post(box.form(HELLO, message_id="<after-restart@example.org>")) == 200
