@@ -3,7 +3,6 @@ aiosmtplib and plain aiohttp, the way a sender (and curl) would."""
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -16,6 +15,7 @@ from aiohttp import ClientSession
 
 from bot.stack import pick_free_port
 from devtools.fake_smtp import FakeSmtp, FakeSmtpState, running_fake_smtp
+from tests.devtools.util import wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -136,15 +136,7 @@ async def test_cli_serves_smtp_and_http():
     try:
         url = f"http://127.0.0.1:{http_port}"
         async with ClientSession() as http:
-            for _ in range(200):
-                try:
-                    async with http.get(f"{url}/_fake/mail") as resp:
-                        assert await resp.json() == []
-                        break
-                except OSError:
-                    await asyncio.sleep(0.05)
-            else:
-                pytest.fail("the fake did not start")
+            await wait_until_serving(http, f"{url}/_fake/mail")
             await aiosmtplib.send(mail("Via CLI"), hostname="127.0.0.1", port=smtp_port)
             async with http.get(f"{url}/_fake/mail") as resp:
                 [got] = await resp.json()

@@ -3,7 +3,6 @@ with plain aiohttp, the way the twilio client (and curl) would."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.stack import pick_free_port
 from devtools.fake_twilio import FakeTwilio, count_segments, running_fake
+from tests.devtools.util import wait_until_serving
 
 ACCOUNT = "AC" + "a1" * 16
 TOKEN = "fake-auth-token"
@@ -266,15 +266,7 @@ async def test_cli_serves_the_fake():
     try:
         url = f"http://127.0.0.1:{port}"
         async with ClientSession() as http:
-            for _ in range(100):
-                try:
-                    async with http.get(f"{url}/_fake/messages") as resp:
-                        assert await resp.json() == []
-                        break
-                except OSError:
-                    await asyncio.sleep(0.05)
-            else:
-                pytest.fail("the fake did not start")
+            await wait_until_serving(http, f"{url}/_fake/messages")
             form = {"To": GUEST, "From": HOTEL, "Body": "x"}
             async with http.post(f"{url}/2010-04-01/Accounts/{ACCOUNT}/Messages.json", data=form) as resp:
                 assert resp.status == 401
