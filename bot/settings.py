@@ -74,6 +74,12 @@ class Settings:
     twilio_auth_token: Secret = field(default_factory=lambda: Secret(""))
     twilio_api_base: str | None = None  # None: the real https://api.twilio.com
     sms_max_segments: int = 3
+    # Turns that run after a provider was answered are durable jobs (bot/channels/
+    # turns.py): a failed turn is retried after base, 3*base, 9*base ... seconds (six
+    # tries); a process that dies mid-turn leaves it to another after the lease.
+    turn_retry_base: float = 5.0
+    turn_lease: float = 120.0
+    turn_sweep_interval: float = 2.0
     # E-mail: Mailgun-style signed webhook in, SMTP out. Without SMTP_HOST, `make run`
     # starts the local SMTP stand-in (devtools/fake_smtp.py).
     mailgun_signing_key: Secret = field(default_factory=lambda: Secret(""))
@@ -82,8 +88,16 @@ class Settings:
     smtp_username: str | None = None
     smtp_password: Secret = field(default_factory=lambda: Secret(""))
     smtp_starttls: bool = False
+    smtp_ca_file: Path | None = None  # CA bundle for a relay with a private CA (STARTTLS)
     fake_smtp_port: int = 8025
     fake_smtp_http_port: int = 8026
+    # On-premises inbound e-mail (bot/email/smtp_inbound.py), served by the Rasa server
+    # process when the port is set; `make run` sets a free one on embedded defaults.
+    smtp_inbound_port: int | None = None
+    smtp_inbound_host: str = "127.0.0.1"
+    smtp_inbound_max_bytes: int = 10_000_000
+    smtp_inbound_tls_cert: Path | None = None  # both set: STARTTLS offered
+    smtp_inbound_tls_key: Path | None = None
     # Web chat (channels/webchat.py). Origins (scheme://host[:port]) of third-party pages
     # allowed to embed the widget (embed.js); the server's own origin is always allowed.
     webchat_origins: tuple[str, ...] = ()
@@ -127,13 +141,22 @@ class Settings:
             twilio_auth_token=Secret(env.get("TWILIO_AUTH_TOKEN", "")),
             twilio_api_base=env.get("TWILIO_API_BASE") or None,
             sms_max_segments=_positive(env, "RAPPORT_SMS_MAX_SEGMENTS", 3),
+            turn_retry_base=_seconds(env, "RAPPORT_TURN_RETRY_BASE", 5.0),
+            turn_lease=_seconds(env, "RAPPORT_TURN_LEASE", 120.0),
+            turn_sweep_interval=_seconds(env, "RAPPORT_TURN_SWEEP_INTERVAL", 2.0),
             mailgun_signing_key=Secret(env.get("MAILGUN_SIGNING_KEY", "")),
             smtp_host=env.get("SMTP_HOST", ""),
             smtp_port=_port(env, "SMTP_PORT", 25),
             smtp_username=env.get("SMTP_USERNAME") or None,
             smtp_password=Secret(env.get("SMTP_PASSWORD", "")),
             smtp_starttls=env.get("SMTP_STARTTLS", "").lower() in ("1", "true", "yes"),
+            smtp_ca_file=Path(env["SMTP_CA_FILE"]) if env.get("SMTP_CA_FILE") else None,
             fake_smtp_port=_port(env, "RAPPORT_FAKE_SMTP_PORT", 8025),
+            smtp_inbound_port=_port(env, "RAPPORT_SMTP_INBOUND_PORT", 0) or None,
+            smtp_inbound_host=env.get("RAPPORT_SMTP_INBOUND_HOST") or "127.0.0.1",
+            smtp_inbound_max_bytes=_positive(env, "RAPPORT_SMTP_INBOUND_MAX_BYTES", 10_000_000),
+            smtp_inbound_tls_cert=_tls_pair(env)[0],
+            smtp_inbound_tls_key=_tls_pair(env)[1],
             fake_smtp_http_port=_port(env, "RAPPORT_FAKE_SMTP_HTTP_PORT", 8026),
             webchat_origins=_origins(env, "RAPPORT_WEBCHAT_ORIGINS"),
             webchat_token_days=_positive(env, "RAPPORT_WEBCHAT_TOKEN_DAYS", 30),
@@ -163,6 +186,17 @@ def _positive(env: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name) or str(default)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.05 <= value <= 86400:
+        raise ConfigError(f"{name} must be a number of seconds between 0.05 and 86400")
+    return value
+
+
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
@@ -177,6 +211,15 @@ def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
             raise ConfigError(f"{name}: {origin!r} is not an origin like https://hotel.example")
         origins.append(origin.lower())
     return tuple(origins)
+
+
+def _tls_pair(env: Mapping[str, str]) -> tuple[Path | None, Path | None]:
+    cert, key = env.get("RAPPORT_SMTP_INBOUND_TLS_CERT"), env.get("RAPPORT_SMTP_INBOUND_TLS_KEY")
+    if bool(cert) != bool(key):
+        raise ConfigError(
+            "set both RAPPORT_SMTP_INBOUND_TLS_CERT and RAPPORT_SMTP_INBOUND_TLS_KEY, or neither"
+        )
+    return (Path(cert), Path(key)) if cert and key else (None, None)
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:

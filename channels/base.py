@@ -4,19 +4,26 @@ builds the channel from credentials.yml."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 from urllib.parse import parse_qsl
 
-from rasa.core.channels.channel import InputChannel
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.turns import Job, RetryPolicy, TurnQueue
 from bot.i18n import Catalog
+from bot.logs import event
 from bot.settings import Settings
-from bot.storage.mongo import MongoStore, connect
-from bot.tenants import Tenants
+from bot.storage.mongo import DURABLE, MongoStore, connect
+from bot.tenants import Tenant, Tenants
+
+logger = logging.getLogger(__name__)
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
 class TenantChannel(InputChannel):
@@ -30,14 +37,26 @@ class TenantChannel(InputChannel):
 
 
 class WebhookChannel(TenantChannel):
-    """A provider webhook that acknowledges at once and runs the turn afterwards:
-    background turns (named tasks, drained on shutdown) and a MongoDB store created on
-    first use inside the server's loop."""
+    """A provider webhook that acknowledges at once and runs the turn afterwards.
+
+    The inbound record is a durable job (bot/channels/turns.py): `accept_turn` stores
+    it and runs the turn; a turn that raises is retried with backoff by a sweeper in
+    every server process, which also picks up turns of a process that died mid-turn.
+    Subclasses name their inbound collection (`INBOUND`) and implement `run_turn`,
+    which must raise when the turn should be tried again. Background turns are named
+    tasks, drained on shutdown; MongoDB is connected on first use inside the server's
+    loop."""
+
+    INBOUND = ""  # the collection of inbound jobs, e.g. "sms_inbound"
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self._mongo: MongoStore | None = None
         self.tasks: set[asyncio.Task] = set()
+        self.on_new_message: OnNewMessage | None = None
+        self.retry = RetryPolicy(base=settings.turn_retry_base, lease=settings.turn_lease)
+        self._indexed: set[str] = set()
+        self._sweeper: asyncio.Task | None = None
 
     def mongo(self) -> MongoStore:
         if self._mongo is None:
@@ -50,12 +69,78 @@ class WebhookChannel(TenantChannel):
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
+    async def queue(self, tenant: Tenant) -> TurnQueue:
+        collection = self.mongo().database(tenant.id).get_collection(self.INBOUND, write_concern=DURABLE)
+        if tenant.id not in self._indexed:
+            await collection.create_index([("state", 1), ("due_at", 1)])
+            self._indexed.add(tenant.id)
+        return TurnQueue(collection, self.retry)
+
+    async def accept_turn(self, tenant: Tenant, job_id: str, payload: dict[str, Any], **fields: Any) -> bool:
+        """Store the inbound message as a job and start its turn. False for a message
+        seen before. Raises StorageError when it could not be stored (answer 503 so the
+        provider retries)."""
+        job = await (await self.queue(tenant)).accept(job_id, payload, **fields)
+        if job is None:
+            return False
+        self.spawn(self.attempt(tenant, job), name=f"{self.name()}-turn")
+        return True
+
+    async def run_turn(self, tenant: Tenant, payload: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    async def attempt(self, tenant: Tenant, job: Job) -> None:
+        """One try of a job's turn; a failure schedules the next try."""
+        try:
+            await self.run_turn(tenant, job.payload)
+        except Exception as e:  # noqa: BLE001 - every failure is retried, then given up loudly
+            try:
+                last = await (await self.queue(tenant)).failed(job)
+            except Exception:  # noqa: BLE001 - the lease runs out and a sweeper retries
+                last = False
+            event(
+                logger,
+                "turn.abandoned" if last else "turn.retry_scheduled",
+                logging.ERROR if last else logging.WARNING,
+                channel=self.name(),
+                tenant=tenant.id,
+                attempt=job.attempts,
+                error=type(e).__name__,
+            )
+            return
+        try:
+            await (await self.queue(tenant)).done(job)
+        except Exception as e:  # noqa: BLE001 - answered; a retry after the lease would repeat it
+            event(logger, "turn.done_unrecorded", logging.ERROR, channel=self.name(), error=type(e).__name__)
+
+    async def sweep_once(self) -> int:
+        """Start every due job of every tenant; how many were started."""
+        started = 0
+        for tenant in self.tenants:
+            queue = await self.queue(tenant)
+            while (job := await queue.claim_due()) is not None:
+                event(logger, "turn.retrying", channel=self.name(), tenant=tenant.id, attempt=job.attempts)
+                self.spawn(self.attempt(tenant, job), name=f"{self.name()}-retry")
+                started += 1
+        return started
+
+    async def sweep(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.turn_sweep_interval)
+            try:
+                await self.sweep_once()
+            except Exception as e:  # noqa: BLE001 - the store may be down; try again later
+                event(
+                    logger, "turn.sweep_failed", logging.WARNING, channel=self.name(), error=type(e).__name__
+                )
+
     async def close(self) -> None:
         """Release per-process clients (subclasses add theirs)."""
         if self._mongo is not None:
             self._mongo.client.close()
 
-    def new_blueprint(self, name: str) -> Blueprint:
+    def new_blueprint(self, name: str, on_new_message: OnNewMessage | None = None) -> Blueprint:
+        self.on_new_message = on_new_message
         bp = Blueprint(name, type(self).__module__)
         apply_server_limits(bp)
 
@@ -63,9 +148,16 @@ class WebhookChannel(TenantChannel):
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @bp.listener("after_server_start")
+        async def start_sweeper(app: Any, _loop: Any) -> None:
+            if self.INBOUND:
+                self._sweeper = asyncio.create_task(self.sweep(), name=f"{self.name()}-sweeper")
+
         @bp.listener("before_server_stop")
         async def drain(app: Any, _loop: Any) -> None:
             """Let turns already acknowledged to the provider finish and reply."""
+            if self._sweeper is not None:
+                self._sweeper.cancel()
             if self.tasks:
                 await asyncio.wait(set(self.tasks), timeout=20)
             await self.close()

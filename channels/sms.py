@@ -6,15 +6,16 @@
 Unlike Rasa 3.6's TwilioInput: every request's `X-Twilio-Signature` is verified
 (over the configured public URL, so it works behind a TLS-terminating proxy) before
 anything else; each MessageSid is processed once however often Twilio retries it; the
-webhook answers at once with empty TwiML and the turn runs afterwards; replies go out
+webhook answers at once with empty TwiML and the turn runs afterwards, as a durable job
+retried with backoff if it fails (channels/base.py); replies go out
 through Twilio's async client, split on sentence boundaries within the segment budget;
 STOP/START/HELP in every supported language are honoured and persisted.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -34,7 +35,7 @@ from bot.sms.sender import SmsSendError, TwilioSender
 from bot.sms.signature import public_url, verify
 from bot.sms.store import SmsStore
 from bot.tenants import Tenant
-from channels.base import WebhookChannel, form_dict
+from channels.base import OnNewMessage, WebhookChannel, form_dict
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ def twiml() -> HTTPResponse:
 
 
 class SmsChannel(WebhookChannel):
+    INBOUND = "sms_inbound"
+
     @classmethod
     def name(cls) -> str:
         return "sms"
@@ -79,8 +82,8 @@ class SmsChannel(WebhookChannel):
             self.settings.twilio_auth_token.value, url, form, request.headers.get("X-Twilio-Signature")
         )
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        bp = self.new_blueprint("rapport_sms")
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        bp = self.new_blueprint("rapport_sms", on_new_message)
 
         @bp.route("/inbound", methods=["POST"])
         async def inbound(request: Request) -> HTTPResponse:
@@ -100,20 +103,17 @@ class SmsChannel(WebhookChannel):
                 # signed by Twilio but unusable: answer 200 so it is not retried forever
                 event(logger, "sms.inbound.unparseable", logging.WARNING, reason=e.code)
                 return twiml()
-            guest = "sms-" + guest_ref(self.settings.guest_key, tenant.id, sms.from_number)[2:26]
-            gref = guest_ref(self.settings.guest_key, tenant.id, guest)
-            store = self.store(tenant)
             try:
-                first = await store.claim_inbound(sms.message_sid, gref)
+                first = await self.accept_turn(
+                    tenant,
+                    sms.message_sid,
+                    dataclasses.asdict(sms),
+                    guest_ref=self.guest_of(tenant, sms)[1],
+                )
             except RapportError:
                 return response.json({"error": "unavailable"}, status=503)  # Twilio retries
             if not first:
                 event(logger, "sms.inbound.duplicate", sid=sms.message_sid)
-                return twiml()
-            self.spawn(
-                self.handle(on_new_message, sms, tenant, make_sender(tenant.id, guest), gref),
-                name=f"sms-turn-{sms.message_sid}",
-            )
             return twiml()
 
         @bp.route("/status", methods=["POST"])
@@ -134,45 +134,44 @@ class SmsChannel(WebhookChannel):
 
         return bp
 
-    async def handle(
-        self,
-        on_new_message: Callable[[UserMessage], Awaitable[Any]],
-        sms: InboundSms,
-        tenant: Tenant,
-        sender_id: str,
-        gref: str,
-    ) -> None:
-        """The turn, after Twilio has its answer."""
+    def guest_of(self, tenant: Tenant, sms: InboundSms) -> tuple[str, str]:
+        """The guest id inside the sender id, and its keyed reference."""
+        guest = "sms-" + guest_ref(self.settings.guest_key, tenant.id, sms.from_number)[2:26]
+        return guest, guest_ref(self.settings.guest_key, tenant.id, guest)
+
+    async def run_turn(self, tenant: Tenant, payload: dict[str, Any]) -> None:
+        """The turn, after Twilio has its answer. Raises when it should be retried
+        (the message was not taken: tracker store or Rasa failed)."""
+        sms = InboundSms(**payload)
+        guest, gref = self.guest_of(tenant, sms)
         store = self.store(tenant)
-        try:
-            keyword = classify_keyword(sms.body)
-            if keyword in ("stop", "start"):
-                await store.set_consent(gref, opted_out=keyword == "stop", keyword=keyword)
-                event(logger, "sms.consent.changed", tenant=tenant.id, keyword=keyword)
-            if keyword:
-                lang = keyword_language(sms.body) or tenant.default_language
-                if lang != "en":  # Twilio itself answers its standard English keywords
-                    text = self.catalog.render(lang, KEYWORD_REPLIES[keyword], hotel=tenant.name)
-                    await self.send(tenant, gref, sms, text)
-                return
-            if await store.opted_out(gref):
-                event(logger, "sms.inbound.opted_out", tenant=tenant.id)
-                return
-            collector = CollectingOutputChannel()
-            await on_new_message(
-                UserMessage(
-                    sms.body or "",
-                    collector,
-                    sender_id,
-                    input_channel=self.name(),
-                    metadata={"channel": "sms"},
-                )
+        keyword = classify_keyword(sms.body)
+        if keyword in ("stop", "start"):
+            await store.set_consent(gref, opted_out=keyword == "stop", keyword=keyword)
+            event(logger, "sms.consent.changed", tenant=tenant.id, keyword=keyword)
+        if keyword:
+            lang = keyword_language(sms.body) or tenant.default_language
+            if lang != "en":  # Twilio itself answers its standard English keywords
+                text = self.catalog.render(lang, KEYWORD_REPLIES[keyword], hotel=tenant.name)
+                await self.send(tenant, gref, sms, text)
+            return
+        if await store.opted_out(gref):
+            event(logger, "sms.inbound.opted_out", tenant=tenant.id)
+            return
+        assert self.on_new_message is not None, "blueprint() sets it"
+        collector = CollectingOutputChannel()
+        await self.on_new_message(
+            UserMessage(
+                sms.body or "",
+                collector,
+                make_sender(tenant.id, guest),
+                input_channel=self.name(),
+                metadata={"channel": "sms"},
             )
-            texts = [m["text"] for m in collector.messages if m.get("text")]
-            if texts:
-                await self.send(tenant, gref, sms, "\n\n".join(texts))
-        except Exception as e:  # noqa: BLE001 - a background task must log, not die silently
-            event(logger, "sms.turn.failed", logging.ERROR, tenant=tenant.id, error=type(e).__name__)
+        )
+        texts = [m["text"] for m in collector.messages if m.get("text")]
+        if texts:
+            await self.send(tenant, gref, sms, "\n\n".join(texts))
 
     async def send(self, tenant: Tenant, gref: str, sms: InboundSms, text: str) -> None:
         store = self.store(tenant)

@@ -26,6 +26,9 @@ def stack_env(data_dir: Path) -> dict[str, str]:
     env = isolated_env(
         data_dir,
         RAPPORT_DB_PREFIX="rapport_test_",
+        # failed turns are retried after 1 s, 3 s, ... (default 5 s, 15 s, ...)
+        RAPPORT_TURN_RETRY_BASE="1",
+        RAPPORT_TURN_SWEEP_INTERVAL="0.5",
         RAPPORT_WEBCHAT_ORIGINS=THIRD_PARTY_ORIGIN,
         RAPPORT_WEBCHAT_IP_MESSAGES_PER_MIN="100000",
         RAPPORT_WEBCHAT_IP_CONNECTS_PER_MIN="100000",

@@ -1,8 +1,9 @@
 """Durable SMS bookkeeping in the tenant's database (motor).
 
-- `sms_inbound`: one document per Twilio MessageSid (`_id`). Inserting it is the
-  exactly-once gate: the unique `_id` makes a concurrent or later retry of the same
-  webhook a no-op, and the document keeps no body or phone number.
+- `sms_inbound`: one document per Twilio MessageSid (`_id`), written by the durable
+  turn queue (bot/channels/turns.py). Inserting it is the exactly-once gate: the
+  unique `_id` makes a concurrent or later retry of the same webhook a no-op. It holds
+  the message (number and body) only until its turn has run.
 - `sms_outbound`: one document per message we sent: provider sid, status and its
   history, the conversation's guest reference. Statuses never move backwards.
 - `sms_consent`: opt-out state per guest reference (STOP / START), persisted so a
@@ -14,9 +15,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from pymongo.errors import DuplicateKeyError, PyMongoError
-
-from bot.errors import StorageError
 from bot.sms.status import advances
 from bot.storage.mongo import DURABLE, MongoStore
 
@@ -31,20 +29,6 @@ class SmsStore:
         self.inbound = db.get_collection("sms_inbound", write_concern=DURABLE)
         self.outbound = db.get_collection("sms_outbound", write_concern=DURABLE)
         self.consent = db.get_collection("sms_consent", write_concern=DURABLE)
-
-    async def claim_inbound(self, message_sid: str, guest_ref: str) -> bool:
-        """True the first time this MessageSid is seen, False for every retry."""
-        try:
-            await self.inbound.insert_one({"_id": message_sid, "guest_ref": guest_ref, "received_at": _now()})
-        except DuplicateKeyError:
-            return False
-        except PyMongoError as e:
-            raise StorageError("recording an inbound SMS failed") from e
-        return True
-
-    async def release_inbound(self, message_sid: str) -> None:
-        """Forget a claim whose turn could not run, so Twilio's retry is processed."""
-        await self.inbound.delete_one({"_id": message_sid})
 
     async def opted_out(self, guest_ref: str) -> bool:
         doc = await self.consent.find_one({"_id": guest_ref})

@@ -3,6 +3,7 @@ leaves them running again."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import time
@@ -12,7 +13,7 @@ import pytest
 from bot.i18n import Catalog
 from bot.privacy.refs import guest_ref
 from bot.stack import Stack
-from tests.stack.client import Guest, conversation_ratings, post
+from tests.stack.client import Guest, conversation_ratings, mongo, post, tenant_db
 
 pytestmark = pytest.mark.stack
 
@@ -91,3 +92,39 @@ async def test_redis_down_fails_the_turn_and_loses_nothing(stack):
         stack._start_redis(lambda m: None)
         stack.children.insert(index, stack.children.pop())
     assert await guest.say("5") == [CATALOG.render("en", "question.cleanliness", low=1, high=5)]
+
+
+async def test_sms_turn_that_fails_after_the_ack_is_retried_once_redis_is_back(stack):
+    """Twilio never resends an acknowledged message: the turn is a durable job that
+    is retried with backoff, so the guest is answered once the fault is gone."""
+    if stack.settings.redis_url is not None:
+        pytest.skip("uses the embedded Valkey")
+    from tests.stack.test_sms import HELLO, QUESTION_OVERALL, Phone
+
+    phone = Phone(stack)
+    sid = "SM" + "7" * 32
+    child = next(c for c in stack.children if c.name == "redis")
+    os.kill(child.process.pid, signal.SIGKILL)
+    child.process.wait(timeout=20)
+    try:
+        status, _ = await phone.post(phone.form(HELLO, sid=sid))
+        assert status == 200  # acknowledged: MongoDB holds the job
+        client = mongo(stack)
+        inbound = tenant_db(stack, client, "alpenhof").sms_inbound
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            doc = await inbound.find_one({"_id": sid})
+            if doc and doc["state"] == "pending" and doc["due_at"] - time.time() < 60:
+                break  # the first try failed and the retry is scheduled (not the lease)
+            await asyncio.sleep(0.2)
+        assert doc["state"] == "pending" and doc["payload"]["body"] == HELLO
+        assert await phone.sent_to_me() == []
+    finally:
+        index = stack.children.index(child)
+        stack._start_redis(lambda m: None)
+        stack.children.insert(index, stack.children.pop())
+    await phone.wait_for_text(QUESTION_OVERALL, timeout=60)
+    doc = await inbound.find_one({"_id": sid})
+    client.close()
+    assert doc["state"] == "done" and doc["attempts"] >= 2 and "payload" not in doc
+    assert (await phone.text()).count(QUESTION_OVERALL) == 1
