@@ -3,12 +3,15 @@
 A real SMTP server (aiosmtpd's threaded `Controller`) that keeps every message it
 accepts in memory, plus a tiny HTTP API to read them back and to inject failures:
 
-    SMTP  EHLO / MAIL / RCPT / DATA as any relay (no AUTH, no TLS); accepts everything
-          unless a fault is pending
+    SMTP  EHLO / MAIL / RCPT / DATA as any relay; accepts everything unless a fault is
+          pending. Optionally (`starttls=True`, `--starttls`) offers STARTTLS with a
+          self-signed certificate for the host, made at startup (its PEM is written to
+          `FakeSmtp.ca_file` for clients to trust), and (`credentials=(user, password)`,
+          `--auth user:password`) requires AUTH PLAIN/LOGIN, only after STARTTLS.
 
     GET    /_fake/mail       every accepted message, oldest first: {mail_from, rcpt_tos,
                              raw (UTF-8, undecodable bytes replaced), subject, message_id,
-                             in_reply_to, references}
+                             in_reply_to, references, tls (bool), login (or null)}
     DELETE /_fake/mail       forget them
     POST   /_fake/faults     {"code": 550, "stage": "data"|"rcpt", "count": 1, "delay": 0}:
                              the next `count` transactions wait `delay` seconds at `stage`,
@@ -26,16 +29,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime
+import hmac
+import ipaddress
+import ssl
+import tempfile
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
+from pathlib import Path
 from typing import Any
 
 from aiohttp import ClientSession, ClientTimeout, web
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from bot.stack import pick_free_port
 
@@ -59,7 +68,9 @@ class Fault:
     delay: float
 
 
-def _summary(mail_from: str, rcpt_tos: list[str], raw: bytes) -> dict[str, Any]:
+def _summary(
+    mail_from: str, rcpt_tos: list[str], raw: bytes, tls: bool = False, login: str | None = None
+) -> dict[str, Any]:
     parsed = message_from_bytes(raw, policy=policy.default)
 
     def header(name: str) -> str | None:
@@ -74,6 +85,8 @@ def _summary(mail_from: str, rcpt_tos: list[str], raw: bytes) -> dict[str, Any]:
         "message_id": header("Message-ID"),
         "in_reply_to": header("In-Reply-To"),
         "references": header("References"),
+        "tls": tls,
+        "login": login,
     }
 
 
@@ -101,8 +114,10 @@ class FakeSmtpState:
                 fault.remaining -= 1
             return fault
 
-    def record(self, mail_from: str, rcpt_tos: list[str], raw: bytes) -> None:
-        summary = _summary(mail_from, rcpt_tos, raw)
+    def record(
+        self, mail_from: str, rcpt_tos: list[str], raw: bytes, tls: bool = False, login: str | None = None
+    ) -> None:
+        summary = _summary(mail_from, rcpt_tos, raw, tls, login)
         with self.lock:
             self.messages.append(summary)
 
@@ -158,7 +173,11 @@ class RecordingHandler:
             raw = raw.encode("utf-8", errors="surrogateescape")
         # Queued before the (possibly late) 250: aiosmtpd cancels this handler when the
         # client hangs up, and a real relay would keep the message anyway.
-        self.state.record(envelope.mail_from or "", list(envelope.rcpt_tos), raw)
+        auth = session.auth_data
+        login = auth.login.decode("utf-8", "replace") if isinstance(auth, LoginPassword) else None
+        self.state.record(
+            envelope.mail_from or "", list(envelope.rcpt_tos), raw, session.ssl is not None, login
+        )
         if fault is not None and fault.delay > 0:
             await asyncio.sleep(fault.delay)
         return "250 2.0.0 Message accepted for delivery"
@@ -212,18 +231,104 @@ def create_app(state: FakeSmtpState) -> web.Application:
     return app
 
 
-def create_controller(state: FakeSmtpState, host: str, port: int) -> Controller:
+def self_signed(host: str) -> tuple[bytes, bytes]:
+    """(certificate PEM, private key PEM) for `host` (an IP address or a name) and
+    localhost, valid for a day."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    try:
+        subject_alt: list[x509.GeneralName] = [x509.IPAddress(ipaddress.ip_address(host))]
+    except ValueError:
+        subject_alt = [x509.DNSName(host)]
+    subject_alt.append(x509.DNSName("localhost"))
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName(subject_alt), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return cert.public_bytes(serialization.Encoding.PEM), key_pem
+
+
+def server_tls(host: str, directory: Path) -> tuple[ssl.SSLContext, Path]:
+    """A STARTTLS server context with a fresh self-signed certificate, and the path of
+    that certificate (the CA file a client trusts)."""
+    cert_pem, key_pem = self_signed(host)
+    cert_file, key_file = directory / "fake-smtp-cert.pem", directory / "fake-smtp-key.pem"
+    cert_file.write_bytes(cert_pem)
+    key_file.touch(mode=0o600)
+    key_file.write_bytes(key_pem)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(str(cert_file), str(key_file))
+    return context, cert_file
+
+
+class Authenticator:
+    """aiosmtpd authenticator accepting one login/password (compared in constant time)."""
+
+    def __init__(self, username: str, password: str) -> None:
+        self.username = username.encode()
+        self.password = password.encode()
+
+    def __call__(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and hmac.compare_digest(auth_data.login, self.username)
+            and hmac.compare_digest(auth_data.password, self.password)
+        )
+        return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
+
+
+def create_controller(
+    state: FakeSmtpState,
+    host: str,
+    port: int,
+    *,
+    tls: ssl.SSLContext | None = None,
+    credentials: tuple[str, str] | None = None,
+) -> Controller:
     # aiosmtpd's Controller cannot bind port 0 (it connects to its own port to start),
     # hence a concrete port.
-    return Controller(RecordingHandler(state), hostname=host, port=port)
+    options: dict[str, Any] = {}
+    if tls is not None:
+        options["tls_context"] = tls
+    if credentials is not None:
+        options.update(authenticator=Authenticator(*credentials), auth_required=True, auth_require_tls=True)
+    return Controller(RecordingHandler(state), hostname=host, port=port, **options)
 
 
 class FakeSmtp:
     """Handle on a running fake: where it listens, its state (faults can be set on it
     directly) and typed wrappers of the HTTP API."""
 
-    def __init__(self, host: str, smtp_port: int, http_url: str, state: FakeSmtpState, http: ClientSession):
+    def __init__(
+        self,
+        host: str,
+        smtp_port: int,
+        http_url: str,
+        state: FakeSmtpState,
+        http: ClientSession,
+        ca_file: Path | None = None,
+    ):
         self.host = host
+        self.ca_file = ca_file  # the self-signed certificate, when STARTTLS is offered
         self.smtp_port = smtp_port
         self.http_url = http_url
         self.state = state
@@ -248,11 +353,20 @@ class FakeSmtp:
 
 @asynccontextmanager
 async def running_fake_smtp(
-    host: str = "127.0.0.1", smtp_port: int = 0, http_port: int = 0
+    host: str = "127.0.0.1",
+    smtp_port: int = 0,
+    http_port: int = 0,
+    *,
+    starttls: bool = False,
+    credentials: tuple[str, str] | None = None,
 ) -> AsyncIterator[FakeSmtp]:
     """Serve the fake (free loopback ports by default) for the duration of the block."""
     state = FakeSmtpState()
-    controller = create_controller(state, host, smtp_port or pick_free_port(host))
+    certs = tempfile.TemporaryDirectory(prefix="fake-smtp-")
+    tls, ca_file = server_tls(host, Path(certs.name)) if starttls else (None, None)
+    controller = create_controller(
+        state, host, smtp_port or pick_free_port(host), tls=tls, credentials=credentials
+    )
     # start() and stop() block on a thread handshake: keep them off the event loop.
     await asyncio.to_thread(controller.start)
     try:
@@ -262,11 +376,12 @@ async def running_fake_smtp(
             await web.TCPSite(runner, host, http_port).start()
             bound = runner.addresses[0][1]
             async with ClientSession(timeout=ClientTimeout(total=10)) as http:
-                yield FakeSmtp(host, controller.port, f"http://{host}:{bound}", state, http)
+                yield FakeSmtp(host, controller.port, f"http://{host}:{bound}", state, http, ca_file)
         finally:
             await runner.cleanup()
     finally:
         await asyncio.to_thread(controller.stop)
+        certs.cleanup()
 
 
 def _parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -274,19 +389,27 @@ def _parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--smtp-port", type=int, default=8025)
     parser.add_argument("--http-port", type=int, default=8098)
+    parser.add_argument("--starttls", action="store_true", help="offer STARTTLS (self-signed certificate)")
+    parser.add_argument("--auth", metavar="USER:PASSWORD", help="require AUTH with these credentials")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = _parse_args(argv)
     state = FakeSmtpState()
-    controller = create_controller(state, args.host, args.smtp_port)
+    certs = tempfile.TemporaryDirectory(prefix="fake-smtp-")
+    tls, ca_file = server_tls(args.host, Path(certs.name)) if args.starttls else (None, None)
+    credentials = tuple(args.auth.split(":", 1)) if args.auth and ":" in args.auth else None
+    controller = create_controller(state, args.host, args.smtp_port, tls=tls, credentials=credentials)  # type: ignore[arg-type]
     controller.start()
     try:
         print(f"fake SMTP on {args.host}:{args.smtp_port}", flush=True)
+        if ca_file is not None:
+            print(f"STARTTLS certificate (trust it as CA): {ca_file}", flush=True)
         web.run_app(create_app(state), host=args.host, port=args.http_port)
     finally:
         controller.stop()
+        certs.cleanup()
 
 
 if __name__ == "__main__":

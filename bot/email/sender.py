@@ -1,6 +1,12 @@
 """Send the bot's replies over SMTP without blocking the event loop.
 
-Uses `aiosmtplib.send` (one connection per message; never `smtplib` in async code).
+Uses an `aiosmtplib.SMTP` session per message (never `smtplib` in async code): connect,
+EHLO, STARTTLS when configured, AUTH when credentials are set, send, QUIT. Credentials
+are only sent after STARTTLS (or to a loopback relay): a server that does not offer
+STARTTLS when it is required fails with `email.send.rejected reason=starttls_unavailable`
+before AUTH, so no password ever crosses the network in plain text. The relay's
+certificate is verified (system CAs, or `ca_file` for a private CA).
+
 What happens on failure depends on whether the server can have taken the message:
 
 - Connection refused, or no connection in time (nothing reached the server):
@@ -8,13 +14,13 @@ What happens on failure depends on whether the server can have taken the message
 - 4xx reply (greeting, EHLO, AUTH, MAIL, RCPT or end of DATA): the server declined for
   now and kept nothing, so resending later is safe: `retryable=True`, `email.send.deferred`.
 - 5xx reply: permanent (bad credentials, unknown recipient, policy): `retryable=False`,
-  `email.send.rejected`.
+  `email.send.rejected`. So is a missing STARTTLS or a certificate that does not verify
+  (configuration; nothing was sent).
 - Timeout or lost connection once the session is up: the server may already have
   queued the message (the classic case is the final "250 queued" lost after DATA), and
   a blind resend could mail the guest twice. `retryable=False`, error event
-  `email.send.uncertain` so an operator can reconcile. `aiosmtplib.send` does not say in
-  which phase it timed out, so a timeout before DATA is treated the same way: the
-  conservative side.
+  `email.send.uncertain` so an operator can reconcile. A timeout before DATA is treated
+  the same way: the conservative side.
 
 Log events carry the Message-ID, the SMTP reply code and a reason; never an address,
 the subject or the body. Server replies often quote the recipient ("550 <guest@...>:
@@ -23,7 +29,9 @@ unknown user"), so they are neither logged nor chained into `EmailSendError`.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import ssl
 from email.message import EmailMessage
 
 import aiosmtplib
@@ -67,17 +75,21 @@ class SmtpSender:
         password: str | None = None,
         starttls: bool = False,
         timeout: float = 10.0,
+        ca_file: str | None = None,
     ) -> None:
         if not host or not 0 < port < 65536 or timeout <= 0:
             raise ValueError("host must be set, 0 < port < 65536 and timeout > 0")
         if (username is None) != (password is None):
             raise ValueError("give both username and password, or neither")
+        if username is not None and not starttls and not _loopback(host):
+            raise ValueError("SMTP credentials are only sent over STARTTLS (set starttls)")
         self._host = host
         self._port = port
         self._username = username
         self._password = password
         self._starttls = starttls
         self._timeout = timeout
+        self._ca_file = ca_file
 
     def __repr__(self) -> str:
         # No password, and no username either: it is often an address.
@@ -90,16 +102,19 @@ class SmtpSender:
         if not message_id:
             raise ValueError("message has no Message-ID (build it with bot.email.outbound.build_reply)")
         try:
-            await aiosmtplib.send(
-                message,
-                hostname=self._host,
-                port=self._port,
-                username=self._username,
-                password=self._password,
-                use_tls=False,
-                start_tls=self._starttls,
-                timeout=self._timeout,
+            await self._session(message)
+        except _NoStartTls:
+            event(
+                logger,
+                "email.send.rejected",
+                logging.ERROR,
+                message_id=message_id,
+                reason="starttls_unavailable",
             )
+            raise EmailSendError("the SMTP server does not offer STARTTLS", retryable=False) from None
+        except ssl.SSLError as exc:  # includes certificate verification failures
+            event(logger, "email.send.rejected", logging.ERROR, message_id=message_id, reason="tls_failed")
+            raise EmailSendError("TLS with the SMTP server failed", retryable=False) from exc
         except SMTPConnectTimeoutError as exc:  # before SMTPTimeoutError: it is both
             event(logger, "email.send.unreachable", logging.WARNING, message_id=message_id, reason="timeout")
             raise EmailSendError("no connection to the SMTP server in time", retryable=True) from exc
@@ -129,6 +144,25 @@ class SmtpSender:
         event(logger, "email.send.sent", message_id=message_id)
         return message_id
 
+    async def _session(self, message: EmailMessage) -> None:
+        smtp = aiosmtplib.SMTP(
+            hostname=self._host,
+            port=self._port,
+            timeout=self._timeout,
+            use_tls=False,
+            start_tls=False,  # decided below, after EHLO
+            cert_bundle=self._ca_file,
+        )
+        async with smtp:
+            if self._starttls:
+                await smtp.ehlo()
+                if not smtp.supports_extension("starttls"):
+                    raise _NoStartTls
+                await smtp.starttls()
+            if self._username is not None and self._password is not None:
+                await smtp.login(self._username, self._password)
+            await smtp.send_message(message)
+
     def _reply_error(self, code: int | None, message_id: str) -> EmailSendError:
         if code is not None and 400 <= code < 500:
             event(logger, "email.send.deferred", logging.WARNING, message_id=message_id, smtp_code=code)
@@ -140,3 +174,16 @@ class SmtpSender:
         # The relay may have queued it: an operator checks the relay's log for this
         # Message-ID before anything is resent.
         event(logger, "email.send.uncertain", logging.ERROR, message_id=message_id, reason=reason)
+
+
+class _NoStartTls(Exception):
+    pass
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -152,3 +152,30 @@ async def test_cli_serves_smtp_and_http():
     finally:
         proc.terminate()
         assert proc.wait(timeout=10) is not None
+
+
+async def test_starttls_and_auth_are_offered_and_auth_is_required():
+    async with running_fake_smtp(starttls=True, credentials=("u", "p")) as fake:
+        assert fake.ca_file is not None and fake.ca_file.read_bytes().startswith(b"-----BEGIN CERTIFICATE")
+        client = aiosmtplib.SMTP(hostname=fake.host, port=fake.smtp_port, start_tls=False)
+        async with client:
+            await client.ehlo()
+            assert client.supports_extension("starttls")
+            with pytest.raises(aiosmtplib.SMTPException):
+                await client.login("u", "p")  # AUTH is only offered after STARTTLS
+        with pytest.raises(aiosmtplib.SMTPResponseException) as err:
+            await aiosmtplib.send(
+                mail(), hostname=fake.host, port=fake.smtp_port, start_tls=True, cert_bundle=str(fake.ca_file)
+            )
+        assert err.value.code == 530  # no AUTH, no mail
+        await aiosmtplib.send(
+            mail(),
+            hostname=fake.host,
+            port=fake.smtp_port,
+            start_tls=True,
+            cert_bundle=str(fake.ca_file),
+            username="u",
+            password="p",
+        )
+        [got] = await fake.messages()
+        assert got["tls"] is True and got["login"] == "u"
