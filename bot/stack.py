@@ -227,6 +227,7 @@ class Stack:
     rasa_workers: int = 1
     fake_twilio: FakeTwilio | None = None
     fake_email: FakeEmail | None = None
+    smtp_inbound_port: int | None = None  # the Rasa server's SMTP receiver (inbound e-mail)
 
     @property
     def logs_dir(self) -> Path:
@@ -265,6 +266,13 @@ class Stack:
             "RAPPORT_WEBCHAT_IP_MESSAGES_PER_MIN": str(s.webchat_ip_messages_per_min),
             "RAPPORT_WEBCHAT_IP_CONNECTS_PER_MIN": str(s.webchat_ip_connects_per_min),
         }
+        if self.smtp_inbound_port is not None:
+            env["RAPPORT_SMTP_INBOUND_PORT"] = str(self.smtp_inbound_port)
+            env["RAPPORT_SMTP_INBOUND_HOST"] = s.smtp_inbound_host
+            env["RAPPORT_SMTP_INBOUND_MAX_BYTES"] = str(s.smtp_inbound_max_bytes)
+            if s.smtp_inbound_tls_cert and s.smtp_inbound_tls_key:
+                env["RAPPORT_SMTP_INBOUND_TLS_CERT"] = str(s.smtp_inbound_tls_cert)
+                env["RAPPORT_SMTP_INBOUND_TLS_KEY"] = str(s.smtp_inbound_tls_key)
         if self.fake_email is not None:
             env["SMTP_HOST"] = s.host
             env["SMTP_PORT"] = str(self.fake_email.smtp_port)
@@ -315,6 +323,9 @@ class Stack:
             if not s.smtp_host:
                 self._start_fake_email(step)
             model = train_if_needed(self.project, step) if train else model_path(self.project)
+            # Inbound e-mail over SMTP: on embedded defaults (no relay configured) on a
+            # free port; in production only where RAPPORT_SMTP_INBOUND_PORT says.
+            self.smtp_inbound_port = s.smtp_inbound_port or (None if s.smtp_host else pick_free_port(s.host))
             self._require_port(s.action_port, "the action server")
             step(f"starting the action server on {s.host}:{s.action_port} ...")
             actions = self._spawn("actions", [sys.executable, "-m", "actions.server"])
@@ -341,6 +352,10 @@ class Stack:
             step("action server ready")
             _wait(_http_ok(f"http://{s.host}:{s.rasa_port}/webhooks/rest/"), rasa, "the Rasa server", 180)
             step("Rasa server ready")
+            if self.smtp_inbound_port is not None:
+                reach = s.host if s.smtp_inbound_host in ("0.0.0.0", "::") else s.smtp_inbound_host  # noqa: S104
+                _wait(_tcp_ok(reach, self.smtp_inbound_port), rasa, "the SMTP receiver", 10)
+                step(f"SMTP receiver (inbound e-mail) on {s.smtp_inbound_host}:{self.smtp_inbound_port}")
         except BaseException:
             self.stop()
             raise

@@ -1,6 +1,9 @@
-"""E-mail in over a signed webhook in Mailgun's shape, replies out over SMTP.
+"""E-mail in over a signed webhook in Mailgun's shape or over SMTP (on-premises),
+replies out over SMTP.
 
     POST /webhooks/email/mailgun   Mailgun route "forward" (form fields, signed)
+    SMTP RAPPORT_SMTP_INBOUND_HOST:PORT   an MX or relay delivers (bot/email/smtp_inbound.py),
+                                   served on the Rasa server's loop when the port is set
 
 Order of checks: body size; signature (HMAC-SHA256 over timestamp + token with the
 signing key, timestamp within 5 minutes); the token not seen before (Redis SET NX,
@@ -8,11 +11,12 @@ so a replayed request 1 s or 10 min later is refused); then parsing — a messag
 can never be parsed gets 406 so Mailgun stops retrying. Auto-replies and mail loops
 are acknowledged and dropped, never answered. Each Message-Id is processed once. The
 turn runs after the answer; the reply is a threaded multipart mail (In-Reply-To,
-References) sent with aiosmtplib.
+References) sent with aiosmtplib. Both inbound routes end in `accept`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
@@ -20,7 +24,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import redis.asyncio as aioredis
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
@@ -36,7 +40,8 @@ from bot.email.mailgun import parse_mailgun_form, replay_ttl, verify_signature
 from bot.email.message import InboundEmail
 from bot.email.outbound import build_reply
 from bot.email.sender import EmailSendError, SmtpSender
-from bot.errors import InvalidInput, UnknownTenant
+from bot.email.smtp_inbound import InboundHandler, start_receiver, tls_context
+from bot.errors import InvalidInput, StorageError, UnknownTenant
 from bot.feedback.service import make_sender
 from bot.logs import event
 from bot.privacy.refs import guest_ref
@@ -58,8 +63,11 @@ class EmailChannel(WebhookChannel):
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
         self._redis: aioredis.Redis | None = None
+        self._on_new_message: Callable[[UserMessage], Awaitable[Any]] | None = None
+        self._smtp_server: asyncio.base_events.Server | None = None
 
     async def close(self) -> None:
+        await self.stop_smtp()
         if self._redis is not None:
             await self._redis.close()
         await super().close()
@@ -83,14 +91,90 @@ class EmailChannel(WebhookChannel):
             username=s.smtp_username,
             password=s.smtp_password.value or None,
             starttls=s.smtp_starttls,
+            ca_file=str(s.smtp_ca_file) if s.smtp_ca_file else None,
         )
 
     async def first_use(self, token: str) -> bool:
         key = "rapport:mailgun:token:" + hashlib.sha256(token.encode()).hexdigest()
         return bool(await self.redis().set(key, "1", nx=True, ex=int(replay_ttl())))
 
+    async def forget_token(self, token: str) -> None:
+        """Let the provider's retry of a request we could not store through the guard."""
+        key = "rapport:mailgun:token:" + hashlib.sha256(token.encode()).hexdigest()
+        try:
+            await self.redis().delete(key)
+        except RedisError:
+            event(logger, "email.inbound.unavailable", logging.ERROR, store="redis")
+
+    def knows_recipient(self, address: str) -> bool:
+        try:
+            self.tenants.by_email_address(address)
+        except UnknownTenant:
+            return False
+        return True
+
+    async def start_smtp(self) -> None:
+        s = self.settings
+        if not s.smtp_inbound_port or self._smtp_server is not None:
+            return
+        tls = None
+        if s.smtp_inbound_tls_cert and s.smtp_inbound_tls_key:
+            tls = tls_context(s.smtp_inbound_tls_cert, s.smtp_inbound_tls_key)
+        handler = InboundHandler(
+            self.knows_recipient,
+            lambda mail, null: self.accept(mail, null_sender=null),
+            s.smtp_inbound_max_bytes,
+        )
+        self._smtp_server = await start_receiver(handler, s.smtp_inbound_host, s.smtp_inbound_port, tls=tls)
+        event(logger, "email.smtp.listening", port=s.smtp_inbound_port, starttls=tls is not None)
+
+    async def stop_smtp(self) -> None:
+        server, self._smtp_server = self._smtp_server, None
+        if server is not None:
+            server.close()
+            await server.wait_closed()
+
+    async def accept(self, mail: InboundEmail, *, null_sender: bool = False) -> str:
+        """Take one parsed inbound mail, whichever route it came by: tenant by recipient,
+        auto-replies and loops dropped, one durable `email_inbound` record per
+        Message-Id, then the turn in the background. Returns "accepted", "duplicate" or
+        "ignored". Raises UnknownTenant, or StorageError when the record was not stored
+        (the caller answers a temporary failure so the sender retries)."""
+        tenant = self.tenants.by_email_address(mail.to_address)
+        automatic = "null_reverse_path" if null_sender else None
+        automatic = automatic or is_automatic(mail.headers, mail.from_address, subject=mail.subject)
+        if automatic or is_loop(mail.headers, LOOP_MARKER, received_count=mail.received_count):
+            event(logger, "email.inbound.ignored", tenant=tenant.id, reason=automatic or "loop")
+            return "ignored"
+        guest = "email-" + guest_ref(self.settings.guest_key, tenant.id, mail.from_address)[2:26]
+        gref = guest_ref(self.settings.guest_key, tenant.id, guest)
+        inbound = self.mongo().database(tenant.id).get_collection("email_inbound", write_concern=DURABLE)
+        try:
+            await inbound.insert_one({"_id": mail.message_id, "guest_ref": gref, "received_at": time.time()})
+        except DuplicateKeyError:
+            event(logger, "email.inbound.duplicate", tenant=tenant.id)
+            return "duplicate"
+        except PyMongoError as e:
+            event(logger, "email.inbound.unavailable", logging.ERROR, store="mongodb", error=type(e).__name__)
+            raise StorageError("the inbound record was not stored") from None
+        if self._on_new_message is None:
+            raise RuntimeError("accept() before the channel's blueprint was built")
+        self.spawn(
+            self.handle(self._on_new_message, mail, tenant, make_sender(tenant.id, guest)), "email-turn"
+        )
+        return "accepted"
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        self._on_new_message = on_new_message
         bp = self.new_blueprint("rapport_email")
+
+        @bp.listener("before_server_start")
+        async def smtp_up(app: Any, _loop: Any) -> None:
+            await self.start_smtp()
+
+        @bp.listener("before_server_stop")
+        async def smtp_down(app: Any, _loop: Any) -> None:
+            await self.stop_smtp()  # no new mail while acknowledged turns drain
 
         @bp.route("/mailgun", methods=["POST"])
         async def mailgun(request: Request) -> HTTPResponse:
@@ -117,28 +201,17 @@ class EmailChannel(WebhookChannel):
                 return response.json({"error": "replayed"}, status=403)
             try:
                 mail = parse_mailgun_form(form)
-                tenant = self.tenants.by_email_address(mail.to_address)
+                status = await self.accept(mail)
             except InvalidInput as e:
                 event(logger, "email.inbound.unparseable", logging.WARNING, reason=e.code)
                 return response.json({"error": e.code}, status=406)  # Mailgun: do not retry
             except UnknownTenant:
                 event(logger, "email.inbound.unparseable", logging.WARNING, reason="unknown_recipient")
                 return response.json({"error": "unknown_recipient"}, status=406)
-            automatic = is_automatic(mail.headers, mail.from_address, subject=mail.subject)
-            if automatic or is_loop(mail.headers, LOOP_MARKER, received_count=mail.received_count):
-                event(logger, "email.inbound.ignored", tenant=tenant.id, reason=automatic or "loop")
-                return response.json({"status": "ignored"})
-            guest = "email-" + guest_ref(self.settings.guest_key, tenant.id, mail.from_address)[2:26]
-            gref = guest_ref(self.settings.guest_key, tenant.id, guest)
-            inbound = self.mongo().database(tenant.id).get_collection("email_inbound", write_concern=DURABLE)
-            try:
-                await inbound.insert_one(
-                    {"_id": mail.message_id, "guest_ref": gref, "received_at": time.time()}
-                )
-            except DuplicateKeyError:
-                return response.json({"status": "duplicate"})
-            self.spawn(self.handle(on_new_message, mail, tenant, make_sender(tenant.id, guest)), "email-turn")
-            return response.json({"status": "accepted"})
+            except StorageError:
+                await self.forget_token(form["token"])  # Mailgun retries with the same token
+                return response.json({"error": "unavailable"}, status=503)
+            return response.json({"status": status})
 
         return bp
 
