@@ -188,6 +188,109 @@ async def sms_load(stack: Stack, senders: int = 10, messages: int = 5) -> dict:
     }
 
 
+def _ack_figures(acks: list[float]) -> dict:
+    acks.sort()
+    return {
+        "deliveries": len(acks),
+        "ack_p50_ms": 1000 * statistics.median(acks),
+        "ack_p95_ms": 1000 * acks[int(0.95 * (len(acks) - 1))],
+    }
+
+
+async def _replies_per_guest(session, http_url: str, guests: list[str]) -> list[int]:
+    """How many replies each guest address got from the SMTP stand-in (one per turn)."""
+    await asyncio.sleep(3)
+    async with session.get(http_url + "/_fake/mail") as r:
+        sent = await r.json()
+    return sorted({sum(1 for m in sent if g in m["rcpt_tos"]) for g in guests})
+
+
+async def email_load(stack: Stack, senders: int = 10, messages: int = 5) -> dict:
+    """The Mailgun webhook as `sms_load` measures SMS: `senders` guests at once, every
+    message delivered twice concurrently (same Message-Id, each delivery signed as
+    Mailgun signs: HMAC-SHA256 of timestamp + token with the signing key, fresh token)."""
+    import hashlib
+    import hmac
+    import secrets
+
+    fake = stack.fake_email
+    url = stack.settings.public_url + "/webhooks/email/mailgun"
+    acks: list[float] = []
+    guests = [f"bench-{secrets.token_hex(6)}@example.org" for _ in range(senders)]
+    script = ["Hello, I would like to give feedback", "4", "5", "3", "4"][:messages]
+
+    def form(guest: str, text: str, message_id: str) -> dict[str, str]:
+        ts, token = str(int(time.time())), secrets.token_hex(25)
+        sig = hmac.new(fake.signing_key.encode(), (ts + token).encode(), hashlib.sha256).hexdigest()
+        return {
+            "sender": guest, "from": guest, "recipient": "feedback@alpenhof.example", "subject": "Stay",
+            "body-plain": text, "Message-Id": message_id, "timestamp": ts, "token": token, "signature": sig,
+        }  # fmt: skip
+
+    async def guest_mail(session, guest) -> None:
+        for text in script:
+            message_id = f"<{secrets.token_hex(12)}@example.org>"
+
+            async def deliver(text: str = text, message_id: str = message_id) -> None:
+                body = form(guest, text, message_id)
+                t = time.perf_counter()
+                async with session.post(url, data=body) as r:
+                    await r.read()
+                    assert r.status == 200, r.status
+                acks.append(time.perf_counter() - t)
+
+            await asyncio.gather(deliver(), deliver())
+            await asyncio.sleep(0.3)
+
+    async with aiohttp.ClientSession() as session:
+        await session.delete(fake.http_url + "/_fake/mail")
+        await asyncio.gather(*(guest_mail(session, g) for g in guests))
+        per_guest = await _replies_per_guest(session, fake.http_url, guests)
+    return {**_ack_figures(acks), "inbound_unique": senders * len(script), "replies_per_guest": per_guest}
+
+
+async def smtp_load(stack: Stack, senders: int = 10, messages: int = 5) -> dict:
+    """The SMTP receiver: time from the end of DATA to its 250, `senders` MTAs at once,
+    every message delivered twice concurrently (same Message-Id, two sessions)."""
+    import secrets
+    from email.message import EmailMessage
+
+    import aiosmtplib
+
+    fake, s = stack.fake_email, stack.settings
+    acks: list[float] = []
+    guests = [f"bench-{secrets.token_hex(6)}@example.org" for _ in range(senders)]
+    script = ["Hello, I would like to give feedback", "4", "5", "3", "4"][:messages]
+
+    async def deliver(guest: str, raw: bytes) -> None:
+        async with aiosmtplib.SMTP(
+            hostname=s.smtp_inbound_host, port=stack.smtp_inbound_port, timeout=30
+        ) as smtp:
+            await smtp.ehlo()
+            await smtp.mail(guest)
+            await smtp.rcpt("feedback@alpenhof.example")
+            t = time.perf_counter()
+            response = await smtp.data(raw)
+            acks.append(time.perf_counter() - t)
+            assert response.code == 250, response
+
+    async def guest_mail(guest: str) -> None:
+        for text in script:
+            msg = EmailMessage()
+            msg["From"], msg["To"], msg["Subject"] = guest, "feedback@alpenhof.example", "Stay"
+            msg["Message-ID"] = f"<{secrets.token_hex(12)}@example.org>"
+            msg.set_content(text)
+            raw = msg.as_bytes()
+            await asyncio.gather(deliver(guest, raw), deliver(guest, raw))
+            await asyncio.sleep(0.3)
+
+    async with aiohttp.ClientSession() as session:
+        await session.delete(fake.http_url + "/_fake/mail")
+        await asyncio.gather(*(guest_mail(g) for g in guests))
+        per_guest = await _replies_per_guest(session, fake.http_url, guests)
+    return {**_ack_figures(acks), "inbound_unique": senders * len(script), "replies_per_guest": per_guest}
+
+
 def bench_ours(args) -> dict:
     train_if_needed(ROOT, progress=lambda m: print("  ours:", m, flush=True))
     data_dir = Path(tempfile.mkdtemp(prefix="rapport-bench-"))
@@ -199,15 +302,19 @@ def bench_ours(args) -> dict:
     try:
         s = stack.settings
         url = f"http://{s.host}:{s.rasa_port}/webhooks/rest/webhook"
-        result = measure(
-            url,
-            OUR_SCRIPT,
-            {"tenant": "alpenhof"},
-            [c.process.pid for c in stack.children],
-            args.rounds,
-            args.seconds,
-        )
+        result = {}
+        if not args.channels_only:
+            result = measure(
+                url,
+                OUR_SCRIPT,
+                {"tenant": "alpenhof"},
+                [c.process.pid for c in stack.children],
+                args.rounds,
+                args.seconds,
+            )
         result["sms"] = asyncio.run(sms_load(stack))
+        result["email"] = asyncio.run(email_load(stack))
+        result["smtp"] = asyncio.run(smtp_load(stack))
     finally:
         stack.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -267,18 +374,25 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rounds per concurrency (median is reported)")
     parser.add_argument("--workers", type=int, default=1, help="Rasa server workers for Rapport")
     parser.add_argument("--skip-stock", action="store_true")
+    parser.add_argument(
+        "--channels-only",
+        action="store_true",
+        help="only the webhook/SMTP acknowledgement figures (implies --skip-stock)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
 
     print(f"bench: {os.cpu_count()} CPUs, {args.rounds} x {args.seconds:.0f} s per setting", flush=True)
     results = {"rapport": bench_ours(args)}
-    if not args.skip_stock:
+    if not args.skip_stock and not args.channels_only:
         results["stock"] = bench_stock(args)
 
     print()
-    print(f"{'system':<10}{'ready s':>9}{'RSS MB':>9}  {'guests':>6}{'turns/s':>9}{'p50 ms':>9}{'p95 ms':>9}")
+    if not args.channels_only:
+        head = f"{'system':<10}{'ready s':>9}{'RSS MB':>9}  {'guests':>6}"
+        print(f"{head}{'turns/s':>9}{'p50 ms':>9}{'p95 ms':>9}")
     for name, r in results.items():
-        for g in (1, 10):
+        for g in (1, 10) if 1 in r else ():
             lead = f"{name:<10}{r['ready_s']:>9.1f}{r['rss_mb']:>9.0f}" if g == 1 else " " * 28
             print(f"{lead}  {g:>6}{r[g]['turns_per_s']:>9.1f}{r[g]['p50_ms']:>9.1f}{r[g]['p95_ms']:>9.1f}")
     if "stock" in results:
@@ -297,6 +411,15 @@ def main() -> int:
             f"{sms['inbound_unique']} unique messages -> {sms['sms_sent']} SMS sent, "
             f"per phone {sms['sms_per_phone']} (one value = no duplicated turn)"
         )
+    for key, label in (("email", "Mailgun webhook"), ("smtp", "SMTP receiver, end of DATA to 250")):
+        r = results["rapport"].get(key)
+        if r:
+            print(
+                f"{label}, 10 senders, every message delivered twice: ack p50 {r['ack_p50_ms']:.1f} ms, "
+                f"p95 {r['ack_p95_ms']:.1f} ms over {r['deliveries']} deliveries; "
+                f"{r['inbound_unique']} unique messages -> replies per guest {r['replies_per_guest']} "
+                "(one value, 5 = no duplicated turn)"
+            )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, default=str))
     return 0
