@@ -106,6 +106,7 @@ class Settings:
     webchat_socket_messages_per_10s: int = 5  # also the burst
     webchat_ip_messages_per_min: int = 60
     webchat_ip_connects_per_min: int = 30
+    webchat_ip_sessions_per_min: int = 30  # session requests (new or resumed) per client IP
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -164,6 +165,7 @@ class Settings:
             webchat_socket_messages_per_10s=_positive(env, "RAPPORT_WEBCHAT_SOCKET_MESSAGES_PER_10S", 5),
             webchat_ip_messages_per_min=_positive(env, "RAPPORT_WEBCHAT_IP_MESSAGES_PER_MIN", 60),
             webchat_ip_connects_per_min=_positive(env, "RAPPORT_WEBCHAT_IP_CONNECTS_PER_MIN", 30),
+            webchat_ip_sessions_per_min=_positive(env, "RAPPORT_WEBCHAT_IP_SESSIONS_PER_MIN", 30),
         )
 
     @property
@@ -200,16 +202,22 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
+def parse_origin(raw: str) -> str | None:
+    """`https://Hotel.example/` -> `https://hotel.example`; None if not an origin."""
+    origin = raw.strip().rstrip("/")
+    return origin.lower() if _ORIGIN.fullmatch(origin) else None
+
+
 def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     """Comma-separated origins such as `https://hotel.example,http://localhost:8000`."""
     origins = []
     for raw in (env.get(name) or "").split(","):
-        origin = raw.strip().rstrip("/")
-        if not origin:
+        if not raw.strip():
             continue
-        if not _ORIGIN.fullmatch(origin):
-            raise ConfigError(f"{name}: {origin!r} is not an origin like https://hotel.example")
-        origins.append(origin.lower())
+        origin = parse_origin(raw)
+        if origin is None:
+            raise ConfigError(f"{name}: {raw.strip()!r} is not an origin like https://hotel.example")
+        origins.append(origin)
     return tuple(origins)
 
 
@@ -220,6 +228,14 @@ def _tls_pair(env: Mapping[str, str]) -> tuple[Path | None, Path | None]:
             "set both RAPPORT_SMTP_INBOUND_TLS_CERT and RAPPORT_SMTP_INBOUND_TLS_KEY, or neither"
         )
     return (Path(cert), Path(key)) if cert and key else (None, None)
+
+
+def _console_url(env: Mapping[str, str]) -> str:
+    raw = env.get("RAPPORT_CONSOLE_URL") or f"http://127.0.0.1:{_port(env, 'RAPPORT_CONSOLE_PORT', 5080)}"
+    url = parse_origin(raw)
+    if url is None:
+        raise ConfigError("RAPPORT_CONSOLE_URL must be an origin like https://console.example (no path)")
+    return url
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:

@@ -265,6 +265,7 @@ class Stack:
             "RAPPORT_WEBCHAT_SOCKET_MESSAGES_PER_10S": str(s.webchat_socket_messages_per_10s),
             "RAPPORT_WEBCHAT_IP_MESSAGES_PER_MIN": str(s.webchat_ip_messages_per_min),
             "RAPPORT_WEBCHAT_IP_CONNECTS_PER_MIN": str(s.webchat_ip_connects_per_min),
+            "RAPPORT_WEBCHAT_IP_SESSIONS_PER_MIN": str(s.webchat_ip_sessions_per_min),
         }
         if self.smtp_inbound_port is not None:
             env["RAPPORT_SMTP_INBOUND_PORT"] = str(self.smtp_inbound_port)

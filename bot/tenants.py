@@ -12,6 +12,7 @@ import yaml
 
 from bot.errors import ConfigError, UnknownTenant
 from bot.ratings import Scale
+from bot.settings import parse_origin
 
 TENANT_ID = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 QUESTION_KINDS = ("rating", "text")
@@ -35,6 +36,8 @@ class Tenant:
     questions: tuple[Question, ...]
     sms_numbers: tuple[str, ...] = ()  # E.164 numbers that receive this tenant's SMS
     email_addresses: tuple[str, ...] = ()  # lower-case inbox addresses of this tenant
+    # origins (scheme://host[:port], lower case) of the hotel's pages that embed the widget
+    widget_origins: tuple[str, ...] = ()
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:
@@ -127,7 +130,19 @@ def _tenant(d: Any, supported: tuple[str, ...]) -> Tenant:
         questions=questions,
         sms_numbers=tuple(_e164(tid, n) for n in d.get("sms_numbers") or ()),
         email_addresses=tuple(_address(tid, a) for a in d.get("email_addresses") or ()),
+        widget_origins=_origins(tid, d.get("widget_origins")),
     )
+
+
+def _origins(tid: str, origins: Any) -> tuple[str, ...]:
+    if origins is None:
+        return ()
+    if not isinstance(origins, list):
+        raise ConfigError(f"tenant {tid}: widget_origins must be a list")
+    parsed = [parse_origin(o) if isinstance(o, str) else None for o in origins]
+    if None in parsed:
+        raise ConfigError(f"tenant {tid}: widget_origins must be origins like https://www.hotel.example")
+    return tuple(dict.fromkeys(o for o in parsed if o))
 
 
 def _address(tid: str, address: Any) -> str:

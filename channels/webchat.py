@@ -5,12 +5,16 @@
     GET  /webhooks/webchat/static/<file>     widget script, style, socket.io client, embed.js
     socket.io at /socket.io/                 events below
 
-connect (auth: {"widget_key"}) -> refused unless the key names a tenant, and when the
-                                   client IP opened too many connections ("rate_limited")
+connect (auth: {"widget_key"}) -> refused unless the key names a tenant, when a browser's
+                                   Origin is not allowed for that tenant ("origin_not_allowed"),
+                                   and when the client IP opened too many connections
+                                   ("rate_limited")
 session_request ({"token"?})    -> session_confirm {"token", "resumed", "language"}; only a
                                    token this server signed for this tenant, not older than
                                    RAPPORT_WEBCHAT_TOKEN_DAYS, resumes a session; "language"
-                                   is the tenant's default (the widget's UI fallback)
+                                   is the tenant's default (the widget's UI fallback);
+                                   over the per-socket or per-IP limit: rapport_error
+                                   "rate_limited", no session
 user_uttered ({"message", "locale"?}) -> bot_uttered {"text"} to this socket only,
                                    or rapport_error {"error": code}; over the per-socket or
                                    per-IP limit: rapport_error "rate_limited", message dropped
@@ -20,17 +24,22 @@ Embedding on a hotel's own site (one script tag):
     <script src="https://<rapport>/webhooks/webchat/static/embed.js"
             data-widget-key="wk_..." async></script>
 
-The page is then cross-origin to this server, so its origin must be listed in
-RAPPORT_WEBCHAT_ORIGINS (comma-separated, e.g. "https://www.alpenhof.example"); by
-default only this server's own origin (the demo pages) may connect. Other origins get
-HTTP 400 from socket.io and no session.
+The page is then cross-origin to this server, so its origin must be listed in the
+tenant's `widget_origins` (config/tenants.yml): a page of hotel A may open sessions
+with hotel A's widget key only. RAPPORT_WEBCHAT_ORIGINS (comma-separated) adds origins
+allowed for every tenant (demo or staging pages); this server's own origin (the demo
+pages) is always allowed. An origin allowed for no tenant gets HTTP 400 from socket.io;
+one allowed for another tenant only is refused at connect ("origin_not_allowed"). A
+client that sends no Origin is not a browser and is not checked (it could send any).
 
-Limits (bot/channels/ratelimit.py, in memory per process): per socket
-RAPPORT_WEBCHAT_SOCKET_MESSAGES_PER_10S (5, burst 5), per client IP
-RAPPORT_WEBCHAT_IP_MESSAGES_PER_MIN (60) and RAPPORT_WEBCHAT_IP_CONNECTS_PER_MIN (30).
-The client IP is the peer address; behind a reverse proxy set
-RAPPORT_WEBCHAT_TRUST_PROXY=true to use the first X-Forwarded-For hop instead (only
-then: the header is client-controlled otherwise).
+Limits (bot/channels/ratelimit.py). Per socket, in process memory (a socket lives in
+one process): RAPPORT_WEBCHAT_SOCKET_MESSAGES_PER_10S (5, burst 5) messages and
+SOCKET_SESSIONS_PER_MIN session requests. Per client IP, in Redis, shared by every
+worker: RAPPORT_WEBCHAT_IP_MESSAGES_PER_MIN (60), RAPPORT_WEBCHAT_IP_CONNECTS_PER_MIN
+(30), RAPPORT_WEBCHAT_IP_SESSIONS_PER_MIN (30); while Redis is unavailable these fall
+back to per-process budgets (logged). The client IP is the peer address; behind a
+reverse proxy set RAPPORT_WEBCHAT_TRUST_PROXY=true to use the first X-Forwarded-For hop
+instead (only then: the header is client-controlled otherwise).
 
 The visible chat history is kept by the browser (sessionStorage, per widget key, last
 50 messages), not by the server: a server-side copy in process memory would be neither
@@ -39,10 +48,12 @@ durable nor shared between workers, and the widget only needs it to survive a re
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
+import redis.asyncio as aioredis
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
@@ -50,16 +61,25 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 from socketio.exceptions import ConnectionRefusedError as SocketRefused
 
-from bot.channels.ratelimit import RateLimiter, client_ip
-from bot.channels.webchat import issue_session, parse_user_message, resume_session
+from bot.channels.ratelimit import RateLimiter, SharedRateLimiter, client_ip, limits_redis
+from bot.channels.webchat import (
+    issue_session,
+    origin_allowed,
+    parse_user_message,
+    private_socketio_client,
+    resume_session,
+)
 from bot.errors import InvalidInput, UnknownTenant
 from bot.feedback.service import make_sender
 from bot.logs import event
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, Settings
+from bot.tenants import Tenant
 from bot.web.pages import demo_index, demo_page
 from channels.base import TenantChannel
 
 logger = logging.getLogger(__name__)
+
+SOCKET_SESSIONS_PER_MIN = 5  # the widget sends one per (re)connect; also the burst
 
 WEB_DIR = PROJECT_ROOT / "web"
 STATIC = {
@@ -68,6 +88,7 @@ STATIC = {
     "embed.js": ("embed.js", "application/javascript"),
     "socket.io.min.js": ("vendor/socket.io.min.js", "application/javascript"),
 }
+EMBED_CLIENT = "socket.io.embed.js"  # the same client, as window.RapportIo (embed.js)
 
 
 class WebchatOutput(OutputChannel):
@@ -101,31 +122,51 @@ class WebchatChannel(TenantChannel):
     def name(cls) -> str:
         return "webchat"
 
-    def _origin_allowed(self, origin: Any, environ: dict | None = None) -> bool:
-        """socket.io CORS: this server's own origin, or one in RAPPORT_WEBCHAT_ORIGINS."""
-        if not isinstance(origin, str):
-            return False
-        origin = origin.rstrip("/").lower()
-        if origin in self.settings.webchat_origins:
-            return True
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self._redis: aioredis.Redis | None = None
+
+    def redis(self) -> aioredis.Redis:
+        """The per-IP limits' client, created on first use inside the server's loop."""
+        if self._redis is None:
+            self._redis = limits_redis(self.settings.effective_redis_url.value)
+        return self._redis
+
+    def _origins(self, tenant: Tenant | None) -> Iterable[str]:
+        """Origins allowed for a tenant's widget key (None: for any tenant's)."""
+        tenants = list(self.tenants) if tenant is None else [tenant]
+        return itertools.chain(self.settings.webchat_origins, *(t.widget_origins for t in tenants))
+
+    @staticmethod
+    def _own_origin(environ: dict | None) -> str | None:
         if environ and "HTTP_HOST" in environ:
-            scheme = environ.get("wsgi.url_scheme", "http")
-            return origin == f"{scheme}://{environ['HTTP_HOST']}".lower()
-        return False
+            return f"{environ.get('wsgi.url_scheme', 'http')}://{environ['HTTP_HOST']}"
+        return None
+
+    def _origin_allowed(self, origin: Any, environ: dict | None = None) -> bool:
+        """socket.io CORS, before the widget key is known: an origin allowed for some
+        tenant (connect then checks it against the key's tenant)."""
+        return origin_allowed(origin, self._origins(None), self._own_origin(environ))
+
+    def _shared_limit(self, name: str, count: int) -> SharedRateLimiter:
+        s = self.settings
+        return SharedRateLimiter.per(
+            self.redis, f"webchat.{name}", count, 60, secret=s.guest_key.value.encode()
+        )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         s = self.settings
         socket_limit = RateLimiter.per(s.webchat_socket_messages_per_10s, 10)
-        ip_limit = RateLimiter.per(s.webchat_ip_messages_per_min, 60)
-        connect_limit = RateLimiter.per(s.webchat_ip_connects_per_min, 60)
+        socket_sessions = RateLimiter.per(SOCKET_SESSIONS_PER_MIN, 60)
+        ip_limit = self._shared_limit("ip_messages", s.webchat_ip_messages_per_min)
+        connect_limit = self._shared_limit("ip_connects", s.webchat_ip_connects_per_min)
+        session_limit = self._shared_limit("ip_sessions", s.webchat_ip_sessions_per_min)
         sio = AsyncServer(
             async_mode="sanic",
-            # Long-polling only: Sanic 21.12's websocket recv() passes a coroutine to
-            # asyncio.wait(), which Python 3.11 forbids, so every websocket (or upgrade)
-            # closes at once and a failed upgrade leaves the session stuck.
-            transports=["polling"],
-            allow_upgrades=False,
-            # same origin (the demo pages) and RAPPORT_WEBCHAT_ORIGINS (pages that embed the widget)
+            # long-polling first, then the upgrade to a websocket; Sanic 21.12's websockets
+            # need bot/rasa/sanic_compat.py on Python 3.11 (applied by channels/__init__.py)
+            transports=["polling", "websocket"],
+            # same origin (the demo pages), tenants' widget_origins and RAPPORT_WEBCHAT_ORIGINS
             cors_allowed_origins=self._origin_allowed,
             max_http_buffer_size=64 * 1024,
             logger=False,
@@ -135,6 +176,11 @@ class WebchatChannel(TenantChannel):
         key = s.guest_key
         max_chars = s.max_message_chars
         token_days = s.webchat_token_days
+
+        @bp.listener("before_server_stop")
+        async def close(app: Any, _loop: Any) -> None:
+            if self._redis is not None:
+                await self._redis.close()
 
         @bp.route("/", methods=["GET"])
         async def index(request: Request) -> HTTPResponse:
@@ -148,13 +194,21 @@ class WebchatChannel(TenantChannel):
                 return response.json({"error": "unknown_widget_key"}, status=404)
             return response.html(demo_page(tenant))
 
+        embed_client = private_socketio_client(
+            (WEB_DIR / STATIC["socket.io.min.js"][0]).read_text(encoding="utf-8")
+        )
+
         @bp.route("/static/<name>", methods=["GET"])
         async def static(request: Request, name: str) -> HTTPResponse:
-            if name not in STATIC:
+            if name == EMBED_CLIENT:
+                body, content_type = embed_client, "application/javascript"
+            elif name in STATIC:
+                path, content_type = STATIC[name]
+                body = (WEB_DIR / path).read_text(encoding="utf-8")
+            else:
                 return response.json({"error": "not_found"}, status=404)
-            path, content_type = STATIC[name]
             return response.text(
-                (WEB_DIR / path).read_text(encoding="utf-8"),
+                body,
                 content_type=content_type,
                 headers={"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"},
             )
@@ -169,8 +223,14 @@ class WebchatChannel(TenantChannel):
             if tenant is None:
                 event(logger, "webchat.connect.refused", logging.INFO)
                 return False
+            origin = environ.get("HTTP_ORIGIN")
+            if origin is not None and not origin_allowed(
+                origin, self._origins(tenant), self._own_origin(environ)
+            ):
+                event(logger, "webchat.connect.origin_refused", logging.WARNING, tenant=tenant.id)
+                raise SocketRefused("origin_not_allowed")
             ip = client_ip(environ, s.webchat_trust_proxy)
-            if not connect_limit.allow(ip):
+            if not await connect_limit.allow(ip):
                 event(logger, "webchat.connect.rate_limited", logging.WARNING)
                 raise SocketRefused("rate_limited")
             await sio.save_session(sid, {"tenant": tenant.id, "ip": ip})
@@ -179,10 +239,15 @@ class WebchatChannel(TenantChannel):
         @sio.on("disconnect")
         async def disconnect(sid: str, *_: Any) -> None:
             socket_limit.forget(sid)
+            socket_sessions.forget(sid)
 
         @sio.on("session_request")
         async def session_request(sid: str, data: Any = None, *_: Any) -> None:  # any number of args
             session = await sio.get_session(sid)
+            if not socket_sessions.allow(sid) or not await session_limit.allow(session.get("ip", "unknown")):
+                event(logger, "webchat.session.rate_limited", logging.INFO)
+                await sio.emit("rapport_error", {"error": "rate_limited"}, room=sid)
+                return
             tenant_id = session["tenant"]
             token = data.get("token") if isinstance(data, dict) else None
             session_id = resume_session(key, tenant_id, token, max_age_days=token_days)
@@ -199,7 +264,7 @@ class WebchatChannel(TenantChannel):
         @sio.on("user_uttered")
         async def user_uttered(sid: str, data: Any = None, *_: Any) -> None:  # any number of args
             session = await sio.get_session(sid)
-            if not socket_limit.allow(sid) or not ip_limit.allow(session.get("ip", "unknown")):
+            if not socket_limit.allow(sid) or not await ip_limit.allow(session.get("ip", "unknown")):
                 event(logger, "webchat.message.rate_limited", logging.INFO)
                 await sio.emit("rapport_error", {"error": "rate_limited"}, room=sid)
                 return

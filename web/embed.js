@@ -1,8 +1,12 @@
 // Rapport chat for a hotel's own site — one script tag:
 //   <script src="https://<rapport>/webhooks/webchat/static/embed.js" data-widget-key="wk_..." async></script>
 // Adds a floating chat button and panel; loads the style, the socket.io client and the
-// widget from the same origin as this script. The page's origin must be allowed on the
-// server (RAPPORT_WEBCHAT_ORIGINS). The chat connects when the guest first opens it.
+// widget from the same origin as this script. The page's origin must be allowed for this
+// widget key on the server (the tenant's widget_origins in config/tenants.yml). The chat
+// connects when the guest first opens it.
+// The page's own globals are left alone: the socket.io client is loaded as
+// socket.io.embed.js, which sets window.RapportIo only (not window.io, nor an AMD or
+// CommonJS module), so a page with its own socket.io or RequireJS keeps them.
 (function () {
   "use strict";
   var script = document.currentScript ||
@@ -67,11 +71,12 @@
   function start() {
     document.body.appendChild(container);
     window.RapportEmbedded = true; // widget.js: do not auto-mount a #rapport-chat of the page
-    load("socket.io.min.js", function () {
+    load("socket.io.embed.js", function () {
       load("widget.js", function () {
         widget = window.RapportWidget.mount(panel, {
           widgetKey: widgetKey,
           origin: origin,
+          io: window.RapportIo,
           onLanguage: function (t) { strings = t; labels(); }
         });
         var wasOpen = false;

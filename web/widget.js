@@ -143,9 +143,10 @@
 
     function connect() {
       if (socket) return;
-      // long-polling only: the server's websocket transport does not work (channels/webchat.py)
-      var options = { path: "/socket.io", transports: ["polling"], auth: { widget_key: widgetKey } };
-      socket = opts.origin ? io(opts.origin, options) : io(options);
+      // long-polling first (works through any proxy), upgraded to a websocket when possible
+      var options = { path: "/socket.io", transports: ["polling", "websocket"], auth: { widget_key: widgetKey } };
+      var client = opts.io || window.io; // embed.js passes its private copy (window.RapportIo)
+      socket = opts.origin ? client(opts.origin, options) : client(options);
       socket.on("connect", function () {
         showStatus(null);
         socket.emit("session_request", { token: local && local.getItem(tokenKey) });

@@ -15,11 +15,11 @@ import hmac
 import re
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bot.channels.inbound import LANG_TAG, clean_text
-from bot.errors import InvalidInput
+from bot.errors import ConfigError, InvalidInput
 from bot.settings import Secret
 
 SESSION_BYTES = 16
@@ -59,6 +59,36 @@ def resume_session(
     if issued_at > now + CLOCK_SKEW or now - issued_at > max_age_days * DAY:
         return None
     return session_id
+
+
+def origin_allowed(origin: Any, allowed: Iterable[str], own: str | None = None) -> bool:
+    """Whether a browser's Origin header is `own` (this server's origin) or in `allowed`
+    (lower-case `scheme://host[:port]`). Compared exactly: no prefix or suffix match."""
+    if not isinstance(origin, str):
+        return False
+    origin = origin.rstrip("/").lower()
+    return origin in allowed or (own is not None and origin == own.lower())
+
+
+# socket.io's browser client (web/vendor/socket.io.min.js) is a UMD bundle: it assigns
+# `window.io`, or registers itself with the page's AMD loader (RequireJS: an anonymous
+# define() that such pages reject) or CommonJS globals. On a hotel's own page it must
+# do none of that: the page may have its own socket.io client of another version in
+# `window.io`. embed.js therefore loads a copy whose UMD prelude is replaced so that
+# it only sets `window.RapportIo`; the page's globals are never read or written.
+UMD_PRELUDE = (
+    '!function(t,n){"object"==typeof exports&&"undefined"!=typeof module?module.exports=n():'
+    '"function"==typeof define&&define.amd?define(n):'
+    '(t="undefined"!=typeof globalThis?globalThis:t||self).io=n()}(this,(function(){'
+)
+PRIVATE_PRELUDE = "!function(t,n){t.RapportIo=n()}(window,(function(){"
+
+
+def private_socketio_client(source: str) -> str:
+    """The socket.io client bundle, setting `window.RapportIo` instead of `window.io`."""
+    if source.count(UMD_PRELUDE) != 1:
+        raise ConfigError("web/vendor/socket.io.min.js: UMD prelude not found (a new version?)")
+    return source.replace(UMD_PRELUDE, PRIVATE_PRELUDE)
 
 
 def parse_user_message(data: Any, max_chars: int) -> tuple[str, dict[str, str]]:

@@ -161,7 +161,8 @@ async def test_demo_page_chat_in_chromium(stack):
             await browser.close()
 
     assert errors == []
-    assert sockets == []  # long-polling only (see channels/webchat.py)
+    # long-polling upgraded to a websocket (bot/rasa/sanic_compat.py makes it work)
+    assert sockets and all("transport=websocket" in u for u in sockets), sockets
     ref = guest_ref(s.guest_key, "alpenhof", token.split(".", 1)[0])
     docs = await conversation_ratings(stack, "alpenhof", ref)
     assert {k: d["value"] for k, d in docs.items() if d["kind"] == "rating"} == {"overall": 4, "room": 5}
@@ -222,12 +223,28 @@ THIRD_PARTY_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"
 </body></html>"""
 
 
+# A hotel page with its own socket.io client in window.io and an AMD loader (RequireJS
+# style: define.amd), both of which a UMD bundle would take over.
+OWN_GLOBALS_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Hotel Alpenhof — official site</title>
+<script>
+  window.io = function hotelIo() {{ return "hotel socket"; }};
+  window.io.version = "hotel-2.3";
+  window.amdCalls = 0;
+  window.define = function () {{ window.amdCalls += 1; }};
+  window.define.amd = {{}};
+</script></head>
+<body><h1>Welcome to the Alpenhof</h1>
+<script src="{rapport}/webhooks/webchat/static/embed.js" data-widget-key="{key}" async></script>
+</body></html>"""
+
+
 @contextlib.asynccontextmanager
-async def third_party_site(origin: str, rapport: str) -> AsyncIterator[str]:
+async def third_party_site(origin: str, rapport: str, html: str = THIRD_PARTY_PAGE) -> AsyncIterator[str]:
     """A hotel's own site on another loopback port: one page with the embed script tag."""
 
     async def page(request: web.Request) -> web.Response:
-        return web.Response(text=THIRD_PARTY_PAGE.format(rapport=rapport, key=KEY), content_type="text/html")
+        return web.Response(text=html.format(rapport=rapport, key=KEY), content_type="text/html")
 
     app = web.Application()
     app.router.add_get("/", page)
@@ -278,6 +295,35 @@ async def test_embed_script_on_an_allowed_third_party_page(stack):
         # the token and history are the hotel page's (its origin's storage)
         token = await page.evaluate(f"window.localStorage.getItem('rapport-token-{KEY}')")
         assert isinstance(token, str) and token.count(".") == 2
+        assert await page.evaluate("typeof window.io") == "undefined"  # the page had none
+    assert errors == []
+
+
+async def test_embed_script_keeps_the_pages_own_socketio_and_amd_loader(stack):
+    """embed.js must not replace the page's window.io nor register with its AMD loader."""
+    s = stack.settings
+    rapport = f"http://{s.host}:{s.rasa_port}"
+    errors: list[str] = []
+    async with (
+        third_party_site(THIRD_PARTY_ORIGIN, rapport, OWN_GLOBALS_PAGE) as url,
+        chromium() as browser,
+    ):
+        context = await browser.new_context(locale="en-GB")
+        context.set_default_timeout(15_000)
+        page = await context.new_page()
+        record_errors(page, errors)
+        await page.goto(url)
+        await page.locator("#rapport-embed .rapport-launcher").click()
+        panel = page.locator("#rapport-embed-panel")
+        bot = panel.locator(".rapport-bot")
+        await expect(bot).to_have_text([CATALOG.render("en", "greeting", hotel=HOTEL), q("overall")])
+        await panel.locator("input[name=message]").fill("4")
+        await panel.locator("input[name=message]").press("Enter")
+        await expect(bot).to_have_count(3)
+        await expect(bot.last).to_have_text(q("room"))
+        assert await page.evaluate("[window.io.version, window.io()]") == ["hotel-2.3", "hotel socket"]
+        assert await page.evaluate("window.amdCalls") == 0
+        assert await page.evaluate("typeof window.RapportIo") == "function"
     assert errors == []
 
 

@@ -8,13 +8,16 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
 import engineio
 import pytest
+import redis.asyncio as redis_asyncio
 import socketio
 
+from bot.channels.ratelimit import SharedRateLimiter
 from bot.channels.webchat import DAY, issue_session
 from bot.i18n import Catalog
 from bot.privacy.refs import guest_ref
@@ -24,6 +27,9 @@ from tests.stack.client import conversation_ratings, mongo, tenant_db
 pytestmark = pytest.mark.stack
 
 SOCKET_BURST = 5
+SOCKET_SESSIONS = 5  # channels/webchat.py SOCKET_SESSIONS_PER_MIN
+OTHER_IP = "127.0.0.2"  # a second client address on loopback, for per-IP limits
+TENANT_ORIGINS = {"alpenhof": "https://www.alpenhof.example", "laguna": "https://www.laguna.example"}
 
 CATALOG = Catalog.load()
 HOTELS = {"alpenhof": "Hotel Alpenhof", "laguna": "Albergo Laguna"}
@@ -66,13 +72,18 @@ class _Client(socketio.AsyncClient):
 class Chat:
     """One browser tab: a socket.io connection that records every event it receives."""
 
-    def __init__(self, stack, tenant: str = "alpenhof") -> None:
+    def __init__(self, stack, tenant: str = "alpenhof", client_ip: str | None = None) -> None:
+        """`client_ip`: another loopback address to connect from (127.0.0.0/8), so that
+        per-IP limits of this chat are not those of the other tests (127.0.0.1)."""
         self.stack = stack
         self.tenant = tenant
         self.token: str | None = None
         self.events: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
-        self.sio = _Client(reconnection=False)
-        for name in ("session_confirm", "bot_uttered", "rapport_error", "disconnect"):
+        self.http = None
+        if client_ip is not None:
+            self.http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(client_ip, 0)))
+        self.sio = _Client(reconnection=False, http_session=self.http)
+        for name in ("session_confirm", "bot_uttered", "rapport_error", "disconnect", "connect_error"):
             self.sio.on(name, self._recorder(name))
 
     def _recorder(self, name: str):
@@ -81,12 +92,30 @@ class Chat:
 
         return record
 
-    async def connect(self, auth: Any = "default", headers: dict[str, str] | None = None) -> None:
+    async def connect(
+        self,
+        auth: Any = "default",
+        headers: dict[str, str] | None = None,
+        transports: list[str] | None = None,
+    ) -> None:
+        """Long-polling unless told (as the widget starts; the websocket tests below)."""
         auth = {"widget_key": KEYS[self.tenant]} if auth == "default" else auth
-        # the server is long-polling only (channels/webchat.py)
         await self.sio.connect(
-            base_url(self.stack), auth=auth, headers=headers or {}, transports=["polling"], wait_timeout=10
+            base_url(self.stack),
+            auth=auth,
+            headers=headers or {},
+            transports=transports or ["polling"],
+            wait_timeout=10,
         )
+
+    async def refused(self, **kwargs: Any) -> Any:
+        """Connect, expecting a refusal; return the reason the server gave."""
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            await self.connect(**kwargs)
+        assert not self.sio.connected
+        name, body = await self.next(5)
+        assert name == "connect_error", (name, body)
+        return body.get("message") if isinstance(body, dict) else body
 
     async def next(self, timeout: float = TIMEOUT) -> tuple[str, Any]:
         return await asyncio.wait_for(self.events.get(), timeout)
@@ -137,6 +166,8 @@ class Chat:
     async def close(self) -> None:
         if self.sio.connected:
             await self.sio.disconnect()
+        if self.http is not None:
+            await self.http.close()
 
 
 @pytest.fixture
@@ -144,8 +175,8 @@ async def chats(stack):
     """Factory of connected-later chats; all are disconnected at the end."""
     opened: list[Chat] = []
 
-    def make(tenant: str = "alpenhof") -> Chat:
-        chat = Chat(stack, tenant)
+    def make(tenant: str = "alpenhof", client_ip: str | None = None) -> Chat:
+        chat = Chat(stack, tenant, client_ip)
         opened.append(chat)
         return chat
 
@@ -216,16 +247,45 @@ async def test_connect_without_a_known_widget_key_is_refused(stack, chats, auth)
     assert await stored_counts(stack) == before
 
 
-async def test_websocket_transport_is_refused(stack):
-    """Long-polling only: the server never offers or accepts a websocket (channels/webchat.py)."""
-    status, _, body, _ = await _get(stack, "/socket.io/?EIO=4&transport=websocket")
-    assert status == 400
-    chat = Chat(stack)
-    try:
-        await chat.connect()
-        assert chat.sio.transport() == "polling" and chat.sio.eio.upgrades == []
-    finally:
-        await chat.close()
+@pytest.fixture
+def websocket_client(monkeypatch):
+    """python-engineio 4.15's client builds `aiohttp.ClientWSTimeout` (aiohttp >= 3.10);
+    Rasa pins aiohttp < 3.10, whose ws_connect takes the close timeout as a number."""
+    monkeypatch.setattr(
+        aiohttp, "ClientWSTimeout", lambda ws_close=None, ws_receive=None: ws_close or 10.0, raising=False
+    )
+
+
+async def test_a_conversation_over_the_websocket_transport(stack, chats, websocket_client):
+    """Websocket only, no long-polling: Sanic 21.12 on Python 3.11 with bot/rasa/sanic_compat.py."""
+    chat = chats("alpenhof")
+    await chat.connect(transports=["websocket"])
+    assert chat.sio.transport() == "websocket"
+    await chat.session()
+    assert (await chat.say("/start", 2))[-1] == q("de", "alpenhof", "overall")
+    assert await chat.say("4", 1) == [q("de", "alpenhof", "room")]
+    assert await chat.say("5", 1) == [q("de", "alpenhof", "cleanliness")]
+    assert await chat.error({"message": 4}) == "bad_message"
+    docs, _ = await stored_for(stack, "alpenhof", chat.ref)
+    assert {k: d["value"] for k, d in docs.items()} == {"overall": 4, "room": 5}
+    assert chat.sio.transport() == "websocket" and chat.sio.connected
+    # the checks of connect hold for websockets too
+    intruder = chats("laguna")
+    origin = {"Origin": TENANT_ORIGINS["alpenhof"]}
+    assert await intruder.refused(headers=origin, transports=["websocket"]) == "origin_not_allowed"
+
+
+async def test_long_polling_is_upgraded_to_a_websocket(stack, chats, websocket_client):
+    chat = chats("alpenhof")
+    await chat.connect(transports=["polling", "websocket"])
+    for _ in range(100):
+        if chat.sio.transport() == "websocket":
+            break
+        await asyncio.sleep(0.05)
+    assert chat.sio.transport() == "websocket"
+    await chat.session()
+    assert (await chat.say("/start", 2))[-1] == q("de", "alpenhof", "overall")
+    assert await chat.say("4", 1) == [q("de", "alpenhof", "room")]
 
 
 # --- sessions and conversations ----------------------------------------------------------
@@ -488,6 +548,87 @@ async def test_own_and_allowed_origins_connect_others_are_refused(stack, chats):
         assert not chat.sio.connected
 
 
+async def test_session_requests_are_rate_limited_per_socket(stack, chats):
+    """A socket that asks for sessions in a loop gets SOCKET_SESSIONS_PER_MIN of them,
+    then a clear `rate_limited` answer (no exception, no session), and stays usable."""
+    chat = chats("alpenhof")
+    await chat.connect()
+    first = await chat.session()
+    for _ in range(SOCKET_SESSIONS - 1):
+        await chat.session(first["token"])
+    for payload in ({"token": first["token"]}, {"token": None}):
+        assert await chat.error(payload, event="session_request") == "rate_limited"
+    assert chat.sio.connected
+    # the session it has keeps working
+    replies = await chat.say("/start", 2)
+    assert replies[-1] == q("de", "alpenhof", "overall")
+
+
+@asynccontextmanager
+async def ip_budget_spent(stack, limit: str, ip: str):
+    """Play the other workers: the shared per-IP bucket of `ip` in Redis is spent for
+    the next 90 s (GCRA: the bucket is full again at the stored instant, in µs of
+    Redis's clock, bot/channels/ratelimit.py); removed on exit."""
+    client = redis_asyncio.from_url(stack.settings.effective_redis_url.value)
+    secret = stack.settings.guest_key.value.encode()
+    key = SharedRateLimiter(lambda: client, f"webchat.{limit}", 1, 1, secret=secret).key(ip)
+    seconds, micros = await client.time()
+    await client.set(key, str((seconds + 150) * 1_000_000 + micros), px=150_000)
+    try:
+        yield
+    finally:
+        await client.delete(key)
+        await client.close()
+
+
+async def test_messages_over_the_shared_per_ip_budget_are_refused(stack, chats):
+    """The per-IP budget lives in Redis: what other workers used counts here. A burst
+    from an IP whose budget is spent is refused message by message, nothing is stored,
+    the socket stays; other IPs are not affected; a refilled budget lets it talk."""
+    chat = chats("alpenhof", client_ip=OTHER_IP)
+    await chat.connect()
+    await chat.session()
+    async with ip_budget_spent(stack, "ip_messages", OTHER_IP):
+        for _ in range(3):
+            await chat.sio.emit("user_uttered", {"message": "/start"})
+        assert [await chat.next(10) for _ in range(3)] == [("rapport_error", {"error": "rate_limited"})] * 3
+        await chat.assert_quiet(0.5)
+        assert chat.sio.connected
+        assert await stored_for(stack, "alpenhof", chat.ref) == ({}, 0)
+        neighbour = chats("alpenhof")  # 127.0.0.1
+        await started(neighbour)
+    replies = await chat.say("/start", 2)
+    assert replies[-1] == q("de", "alpenhof", "overall")
+
+
+async def test_connects_and_sessions_over_the_shared_per_ip_budget_are_refused(stack, chats):
+    async with ip_budget_spent(stack, "ip_connects", OTHER_IP):
+        assert await chats("alpenhof", client_ip=OTHER_IP).refused() == "rate_limited"
+        await chats("alpenhof").connect()  # 127.0.0.1 is another budget
+    chat = chats("alpenhof", client_ip=OTHER_IP)
+    await chat.connect()
+    async with ip_budget_spent(stack, "ip_sessions", OTHER_IP):
+        assert await chat.error({"token": None}, event="session_request") == "rate_limited"
+    assert (await chat.session())["resumed"] is False
+
+
+@pytest.mark.parametrize("tenant, other", [("alpenhof", "laguna"), ("laguna", "alpenhof")])
+async def test_a_hotels_origin_opens_sessions_with_its_own_widget_key_only(stack, chats, tenant, other):
+    """widget_origins in config/tenants.yml: hotel A's page may use A's key, not B's."""
+    origin = TENANT_ORIGINS[tenant]
+    chat = chats(tenant)
+    await chat.connect(headers={"Origin": origin})
+    assert (await chat.session())["resumed"] is False
+    intruder = chats(other)
+    assert await intruder.refused(headers={"Origin": origin}) == "origin_not_allowed"
+    # the global allow-list (RAPPORT_WEBCHAT_ORIGINS) and the own origin stay valid for both
+    for key_tenant in (tenant, other):
+        for allowed in (THIRD_PARTY_ORIGIN, base_url(stack)):
+            ok = chats(key_tenant)
+            await ok.connect(headers={"Origin": allowed})
+            assert (await ok.session())["resumed"] is False
+
+
 # --- demo pages and static files -----------------------------------------------------------
 
 
@@ -529,6 +670,7 @@ async def test_demo_page_of_unknown_widget_key_is_404(stack, key):
         ("widget.css", "text/css", "rapport"),
         ("embed.js", "application/javascript", "data-widget-key"),
         ("socket.io.min.js", "application/javascript", "socket.io"),
+        ("socket.io.embed.js", "application/javascript", "t.RapportIo=n()"),
     ],
 )
 async def test_static_files_are_served_with_their_content_type(stack, name, content_type, marker):
