@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from bot.errors import ConfigError, UnknownTenant
+from bot.handover.policy import HandoverPolicy, parse_policy
 from bot.ratings import Scale
 from bot.settings import parse_origin
 
@@ -38,6 +39,7 @@ class Tenant:
     email_addresses: tuple[str, ...] = ()  # lower-case inbox addresses of this tenant
     # origins (scheme://host[:port], lower case) of the hotel's pages that embed the widget
     widget_origins: tuple[str, ...] = ()
+    handover: HandoverPolicy = HandoverPolicy()  # escalation triggers, staffed hours
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:
@@ -131,6 +133,7 @@ def _tenant(d: Any, supported: tuple[str, ...]) -> Tenant:
         sms_numbers=tuple(_e164(tid, n) for n in d.get("sms_numbers") or ()),
         email_addresses=tuple(_address(tid, a) for a in d.get("email_addresses") or ()),
         widget_origins=_origins(tid, d.get("widget_origins")),
+        handover=parse_policy(tid, d.get("handover")),
     )
 
 

@@ -17,6 +17,9 @@ from typing import Any
 from bot.errors import InvalidInput, UnknownTenant
 from bot.feedback import engine
 from bot.feedback.model import Reply, Turn
+from bot.handover import flow
+from bot.handover.events import Publisher
+from bot.handover.store import HandoverStore
 from bot.i18n import Catalog
 from bot.language import LanguageDetector, make_detector
 from bot.logs import event
@@ -59,8 +62,10 @@ class FeedbackService:
         catalog: Catalog,
         detector: LanguageDetector,
         store: MongoStore,
+        publisher: Publisher | None = None,
     ) -> None:
         self.settings = settings
+        self.publisher = publisher
         self.tenants = tenants
         self.catalog = catalog
         self.detector = detector
@@ -73,10 +78,13 @@ class FeedbackService:
         tenants = Tenants.load(settings.tenants_file, catalog.languages)
         detector = make_detector(settings.language_detector, catalog.languages)
         store = MongoStore(connect(settings.effective_mongodb_url.value), settings.db_prefix)
-        return cls(settings, tenants, catalog, detector, store)
+        return cls(settings, tenants, catalog, detector, store, Publisher(settings.effective_redis_url.value))
 
     def close(self) -> None:
         self.store.client.close()
+
+    def handovers(self, tenant_id: str) -> HandoverStore:
+        return HandoverStore(self.store, tenant_id, self.publisher)
 
     async def handle(
         self,
@@ -101,9 +109,25 @@ class FeedbackService:
             conversation_id=conv,
             max_message_chars=self.settings.max_message_chars,
         )
+        handovers = self.handovers(tenant.id)
+        before = await flow.before_engine(
+            handovers, conv, turn, (state or {}).get("lang") or tenant.default_language
+        )
+        if before.silent or before.replies:
+            # staff hold the conversation (silent), or the satisfaction question was answered
+            lang = (state or {}).get("lang") or tenant.default_language
+            texts = tuple(self.render(lang, r) for r in before.replies)
+            await handovers.record(conv, gref, [("guest", turn.text)] + [("bot", t) for t in texts])
+            outcome = "held_by_staff" if before.silent else "satisfaction"
+            event(logger, "feedback.turn.handled", tenant=tenant.id, conversation=conv, outcome=outcome)
+            return TurnOutcome(texts, dict(state or {}), (outcome,))
+        if before.resumed and state is not None:
+            state = flow.resume_state(dict(state))
         result = engine.step(state, turn, ctx)
         lang = result.state["lang"]
         conv = result.state["conversation"]
+        escalation = flow.escalation(tenant, turn, result, lang)
+        replies = list(before.prefix) + list(escalation.replies if escalation else result.replies)
 
         now = datetime.now(UTC)
         await self.store.ensure_indexes(tenant.id)
@@ -125,7 +149,23 @@ class FeedbackService:
                 tenant_id=tenant.id, conversation_id=conv, guest_ref=gref, state=result.state, now=now
             )
         )
-        texts = tuple(self.render(lang, r) for r in result.replies)
+        texts = tuple(self.render(lang, r) for r in replies)
+        escalated = before.handover is not None
+        await handovers.record(
+            conv, gref, [("guest", turn.text)] + [("bot", t) for t in texts], publish=escalated
+        )
+        if escalation is not None:
+            last_rating, score_before = flow.lowest_rating(tenant, result.state)
+            await handovers.escalate(
+                conv,
+                reason=escalation.reason,
+                guest_ref=gref,
+                channel=result.state.get("channel") or turn.channel,
+                language=lang,
+                last_rating=last_rating,
+                score_before=score_before,
+            )
+        events = result.events + (("escalated",) if escalation else ())
         event(
             logger,
             "feedback.turn.handled",
@@ -135,11 +175,12 @@ class FeedbackService:
             lang=lang,
             intent=turn.intent,
             answers=len(result.answers),
-            replies=",".join(r.key for r in result.replies),
-            events=",".join(result.events) or "-",
+            replies=",".join(r.key for r in replies),
+            events=",".join(events) or "-",
+            escalated=escalation.reason if escalation else "-",
             ms=round((time.perf_counter() - started) * 1000, 1),
         )
-        return TurnOutcome(texts, result.state, result.events)
+        return TurnOutcome(texts, result.state, events)
 
     def render(self, lang: str, reply: Reply) -> str:
         params = dict(reply.params)

@@ -3,10 +3,16 @@ every language, with the stored documents read back from MongoDB with motor."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
+from bot.handover.flow import when_open
+from bot.handover.store import HandoverStore
 from bot.i18n import Catalog
 from bot.privacy.refs import guest_ref
+from bot.storage.mongo import MongoStore
+from bot.tenants import Tenants
 from tests.stack.client import Guest, conversation_ratings, mongo, tenant_db
 
 pytestmark = pytest.mark.stack
@@ -69,6 +75,39 @@ SCRIPTS = {
 }
 
 
+def notice(stack, lang: str) -> str:
+    tenant = Tenants.load(stack.settings.tenants_file, CATALOG.languages).get("alpenhof")
+    when = when_open(tenant, lang, datetime.now(UTC))
+    return (
+        CATALOG.render(lang, "handover.notice_later", when=when)
+        if when
+        else CATALOG.render(lang, "handover.notice")
+    )
+
+
+async def _take_and_hand_back(stack, ref: str) -> str:
+    client = mongo(stack)
+    try:
+        store = HandoverStore(MongoStore(client, stack.settings.db_prefix), "alpenhof")
+        (doc,) = [d async for d in store.handovers.find({"guest_ref": ref})]
+        await store.take(doc["_id"], "agent-1")
+        await store.hand_back(doc["_id"], "agent-1")
+    finally:
+        client.close()
+    return doc["_id"]
+
+
+async def _messages(stack, conversation: str):
+    client = mongo(stack)
+    try:
+        for m in await HandoverStore(MongoStore(client, stack.settings.db_prefix), "alpenhof").transcript(
+            conversation
+        ):
+            yield m
+    finally:
+        client.close()
+
+
 def q(lang: str, qid: str, low: int = 1, high: int = 5) -> str:
     return CATALOG.render(lang, f"question.{qid}", low=low, high=high, hotel="Hotel Alpenhof")
 
@@ -84,9 +123,14 @@ async def test_full_conversation_in_each_language_is_stored(stack, lang):
     assert await guest.say(lines[1]) == [q(lang, "room")]
     replies = await guest.say(lines[2])
     topic = CATALOG.render(lang, "topic.breakfast")
-    assert replies == [CATALOG.render(lang, "followup.low_score", topic=topic)]
-    replies = await guest.say(lines[3])
-    assert replies == [CATALOG.render(lang, "followup.thanks"), q(lang, "cleanliness")]
+    assert replies == [CATALOG.render(lang, "followup.low_score", topic=topic), notice(stack, lang)]
+    # a low rating hands the conversation to staff: the explanation reaches them, not the bot
+    assert await guest.say(lines[3]) == []
+    ref = guest_ref(stack.settings.guest_key, "alpenhof", guest.sender)
+    handover = await _take_and_hand_back(stack, ref)
+    transcript = [(m["author"], m["text"]) async for m in _messages(stack, handover)]
+    assert ("guest", lines[3]) in transcript
+    assert await guest.say("ok") == [CATALOG.render(lang, "handover.resumed"), q(lang, "cleanliness")]
     assert await guest.say(lines[4]) == [q(lang, "staff")]
     assert await guest.say(lines[5]) == [q(lang, "comment")]
     replies = await guest.say(lines[6])
@@ -94,12 +138,11 @@ async def test_full_conversation_in_each_language_is_stored(stack, lang):
     replies = await guest.say(lines[7])
     assert replies == [CATALOG.render(lang, "closing", hotel="Hotel Alpenhof")]
 
-    ref = guest_ref(stack.settings.guest_key, "alpenhof", guest.sender)
     docs = await conversation_ratings(stack, "alpenhof", ref)
     values = {k: d["value"] for k, d in docs.items() if d["kind"] == "rating"}
     assert values == {"overall": 4, "room": 5, "breakfast": 2, "cleanliness": 4, "staff": 4, "recommend": 9}
     assert docs["comment"]["raw"] == lines[6]
-    assert docs["breakfast_followup"]["raw"] == lines[3]
+    assert "breakfast_followup" not in docs  # the explanation went to staff
     assert docs["staff"]["source_scale"] == {"low": 0, "high": 10, "halves": False}
     assert docs["staff"]["raw"] == lines[5]
     for d in docs.values():
