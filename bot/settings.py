@@ -107,6 +107,13 @@ class Settings:
     webchat_ip_messages_per_min: int = 60
     webchat_ip_connects_per_min: int = 30
     webchat_ip_sessions_per_min: int = 30  # session requests (new or resumed) per client IP
+    # Staff console (bot/console/): its own process on 127.0.0.1:console_port; console_url
+    # is what staff open (links in notifications, the same-origin check, Secure cookies
+    # when https). console_trust_proxy: the client IP comes from one reverse proxy's
+    # X-Forwarded-For (login rate limit).
+    console_port: int = 5080
+    console_url: str = "http://127.0.0.1:5080"
+    console_trust_proxy: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -166,6 +173,9 @@ class Settings:
             webchat_ip_messages_per_min=_positive(env, "RAPPORT_WEBCHAT_IP_MESSAGES_PER_MIN", 60),
             webchat_ip_connects_per_min=_positive(env, "RAPPORT_WEBCHAT_IP_CONNECTS_PER_MIN", 30),
             webchat_ip_sessions_per_min=_positive(env, "RAPPORT_WEBCHAT_IP_SESSIONS_PER_MIN", 30),
+            console_port=_port(env, "RAPPORT_CONSOLE_PORT", 5080),
+            console_url=_console_url(env),
+            console_trust_proxy=_flag(env, "RAPPORT_CONSOLE_TRUST_PROXY"),
         )
 
     @property
@@ -179,6 +189,12 @@ class Settings:
     @property
     def effective_redis_url(self) -> Secret:
         return self.redis_url or Secret(f"redis://{self.host}:{self.redis_port}/0")
+
+    @property
+    def control_db(self) -> str:
+        """The control database (staff accounts, cross-tenant audit); no tenant id
+        can produce this name (tenant ids start with a letter)."""
+        return f"{self.db_prefix}_control"
 
 
 def _positive(env: Mapping[str, str], name: str, default: int) -> int:

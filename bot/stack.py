@@ -139,6 +139,7 @@ def isolated_env(data_dir: Path, **extra: str) -> dict[str, str]:
     """Settings for a throw-away instance (tests, benchmark): its own data folder and
     free loopback ports, so it never collides with a running `make run`."""
     rasa_port = pick_free_port()
+    console_port = pick_free_port()
     return {
         "RAPPORT_DATA_DIR": str(data_dir),
         "RAPPORT_RASA_PORT": str(rasa_port),
@@ -149,6 +150,8 @@ def isolated_env(data_dir: Path, **extra: str) -> dict[str, str]:
         "RAPPORT_ACTION_PORT": str(pick_free_port()),
         "RAPPORT_MONGO_PORT": str(pick_free_port()),
         "RAPPORT_REDIS_PORT": str(pick_free_port()),
+        "RAPPORT_CONSOLE_PORT": str(console_port),
+        "RAPPORT_CONSOLE_URL": f"http://127.0.0.1:{console_port}",
         **extra,
     }
 
@@ -265,6 +268,9 @@ class Stack:
             "RAPPORT_WEBCHAT_SOCKET_MESSAGES_PER_10S": str(s.webchat_socket_messages_per_10s),
             "RAPPORT_WEBCHAT_IP_MESSAGES_PER_MIN": str(s.webchat_ip_messages_per_min),
             "RAPPORT_WEBCHAT_IP_CONNECTS_PER_MIN": str(s.webchat_ip_connects_per_min),
+            "RAPPORT_CONSOLE_PORT": str(s.console_port),
+            "RAPPORT_CONSOLE_URL": s.console_url,
+            "RAPPORT_CONSOLE_TRUST_PROXY": "true" if s.console_trust_proxy else "false",
             "RAPPORT_WEBCHAT_IP_SESSIONS_PER_MIN": str(s.webchat_ip_sessions_per_min),
         }
         if self.smtp_inbound_port is not None:
@@ -319,6 +325,7 @@ class Stack:
                 self._start_mongo(step)
             else:
                 step("using MONGODB_URL")
+            self._start_console(step)
             if not s.twilio_account_sid:
                 self._start_fake_twilio(step)
             if not s.smtp_host:
@@ -417,6 +424,15 @@ class Stack:
             ],
         )
         _wait(_tcp_ok(s.host, s.mongo_port), child, "nx-27017", 30)
+
+    def _start_console(self, step: Progress) -> None:
+        """The staff console (bot/console/), which needs only Redis and MongoDB."""
+        s = self.settings
+        self._require_port(s.console_port, "the staff console")
+        step(f"starting the staff console on {s.host}:{s.console_port} ...")
+        child = self._spawn("console", [sys.executable, "-m", "bot.console"])
+        _wait(_http_ok(f"http://{s.host}:{s.console_port}/healthz"), child, "the staff console", 60)
+        step(f"staff console: {s.console_url}/login")
 
     def _start_fake_twilio(self, step: Progress) -> None:
         s = self.settings

@@ -1,0 +1,226 @@
+"""The staff console: `create_app(settings) -> Sanic`, served by `python -m bot.console`.
+
+Per-process clients (motor, redis.asyncio) are made in `before_server_start` and kept
+on `app.ctx`. Around every request:
+
+- `load_session` (request middleware): the session cookie -> `request.ctx.session`
+  and `request.ctx.staff` (None unless the session is live and the account enabled
+  with the same session epoch);
+- `guard` (request middleware): state-changing requests must come from the console's
+  own origin (Origin/Referer) and carry the session's CSRF token (`X-CSRF-Token`
+  header, or the `csrf` form field); the login form carries a pre-session token
+  (double-submit cookie). Websocket upgrades must come from the console's origin and
+  pass `access()` before the handshake;
+- `secure_headers` (response middleware): CSP, X-Frame-Options, Referrer-Policy,
+  nosniff, no-store.
+
+Errors map to HTTP only here (`ConsoleErrors`): NotAuthenticated 401 (303 to /login
+for pages), NotVisible 404, NotPermitted 403, InvalidInput 400 (413 when too large),
+StorageError and Redis errors 503, anything else 500 without details.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from pathlib import Path
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sanic import Sanic, response
+from sanic.exceptions import SanicException
+from sanic.handlers import ErrorHandler
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.audit import AuditLog
+from bot.console import auth, live, routes
+from bot.console.access import Gate, NotAuthenticated, NotPermitted, NotVisible
+from bot.console.security import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    HSTS,
+    SECURITY_HEADERS,
+    STATE_CHANGING,
+    is_https,
+    same_origin,
+    session_cookie_name,
+    tokens_match,
+)
+from bot.console.sessions import LoginLimiter, SessionStore
+from bot.console.staff import StaffStore
+from bot.errors import InvalidInput, StorageError
+from bot.i18n import Catalog
+from bot.logs import event
+from bot.rasa import sanic_compat
+from bot.settings import Settings
+from bot.storage.mongo import connect
+from bot.tenants import Tenants
+
+logger = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+REQUEST_MAX_SIZE = 64 * 1024  # the console takes small JSON bodies and forms only
+PAGES = frozenset({"index", "shell"})  # route names answered with a redirect to /login
+
+
+def create_app(settings: Settings, *, name: str = "rapport_console") -> Sanic:
+    sanic_compat.apply()  # websockets of Sanic 21.12 on Python 3.11
+    app = Sanic(name, register=False, error_handler=ConsoleErrors())
+    app.config.REQUEST_MAX_SIZE = REQUEST_MAX_SIZE
+    app.config.REQUEST_TIMEOUT = 10
+    app.config.RESPONSE_TIMEOUT = 30
+    app.config.KEEP_ALIVE_TIMEOUT = 15
+    app.config.WEBSOCKET_MAX_SIZE = 64 * 1024
+    app.config.WEBSOCKET_PING_INTERVAL = 20  # keeps proxies from closing idle consoles
+    app.config.WEBSOCKET_PING_TIMEOUT = 20
+    app.config.PROXIES_COUNT = 1 if settings.console_trust_proxy else 0
+    app.ctx.settings = settings
+    app.ctx.tenants = Tenants.load(settings.tenants_file, Catalog.load().languages)
+    app.ctx.origin = settings.console_url
+    app.ctx.cookie = session_cookie_name(settings.console_url)
+
+    app.register_listener(_open, "before_server_start")
+    app.register_listener(_close, "after_server_stop")
+    app.register_middleware(load_session, "request")
+    app.register_middleware(guard, "request")
+    app.register_middleware(secure_headers, "response")
+    app.static("/static", str(STATIC), name="static")
+    app.add_route(healthz, "/healthz", name="healthz")
+    auth.register(app)
+    routes.register(app)
+    live.register(app)
+    return app
+
+
+async def _open(app: Sanic, _loop: Any) -> None:
+    s: Settings = app.ctx.settings
+    app.ctx.mongo = connect(s.effective_mongodb_url.value)
+    app.ctx.redis = aioredis.from_url(
+        s.effective_redis_url.value,
+        socket_timeout=5,
+        socket_connect_timeout=2,
+        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=2),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError, ConnectionResetError],
+    )
+    app.ctx.staff = StaffStore(app.ctx.mongo[s.control_db])
+    try:
+        await app.ctx.staff.ensure_indexes()
+    except StorageError:
+        event(logger, "console.indexes_failed", logging.WARNING)
+    app.ctx.sessions = SessionStore(app.ctx.redis)
+    ip_key = hmac.new(s.guest_key.value.encode(), b"console-login-ip", hashlib.sha256).digest()
+    app.ctx.limiter = LoginLimiter(app.ctx.redis, ip_key)
+    app.ctx.audit = AuditLog(app.ctx.mongo, s.db_prefix, s.control_db)
+    app.ctx.gate = Gate(app.ctx.audit, app.ctx.mongo, s.db_prefix, frozenset(app.ctx.tenants.by_id))
+    event(logger, "console.started", port=s.console_port)
+
+
+async def _close(app: Sanic, _loop: Any) -> None:
+    await app.ctx.redis.close()
+    app.ctx.mongo.close()
+
+
+async def healthz(request: Request) -> HTTPResponse:
+    """200 when Redis and MongoDB answer, else 503 (the load balancer takes us out)."""
+    try:
+        await request.app.ctx.redis.ping()
+        await request.app.ctx.mongo.admin.command("ping")
+    except Exception:  # noqa: BLE001 - any failure means not healthy
+        return response.json({"ok": False}, status=503)
+    return response.json({"ok": True})
+
+
+async def load_session(request: Request) -> None:
+    if getattr(request.ctx, "session_loaded", False):  # Sanic re-runs middleware on errors
+        return
+    request.ctx.session_loaded = True
+    request.ctx.session = None
+    request.ctx.staff = None
+    if request.path.startswith("/static/") or request.path == "/healthz":
+        return
+    cookie = request.cookies.get(request.app.ctx.cookie)
+    if not cookie:
+        return
+    ctx = request.app.ctx
+    session = await ctx.sessions.get(cookie)
+    if session is None:
+        return
+    staff = await ctx.staff.get(session.staff_id)
+    if staff is None or staff.disabled or staff.session_epoch != session.epoch:
+        await ctx.sessions.delete(cookie)
+        return
+    request.ctx.session = session
+    request.ctx.staff = staff
+
+
+async def guard(request: Request) -> HTTPResponse | None:
+    if getattr(request.ctx, "guarded", False):
+        return None
+    request.ctx.guarded = True
+    route = request.route
+    if route is not None and getattr(route.ctx, "websocket", False):
+        return await live.before_upgrade(request)
+    if request.method not in STATE_CHANGING:
+        return None
+    if not same_origin(request.headers, request.app.ctx.origin):
+        event(logger, "console.csrf.cross_origin", logging.WARNING, path=_route_name(request))
+        return response.json({"error": "cross_origin"}, status=403)
+    if route is not None and route.name.endswith(".login_submit"):
+        return None  # the login form's own token is checked by the handler (double submit)
+    session = request.ctx.session
+    if session is None:
+        return response.json({"error": "login_required"}, status=401)
+    token = request.headers.get(CSRF_HEADER)
+    if token is None and request.content_type.startswith("application/x-www-form-urlencoded"):
+        token = request.form.get(CSRF_FIELD)
+    if not tokens_match(session.csrf, token):
+        event(logger, "console.csrf.bad_token", logging.WARNING, path=_route_name(request))
+        return response.json({"error": "csrf"}, status=403)
+    return None
+
+
+def _route_name(request: Request) -> str:
+    return request.route.name.rsplit(".", 1)[-1] if request.route is not None else "none"
+
+
+async def secure_headers(request: Request, resp: HTTPResponse) -> None:
+    for key, value in SECURITY_HEADERS.items():
+        resp.headers.setdefault(key, value)
+    if is_https(request.app.ctx.origin):
+        resp.headers.setdefault("Strict-Transport-Security", HSTS)
+    if not request.path.startswith("/static/"):
+        resp.headers["Cache-Control"] = "no-store"
+
+
+class ConsoleErrors(ErrorHandler):
+    def default(self, request: Request, exception: Exception) -> HTTPResponse:
+        if isinstance(exception, NotAuthenticated):
+            route = getattr(request, "route", None)
+            if request.method == "GET" and route is not None and _route_name(request) in PAGES:
+                return response.redirect("/login", status=303)
+            return response.json({"error": "login_required"}, status=401)
+        if isinstance(exception, NotVisible):
+            return response.json({"error": "not_found"}, status=404)
+        if isinstance(exception, NotPermitted):
+            return response.json({"error": "forbidden"}, status=403)
+        if isinstance(exception, InvalidInput):
+            status = 413 if exception.code == "too_large" else 400
+            return response.json({"error": exception.code, "detail": exception.detail}, status=status)
+        if isinstance(exception, StorageError | RedisError | OSError):
+            event(logger, "console.unavailable", logging.ERROR, error=type(exception).__name__)
+            return response.json({"error": "unavailable"}, status=503)
+        if isinstance(exception, SanicException):
+            status = getattr(exception, "status_code", 500) or 500
+            codes = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 408: "timeout"}
+            codes[413] = "too_large"
+            return response.json({"error": codes.get(status, "error")}, status=status)
+        event(logger, "console.error", logging.ERROR, error=type(exception).__name__)
+        logger.debug("console error", exc_info=exception)
+        return response.json({"error": "internal"}, status=500)

@@ -1,0 +1,107 @@
+"""Tenant routes under /t/<tenant>/: the shell page and the JSON API. Each handler
+calls `access()` first and touches tenant data only through what it returns."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from sanic import Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.console import pages
+from bot.console.access import access
+from bot.console.passwords import hash_password_async
+from bot.console.staff import (
+    UsernameTaken,
+    check_contact,
+    check_role,
+    new_staff_id,
+    normalise_username,
+)
+from bot.errors import InvalidInput
+from bot.logs import event
+
+logger = logging.getLogger(__name__)
+
+# Every tenant route (the cross-tenant sweep in tests/stack/test_console_access.py walks
+# this list): (method, path, route name).
+TENANT_ROUTES = (
+    ("GET", "/t/<tenant>/", "shell"),
+    ("GET", "/t/<tenant>/api/me", "me"),
+    ("GET", "/t/<tenant>/staff", "staff_list"),
+    ("POST", "/t/<tenant>/staff", "staff_create"),
+)
+
+
+def register(app: Sanic) -> None:
+    handlers = {"shell": shell, "me": me, "staff_list": staff_list, "staff_create": staff_create}
+    for method, path, name in TENANT_ROUTES:
+        app.add_route(handlers[name], path, methods=[method], name=name)
+
+
+def json_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object, or InvalidInput (400) saying what is wrong with it."""
+    if not request.content_type.startswith("application/json"):
+        raise InvalidInput("json_required", "send Content-Type: application/json")
+    try:
+        body = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput("json_invalid", "the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise InvalidInput("json_object_required", "the body must be a JSON object")
+    return body
+
+
+async def shell(request: Request, tenant: str) -> HTTPResponse:
+    grant = await access(request, tenant, action="console.open", resource_type="tenant", resource_id=tenant)
+    return response.html(
+        pages.shell_page(
+            tenant_id=grant.tenant_id,
+            tenant_name=request.app.ctx.tenants.get(grant.tenant_id).name,
+            username=grant.staff.username,
+            role=grant.role,
+            csrf=request.ctx.session.csrf,
+        )
+    )
+
+
+async def me(request: Request, tenant: str) -> HTTPResponse:
+    grant = await access(request, tenant, action="staff.read", resource_type="staff", resource_id=None)
+    return response.json({**grant.staff.public(grant.tenant_id), "tenant": grant.tenant_id})
+
+
+async def staff_list(request: Request, tenant: str) -> HTTPResponse:
+    grant = await access(request, tenant, action="staff.list", resource_type="staff", need="admin")
+    staff = await request.app.ctx.staff.list(grant.tenant_id)
+    return response.json({"staff": [s.public(grant.tenant_id) for s in staff]})
+
+
+async def staff_create(request: Request, tenant: str) -> HTTPResponse:
+    """Create an account with a role in this tenant only (admins). Body: {username,
+    password, role, email?, phone?}."""
+    staff_id = new_staff_id()
+    grant = await access(
+        request, tenant, action="staff.create", resource_type="staff", resource_id=staff_id, need="admin"
+    )
+    body = json_body(request)
+    username = normalise_username(body.get("username"))
+    role = check_role(body.get("role", "agent"))
+    email, phone = check_contact(body.get("email"), body.get("phone"))
+    password_hash = await hash_password_async(body.get("password"))  # type: ignore[arg-type]
+    try:
+        created = await request.app.ctx.staff.add(
+            staff_id=staff_id,
+            username=username,
+            password_hash=password_hash,
+            tenant_id=grant.tenant_id,
+            role=role,
+            email=email,
+            phone=phone,
+        )
+    except UsernameTaken:
+        return response.json({"error": "username_taken"}, status=409)
+    event(logger, "console.staff.created", actor=grant.staff.id, staff=created.id, tenant=grant.tenant_id)
+    return response.json(created.public(grant.tenant_id), status=201)

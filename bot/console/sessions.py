@@ -1,0 +1,140 @@
+"""Console sessions and the login rate limit, in Redis (shared by every console process).
+
+A session id is 256 random bits (43 url-safe characters), sent only in the session
+cookie; Redis holds it under the SHA-256 of the id (a copy of Redis's data does not
+hold usable ids):
+
+    rapport:console:session:<sha256 hex>  hash {staff, csrf, created, epoch}
+
+Each use moves the key's expiry to min(idle, absolute - age): 8 h after the last use,
+24 h after login at most. Login always makes a new session (the old one, if the
+browser had one, is deleted), so an id planted before login is worthless after it.
+
+Failed logins per client IP (HMAC of the address, never the address) are kept as a
+sorted set of timestamps in `rapport:console:login_failures:<hmac>`; with `max_failures`
+of them inside `window` seconds the IP is refused until the oldest leaves the window.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import redis.asyncio as aioredis
+
+SESSION_PREFIX = "rapport:console:session:"
+FAILURES_PREFIX = "rapport:console:login_failures:"
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")
+IDLE_SECONDS = 8 * 3600
+ABSOLUTE_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    staff_id: str
+    csrf: str
+    created: float
+    epoch: int
+
+
+def session_key(session_id: str) -> str:
+    return SESSION_PREFIX + hashlib.sha256(session_id.encode()).hexdigest()
+
+
+class SessionStore:
+    def __init__(
+        self,
+        redis: aioredis.Redis,
+        *,
+        idle: int = IDLE_SECONDS,
+        absolute: int = ABSOLUTE_SECONDS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.redis = redis
+        self.idle = idle
+        self.absolute = absolute
+        self.clock = clock
+
+    async def create(self, staff_id: str, epoch: int) -> Session:
+        session = Session(
+            id=secrets.token_urlsafe(32),
+            staff_id=staff_id,
+            csrf=secrets.token_urlsafe(32),
+            created=self.clock(),
+            epoch=epoch,
+        )
+        key = session_key(session.id)
+        fields = {"staff": staff_id, "csrf": session.csrf, "created": repr(session.created), "epoch": epoch}
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(key, mapping=fields)
+            pipe.expire(key, self.idle)
+            await pipe.execute()
+        return session
+
+    async def get(self, session_id: str | None) -> Session | None:
+        """The live session with this id (and its idle expiry renewed), or None."""
+        if not session_id or not SESSION_ID.match(session_id):
+            return None
+        key = session_key(session_id)
+        raw = await self.redis.hgetall(key)
+        if not raw:
+            return None
+        try:
+            data = {k.decode(): v.decode() for k, v in raw.items()}
+            session = Session(
+                session_id, data["staff"], data["csrf"], float(data["created"]), int(data["epoch"])
+            )
+        except (KeyError, ValueError, UnicodeDecodeError):
+            await self.redis.delete(key)
+            return None
+        left = self.absolute - (self.clock() - session.created)
+        if left <= 0:
+            await self.redis.delete(key)
+            return None
+        await self.redis.expire(key, int(min(self.idle, left)) or 1)
+        return session
+
+    async def delete(self, session_id: str | None) -> None:
+        if session_id and SESSION_ID.match(session_id):
+            await self.redis.delete(session_key(session_id))
+
+
+class LoginLimiter:
+    def __init__(
+        self,
+        redis: aioredis.Redis,
+        key: bytes,
+        *,
+        max_failures: int = 5,
+        window: int = 300,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.redis = redis
+        self.key = key
+        self.max_failures = max_failures
+        self.window = window
+        self.clock = clock
+
+    def _key(self, ip: str) -> str:
+        return FAILURES_PREFIX + hmac.new(self.key, ip.encode(), hashlib.sha256).hexdigest()[:32]
+
+    async def blocked(self, ip: str) -> bool:
+        key, now = self._key(ip), self.clock()
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zremrangebyscore(key, "-inf", now - self.window)
+            pipe.zcard(key)
+            _, count = await pipe.execute()
+        return count >= self.max_failures
+
+    async def failed(self, ip: str) -> None:
+        key, now = self._key(ip), self.clock()
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zadd(key, {secrets.token_hex(8): now})
+            pipe.expire(key, self.window)
+            await pipe.execute()
