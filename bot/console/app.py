@@ -40,7 +40,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.audit import AuditLog
-from bot.console import auth, live, routes
+from bot.console import auth, conversations, live, routes
 from bot.console.access import Gate, NotAuthenticated, NotPermitted, NotVisible
 from bot.console.security import (
     CSRF_FIELD,
@@ -56,6 +56,7 @@ from bot.console.security import (
 from bot.console.sessions import LoginLimiter, SessionStore
 from bot.console.staff import StaffStore
 from bot.errors import InvalidInput, StorageError
+from bot.handover.events import Publisher
 from bot.i18n import Catalog
 from bot.logs import event
 from bot.rasa import sanic_compat
@@ -82,7 +83,8 @@ def create_app(settings: Settings, *, name: str = "rapport_console") -> Sanic:
     app.config.WEBSOCKET_PING_TIMEOUT = 20
     app.config.PROXIES_COUNT = 1 if settings.console_trust_proxy else 0
     app.ctx.settings = settings
-    app.ctx.tenants = Tenants.load(settings.tenants_file, Catalog.load().languages)
+    app.ctx.catalog = Catalog.load()
+    app.ctx.tenants = Tenants.load(settings.tenants_file, app.ctx.catalog.languages)
     app.ctx.origin = settings.console_url
     app.ctx.cookie = session_cookie_name(settings.console_url)
 
@@ -95,6 +97,7 @@ def create_app(settings: Settings, *, name: str = "rapport_console") -> Sanic:
     app.add_route(healthz, "/healthz", name="healthz")
     auth.register(app)
     routes.register(app)
+    conversations.register(app)
     live.register(app)
     return app
 
@@ -114,6 +117,7 @@ async def _open(app: Sanic, _loop: Any) -> None:
         await app.ctx.staff.ensure_indexes()
     except StorageError:
         event(logger, "console.indexes_failed", logging.WARNING)
+    app.ctx.publisher = Publisher(s.effective_redis_url.value)  # handover events to consoles
     app.ctx.sessions = SessionStore(app.ctx.redis)
     ip_key = hmac.new(s.guest_key.value.encode(), b"console-login-ip", hashlib.sha256).digest()
     app.ctx.limiter = LoginLimiter(app.ctx.redis, ip_key)
@@ -124,6 +128,7 @@ async def _open(app: Sanic, _loop: Any) -> None:
 
 async def _close(app: Sanic, _loop: Any) -> None:
     await app.ctx.redis.close()
+    await app.ctx.publisher.close()
     app.ctx.mongo.close()
 
 

@@ -57,8 +57,36 @@ function connectLive(tenant) {
   open();
 }
 
+// The inbox (waiting conversations), re-read from the API on every (re)connection and
+// live event. Everything is inserted as text.
+async function refreshInbox(tenant) {
+  const section = document.getElementById("inbox");
+  let data;
+  try {
+    const r = await fetch(`/t/${encodeURIComponent(tenant)}/api/conversations?view=waiting`, {
+      credentials: "same-origin", headers: { Accept: "application/json" },
+    });
+    if (r.status === 401) { window.location.assign("/login"); return; }
+    data = await r.json();
+  } catch (_) { return; }
+  const list = document.createElement("ul");
+  list.id = "inbox-list";
+  for (const c of data.conversations || []) {
+    const li = document.createElement("li");
+    li.dataset.conversation = c.id;
+    li.textContent = `${c.channel || "?"} · ${c.language || "?"} · ${c.reason || ""} · since ${c.escalated_at || ""}`;
+    list.append(li);
+  }
+  const old = document.getElementById("inbox-list") || section.querySelector(".empty");
+  if (old) old.replaceWith(list); else section.append(list);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   setupLogout();
   const main = document.getElementById("console");
-  if (main && main.dataset.tenant) connectLive(main.dataset.tenant);
+  if (!main || !main.dataset.tenant) return;
+  const tenant = main.dataset.tenant;
+  document.addEventListener("rapport:resync", () => refreshInbox(tenant));
+  document.addEventListener("rapport:live", () => refreshInbox(tenant));
+  connectLive(tenant);
 });
