@@ -9,12 +9,14 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 from urllib.parse import parse_qsl
 
+from pymongo.errors import PyMongoError
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.turns import Job, RetryPolicy, TurnQueue
+from bot.errors import StorageError
 from bot.i18n import Catalog
 from bot.logs import event
 from bot.settings import Settings
@@ -80,7 +82,11 @@ class WebhookChannel(TenantChannel):
         """Store the inbound message as a job and start its turn. False for a message
         seen before. Raises StorageError when it could not be stored (answer 503 so the
         provider retries)."""
-        job = await (await self.queue(tenant)).accept(job_id, payload, **fields)
+        try:
+            queue = await self.queue(tenant)
+        except PyMongoError as e:
+            raise StorageError("the inbound queue is unavailable") from e
+        job = await queue.accept(job_id, payload, **fields)
         if job is None:
             return False
         self.spawn(self.attempt(tenant, job), name=f"{self.name()}-turn")

@@ -24,7 +24,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import redis.asyncio as aioredis
-from pymongo.errors import DuplicateKeyError, PyMongoError
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
@@ -45,7 +44,6 @@ from bot.errors import InvalidInput, StorageError, UnknownTenant
 from bot.feedback.service import make_sender
 from bot.logs import event
 from bot.privacy.refs import guest_ref
-from bot.storage.mongo import DURABLE
 from bot.tenants import Tenant
 from channels.base import WebhookChannel, form_dict
 
@@ -56,6 +54,8 @@ LOOP_MARKER = "rapport"
 
 
 class EmailChannel(WebhookChannel):
+    INBOUND = "email_inbound"
+
     @classmethod
     def name(cls) -> str:
         return "email"
@@ -63,7 +63,6 @@ class EmailChannel(WebhookChannel):
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
         self._redis: aioredis.Redis | None = None
-        self._on_new_message: Callable[[UserMessage], Awaitable[Any]] | None = None
         self._smtp_server: asyncio.base_events.Server | None = None
 
     async def close(self) -> None:
@@ -146,27 +145,33 @@ class EmailChannel(WebhookChannel):
         if automatic or is_loop(mail.headers, LOOP_MARKER, received_count=mail.received_count):
             event(logger, "email.inbound.ignored", tenant=tenant.id, reason=automatic or "loop")
             return "ignored"
-        guest = "email-" + guest_ref(self.settings.guest_key, tenant.id, mail.from_address)[2:26]
-        gref = guest_ref(self.settings.guest_key, tenant.id, guest)
-        inbound = self.mongo().database(tenant.id).get_collection("email_inbound", write_concern=DURABLE)
+        payload = {
+            "message_id": mail.message_id,
+            "references": list(mail.references),
+            "from_address": mail.from_address,
+            "to_address": mail.to_address,
+            "subject": mail.subject,
+            "text": mail.text,
+        }
         try:
-            await inbound.insert_one({"_id": mail.message_id, "guest_ref": gref, "received_at": time.time()})
-        except DuplicateKeyError:
+            first = await self.accept_turn(
+                tenant, mail.message_id, payload, guest_ref=self.guest_of(tenant, mail)[1]
+            )
+        except StorageError:
+            event(logger, "email.inbound.unavailable", logging.ERROR, store="mongodb")
+            raise StorageError("the inbound record was not stored") from None
+        if not first:
             event(logger, "email.inbound.duplicate", tenant=tenant.id)
             return "duplicate"
-        except PyMongoError as e:
-            event(logger, "email.inbound.unavailable", logging.ERROR, store="mongodb", error=type(e).__name__)
-            raise StorageError("the inbound record was not stored") from None
-        if self._on_new_message is None:
-            raise RuntimeError("accept() before the channel's blueprint was built")
-        self.spawn(
-            self.handle(self._on_new_message, mail, tenant, make_sender(tenant.id, guest)), "email-turn"
-        )
         return "accepted"
 
+    def guest_of(self, tenant: Tenant, mail: InboundEmail) -> tuple[str, str]:
+        """The guest id inside the sender id, and its keyed reference."""
+        guest = "email-" + guest_ref(self.settings.guest_key, tenant.id, mail.from_address)[2:26]
+        return guest, guest_ref(self.settings.guest_key, tenant.id, guest)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        self._on_new_message = on_new_message
-        bp = self.new_blueprint("rapport_email")
+        bp = self.new_blueprint("rapport_email", on_new_message)
 
         @bp.listener("before_server_start")
         async def smtp_up(app: Any, _loop: Any) -> None:
@@ -215,36 +220,45 @@ class EmailChannel(WebhookChannel):
 
         return bp
 
-    async def handle(
-        self,
-        on_new_message: Callable[[UserMessage], Awaitable[Any]],
-        mail: InboundEmail,
-        tenant: Tenant,
-        sender_id: str,
-    ) -> None:
+    async def run_turn(self, tenant: Tenant, payload: dict[str, Any]) -> None:
+        """The turn, after the provider or MTA has its answer. Raises when it should be
+        retried (the message was not taken); a failed send is not retried blindly."""
+        mail = InboundEmail(
+            message_id=payload["message_id"],
+            in_reply_to=None,
+            references=tuple(payload.get("references") or ()),
+            from_address=payload["from_address"],
+            to_address=payload["to_address"],
+            subject=payload.get("subject") or "",
+            text=payload.get("text") or "",
+        )
+        guest, _ = self.guest_of(tenant, mail)
+        assert self.on_new_message is not None, "blueprint() sets it"
+        collector = CollectingOutputChannel()
+        await self.on_new_message(
+            UserMessage(
+                mail.text,
+                collector,
+                make_sender(tenant.id, guest),
+                input_channel=self.name(),
+                metadata={"channel": "email"},
+            )
+        )
+        texts = [m["text"] for m in collector.messages if m.get("text")]
+        if not texts:
+            return
+        reply = build_reply(
+            from_address=mail.to_address,
+            to_address=mail.from_address,
+            subject=mail.subject,
+            text="\n\n".join(texts),
+            html_text=None,
+            in_reply_to=mail.message_id,
+            references=mail.references,
+            domain=mail.to_address.split("@", 1)[1],
+            loop_marker=LOOP_MARKER,
+        )
         try:
-            collector = CollectingOutputChannel()
-            await on_new_message(
-                UserMessage(
-                    mail.text, collector, sender_id, input_channel=self.name(), metadata={"channel": "email"}
-                )
-            )
-            texts = [m["text"] for m in collector.messages if m.get("text")]
-            if not texts:
-                return
-            reply = build_reply(
-                from_address=mail.to_address,
-                to_address=mail.from_address,
-                subject=mail.subject,
-                text="\n\n".join(texts),
-                html_text=None,
-                in_reply_to=mail.message_id,
-                references=mail.references,
-                domain=mail.to_address.split("@", 1)[1],
-                loop_marker=LOOP_MARKER,
-            )
             await self.sender().send(reply)
         except EmailSendError as e:
             event(logger, "email.send.failed", logging.ERROR, tenant=tenant.id, retryable=e.retryable)
-        except Exception as e:  # noqa: BLE001 - a background task must log, not die silently
-            event(logger, "email.turn.failed", logging.ERROR, tenant=tenant.id, error=type(e).__name__)

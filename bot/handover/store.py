@@ -15,7 +15,11 @@ Collections in the tenant's database:
   state, reason, channel, language, guest_ref, assigned_to, escalated_at, updated_at,
   last_rating, score_before / score_after / recovery (the satisfaction question after
   resolving), awaiting_satisfaction, resume (handed back; the bot drops its pending
-  follow-up), history of transitions (who, what, when).
+  follow-up). Times in `handovers` are epoch seconds (floats): they survive every
+  update operator on every MongoDB-wire server (nx-27017 turns datetimes written by
+  `$set` into strings).
+- `handover_history`: one inserted document per transition (conversation, to, by,
+  at, reason) — who did what, when.
 - `messages`: the transcript staff see, one document per message (`_id` =
   `<conversation>:<seq>`): author guest | bot | staff | note | system, text, staff id,
   delivered (staff replies). Notes are never delivered to the guest.
@@ -27,6 +31,7 @@ After each change an event with ids only goes to the tenant's consoles (events.p
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -46,7 +51,6 @@ STATES = (BOT, WAITING, WITH_STAFF, RESOLVED)
 HELD = (WAITING, WITH_STAFF)  # the bot is silent
 AUTHORS = ("guest", "bot", "staff", "note", "system")
 MAX_STAFF_TEXT = 2000
-HISTORY_KEEP = 50
 
 Deliver = Callable[[dict[str, Any], dict[str, Any]], Awaitable[None]]
 
@@ -61,6 +65,10 @@ class NotFound(RapportError):
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _epoch() -> float:
+    return time.time()
 
 
 def clean_staff_text(text: Any) -> str:
@@ -89,6 +97,7 @@ class HandoverStore:
         self.handovers = db.get_collection("handovers", write_concern=DURABLE)
         self.messages = db.get_collection("messages", write_concern=DURABLE)
         self.seq = db.get_collection("message_seq", write_concern=DURABLE)
+        self.history = db.get_collection("handover_history", write_concern=DURABLE)
         self.publisher = publisher
         self.deliver = deliver
 
@@ -123,9 +132,7 @@ class HandoverStore:
             query["state"] = state
         if assigned_to is not None:
             query["assigned_to"] = assigned_to
-        cursor = (
-            self.handovers.find(query, {"history": 0}).sort("updated_at", -1).limit(max(1, min(limit, 500)))
-        )
+        cursor = self.handovers.find(query).sort("updated_at", -1).limit(max(1, min(limit, 500)))
         return [d async for d in cursor]
 
     async def transcript(
@@ -203,7 +210,7 @@ class HandoverStore:
     ) -> tuple[dict[str, Any], bool]:
         """Hand the conversation to staff; (document, True) when this turn did it,
         (document, False) when staff already have it."""
-        now = _now()
+        now = _epoch()
         fields = {
             "state": WAITING,
             "reason": reason,
@@ -223,7 +230,7 @@ class HandoverStore:
         try:
             doc = await self.handovers.find_one_and_update(
                 {"_id": conversation_id, "state": {"$nin": list(HELD)}},
-                {"$set": fields, "$push": _history(WAITING, "system", now, reason=reason)},
+                {"$set": fields},
                 upsert=True,
                 return_document=ReturnDocument.AFTER,
             )
@@ -239,12 +246,12 @@ class HandoverStore:
 
     async def take(self, conversation_id: str, staff_id: str) -> dict[str, Any]:
         """Assign to `staff_id`; exactly one of several concurrent takes wins."""
-        now = _now()
+        now = _epoch()
         doc = await self._transition(
             conversation_id,
             {"state": {"$in": [WAITING, BOT, RESOLVED]}},
             {"state": WITH_STAFF, "assigned_to": staff_id, "taken_at": now, "awaiting_satisfaction": False},
-            _history(WITH_STAFF, staff_id, now),
+            (WITH_STAFF, staff_id),
         )
         if doc is None:
             current = await self.require(conversation_id)
@@ -255,12 +262,11 @@ class HandoverStore:
 
     async def hand_back(self, conversation_id: str, staff_id: str) -> dict[str, Any]:
         """Back to the bot; it drops its pending low-score follow-up (staff handled it)."""
-        now = _now()
         doc = await self._transition(
             conversation_id,
             {"state": WITH_STAFF, "assigned_to": staff_id},
             {"state": BOT, "assigned_to": None, "resume": True},
-            _history(BOT, staff_id, now),
+            (BOT, staff_id),
         )
         if doc is None:
             await self.require(conversation_id)
@@ -268,7 +274,7 @@ class HandoverStore:
         return doc
 
     async def resolve(self, conversation_id: str, staff_id: str, *, ask_satisfaction: bool) -> dict[str, Any]:
-        now = _now()
+        now = _epoch()
         doc = await self._transition(
             conversation_id,
             {"$or": [{"state": WAITING}, {"state": WITH_STAFF, "assigned_to": staff_id}]},
@@ -280,7 +286,7 @@ class HandoverStore:
                 "awaiting_satisfaction": ask_satisfaction,
                 "resume": True,
             },
-            _history(RESOLVED, staff_id, now),
+            (RESOLVED, staff_id),
         )
         if doc is None:
             await self.require(conversation_id)
@@ -300,7 +306,7 @@ class HandoverStore:
         the recovery figure (after minus before) when a rating came before."""
         doc = await self.handovers.find_one_and_update(
             {"_id": conversation_id, "awaiting_satisfaction": True},
-            {"$set": {"awaiting_satisfaction": False, "score_after": score, "updated_at": _now()}},
+            {"$set": {"awaiting_satisfaction": False, "score_after": score, "updated_at": _epoch()}},
             return_document=ReturnDocument.AFTER,
         )
         if doc is None:
@@ -380,17 +386,19 @@ class HandoverStore:
     # ---- internals -----------------------------------------------------------------
 
     async def _transition(
-        self, conversation_id: str, condition: dict[str, Any], fields: dict[str, Any], history: dict[str, Any]
+        self, conversation_id: str, condition: dict[str, Any], fields: dict[str, Any], change: tuple[str, str]
     ) -> dict[str, Any] | None:
+        now = _epoch()
         try:
             doc = await self.handovers.find_one_and_update(
                 {"_id": conversation_id, **condition},
-                {"$set": {**fields, "updated_at": _now()}, "$push": history},
+                {"$set": {**fields, "updated_at": now}},
                 return_document=ReturnDocument.AFTER,
             )
         except PyMongoError as e:
             raise StorageError("changing the handover state failed") from e
         if doc is not None:
+            await self._history(conversation_id, change[0], change[1], now)
             event(
                 logger,
                 "handover.state",
@@ -401,13 +409,17 @@ class HandoverStore:
             await self._changed(doc)
         return doc
 
+    async def _history(self, conversation_id: str, to: str, by: str, at: float, **extra: Any) -> None:
+        await self.history.insert_one(
+            {"conversation": conversation_id, "to": to, "by": by, "at": at, **extra}
+        )
+
+    async def history_of(self, conversation_id: str) -> list[dict[str, Any]]:
+        return [d async for d in self.history.find({"conversation": conversation_id}).sort("at", 1)]
+
     async def _changed(self, doc: dict[str, Any]) -> None:
         await self._publish({"type": "conversation", "conversation": doc["_id"], "state": doc["state"]})
 
     async def _publish(self, payload: dict[str, Any]) -> None:
         if self.publisher is not None:
             await self.publisher.publish(self.tenant_id, payload)
-
-
-def _history(to: str, by: str, at: datetime, **extra: Any) -> dict[str, Any]:
-    return {"history": {"$each": [{"to": to, "by": by, "at": at, **extra}], "$slice": -HISTORY_KEEP}}
