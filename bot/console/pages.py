@@ -6,8 +6,13 @@ from __future__ import annotations
 
 from html import escape
 
+from bot.handover.store import MAX_STAFF_TEXT
+
 LOGIN_ERROR = "invalid username or password"
 TOO_MANY = "too many failed logins from this address; try again in a few minutes"
+VIEWS = (("waiting", "Waiting"), ("mine", "Mine"), ("all", "All"), ("resolved", "Resolved"))
+MAX_TEXT = MAX_STAFF_TEXT
+_COUNT = ' <span class="count" id="waiting-count"></span>'
 
 
 def _page(title: str, body: str, *, script: str, meta: str = "") -> str:
@@ -55,15 +60,68 @@ def tenant_list_page(username: str, csrf: str, tenants: list[tuple[str, str, str
 
 
 def shell_page(*, tenant_id: str, tenant_name: str, username: str, role: str, csrf: str) -> str:
+    """The inbox and the conversation view. static/shell.js fills both from the JSON
+    API (as text, never HTML) and keeps them live over the websocket."""
+    tabs = "".join(
+        f'<button type="button" role="tab" id="tab-{view}" data-view="{view}" aria-controls="inbox-panel"'
+        f' aria-selected="{"true" if view == "waiting" else "false"}"'
+        f' tabindex="{"0" if view == "waiting" else "-1"}">{label}'
+        f"{_COUNT if view == 'waiting' else ''}</button>"
+        for view, label in VIEWS
+    )
     body = f"""<header>
 <strong>{escape(tenant_name)}</strong>
 <span class="who">{escape(username)} <span class="role">{escape(role)}</span></span>
-<span id="live-status" class="live-status" data-state="connecting">connecting…</span>
+<span id="live-status" class="live-status" data-state="connecting" role="status">connecting…</span>
 {_logout(csrf)}
 </header>
-<main id="console" data-tenant="{escape(tenant_id)}" data-role="{escape(role)}">
-<section id="inbox" aria-live="polite"><h1>Inbox</h1><p class="empty">No conversations yet.</p></section>
-<section id="events"><h2>Live events</h2><ol id="event-log"></ol></section>
+<main id="console" data-tenant="{escape(tenant_id)}" data-role="{escape(role)}" data-open="">
+<section id="inbox" aria-labelledby="inbox-title">
+<h1 id="inbox-title">Inbox</h1>
+<div role="tablist" aria-label="Conversations" id="inbox-tabs">{tabs}</div>
+<p id="inbox-error" class="error" role="alert" hidden></p>
+<div id="inbox-panel" role="tabpanel" aria-labelledby="tab-waiting">
+<ul id="inbox-list" class="inbox-list" aria-busy="true"></ul>
+<p id="inbox-empty" class="empty" hidden>No conversations here.</p>
+</div>
+</section>
+<section id="conversation" aria-labelledby="conversation-title" hidden>
+<p class="back"><a href="#" id="back-to-inbox">← Inbox</a></p>
+<h2 id="conversation-title" tabindex="-1">Conversation</h2>
+<dl id="conversation-facts" class="facts"></dl>
+<div class="actions">
+<button type="button" id="take">Take over</button>
+<button type="button" id="hand-back">Hand back to the bot</button>
+<span class="resolve">
+<button type="button" id="resolve">Resolve</button>
+<label><input type="checkbox" id="ask-satisfaction" checked> Ask the guest about the handling</label>
+</span>
+</div>
+<p id="assignment" class="hint"></p>
+<p id="conversation-error" class="error" role="alert" hidden></p>
+<h3 id="transcript-title">Transcript</h3>
+<ol id="transcript" class="transcript" aria-labelledby="transcript-title" aria-live="polite"
+ aria-relevant="additions" tabindex="0"></ol>
+<form id="reply-form" class="compose">
+<label for="reply-text">Reply to the guest</label>
+<textarea id="reply-text" name="text" rows="3" maxlength="{MAX_TEXT}" required
+ aria-describedby="reply-help reply-count"></textarea>
+<p class="help"><span id="reply-help">Enter sends, Shift+Enter starts a new line.</span>
+<span id="reply-count" class="counter">0 / {MAX_TEXT}</span></p>
+<details id="canned">
+<summary>Canned replies</summary>
+<ul id="canned-list" class="canned"></ul>
+</details>
+<button type="submit" id="reply-send">Send reply</button>
+</form>
+<form id="note-form" class="compose note">
+<label for="note-text">Private note (staff only, never sent to the guest)</label>
+<textarea id="note-text" name="text" rows="2" maxlength="{MAX_TEXT}" required
+ aria-describedby="note-help"></textarea>
+<p class="help"><span id="note-help">Enter adds the note, Shift+Enter starts a new line.</span></p>
+<button type="submit" id="note-add">Add note</button>
+</form>
+</section>
 </main>"""
     return _page(tenant_name, body, script="shell.js", meta=_csrf_meta(csrf))
 

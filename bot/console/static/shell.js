@@ -1,17 +1,575 @@
-// The console shell: logout, and the live connection. The websocket carries ids only;
-// on every (re)connection the server sends {"type": "ready"} and the page re-fetches
-// what it shows from the JSON API, so nothing missed while offline is lost.
+// The console shell: inbox (waiting / mine / all / resolved), the conversation view,
+// and the live connection.
+//
+// The websocket carries ids only. On every (re)connection the server sends
+// {"type": "ready"} and the page re-reads everything it shows from the JSON API
+// (persist first, publish second: nothing missed while offline is lost); a
+// "conversation" event re-reads the inbox (and the open conversation), a "message"
+// event the open conversation's transcript after the last message it holds.
+//
+// Every text that comes from the server (guest, staff, bot) is inserted with
+// textContent — never as HTML.
 "use strict";
+
 const csrf = () => document.querySelector('meta[name="csrf-token"]').content;
 
-function post(url, body) {
-  return fetch(url, {
-    method: "POST",
-    body: body === undefined ? undefined : JSON.stringify(body),
-    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf(), Accept: "application/json" },
+class LoginRequired extends Error {}
+
+async function api(method, url, body) {
+  const init = {
+    method,
     credentials: "same-origin",
     referrerPolicy: "same-origin",
-  });
+    headers: { Accept: "application/json" },
+  };
+  if (method !== "GET") {
+    init.headers["Content-Type"] = "application/json";
+    init.headers["X-CSRF-Token"] = csrf();
+    if (body !== undefined) init.body = JSON.stringify(body);
+  }
+  const r = await fetch(url, init);
+  if (r.status === 401) {
+    window.location.assign("/login");
+    throw new LoginRequired();
+  }
+  const data = await r.json().catch(() => ({}));
+  return { status: r.status, ok: r.ok, data };
+}
+
+function post(url, body) {
+  return api("POST", url, body);
+}
+
+// el("li", {className: "x", text: "guest text"}, child, ...): text goes in as text.
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null) continue;
+    if (key === "text") node.textContent = String(value);
+    else if (key === "className") node.className = value;
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+// One call of `fn` at a time; calls made meanwhile run it once more afterwards, so
+// the last answer shown is never older than the last event.
+function coalesced(fn) {
+  let running = null;
+  let again = false;
+  const run = async () => {
+    if (running) { again = true; return running; }
+    running = (async () => {
+      try {
+        do { again = false; await fn(); } while (again);
+      } catch (e) {
+        if (!(e instanceof LoginRequired)) console.warn("refresh failed", e.name);
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+  return run;
+}
+
+// ---- formatting ------------------------------------------------------------------
+
+const REASONS = {
+  low_rating: "Low rating",
+  request: "Asked for a person",
+  complaint: "Complaint",
+  urgent: "Urgent",
+  misunderstood: "Not understood",
+  misunderstandings: "Not understood",
+};
+const STATES = {
+  bot: "with the bot",
+  waiting_for_staff: "waiting",
+  with_staff: "with staff",
+  resolved: "resolved",
+};
+
+// Epoch seconds (number or numeric string) or an ISO date -> milliseconds, or NaN.
+function millis(value) {
+  if (typeof value === "number") return value * 1000;
+  if (typeof value !== "string" || !value) return NaN;
+  if (/^\d+(\.\d+)?$/.test(value)) return parseFloat(value) * 1000;
+  return Date.parse(value);
+}
+
+function duration(ms) {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h ${m % 60} min`;
+  return `${Math.floor(h / 24)} days`;
+}
+
+// An element whose text the ticker keeps up to date: "<prefix><time since><suffix>".
+function since(value, prefix, suffix = "") {
+  const at = millis(value);
+  const node = el("time", { className: "since" });
+  if (Number.isNaN(at)) { node.textContent = ""; return node; }
+  node.dateTime = new Date(at).toISOString();
+  node.title = new Date(at).toLocaleString();
+  node.dataset.since = String(at);
+  node.dataset.prefix = prefix;
+  node.dataset.suffix = suffix;
+  tick(node);
+  return node;
+}
+
+function tick(node) {
+  const d = node.dataset;
+  node.textContent = d.prefix + duration(Date.now() - Number(d.since)) + (d.suffix || "");
+}
+
+function percent(score) {
+  return typeof score === "number" ? `${Math.round(score * 100)} %` : "";
+}
+
+function rating(r) {
+  if (!r || r.value === undefined || r.value === null) return "";
+  return r.question ? `${r.value} for ${r.question}` : String(r.value);
+}
+
+function language(code) {
+  return typeof code === "string" && code ? code.toUpperCase() : "?";
+}
+
+// ---- the console -------------------------------------------------------------------
+
+class Console {
+  constructor(main) {
+    this.main = main;
+    this.tenant = main.dataset.tenant;
+    this.base = `/t/${encodeURIComponent(this.tenant)}`;
+    this.me = null;
+    this.view = "waiting";
+    this.open = null; // id of the conversation shown
+    this.doc = null;
+    this.shown = new Map(); // seq -> <li> of the open conversation
+    this.contiguous = 0; // every message up to this seq is shown
+    this.canned = new Map(); // language -> {key: text}
+    this.title = document.title;
+    this.refreshInbox = coalesced(() => this.loadInbox());
+    this.refreshConversation = coalesced(() => this.loadConversation());
+    this.$ = (id) => document.getElementById(id);
+  }
+
+  async start() {
+    this.setupTabs();
+    this.setupConversation();
+    window.addEventListener("hashchange", () => this.route());
+    setInterval(() => document.querySelectorAll("time[data-since]").forEach(tick), 5000);
+    try {
+      const me = await api("GET", `${this.base}/api/me`);
+      this.me = me.ok ? me.data.id : null;
+    } catch (_) { /* the live connection retries */ }
+    this.route();
+    connectLive(this);
+  }
+
+  resync() {
+    this.refreshInbox();
+    if (this.open) this.refreshConversation();
+  }
+
+  onEvent(msg) {
+    if (msg.type === "conversation") {
+      this.refreshInbox();
+      if (msg.conversation === this.open) this.refreshConversation();
+    } else if (msg.type === "message" && msg.conversation === this.open) {
+      this.refreshConversation();
+    }
+  }
+
+  // ---- inbox ------------------------------------------------------------------------
+
+  setupTabs() {
+    const tabs = [...document.querySelectorAll('#inbox-tabs [role="tab"]')];
+    const select = (tab, focus) => {
+      for (const t of tabs) {
+        const on = t === tab;
+        t.setAttribute("aria-selected", on ? "true" : "false");
+        t.tabIndex = on ? 0 : -1;
+      }
+      if (focus) tab.focus();
+      this.$("inbox-panel").setAttribute("aria-labelledby", tab.id);
+      this.view = tab.dataset.view;
+      this.refreshInbox();
+    };
+    for (const tab of tabs) {
+      tab.addEventListener("click", () => select(tab, false));
+      tab.addEventListener("keydown", (e) => {
+        const i = tabs.indexOf(tab);
+        const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
+        if (next === undefined) return;
+        e.preventDefault();
+        select(tabs[(next + tabs.length) % tabs.length], true);
+      });
+    }
+  }
+
+  async loadInbox() {
+    const view = this.view;
+    const list = this.$("inbox-list");
+    const error = this.$("inbox-error");
+    let r;
+    try {
+      r = await api("GET", `${this.base}/api/conversations?view=${view}`);
+    } catch (e) {
+      if (e instanceof LoginRequired) throw e;
+      error.textContent = "The inbox cannot be loaded; retrying when the connection is back.";
+      error.hidden = false;
+      return;
+    }
+    if (view !== this.view) return; // another tab was chosen meanwhile (it re-reads)
+    if (!r.ok) {
+      error.textContent = `The inbox cannot be loaded (${r.data.error || r.status}).`;
+      error.hidden = false;
+      return;
+    }
+    error.hidden = true;
+    const conversations = r.data.conversations || [];
+    list.replaceChildren(...conversations.map((c) => this.row(c)));
+    list.setAttribute("aria-busy", "false");
+    this.$("inbox-empty").hidden = conversations.length > 0;
+    if (view === "waiting") this.setWaiting(conversations.length);
+    else {
+      const w = await api("GET", `${this.base}/api/conversations?view=waiting`).catch(() => null);
+      if (w && w.ok) this.setWaiting((w.data.conversations || []).length);
+    }
+  }
+
+  setWaiting(n) {
+    this.$("waiting-count").textContent = n ? `(${n})` : "";
+    document.title = n ? `(${n}) ${this.title}` : this.title;
+  }
+
+  row(c) {
+    const link = el("a", { href: `#/c/${encodeURIComponent(c.id)}`, className: "row" });
+    const reason = el("strong", { className: "reason", text: REASONS[c.reason] || c.reason || "Escalated" });
+    const facts = el("span", { className: "facts" },
+      el("span", { className: "lang", title: "Language", text: language(c.language) }),
+      el("span", { className: "channel", title: "Channel", text: c.channel || "?" }));
+    if (this.view !== "waiting") {
+      facts.append(el("span", { className: "state", dataset: { state: c.state }, text: this.stateText(c) }));
+    }
+    const r = rating(c.last_rating);
+    if (r) facts.append(el("span", { className: "rating", title: "Last rating", text: `rated ${r}` }));
+    const when = c.state === "waiting_for_staff"
+      ? since(c.escalated_at, "waiting ")
+      : since(c.escalated_at, "escalated ", " ago");
+    link.append(reason, facts, when);
+    const li = el("li", { dataset: { conversation: c.id, state: c.state } }, link);
+    if (c.id === this.open) link.setAttribute("aria-current", "true");
+    return li;
+  }
+
+  stateText(c) {
+    if (c.state === "with_staff") return c.assigned_to === this.me ? "with you" : "with another agent";
+    return STATES[c.state] || c.state;
+  }
+
+  // ---- routing ----------------------------------------------------------------------
+
+  route() {
+    const m = /^#\/c\/(.+)$/.exec(window.location.hash);
+    const id = m ? decodeURIComponent(m[1]) : null;
+    if (id === this.open) return;
+    this.open = id;
+    this.doc = null;
+    this.shown.clear();
+    this.contiguous = 0;
+    this.$("transcript").replaceChildren();
+    this.$("conversation-facts").replaceChildren();
+    this.$("conversation-error").hidden = true;
+    this.$("canned-list").replaceChildren();
+    this.main.dataset.open = id || "";
+    this.$("conversation").hidden = !id;
+    for (const a of document.querySelectorAll("#inbox-list a.row")) {
+      if (a.getAttribute("href") === `#/c/${encodeURIComponent(id)}`) a.setAttribute("aria-current", "true");
+      else a.removeAttribute("aria-current");
+    }
+    if (id) {
+      this.$("conversation-title").textContent = "Conversation";
+      this.setControls(null);
+      this.refreshConversation();
+      this.$("conversation-title").focus();
+    }
+  }
+
+  // ---- conversation -----------------------------------------------------------------
+
+  setupConversation() {
+    this.$("back-to-inbox").addEventListener("click", (e) => {
+      e.preventDefault();
+      window.location.hash = "";
+    });
+    this.$("take").addEventListener("click", () => this.act("take"));
+    this.$("hand-back").addEventListener("click", () => this.act("hand_back"));
+    this.$("resolve").addEventListener("click", () =>
+      this.act("resolve", { ask_satisfaction: this.$("ask-satisfaction").checked }));
+
+    const reply = this.$("reply-text");
+    const count = () => {
+      const n = reply.value.length;
+      const counter = this.$("reply-count");
+      counter.textContent = `${n} / ${reply.maxLength}`;
+      counter.classList.toggle("near-limit", n > reply.maxLength * 0.9);
+    };
+    this.countReply = count;
+    reply.addEventListener("input", count);
+    this.composer("reply-form", "reply-text", "replies", "reply");
+    this.composer("note-form", "note-text", "notes", "note");
+  }
+
+  // A form with one textarea: Enter submits, Shift+Enter is a new line.
+  composer(formId, textId, path, what) {
+    const form = this.$(formId);
+    const text = this.$(textId);
+    text.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const value = text.value.trim();
+      if (!value || !this.open) return;
+      const ok = await this.act(path, { text: value }, what);
+      if (ok) {
+        text.value = "";
+        if (this.countReply) this.countReply();
+        text.focus();
+      }
+    });
+  }
+
+  async loadConversation() {
+    const id = this.open;
+    if (!id) return;
+    const url = `${this.base}/api/conversations/${encodeURIComponent(id)}?since=${this.contiguous}`;
+    let r;
+    try {
+      r = await api("GET", url);
+    } catch (e) {
+      if (e instanceof LoginRequired) throw e;
+      this.error("The conversation cannot be loaded; retrying when the connection is back.");
+      return;
+    }
+    if (id !== this.open) return; // another conversation was opened meanwhile
+    if (r.status === 404) {
+      this.error("This conversation does not exist (any more).");
+      this.setControls(null);
+      return;
+    }
+    if (!r.ok) {
+      this.error(`The conversation cannot be loaded (${r.data.error || r.status}).`);
+      return;
+    }
+    const first = this.doc === null;
+    this.doc = r.data.conversation;
+    this.showFacts(this.doc);
+    this.setControls(this.doc);
+    this.addMessages(r.data.messages || []);
+    if (first) this.loadCanned(this.doc.language);
+  }
+
+  error(text) {
+    const p = this.$("conversation-error");
+    p.textContent = text;
+    p.hidden = !text;
+  }
+
+  showFacts(c) {
+    this.$("conversation-title").textContent =
+      `${REASONS[c.reason] || c.reason || "Conversation"} · ${language(c.language)} · ${c.channel || "?"}`;
+    const dl = this.$("conversation-facts");
+    const facts = [
+      ["State", this.stateText(c)],
+      ["Reason", REASONS[c.reason] || c.reason],
+      ["Language", language(c.language)],
+      ["Channel", c.channel],
+      ["Escalated", since(c.escalated_at, "", " ago")],
+      ["Last rating", rating(c.last_rating)],
+      ["Score before", percent(c.score_before)],
+      ["Score after", percent(c.score_after)],
+      ["Recovery", typeof c.recovery === "number"
+        ? `${c.recovery >= 0 ? "+" : ""}${Math.round(c.recovery * 100)} points` : ""],
+      ["Handling question", c.awaiting_satisfaction ? "asked, no answer yet" : ""],
+    ];
+    dl.replaceChildren();
+    for (const [name, value] of facts) {
+      if (value === undefined || value === null || value === "") continue;
+      const dd = el("dd", { dataset: { fact: name.toLowerCase().replace(/ /g, "-") } });
+      if (value instanceof Node) { dd.append(value); if (!value.textContent) continue; } else dd.textContent = value;
+      dl.append(el("div", {}, el("dt", { text: name }), dd));
+    }
+  }
+
+  setControls(c) {
+    const state = c ? c.state : null;
+    const mine = !!c && state === "with_staff" && !!this.me && c.assigned_to === this.me;
+    const other = !!c && state === "with_staff" && !mine;
+    this.$("take").disabled = !c || state === "with_staff";
+    this.$("hand-back").disabled = !mine;
+    this.$("resolve").disabled = !(state === "waiting_for_staff" || mine);
+    this.$("ask-satisfaction").disabled = this.$("resolve").disabled;
+    for (const id of ["reply-text", "reply-send"]) this.$(id).disabled = !mine;
+    for (const b of document.querySelectorAll("#canned-list button")) b.disabled = !mine;
+    for (const id of ["note-text", "note-add"]) this.$(id).disabled = !c;
+    const hint = !c ? "" : {
+      waiting_for_staff: "Waiting for staff. Take it over to reply; the bot stays silent meanwhile.",
+      with_staff: mine
+        ? "You have this conversation. The bot stays silent until you hand it back or resolve it."
+        : "Another agent has this conversation.",
+      bot: "The bot is talking with the guest. Take it over to reply.",
+      resolved: "Resolved. Take it over again if the guest needs a person.",
+    }[state] || "";
+    this.$("assignment").textContent = other ? "Another agent has this conversation." : hint;
+  }
+
+  addMessages(messages) {
+    const list = this.$("transcript");
+    // follow new messages unless the reader has scrolled up to read older ones
+    const follow = list.children.length === 0 || list.scrollHeight - list.scrollTop - list.clientHeight < 60;
+    for (const m of messages) {
+      if (typeof m.seq !== "number" || this.shown.has(m.seq)) continue;
+      const li = this.message(m);
+      this.shown.set(m.seq, li);
+      // in order of seq: a message stored late (lower seq) goes before later ones
+      const after = [...list.children].find((n) => Number(n.dataset.seq) > m.seq);
+      list.insertBefore(li, after || null);
+    }
+    while (this.shown.has(this.contiguous + 1)) this.contiguous += 1;
+    if (follow) list.scrollTop = list.scrollHeight;
+  }
+
+  message(m) {
+    const mine = m.staff && m.staff === this.me;
+    const who = {
+      guest: "Guest",
+      bot: "Bot",
+      staff: mine ? "You" : "Staff",
+      note: mine ? "Private note · you" : "Private note · staff",
+      system: "System",
+    }[m.author] || m.author;
+    const at = millis(m.at);
+    const head = el("p", { className: "meta" }, el("span", { className: "author", text: who }));
+    if (!Number.isNaN(at)) {
+      head.append(el("time", {
+        dateTime: new Date(at).toISOString(),
+        text: new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }),
+      }));
+    }
+    return el("li", { className: `msg msg-${m.author}`, dataset: { seq: String(m.seq), author: m.author } },
+      head, el("p", { className: "text", text: m.text }));
+  }
+
+  async loadCanned(lang) {
+    const list = this.$("canned-list");
+    let texts = this.canned.get(lang);
+    if (!texts) {
+      const r = await api("GET", `${this.base}/api/canned?lang=${encodeURIComponent(lang || "")}`)
+        .catch(() => null);
+      if (!r || !r.ok) return;
+      texts = r.data.canned || {};
+      this.canned.set(lang, texts);
+    }
+    if (!this.doc || this.doc.language !== lang) return;
+    const reply = this.$("reply-text");
+    list.replaceChildren(...Object.entries(texts).map(([key, text]) => {
+      const b = el("button", { type: "button", dataset: { key }, text });
+      b.disabled = reply.disabled;
+      b.addEventListener("click", () => {
+        reply.focus();
+        reply.setRangeText(text, reply.selectionStart, reply.selectionEnd, "end");
+        this.countReply();
+      });
+      return el("li", {}, b);
+    }));
+    this.$("canned").querySelector("summary").textContent = `Canned replies (${language(lang)})`;
+  }
+
+  // POST an action on the open conversation; true when it was done.
+  async act(path, body, what = path) {
+    const id = this.open;
+    if (!id) return false;
+    const url = `${this.base}/api/conversations/${encodeURIComponent(id)}/${path}`;
+    const buttons = [...document.querySelectorAll("#conversation button")];
+    const before = buttons.map((b) => b.disabled);
+    buttons.forEach((b) => { b.disabled = true; });
+    let r;
+    try {
+      r = await post(url, body);
+    } catch (e) {
+      buttons.forEach((b, i) => { b.disabled = before[i]; });
+      if (!(e instanceof LoginRequired)) this.error("The console cannot be reached; try again.");
+      return false;
+    }
+    buttons.forEach((b, i) => { b.disabled = before[i]; });
+    if (r.ok) {
+      this.error("");
+    } else if (r.status === 409) {
+      this.error({
+        take: "Another agent has already taken this conversation over.",
+        hand_back: "You cannot hand this conversation back: you no longer have it.",
+        resolve: "This conversation cannot be resolved now: another agent has it, or it is not open.",
+        reply: "Your reply was not sent: take the conversation over first (another agent may have it).",
+      }[what] || "Someone else changed this conversation; it has been reloaded.");
+    } else if (r.status === 404) {
+      this.error("This conversation does not exist (any more).");
+    } else if (r.status === 413) {
+      this.error("The text is too long (2000 characters at most).");
+    } else {
+      this.error(`That did not work (${r.data.error || r.status}).`);
+    }
+    this.refreshConversation();
+    this.refreshInbox();
+    return r.ok;
+  }
+}
+
+// ---- live connection ------------------------------------------------------------------
+
+function connectLive(app) {
+  const status = document.getElementById("live-status");
+  let delay = 500;
+  const show = (state, text) => { status.dataset.state = state; status.textContent = text; };
+  const open = () => {
+    const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+    const ws = new WebSocket(`${scheme}//${window.location.host}${app.base}/live`);
+    ws.addEventListener("message", (e) => {
+      let msg;
+      try { msg = JSON.parse(e.data); } catch (_) { return; }
+      if (!msg || typeof msg !== "object") return;
+      if (msg.type === "ready") {
+        delay = 500;
+        show("live", "live");
+        app.resync();
+        return;
+      }
+      app.onEvent(msg);
+    });
+    ws.addEventListener("close", async (e) => {
+      if (e.code === 4401) { window.location.assign("/login"); return; }
+      show("offline", "offline, reconnecting…");
+      // a refused handshake (session expired) looks like any drop: ask the API
+      try { await api("GET", `${app.base}/api/me`); } catch (err) { if (err instanceof LoginRequired) return; }
+      const wait = delay * (0.75 + Math.random() / 2);
+      delay = Math.min(delay * 2, 15000);
+      setTimeout(open, wait);
+    });
+  };
+  open();
 }
 
 function setupLogout() {
@@ -24,69 +582,9 @@ function setupLogout() {
   });
 }
 
-function connectLive(tenant) {
-  const status = document.getElementById("live-status");
-  const log = document.getElementById("event-log");
-  let delay = 500;
-  const show = (state, text) => { status.dataset.state = state; status.textContent = text; };
-  const open = () => {
-    const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-    const ws = new WebSocket(`${scheme}//${window.location.host}/t/${encodeURIComponent(tenant)}/live`);
-    ws.addEventListener("message", (e) => {
-      let msg;
-      try { msg = JSON.parse(e.data); } catch (_) { return; }
-      if (msg.type === "ready") {
-        delay = 500;
-        show("live", "live");
-        document.dispatchEvent(new CustomEvent("rapport:resync"));
-        return;
-      }
-      const li = document.createElement("li");
-      li.textContent = JSON.stringify(msg);  // text, never HTML
-      log.prepend(li);
-      while (log.children.length > 50) log.lastChild.remove();
-      document.dispatchEvent(new CustomEvent("rapport:live", { detail: msg }));
-    });
-    ws.addEventListener("close", (e) => {
-      if (e.code === 4401) { window.location.assign("/login"); return; }
-      show("offline", "reconnecting…");
-      setTimeout(open, delay);
-      delay = Math.min(delay * 2, 15000);
-    });
-  };
-  open();
-}
-
-// The inbox (waiting conversations), re-read from the API on every (re)connection and
-// live event. Everything is inserted as text.
-async function refreshInbox(tenant) {
-  const section = document.getElementById("inbox");
-  let data;
-  try {
-    const r = await fetch(`/t/${encodeURIComponent(tenant)}/api/conversations?view=waiting`, {
-      credentials: "same-origin", headers: { Accept: "application/json" },
-    });
-    if (r.status === 401) { window.location.assign("/login"); return; }
-    data = await r.json();
-  } catch (_) { return; }
-  const list = document.createElement("ul");
-  list.id = "inbox-list";
-  for (const c of data.conversations || []) {
-    const li = document.createElement("li");
-    li.dataset.conversation = c.id;
-    li.textContent = `${c.channel || "?"} · ${c.language || "?"} · ${c.reason || ""} · since ${c.escalated_at || ""}`;
-    list.append(li);
-  }
-  const old = document.getElementById("inbox-list") || section.querySelector(".empty");
-  if (old) old.replaceWith(list); else section.append(list);
-}
-
 document.addEventListener("DOMContentLoaded", () => {
   setupLogout();
   const main = document.getElementById("console");
   if (!main || !main.dataset.tenant) return;
-  const tenant = main.dataset.tenant;
-  document.addEventListener("rapport:resync", () => refreshInbox(tenant));
-  document.addEventListener("rapport:live", () => refreshInbox(tenant));
-  connectLive(tenant);
+  new Console(main).start();
 });
