@@ -55,6 +55,9 @@ class Settings:
     redis_url: Secret | None  # None: start the embedded Redis-protocol server
     action_token: Secret  # shared by the Rasa server and the action server
     guest_key: Secret  # HMAC key for guest and conversation references
+    # AES-GCM keys for contact data at rest (bot/privacy/crypto.py): the first seals,
+    # all open. RAPPORT_DATA_KEYS="new,old" during a rotation; embedded runs generate one.
+    data_keys: tuple[Secret, ...] = ()
     language_detector: str = "lingua"
     db_prefix: str = "rapport_t_"
     host: str = "127.0.0.1"  # where the parts reach each other (embedded run)
@@ -132,6 +135,7 @@ class Settings:
             redis_url=Secret(env["REDIS_URL"]) if env.get("REDIS_URL") else None,
             action_token=_secret(env, "RAPPORT_ACTION_TOKEN", data_dir),
             guest_key=_secret(env, "RAPPORT_GUEST_KEY", data_dir),
+            data_keys=_data_keys(env, data_dir),
             language_detector=detector,
             db_prefix=env.get("RAPPORT_DB_PREFIX", "rapport_t_"),
             bind_host=env.get("RAPPORT_BIND_HOST") or "127.0.0.1",
@@ -261,6 +265,16 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     if raw in ("1", "true", "yes"):
         return True
     raise ConfigError(f"{name} must be true or false")
+
+
+def _data_keys(env: Mapping[str, str], data_dir: Path) -> tuple[Secret, ...]:
+    raw = env.get("RAPPORT_DATA_KEYS", "")
+    if raw:
+        keys = tuple(Secret(k.strip()) for k in raw.split(",") if k.strip())
+        if any(len(k.value) < 32 for k in keys):
+            raise ConfigError("RAPPORT_DATA_KEYS: each key needs at least 32 characters")
+        return keys
+    return (_secret(env, "RAPPORT_DATA_KEY", data_dir),)
 
 
 def _secret(env: Mapping[str, str], name: str, data_dir: Path) -> Secret:

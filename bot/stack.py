@@ -247,6 +247,7 @@ class Stack:
             "RAPPORT_TENANTS": str(s.tenants_file),
             "RAPPORT_ACTION_TOKEN": s.action_token.value,
             "RAPPORT_GUEST_KEY": s.guest_key.value,
+            "RAPPORT_DATA_KEYS": ",".join(k.value for k in s.data_keys),
             "RAPPORT_ACTION_PORT": str(s.action_port),
             "RAPPORT_RASA_PORT": str(s.rasa_port),
             "RAPPORT_LANGUAGE_DETECTOR": s.language_detector,

@@ -19,7 +19,9 @@ from bot.channels.turns import Job, RetryPolicy, TurnQueue
 from bot.errors import StorageError
 from bot.i18n import Catalog
 from bot.logs import event
+from bot.privacy.crypto import Cipher
 from bot.settings import Settings
+from bot.storage.contacts import ContactStore
 from bot.storage.mongo import DURABLE, MongoStore, connect
 from bot.tenants import Tenant, Tenants
 
@@ -36,6 +38,14 @@ class TenantChannel(InputChannel):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.tenants = Tenants.load(settings.tenants_file, Catalog.load().languages)
+        self._mongo: MongoStore | None = None
+
+    def mongo(self) -> MongoStore:
+        """MongoDB, connected on first use inside the server's loop."""
+        if self._mongo is None:
+            s = self.settings
+            self._mongo = MongoStore(connect(s.effective_mongodb_url.value), s.db_prefix)
+        return self._mongo
 
 
 class WebhookChannel(TenantChannel):
@@ -53,18 +63,16 @@ class WebhookChannel(TenantChannel):
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
-        self._mongo: MongoStore | None = None
         self.tasks: set[asyncio.Task] = set()
         self.on_new_message: OnNewMessage | None = None
         self.retry = RetryPolicy(base=settings.turn_retry_base, lease=settings.turn_lease)
         self._indexed: set[str] = set()
         self._sweeper: asyncio.Task | None = None
+        self.cipher = Cipher(settings.data_keys)
 
-    def mongo(self) -> MongoStore:
-        if self._mongo is None:
-            s = self.settings
-            self._mongo = MongoStore(connect(s.effective_mongodb_url.value), s.db_prefix)
-        return self._mongo
+    def contacts(self, tenant: Tenant) -> ContactStore:
+        """Where staff replies find the guest again (sealed at rest)."""
+        return ContactStore(self.mongo(), tenant.id, self.cipher)
 
     def spawn(self, turn: Coroutine[Any, Any, None], name: str) -> None:
         task = asyncio.create_task(turn, name=name)

@@ -44,6 +44,7 @@ from bot.errors import InvalidInput, StorageError, UnknownTenant
 from bot.feedback.service import make_sender
 from bot.logs import event
 from bot.privacy.refs import guest_ref
+from bot.storage.contacts import Contact
 from bot.tenants import Tenant
 from channels.base import WebhookChannel, form_dict
 
@@ -83,15 +84,7 @@ class EmailChannel(WebhookChannel):
         return self._redis
 
     def sender(self) -> SmtpSender:
-        s = self.settings
-        return SmtpSender(
-            s.smtp_host or s.host,
-            s.smtp_port,
-            username=s.smtp_username,
-            password=s.smtp_password.value or None,
-            starttls=s.smtp_starttls,
-            ca_file=str(s.smtp_ca_file) if s.smtp_ca_file else None,
-        )
+        return SmtpSender.from_settings(self.settings)
 
     async def first_use(self, token: str) -> bool:
         key = "rapport:mailgun:token:" + hashlib.sha256(token.encode()).hexdigest()
@@ -232,7 +225,10 @@ class EmailChannel(WebhookChannel):
             subject=payload.get("subject") or "",
             text=payload.get("text") or "",
         )
-        guest, _ = self.guest_of(tenant, mail)
+        guest, gref = self.guest_of(tenant, mail)
+        thread = {"subject": mail.subject, "message_id": mail.message_id, "references": list(mail.references)}
+        contact = Contact(gref, "email", mail.from_address, mail.to_address, thread)
+        await self.contacts(tenant).remember(contact)
         assert self.on_new_message is not None, "blueprint() sets it"
         collector = CollectingOutputChannel()
         await self.on_new_message(

@@ -30,10 +30,11 @@ from bot.logs import event
 from bot.privacy.refs import guest_ref
 from bot.sms.inbound import InboundSms, parse_twilio_form
 from bot.sms.keywords import classify_keyword, keyword_language
-from bot.sms.segments import split_message
+from bot.sms.outbound import send_text, twilio_sender
 from bot.sms.sender import SmsSendError, TwilioSender
 from bot.sms.signature import public_url, verify
 from bot.sms.store import SmsStore
+from bot.storage.contacts import Contact
 from bot.tenants import Tenant
 from channels.base import OnNewMessage, WebhookChannel, form_dict
 
@@ -70,10 +71,7 @@ class SmsChannel(WebhookChannel):
 
     def sender(self) -> TwilioSender:
         if self._sender is None:
-            s = self.settings
-            self._sender = TwilioSender(
-                s.twilio_account_sid, s.twilio_auth_token.value, api_base=s.twilio_api_base
-            )
+            self._sender = twilio_sender(self.settings)
         return self._sender
 
     def authentic(self, request: Request, form: dict[str, str]) -> bool:
@@ -158,6 +156,7 @@ class SmsChannel(WebhookChannel):
         if await store.opted_out(gref):
             event(logger, "sms.inbound.opted_out", tenant=tenant.id)
             return
+        await self.contacts(tenant).remember(Contact(gref, "sms", sms.from_number, sms.to_number))
         assert self.on_new_message is not None, "blueprint() sets it"
         collector = CollectingOutputChannel()
         await self.on_new_message(
@@ -174,14 +173,18 @@ class SmsChannel(WebhookChannel):
             await self.send(tenant, gref, sms, "\n\n".join(texts))
 
     async def send(self, tenant: Tenant, gref: str, sms: InboundSms, text: str) -> None:
-        store = self.store(tenant)
-        callback = public_url(self.settings.public_url, "/webhooks/sms/status", f"tenant={tenant.id}")
-        for part in split_message(text, self.settings.sms_max_segments):
-            try:
-                sent = await self.sender().send(
-                    to=sms.from_number, from_=sms.to_number, body=part, status_callback=callback
-                )
-            except SmsSendError as e:
-                event(logger, "sms.send.failed", logging.ERROR, tenant=tenant.id, retryable=e.retryable)
-                return
-            await store.record_sent(sent.sid, guest_ref=gref, status=sent.status, segments=sent.segments)
+        """A bot reply. A failed send is logged (sms.send.failed) and not retried
+        blindly: Twilio may have taken it (bot/sms/sender.py)."""
+        try:
+            await send_text(
+                self.settings,
+                self.sender(),
+                self.store(tenant),
+                tenant_id=tenant.id,
+                guest_ref=gref,
+                to=sms.from_number,
+                from_=sms.to_number,
+                text=text,
+            )
+        except SmsSendError:
+            return

@@ -54,15 +54,20 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import redis.asyncio as aioredis
+from pymongo.errors import PyMongoError
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 from socketio.exceptions import ConnectionRefusedError as SocketRefused
 
 from bot.channels.ratelimit import RateLimiter, SharedRateLimiter, client_ip, limits_redis
 from bot.channels.webchat import (
+    SOCKETIO_CHANNEL,
+    STAFF_ACK_EVENT,
+    STAFF_EVENT,
+    guest_room,
     issue_session,
     origin_allowed,
     parse_user_message,
@@ -71,7 +76,9 @@ from bot.channels.webchat import (
 )
 from bot.errors import InvalidInput, UnknownTenant
 from bot.feedback.service import make_sender
+from bot.handover.store import HandoverStore
 from bot.logs import event
+from bot.privacy.refs import guest_ref
 from bot.settings import PROJECT_ROOT, Settings
 from bot.tenants import Tenant
 from bot.web.pages import demo_index, demo_page
@@ -103,7 +110,8 @@ class WebchatOutput(OutputChannel):
         self.socket_id = socket_id
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self.sio.emit("bot_uttered", {"text": text}, room=self.socket_id)
+        # the socket is in this process: no need to publish through Redis
+        await self.sio.emit("bot_uttered", {"text": text}, room=self.socket_id, ignore_queue=True)
 
 
 class _SocketBlueprint(Blueprint):
@@ -163,6 +171,9 @@ class WebchatChannel(TenantChannel):
         session_limit = self._shared_limit("ip_sessions", s.webchat_ip_sessions_per_min)
         sio = AsyncServer(
             async_mode="sanic",
+            # staff replies (bot/handover/delivery.py) come from the console process through
+            # Redis to whichever process holds the guest's socket (JSON messages, not pickle)
+            client_manager=AsyncRedisManager(s.effective_redis_url.value, channel=SOCKETIO_CHANNEL),
             # long-polling first, then the upgrade to a websocket; Sanic 21.12's websockets
             # need bot/rasa/sanic_compat.py on Python 3.11 (applied by channels/__init__.py)
             transports=["polling", "websocket"],
@@ -181,6 +192,8 @@ class WebchatChannel(TenantChannel):
         async def close(app: Any, _loop: Any) -> None:
             if self._redis is not None:
                 await self._redis.close()
+            if self._mongo is not None:
+                self._mongo.client.close()
 
         @bp.route("/", methods=["GET"])
         async def index(request: Request) -> HTTPResponse:
@@ -255,11 +268,29 @@ class WebchatChannel(TenantChannel):
             if session_id is None:
                 session_id, token = issue_session(key, tenant_id)
             session["sender"] = make_sender(tenant_id, session_id)
+            session["guest_ref"] = guest_ref(key, tenant_id, session_id)
             await sio.save_session(sid, session)
+            await sio.enter_room(sid, guest_room(tenant_id, session["guest_ref"]))
             language = self.tenants.get(tenant_id).default_language
             await sio.emit(
                 "session_confirm", {"token": token, "resumed": resumed, "language": language}, room=sid
             )
+            if resumed:
+                await self.redeliver(sio, sid, tenant_id, session["guest_ref"])
+
+        @sio.on(STAFF_ACK_EVENT)
+        async def staff_received(sid: str, data: Any = None, *_: Any) -> None:
+            """The widget showed a staff message: delivered (only this guest's own)."""
+            session = await sio.get_session(sid)
+            message_id = data.get("id") if isinstance(data, dict) else None
+            gref = session.get("guest_ref")
+            if not gref or not isinstance(message_id, str) or len(message_id) > 100:
+                await sio.emit("rapport_error", {"error": "bad_ack"}, room=sid)
+                return
+            try:
+                await self.handovers(session["tenant"]).acknowledge(message_id, gref)
+            except PyMongoError:
+                event(logger, "webchat.ack.failed", logging.WARNING)  # sent again on reconnect
 
         @sio.on("user_uttered")
         async def user_uttered(sid: str, data: Any = None, *_: Any) -> None:  # any number of args
@@ -288,6 +319,23 @@ class WebchatChannel(TenantChannel):
                 await sio.emit("rapport_error", {"error": "processing_failed"}, room=sid)
 
         return bp
+
+    def handovers(self, tenant_id: str) -> HandoverStore:
+        return HandoverStore(self.mongo(), tenant_id)
+
+    async def redeliver(self, sio: AsyncServer, sid: str, tenant_id: str, gref: str) -> None:
+        """Staff messages the guest's widget has not acknowledged (it was closed or
+        offline when they were sent)."""
+        try:
+            missed = await self.handovers(tenant_id).undelivered(gref)
+        except PyMongoError:
+            event(logger, "webchat.redeliver.failed", logging.WARNING)
+            return
+        for m in missed:
+            payload = {"id": m["_id"], "text": m["text"], "from": m["author"]}
+            await sio.emit(STAFF_EVENT, payload, room=sid, ignore_queue=True)
+        if missed:
+            event(logger, "webchat.redelivered", tenant=tenant_id, count=len(missed))
 
 
 __all__ = ["WebchatChannel", "WebchatOutput"]

@@ -123,8 +123,13 @@
       if (keep) remember(kind, text);
     }
     history.forEach(function (m) {
-      if ((m.k === "bot" || m.k === "guest") && typeof m.t === "string") add(m.k, m.t, false);
+      if ((m.k === "bot" || m.k === "guest" || m.k === "staff") && typeof m.t === "string") add(m.k, m.t, false);
     });
+    // staff messages already shown (ids), so a redelivery after a reconnect is not doubled
+    var seenKey = "rapport-staff-seen-" + widgetKey;
+    var seen = (function () {
+      try { return JSON.parse((session && session.getItem(seenKey)) || "[]") || []; } catch (e) { return []; }
+    })();
 
     var typingTimer = null;
     function setTyping(on) {
@@ -166,6 +171,18 @@
       socket.on("bot_uttered", function (data) {
         setTyping(false);
         add("bot", data.text, true);
+      });
+      // a member of staff has taken over: their replies, acknowledged once shown
+      socket.on("staff_uttered", function (data) {
+        if (!data || typeof data.text !== "string" || typeof data.id !== "string") return;
+        setTyping(false);
+        if (seen.indexOf(data.id) < 0) {
+          add("staff", data.text, true);
+          seen.push(data.id);
+          if (seen.length > 200) seen = seen.slice(-200);
+          try { if (session) session.setItem(seenKey, JSON.stringify(seen)); } catch (e) { /* full */ }
+        }
+        socket.emit("staff_received", { id: data.id });
       });
       socket.on("rapport_error", function (data) {
         setTyping(false);

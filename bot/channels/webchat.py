@@ -23,9 +23,20 @@ from bot.errors import ConfigError, InvalidInput
 from bot.settings import Secret
 
 SESSION_BYTES = 16
+# Staff messages reach the widget as this event, in the room of the guest (every socket
+# of one guest session joins it), published across processes on this Redis channel.
+STAFF_EVENT = "staff_uttered"
+STAFF_ACK_EVENT = "staff_received"
+SOCKETIO_CHANNEL = "rapport_webchat"
 DAY = 86_400
 CLOCK_SKEW = 60  # seconds a token may seem to come from the future (clocks of several hosts)
 _TOKEN = re.compile(r"([0-9a-f]{32})\.(0|[1-9][0-9]{0,11})\.([0-9a-f]{32})")
+
+
+def guest_room(tenant_id: str, guest_ref: str) -> str:
+    """The socket.io room of one guest: named by the keyed reference, so staff (who
+    know only the reference) can reach it and the session id is never needed."""
+    return f"guest:{tenant_id}:{guest_ref}"
 
 
 def _sign(key: Secret, tenant_id: str, session_id: str, issued_at: int) -> str:

@@ -56,12 +56,13 @@ from bot.console.security import (
 from bot.console.sessions import LoginLimiter, SessionStore
 from bot.console.staff import StaffStore
 from bot.errors import InvalidInput, StorageError
+from bot.handover.delivery import Delivery, DeliveryFailed
 from bot.handover.events import Publisher
 from bot.i18n import Catalog
 from bot.logs import event
 from bot.rasa import sanic_compat
 from bot.settings import Settings
-from bot.storage.mongo import connect
+from bot.storage.mongo import MongoStore, connect
 from bot.tenants import Tenants
 
 logger = logging.getLogger(__name__)
@@ -118,6 +119,7 @@ async def _open(app: Sanic, _loop: Any) -> None:
     except StorageError:
         event(logger, "console.indexes_failed", logging.WARNING)
     app.ctx.publisher = Publisher(s.effective_redis_url.value)  # handover events to consoles
+    app.ctx.delivery = Delivery(s, MongoStore(app.ctx.mongo, s.db_prefix))  # staff replies out
     app.ctx.sessions = SessionStore(app.ctx.redis)
     ip_key = hmac.new(s.guest_key.value.encode(), b"console-login-ip", hashlib.sha256).digest()
     app.ctx.limiter = LoginLimiter(app.ctx.redis, ip_key)
@@ -129,6 +131,7 @@ async def _open(app: Sanic, _loop: Any) -> None:
 async def _close(app: Sanic, _loop: Any) -> None:
     await app.ctx.redis.close()
     await app.ctx.publisher.close()
+    await app.ctx.delivery.close()
     app.ctx.mongo.close()
 
 
@@ -215,6 +218,10 @@ class ConsoleErrors(ErrorHandler):
             return response.json({"error": "not_found"}, status=404)
         if isinstance(exception, NotPermitted):
             return response.json({"error": "forbidden"}, status=403)
+        if isinstance(exception, DeliveryFailed):
+            # stored in the transcript, but the guest's channel did not take it
+            event(logger, "console.delivery_failed", logging.WARNING, reason=exception.code)
+            return response.json({"error": "delivery_failed", "detail": exception.code}, status=502)
         if isinstance(exception, InvalidInput):
             status = 413 if exception.code == "too_large" else 400
             return response.json({"error": exception.code, "detail": exception.detail}, status=status)

@@ -17,6 +17,7 @@ what it returns. Unknown conversations are 404, a lost race (another agent took 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from sanic import Sanic, response
@@ -26,8 +27,12 @@ from sanic.response import HTTPResponse
 from bot.console.access import Access, NotVisible, access
 from bot.console.routes import json_body
 from bot.errors import InvalidInput
+from bot.handover.delivery import DeliveryFailed
 from bot.handover.store import RESOLVED, WAITING, Conflict, HandoverStore, NotFound
+from bot.logs import event
 from bot.storage.mongo import MongoStore
+
+logger = logging.getLogger(__name__)
 
 CONVERSATION_ROUTES = (
     ("GET", "/t/<tenant>/api/conversations", "conversations"),
@@ -60,7 +65,8 @@ def register(app: Sanic) -> None:
 
 def store(request: Request, grant: Access) -> HandoverStore:
     ctx = request.app.ctx
-    return HandoverStore(MongoStore(ctx.mongo, ctx.settings.db_prefix), grant.tenant_id, ctx.publisher)
+    mongo = MongoStore(ctx.mongo, ctx.settings.db_prefix)
+    return HandoverStore(mongo, grant.tenant_id, ctx.publisher, ctx.delivery)
 
 
 def plain(doc: Any) -> Any:
@@ -148,7 +154,17 @@ async def resolve(request: Request, tenant: str, conversation: str) -> HTTPRespo
     ask = json_body(request).get("ask_satisfaction", True) if request.body else True
     if not isinstance(ask, bool):
         raise InvalidInput("ask_satisfaction_invalid", "true or false")
-    return await _run(handovers.resolve(cid, grant.staff.id, ask_satisfaction=ask))
+    result = await _run(handovers.resolve(cid, grant.staff.id, ask_satisfaction=ask))
+    if ask and result.status == 200:
+        # the one short question about the handling, in the guest's language, on their channel
+        doc = await handovers.require(cid)
+        catalog = request.app.ctx.catalog
+        text = catalog.render(doc.get("language") or "en", "satisfaction.question")
+        try:
+            await handovers.system_message(cid, text, deliver=True)
+        except DeliveryFailed as e:  # resolved all the same; the question stays in the transcript
+            event(logger, "console.satisfaction_not_delivered", logging.WARNING, reason=e.code)
+    return result
 
 
 async def note(request: Request, tenant: str, conversation: str) -> HTTPResponse:

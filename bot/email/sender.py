@@ -33,6 +33,7 @@ import ipaddress
 import logging
 import ssl
 from email.message import EmailMessage
+from typing import Any
 
 import aiosmtplib
 from aiosmtplib import (
@@ -65,6 +66,18 @@ class EmailSendError(RapportError):
 class SmtpSender:
     """Holds the relay's settings; each `send` opens, uses and closes its own connection,
     so one instance can be shared by concurrent tasks."""
+
+    @classmethod
+    def from_settings(cls, s: Any) -> "SmtpSender":
+        """The relay of the settings (SMTP_*), or the local stand-in on embedded runs."""
+        return cls(
+            s.smtp_host or s.host,
+            s.smtp_port,
+            username=s.smtp_username,
+            password=s.smtp_password.value or None,
+            starttls=s.smtp_starttls,
+            ca_file=str(s.smtp_ca_file) if s.smtp_ca_file else None,
+        )
 
     def __init__(
         self,

@@ -52,7 +52,9 @@ HELD = (WAITING, WITH_STAFF)  # the bot is silent
 AUTHORS = ("guest", "bot", "staff", "note", "system")
 MAX_STAFF_TEXT = 2000
 
-Deliver = Callable[[dict[str, Any], dict[str, Any]], Awaitable[None]]
+# (tenant id, handover document, message document) -> True when the message is with
+# the guest's provider (bot/handover/delivery.py)
+Deliver = Callable[[str, dict[str, Any], dict[str, Any]], Awaitable[bool]]
 
 
 class Conflict(RapportError):
@@ -350,12 +352,28 @@ class HandoverStore:
         await self.send(doc, message)
         return message
 
-    async def send(self, handover: dict[str, Any], message: dict[str, Any]) -> None:
-        """Deliver a stored message to the guest and mark it delivered."""
+    async def send(self, handover: dict[str, Any], message: dict[str, Any]) -> bool:
+        """Deliver a stored message to the guest; marked delivered when the provider has
+        it (the web widget acknowledges instead: `acknowledge`)."""
         if self.deliver is None:
-            return
-        await self.deliver(handover, message)
+            return False
+        if not await self.deliver(self.tenant_id, handover, message):
+            return False
         await self.messages.update_one({"_id": message["_id"]}, {"$set": {"delivered": True}})
+        return True
+
+    async def acknowledge(self, message_id: str, guest_ref: str) -> bool:
+        """The guest's widget showed a staff message; only that guest's own messages."""
+        result = await self.messages.update_one(
+            {"_id": message_id, "guest_ref": guest_ref, "delivered": False}, {"$set": {"delivered": True}}
+        )
+        return bool(result.modified_count)
+
+    async def undelivered(self, guest_ref: str, limit: int = 50) -> list[dict[str, Any]]:
+        """Staff and system messages to this guest not yet acknowledged, oldest first."""
+        query = {"guest_ref": guest_ref, "delivered": False, "author": {"$in": ["staff", "system"]}}
+        cursor = self.messages.find(query).sort("at", 1).limit(limit)
+        return [d async for d in cursor]
 
     async def system_message(self, conversation_id: str, text: str, *, deliver: bool) -> dict[str, Any]:
         doc = await self.require(conversation_id)

@@ -1,0 +1,84 @@
+"""How to reach a guest again on their own channel, sealed at rest.
+
+Collection `contacts` in the tenant's database, one document per guest reference:
+
+    _id        guest_ref (keyed hash; the look-up key)
+    channel    "sms" | "email"
+    address    sealed: the guest's E.164 number or e-mail address
+    via        the hotel's own number or inbox address the guest wrote to (not personal)
+    thread     sealed JSON: for e-mail the subject, last Message-Id and References,
+               so a staff reply lands in the same thread in the guest's mail client
+    updated_at epoch seconds
+
+Channels write it when a guest writes (channels/sms.py, channels/email.py); staff
+replies read it (bot/handover/delivery.py). The web widget needs none: its guests are
+reached through a socket.io room named after the guest reference.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from pymongo.errors import PyMongoError
+
+from bot.errors import StorageError
+from bot.privacy.crypto import Cipher
+from bot.storage.mongo import DURABLE, MongoStore
+
+
+@dataclass(frozen=True)
+class Contact:
+    guest_ref: str
+    channel: str
+    address: str
+    via: str
+    thread: dict[str, Any] = field(default_factory=dict)
+
+
+class ContactStore:
+    def __init__(self, mongo: MongoStore, tenant_id: str, cipher: Cipher) -> None:
+        self.tenant_id = tenant_id
+        self.collection = mongo.database(tenant_id).get_collection("contacts", write_concern=DURABLE)
+        self.cipher = cipher
+
+    def _aad(self, guest_ref: str, name: str) -> str:
+        return f"{self.tenant_id}|{guest_ref}|{name}"
+
+    async def remember(self, contact: Contact) -> None:
+        g = contact.guest_ref
+        doc = {
+            "channel": contact.channel,
+            "address": self.cipher.seal(contact.address, self._aad(g, "address")),
+            "via": contact.via,
+            "thread": self.cipher.seal(json.dumps(contact.thread), self._aad(g, "thread")),
+            "updated_at": time.time(),
+        }
+        try:
+            await self.collection.replace_one({"_id": g}, {"_id": g, "guest_ref": g, **doc}, upsert=True)
+        except PyMongoError as e:
+            raise StorageError("storing the guest's contact failed") from e
+
+    async def get(self, guest_ref: str) -> Contact | None:
+        try:
+            doc = await self.collection.find_one({"_id": guest_ref})
+        except PyMongoError as e:
+            raise StorageError("reading the guest's contact failed") from e
+        if doc is None:
+            return None
+        return Contact(
+            guest_ref=guest_ref,
+            channel=doc["channel"],
+            address=self.cipher.open(doc["address"], self._aad(guest_ref, "address")),
+            via=doc["via"],
+            thread=json.loads(self.cipher.open(doc["thread"], self._aad(guest_ref, "thread"))),
+        )
+
+    async def export_guest(self, guest_ref: str) -> list[dict[str, Any]]:
+        contact = await self.get(guest_ref)
+        return [] if contact is None else [contact.__dict__]
+
+    async def erase_guest(self, guest_ref: str) -> int:
+        return (await self.collection.delete_many({"_id": guest_ref})).deleted_count
