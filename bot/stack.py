@@ -326,11 +326,11 @@ class Stack:
                 self._start_mongo(step)
             else:
                 step("using MONGODB_URL")
-            self._start_console(step)
             if not s.twilio_account_sid:
                 self._start_fake_twilio(step)
             if not s.smtp_host:
                 self._start_fake_email(step)
+            self._start_console(step)  # after the stand-ins: it sends staff replies through them
             model = train_if_needed(self.project, step) if train else model_path(self.project)
             # Inbound e-mail over SMTP: on embedded defaults (no relay configured) on a
             # free port; in production only where RAPPORT_SMTP_INBOUND_PORT says.

@@ -21,6 +21,7 @@ StorageError and Redis errors 503, anything else 500 without details.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
@@ -42,6 +43,7 @@ from sanic.response import HTTPResponse
 from bot.audit import AuditLog
 from bot.console import auth, conversations, live, routes
 from bot.console.access import Gate, NotAuthenticated, NotPermitted, NotVisible
+from bot.console.notify import Notifier
 from bot.console.security import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -90,6 +92,8 @@ def create_app(settings: Settings, *, name: str = "rapport_console") -> Sanic:
     app.ctx.cookie = session_cookie_name(settings.console_url)
 
     app.register_listener(_open, "before_server_start")
+    app.register_listener(_start_notifier, "after_server_start")
+    app.register_listener(_stop_notifier, "before_server_stop")
     app.register_listener(_close, "after_server_stop")
     app.register_middleware(load_session, "request")
     app.register_middleware(guard, "request")
@@ -126,6 +130,20 @@ async def _open(app: Sanic, _loop: Any) -> None:
     app.ctx.audit = AuditLog(app.ctx.mongo, s.db_prefix, s.control_db)
     app.ctx.gate = Gate(app.ctx.audit, app.ctx.mongo, s.db_prefix, frozenset(app.ctx.tenants.by_id))
     event(logger, "console.started", port=s.console_port)
+
+
+async def _start_notifier(app: Sanic, _loop: Any) -> None:
+    """On-duty staff hear of every escalation (bot/console/notify.py)."""
+    s: Settings = app.ctx.settings
+    mongo = MongoStore(app.ctx.mongo, s.db_prefix)
+    app.ctx.notifier = Notifier(s, mongo, app.ctx.staff, app.ctx.tenants, app.ctx.catalog)
+    app.ctx.notifier_task = asyncio.create_task(app.ctx.notifier.run(), name="console-notifier")
+
+
+async def _stop_notifier(app: Sanic, _loop: Any) -> None:
+    app.ctx.notifier_task.cancel()
+    await asyncio.gather(app.ctx.notifier_task, return_exceptions=True)
+    await app.ctx.notifier.close()
 
 
 async def _close(app: Sanic, _loop: Any) -> None:

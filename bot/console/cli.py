@@ -58,6 +58,9 @@ def parser() -> argparse.ArgumentParser:
     disable.add_argument("--enable", action="store_true", help="enable it again instead")
     passwd = staff.add_parser("passwd", help="set a new password (ends the account's sessions)")
     passwd.add_argument("--username", required=True)
+    duty = staff.add_parser("duty", help="put an account on duty (notified of escalations) or off")
+    duty.add_argument("--username", required=True)
+    duty.add_argument("state", choices=("on", "off"))
     return p
 
 
@@ -100,6 +103,9 @@ async def run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
             if args.command == "disable":
                 await store.set_disabled(staff.id, not args.enable)
                 action = "staff.enable" if args.enable else "staff.disable"
+            elif args.command == "duty":
+                await store.set_on_duty(staff.id, args.state == "on")
+                action = f"staff.duty_{args.state}"
             else:
                 new_hash = await asyncio.to_thread(hash_password, read_password())
                 await store.set_password_hash(staff.id, new_hash, end_sessions=True)

@@ -31,13 +31,20 @@ logger = logging.getLogger(__name__)
 TENANT_ROUTES = (
     ("GET", "/t/<tenant>/", "shell"),
     ("GET", "/t/<tenant>/api/me", "me"),
+    ("POST", "/t/<tenant>/api/me/duty", "duty"),
     ("GET", "/t/<tenant>/staff", "staff_list"),
     ("POST", "/t/<tenant>/staff", "staff_create"),
 )
 
 
 def register(app: Sanic) -> None:
-    handlers = {"shell": shell, "me": me, "staff_list": staff_list, "staff_create": staff_create}
+    handlers = {
+        "shell": shell,
+        "me": me,
+        "duty": duty,
+        "staff_list": staff_list,
+        "staff_create": staff_create,
+    }
     for method, path, name in TENANT_ROUTES:
         app.add_route(handlers[name], path, methods=[method], name=name)
 
@@ -71,6 +78,16 @@ async def shell(request: Request, tenant: str) -> HTTPResponse:
 async def me(request: Request, tenant: str) -> HTTPResponse:
     grant = await access(request, tenant, action="staff.read", resource_type="staff", resource_id=None)
     return response.json({**grant.staff.public(grant.tenant_id), "tenant": grant.tenant_id})
+
+
+async def duty(request: Request, tenant: str) -> HTTPResponse:
+    """Go on or off duty: on-duty staff are notified of escalations (bot/console/notify.py)."""
+    grant = await access(request, tenant, action="staff.duty", resource_type="staff", resource_id=None)
+    on_duty = json_body(request).get("on_duty")
+    if not isinstance(on_duty, bool):
+        raise InvalidInput("on_duty_invalid", "true or false")
+    await request.app.ctx.staff.set_on_duty(grant.staff.id, on_duty)
+    return response.json({"on_duty": on_duty})
 
 
 async def staff_list(request: Request, tenant: str) -> HTTPResponse:
