@@ -4,6 +4,10 @@
     {"sender": "guest-1", "message": "room 5", "metadata": {"tenant": "alpenhof", "locale": "de-AT"}}
     -> 200 [{"recipient_id": ..., "text": ...}, ...]
 
+While staff hold the guest's conversation the bot says nothing; staff replies to a
+REST guest (nothing can be pushed to it) come with the guest's next request, marked
+`"from": "staff"`, and are then delivered.
+
 400 malformed (with a machine-readable "error" code), 403 not from loopback (a
 request that came through a proxy, i.e. carries X-Forwarded-For/Forwarded, counts as
 not from loopback),
@@ -18,6 +22,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from pymongo.errors import PyMongoError
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -26,7 +31,9 @@ from sanic.response import HTTPResponse
 from bot.channels.inbound import parse_rest_payload
 from bot.errors import InvalidInput, UnknownTenant
 from bot.feedback.service import make_sender
+from bot.handover.store import HandoverStore
 from bot.logs import event
+from bot.privacy.refs import guest_ref
 from channels.base import TenantChannel, apply_server_limits
 
 logger = logging.getLogger(__name__)
@@ -50,6 +57,19 @@ class RestChannel(TenantChannel):
     def name(cls) -> str:
         return "rest"
 
+    async def staff_messages(self, tenant_id: str, guest: str) -> list[dict[str, Any]]:
+        """Staff messages waiting for this guest, now delivered (oldest first)."""
+        gref = guest_ref(self.settings.guest_key, tenant_id, guest)
+        store = HandoverStore(self.mongo(), tenant_id)
+        try:
+            waiting = await store.undelivered(gref)
+            for m in waiting:
+                await store.acknowledge(m["_id"], gref)
+        except PyMongoError:
+            event(logger, "rest.staff_messages_failed", logging.WARNING)
+            return []  # delivered with a later request
+        return [{"recipient_id": guest, "text": m["text"], "from": m["author"]} for m in waiting]
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("rapport_rest", __name__)
         apply_server_limits(bp)
@@ -57,6 +77,11 @@ class RestChannel(TenantChannel):
         @bp.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @bp.listener("before_server_stop")
+        async def close(app: Any, _loop: Any) -> None:
+            if self._mongo is not None:
+                self._mongo.client.close()
 
         @bp.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -90,6 +115,8 @@ class RestChannel(TenantChannel):
             except Exception as e:  # noqa: BLE001 - the edge maps every failure
                 event(logger, "rest.turn.failed", logging.ERROR, error=type(e).__name__)
                 return error("processing_failed", 503)
-            return response.json(collector.messages)
+            return response.json(
+                collector.messages + await self.staff_messages(inbound.tenant.id, inbound.guest)
+            )
 
         return bp

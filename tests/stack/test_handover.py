@@ -16,7 +16,7 @@ from bot.i18n import Catalog
 from bot.privacy.refs import guest_ref
 from bot.storage.mongo import MongoStore
 from bot.tenants import Tenants
-from tests.stack.client import Guest, mongo
+from tests.stack.client import Guest, mongo, post
 
 pytestmark = pytest.mark.stack
 
@@ -101,7 +101,8 @@ async def test_hand_back_resumes_the_bot_with_the_next_question(stack, staff):
     doc = await _handover(staff, stack, guest)
     await staff().take(doc["_id"], "agent-1")
     await staff().staff_reply(doc["_id"], "agent-1", "So sorry — I am sending someone up.")
-    assert await guest.say("thanks") == []
+    # the bot is silent; the staff reply comes with the REST guest's next request
+    assert await guest.say("thanks") == ["So sorry — I am sending someone up."]
     await staff().hand_back(doc["_id"], "agent-1")
     replies = await guest.say("ok")
     assert replies == [CATALOG.render("en", "handover.resumed"), q("en", "room")]
@@ -188,3 +189,19 @@ async def test_staff_text_is_checked(stack, staff):
             await staff().staff_reply(doc["_id"], "agent-1", bad)
     note = await staff().add_note(doc["_id"], "agent-1", "guest sounded upset\x00")
     assert note["author"] == "note" and note["text"] == "guest sounded upset"
+
+
+async def test_a_rest_guest_gets_staff_replies_with_the_next_request(stack, staff):
+    guest = Guest(stack, "alpenhof", locale="en")
+    await guest.say("hi")
+    await guest.say("I want to talk to a human")
+    doc = await _handover(staff, stack, guest)
+    await staff().take(doc["_id"], "agent-1")
+    await staff().staff_reply(doc["_id"], "agent-1", "Hello, Anna here.")
+    status, payload = await post(
+        stack, {"sender": guest.sender, "message": "hello?", "metadata": guest.metadata}
+    )
+    assert status == 200 and payload == [
+        {"recipient_id": guest.sender, "text": "Hello, Anna here.", "from": "staff"}
+    ]
+    assert await guest.say("still there?") == []  # delivered once; the bot stays silent
