@@ -156,6 +156,7 @@ class Console {
     this.shown = new Map(); // seq -> <li> of the open conversation
     this.contiguous = 0; // every message up to this seq is shown
     this.canned = new Map(); // language -> {key: text}
+    this.unread = new Set(); // conversations with guest messages since this page last showed them
     this.title = document.title;
     this.refreshInbox = coalesced(() => this.loadInbox());
     this.refreshConversation = coalesced(() => this.loadConversation());
@@ -184,9 +185,21 @@ class Console {
     if (msg.type === "conversation") {
       this.refreshInbox();
       if (msg.conversation === this.open) this.refreshConversation();
-    } else if (msg.type === "message" && msg.conversation === this.open) {
-      this.refreshConversation();
+    } else if (msg.type === "message") {
+      if (msg.conversation === this.open) this.refreshConversation();
+      else this.markUnread(msg.conversation);
     }
+  }
+
+  markUnread(id) {
+    this.unread.add(id);
+    for (const li of document.querySelectorAll("#inbox-list li")) {
+      if (li.dataset.conversation === id && !li.querySelector(".unread")) li.firstChild.append(this.unreadMark());
+    }
+  }
+
+  unreadMark() {
+    return el("span", { className: "unread", text: "new messages" });
   }
 
   // ---- inbox ------------------------------------------------------------------------
@@ -267,6 +280,7 @@ class Console {
       ? since(c.escalated_at, "waiting ")
       : since(c.escalated_at, "escalated ", " ago");
     link.append(reason, facts, when);
+    if (this.unread.has(c.id)) link.append(this.unreadMark());
     const li = el("li", { dataset: { conversation: c.id, state: c.state } }, link);
     if (c.id === this.open) link.setAttribute("aria-current", "true");
     return li;
@@ -292,6 +306,10 @@ class Console {
     this.$("conversation-error").hidden = true;
     this.$("canned-list").replaceChildren();
     this.main.dataset.open = id || "";
+    if (id) this.unread.delete(id);
+    for (const mark of document.querySelectorAll(`#inbox-list li[data-conversation] .unread`)) {
+      if (mark.closest("li").dataset.conversation === id) mark.remove();
+    }
     this.$("conversation").hidden = !id;
     for (const a of document.querySelectorAll("#inbox-list a.row")) {
       if (a.getAttribute("href") === `#/c/${encodeURIComponent(id)}`) a.setAttribute("aria-current", "true");
@@ -518,6 +536,11 @@ class Console {
     buttons.forEach((b, i) => { b.disabled = before[i]; });
     if (r.ok) {
       this.error("");
+      if (path === "take") {
+        // keyboard users land where they will type next
+        await this.refreshConversation();
+        this.$("reply-text").focus();
+      }
     } else if (r.status === 409) {
       this.error({
         take: "Another agent has already taken this conversation over.",
