@@ -5,7 +5,10 @@
 For each system it prints seconds from start command to ready, turns/s and p50/p95
 latency through the REST channel with 1 and with 10 concurrent guests (5-turn
 conversations), and the resident memory of all its processes. Rapport's turns run the
-whole pipeline: NLU, the authenticated action call, the MongoDB writes. The stock bot
+whole pipeline: NLU, the authenticated action call, the MongoDB writes. For Rapport
+alone it also measures the channel webhooks' acknowledgement (`--channels-only`) and
+the time from a held guest's message to 20 open staff consoles (`--console-only`; no
+stock figure: the stock bot has no console). The stock bot
 is created with `rasa init --no-prompt` once and cached under .var/bench/stock.
 Not part of the test run: figures on a 2-core machine are noisy, so medians over
 repeated rounds are reported, never asserted.
@@ -25,6 +28,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -291,6 +295,214 @@ async def smtp_load(stack: Stack, senders: int = 10, messages: int = 5) -> dict:
     return {**_ack_figures(acks), "inbound_unique": senders * len(script), "replies_per_guest": per_guest}
 
 
+# --- Live console: guest message -> staff consoles (issue 4) ------------------------
+
+
+def _pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return 1000 * values[int(q * (len(values) - 1))] if values else float("nan")
+
+
+@dataclass
+class _Console:
+    """One staff member's browser: its cookie jar, CSRF token and session cookie."""
+
+    http: aiohttp.ClientSession
+    csrf: str
+    cookie: str
+
+
+async def _console_login(stack: Stack, username: str, password: str, tenant: str) -> _Console:
+    """A browser session logged in to the console, as tests/console/client.py's Browser does it."""
+    import re
+
+    base = stack.settings.console_url
+    http = aiohttp.ClientSession(
+        cookie_jar=aiohttp.CookieJar(unsafe=True), timeout=aiohttp.ClientTimeout(total=30)
+    )
+    async with http.get(base + "/login") as r:
+        token = re.search(r'name="csrf" value="([^"]+)"', await r.text()).group(1)  # type: ignore[union-attr]
+    form = {"username": username, "password": password, "csrf": token}
+    headers = {"Origin": base, "Accept": "application/json"}
+    async with http.post(base + "/login", data=form, headers=headers, allow_redirects=False) as r:
+        assert r.status == 200, r.status
+    async with http.get(f"{base}/t/{tenant}/") as r:
+        page = await r.text()
+        assert r.status == 200, r.status
+    csrf = re.search(r'<meta name="csrf-token" content="([^"]+)">', page).group(1)  # type: ignore[union-attr]
+    return _Console(http, csrf, next(c.value for c in http.cookie_jar if c.key == "rapport_console"))
+
+
+async def _escalated_guest(stack: Stack, session, tenant: str, db) -> tuple[str, str]:
+    """A REST guest who asked for a person: (sender, conversation id) once it waits for staff."""
+    from bot.privacy.refs import guest_ref
+
+    sender = f"bench-{uuid.uuid4().hex[:12]}"
+    url = f"http://{stack.settings.host}:{stack.settings.rasa_port}/webhooks/rest/webhook"
+    for text in ("hi", "I would like to talk to a person please"):
+        body = {"sender": sender, "message": text, "metadata": {"tenant": tenant}}
+        async with session.post(url, json=body) as r:
+            assert r.status == 200, r.status
+    doc = await db.handovers.find_one({"guest_ref": guest_ref(stack.settings.guest_key, tenant, sender)})
+    assert doc is not None and doc["state"] == "waiting_for_staff", doc and doc["state"]
+    return sender, doc["_id"]
+
+
+async def console_load(
+    stack: Stack, consoles: int = 20, guests: int = 10, messages: int = 100, tenant: str = "alpenhof"
+) -> dict:
+    """`consoles` staff (one account and session each) have the tenant's console open
+    (websocket /t/<tenant>/live); `guests` escalated REST guests send `messages` in
+    all, concurrently, each guest pausing 0.3 s between messages. For every message:
+    the time from sending the REST request to each console receiving its event, and to
+    the first console having fetched the transcript containing the text (it re-reads
+    `?since=<last seq>` on each event, as the page does). Also counts missed events."""
+    import secrets
+
+    import websockets
+    from motor.motor_asyncio import AsyncIOMotorClient
+
+    from bot.console.passwords import hash_password_async
+    from bot.console.staff import StaffStore
+
+    s = stack.settings
+    base = s.console_url
+    mongo = AsyncIOMotorClient(s.effective_mongodb_url.value, tz_aware=True)
+    password = secrets.token_urlsafe(16)
+    password_hash = await hash_password_async(password)
+    staff = StaffStore(mongo[s.control_db])
+    names = [f"bench-{secrets.token_hex(5)}" for _ in range(consoles)]
+    for name in names:
+        await staff.add(username=name, password_hash=password_hash, tenant_id=tenant, role="agent")
+    browsers = [await _console_login(stack, name, password, tenant) for name in names]
+    sent: dict[str, float] = {}  # message text -> when its REST request started
+    answered: list[float] = []  # the REST requests' own latency (the silent turn), for scale
+    received: list[dict[tuple[str, int], float]] = [{} for _ in browsers]  # (conversation, seq) -> t
+    shown: dict[str, tuple[float, str, int]] = {}  # text -> (when fetched, conversation, seq)
+    last_seq: dict[str, int] = {}
+    locks: dict[str, asyncio.Lock] = {}
+    fetches: list[asyncio.Task] = []
+
+    async def fetch(console: _Console, conversation: str) -> None:
+        async with locks.setdefault(conversation, asyncio.Lock()):
+            path = f"{base}/t/{tenant}/api/conversations/{conversation}?since={last_seq.get(conversation, 0)}"
+            async with console.http.get(path, headers={"Accept": "application/json"}) as r:
+                body = await r.json()
+            now = time.perf_counter()
+            for m in body["messages"]:
+                last_seq[conversation] = max(last_seq.get(conversation, 0), m["seq"])
+                if m["author"] == "guest" and m["text"] in sent and m["text"] not in shown:
+                    shown[m["text"]] = (now, conversation, m["seq"])
+
+    async def listen(i: int, ws) -> None:
+        async for raw in ws:
+            now = time.perf_counter()
+            event = json.loads(raw)
+            if event.get("type") == "message":
+                received[i][(event["conversation"], event["seq"])] = now
+                if i == 0:
+                    fetches.append(asyncio.create_task(fetch(browsers[0], event["conversation"])))
+
+    async def guest(session, sender: str, texts: list[str]) -> None:
+        url = f"http://{s.host}:{s.rasa_port}/webhooks/rest/webhook"
+        for text in texts:
+            body = {"sender": sender, "message": text, "metadata": {"tenant": tenant}}
+            sent[text] = time.perf_counter()
+            async with session.post(url, json=body) as r:
+                replies = await r.json()
+                assert r.status == 200 and not any("text" in m for m in replies), r.status  # bot is silent
+            answered.append(time.perf_counter() - sent[text])
+            await asyncio.sleep(0.3)  # a guest types
+
+    sockets, listeners = [], []
+    try:
+        for console in browsers:
+            ws = await websockets.connect(
+                base.replace("http", "ws", 1) + f"/t/{tenant}/live",
+                extra_headers={"Origin": base, "Cookie": f"rapport_console={console.cookie}"},
+                open_timeout=10,
+            )
+            assert json.loads(await asyncio.wait_for(ws.recv(), 10)) == {"type": "ready"}
+            sockets.append(ws)
+        listeners = [asyncio.create_task(listen(i, ws)) for i, ws in enumerate(sockets)]
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
+            held = await asyncio.gather(
+                *(
+                    _escalated_guest(stack, session, tenant, mongo[s.db_prefix + tenant])
+                    for _ in range(guests)
+                )
+            )
+            for _, conversation in held:
+                await fetch(browsers[0], conversation)  # the console has the transcript so far
+            script = [f"Bench note {n}: {secrets.token_hex(4)}" for n in range(messages)]
+            await asyncio.gather(
+                *(guest(session, sender, script[g::guests]) for g, (sender, _) in enumerate(held))
+            )
+
+            def complete() -> bool:
+                keys = [(c, seq) for _, c, seq in shown.values()]
+                return len(shown) == messages and all(k in r for r in received for k in keys)
+
+            deadline = time.perf_counter() + 10  # then whatever has not arrived is missed
+            while time.perf_counter() < deadline and not complete():
+                await asyncio.sleep(0.05)
+            # leave nothing held: take and resolve each conversation (a clean inbox for the tests)
+            agent = browsers[0]
+            headers = {"Origin": base, "X-CSRF-Token": agent.csrf}
+            for _, conversation in held:
+                for action, body in (("take", {}), ("resolve", {"ask_satisfaction": False})):
+                    url = f"{base}/t/{tenant}/api/conversations/{conversation}/{action}"
+                    async with agent.http.post(url, json=body, headers=headers) as r:
+                        assert r.status == 200, (action, r.status)
+    finally:
+        for task in listeners + fetches:
+            task.cancel()
+        for ws in sockets:
+            await ws.close()
+        for console in browsers:
+            await console.http.close()
+        await staff.collection.delete_many({"username": {"$in": names}})
+        mongo.close()
+    first, last, fetched, missed = [], [], [], 0
+    for text, (t_shown, conversation, seq) in shown.items():
+        times = [r[(conversation, seq)] for r in received if (conversation, seq) in r]
+        missed += consoles - len(times)
+        if times:
+            first.append(min(times) - sent[text])
+            last.append(max(times) - sent[text])
+        fetched.append(t_shown - sent[text])
+    missed += consoles * (messages - len(shown))  # never in a transcript: count it missed everywhere
+    return {
+        "consoles": consoles,
+        "guests": guests,
+        "messages": messages,
+        "shown": len(shown),
+        "missed_events": missed,
+        **{f"first_p{q}_ms": _pct(first, q / 100) for q in (50, 95)},
+        **{f"last_p{q}_ms": _pct(last, q / 100) for q in (50, 95)},
+        **{f"shown_p{q}_ms": _pct(fetched, q / 100) for q in (50, 95)},
+        **{f"rest_p{q}_ms": _pct(answered, q / 100) for q in (50, 95)},
+    }
+
+
+def console_rounds(stack: Stack, runs: int) -> dict:
+    """`console_load` `runs` times on one stack: median of each figure, missed events summed."""
+    rounds = []
+    for _ in range(runs):
+        rounds.append(asyncio.run(console_load(stack)))
+        r = rounds[-1]
+        print(
+            f"  console round: event first p50/p95 {r['first_p50_ms']:.1f}/{r['first_p95_ms']:.1f} ms, "
+            f"last {r['last_p50_ms']:.1f}/{r['last_p95_ms']:.1f} ms, "
+            f"transcript {r['shown_p50_ms']:.1f}/{r['shown_p95_ms']:.1f} ms, "
+            f"REST {r['rest_p50_ms']:.1f}/{r['rest_p95_ms']:.1f} ms, missed {r['missed_events']}",
+            flush=True,
+        )
+    out = {k: statistics.median(r[k] for r in rounds) for k in rounds[0] if k.endswith("_ms")}
+    fixed = {k: rounds[0][k] for k in ("consoles", "guests", "messages")}
+    return {**fixed, **out, "missed_events": sum(r["missed_events"] for r in rounds), "runs": runs}
+
+
 def bench_ours(args) -> dict:
     train_if_needed(ROOT, progress=lambda m: print("  ours:", m, flush=True))
     data_dir = Path(tempfile.mkdtemp(prefix="rapport-bench-"))
@@ -303,7 +515,7 @@ def bench_ours(args) -> dict:
         s = stack.settings
         url = f"http://{s.host}:{s.rasa_port}/webhooks/rest/webhook"
         result = {}
-        if not args.channels_only:
+        if not (args.channels_only or args.console_only):
             result = measure(
                 url,
                 OUR_SCRIPT,
@@ -312,9 +524,12 @@ def bench_ours(args) -> dict:
                 args.rounds,
                 args.seconds,
             )
-        result["sms"] = asyncio.run(sms_load(stack))
-        result["email"] = asyncio.run(email_load(stack))
-        result["smtp"] = asyncio.run(smtp_load(stack))
+        if not args.console_only:
+            result["sms"] = asyncio.run(sms_load(stack))
+            result["email"] = asyncio.run(email_load(stack))
+            result["smtp"] = asyncio.run(smtp_load(stack))
+        if not args.channels_only:
+            result["console"] = console_rounds(stack, args.console_runs)
     finally:
         stack.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -379,16 +594,22 @@ def main() -> int:
         action="store_true",
         help="only the webhook/SMTP acknowledgement figures (implies --skip-stock)",
     )
+    parser.add_argument(
+        "--console-only",
+        action="store_true",
+        help="only the live console figure: guest message to 20 open consoles (implies --skip-stock)",
+    )
+    parser.add_argument("--console-runs", type=int, default=3, help="console rounds (median is reported)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
 
     print(f"bench: {os.cpu_count()} CPUs, {args.rounds} x {args.seconds:.0f} s per setting", flush=True)
     results = {"rapport": bench_ours(args)}
-    if not args.skip_stock and not args.channels_only:
+    if not (args.skip_stock or args.channels_only or args.console_only):
         results["stock"] = bench_stock(args)
 
     print()
-    if not args.channels_only:
+    if not (args.channels_only or args.console_only):
         head = f"{'system':<10}{'ready s':>9}{'RSS MB':>9}  {'guests':>6}"
         print(f"{head}{'turns/s':>9}{'p50 ms':>9}{'p95 ms':>9}")
     for name, r in results.items():
@@ -420,6 +641,22 @@ def main() -> int:
                 f"{r['inbound_unique']} unique messages -> replies per guest {r['replies_per_guest']} "
                 "(one value, 5 = no duplicated turn)"
             )
+    c = results["rapport"].get("console")
+    if c:
+        print(
+            f"\nLive console: {c['consoles']} consoles open, {c['guests']} held guests, {c['messages']} "
+            f"messages per round, median of {c['runs']} rounds; from the guest's REST request to"
+        )
+        n = c["consoles"]
+        rows = (
+            ("first", "first console's event"),
+            ("last", f"last of {n} consoles' event"),
+            ("shown", "transcript with the text fetched"),
+            ("rest", "(the REST reply itself, for scale)"),
+        )
+        for key, label in rows:
+            print(f"  {label:<36}p50 {c[key + '_p50_ms']:>7.1f} ms   p95 {c[key + '_p95_ms']:>7.1f} ms")
+        print(f"  missed events: {c['missed_events']} (must be 0); the stock bot has no console to compare")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, default=str))
     return 0
