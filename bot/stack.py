@@ -181,6 +181,15 @@ def _http_ok(url: str) -> Callable[[], bool]:
     return check
 
 
+def _redis_ready(host: str, port: int) -> Callable[[], bool]:
+    def check() -> bool:
+        with socket.create_connection((host, port), timeout=1) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(64).startswith(b"+PONG")
+
+    return check
+
+
 def _tcp_ok(host: str, port: int) -> Callable[[], bool]:
     def check() -> bool:
         with socket.create_connection((host, port), timeout=1):
@@ -400,7 +409,8 @@ class Stack:
                 "no",
             ],
         )
-        _wait(_tcp_ok(s.host, s.redis_port), child, "Valkey", 20)
+        # ready when it answers PING with PONG, not -LOADING while it replays its AOF
+        _wait(_redis_ready(s.host, s.redis_port), child, "Valkey", 60)
 
     def _start_mongo(self, step: Progress) -> None:
         s = self.settings

@@ -116,6 +116,10 @@ async def _open(app: Sanic, _loop: Any) -> None:
         socket_connect_timeout=2,
         retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=2),
         retry_on_error=[RedisConnectionError, RedisTimeoutError, ConnectionResetError],
+        # a pooled connection idle for 2 s is PINGed (and reconnected) before use: after a
+        # Redis restart, MULTI/EXEC pipelines (sessions, login limits) are not retried
+        # by redis-py 4.6, so a dead connection must not reach them
+        health_check_interval=2,
     )
     app.ctx.staff = StaffStore(app.ctx.mongo[s.control_db])
     try:

@@ -124,7 +124,61 @@ async def test_sms_turn_that_fails_after_the_ack_is_retried_once_redis_is_back(s
         stack._start_redis(lambda m: None)
         stack.children.insert(index, stack.children.pop())
     await phone.wait_for_text(QUESTION_OVERALL, timeout=60)
-    doc = await inbound.find_one({"_id": sid})
+    for _ in range(50):  # the job is marked done just after the reply went out
+        doc = await inbound.find_one({"_id": sid})
+        if doc["state"] != "pending":
+            break
+        await asyncio.sleep(0.1)
     client.close()
     assert doc["state"] == "done" and doc["attempts"] >= 2 and "payload" not in doc
     assert (await phone.text()).count(QUESTION_OVERALL) == 1
+
+
+async def test_console_live_updates_survive_a_redis_restart_and_nothing_is_lost(stack):
+    """A console's live socket is closed (1011) when Redis goes; the page reconnects,
+    resyncs from MongoDB, and messages the guest sends afterwards arrive live."""
+    if stack.settings.redis_url is not None:
+        pytest.skip("uses the embedded Valkey")
+    import json
+
+    from websockets.exceptions import ConnectionClosed
+
+    from bot.handover.store import HandoverStore
+    from bot.storage.mongo import MongoStore
+    from tests.console.client import Browser, clear_login_failures, make_staff
+    from tests.stack.test_console_live import connect
+
+    await clear_login_failures(stack)
+    agent = await make_staff(stack, {"alpenhof": "agent"})
+    guest = Guest(stack, "alpenhof", locale="en")
+    await guest.say("hi")
+    await guest.say("I want to talk to a human")
+    time.sleep(1.5)  # appendfsync everysec: the session and tracker are on disk
+    async with Browser(stack) as browser:
+        await browser.login_ok(agent, "alpenhof")
+        time.sleep(1.5)
+        async with connect(stack, "alpenhof", browser.cookie()) as ws:
+            assert json.loads(await asyncio.wait_for(ws.recv(), 10)) == {"type": "ready"}
+            _restart(stack, "redis", signal.SIGKILL)
+            with pytest.raises(ConnectionClosed):  # closed by the server (1011): the page reconnects
+                while True:
+                    await asyncio.wait_for(ws.recv(), 15)
+            assert ws.close_code in (1011, 1006)
+        # the session survived (it is in Redis, persisted); the new socket resyncs
+        async with connect(stack, "alpenhof", browser.cookie()) as ws:
+            assert json.loads(await asyncio.wait_for(ws.recv(), 10)) == {"type": "ready"}
+            for _ in range(3):  # the first turn after the crash may find a dead connection
+                status, _ = await post(
+                    stack, {"sender": guest.sender, "message": "hello?", "metadata": guest.metadata}
+                )
+                if status == 200:
+                    break
+            event = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            assert event["type"] == "message"
+    client = mongo(stack)
+    try:
+        store = HandoverStore(MongoStore(client, stack.settings.db_prefix), "alpenhof")
+        texts = [m["text"] for m in await store.transcript(event["conversation"]) if m["author"] == "guest"]
+    finally:
+        client.close()
+    assert texts[-2:] == ["I want to talk to a human", "hello?"]
