@@ -1,6 +1,6 @@
 """The production compose skeleton (docker/): valid for the real compose tool, and
-secure by construction — only rasa is reachable (on loopback), stores publish nothing,
-secrets come only from the environment.
+secure by construction — only rasa and the staff console are reachable (on loopback),
+the action server and the stores publish nothing, secrets come only from the environment.
 
 `docker compose config` / `docker-compose config` need no Docker engine. The tool test
 is skipped only when neither `docker compose` (plugin) nor `docker-compose` (v1) can run
@@ -24,12 +24,33 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCKER_DIR = ROOT / "docker"
 COMPOSE_FILE = DOCKER_DIR / "docker-compose.yml"
 ENV_EXAMPLE = DOCKER_DIR / ".env.example"
-DOCKERFILES = {"rasa": DOCKER_DIR / "Dockerfile.rasa", "actions": DOCKER_DIR / "Dockerfile.actions"}
+DOCKERFILES = {
+    "rasa": DOCKER_DIR / "Dockerfile.rasa",
+    "actions": DOCKER_DIR / "Dockerfile.actions",
+    "console": DOCKER_DIR / "Dockerfile.console",
+}
 
-SERVICES = {"rasa", "actions", "mongodb", "redis"}
-SECRETS = ("MONGO_PASSWORD", "REDIS_PASSWORD", "RAPPORT_ACTION_TOKEN", "RAPPORT_GUEST_KEY")
-APP_ENV = ("MONGODB_URL", "REDIS_URL", "RAPPORT_ACTION_TOKEN", "RAPPORT_GUEST_KEY")
-SECRETISH_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|_KEY$|^KEY$|AUTH", re.IGNORECASE)
+SERVICES = {"rasa", "actions", "console", "mongodb", "redis"}
+# the services a reverse proxy on the host reaches (published on loopback, on `edge`)
+EDGE_SERVICES = ("rasa", "console")
+BACKENDS = ("actions", "mongodb", "redis")
+APP_SERVICES = ("rasa", "actions", "console")
+SECRETS = (
+    "MONGO_PASSWORD",
+    "REDIS_PASSWORD",
+    "RAPPORT_ACTION_TOKEN",
+    "RAPPORT_GUEST_KEY",
+    "RAPPORT_DATA_KEYS",
+    "SMTP_PASSWORD",
+)
+# secrets of optional integrations (no SMS without Twilio): `${NAME:-}`, empty by
+# default, never a literal value
+OPTIONAL_SECRETS = ("TWILIO_AUTH_TOKEN",)
+# not secret, but compose must refuse to start without them
+REQUIRED_SETTINGS = ("RAPPORT_CONSOLE_URL", "RAPPORT_PUBLIC_URL", "SMTP_HOST", "SMTP_USERNAME")
+DATA_ENV = ("MONGODB_URL", "REDIS_URL", "RAPPORT_GUEST_KEY", "RAPPORT_DATA_KEYS")
+APP_ENV = (*DATA_ENV, "RAPPORT_ACTION_TOKEN")
+SECRETISH_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|_KEYS?$|^KEYS?$|AUTH", re.IGNORECASE)
 REQUIRED_REF = re.compile(r"^\$\{[A-Z0-9_]+:\?[^}]+\}$")
 TIMEOUT = 120
 
@@ -91,7 +112,7 @@ def _strings(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
 def _subprocess_env() -> dict[str, str]:
     """The test's environment without anything that could leak into compose: no
     COMPOSE_* settings and none of the variables the compose file reads."""
-    names = set(_example_env()) | set(SECRETS)
+    names = set(_example_env()) | set(SECRETS) | set(OPTIONAL_SECRETS) | set(REQUIRED_SETTINGS)
     return {k: v for k, v in os.environ.items() if k not in names and not k.startswith("COMPOSE_")}
 
 
@@ -151,17 +172,24 @@ def test_compose_config_is_valid_with_the_real_tool(compose_tools, tmp_path):
         resolved = yaml.safe_load(full.stdout)
         services = resolved["services"]
         assert set(services) == SERVICES
-        for name in ("actions", "mongodb", "redis"):
+        for name in BACKENDS:
             assert not services[name].get("ports"), f"{name} publishes ports"
-        assert _port_host_ips(services["rasa"]["ports"]) == ["127.0.0.1"]
+        for name in EDGE_SERVICES:
+            assert _port_host_ips(services[name]["ports"]) == ["127.0.0.1"], name
         assert resolved["networks"]["internal"]["internal"] is True
         # the values really came from the env file
-        rasa_env = _environment(services["rasa"])
-        assert rasa_env["RAPPORT_GUEST_KEY"] == example["RAPPORT_GUEST_KEY"]
-        assert example["MONGO_PASSWORD"] in rasa_env["MONGODB_URL"]
+        for name in APP_SERVICES:
+            env = _environment(services[name])
+            assert env["RAPPORT_GUEST_KEY"] == example["RAPPORT_GUEST_KEY"], name
+            assert env["RAPPORT_DATA_KEYS"] == example["RAPPORT_DATA_KEYS"], name
+            assert example["MONGO_PASSWORD"] in env["MONGODB_URL"], name
+        console_env = _environment(services["console"])
+        assert console_env["RAPPORT_CONSOLE_URL"] == example["RAPPORT_CONSOLE_URL"]
+        assert console_env["SMTP_PASSWORD"] == example["SMTP_PASSWORD"]
+        assert "RAPPORT_ACTION_TOKEN" not in console_env
 
 
-@pytest.mark.parametrize("missing", SECRETS)
+@pytest.mark.parametrize("missing", SECRETS + REQUIRED_SETTINGS)
 def test_compose_refuses_to_run_without_a_secret(compose_tools, tmp_path, missing):
     env_file = tmp_path / "env"
     env_file.write_text(
@@ -183,29 +211,36 @@ def test_services_and_images():
     assert services["redis"]["image"] == "redis:7"
     assert services["rasa"]["build"]["dockerfile"] == "docker/Dockerfile.rasa"
     assert services["actions"]["build"]["dockerfile"] == "docker/Dockerfile.actions"
+    assert services["console"]["build"]["dockerfile"] == "docker/Dockerfile.console"
 
 
-@pytest.mark.parametrize("name", ["actions", "mongodb", "redis"])
+@pytest.mark.parametrize("name", BACKENDS)
 def test_backends_publish_no_ports(name):
     service = _compose()["services"][name]
     assert "ports" not in service
     assert service.get("network_mode") is None
 
 
-def test_rasa_publishes_on_loopback_only():
-    rasa = _compose()["services"]["rasa"]
-    assert rasa["ports"], "rasa must publish its port for the reverse proxy"
-    assert _port_host_ips(rasa["ports"]) == ["127.0.0.1"] * len(rasa["ports"])
+@pytest.mark.parametrize("name", EDGE_SERVICES)
+def test_edge_services_publish_on_loopback_only(name):
+    service = _compose()["services"][name]
+    assert service["ports"], f"{name} must publish its port for the reverse proxy"
+    assert _port_host_ips(service["ports"]) == ["127.0.0.1"] * len(service["ports"])
 
 
-def test_networks_are_internal_except_rasas_edge():
+def test_only_the_edge_services_publish_ports():
+    services = _compose()["services"]
+    assert {name for name, service in services.items() if service.get("ports")} == set(EDGE_SERVICES)
+
+
+def test_networks_are_internal_except_the_edge():
     compose = _compose()
     networks = compose["networks"]
     assert networks["internal"]["internal"] is True
     assert not (networks["edge"] or {}).get("internal"), "edge must reach the host"
     for name, service in compose["services"].items():
         assert service.get("network_mode") is None, name
-        expected = {"internal", "edge"} if name == "rasa" else {"internal"}
+        expected = {"internal", "edge"} if name in EDGE_SERVICES else {"internal"}
         assert _networks(service) == expected, name
     # every declared network other than edge is internal
     for name, config in networks.items():
@@ -217,7 +252,10 @@ def test_secret_settings_are_required_environment_references():
     for path, value in _strings(_compose()):
         key = path.rsplit(".", 1)[-1]
         if ".environment." in f".{path}" and SECRETISH_NAME.search(key):
-            assert REQUIRED_REF.match(value), f"{path} must be ${{VAR:?message}}, not {value!r}"
+            if key in OPTIONAL_SECRETS:
+                assert value == f"${{{key}:-}}", f"{path} must be ${{{key}:-}}, not {value!r}"
+            else:
+                assert REQUIRED_REF.match(value), f"{path} must be ${{VAR:?message}}, not {value!r}"
 
 
 def test_credentials_in_urls_are_references():
@@ -230,10 +268,15 @@ def test_credentials_in_urls_are_references():
 
 def test_secret_variables_always_use_required_syntax():
     text = "\n".join(value for _, value in _strings(_compose()))
-    for name in SECRETS:
+    for name in SECRETS + REQUIRED_SETTINGS:
         refs = re.findall(r"\$\{" + name + r"([^}]*)\}", text)
         assert refs, f"{name} is not used"
         assert all(r.startswith(":?") for r in refs), f"${{{name}}} must be ${{{name}:?...}}"
+        assert not re.search(r"(?<![{$])\$" + name + r"\b", text), f"bare ${name} reference"
+    for name in OPTIONAL_SECRETS:
+        refs = re.findall(r"\$\{" + name + r"([^}]*)\}", text)
+        assert refs, f"{name} is not used"
+        assert all(r == ":-" for r in refs), f"${{{name}}} must be ${{{name}:-}} (empty default)"
         assert not re.search(r"(?<![{$])\$" + name + r"\b", text), f"bare ${name} reference"
 
 
@@ -274,13 +317,45 @@ def test_mongodb_is_a_single_node_replica_set_with_auth():
     assert "mongo-data" in _compose()["volumes"]
 
 
-@pytest.mark.parametrize("name", ["rasa", "actions"])
+@pytest.mark.parametrize("name", APP_SERVICES)
 def test_app_containers_get_the_app_environment(name):
     env = _environment(_compose()["services"][name])
-    for var in APP_ENV:
+    for var in APP_ENV if name != "console" else DATA_ENV:
         assert var in env, f"{name} lacks {var}"
     assert "replicaSet=rs0" in env["MONGODB_URL"] and "@mongodb:27017" in env["MONGODB_URL"]
     assert "@redis:6379" in env["REDIS_URL"]
+
+
+def test_console_environment():
+    console = _compose()["services"]["console"]
+    env = _environment(console)
+    # least privilege: the console never talks to the action server
+    assert "RAPPORT_ACTION_TOKEN" not in env
+    assert env["RAPPORT_CONSOLE_TRUST_PROXY"] == "true"  # it is only reachable via the proxy
+    for var in (
+        "RAPPORT_CONSOLE_URL",
+        "SMTP_HOST",
+        "SMTP_PASSWORD",
+        "TWILIO_ACCOUNT_SID",
+        "TWILIO_AUTH_TOKEN",
+    ):
+        assert var in env, f"console lacks {var}"
+    assert {name for name, dep in console["depends_on"].items() if dep["condition"] == "service_healthy"} >= {
+        "mongodb",
+        "redis",
+    }
+    # the port it publishes is the one the image listens on
+    assert all(str(p).endswith(":5080") for p in console["ports"])
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_app_containers_are_hardened(name):
+    service = _compose()["services"][name]
+    assert "no-new-privileges:true" in service.get("security_opt", [])
+    assert service.get("cap_drop") == ["ALL"]
+    assert service.get("logging", {}).get("options", {}).get("max-size"), "unbounded logs"
+    assert service.get("privileged") is not True
+    assert "user" not in service, "the image's non-root user must not be overridden"
 
 
 def test_rasa_gets_every_variable_endpoints_yml_reads():
@@ -300,6 +375,8 @@ def test_env_example_documents_every_variable():
     assert referenced <= set(example), f".env.example lacks {sorted(referenced - set(example))}"
     for name in SECRETS:
         assert "change-me" in example[name], f".env.example must hold a placeholder for {name}"
+    for name in OPTIONAL_SECRETS:
+        assert example[name] == "", f".env.example must leave the optional {name} empty"
 
 
 # --- Dockerfiles ---------------------------------------------------------------
@@ -338,3 +415,10 @@ def test_dockerfile_commands():
     # our authenticated action server, listening on the container's interface
     assert 'CMD ["python", "-m", "actions.server"]' in actions
     assert "RAPPORT_BIND_HOST=0.0.0.0" in actions
+    console = DOCKERFILES["console"].read_text(encoding="utf-8")
+    assert 'CMD ["python", "-m", "bot.console"]' in console
+    assert "RAPPORT_BIND_HOST=0.0.0.0" in console and "RAPPORT_CONSOLE_PORT=5080" in console
+    assert "http://127.0.0.1:5080/healthz" in console
+    # the code is root-owned: copied before USER, never with --chown
+    assert not re.search(r"^COPY\s+--chown", console, re.MULTILINE)
+    assert console.index("COPY bot ./bot") < console.index("USER rapport")
