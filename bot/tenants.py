@@ -17,6 +17,7 @@ from bot.settings import parse_origin
 
 TENANT_ID = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 QUESTION_KINDS = ("rating", "text")
+DSR_APPROVALS = ("auto", "staff")  # verified data-subject requests run at once, or after staff approve
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Tenant:
     # origins (scheme://host[:port], lower case) of the hotel's pages that embed the widget
     widget_origins: tuple[str, ...] = ()
     handover: HandoverPolicy = HandoverPolicy()  # escalation triggers, staffed hours
+    dsr_approval: str = "auto"  # "staff": verified requests wait for approval (bot/privacy/worker.py)
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:
@@ -134,7 +136,20 @@ def _tenant(d: Any, supported: tuple[str, ...]) -> Tenant:
         email_addresses=tuple(_address(tid, a) for a in d.get("email_addresses") or ()),
         widget_origins=_origins(tid, d.get("widget_origins")),
         handover=parse_policy(tid, d.get("handover")),
+        dsr_approval=_dsr_approval(tid, d.get("dsr")),
     )
+
+
+def _dsr_approval(tid: str, dsr: Any) -> str:
+    """`dsr: {approval: auto | staff}` (default auto)."""
+    if dsr is None:
+        return "auto"
+    if not isinstance(dsr, dict) or set(dsr) - {"approval"}:
+        raise ConfigError(f"tenant {tid}: dsr must be a mapping with 'approval'")
+    approval = dsr.get("approval", "auto")
+    if approval not in DSR_APPROVALS:
+        raise ConfigError(f"tenant {tid}: dsr.approval must be one of {DSR_APPROVALS}")
+    return str(approval)
 
 
 def _origins(tid: str, origins: Any) -> tuple[str, ...]:

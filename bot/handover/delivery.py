@@ -14,6 +14,10 @@
 - REST (loopback test channel): nothing can be pushed; the message waits in the
   transcript.
 
+Nothing goes to a guest who objected (bot/privacy/flags.py): `DeliveryFailed("objected")`,
+except a message the guest asked for themselves (`essential`: a verification code, the
+confirmation of the objection, a receipt).
+
 `Delivery` is the `deliver` callable of `HandoverStore`; it returns True when the
 message is with the provider.
 """
@@ -31,6 +35,7 @@ from bot.email.sender import EmailSendError, SmtpSender
 from bot.errors import RapportError
 from bot.logs import event
 from bot.privacy.crypto import Cipher
+from bot.privacy.flags import FlagStore
 from bot.settings import Settings
 from bot.sms.outbound import send_text, twilio_sender
 from bot.sms.sender import SmsSendError, TwilioSender
@@ -71,9 +76,16 @@ class Delivery:
             )
         return self._socketio
 
-    async def __call__(self, tenant_id: str, handover: dict[str, Any], message: dict[str, Any]) -> bool:
+    async def __call__(
+        self, tenant_id: str, handover: dict[str, Any], message: dict[str, Any], *, essential: bool = False
+    ) -> bool:
+        """`essential`: a message the guest asked for (a verification code, a receipt)
+        that goes out even to a guest who objected to being contacted."""
         channel = handover.get("channel")
         gref = handover["guest_ref"]
+        if not essential and (await FlagStore(self.mongo, tenant_id).get(gref)).objected:
+            event(logger, "handover.delivery_refused", tenant=tenant_id, reason="objected")
+            raise DeliveryFailed("objected")  # GDPR Art. 21: no further messages on any channel
         if channel == "webchat":
             await self.socketio().emit(
                 STAFF_EVENT,
