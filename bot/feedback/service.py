@@ -14,20 +14,29 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.errors import InvalidInput, UnknownTenant
+from pymongo.errors import PyMongoError
+
+from bot.errors import InvalidInput, StorageError, UnknownTenant
 from bot.feedback import engine
 from bot.feedback.model import Reply, Turn
 from bot.handover import flow
+from bot.handover.delivery import Delivery
 from bot.handover.events import Publisher
 from bot.handover.store import HandoverStore
 from bot.i18n import Catalog
 from bot.language import LanguageDetector, make_detector
 from bot.logs import event
+from bot.privacy.crypto import Cipher
+from bot.privacy.dsr_flow import CODE as CODE_MASK
+from bot.privacy.dsr_flow import DsrFlow
+from bot.privacy.flags import FlagStore
 from bot.privacy.refs import conversation_id, guest_ref, log_ref
+from bot.privacy.requests import DsrStore
 from bot.settings import Settings
+from bot.storage.contacts import ContactStore
 from bot.storage.documents import conversation_document, rating_document
 from bot.storage.mongo import MongoStore, connect
-from bot.tenants import Tenants
+from bot.tenants import Tenant, Tenants
 
 logger = logging.getLogger(__name__)
 
@@ -63,9 +72,12 @@ class FeedbackService:
         detector: LanguageDetector,
         store: MongoStore,
         publisher: Publisher | None = None,
+        delivery: Delivery | None = None,
     ) -> None:
         self.settings = settings
         self.publisher = publisher
+        self.delivery = delivery
+        self.cipher = Cipher(settings.data_keys)
         self.tenants = tenants
         self.catalog = catalog
         self.detector = detector
@@ -78,7 +90,8 @@ class FeedbackService:
         tenants = Tenants.load(settings.tenants_file, catalog.languages)
         detector = make_detector(settings.language_detector, catalog.languages)
         store = MongoStore(connect(settings.effective_mongodb_url.value), settings.db_prefix)
-        return cls(settings, tenants, catalog, detector, store, Publisher(settings.effective_redis_url.value))
+        publisher = Publisher(settings.effective_redis_url.value)
+        return cls(settings, tenants, catalog, detector, store, publisher, Delivery(settings, store))
 
     def close(self) -> None:
         self.store.client.close()
@@ -109,6 +122,14 @@ class FeedbackService:
             conversation_id=conv,
             max_message_chars=self.settings.max_message_chars,
         )
+        dsr = await self.privacy_turn(tenant, turn, state, conv, gref)
+        if dsr is not None:
+            return dsr
+        flags = await FlagStore(self.store, tenant.id).get(gref)
+        if flags.objected:
+            # the guest objected to being contacted: nothing more is said (bot/privacy)
+            event(logger, "feedback.turn.handled", tenant=tenant.id, conversation=conv, outcome="objected")
+            return TurnOutcome((), dict(state or {}), ("objected",))
         handovers = self.handovers(tenant.id)
         before = await flow.before_engine(
             handovers, conv, turn, (state or {}).get("lang") or tenant.default_language
@@ -133,17 +154,18 @@ class FeedbackService:
         await self.store.ensure_indexes(tenant.id)
         ratings = self.store.ratings(tenant.id)
         for answer in result.answers:
-            await ratings.save(
-                rating_document(
-                    tenant_id=tenant.id,
-                    conversation_id=conv,
-                    guest_ref=gref,
-                    channel=result.state.get("channel") or turn.channel,
-                    language=lang,
-                    answer=answer,
-                    now=now,
-                )
+            document = rating_document(
+                tenant_id=tenant.id,
+                conversation_id=conv,
+                guest_ref=gref,
+                channel=result.state.get("channel") or turn.channel,
+                language=lang,
+                answer=answer,
+                now=now,
             )
+            if flags.restricted:  # kept, but excluded from analytics and benchmarks
+                document["restricted"] = True
+            await ratings.save(document)
         await self.store.conversations(tenant.id).record_turn(
             conversation_document(
                 tenant_id=tenant.id, conversation_id=conv, guest_ref=gref, state=result.state, now=now
@@ -181,6 +203,46 @@ class FeedbackService:
             ms=round((time.perf_counter() - started) * 1000, 1),
         )
         return TurnOutcome(texts, result.state, events)
+
+    async def privacy_turn(
+        self, tenant: Tenant, turn: Turn, state: Mapping[str, Any] | None, conv: str, gref: str
+    ) -> TurnOutcome | None:
+        """A data-subject request or its verification code (bot/privacy/dsr_flow.py)."""
+        lang = (state or {}).get("lang") or self.guess_language(tenant, turn)
+        channel = (state or {}).get("channel") or turn.channel
+        dsr_flow = DsrFlow(
+            DsrStore(self.store, tenant.id, self.settings.guest_key, self.settings.control_db),
+            ContactStore(self.store, tenant.id, self.cipher),
+            self.cipher,
+            self.delivery,
+            self.catalog,
+        )
+        try:
+            result = await dsr_flow.handle(tenant, turn, gref, channel, lang)
+        except PyMongoError as e:
+            raise StorageError("the request register is unavailable") from e
+        if result is None:
+            return None
+        texts = tuple(self.render(lang, r) for r in result.replies)
+        said = CODE_MASK.sub("######", turn.text)  # a one-time code is not kept in the transcript
+        await self.handovers(tenant.id).record(
+            conv, gref, [("guest", said)] + [("bot", t) for t in texts], publish=False
+        )
+        event(
+            logger,
+            "feedback.turn.handled",
+            tenant=tenant.id,
+            conversation=conv,
+            outcome=",".join(result.events),
+        )
+        return TurnOutcome(texts, dict(state or {}), tuple(result.events))
+
+    def guess_language(self, tenant: Tenant, turn: Turn) -> str:
+        """Before a conversation has a language: confident detection, else the tenant's."""
+        guess = self.detector.detect(turn.text) if len(turn.text.split()) >= 3 else None
+        if guess and guess[1] >= 0.8 and guess[0] in tenant.languages:
+            return guess[0]
+        return tenant.default_language
 
     def render(self, lang: str, reply: Reply) -> str:
         params = dict(reply.params)

@@ -1,0 +1,199 @@
+"""Data-subject requests inside the conversation (called by FeedbackService first,
+before the handover and the feedback engine, so it works in the middle of anything).
+
+1. The NLU recognises a request (intents `dsr_erasure`, `dsr_access`,
+   `dsr_rectification`, `dsr_restriction`, `dsr_objection`, five languages).
+2. A request that names someone else's number or address (anything but the
+   requester's own, except the new address of a rectification) is never executed
+   and reveals nothing.
+3. The request is registered (bot/privacy/requests.py) and the requester verified:
+   - SMS and e-mail guests get a one-time code on the same number or address (a
+     separate message), valid 10 minutes, 3 attempts, then a new code;
+   - web-widget and REST guests are identified by their session (a signed, secret
+     token only their browser holds), and the request concerns that session's data
+     only, so they count as verified at once.
+4. Verified requests are carried out by the privacy worker in the console process
+   (bot/privacy/worker.py): at once or after staff approval (tenant policy), with a
+   confirmation, receipt or download link on the guest's channel.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import phonenumbers
+
+from bot.feedback.model import Reply, Turn
+from bot.handover.delivery import Delivery, DeliveryFailed
+from bot.i18n import Catalog
+from bot.language import explicit_request
+from bot.logs import event
+from bot.privacy.crypto import Cipher
+from bot.privacy.requests import PENDING, RECEIVED, VERIFIED, DsrStore
+from bot.storage.contacts import ContactStore
+from bot.tenants import Tenant
+
+logger = logging.getLogger(__name__)
+
+INTENTS = {
+    "dsr_erasure": "erasure",
+    "dsr_access": "access",
+    "dsr_rectification": "rectification",
+    "dsr_restriction": "restriction",
+    "dsr_objection": "objection",
+}
+MIN_CONFIDENCE = 0.5
+CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
+EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+PHONE_CANDIDATE = re.compile(r"\+?\d[\d\s./\-()]{6,}\d")
+WITHDRAW = re.compile(
+    r"\b(withdraw|remove|delete|zur[üu]ckziehen|l[öo]schen|retirer|supprimer|retirar|borrar|eliminar|"
+    r"ritirare|cancellare|ritira)\b.*\b(ratings?|answers?|bewertung(en)?|antworten|notes?|r[ée]ponses|"
+    r"valoraciones|respuestas|valutazioni|risposte|voti)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+VERIFIED_BY_SESSION = ("webchat", "rest")
+
+
+@dataclass
+class DsrTurn:
+    replies: list[Reply] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+
+
+def find_code(text: str) -> str | None:
+    m = CODE.search(text or "")
+    return m.group(1) if m else None
+
+
+def identifiers_in(text: str) -> tuple[set[str], set[str]]:
+    """E-mail addresses (lower case) and phone numbers (E.164) named in the text."""
+    emails = {m.group(0).lower() for m in EMAIL.finditer(text or "")}
+    phones: set[str] = set()
+    for m in PHONE_CANDIDATE.finditer(text or ""):
+        raw = m.group(0)
+        if not raw.lstrip().startswith("+"):
+            continue
+        try:
+            number = phonenumbers.parse(raw, None)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            phones.add(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    return emails, phones
+
+
+def rectification_details(text: str) -> dict[str, Any]:
+    """What a rectification asks for: a new e-mail address or number, a language, or
+    withdrawing the guest's ratings."""
+    emails, phones = identifiers_in(text)
+    details: dict[str, Any] = {}
+    if emails:
+        details["email"] = sorted(emails)[0]
+    if phones:
+        details["phone"] = sorted(phones)[0]
+    lang = explicit_request(text)
+    if lang:
+        details["language"] = lang
+    if WITHDRAW.search(text or ""):
+        details["withdraw_ratings"] = True
+    return details
+
+
+class DsrFlow:
+    def __init__(
+        self,
+        dsr: DsrStore,
+        contacts: ContactStore,
+        cipher: Cipher,
+        delivery: Delivery | None,
+        catalog: Catalog,
+    ) -> None:
+        self.dsr = dsr
+        self.contacts = contacts
+        self.cipher = cipher
+        self.delivery = delivery
+        self.catalog = catalog
+
+    async def handle(
+        self, tenant: Tenant, turn: Turn, guest_ref: str, channel: str, lang: str
+    ) -> DsrTurn | None:
+        """The replies when this turn is about a data-subject request, else None."""
+        open_request = await self.dsr.open_for(guest_ref)
+        code = find_code(turn.text)
+        if open_request is not None and open_request["status"] == PENDING and code:
+            return await self._check(tenant, open_request, code, guest_ref, channel, lang)
+        type_ = INTENTS.get(turn.intent or "")
+        if type_ is None or turn.confidence < MIN_CONFIDENCE:
+            return None
+        if await self._names_someone_else(type_, turn.text, guest_ref, channel):
+            event(logger, "dsr.refused", tenant=tenant.id, type=type_, reason="other_person")
+            return DsrTurn([Reply("dsr.other_person")], ["dsr_refused"])
+        same_open = open_request is not None and open_request["type"] == type_
+        if same_open and open_request["status"] in (RECEIVED, PENDING):
+            return DsrTurn([Reply("dsr.already_open")], ["dsr_already_open"])
+        details = None
+        if type_ == "rectification":
+            found = rectification_details(turn.text)
+            details = self.cipher.seal(json.dumps(found), f"{tenant.id}|{guest_ref}|dsr")
+        request = await self.dsr.create(
+            type_=type_, guest_ref=guest_ref, channel=channel, language=lang, details=details
+        )
+        event(logger, "dsr.received", tenant=tenant.id, type=type_, request=request["_id"], channel=channel)
+        if channel in VERIFIED_BY_SESSION:
+            await self.dsr.transition(request["_id"], RECEIVED, VERIFIED, "session")
+            return DsrTurn([Reply(f"dsr.received.{type_}"), self._verified(tenant)], ["dsr_verified"])
+        sent = await self._send_code(tenant, request["_id"], guest_ref, channel, lang)
+        key = f"dsr.code_sent.{channel}" if sent else "dsr.code_unavailable"
+        return DsrTurn(
+            [Reply(f"dsr.received.{type_}"), Reply(key)], ["dsr_code_sent" if sent else "dsr_no_code"]
+        )
+
+    async def _check(
+        self, tenant: Tenant, request: dict[str, Any], code: str, guest_ref: str, channel: str, lang: str
+    ) -> DsrTurn:
+        result = await self.dsr.check_code(request["_id"], code)
+        event(logger, "dsr.code_checked", tenant=tenant.id, request=request["_id"], result=result.reason)
+        if result.ok:
+            return DsrTurn([self._verified(tenant)], ["dsr_verified"])
+        if result.reason == "wrong":
+            return DsrTurn([Reply("dsr.code_wrong", {"left": result.attempts_left})], ["dsr_code_wrong"])
+        await self._send_code(tenant, request["_id"], guest_ref, channel, lang)  # expired or used up
+        return DsrTurn([Reply("dsr.code_resent")], ["dsr_code_resent"])
+
+    def _verified(self, tenant: Tenant) -> Reply:
+        if tenant.dsr_approval == "staff":
+            return Reply("dsr.verified.staff")
+        return Reply("dsr.verified.auto")
+
+    async def _names_someone_else(self, type_: str, text: str, guest_ref: str, channel: str) -> bool:
+        if type_ == "rectification":
+            return False  # the new address or number is theirs by definition
+        emails, phones = identifiers_in(text)
+        if not emails and not phones:
+            return False
+        own = await self.contacts.get(guest_ref) if channel in ("sms", "email") else None
+        mine = {own.address.lower()} if own is not None else set()
+        return bool((emails | phones) - mine)
+
+    async def _send_code(
+        self, tenant: Tenant, request_id: str, guest_ref: str, channel: str, lang: str
+    ) -> bool:
+        """A new code to the requester's own number or address, as its own message."""
+        code = await self.dsr.issue_code(request_id)
+        if self.delivery is None:
+            return False
+        text = self.catalog.render(lang, "dsr.code", hotel=tenant.name, code=code)
+        message = {"_id": f"{request_id}:code", "text": text, "author": "system"}
+        try:
+            await self.delivery(
+                tenant.id, {"channel": channel, "guest_ref": guest_ref}, message, essential=True
+            )
+        except DeliveryFailed as e:
+            event(logger, "dsr.code_failed", logging.WARNING, tenant=tenant.id, reason=e.code)
+            return False
+        return True
