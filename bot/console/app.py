@@ -41,7 +41,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.audit import AuditLog
-from bot.console import auth, conversations, live, routes
+from bot.console import auth, conversations, dsr, live, routes
 from bot.console.access import Gate, NotAuthenticated, NotPermitted, NotVisible
 from bot.console.notify import Notifier
 from bot.console.security import (
@@ -62,6 +62,8 @@ from bot.handover.delivery import Delivery, DeliveryFailed
 from bot.handover.events import Publisher
 from bot.i18n import Catalog
 from bot.logs import event
+from bot.privacy.stores import PrivacyContext
+from bot.privacy.worker import DsrWorker
 from bot.rasa import sanic_compat
 from bot.settings import Settings
 from bot.storage.mongo import MongoStore, connect
@@ -93,7 +95,9 @@ def create_app(settings: Settings, *, name: str = "rapport_console") -> Sanic:
 
     app.register_listener(_open, "before_server_start")
     app.register_listener(_start_notifier, "after_server_start")
+    app.register_listener(_start_dsr_worker, "after_server_start")
     app.register_listener(_stop_notifier, "before_server_stop")
+    app.register_listener(_stop_dsr_worker, "before_server_stop")
     app.register_listener(_close, "after_server_stop")
     app.register_middleware(load_session, "request")
     app.register_middleware(guard, "request")
@@ -103,6 +107,7 @@ def create_app(settings: Settings, *, name: str = "rapport_console") -> Sanic:
     auth.register(app)
     routes.register(app)
     conversations.register(app)
+    dsr.register(app)
     live.register(app)
     return app
 
@@ -142,6 +147,25 @@ async def _start_notifier(app: Sanic, _loop: Any) -> None:
     mongo = MongoStore(app.ctx.mongo, s.db_prefix)
     app.ctx.notifier = Notifier(s, mongo, app.ctx.staff, app.ctx.tenants, app.ctx.catalog)
     app.ctx.notifier_task = asyncio.create_task(app.ctx.notifier.run(), name="console-notifier")
+
+
+async def _start_dsr_worker(app: Sanic, _loop: Any) -> None:
+    """Verified data-subject requests are carried out, tenants told of new ones
+    (bot/privacy/worker.py)."""
+    s: Settings = app.ctx.settings
+    privacy = await PrivacyContext.open(s)
+    ctx = app.ctx
+    worker = DsrWorker(s, privacy, ctx.staff, ctx.tenants, ctx.catalog, ctx.audit, ctx.delivery)
+    app.ctx.dsr_worker = worker
+    app.ctx.dsr_notices = worker.executor  # the guest hears of rejections and extensions
+    app.ctx.dsr_task = asyncio.create_task(worker.run(), name="console-dsr-worker")
+
+
+async def _stop_dsr_worker(app: Sanic, _loop: Any) -> None:
+    app.ctx.dsr_task.cancel()
+    await asyncio.gather(app.ctx.dsr_task, return_exceptions=True)
+    await app.ctx.dsr_worker.executor.close()
+    await app.ctx.dsr_worker.ctx.close()
 
 
 async def _stop_notifier(app: Sanic, _loop: Any) -> None:

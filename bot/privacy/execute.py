@@ -1,0 +1,267 @@
+"""What each verified data-subject request does (called by bot/privacy/worker.py,
+which claims, audits and closes the request). Every step is idempotent, so a request
+whose execution failed half-way is simply run again. Outcomes hold counts and codes,
+never personal data.
+
+- access: the export (bot/privacy/export.py) sealed behind a one-time link that
+  expires after 24 hours (bot/privacy/links.py), sent to the guest on their channel.
+  E-mail guests get the link too (no attachment: a mail may sit in many mailboxes
+  and backups, a link works once and expires).
+- erasure: the guest's contact is opened into memory, every store is erased and
+  scanned (bot/privacy/erasure.py; the scan must come back clean, else `NotClean`
+  and the request stays open), then the receipt goes out from memory without leaving
+  a record of the guest in any store.
+- rectification: the sealed `details` ({"email", "phone", "language",
+  "withdraw_ratings"}) change the contact address on the guest's own channel, the
+  conversations' language, or delete the guest's ratings.
+- restriction: the guest's flag and `restricted: true` on every rating they gave.
+- objection: the guest's flag (Delivery refuses everything else from then on), the
+  confirmation (essential: the guest asked for it), then SMS consent opted out.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+from bot.channels.webchat import STAFF_EVENT, guest_room
+from bot.email.outbound import build_reply
+from bot.email.sender import SmtpSender
+from bot.errors import RapportError
+from bot.handover.delivery import LOOP_MARKER, Delivery, DeliveryFailed
+from bot.handover.store import HandoverStore
+from bot.i18n import Catalog
+from bot.logs import event
+from bot.privacy import erasure, export
+from bot.privacy.flags import FlagStore
+from bot.privacy.links import ExportLinks
+from bot.privacy.stores import PrivacyContext
+from bot.settings import Settings
+from bot.sms.outbound import twilio_sender
+from bot.sms.segments import split_message
+from bot.sms.sender import TwilioSender
+from bot.sms.store import SmsStore
+from bot.storage.contacts import Contact, ContactStore
+from bot.tenants import Tenant
+
+logger = logging.getLogger(__name__)
+
+EXPORT_PATH = "/webhooks/privacy/export/"
+
+
+class NotClean(RapportError):
+    """The scan after an erasure still found the guest somewhere."""
+
+
+class Executor:
+    def __init__(self, settings: Settings, ctx: PrivacyContext, catalog: Catalog, delivery: Delivery) -> None:
+        self.settings = settings
+        self.ctx = ctx
+        self.catalog = catalog
+        self.delivery = delivery
+        self._twilio: TwilioSender | None = None
+
+    async def close(self) -> None:
+        if self._twilio is not None:
+            await self._twilio.close()
+
+    async def run(self, tenant: Tenant, request: dict[str, Any]) -> dict[str, Any]:
+        handler = {
+            "access": self.access,
+            "erasure": self.erasure,
+            "rectification": self.rectification,
+            "restriction": self.restriction,
+            "objection": self.objection,
+        }[request["type"]]
+        return await handler(tenant, request)
+
+    # ---- the request types ----------------------------------------------------------
+
+    async def access(self, tenant: Tenant, request: dict[str, Any]) -> dict[str, Any]:
+        gref, lang = request["guest_ref"], self.language(tenant, request)
+        data = await export.export_guest(self.ctx, tenant.id, gref)
+        document = {"summary": export.summary(data, lang, self.catalog), "data": data}
+        links = ExportLinks(self.ctx.mongo, tenant.id, self.ctx.cipher)
+        token, expires_at = await links.create(request["_id"], gref, document)
+        link = self.settings.public_url.rstrip("/") + EXPORT_PATH + token
+        try:
+            notice = await self.notify(tenant, request, "dsr.result.access", link=link, hours=24)
+        except DeliveryFailed:
+            await links.drop(token)  # never sent: nobody may use it
+            raise
+        if notice != "sent" and notice != "queued":
+            await links.drop(token)
+        return {"export": "link", "expires_at": expires_at, "records": _count(data), "notice": notice}
+
+    async def erasure(self, tenant: Tenant, request: dict[str, Any]) -> dict[str, Any]:
+        gref, channel = request["guest_ref"], request["channel"]
+        contact = await ContactStore(self.ctx.mongo, tenant.id, self.ctx.cipher).get(gref)
+        stopped = await SmsStore(self.ctx.mongo, tenant.id).opted_out(gref)
+        text = self.render(tenant, request, "dsr.result.erasure")
+        await ExportLinks(self.ctx.mongo, tenant.id, self.ctx.cipher).erase_guest(gref)
+        report = await erasure.erase_guest(self.ctx, tenant.id, gref, actor="system")
+        if not report["scan"]["clean"]:
+            hits = len(report["scan"].get("hits") or [])
+            event(
+                logger,
+                "dsr.erasure.not_clean",
+                logging.ERROR,
+                tenant=tenant.id,
+                request=request["_id"],
+                hits=hits,
+            )
+            raise NotClean("the scan after the erasure found the guest")
+        notice = await self.receipt(tenant, request, channel, contact, stopped, text)
+        return {
+            "erased": report["erased"],
+            "scan": {"clean": True, "searched": report["scan"].get("searched", {})},
+            "notice": notice,
+        }
+
+    async def rectification(self, tenant: Tenant, request: dict[str, Any]) -> dict[str, Any]:
+        gref = request["guest_ref"]
+        details: dict[str, Any] = {}
+        if request.get("details"):
+            details = json.loads(self.ctx.cipher.open(request["details"], f"{tenant.id}|{gref}|dsr"))
+        changed: list[str] = []
+        skipped: list[str] = []
+        contacts = ContactStore(self.ctx.mongo, tenant.id, self.ctx.cipher)
+        contact = await contacts.get(gref)
+        for field, channel in (("email", "email"), ("phone", "sms")):
+            new = details.get(field)
+            if not isinstance(new, str) or not new:
+                continue
+            if contact is None or contact.channel != channel:
+                skipped.append(field)  # one contact per guest: the channel they wrote on
+                continue
+            thread = {"subject": contact.thread.get("subject")} if channel == "email" else {}
+            contact = Contact(gref, channel, new, contact.via, thread)
+            await contacts.remember(contact)
+            changed.append(field)
+        lang = details.get("language")
+        if isinstance(lang, str) and lang:
+            if lang in tenant.languages:
+                db = self.ctx.db(tenant.id)
+                change = {"$set": {"language": lang, "language_source": "rectification"}}
+                await db.conversations.update_many({"guest_ref": gref}, change)
+                await db.handovers.update_many({"guest_ref": gref}, {"$set": {"language": lang}})
+                request = {**request, "language": lang}  # the confirmation in the new language
+                changed.append("language")
+            else:
+                skipped.append("language")
+        withdrawn = 0
+        if details.get("withdraw_ratings") is True:
+            withdrawn = (await self.ctx.db(tenant.id).ratings.delete_many({"guest_ref": gref})).deleted_count
+            changed.append("ratings_withdrawn")
+        notice = await self.notify(tenant, request, "dsr.result.rectification")
+        return {"changed": changed, "skipped": skipped, "ratings_withdrawn": withdrawn, "notice": notice}
+
+    async def restriction(self, tenant: Tenant, request: dict[str, Any]) -> dict[str, Any]:
+        gref = request["guest_ref"]
+        await FlagStore(self.ctx.mongo, tenant.id).set(gref, restricted=True)
+        # nx-27017 stores a bool written by $set as 1; real MongoDB keeps true. Readers
+        # filter with {"restricted": {"$nin": [True, 1]}} or on `restricted_at`.
+        flagged = await self.ctx.db(tenant.id).ratings.update_many(
+            {"guest_ref": gref}, {"$set": {"restricted": True, "restricted_at": time.time()}}
+        )
+        notice = await self.notify(tenant, request, "dsr.result.restriction")
+        return {"ratings_flagged": flagged.matched_count, "notice": notice}
+
+    async def objection(self, tenant: Tenant, request: dict[str, Any]) -> dict[str, Any]:
+        gref = request["guest_ref"]
+        await FlagStore(self.ctx.mongo, tenant.id).set(gref, objected=True)
+        notice = await self.notify(tenant, request, "dsr.result.objection")
+        await SmsStore(self.ctx.mongo, tenant.id).set_consent(gref, opted_out=True, keyword="dsr_objection")
+        return {"objected": True, "sms_opted_out": True, "notice": notice}
+
+    # ---- telling the guest ---------------------------------------------------------
+
+    def language(self, tenant: Tenant, request: dict[str, Any]) -> str:
+        lang = request.get("language")
+        return lang if lang in self.catalog.languages else tenant.default_language
+
+    def render(self, tenant: Tenant, request: dict[str, Any], key: str, **params: Any) -> str:
+        lang = self.language(tenant, request)
+        return self.catalog.render(lang, key, hotel=tenant.name, request=request["_id"], **params)
+
+    async def notify(self, tenant: Tenant, request: dict[str, Any], key: str, **params: Any) -> str:
+        """The result on the guest's channel: "sent", "queued" (REST: with the guest's
+        next request) or "undeliverable:<code>". A retryable provider failure raises
+        (the request stays open and is tried again)."""
+        text = self.render(tenant, request, key, **params)
+        channel, gref = request["channel"], request["guest_ref"]
+        message = {"_id": f"{request['_id']}:{key}", "text": text, "author": "system"}
+        if channel in ("webchat", "rest"):
+            # kept until the widget acknowledges it (sent again on reconnect) or the
+            # REST guest's next request collects it
+            store = HandoverStore(self.ctx.mongo, tenant.id)
+            recorded = await store.record(
+                f"dsr-{request['_id']}", gref, [("system", text)], publish=False, delivered=False
+            )
+            message["_id"] = recorded[0]["_id"]
+            if channel == "rest":
+                return "queued"
+        try:
+            await self.delivery(tenant.id, {"channel": channel, "guest_ref": gref}, message, essential=True)
+        except DeliveryFailed as e:
+            if e.retryable:
+                raise
+            return f"undeliverable:{e.code}"
+        return "sent"
+
+    async def receipt(
+        self,
+        tenant: Tenant,
+        request: dict[str, Any],
+        channel: str,
+        contact: Contact | None,
+        stopped: bool,
+        text: str,
+    ) -> str:
+        """The erasure receipt, from memory: nothing of the guest is written anywhere."""
+        if channel == "webchat":
+            payload = {"id": f"{request['_id']}:receipt", "text": text, "from": "system"}
+            room = guest_room(tenant.id, request["guest_ref"])
+            await self.delivery.socketio().emit(STAFF_EVENT, payload, room=room, namespace="/")
+            return "sent"
+        if channel not in ("sms", "email") or contact is None:
+            return "undeliverable:no_contact"
+        try:
+            if channel == "sms":
+                if stopped:
+                    return "undeliverable:opted_out"
+                if self._twilio is None:
+                    self._twilio = twilio_sender(self.settings)
+                for part in split_message(text, self.settings.sms_max_segments):
+                    await self._twilio.send(to=contact.address, from_=contact.via, body=part)
+            else:
+                thread = contact.thread
+                reply = build_reply(
+                    from_address=contact.via,
+                    to_address=contact.address,
+                    subject=thread.get("subject") or "",
+                    text=text,
+                    html_text=None,
+                    in_reply_to=thread.get("message_id"),
+                    references=list(thread.get("references") or []),
+                    domain=contact.via.split("@", 1)[1],
+                    loop_marker=LOOP_MARKER,
+                )
+                await SmtpSender.from_settings(self.settings).send(reply)
+        except RapportError as e:  # erased all the same; the receipt cannot be retried
+            event(logger, "dsr.receipt_failed", logging.WARNING, tenant=tenant.id, error=type(e).__name__)
+            return "failed"
+        return "sent"
+
+
+def _count(data: dict[str, Any]) -> dict[str, int]:
+    """Records per part of an export (the outcome keeps counts only)."""
+    counts = {}
+    for key, value in data.items():
+        if isinstance(value, list):
+            counts[key] = len(value)
+        elif isinstance(value, dict):
+            counts[key] = sum(len(v) for v in value.values() if isinstance(v, list))
+    return counts
