@@ -7,6 +7,8 @@ repr hides the value.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import re
 import secrets as _secrets
@@ -58,6 +60,9 @@ class Settings:
     # AES-GCM keys for contact data at rest (bot/privacy/crypto.py): the first seals,
     # all open. RAPPORT_DATA_KEYS="new,old" during a rotation; embedded runs generate one.
     data_keys: tuple[Secret, ...] = ()
+    # HMAC keys of the audit-log hash chain (bot/audit.py): the first signs, all verify.
+    # RAPPORT_AUDIT_KEYS="new,old"; unset: one key derived from the guest key.
+    audit_keys: tuple[Secret, ...] = ()
     language_detector: str = "lingua"
     db_prefix: str = "rapport_t_"
     host: str = "127.0.0.1"  # where the parts reach each other (embedded run)
@@ -136,6 +141,7 @@ class Settings:
             action_token=_secret(env, "RAPPORT_ACTION_TOKEN", data_dir),
             guest_key=_secret(env, "RAPPORT_GUEST_KEY", data_dir),
             data_keys=_data_keys(env, data_dir),
+            audit_keys=_audit_keys(env, _secret(env, "RAPPORT_GUEST_KEY", data_dir)),
             language_detector=detector,
             db_prefix=env.get("RAPPORT_DB_PREFIX", "rapport_t_"),
             bind_host=env.get("RAPPORT_BIND_HOST") or "127.0.0.1",
@@ -275,6 +281,17 @@ def _data_keys(env: Mapping[str, str], data_dir: Path) -> tuple[Secret, ...]:
             raise ConfigError("RAPPORT_DATA_KEYS: each key needs at least 32 characters")
         return keys
     return (_secret(env, "RAPPORT_DATA_KEY", data_dir),)
+
+
+def _audit_keys(env: Mapping[str, str], guest_key: Secret) -> tuple[Secret, ...]:
+    raw = env.get("RAPPORT_AUDIT_KEYS", "")
+    if raw:
+        keys = tuple(Secret(k.strip()) for k in raw.split(",") if k.strip())
+        if not keys or any(len(k.value) < 32 for k in keys):
+            raise ConfigError("RAPPORT_AUDIT_KEYS: each key needs at least 32 characters")
+        return keys
+    derived = hmac.new(guest_key.value.encode(), b"rapport audit chain v1", hashlib.sha256).hexdigest()
+    return (Secret(derived),)
 
 
 def _secret(env: Mapping[str, str], name: str, data_dir: Path) -> Secret:

@@ -28,6 +28,18 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Subprocessor:
+    """One entry of a tenant's subprocessor register (DPA §2.3, §7)."""
+
+    name: str  # e.g. "Twilio Ireland Ltd."
+    purpose: str  # e.g. "SMS to and from guests"
+    region: str  # where it processes the data, e.g. "EU (Ireland)"
+
+    def public(self) -> dict[str, str]:
+        return {"name": self.name, "purpose": self.purpose, "region": self.region}
+
+
+@dataclass(frozen=True)
 class Tenant:
     id: str
     name: str
@@ -41,6 +53,7 @@ class Tenant:
     # origins (scheme://host[:port], lower case) of the hotel's pages that embed the widget
     widget_origins: tuple[str, ...] = ()
     handover: HandoverPolicy = HandoverPolicy()  # escalation triggers, staffed hours
+    subprocessors: tuple[Subprocessor, ...] = ()  # shown to its admins; changes are announced
     dsr_approval: str = "auto"  # "staff": verified requests wait for approval (bot/privacy/worker.py)
 
     def question(self, question_id: str) -> Question:
@@ -136,6 +149,7 @@ def _tenant(d: Any, supported: tuple[str, ...]) -> Tenant:
         email_addresses=tuple(_address(tid, a) for a in d.get("email_addresses") or ()),
         widget_origins=_origins(tid, d.get("widget_origins")),
         handover=parse_policy(tid, d.get("handover")),
+        subprocessors=_subprocessors(tid, d.get("subprocessors")),
         dsr_approval=_dsr_approval(tid, d.get("dsr")),
     )
 
@@ -150,6 +164,22 @@ def _dsr_approval(tid: str, dsr: Any) -> str:
     if approval not in DSR_APPROVALS:
         raise ConfigError(f"tenant {tid}: dsr.approval must be one of {DSR_APPROVALS}")
     return str(approval)
+
+
+def _subprocessors(tid: str, raw: Any) -> tuple[Subprocessor, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError(f"tenant {tid}: subprocessors must be a list")
+    entries = []
+    for d in raw:
+        fields = [d.get(f) if isinstance(d, dict) else None for f in ("name", "purpose", "region")]
+        if not all(isinstance(v, str) and v.strip() and len(v) <= 120 for v in fields):
+            raise ConfigError(f"tenant {tid}: each subprocessor needs a name, purpose and region (text)")
+        entries.append(Subprocessor(*(v.strip() for v in fields)))  # type: ignore[union-attr]
+    if len({e.name.lower() for e in entries}) != len(entries):
+        raise ConfigError(f"tenant {tid}: subprocessor names must be unique")
+    return tuple(entries)
 
 
 def _origins(tid: str, origins: Any) -> tuple[str, ...]:

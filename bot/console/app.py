@@ -136,7 +136,7 @@ async def _open(app: Sanic, _loop: Any) -> None:
     app.ctx.sessions = SessionStore(app.ctx.redis)
     ip_key = hmac.new(s.guest_key.value.encode(), b"console-login-ip", hashlib.sha256).digest()
     app.ctx.limiter = LoginLimiter(app.ctx.redis, ip_key)
-    app.ctx.audit = AuditLog(app.ctx.mongo, s.db_prefix, s.control_db)
+    app.ctx.audit = AuditLog.from_settings(app.ctx.mongo, s)
     app.ctx.gate = Gate(app.ctx.audit, app.ctx.mongo, s.db_prefix, frozenset(app.ctx.tenants.by_id))
     event(logger, "console.started", port=s.console_port)
 

@@ -69,7 +69,7 @@ async def run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     try:
         store = StaffStore(client[settings.control_db])
         await store.ensure_indexes()
-        audit = AuditLog(client, settings.db_prefix, settings.control_db)
+        audit = AuditLog.from_settings(client, settings)
         tenants = Tenants.load(settings.tenants_file, Catalog.load().languages)
         if args.command == "add":
             tenants.get(args.tenant)

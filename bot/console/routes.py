@@ -34,6 +34,7 @@ TENANT_ROUTES = (
     ("POST", "/t/<tenant>/api/me/duty", "duty"),
     ("GET", "/t/<tenant>/staff", "staff_list"),
     ("POST", "/t/<tenant>/staff", "staff_create"),
+    ("GET", "/t/<tenant>/api/subprocessors", "subprocessors"),
 )
 
 
@@ -44,6 +45,7 @@ def register(app: Sanic) -> None:
         "duty": duty,
         "staff_list": staff_list,
         "staff_create": staff_create,
+        "subprocessors": subprocessors,
     }
     for method, path, name in TENANT_ROUTES:
         app.add_route(handlers[name], path, methods=[method], name=name)
@@ -122,3 +124,12 @@ async def staff_create(request: Request, tenant: str) -> HTTPResponse:
         return response.json({"error": "username_taken"}, status=409)
     event(logger, "console.staff.created", actor=grant.staff.id, staff=created.id, tenant=grant.tenant_id)
     return response.json(created.public(grant.tenant_id), status=201)
+
+
+async def subprocessors(request: Request, tenant: str) -> HTTPResponse:
+    """The tenant's subprocessor register with processing regions (DPA 2.3, 7; admins)."""
+    grant = await access(
+        request, tenant, action="subprocessors.read", resource_type="tenant", resource_id=tenant, need="admin"
+    )
+    register = request.app.ctx.tenants.get(grant.tenant_id).subprocessors
+    return response.json({"tenant": grant.tenant_id, "subprocessors": [s.public() for s in register]})

@@ -1,0 +1,198 @@
+"""The audit chain's pure parts (bot/audit.py): entries, canonical form, verification."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from bot.audit import (
+    GENESIS,
+    AuditLog,
+    AuditRecord,
+    canonical,
+    chain_entry,
+    check_chain,
+    cli_actor,
+    key_id,
+)
+from bot.errors import ConfigError
+from bot.settings import Secret, Settings
+
+KEY = Secret("k" * 40)
+OTHER = Secret("o" * 40)
+T0 = dt.datetime(2026, 5, 1, 12, 0, 0, 123456, tzinfo=dt.UTC)
+
+
+def record(i: int) -> AuditRecord:
+    return AuditRecord(f"stf_{i}", "conversation.read", "conversation", f"c{i}", "allowed", tenant="alpenhof")
+
+
+def chain(n: int, key: Secret = KEY) -> list[dict]:
+    entries, prev = [], GENESIS
+    for seq in range(1, n + 1):
+        e = chain_entry(record(seq), T0 + dt.timedelta(seconds=seq), seq, prev, key)
+        entries.append(e)
+        prev = e["hash"]
+    return entries
+
+
+def test_a_fresh_chain_verifies_and_reports_its_last_hash():
+    entries = chain(5)
+    result = check_chain(entries, [KEY])
+    assert result.ok and result.entries == 5 and result.last_seq == 5
+    assert result.last_hash == entries[-1]["hash"] and result.broken_seq is None
+    assert entries[0]["prev"] == GENESIS and entries[1]["prev"] == entries[0]["hash"]
+    assert [e["_id"] for e in entries] == [e["seq"] for e in entries] == [1, 2, 3, 4, 5]
+
+
+def test_an_empty_log_verifies():
+    assert check_chain([], [KEY]).ok
+
+
+def test_a_modified_entry_is_named_by_its_seq():
+    entries = chain(5)
+    entries[2]["actor"] = "stf_someone_else"
+    result = check_chain(entries, [KEY])
+    assert not result.ok and result.broken_seq == 3 and "modified" in result.reason
+
+
+@pytest.mark.parametrize("field", ["action", "outcome", "resource_id", "tenant", "at", "prev", "kid"])
+def test_every_field_is_covered_by_the_hash(field):
+    entries = chain(3)
+    value = entries[1][field]
+    entries[1][field] = value + dt.timedelta(milliseconds=1) if field == "at" else "x" + str(value)
+    result = check_chain(entries, [KEY])
+    assert not result.ok and result.broken_seq == 2
+
+
+def test_a_deleted_entry_leaves_a_gap():
+    entries = chain(5)
+    del entries[1]
+    result = check_chain(entries, [KEY])
+    assert not result.ok and result.broken_seq == 2 and "missing" in result.reason
+
+
+def test_a_deleted_first_entry_is_a_gap_at_seq_1():
+    result = check_chain(chain(3)[1:], [KEY])
+    assert not result.ok and result.broken_seq == 1
+
+
+def test_deleted_newest_entries_are_caught_by_the_head():
+    result = check_chain(chain(5)[:3], [KEY], head_seq=5)
+    assert not result.ok and result.broken_seq == 4 and "deleted" in result.reason
+    assert check_chain(chain(5)[:3], [KEY], head_seq=2).ok  # a lagging head is no alarm
+
+
+def test_swapped_entries_are_detected():
+    entries = chain(4)
+    a, b = entries[1], entries[2]
+    # move the contents, keep the seq numbers where they were
+    entries[1] = {**b, "_id": 2, "seq": 2}
+    entries[2] = {**a, "_id": 3, "seq": 3}
+    result = check_chain(entries, [KEY])
+    assert not result.ok and result.broken_seq == 2
+
+
+def test_an_entry_inserted_by_someone_without_the_key_is_detected():
+    entries = chain(3)
+    forged = chain_entry(record(99), T0, 2, entries[0]["hash"], OTHER)  # the right place, wrong key
+    tail = [chain_entry(record(i), T0, i + 1, "", OTHER) for i in (2, 3)]
+    result = check_chain([entries[0], forged, *tail], [KEY])
+    assert not result.ok and result.broken_seq == 2 and "unknown audit key" in result.reason
+
+
+def test_a_rewritten_chain_with_a_guessed_kid_does_not_verify():
+    entries = chain(3)
+    forged = chain_entry(record(99), T0, 2, entries[0]["hash"], OTHER)
+    forged["kid"] = key_id(KEY)  # claims the real key
+    result = check_chain([entries[0], forged], [KEY])
+    assert not result.ok and result.broken_seq == 2 and "modified" in result.reason
+
+
+def test_an_inserted_entry_shifting_the_rest_breaks_prev():
+    entries = chain(3)
+    inserted = chain_entry(record(50), T0, 2, entries[0]["hash"], KEY)  # as if by a writer
+    shifted = [{**e, "_id": e["seq"] + 1, "seq": e["seq"] + 1} for e in entries[1:]]
+    result = check_chain([entries[0], inserted, *shifted], [KEY])
+    assert not result.ok and result.broken_seq == 3
+
+
+def test_old_keys_still_verify_after_an_audit_key_rotation():
+    old = chain(2, OTHER)
+    new = chain_entry(record(3), T0, 3, old[-1]["hash"], KEY)
+    assert check_chain([*old, new], [KEY, OTHER]).ok
+    assert not check_chain([*old, new], [KEY]).ok
+
+
+def test_times_are_kept_to_the_millisecond_and_naive_reads_hash_the_same():
+    e = chain(1)[0]
+    assert e["at"].microsecond == 123000
+    naive = {**e, "at": e["at"].replace(tzinfo=None)}  # a client without tz_aware
+    assert canonical(naive) == canonical(e)
+    assert check_chain([naive], [KEY]).ok
+
+
+def test_canonical_form_is_sorted_compact_json_without_id_and_hash():
+    body = json.loads(canonical(chain(1)[0]))
+    assert "_id" not in body and "hash" not in body and body["seq"] == 1
+    assert isinstance(body["at"], int)
+    assert canonical(chain(1)[0]).decode() == json.dumps(body, sort_keys=True, separators=(",", ":"))
+
+
+def test_detail_is_chained_and_holds_counts():
+    r = AuditRecord(cli_actor(), "keys.rotate", "contacts", None, "allowed", detail={"resealed": 3})
+    e = chain_entry(r, T0, 1, GENESIS, KEY)
+    assert e["detail"] == {"resealed": 3} and check_chain([e], [KEY]).ok
+    e["detail"] = {"resealed": 4}
+    assert not check_chain([e], [KEY]).ok
+
+
+def test_cli_actor_names_the_os_user():
+    import os
+
+    assert cli_actor() == f"cli:{os.getuid()}"
+
+
+def test_an_audit_log_without_keys_is_refused_with_the_way_to_make_one():
+    with pytest.raises(TypeError, match="from_settings"):
+        AuditLog(None, "p_", "p__control")  # type: ignore[arg-type]
+
+
+def test_audit_keys_come_from_settings(tmp_path):
+    derived = Settings.from_env({"RAPPORT_DATA_DIR": str(tmp_path), "RAPPORT_GUEST_KEY": "g" * 40})
+    again = Settings.from_env({"RAPPORT_DATA_DIR": str(tmp_path), "RAPPORT_GUEST_KEY": "g" * 40})
+    assert derived.audit_keys == again.audit_keys and len(derived.audit_keys) == 1
+    assert derived.audit_keys[0].value != derived.guest_key.value
+    assert "g" * 40 not in repr(derived.audit_keys)
+    explicit = Settings.from_env(
+        {"RAPPORT_DATA_DIR": str(tmp_path), "RAPPORT_AUDIT_KEYS": f"{'n' * 32}, {'o' * 32}"}
+    )
+    assert [k.value for k in explicit.audit_keys] == ["n" * 32, "o" * 32]
+    with pytest.raises(ConfigError, match="RAPPORT_AUDIT_KEYS"):
+        Settings.from_env({"RAPPORT_DATA_DIR": str(tmp_path), "RAPPORT_AUDIT_KEYS": "short"})
+
+
+def test_no_code_outside_bot_audit_touches_the_audit_collection():
+    """Append-only: only AuditLog._append writes entries (by insert); nothing updates or deletes them."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    touching = re.compile(
+        r"""\.audit\.(insert|update|replace|delete|find_one_and|drop|bulk)\w*\("""
+        r"""|get_collection\(\s*["']audit["']|\[["']audit["']\]"""
+    )
+    offenders = [
+        str(p.relative_to(root))
+        for d in ("bot", "actions", "channels", "scripts")
+        for p in (root / d).rglob("*.py")
+        if p.name != "audit.py" and touching.search(p.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+    source = (root / "bot" / "audit.py").read_text(encoding="utf-8")
+    writes = re.findall(
+        r"\.(insert_one|insert_many|update_one|update_many|replace_one|delete_\w+|find_one_and_\w+)\(", source
+    )
+    assert writes == ["insert_one", "update_one"]  # the entry, and the head hint (audit_chain)
