@@ -32,6 +32,7 @@ from bot.storage.mongo import MongoStore
 from tests.console.client import make_staff
 from tests.console.client import mongo as console_mongo
 from tests.stack.client import Guest, mongo, tenant_db
+from tests.stack.test_console_notify import _mail_to, _set
 from tests.stack.test_email import HELLO as MAIL_HELLO
 from tests.stack.test_email import Mailbox
 from tests.stack.test_handover_delivery import StaffChat
@@ -282,27 +283,12 @@ async def test_objection_confirmed_then_no_staff_reply_and_no_more_sms(stack):
 # ---- the tenant is informed (DPA §8.2) ----------------------------------------------------------
 
 
-async def _set_staff(stack, staff_id: str, **fields) -> None:
-    client = console_mongo(stack)
-    try:
-        await StaffStore(client[stack.settings.control_db]).collection.update_one(
-            {"_id": staff_id}, {"$set": fields}
-        )
-    finally:
-        client.close()
-
-
-async def _mail_to(stack, address: str) -> list[dict]:
-    async with aiohttp.ClientSession() as s, s.get(stack.fake_email.http_url + "/_fake/mail") as r:
-        return [m for m in await r.json() if address in m["rcpt_tos"]]
-
-
 async def test_tenant_admins_are_emailed_once_per_request_without_guest_data(stack):
     admin = await make_staff(stack, {"laguna": "admin"})
     agent = await make_staff(stack, {"laguna": "agent"})
     addresses = {a.id: f"staff-{secrets.token_hex(4)}@laguna.example" for a in (admin, agent)}
     for a in (admin, agent):
-        await _set_staff(stack, a.id, email=addresses[a.id])
+        await _set(stack, a.id, email=addresses[a.id])
     phone = Phone(stack, to="+390415200000")
     await phone.post(phone.form("Ciao, vorrei lasciare un feedback sul mio soggiorno"))
     await phone.wait_for(1)
