@@ -53,6 +53,7 @@ from bot.tenants import Tenants
 
 GROUPS = (
     "bot.privacy.commands.audit",
+    "bot.privacy.commands.dsr",
     "bot.privacy.commands.keys",
     "bot.privacy.commands.subprocessors",
 )
