@@ -144,6 +144,10 @@ class FeedbackService:
             return TurnOutcome(texts, dict(state or {}), (outcome,))
         if before.resumed and state is not None:
             state = flow.resume_state(dict(state))
+        if flags.language and state is not None and flags.language in tenant.languages:
+            # the guest corrected their language through a request (bot/privacy/execute.py)
+            state = {**state, "lang": flags.language, "lang_source": "explicit"}
+            await FlagStore(self.store, tenant.id).language_applied(gref, flags.language)
         result = engine.step(state, turn, ctx)
         lang = result.state["lang"]
         conv = result.state["conversation"]

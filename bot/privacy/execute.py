@@ -147,6 +147,9 @@ class Executor:
                 change = {"$set": {"language": lang, "language_source": "rectification"}}
                 await db.conversations.update_many({"guest_ref": gref}, change)
                 await db.handovers.update_many({"guest_ref": gref}, {"$set": {"language": lang}})
+                await FlagStore(self.ctx.mongo, tenant.id).set(
+                    gref, language=lang
+                )  # the next turn applies it
                 request = {**request, "language": lang}  # the confirmation in the new language
                 changed.append("language")
             else:
