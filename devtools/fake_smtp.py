@@ -13,6 +13,9 @@ accepts in memory, plus a tiny HTTP API to read them back and to inject failures
                              raw (UTF-8, undecodable bytes replaced), subject, message_id,
                              in_reply_to, references, tls (bool), login (or null)}
     DELETE /_fake/mail       forget them
+    POST   /_fake/erase      {"addresses": ["guest@example.org"]}: forget every mail from, to or
+                             mentioning those addresses (an erased guest's provider records,
+                             bot/privacy/stores.py); loopback callers only -> {"erased": n}
     POST   /_fake/faults     {"code": 550, "stage": "data"|"rcpt", "count": 1, "delay": 0}:
                              the next `count` transactions wait `delay` seconds at `stage`,
                              then answer `code` (4xx/5xx) or, without code, go on normally
@@ -129,6 +132,18 @@ class FakeSmtpState:
         with self.lock:
             self.messages.clear()
 
+    def erase(self, addresses: set[str]) -> int:
+        def mentions(m: dict[str, Any]) -> bool:
+            parties = [m["mail_from"], *m["rcpt_tos"]]
+            raw = m["raw"].lower()
+            return any(p.lower() in addresses for p in parties) or any(a in raw for a in addresses)
+
+        with self.lock:
+            kept = [m for m in self.messages if not mentions(m)]
+            erased = len(self.messages) - len(kept)
+            self.messages[:] = kept
+        return erased
+
     def clear_faults(self) -> None:
         with self.lock:
             self.faults.clear()
@@ -199,6 +214,16 @@ async def clear_mail(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
+async def erase(request: web.Request) -> web.Response:
+    if request.remote not in ("127.0.0.1", "::1"):
+        return web.json_response({"error": "forbidden"}, status=403)
+    try:
+        addresses = {str(a).lower() for a in (await request.json())["addresses"] if a}
+    except (ValueError, KeyError, TypeError):
+        return _bad_request('expected JSON {"addresses": [...]}')
+    return web.json_response({"erased": request.app[STATE].erase(addresses)})
+
+
 async def add_fault(request: web.Request) -> web.Response:
     try:
         spec = await request.json()
@@ -228,6 +253,7 @@ def create_app(state: FakeSmtpState) -> web.Application:
     app.router.add_delete("/_fake/mail", clear_mail)
     app.router.add_post("/_fake/faults", add_fault)
     app.router.add_delete("/_fake/faults", clear_faults)
+    app.router.add_post("/_fake/erase", erase)
     return app
 
 

@@ -19,6 +19,9 @@ Test controls (not part of Twilio's API):
     POST   /_fake/deliver/{sid}   POST status callbacks (queued, sent, delivered, or JSON
                                   {"statuses": [...], "error_code": n}) to the message's
                                   StatusCallback, signed like Twilio (X-Twilio-Signature)
+    POST   /_fake/erase           {"addresses": ["+39..."]}: forget every message to or from
+                                  those numbers (the provider's records of an erased guest,
+                                  bot/privacy/stores.py); loopback callers only -> {"erased": n}
 
 A delayed create is recorded after its delay even when the client has given up, as
 Twilio would have accepted it: that is the case a sender must not blindly resend.
@@ -214,6 +217,26 @@ async def clear_messages(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
+def _loopback(request: web.Request) -> bool:
+    return request.remote in ("127.0.0.1", "::1")
+
+
+async def erase(request: web.Request) -> web.Response:
+    """Forget a guest's messages, as a provider's deletion API would."""
+    if not _loopback(request):
+        return web.json_response({"error": "forbidden"}, status=403)
+    try:
+        addresses = {str(a) for a in (await request.json())["addresses"] if a}
+    except (ValueError, KeyError, TypeError):
+        return _error_response(400, None, 'expected JSON {"addresses": [...]}')
+    state = request.app[STATE]
+    gone = [m for m in state.messages if m.get("to") in addresses or m.get("from") in addresses]
+    state.messages[:] = [m for m in state.messages if m not in gone]
+    for m in gone:
+        state.callbacks.pop(m["sid"], None)
+    return web.json_response({"erased": len(gone)})
+
+
 async def list_attempts(request: web.Request) -> web.Response:
     attempts = request.app[STATE].attempts
     return web.json_response({"count": len(attempts), "statuses": [a["status"] for a in attempts]})
@@ -306,6 +329,7 @@ def create_app(auth_token_by_account: dict[str, str]) -> web.Application:
     app.router.add_post("/_fake/faults", add_fault)
     app.router.add_delete("/_fake/faults", clear_faults)
     app.router.add_post("/_fake/deliver/{sid}", deliver)
+    app.router.add_post("/_fake/erase", erase)
     return app
 
 

@@ -1,0 +1,349 @@
+"""Erasing one guest of one tenant, and proving it with a scan.
+
+`erase_guest` resolves every identifier of the guest (bot/privacy/stores.py
+`resolve`), collects the texts they wrote or were written (the scan looks for those
+too), deletes from every store in `STORES`, audits the erasure and runs `scan_guest`.
+
+`scan_guest` does two things:
+
+1. asks each store how many records of the guest it still holds (keyed look-ups);
+2. searches exhaustively — every document of every collection of the tenant's
+   database and of the control database, every Redis key and value, every record of
+   the local provider stand-ins — for the guest's phone numbers and addresses, names,
+   texts, guest_ref, conversation ids, sender ids and tracker keys.
+
+A hit is a failure, except keyed references (guest_ref, conversation ids) in the
+evidence collections (`audit`, `dsr_*`), which are reported as `retained`, and a text
+found in a record that belongs to another guest (their own words that happen to match,
+such as "I would like to talk to a person"). The report holds counts and collection
+names only — no personal data — so it serves as the guest's receipt and as evidence.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import re
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from email import message_from_string, policy
+from typing import Any
+
+from bot.audit import AuditLog, AuditRecord
+from bot.logs import event
+from bot.privacy import stores as st
+from bot.privacy.stores import EVIDENCE, STORES, PrivacyContext, StandInError, Subject
+
+logger = logging.getLogger(__name__)
+
+KEYED = ("guest_ref", "conversation", "tracker")  # keyed hashes: may stay in evidence
+MIN_TEXT = 12  # shorter texts ("yes", "4") are not attributable to anyone
+
+
+_KEYED_TOKEN = re.compile(r"g_[0-9a-f]{32}|c_[0-9a-f]{24}|[0-9a-f]{40}")
+
+
+@dataclass
+class Needles:
+    """What the scan searches for. Free values (addresses, names, texts, sender ids) are
+    searched as substrings in the forms they may be stored in; keyed hashes (guest_ref,
+    conversation ids, tracker key digests) as tokens, so a tenant's many refs cost one
+    regex pass per document."""
+
+    by_kind: dict[str, list[str]] = field(default_factory=dict)
+    keyed: dict[str, str] = field(default_factory=dict)  # token -> kind
+
+    def add(self, kind: str, values: Iterable[str]) -> None:
+        for v in values:
+            v = (v or "").strip()
+            if not v:
+                continue
+            if kind in KEYED:
+                self.keyed[v.lower()] = kind
+                continue
+            forms = {v.lower(), json.dumps(v)[1:-1].lower(), json.dumps(v, ensure_ascii=False)[1:-1].lower()}
+            if kind == "address" and v.startswith("+"):
+                forms.add(v[1:])  # a number without its plus
+            known = self.by_kind.setdefault(kind, [])
+            known.extend(sorted(forms - set(known)))
+
+    def counts(self) -> dict[str, int]:
+        counts = Counter(self.keyed.values())
+        counts.update({k: len(v) for k, v in self.by_kind.items()})
+        return dict(sorted(counts.items()))
+
+    def find(self, text: str) -> set[str]:
+        low = text.lower()
+        kinds = {k for k, forms in self.by_kind.items() if any(f in low for f in forms)}
+        if self.keyed:
+            kinds |= {self.keyed[t] for t in _KEYED_TOKEN.findall(low) if t in self.keyed}
+        return kinds
+
+
+def needles_of(subject: Subject, texts: Iterable[str] = ()) -> Needles:
+    n = Needles()
+    n.add("address", subject.addresses)
+    n.add("name", subject.names)
+    n.add("guest_ref", [subject.guest_ref])
+    n.add("conversation", subject.conversations)
+    n.add("sender", subject.sender_ids)
+    n.add("sender", [sender.partition(st.SEPARATOR)[2] for sender in subject.sender_ids])
+    n.add("text", sorted({t for t in texts if len(t.strip()) >= MIN_TEXT}))
+    return n
+
+
+def texts_of(exported: dict[str, Any]) -> set[str]:
+    """Free text of the guest (their messages, staff replies and notes to them,
+    text answers, queued messages, e-mail subjects) found in a store export."""
+    found: set[str] = set()
+    handovers = exported.get("handovers") or {}
+    for m in handovers.get("messages", []):
+        if m.get("author") in ("guest", "staff", "note") and isinstance(m.get("text"), str):
+            found.add(m["text"])
+    for r in exported.get("ratings") or []:
+        if r.get("kind") == "text" and isinstance(r.get("raw"), str):
+            found.add(r["raw"])
+    jobs = list((exported.get("sms") or {}).get("inbound", [])) + list(exported.get("email_inbound") or [])
+    for job in jobs:
+        payload = job.get("payload")
+        if isinstance(payload, str):
+            payload = json.loads(payload)
+        if isinstance(payload, dict):
+            found |= {str(payload[k]) for k in ("body", "text", "subject") if payload.get(k)}
+    for tracker in exported.get("trackers") or []:
+        for ev in tracker.get("events", []):
+            if ev.get("event") == "user" and isinstance(ev.get("text"), str):
+                found.add(ev["text"])
+    return found
+
+
+async def export_stores(ctx: PrivacyContext, subject: Subject) -> dict[str, Any]:
+    return {store.name: await store.export(ctx, subject) for store in STORES}
+
+
+# ---- the exhaustive scan ------------------------------------------------------------------
+
+
+@dataclass
+class ScanResult:
+    searched: Counter = field(default_factory=Counter)
+    hits: Counter = field(default_factory=Counter)  # (where, kind) -> documents
+    retained: Counter = field(default_factory=Counter)
+
+    def record(
+        self, where: str, kinds: set[str], *, evidence: bool = False, other_guest: bool = False
+    ) -> None:
+        for kind in kinds:
+            if kind == "text" and other_guest:
+                continue
+            if evidence and kind in KEYED:
+                self.retained[(where, kind)] += 1
+            else:
+                self.hits[(where, kind)] += 1
+
+    def report(self) -> dict[str, Any]:
+        def rows(c: Counter) -> list[dict[str, Any]]:
+            return [{"where": w, "kind": k, "count": n} for (w, k), n in sorted(c.items())]
+
+        return {
+            "clean": not self.hits,
+            "hits": rows(self.hits),
+            "retained": rows(self.retained),
+            "searched": dict(sorted(self.searched.items())),
+        }
+
+
+def _other_guest(doc: dict[str, Any], guest_ref: str | None) -> bool:
+    owner = doc.get("guest_ref")
+    return guest_ref is not None and isinstance(owner, str) and owner.startswith("g_") and owner != guest_ref
+
+
+async def scan_mongo(
+    ctx: PrivacyContext, databases: Iterable[str], needles: Needles, guest_ref: str | None, result: ScanResult
+) -> None:
+    client = ctx.mongo.client
+    existing = set(await client.list_database_names())
+    for name in databases:
+        if name not in existing:
+            continue
+        db = client[name]
+        for coll in sorted(await db.list_collection_names()):
+            result.searched["collections"] += 1
+            async for doc in db[coll].find({}):
+                result.searched["documents"] += 1
+                kinds = needles.find(json.dumps(doc, default=str, ensure_ascii=False))
+                if kinds:
+                    result.record(
+                        f"mongo:{name}.{coll}",
+                        kinds,
+                        evidence=coll in EVIDENCE,
+                        other_guest=_other_guest(doc, guest_ref),
+                    )
+
+
+async def _redis_value(ctx: PrivacyContext, key: str) -> str:
+    kind = await ctx.redis.type(key)
+    if kind == "string":
+        return str(await ctx.redis.get(key))
+    if kind == "hash":
+        return json.dumps(await ctx.redis.hgetall(key))
+    if kind == "list":
+        return json.dumps(await ctx.redis.lrange(key, 0, -1))
+    if kind == "set":
+        return json.dumps(sorted(await ctx.redis.smembers(key)))
+    if kind == "zset":
+        return json.dumps(await ctx.redis.zrange(key, 0, -1))
+    return ""
+
+
+def _key_family(key: str) -> str:
+    """`rapport:tracker:alpenhof:<hmac>` -> `redis:rapport:tracker` (no ids in the report)."""
+    return "redis:" + ":".join(key.split(":")[:2])
+
+
+def _tracker_of_other(
+    ctx: PrivacyContext, key: str, value: str, tenant: str | None, guest_ref: str | None
+) -> bool:
+    """A tracker of another tenant, or of another guest of this tenant."""
+    parts = key.split(":")
+    if len(parts) < 4 or parts[1] != "tracker":
+        return False
+    if tenant and parts[2] != tenant:
+        return True
+    if tenant is None or guest_ref is None:
+        return False
+    try:
+        sender = json.loads(value).get("sender_id", "")
+    except (ValueError, AttributeError):
+        return False
+    return st.ref_of_sender(ctx, tenant, sender) not in (None, guest_ref)
+
+
+async def scan_redis(
+    ctx: PrivacyContext, needles: Needles, tenant: str | None, guest_ref: str | None, result: ScanResult
+) -> None:
+    async for key in ctx.redis.scan_iter(count=1000):
+        result.searched["redis_keys"] += 1
+        value = await _redis_value(ctx, key)
+        kinds = needles.find(key) | needles.find(value)
+        if kinds:
+            other = _tracker_of_other(ctx, key, value, tenant, guest_ref)
+            result.record(_key_family(key), kinds, other_guest=other)
+
+
+def _record_text(record: dict[str, Any]) -> str:
+    """A stand-in record as searchable text (e-mail bodies decoded)."""
+    text = json.dumps(record, ensure_ascii=False)
+    raw = record.get("raw")
+    if isinstance(raw, str):
+        parsed = message_from_string(raw, policy=policy.default)
+        for part in parsed.walk():
+            if part.get_content_maintype() == "text":
+                with contextlib.suppress(LookupError, ValueError):
+                    text += "\n" + str(part.get_content())
+    return text
+
+
+async def scan_standins(ctx: PrivacyContext, needles: Needles, result: ScanResult) -> None:
+    for store in STORES:
+        if not isinstance(store, st.StandIn) or store.name not in ctx.standins:
+            continue
+        for record in await store._records(ctx):
+            result.searched["standin_records"] += 1
+            kinds = needles.find(_record_text(record))
+            if kinds:
+                result.record(f"standin:{store.name}", kinds)
+
+
+async def scan_guest(ctx: PrivacyContext, subject: Subject, texts: Iterable[str] = ()) -> dict[str, Any]:
+    """Keyed look-ups per store, then the exhaustive search; counts only."""
+    per_store = {}
+    for store in STORES:
+        try:
+            per_store[store.name] = await store.scan(ctx, subject)
+        except StandInError:
+            per_store[store.name] = -1  # could not be checked: not clean
+    needles = needles_of(subject, texts)
+    needles.add("tracker", [ctx.tracker_key(s).rsplit(":", 1)[1] for s in subject.sender_ids])
+    result = ScanResult()
+    databases = [ctx.db(subject.tenant).name, ctx.settings.control_db]
+    await scan_mongo(ctx, databases, needles, subject.guest_ref, result)
+    await scan_redis(ctx, needles, subject.tenant, subject.guest_ref, result)
+    try:
+        await scan_standins(ctx, needles, result)
+    except StandInError:
+        result.hits[("standin", "unreachable")] += 1
+    exhaustive = result.report()
+    return {
+        "clean": exhaustive["clean"] and not any(per_store.values()),
+        "stores": per_store,
+        "needles": needles.counts(),
+        **exhaustive,
+    }
+
+
+# ---- erasure ----------------------------------------------------------------------------------
+
+
+async def erase_guest(
+    ctx: PrivacyContext,
+    tenant: str,
+    guest_ref: str,
+    *,
+    sender_ids: Iterable[str] = (),
+    addresses: Iterable[str] = (),
+    names: Iterable[str] = (),
+    confirm: bool = True,
+    actor: str = "system",
+    audit: AuditLog | None = None,
+) -> dict[str, Any]:
+    """Delete the guest from every store and scan. Without `confirm`, a dry run: what
+    each store holds, nothing deleted. The result has no personal data."""
+    started = time.time()
+    subject = await st.resolve(
+        ctx, tenant, guest_ref, sender_ids=sender_ids, addresses=addresses, names=names
+    )
+    report: dict[str, Any] = {
+        "kind": "rapport.erasure.v1",
+        "tenant": tenant,
+        "guest_ref": guest_ref,
+        "confirmed": confirm,
+        "actor": actor,
+        "started_at": started,
+        "identifiers": {
+            "addresses": len(subject.addresses),
+            "senders": len(subject.sender_ids),
+            "conversations": len(subject.conversations),
+            "names": len(subject.names),
+        },
+    }
+    if not confirm:
+        report["would_erase"] = {store.name: await store.scan(ctx, subject) for store in STORES}
+        return report
+    texts = texts_of(await export_stores(ctx, subject))
+    erased = {}
+    for store in STORES:
+        try:
+            erased[store.name] = await store.erase(ctx, subject)
+        except StandInError:
+            erased[store.name] = -1  # not reached: the scan reports it, the report is not clean
+    report["erased"] = erased
+    audit = audit or AuditLog.from_settings(ctx.mongo.client, ctx.settings)
+    report["scan"] = await scan_guest(ctx, subject, texts)
+    detail = {"records": sum(erased.values()), "clean": report["scan"]["clean"]}
+    await audit.tenant(
+        tenant, AuditRecord(actor, "guest.erase", "guest", guest_ref, "allowed", tenant, detail)
+    )
+    report["finished_at"] = time.time()
+    report["duration_ms"] = round((report["finished_at"] - started) * 1000)
+    event(
+        logger,
+        "privacy.guest.erased",
+        tenant=tenant,
+        records=sum(erased.values()),
+        clean=report["scan"]["clean"],
+    )
+    return report

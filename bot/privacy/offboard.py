@@ -1,0 +1,232 @@
+"""Tenant offboarding (DPA §10.1): delete everything of a tenant, prove it, certify it.
+
+`offboard_tenant(ctx, tenant)` is a dry run: it lists what would go — the tenant's
+database and its collections, every Redis key of the tenant (trackers
+`rapport:tracker:<tenant>:*`, locks `rapport:lock:<tenant>~*`, any key with the tenant
+id as a segment), files under the data folder named after the tenant or its database,
+the provider stand-ins' records to and from the tenant's numbers and addresses, and the
+staff accounts whose only role is in this tenant.
+
+With `confirm=True` it first collects the tenant's identifiers (every guest_ref,
+conversation id and opened contact address), then drops the database, deletes the keys,
+files and stand-in records, disables the staff accounts that served only this tenant
+(bot/console/staff.py owns that collection), and scans: the database is gone, no key
+or file is left, and no identifier of the tenant's guests is found in the control
+database, in Redis or at the stand-ins (ids in `audit` and the DSR register are
+reported as retained evidence). The deletion certificate — what, when, by whom, the
+scan result; counts and names of stores, never personal data — is stored in the
+control database's `deletion_certificates` and returned for printing.
+
+Remove the tenant from config/tenants.yml before or right after, or a guest writing in
+meanwhile creates a new database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+import shutil
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from bot.audit import AuditLog, AuditRecord
+from bot.console.staff import StaffStore
+from bot.logs import event
+from bot.privacy import stores as st
+from bot.privacy.crypto import DecryptionError
+from bot.privacy.erasure import Needles, ScanResult, scan_mongo, scan_redis, scan_standins
+from bot.privacy.stores import PrivacyContext
+from bot.storage.contacts import ContactStore
+from bot.storage.mongo import DURABLE
+
+logger = logging.getLogger(__name__)
+
+CERTIFICATES = "deletion_certificates"
+_GUEST_COLLECTIONS = sorted(st.COVERED - {"message_seq", "handover_history"})  # carry guest_ref
+
+
+async def redis_keys(ctx: PrivacyContext, tenant: str) -> list[str]:
+    """Every key of the tenant: a segment equal to its id, or a sender id of it."""
+    found = []
+    async for key in ctx.redis.scan_iter(count=1000):
+        if tenant in key.split(":") or f":{tenant}{st.SEPARATOR}" in key:
+            found.append(key)
+    return sorted(found)
+
+
+def data_files(ctx: PrivacyContext, tenant: str) -> list[Path]:
+    """Files and folders under the data folder named after the tenant or its database."""
+    root = ctx.settings.data_dir
+    database = ctx.db(tenant).name
+    if not root.exists():
+        return []
+    hits = []
+    for path in root.rglob("*"):
+        stem = path.name.split(".")[0]
+        if stem in (tenant, database) and not any(p in hits for p in path.parents):
+            hits.append(path)
+    return sorted(hits)
+
+
+async def _standin_records(ctx: PrivacyContext, parties: list[str]) -> dict[str, int]:
+    subject = st.Subject(tenant="", guest_ref="", addresses=tuple(parties))
+    counts = {}
+    for store in st.STORES:
+        if isinstance(store, st.StandIn) and store.name in ctx.standins:
+            counts[store.name] = len(await store.export(ctx, subject))
+    return counts
+
+
+async def _staff_only_here(ctx: PrivacyContext, tenant: str) -> tuple[StaffStore, list[str], int]:
+    staff = StaffStore(ctx.mongo.client[ctx.settings.control_db])
+    members = await staff.list(tenant)
+    only = [m.id for m in members if set(m.roles) == {tenant} and not m.disabled]
+    return staff, only, len(members)
+
+
+async def plan(ctx: PrivacyContext, tenant: str, parties: Iterable[str] = ()) -> dict[str, Any]:
+    db = ctx.db(tenant)
+    exists = db.name in await ctx.mongo.client.list_database_names()
+    collections = {}
+    if exists:
+        for name in sorted(await db.list_collection_names()):
+            collections[name] = await db[name].estimated_document_count()
+    _, only, members = await _staff_only_here(ctx, tenant)
+    return {
+        "database": {"name": db.name, "exists": exists, "collections": collections},
+        "redis_keys": len(await redis_keys(ctx, tenant)),
+        "files": [str(p.relative_to(ctx.settings.data_dir)) for p in data_files(ctx, tenant)],
+        "standin_records": await _standin_records(ctx, list(parties)),
+        "staff": {"with_role": members, "only_this_tenant": len(only)},
+    }
+
+
+async def _identifiers(ctx: PrivacyContext, tenant: str) -> Needles:
+    """Every guest_ref, conversation id and opened contact address of the tenant."""
+    db = ctx.db(tenant)
+    refs: set[str] = set()
+    for name in _GUEST_COLLECTIONS:
+        refs |= {r for r in await db[name].distinct("guest_ref") if isinstance(r, str)}
+    conversations = {c for c in await db.ratings.distinct("conversation_id") if c}
+    conversations |= {d["_id"] async for d in db.conversations.find({}, {"_id": 1})}
+    addresses = []
+    contacts = ContactStore(ctx.mongo, tenant, ctx.cipher)
+    async for doc in db.contacts.find({}, {"_id": 1}):
+        try:
+            contact = await contacts.get(doc["_id"])
+        except DecryptionError:
+            continue
+        if contact is not None:
+            addresses.append(contact.address)
+    needles = Needles()
+    needles.add("guest_ref", refs)
+    needles.add("conversation", conversations)
+    needles.add("address", addresses)
+    return needles
+
+
+async def offboard_tenant(
+    ctx: PrivacyContext,
+    tenant: str,
+    *,
+    confirm: bool = False,
+    actor: str = "system",
+    parties: Iterable[str] = (),
+    audit: AuditLog | None = None,
+) -> dict[str, Any]:
+    """Dry run unless `confirm`; then the deletion certificate. `parties`: the tenant's
+    own SMS numbers and inbox addresses (their stand-in records go too)."""
+    parties = [p for p in parties if p]
+    before = await plan(ctx, tenant, parties)
+    if not confirm:
+        return {"kind": "rapport.offboarding.plan.v1", "tenant": tenant, "would_delete": before}
+    started = time.time()
+    needles = await _identifiers(ctx, tenant)
+    await ctx.mongo.drop_tenant(tenant)
+    keys = await redis_keys(ctx, tenant)
+    for i in range(0, len(keys), 500):
+        await ctx.redis.delete(*keys[i : i + 500])
+    # the embedded MongoDB-wire server's files go with dropDatabase (the scan checks)
+    mongo_dir = ctx.settings.data_dir / "mongo"
+    for path in data_files(ctx, tenant):
+        if mongo_dir in path.parents:
+            continue
+        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+    erased = {}
+    contacts = list(needles.by_kind.get("address", []))
+    for store in st.STORES:
+        if isinstance(store, st.StandIn) and store.name in ctx.standins:
+            subject = st.Subject(tenant=tenant, guest_ref="", addresses=tuple(parties + contacts))
+            erased[store.name] = await store.erase(ctx, subject)
+    staff, only, _ = await _staff_only_here(ctx, tenant)
+    for staff_id in only:
+        await staff.set_disabled(staff_id, True)
+    scan = await scan_tenant(ctx, tenant, needles, parties)
+    certificate = {
+        "_id": "dc_" + secrets.token_hex(8),
+        "kind": "rapport.deletion_certificate.v1",
+        "tenant": tenant,
+        "requested_by": actor,
+        "started_at": started,
+        "finished_at": time.time(),
+        "deleted": {
+            "database": before["database"],
+            "redis_keys": len(keys),
+            "files": before["files"],
+            "standin_records": erased,
+            "staff_disabled": len(only),
+        },
+        "scan": scan,
+    }
+    certificate["digest"] = hashlib.sha256(
+        json.dumps(certificate, sort_keys=True, default=str).encode()
+    ).hexdigest()
+    control = ctx.mongo.client[ctx.settings.control_db].get_collection(CERTIFICATES, write_concern=DURABLE)
+    await control.insert_one(dict(certificate))
+    audit = audit or AuditLog.from_settings(ctx.mongo.client, ctx.settings)
+    await audit.control(
+        AuditRecord(
+            actor,
+            "tenant.delete",
+            "tenant",
+            tenant,
+            "allowed",
+            tenant,
+            {"certificate": certificate["_id"], "clean": scan["clean"]},
+        )
+    )
+    event(logger, "privacy.tenant.deleted", tenant=tenant, clean=scan["clean"])
+    return certificate
+
+
+async def scan_tenant(
+    ctx: PrivacyContext, tenant: str, needles: Needles, parties: Iterable[str] = ()
+) -> dict[str, Any]:
+    """Nothing of the tenant left: database, keys, files, stand-in records, and none of
+    its guests' identifiers in the control database, Redis or the stand-ins."""
+    db = ctx.db(tenant).name
+    database_left = db in await ctx.mongo.client.list_database_names()
+    keys_left = len(await redis_keys(ctx, tenant))
+    files_left = len(data_files(ctx, tenant))
+    parties_left = await _standin_records(ctx, list(parties))
+    result = ScanResult()
+    await scan_mongo(ctx, [ctx.settings.control_db], needles, None, result)
+    await scan_redis(ctx, needles, tenant, None, result)
+    await scan_standins(ctx, needles, result)
+    exhaustive = result.report()
+    clean = exhaustive["clean"] and not (
+        database_left or keys_left or files_left or any(parties_left.values())
+    )
+    return {
+        "clean": clean,
+        "database_left": database_left,
+        "redis_keys_left": keys_left,
+        "files_left": files_left,
+        "standin_records_left": parties_left,
+        "needles": needles.counts(),
+        **exhaustive,
+    }

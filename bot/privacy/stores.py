@@ -1,0 +1,508 @@
+"""The one registry of every place Rapport keeps data about a guest.
+
+Each store can export, erase and count (scan) one guest of one tenant. Export,
+erasure (bot/privacy/erasure.py) and the verification scan walk `STORES` in order, so
+a new store is added here once and nothing is missed. A new collection that holds
+guest data and is missing here makes the exhaustive scan of erasure.py fail.
+
+| store              | where                                   | keyed by                    |
+|--------------------|-----------------------------------------|-----------------------------|
+| ratings            | tenant db `ratings`                     | guest_ref                   |
+| conversations      | tenant db `conversations`               | guest_ref                   |
+| handovers          | `handovers`, `messages`, `message_seq`  | guest_ref (HandoverStore)   |
+| handover_history   | `handover_history`                      | conversation id             |
+| contacts           | `contacts` (sealed, crypto.py)          | _id = guest_ref             |
+| sms                | `sms_inbound`, `sms_outbound`, `sms_consent` | guest_ref              |
+| email_inbound      | `email_inbound` (queued turns)          | guest_ref                   |
+| flags              | `guest_flags`                           | _id = guest_ref             |
+| dsr_requests       | `dsr_requests` (evidence: stripped, kept) | guest_ref                 |
+| trackers           | Redis `rapport:tracker:<tenant>:<HMAC>` | HMAC of the sender id       |
+| locks              | Redis `rapport:lock:<sender id>`        | sender id                   |
+| twilio / smtp      | local provider stand-ins (devtools/)    | phone number / address      |
+
+`audit` (tenant and control db) and the control db's `dsr_register` keep ids and keyed
+hashes only and are never erased per guest (evidence, DPA §10.2).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import aiohttp
+import redis.asyncio as aioredis
+from motor.motor_asyncio import AsyncIOMotorDatabase
+
+from bot.errors import RapportError
+from bot.handover.store import HandoverStore
+from bot.privacy.crypto import Cipher, DecryptionError
+from bot.privacy.refs import guest_ref as make_guest_ref
+from bot.settings import Settings
+from bot.sms.store import SmsStore
+from bot.storage.contacts import ContactStore
+from bot.storage.mongo import DURABLE, MongoStore, connect
+
+REDIS_PREFIX = "rapport"  # endpoints.yml key_prefix of the tracker and lock stores
+SEPARATOR = "~"  # sender id = <tenant>~<guest id> (bot/feedback/service.py make_sender)
+# collections that keep evidence with ids and keyed hashes only (never erased per guest)
+EVIDENCE = frozenset({"audit", "dsr_requests", "dsr_history", "dsr_register", "deletion_certificates"})
+# what a request document keeps once its guest is erased (DPA §10.2)
+DSR_EVIDENCE_FIELDS = (
+    "_id",
+    "type",
+    "status",
+    "guest_ref",
+    "channel",
+    "language",
+    "created_at",
+    "deadline_at",
+    "extended_until",
+    "updated_at",
+    "acted_by",
+    "outcome",
+    "tenant_informed",
+)
+
+
+class StandInError(RapportError):
+    """A local provider stand-in did not answer (its records could not be erased or scanned)."""
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One guest of one tenant and every identifier we know for them."""
+
+    tenant: str
+    guest_ref: str
+    sender_ids: tuple[str, ...] = ()  # Rasa sender ids "<tenant>~<guest id>"
+    addresses: tuple[str, ...] = ()  # phone numbers and e-mail addresses
+    conversations: tuple[str, ...] = ()  # conversation ids (keyed hashes)
+    names: tuple[str, ...] = ()  # given by the operator, never stored
+
+
+@dataclass
+class PrivacyContext:
+    """The resources every store needs; `open()` makes them from the settings."""
+
+    settings: Settings
+    mongo: MongoStore
+    redis: aioredis.Redis
+    cipher: Cipher
+    http: aiohttp.ClientSession | None = None
+    standins: dict[str, str] = field(default_factory=dict)  # name -> base URL on loopback
+
+    @classmethod
+    async def open(cls, settings: Settings) -> "PrivacyContext":
+        client = connect(settings.effective_mongodb_url.value)
+        redis = aioredis.from_url(settings.effective_redis_url.value, decode_responses=True)
+        return cls(
+            settings=settings,
+            mongo=MongoStore(client, settings.db_prefix),
+            redis=redis,
+            cipher=Cipher(settings.data_keys),
+            http=aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)),
+            standins=standins_of(settings),
+        )
+
+    async def close(self) -> None:
+        if self.http is not None:
+            await self.http.close()
+        await self.redis.close()
+        self.mongo.client.close()
+
+    def db(self, tenant: str) -> AsyncIOMotorDatabase:
+        return self.mongo.database(tenant)
+
+    def tracker_key(self, sender_id: str) -> str:
+        """bot/rasa/tracker_store.py RapportTrackerStore.key, same key and prefix."""
+        tenant, sep, _ = sender_id.partition(SEPARATOR)
+        tenant = tenant if sep and tenant.isidentifier() else "_"
+        key = self.settings.guest_key.value.encode()
+        digest = hmac.new(key, sender_id.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+        return f"{REDIS_PREFIX}:tracker:{tenant}:{digest[:40]}"
+
+
+def _loopback(url: str) -> bool:
+    return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
+
+
+def standins_of(settings: Settings) -> dict[str, str]:
+    """The local provider stand-ins this deployment talks to: as bot/stack.py starts
+    them when no provider is configured (none in production)."""
+    found = {}
+    if settings.twilio_api_base and _loopback(settings.twilio_api_base):
+        found["twilio"] = settings.twilio_api_base.rstrip("/")
+    elif not settings.twilio_account_sid:
+        found["twilio"] = f"http://{settings.host}:{settings.fake_twilio_port}"
+    local_smtp = (
+        settings.smtp_host in ("127.0.0.1", "localhost") and settings.smtp_port == settings.fake_smtp_port
+    )
+    if not settings.smtp_host or local_smtp:
+        found["smtp"] = f"http://{settings.host}:{settings.fake_smtp_http_port}"
+    return found
+
+
+# ---- who is the guest ---------------------------------------------------------------
+
+
+def channel_guest_id(ctx: PrivacyContext, tenant: str, channel: str, address: str) -> str:
+    """The guest id channels/sms.py and channels/email.py derive from a number or address."""
+    prefix = {"sms": "sms-", "email": "email-"}[channel]
+    return prefix + make_guest_ref(ctx.settings.guest_key, tenant, address)[2:26]
+
+
+def ref_of_sender(ctx: PrivacyContext, tenant: str, sender_id: str) -> str | None:
+    owner, sep, guest = sender_id.partition(SEPARATOR)
+    if not sep or owner != tenant:
+        return None
+    return make_guest_ref(ctx.settings.guest_key, tenant, guest)
+
+
+async def tenant_trackers(ctx: PrivacyContext, tenant: str) -> list[tuple[str, dict[str, Any]]]:
+    """Every tracker of a tenant as (key, parsed value)."""
+    found = []
+    async for key in ctx.redis.scan_iter(match=f"{REDIS_PREFIX}:tracker:{tenant}:*", count=500):
+        raw = await ctx.redis.get(key)
+        if raw is None:
+            continue
+        try:
+            found.append((key, json.loads(raw)))
+        except ValueError:
+            found.append((key, {}))
+    return found
+
+
+async def resolve(
+    ctx: PrivacyContext,
+    tenant: str,
+    guest_ref: str,
+    *,
+    sender_ids: Iterable[str] = (),
+    addresses: Iterable[str] = (),
+    names: Iterable[str] = (),
+) -> Subject:
+    """Everything that identifies the guest: the contact's opened address, the sender
+    ids of their trackers (found by their sender id's keyed reference) and their
+    conversation ids."""
+    senders, known = set(sender_ids), set(addresses)
+    contact = None
+    with contextlib.suppress(DecryptionError):  # a retired key: still erased by guest_ref
+        contact = await ContactStore(ctx.mongo, tenant, ctx.cipher).get(guest_ref)
+    if contact is not None:
+        known.add(contact.address)
+    for name, fld in (("sms_inbound", "from_number"), ("email_inbound", "from_address")):
+        async for job in ctx.db(tenant)[name].find({"guest_ref": guest_ref, "payload": {"$exists": True}}):
+            payload = job.get("payload")
+            if isinstance(payload, str):  # a subdocument written by an update operator
+                payload = json.loads(payload)
+            if isinstance(payload, dict) and payload.get(fld):
+                known.add(str(payload[fld]))
+    for address in list(known):
+        for channel in ("sms", "email"):
+            guest = channel_guest_id(ctx, tenant, channel, address)
+            if make_guest_ref(ctx.settings.guest_key, tenant, guest) == guest_ref:
+                senders.add(f"{tenant}{SEPARATOR}{guest}")
+    for _key, tracker in await tenant_trackers(ctx, tenant):
+        sender = tracker.get("sender_id")
+        if isinstance(sender, str) and ref_of_sender(ctx, tenant, sender) == guest_ref:
+            senders.add(sender)
+    async for key in ctx.redis.scan_iter(match=f"{REDIS_PREFIX}:lock:{tenant}{SEPARATOR}*", count=500):
+        sender = key.split(":", 2)[2]
+        if ref_of_sender(ctx, tenant, sender) == guest_ref:
+            senders.add(sender)
+    db = ctx.db(tenant)
+    conversations: set[str] = set()
+    for name in ("conversations", "handovers"):
+        conversations |= {d["_id"] async for d in db[name].find({"guest_ref": guest_ref}, {"_id": 1})}
+    for name, fld in (("ratings", "conversation_id"), ("messages", "conversation")):
+        conversations |= {c for c in await db[name].distinct(fld, {"guest_ref": guest_ref}) if c}
+    return Subject(
+        tenant=tenant,
+        guest_ref=guest_ref,
+        sender_ids=tuple(sorted(senders)),
+        addresses=tuple(sorted(known)),
+        conversations=tuple(sorted(conversations)),
+        names=tuple(n for n in names if n),
+    )
+
+
+# ---- the stores ------------------------------------------------------------------------
+
+
+class Store(Protocol):
+    name: str
+
+    async def export(self, ctx: PrivacyContext, s: Subject) -> Any: ...
+
+    async def erase(self, ctx: PrivacyContext, s: Subject) -> int: ...
+
+    async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
+        """How many records of the guest this store still holds (keyed look-up)."""
+
+
+@dataclass(frozen=True)
+class ByGuestRef:
+    """A tenant collection whose documents carry `guest_ref`."""
+
+    name: str
+    collection: str
+
+    async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
+        return [d async for d in ctx.db(s.tenant)[self.collection].find({"guest_ref": s.guest_ref})]
+
+    async def erase(self, ctx: PrivacyContext, s: Subject) -> int:
+        coll = ctx.db(s.tenant).get_collection(self.collection, write_concern=DURABLE)
+        return (await coll.delete_many({"guest_ref": s.guest_ref})).deleted_count
+
+    async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
+        query = {"$or": [{"guest_ref": s.guest_ref}, {"_id": s.guest_ref}]}
+        return await ctx.db(s.tenant)[self.collection].count_documents(query)
+
+
+class Handovers:
+    """handovers + messages (transcripts, staff replies, private notes) + message_seq."""
+
+    name = "handovers"
+
+    async def export(self, ctx: PrivacyContext, s: Subject) -> dict[str, list[dict[str, Any]]]:
+        return await HandoverStore(ctx.mongo, s.tenant).export_guest(s.guest_ref)
+
+    async def erase(self, ctx: PrivacyContext, s: Subject) -> int:
+        n = await HandoverStore(ctx.mongo, s.tenant).erase_guest(s.guest_ref)
+        if s.conversations:  # transcripts whose guest_ref was lost, and their counters
+            db = ctx.db(s.tenant)
+            query = {"conversation": {"$in": list(s.conversations)}}
+            n += (await db.get_collection("messages", write_concern=DURABLE).delete_many(query)).deleted_count
+            seq = db.get_collection("message_seq", write_concern=DURABLE)
+            await seq.delete_many({"_id": {"$in": list(s.conversations)}})
+        return n
+
+    async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
+        db = ctx.db(s.tenant)
+        ids = list(s.conversations)
+        n = await db.handovers.count_documents({"$or": [{"guest_ref": s.guest_ref}, {"_id": {"$in": ids}}]})
+        n += await db.messages.count_documents(
+            {"$or": [{"guest_ref": s.guest_ref}, {"conversation": {"$in": ids}}]}
+        )
+        return n + await db.message_seq.count_documents({"_id": {"$in": ids}})
+
+
+class HandoverHistory:
+    """One document per transition, keyed by conversation (no guest_ref)."""
+
+    name = "handover_history"
+
+    async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
+        cursor = ctx.db(s.tenant).handover_history.find({"conversation": {"$in": list(s.conversations)}})
+        return [d async for d in cursor]
+
+    async def erase(self, ctx: PrivacyContext, s: Subject) -> int:
+        coll = ctx.db(s.tenant).get_collection("handover_history", write_concern=DURABLE)
+        return (await coll.delete_many({"conversation": {"$in": list(s.conversations)}})).deleted_count
+
+    async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
+        query = {"conversation": {"$in": list(s.conversations)}}
+        return await ctx.db(s.tenant).handover_history.count_documents(query)
+
+
+class Contacts:
+    name = "contacts"
+
+    async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
+        try:
+            return await ContactStore(ctx.mongo, s.tenant, ctx.cipher).export_guest(s.guest_ref)
+        except DecryptionError:
+            return [{"guest_ref": s.guest_ref, "sealed": True}]
+
+    async def erase(self, ctx: PrivacyContext, s: Subject) -> int:
+        return await ContactStore(ctx.mongo, s.tenant, ctx.cipher).erase_guest(s.guest_ref)
+
+    async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
+        return await ctx.db(s.tenant).contacts.count_documents({"_id": s.guest_ref})
+
+
+class Sms:
+    """sms_inbound (queued turns: number and text while pending), sms_outbound, sms_consent."""
+
+    name = "sms"
+
+    async def export(self, ctx: PrivacyContext, s: Subject) -> dict[str, list[dict[str, Any]]]:
+        store = SmsStore(ctx.mongo, s.tenant)
+        return {
+            "inbound": [d async for d in store.inbound.find({"guest_ref": s.guest_ref})],
+            "outbound": [d async for d in store.outbound.find({"guest_ref": s.guest_ref})],
+            "consent": [d async for d in store.consent.find({"guest_ref": s.guest_ref})],
+        }
+
+    async def erase(self, ctx: PrivacyContext, s: Subject) -> int:
+        return await SmsStore(ctx.mongo, s.tenant).erase_guest(s.guest_ref)
+
+    async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
+        store = SmsStore(ctx.mongo, s.tenant)
+        query = {"$or": [{"guest_ref": s.guest_ref}, {"_id": s.guest_ref}]}
+        return sum([await c.count_documents(query) for c in (store.inbound, store.outbound, store.consent)])
+
+
+class DsrRequests:
+    """The guest's requests: exported in full; on erasure stripped to evidence (keyed
+    hash, dates, outcome) and kept."""
+
+    name = "dsr_requests"
+
+    async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
+        docs = [d async for d in ctx.db(s.tenant).dsr_requests.find({"guest_ref": s.guest_ref})]
+        return [{k: v for k, v in d.items() if k not in ("code_hash", "details")} for d in docs]
+
+    async def erase(self, ctx: PrivacyContext, s: Subject) -> int:
+        coll = ctx.db(s.tenant).get_collection("dsr_requests", write_concern=DURABLE)
+        n = 0
+        async for doc in coll.find({"guest_ref": s.guest_ref}):
+            kept = {k: doc[k] for k in DSR_EVIDENCE_FIELDS if k in doc}
+            if kept != doc:
+                await coll.replace_one({"_id": doc["_id"]}, kept)
+                n += 1
+        return n
+
+    async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
+        """Requests still carrying more than evidence."""
+        extra = [k for k in ("details", "code_hash", "code_expires_at", "extension_reason")]
+        query = {"guest_ref": s.guest_ref, "$or": [{k: {"$exists": True}} for k in extra]}
+        return await ctx.db(s.tenant).dsr_requests.count_documents(query)
+
+
+class Trackers:
+    """Rasa trackers in Redis (events with the guest's messages)."""
+
+    name = "trackers"
+
+    async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
+        out = []
+        for sender in s.sender_ids:
+            raw = await ctx.redis.get(ctx.tracker_key(sender))
+            if raw is not None:
+                out.append(json.loads(raw))
+        return out
+
+    async def erase(self, ctx: PrivacyContext, s: Subject) -> int:
+        keys = [ctx.tracker_key(sender) for sender in s.sender_ids]
+        return int(await ctx.redis.delete(*keys)) if keys else 0
+
+    async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
+        keys = [ctx.tracker_key(sender) for sender in s.sender_ids]
+        return int(await ctx.redis.exists(*keys)) if keys else 0
+
+
+class Locks:
+    """Rasa's RedisLockStore keys `rapport:lock:<sender id>` (short-lived)."""
+
+    name = "locks"
+
+    @staticmethod
+    def keys(s: Subject) -> list[str]:
+        return [f"{REDIS_PREFIX}:lock:{sender}" for sender in s.sender_ids]
+
+    async def export(self, ctx: PrivacyContext, s: Subject) -> list[str]:
+        return []  # locks hold no data of the guest beyond the sender id
+
+    async def erase(self, ctx: PrivacyContext, s: Subject) -> int:
+        keys = self.keys(s)
+        return int(await ctx.redis.delete(*keys)) if keys else 0
+
+    async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
+        keys = self.keys(s)
+        return int(await ctx.redis.exists(*keys)) if keys else 0
+
+
+@dataclass(frozen=True)
+class StandIn:
+    """A local provider stand-in's records (devtools/fake_twilio.py, fake_smtp.py)."""
+
+    name: str
+    records: str  # GET path listing the records
+
+    def _url(self, ctx: PrivacyContext, path: str) -> str | None:
+        base = ctx.standins.get(self.name)
+        return None if base is None or ctx.http is None else base + path
+
+    async def _records(self, ctx: PrivacyContext) -> list[dict[str, Any]]:
+        url = self._url(ctx, self.records)
+        if url is None:
+            return []
+        assert ctx.http is not None
+        try:
+            async with ctx.http.get(url) as resp:
+                resp.raise_for_status()
+                return list(await resp.json())
+        except (aiohttp.ClientError, TimeoutError) as e:
+            raise StandInError(f"the {self.name} stand-in did not answer") from e
+
+    async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
+        return [r for r in await self._records(ctx) if _mentions(r, s.addresses)]
+
+    async def erase(self, ctx: PrivacyContext, s: Subject) -> int:
+        url = self._url(ctx, "/_fake/erase")
+        if url is None or not s.addresses:
+            return 0
+        assert ctx.http is not None
+        try:
+            async with ctx.http.post(url, json={"addresses": list(s.addresses)}) as resp:
+                resp.raise_for_status()
+                return int((await resp.json())["erased"])
+        except (aiohttp.ClientError, TimeoutError) as e:
+            raise StandInError(f"the {self.name} stand-in did not answer") from e
+
+    async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
+        return len(await self.export(ctx, s))
+
+
+def _mentions(record: dict[str, Any], addresses: Iterable[str]) -> bool:
+    text = json.dumps(record, default=str).lower()
+    return any(a.lower() in text for a in addresses if a)
+
+
+# Queued inbound turns first, so no pending turn of the guest runs after the erasure.
+STORES: tuple[Store, ...] = (
+    Sms(),
+    ByGuestRef("email_inbound", "email_inbound"),
+    ByGuestRef("ratings", "ratings"),
+    ByGuestRef("conversations", "conversations"),
+    Handovers(),
+    HandoverHistory(),
+    Contacts(),
+    ByGuestRef("flags", "guest_flags"),
+    DsrRequests(),
+    Trackers(),
+    Locks(),
+    StandIn("twilio", "/_fake/messages"),
+    StandIn("smtp", "/_fake/mail"),
+)
+
+# Tenant collections the registry covers (the exhaustive scan treats any other
+# collection holding the guest as a store missing from this registry).
+COVERED = frozenset(
+    {
+        "ratings",
+        "conversations",
+        "handovers",
+        "messages",
+        "message_seq",
+        "handover_history",
+        "contacts",
+        "sms_inbound",
+        "sms_outbound",
+        "sms_consent",
+        "email_inbound",
+        "guest_flags",
+        "dsr_requests",
+    }
+)
+
+
+def with_names(subject: Subject, names: Iterable[str]) -> Subject:
+    return replace(subject, names=tuple(n for n in names if n))
