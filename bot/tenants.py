@@ -53,6 +53,9 @@ class Tenant:
     # origins (scheme://host[:port], lower case) of the hotel's pages that embed the widget
     widget_origins: tuple[str, ...] = ()
     handover: HandoverPolicy = HandoverPolicy()  # escalation triggers, staffed hours
+    # conversations, ratings and transcripts older than this are deleted (ratings folded
+    # into anonymous aggregates first): bot/privacy/retention.py
+    retention_days: int = 365
     subprocessors: tuple[Subprocessor, ...] = ()  # shown to its admins; changes are announced
     dsr_approval: str = "auto"  # "staff": verified requests wait for approval (bot/privacy/worker.py)
 

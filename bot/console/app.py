@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import redis.asyncio as aioredis
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -62,6 +63,8 @@ from bot.handover.delivery import Delivery, DeliveryFailed
 from bot.handover.events import Publisher
 from bot.i18n import Catalog
 from bot.logs import event
+from bot.privacy import retention
+from bot.privacy.crypto import Cipher
 from bot.privacy.stores import PrivacyContext
 from bot.privacy.worker import DsrWorker
 from bot.rasa import sanic_compat
@@ -98,6 +101,8 @@ def create_app(settings: Settings, *, name: str = "rapport_console") -> Sanic:
     app.register_listener(_start_dsr_worker, "after_server_start")
     app.register_listener(_stop_notifier, "before_server_stop")
     app.register_listener(_stop_dsr_worker, "before_server_stop")
+    app.register_listener(_start_retention, "after_server_start")
+    app.register_listener(_stop_retention, "before_server_stop")
     app.register_listener(_close, "after_server_stop")
     app.register_middleware(load_session, "request")
     app.register_middleware(guard, "request")
@@ -172,6 +177,32 @@ async def _stop_notifier(app: Sanic, _loop: Any) -> None:
     app.ctx.notifier_task.cancel()
     await asyncio.gather(app.ctx.notifier_task, return_exceptions=True)
     await app.ctx.notifier.close()
+
+
+async def _start_retention(app: Sanic, _loop: Any) -> None:
+    """Daily retention run for every tenant (bot/privacy/retention.py)."""
+    s: Settings = app.ctx.settings
+    app.ctx.privacy = PrivacyContext(
+        s,
+        MongoStore(app.ctx.mongo, s.db_prefix),
+        aioredis.from_url(s.effective_redis_url.value, decode_responses=True),
+        Cipher(s.data_keys),
+    )
+
+    async def job() -> None:
+        try:
+            await retention.run_all(app.ctx.privacy, app.ctx.tenants, confirm=True)
+        except Exception:  # noqa: BLE001 - the next day's run retries; the scheduler must live
+            event(logger, "privacy.retention.failed", logging.ERROR)
+
+    app.ctx.scheduler = AsyncIOScheduler(timezone="UTC")
+    retention.schedule(app.ctx.scheduler, job)
+    app.ctx.scheduler.start()
+
+
+async def _stop_retention(app: Sanic, _loop: Any) -> None:
+    app.ctx.scheduler.shutdown(wait=False)
+    await app.ctx.privacy.redis.close()
 
 
 async def _close(app: Sanic, _loop: Any) -> None:
