@@ -154,6 +154,7 @@ def _tenant(d: Any, supported: tuple[str, ...]) -> Tenant:
         handover=parse_policy(tid, d.get("handover")),
         subprocessors=_subprocessors(tid, d.get("subprocessors")),
         dsr_approval=_dsr_approval(tid, d.get("dsr")),
+        retention_days=_retention(tid, d.get("retention_days", 365)),
     )
 
 
@@ -183,6 +184,12 @@ def _subprocessors(tid: str, raw: Any) -> tuple[Subprocessor, ...]:
     if len({e.name.lower() for e in entries}) != len(entries):
         raise ConfigError(f"tenant {tid}: subprocessor names must be unique")
     return tuple(entries)
+
+
+def _retention(tid: str, days: Any) -> int:
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650:
+        raise ConfigError(f"tenant {tid}: retention_days must be a whole number of days from 1 to 3650")
+    return days
 
 
 def _origins(tid: str, origins: Any) -> tuple[str, ...]:

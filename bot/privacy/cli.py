@@ -56,6 +56,9 @@ GROUPS = (
     "bot.privacy.commands.dsr",
     "bot.privacy.commands.keys",
     "bot.privacy.commands.subprocessors",
+    "bot.privacy.commands.tenant",
+    "bot.privacy.commands.retention",
+    "bot.privacy.commands.dsr_data",  # after dsr: adds export and erase to its group
 )
 OK, FAILED, ERROR = 0, 1, 2
 
