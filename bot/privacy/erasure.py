@@ -216,8 +216,8 @@ def _tracker_of_other(
     if tenant is None or guest_ref is None:
         return False
     try:
-        sender = json.loads(value).get("sender_id", "")
-    except (ValueError, AttributeError):
+        sender = st.sender_of(json.loads(value))
+    except ValueError:
         return False
     return st.ref_of_sender(ctx, tenant, sender) not in (None, guest_ref)
 

@@ -164,6 +164,14 @@ def ref_of_sender(ctx: PrivacyContext, tenant: str, sender_id: str) -> str | Non
     return make_guest_ref(ctx.settings.guest_key, tenant, guest)
 
 
+def sender_of(tracker: Any) -> str:
+    """The sender id of a stored tracker (Rasa's serialised dialogue calls it `name`)."""
+    if not isinstance(tracker, dict):
+        return ""
+    sender = tracker.get("name") or tracker.get("sender_id")
+    return sender if isinstance(sender, str) else ""
+
+
 async def tenant_trackers(ctx: PrivacyContext, tenant: str) -> list[tuple[str, dict[str, Any]]]:
     """Every tracker of a tenant as (key, parsed value)."""
     found = []
@@ -209,7 +217,7 @@ async def resolve(
             if make_guest_ref(ctx.settings.guest_key, tenant, guest) == guest_ref:
                 senders.add(f"{tenant}{SEPARATOR}{guest}")
     for _key, tracker in await tenant_trackers(ctx, tenant):
-        sender = tracker.get("sender_id")
+        sender = sender_of(tracker)
         if isinstance(sender, str) and ref_of_sender(ctx, tenant, sender) == guest_ref:
             senders.add(sender)
     async for key in ctx.redis.scan_iter(match=f"{REDIS_PREFIX}:lock:{tenant}{SEPARATOR}*", count=500):

@@ -304,3 +304,18 @@ async def test_standin_erase_is_loopback_only_and_exact(stack, privacy):
         ) as r:
             assert r.status == 200 and (await r.json())["erased"] >= 1
     assert await phone.sent_to_me() == [] and await other.sent_to_me() != []
+
+
+async def test_erasure_finds_the_tracker_of_a_guest_without_contact(stack, privacy):
+    """REST and web-widget guests have no contact: their tracker is found by the keyed
+    reference of the sender id stored in it."""
+    from tests.stack.client import Guest
+
+    guest = Guest(stack, "alpenhof")
+    await guest.say("Hello, Maria Rossi from room 12 would like to give feedback")
+    gref = guest_ref(stack.settings.guest_key, "alpenhof", guest.sender)
+    subject = await resolve(privacy, "alpenhof", gref)
+    assert subject.sender_ids == (f"alpenhof~{guest.sender}",)
+    report = await erase_guest(privacy, "alpenhof", gref, names=[NAME])
+    assert report["erased"]["trackers"] == 1 and report["scan"]["clean"], report
+    assert not await privacy.redis.exists(privacy.tracker_key(f"alpenhof~{guest.sender}"))
