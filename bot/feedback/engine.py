@@ -129,7 +129,7 @@ def step(state: Mapping[str, Any] | None, turn: Turn, ctx: Context) -> StepResul
     elif intent == "request_human":
         t.say("human.requested")
         t.events.append("human_requested")
-    elif not switched_only:
+    elif not switched_only and not (intent or "").startswith("dsr_"):  # bot/privacy handles these
         _take_answer(t, text, intent, turn, ctx)
 
     _ask_next(t, ctx)

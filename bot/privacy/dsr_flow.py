@@ -63,6 +63,7 @@ VERIFIED_BY_SESSION = ("webchat", "rest")
 class DsrTurn:
     replies: list[Reply] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
+    lang: str | None = None  # answer in the request's language (a bare code has none)
 
 
 def find_code(text: str) -> str | None:
@@ -158,12 +159,14 @@ class DsrFlow:
     ) -> DsrTurn:
         result = await self.dsr.check_code(request["_id"], code)
         event(logger, "dsr.code_checked", tenant=tenant.id, request=request["_id"], result=result.reason)
+        lang = request.get("language") or lang
         if result.ok:
-            return DsrTurn([self._verified(tenant)], ["dsr_verified"])
+            return DsrTurn([self._verified(tenant)], ["dsr_verified"], lang)
         if result.reason == "wrong":
-            return DsrTurn([Reply("dsr.code_wrong", {"left": result.attempts_left})], ["dsr_code_wrong"])
+            wrong = Reply("dsr.code_wrong", {"left": result.attempts_left})
+            return DsrTurn([wrong], ["dsr_code_wrong"], lang)
         await self._send_code(tenant, request["_id"], guest_ref, channel, lang)  # expired or used up
-        return DsrTurn([Reply("dsr.code_resent")], ["dsr_code_resent"])
+        return DsrTurn([Reply("dsr.code_resent")], ["dsr_code_resent"], lang)
 
     def _verified(self, tenant: Tenant) -> Reply:
         if tenant.dsr_approval == "staff":

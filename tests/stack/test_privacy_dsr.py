@@ -1,0 +1,226 @@
+"""Data-subject requests inside the conversation, through the real Rasa server and
+action server, in all five languages: recognised, registered, verified with a one-time
+code sent through the local provider stand-ins (SMS and e-mail), or by the session
+(web widget, REST); wrong and expired codes; requests about someone else refused."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import re
+import time
+
+import aiohttp
+import pytest
+
+from bot.i18n import Catalog
+from bot.privacy.refs import guest_ref
+from bot.privacy.requests import DONE, PENDING, VERIFIED
+from tests.stack.client import Guest, mongo, tenant_db
+from tests.stack.test_email import Mailbox
+from tests.stack.test_sms import HELLO, Phone
+
+pytestmark = pytest.mark.stack
+
+CATALOG = Catalog.load()
+CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
+
+# The guest's words per language and request type (not in the training data).
+REQUESTS = {
+    "en": {
+        "erasure": "Please delete all the data you have stored about me",
+        "access": "What personal data do you hold about me? I would like a copy",
+        "rectification": "My email address in your records is wrong, the correct one is anna.new@example.org",
+        "restriction": "Please do not use my answers for your statistics",
+        "objection": "Stop contacting me, I do not want any more messages from you",
+    },
+    "de": {
+        "erasure": "Bitte löschen Sie alle meine Daten bei Ihnen",
+        "access": "Welche Daten haben Sie über mich gespeichert? Ich möchte eine Auskunft",
+        "rectification": "Meine E-Mail-Adresse bei Ihnen ist falsch, richtig ist anna.neu@example.org",
+        "restriction": "Bitte verwenden Sie meine Antworten nicht für Statistiken",
+        "objection": "Bitte kontaktieren Sie mich nicht mehr, ich will keine Nachrichten mehr",
+    },
+    "fr": {
+        "erasure": "Merci de supprimer toutes mes données personnelles",
+        "access": "Quelles données avez-vous sur moi ? Je voudrais en avoir une copie",
+        "rectification": "Mon adresse e-mail chez vous est fausse, la bonne est anna.nouvelle@example.org",
+        "restriction": "N'utilisez pas mes réponses pour vos statistiques s'il vous plaît",
+        "objection": "Arrêtez de me contacter, je ne veux plus recevoir de messages",
+    },
+    "es": {
+        "erasure": "Por favor, borren todos mis datos personales",
+        "access": "¿Qué datos personales tienen sobre mí? Quiero una copia",
+        "rectification": (
+            "Mi correo electrónico en sus registros es incorrecto, el correcto es anna.nueva@example.org"
+        ),
+        "restriction": "Por favor, no usen mis respuestas para sus estadísticas",
+        "objection": "Dejen de contactarme, no quiero recibir más mensajes",
+    },
+    "it": {
+        "erasure": "Per favore cancellate tutti i miei dati personali",
+        "access": "Quali dati personali avete su di me? Vorrei averne una copia",
+        "rectification": (
+            "Il mio indirizzo email nei vostri archivi è sbagliato, quello giusto è anna.nuova@example.org"
+        ),
+        "restriction": "Per favore non usate le mie risposte per le vostre statistiche",
+        "objection": "Smettete di contattarmi, non voglio più ricevere messaggi",
+    },
+}
+CASES = [(lang, kind) for lang in REQUESTS for kind in REQUESTS[lang]]
+
+
+def _sms_ref(stack, number: str) -> str:
+    guest = "sms-" + guest_ref(stack.settings.guest_key, "alpenhof", number)[2:26]
+    return guest_ref(stack.settings.guest_key, "alpenhof", guest)
+
+
+async def _requests(stack, ref: str, tenant: str = "alpenhof") -> list[dict]:
+    client = mongo(stack)
+    try:
+        cursor = tenant_db(stack, client, tenant).dsr_requests.find({"guest_ref": ref}).sort("created_at", 1)
+        return [d async for d in cursor]
+    finally:
+        client.close()
+
+
+async def _code_sms(phone: Phone, after: int, timeout: float = 20) -> str:
+    """The code in the first message to the phone after the first `after` messages."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for m in (await phone.sent_to_me())[after:]:
+            found = CODE.search(m["body"])
+            if found:
+                return found.group(1)
+        await asyncio.sleep(0.1)
+    raise AssertionError("no code was sent")
+
+
+@pytest.mark.parametrize(("lang", "kind"), CASES)
+async def test_each_request_type_in_each_language_is_verified_by_a_code_sent_by_sms(stack, lang, kind):
+    phone = Phone(stack)
+    await phone.post(phone.form(HELLO))
+    await phone.wait_for(2)
+    before = len(await phone.sent_to_me())
+    await phone.post(phone.form(REQUESTS[lang][kind]))
+    received = CATALOG.render(lang, f"dsr.received.{kind}")
+    text = await phone.wait_for_text(received)
+    # long replies arrive in SMS segments split on sentence boundaries: compare without spaces
+    assert "".join(CATALOG.render(lang, "dsr.code_sent.sms").split()) in "".join(text.split())
+    code = await _code_sms(phone, before)
+    (request,) = await _requests(stack, _sms_ref(stack, phone.number))
+    assert (request["type"], request["status"], request["language"]) == (kind, PENDING, lang)
+    assert "code_hash" in request and code not in str(request)  # only its HMAC is stored
+
+    await phone.post(phone.form(code))
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        (request,) = await _requests(stack, _sms_ref(stack, phone.number))
+        if request["status"] != PENDING:
+            break
+        await asyncio.sleep(0.2)
+    assert request["status"] in (VERIFIED, DONE)  # alpenhof runs verified requests at once
+    if kind != "erasure":  # an erasure also removes the stand-in's record of these texts
+        await phone.wait_for_text(CATALOG.render(lang, "dsr.verified.auto"))
+
+
+async def test_wrong_codes_three_times_then_a_new_code(stack):
+    phone = Phone(stack)
+    await phone.post(phone.form(HELLO))
+    await phone.wait_for(2)
+    before = len(await phone.sent_to_me())
+    await phone.post(phone.form(REQUESTS["en"]["access"]))
+    first = await _code_sms(phone, before)
+    wrong = "000000" if first != "000000" else "111111"
+    for left in (2, 1):
+        await phone.post(phone.form(wrong))
+        await phone.wait_for_text(CATALOG.render("en", "dsr.code_wrong", left=left))
+    count = len(await phone.sent_to_me())
+    await phone.post(phone.form(wrong))  # the third wrong try uses the code up
+    await phone.wait_for_text(CATALOG.render("en", "dsr.code_wrong", left=0).split(".")[0])
+    await phone.post(phone.form(first))  # the old code no longer works: a new one is sent
+    await phone.wait_for_text(CATALOG.render("en", "dsr.code_resent"))
+    second = await _code_sms(phone, count)
+    await phone.post(phone.form(second))
+    await phone.wait_for_text(CATALOG.render("en", "dsr.verified.auto"))
+
+
+async def test_a_request_about_someone_elses_number_is_refused_and_reveals_nothing(stack):
+    phone = Phone(stack)
+    await phone.post(phone.form(HELLO))
+    await phone.wait_for(2)
+    before = len(await phone.sent_to_me())
+    await phone.post(phone.form("Please delete all the data you have about +4915199887766"))
+    await phone.wait_for_text(CATALOG.render("en", "dsr.other_person"))
+    await asyncio.sleep(1.0)
+    assert await _requests(stack, _sms_ref(stack, phone.number)) == []
+    texts = [m["body"] for m in (await phone.sent_to_me())[before:]]
+    assert not any(CODE.search(t) for t in texts)  # no code, nothing disclosed
+    assert not any("+4915199887766" in t for t in texts)
+
+
+async def test_an_email_requester_gets_the_code_by_email(stack):
+    box = Mailbox(stack)
+    assert await box.post(box.form("Hello, I would like to tell you about my stay at your hotel.")) == 200
+    await box.wait_for(1)
+    assert await box.post(box.form(REQUESTS["en"]["access"])) == 200
+    mails = await box.wait_for(3)
+    bodies = [email.message_from_string(m["raw"], policy=email.policy.default) for m in mails]
+    texts = [b.get_body(("plain",)).get_content() for b in bodies]
+    assert any(CATALOG.render("en", "dsr.code_sent.email") in t.replace("\n", " ") for t in texts)
+    code = next(CODE.search(t).group(1) for t in texts if CODE.search(t))
+    assert await box.post(box.form(code)) == 200
+    mails = await box.wait_for(4)
+    last = email.message_from_string(mails[-1]["raw"], policy=email.policy.default)
+    assert CATALOG.render("en", "dsr.verified.auto") in last.get_body(("plain",)).get_content().replace(
+        "\n", " "
+    )
+
+
+async def test_a_web_or_rest_session_is_verified_by_the_session_itself(stack):
+    guest = Guest(stack, "alpenhof", locale="en")
+    await guest.say("hi")
+    replies = await guest.say(REQUESTS["en"]["restriction"])
+    assert replies == [
+        CATALOG.render("en", "dsr.received.restriction"),
+        CATALOG.render("en", "dsr.verified.auto"),
+    ]
+    ref = guest_ref(stack.settings.guest_key, "alpenhof", guest.sender)
+    (request,) = await _requests(stack, ref)
+    assert request["channel"] == "rest"
+
+
+async def test_staff_approval_tenant_tells_the_guest_staff_will_do_it(stack):
+    guest = Guest(stack, "laguna", locale="en")
+    await guest.say("hi")
+    replies = await guest.say(REQUESTS["en"]["access"])
+    assert replies[-1] == CATALOG.render("en", "dsr.verified.staff")
+
+
+async def test_a_forged_action_call_cannot_run_a_request(stack):
+    """The action server refuses calls without the Rasa server's token: nothing is
+    registered, nothing sent."""
+    s = stack.settings
+    body = {
+        "next_action": "action_feedback",
+        "sender_id": "alpenhof~forged-guest",
+        "tracker": {
+            "sender_id": "alpenhof~forged-guest",
+            "slots": {},
+            "latest_message": {
+                "text": REQUESTS["en"]["erasure"],
+                "intent": {"name": "dsr_erasure", "confidence": 1},
+            },
+            "events": [],
+        },
+        "domain": {},
+    }
+    async with aiohttp.ClientSession() as session:
+        for headers in ({}, {"Authorization": "Bearer forged"}):
+            async with session.post(
+                f"http://{s.host}:{s.action_port}/webhook", json=body, headers=headers
+            ) as r:
+                assert r.status == 401
+    ref = guest_ref(s.guest_key, "alpenhof", "forged-guest")
+    assert await _requests(stack, ref) == []
