@@ -224,3 +224,51 @@ async def test_a_forged_action_call_cannot_run_a_request(stack):
                 assert r.status == 401
     ref = guest_ref(s.guest_key, "alpenhof", "forged-guest")
     assert await _requests(stack, ref) == []
+
+
+async def test_no_personal_data_in_any_log_through_escalation_and_requests(stack):
+    """A full conversation with recognisable personal data — name, number, e-mail
+    address, room, words — through the bot, a handover, a staff reply and a verified
+    data-subject request: no log line of any process contains any of it."""
+    from bot.handover.delivery import Delivery
+    from bot.handover.store import HandoverStore
+    from bot.settings import Settings
+    from bot.storage.mongo import MongoStore
+
+    phone = Phone(stack)
+    secret_words = "Esmeralda Quintavalle-Brightwater in room 1207 (esmeralda.qb@example.org)"
+    await phone.post(phone.form(f"Hello, this is {secret_words}, I would like to give feedback"))
+    await phone.wait_for(2)
+    await phone.post(phone.form("I would like to talk to a person please"))
+    client = mongo(stack)
+    try:
+        ref = _sms_ref(stack, phone.number)
+        settings = Settings.from_env(stack.child_env())
+        store = HandoverStore(
+            MongoStore(client, stack.settings.db_prefix),
+            "alpenhof",
+            deliver=Delivery(settings, MongoStore(client, stack.settings.db_prefix)),
+        )
+        for _ in range(50):
+            doc = await store.handovers.find_one({"guest_ref": ref})
+            if doc:
+                break
+            await asyncio.sleep(0.2)
+        await store.take(doc["_id"], "agent-1")
+        await store.staff_reply(doc["_id"], "agent-1", "Dear Esmeralda, we are sorry about room 1207")
+        await store.hand_back(doc["_id"], "agent-1")
+    finally:
+        client.close()
+    before = len(await phone.sent_to_me())
+    await phone.post(phone.form(REQUESTS["en"]["restriction"]))
+    code = await _code_sms(phone, before)
+    await phone.post(phone.form(code))
+    await phone.wait_for_text(CATALOG.render("en", "dsr.verified.auto"))
+    await asyncio.sleep(1.5)  # the worker in the console process runs the request
+    logs = {p.name: p.read_text(errors="replace") for p in (stack.settings.data_dir / "logs").glob("*.log")}
+    assert {"rasa.log", "actions.log", "console.log", "fake-twilio.log"} <= set(logs)
+    needles = (phone.number, phone.number[1:], phone.number[-8:], "Esmeralda", "Quintavalle", "1207")
+    needles += ("esmeralda.qb", code, "talk to a person", "statistics", "sorry about")
+    for name, text in logs.items():
+        for needle in needles:
+            assert needle not in text, f"{needle!r} in {name}"
