@@ -22,7 +22,7 @@ from tests.stack.client import Guest, mongo, tenant_db
 pytestmark = pytest.mark.stack
 
 CATALOG = Catalog.load()
-SECRET_WORDS = "Maria Rossi in room 12 says there is water everywhere, a leak"
+SECRET_WORDS = "Ottoline Farquharson-Vey in room 12 says there is water everywhere, a leak"
 
 
 async def _set(stack, staff_id: str, **fields) -> None:
@@ -84,7 +84,7 @@ async def test_on_duty_staff_get_one_email_with_a_link_and_no_guest_data(stack):
         client.close()
     assert f"/t/alpenhof/#conversation={handover['_id']}" in body
     assert CATALOG.render("de", "notify.reason.urgent") in body  # the tenant's language
-    for word in ("Maria", "Rossi", "room 12", "water everywhere", guest.sender):
+    for word in ("Ottoline", "Farquharson", "room 12", "water everywhere", guest.sender):
         assert word not in raw and word not in body
     assert message["Auto-Submitted"] == "auto-generated"
     await asyncio.sleep(2.5)  # the notifier runs every second: nobody is told twice

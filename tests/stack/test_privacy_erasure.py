@@ -33,11 +33,12 @@ from tests.stack.test_sms import HELLO, HOTEL_NUMBER, QUESTION_OVERALL, QUESTION
 
 pytestmark = pytest.mark.stack
 
-NAME = "Maria Rossi"
-COMPLAINT = "Maria Rossi here: the air conditioning in room 214 rattled all night"
-STAFF_REPLY = "Dear Maria Rossi, we are very sorry about room 214. Anna, reception"
-NOTE = "Maria Rossi complained twice; offer her a late checkout in room 214"
-QUEUED = "Maria Rossi once more: please call me back tomorrow morning"
+# unique per run: the scan must find this guest's name and nobody else's
+NAME = "Maria Rossi-" + secrets.token_hex(3)
+COMPLAINT = f"{NAME} here: the air conditioning in room 214 rattled all night"
+STAFF_REPLY = f"Dear {NAME}, we are very sorry about room 214. Anna, reception"
+NOTE = f"{NAME} complained twice; offer her a late checkout in room 214"
+QUEUED = f"{NAME} once more: please call me back tomorrow morning"
 
 
 @pytest.fixture()
@@ -312,7 +313,7 @@ async def test_erasure_finds_the_tracker_of_a_guest_without_contact(stack, priva
     from tests.stack.client import Guest
 
     guest = Guest(stack, "alpenhof")
-    await guest.say("Hello, Maria Rossi from room 12 would like to give feedback")
+    await guest.say(f"Hello, {NAME} from room 12 would like to give feedback")
     gref = guest_ref(stack.settings.guest_key, "alpenhof", guest.sender)
     subject = await resolve(privacy, "alpenhof", gref)
     assert subject.sender_ids == (f"alpenhof~{guest.sender}",)
