@@ -30,6 +30,7 @@ class ActionFeedback(Action):
                 tracker.sender_id,
                 tracker.latest_message or {},
                 state if isinstance(state, dict) else None,
+                history=tracker.events,
             )
         except (UnknownTenant, InvalidInput) as e:
             # Our channels never let these through; a forged or stale sender id did.

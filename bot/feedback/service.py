@@ -7,15 +7,17 @@ real MongoDB-wire server. Nothing here imports rasa or rasa_sdk.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.errors import PyMongoError
 
+from bot.audit import SYSTEM, AuditLog, AuditRecord
 from bot.errors import InvalidInput, StorageError, UnknownTenant
 from bot.feedback import engine
 from bot.feedback.model import Reply, Turn
@@ -81,6 +83,9 @@ class FeedbackService:
         self.publisher = publisher
         self.delivery = delivery
         self.cipher = Cipher(settings.data_keys)
+        # the system's writes of personal data are audited per conversation: when it
+        # starts storing a guest's answers and transcript, and when it escalates
+        self.audit = AuditLog.from_settings(store.client, settings)
         self.tenants = tenants
         self.catalog = catalog
         self.detector = detector
@@ -108,8 +113,10 @@ class FeedbackService:
         message: Mapping[str, Any],
         state: Mapping[str, Any] | None,
         first_message_id: str | None = None,
+        history: Sequence[Mapping[str, Any]] = (),
     ) -> TurnOutcome:
-        """`message` is Rasa's latest_message (text, intent, message_id, metadata)."""
+        """`message` is Rasa's latest_message (text, intent, message_id, metadata);
+        `history` the tracker's events (the transcript staff see when it escalates)."""
         started = time.perf_counter()
         tenant_id, guest = split_sender(sender_id)
         tenant = self.tenants.get(tenant_id)
@@ -125,18 +132,19 @@ class FeedbackService:
             conversation_id=conv,
             max_message_chars=self.settings.max_message_chars,
         )
-        dsr = await self.privacy_turn(tenant, turn, state, conv, gref)
-        if dsr is not None:
-            return dsr
-        flags = await FlagStore(self.store, tenant.id).get(gref)
+        if DsrFlow.concerns(turn):
+            dsr = await self.privacy_turn(tenant, turn, state, conv, gref)
+            if dsr is not None:
+                return dsr
+        handovers = self.handovers(tenant.id)
+        flags, before = await asyncio.gather(
+            FlagStore(self.store, tenant.id).get(gref),
+            flow.before_engine(handovers, conv, turn, (state or {}).get("lang") or tenant.default_language),
+        )
         if flags.objected:
             # the guest objected to being contacted: nothing more is said (bot/privacy)
             event(logger, "feedback.turn.handled", tenant=tenant.id, conversation=conv, outcome="objected")
             return TurnOutcome((), dict(state or {}), ("objected",))
-        handovers = self.handovers(tenant.id)
-        before = await flow.before_engine(
-            handovers, conv, turn, (state or {}).get("lang") or tenant.default_language
-        )
         if before.silent or before.replies:
             # staff hold the conversation (silent), or the satisfaction question was answered
             lang = (state or {}).get("lang") or tenant.default_language
@@ -179,11 +187,21 @@ class FeedbackService:
             )
         )
         texts = tuple(self.render(lang, r) for r in replies)
-        escalated = before.handover is not None
-        await handovers.record(
-            conv, gref, [("guest", turn.text)] + [("bot", t) for t in texts], publish=escalated
-        )
+        this_turn = [("guest", turn.text)] + [("bot", t) for t in texts]
+        if before.handover is not None:  # staff know this conversation: keep its transcript live
+            await handovers.record(conv, gref, this_turn)
+        elif escalation is not None:  # the transcript starts with what was said so far
+            await handovers.record(
+                conv, gref, transcript_before(history, turn.text) + this_turn, publish=False
+            )
+        if "started" in result.events:
+            await self.audit.tenant(
+                tenant.id, AuditRecord(SYSTEM, "conversation.store", "conversation", conv, "allowed")
+            )
         if escalation is not None:
+            await self.audit.tenant(
+                tenant.id, AuditRecord(SYSTEM, "handover.escalate", "conversation", conv, "allowed")
+            )
             last_rating, score_before = flow.lowest_rating(tenant, result.state)
             await handovers.escalate(
                 conv,
@@ -233,10 +251,10 @@ class FeedbackService:
             return None
         lang = result.lang or lang
         texts = tuple(self.render(lang, r) for r in result.replies)
-        said = CODE_MASK.sub("######", turn.text)  # a one-time code is not kept in the transcript
-        await self.handovers(tenant.id).record(
-            conv, gref, [("guest", said)] + [("bot", t) for t in texts], publish=False
-        )
+        handovers = self.handovers(tenant.id)
+        if await handovers.get(conv) is not None:  # staff know this conversation
+            said = CODE_MASK.sub("######", turn.text)  # a one-time code is not kept
+            await handovers.record(conv, gref, [("guest", said)] + [("bot", t) for t in texts])
         event(
             logger,
             "feedback.turn.handled",
@@ -259,6 +277,24 @@ class FeedbackService:
         if "topic" in params:
             params["topic"] = self.catalog.render(lang, f"topic.{params['topic']}")
         return self.catalog.render(lang, reply.key, **params)
+
+
+def transcript_before(
+    history: Sequence[Mapping[str, Any]], current: str, limit: int = 100
+) -> list[tuple[str, str]]:
+    """What the guest and the bot said before this turn, from the tracker's events."""
+    said: list[tuple[str, str]] = []
+    for e in history:
+        text = e.get("text") if isinstance(e, Mapping) else None
+        if not isinstance(text, str) or not text or text.startswith("/"):
+            continue
+        if e.get("event") == "user":
+            said.append(("guest", text))
+        elif e.get("event") == "bot":
+            said.append(("bot", text))
+    if said and said[-1] == ("guest", current):
+        said.pop()  # the current message is added with this turn's replies
+    return said[-limit:]
 
 
 def _turn(message: Mapping[str, Any]) -> Turn:

@@ -120,6 +120,12 @@ class DsrFlow:
         self.delivery = delivery
         self.catalog = catalog
 
+    @staticmethod
+    def concerns(turn: Turn) -> bool:
+        """Whether this turn may be about a request: a request intent, or something
+        that looks like a one-time code (only then is the register read)."""
+        return (turn.intent or "").startswith("dsr_") or find_code(turn.text) is not None
+
     async def handle(
         self, tenant: Tenant, turn: Turn, guest_ref: str, channel: str, lang: str
     ) -> DsrTurn | None:

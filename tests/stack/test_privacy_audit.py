@@ -228,3 +228,32 @@ async def test_verify_without_arguments_covers_every_tenant_and_control(stack):
     lines = done.stdout.splitlines()
     assert {line.split(":")[0] for line in lines} >= {"alpenhof", "laguna", "control"}, done.stdout
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+async def test_the_systems_writes_of_personal_data_are_audited_per_conversation(stack):
+    """The bot starting to store a guest's answers and transcript, and escalating, are
+    audited (actor system, the conversation id only) in the tenant's chain."""
+    from bot.privacy.refs import guest_ref
+    from tests.stack.client import Guest, tenant_db
+
+    guest = Guest(stack, "alpenhof", locale="en")
+    await guest.say("hi")
+    await guest.say("I would like to talk to a person please")
+    client = mongo(stack)
+    try:
+        db = tenant_db(stack, client, "alpenhof")
+        ref = guest_ref(stack.settings.guest_key, "alpenhof", guest.sender)
+        conv = (await db.conversations.find_one({"guest_ref": ref}))["_id"]
+        entries = [d async for d in db.audit.find({"resource_id": conv})]
+    finally:
+        client.close()
+    assert [(e["actor"], e["action"]) for e in sorted(entries, key=lambda e: e["seq"])] == [
+        ("system", "conversation.store"),
+        ("system", "handover.escalate"),
+    ]
+    assert all("hash" in e and guest.sender not in json.dumps(e, default=str) for e in entries)
+    log, client = log_for(stack)
+    try:
+        assert (await log.verify(stack.settings.db_prefix + "alpenhof")).ok
+    finally:
+        client.close()
