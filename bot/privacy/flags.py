@@ -16,6 +16,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from pymongo.errors import PyMongoError
+
+from bot.errors import StorageError
 from bot.storage.mongo import DURABLE, MongoStore
 
 
@@ -31,7 +34,10 @@ class FlagStore:
         self.collection = mongo.database(tenant_id).get_collection("guest_flags", write_concern=DURABLE)
 
     async def get(self, guest_ref: str) -> GuestFlags:
-        doc = await self.collection.find_one({"_id": guest_ref})
+        try:
+            doc = await self.collection.find_one({"_id": guest_ref})
+        except PyMongoError as e:
+            raise StorageError("reading the guest's flags failed") from e
         if doc is None:
             return GuestFlags()
         language = doc.get("language")
