@@ -42,7 +42,7 @@ from bot.i18n import Catalog
 from bot.logs import event
 from bot.privacy.execute import Executor, NotClean
 from bot.privacy.links import ExportLinks
-from bot.privacy.requests import AWAITING, DONE, VERIFIED, DsrStore
+from bot.privacy.requests import AWAITING, DONE, OPEN, VERIFIED, DsrStore
 from bot.privacy.stores import PrivacyContext, StandInError
 from bot.settings import Settings
 from bot.tenants import Tenant, Tenants
@@ -52,6 +52,7 @@ logger = logging.getLogger(__name__)
 LEASE = 300.0  # seconds a claimed request is left to its worker
 RETRY_BASE = 30.0  # a failed request is tried again after 30 s, 60 s, 120 s ... (at most 1 h)
 SENDER_LOCAL_PART = "no-reply"
+WARN_BEFORE = 3 * 86_400.0  # admins are reminded of an open request three days before it is due
 
 
 def retry_after(failures: int) -> float:
@@ -117,9 +118,10 @@ class DsrWorker:
 
     async def run_once(self) -> dict[str, int]:
         """One round over every tenant; counts of what was done."""
-        counts = {"informed": 0, "awaiting": 0, "done": 0, "failed": 0}
+        counts = {"informed": 0, "awaiting": 0, "done": 0, "failed": 0, "warned": 0}
         for tenant in self.tenants:
             counts["informed"] += await self.inform_tenant(tenant)
+            counts["warned"] += await self.warn_deadlines(tenant)
             for key, n in (await self.execute_due(tenant)).items():
                 counts[key] += n
             await ExportLinks(self.ctx.mongo, tenant.id, self.ctx.cipher).purge()
@@ -139,11 +141,7 @@ class DsrWorker:
             )
             if request is None:
                 return informed
-            admins = [
-                s.email
-                for s in await self.staff.list(tenant.id)
-                if s.role_in(tenant.id) == "admin" and s.email and not s.disabled
-            ]
+            admins = await self._admin_addresses(tenant)
             subject, body = tenant_notice(self.catalog, tenant, request, self.settings.console_url)
             sent = await self._mail(tenant, admins, subject, body)
             event(
@@ -157,6 +155,53 @@ class DsrWorker:
             if not admins:
                 event(logger, "dsr.no_admin_address", logging.WARNING, tenant=tenant.id)
             informed += 1
+
+    async def warn_deadlines(self, tenant: Tenant, now: float | None = None) -> int:
+        """An open request due within WARN_BEFORE (the later of the deadline and a
+        recorded extension) is announced once to the tenant's admins."""
+        now = time.time() if now is None else now
+        store = self.store(tenant.id)
+        warned = 0
+        for request in await store.requests.find(
+            {"status": {"$in": list(OPEN)}, "deadline_warned_at": {"$exists": False}}
+        ).to_list(500):
+            due = max(float(request.get("deadline_at") or 0), float(request.get("extended_until") or 0))
+            if due - now > WARN_BEFORE:
+                continue
+            claimed = await store.requests.find_one_and_update(
+                {"_id": request["_id"], "deadline_warned_at": {"$exists": False}},
+                {"$set": {"deadline_warned_at": now}},
+            )
+            if claimed is None:
+                continue  # another worker warned
+            admins = await self._admin_addresses(tenant)
+            lang = tenant.default_language
+            subject = self.catalog.render(
+                lang, "dsr.tenant.due_subject", hotel=tenant.name, request=request["_id"]
+            )
+            when = datetime.fromtimestamp(due, UTC).strftime("%Y-%m-%d %H:%M UTC")
+            link = f"{self.settings.console_url.rstrip('/')}/t/{tenant.id}/"
+            body = self.catalog.render(
+                lang, "dsr.tenant.due_body", request=request["_id"], deadline=when, link=link
+            )
+            sent = await self._mail(tenant, admins, subject, body)
+            event(
+                logger,
+                "dsr.deadline_warned",
+                logging.WARNING,
+                tenant=tenant.id,
+                request=request["_id"],
+                sent=sent,
+            )
+            warned += 1
+        return warned
+
+    async def _admin_addresses(self, tenant: Tenant) -> list[str]:
+        return [
+            s.email
+            for s in await self.staff.list(tenant.id)
+            if s.role_in(tenant.id) == "admin" and s.email and not s.disabled
+        ]
 
     async def _mail(self, tenant: Tenant, addresses: list[str], subject: str, body: str) -> int:
         domain = tenant.email_addresses[0].split("@", 1)[1] if tenant.email_addresses else "rapport.invalid"

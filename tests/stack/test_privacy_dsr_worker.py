@@ -363,3 +363,33 @@ async def test_two_workers_execute_a_request_once(stack):
         await delivery.close()
         client.close()
     assert history.count("done") == 1 and audits == 1
+
+
+async def test_admins_are_reminded_once_of_a_request_about_to_miss_its_deadline(stack):
+    admin = await make_staff(stack, {"laguna": "admin"})
+    address = f"staff-{secrets.token_hex(4)}@laguna.example"
+    await _set(stack, admin.id, email=address)
+    guest = Guest(stack, "laguna", locale="en")
+    await guest.say("hi")
+    gref = guest_ref(stack.settings.guest_key, "laguna", guest.sender)
+    rid = await seed(stack, gref, "access", "rest", tenant="laguna")
+    await wait_status(stack, rid, "awaiting_approval", "laguna")  # laguna: staff approve
+    client = mongo(stack)
+    try:  # a month has almost passed
+        db = tenant_db(stack, client, "laguna")
+        await db.dsr_requests.update_one({"_id": rid}, {"$set": {"deadline_at": time.time() + 86_400}})
+    finally:
+        client.close()
+    subject = CATALOG.render("it", "dsr.tenant.due_subject", hotel="Albergo Laguna", request=rid)
+    deadline = time.monotonic() + 20
+    while not [m for m in await _mail_to(stack, address) if subject in mail_subject(m)]:
+        assert time.monotonic() < deadline, "no reminder"
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(4.5)  # more worker rounds: one reminder only
+    reminders = [m for m in await _mail_to(stack, address) if subject in mail_subject(m)]
+    assert len(reminders) == 1
+    assert guest.sender not in reminders[0]["raw"] and gref not in reminders[0]["raw"]
+
+
+def mail_subject(m: dict) -> str:
+    return str(email.message_from_string(m["raw"], policy=email.policy.default)["Subject"])
