@@ -12,6 +12,15 @@ LOGIN_ERROR = "invalid username or password"
 TOO_MANY = "too many failed logins from this address; try again in a few minutes"
 VIEWS = (("waiting", "Waiting"), ("mine", "Mine"), ("all", "All"), ("resolved", "Resolved"))
 MAX_TEXT = MAX_STAFF_TEXT
+DSR_STATUSES = (
+    ("", "All"),
+    ("received", "Received"),
+    ("verification_pending", "Verification pending"),
+    ("verified", "Verified"),
+    ("awaiting_approval", "Awaiting approval"),
+    ("done", "Done"),
+    ("rejected", "Rejected"),
+)
 _COUNT = ' <span class="count" id="waiting-count"></span>'
 
 
@@ -73,7 +82,7 @@ def shell_page(*, tenant_id: str, tenant_name: str, username: str, role: str, cs
 <strong>{escape(tenant_name)}</strong>
 <span class="who">{escape(username)} <span class="role">{escape(role)}</span></span>
 <span id="live-status" class="live-status" data-state="connecting" role="status">connecting…</span>
-{_logout(csrf)}
+{_admin_nav() if role == "admin" else ""}{_logout(csrf)}
 </header>
 <main id="console" data-tenant="{escape(tenant_id)}" data-role="{escape(role)}" data-open="">
 <section id="inbox" aria-labelledby="inbox-title">
@@ -122,8 +131,49 @@ def shell_page(*, tenant_id: str, tenant_name: str, username: str, role: str, cs
 <button type="submit" id="note-add">Add note</button>
 </form>
 </section>
-</main>"""
+{_requests_section() if role == "admin" else ""}</main>"""
     return _page(tenant_name, body, script="shell.js", meta=_csrf_meta(csrf))
+
+
+def _admin_nav() -> str:
+    return """<nav class="admin-nav" aria-label="Administration">
+<a href="#/requests" id="nav-requests">Requests</a> <a href="#" id="nav-inbox">Inbox</a></nav>
+"""
+
+
+def _requests_section() -> str:
+    """Admins only: data-subject requests (no guest data) and the subprocessors.
+    static/shell.js fills both from /api/dsr and /api/subprocessors."""
+    options = "".join(f'<option value="{value}">{label}</option>' for value, label in DSR_STATUSES)
+    return f"""<section id="requests" aria-labelledby="requests-title" hidden>
+<h1 id="requests-title" tabindex="-1">Data-subject requests</h1>
+<p><label>Status <select id="dsr-status">{options}</select></label></p>
+<p id="dsr-error" class="error" role="alert" hidden></p>
+<p id="dsr-message" class="hint" role="status"></p>
+<div class="table-wrap">
+<table id="dsr-table" class="dsr">
+<thead><tr><th scope="col">Request</th><th scope="col">Type</th><th scope="col">Status</th>
+<th scope="col">Created</th><th scope="col">Deadline</th><th scope="col">Channel</th>
+<th scope="col">Language</th><th scope="col">Actions</th></tr></thead>
+<tbody id="dsr-list" aria-busy="true"></tbody>
+</table>
+</div>
+<p id="dsr-empty" class="empty" hidden>No requests here.</p>
+<form id="dsr-reject-form" class="compose" hidden>
+<label for="dsr-reject-reason">Reason for rejecting <span id="dsr-reject-id"></span>
+ (the guest is told)</label>
+<textarea id="dsr-reject-reason" rows="2" maxlength="500" required></textarea>
+<p class="actions"><button type="submit" id="dsr-reject-confirm">Reject request</button>
+<button type="button" id="dsr-reject-cancel">Cancel</button></p>
+</form>
+<h2 id="subprocessors-title">Subprocessors</h2>
+<p id="subprocessors-error" class="error" role="alert" hidden></p>
+<table id="subprocessors" class="dsr" aria-labelledby="subprocessors-title">
+<thead><tr><th scope="col">Name</th><th scope="col">Purpose</th><th scope="col">Region</th></tr></thead>
+<tbody id="subprocessors-list"></tbody>
+</table>
+</section>
+"""
 
 
 def _csrf_meta(csrf: str) -> str:

@@ -166,6 +166,8 @@ class Console {
   async start() {
     this.setupTabs();
     this.setupConversation();
+    const section = this.$("requests");
+    this.requests = section ? new Requests(this) : null;
     window.addEventListener("hashchange", () => this.route());
     setInterval(() => document.querySelectorAll("time[data-since]").forEach(tick), 5000);
     try {
@@ -294,6 +296,11 @@ class Console {
   // ---- routing ----------------------------------------------------------------------
 
   route() {
+    if (this.requests) {
+      const on = window.location.hash === "#/requests";
+      this.main.dataset.view = on ? "requests" : "inbox";
+      this.requests.show(on);
+    }
     const m = /^#\/c\/(.+)$/.exec(window.location.hash);
     const id = m ? decodeURIComponent(m[1]) : null;
     if (id === this.open) return;
@@ -558,6 +565,174 @@ class Console {
     this.refreshConversation();
     this.refreshInbox();
     return r.ok;
+  }
+}
+
+// ---- data-subject requests (admins only; the page holds the section for admins) -----
+
+const DSR_STATUS = {
+  received: "received",
+  verification_pending: "verification pending",
+  verified: "verified",
+  awaiting_approval: "awaiting approval",
+  done: "done",
+  rejected: "rejected",
+};
+
+// Epoch seconds -> "YYYY-MM-DD HH:MM" (UTC), or "".
+function day(value) {
+  const at = millis(value);
+  if (Number.isNaN(at)) return "";
+  return new Date(at).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+}
+
+class Requests {
+  constructor(app) {
+    this.app = app;
+    this.$ = app.$;
+    this.rejecting = null; // id of the request the reject form is for
+    this.loadedSubprocessors = false;
+    this.refresh = coalesced(() => this.load());
+    this.$("dsr-status").addEventListener("change", () => this.refresh());
+    this.$("nav-inbox").addEventListener("click", (e) => {
+      e.preventDefault();
+      window.location.hash = "";
+    });
+    this.$("dsr-reject-cancel").addEventListener("click", () => this.closeReject());
+    this.$("dsr-reject-form").addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const reason = this.$("dsr-reject-reason").value.trim();
+      if (!reason || !this.rejecting) { this.$("dsr-reject-reason").reportValidity(); return; }
+      const id = this.rejecting;
+      if (await this.decide(id, "reject", { reason })) this.closeReject();
+    });
+  }
+
+  show(on) {
+    this.$("requests").hidden = !on;
+    const nav = this.$("nav-requests");
+    if (on) nav.setAttribute("aria-current", "page");
+    else nav.removeAttribute("aria-current");
+    if (!on) return;
+    this.refresh();
+    if (!this.loadedSubprocessors) this.loadSubprocessors();
+    this.$("requests-title").focus();
+  }
+
+  async load() {
+    const status = this.$("dsr-status").value;
+    const query = status ? `?status=${encodeURIComponent(status)}` : "";
+    const error = this.$("dsr-error");
+    const list = this.$("dsr-list");
+    let r;
+    try {
+      r = await api("GET", `${this.app.base}/api/dsr${query}`);
+    } catch (e) {
+      if (e instanceof LoginRequired) throw e;
+      error.textContent = "The requests cannot be loaded; try again.";
+      error.hidden = false;
+      return;
+    }
+    if (status !== this.$("dsr-status").value) return; // the filter changed meanwhile
+    if (!r.ok) {
+      error.textContent = `The requests cannot be loaded (${r.data.error || r.status}).`;
+      error.hidden = false;
+      return;
+    }
+    error.hidden = true;
+    const items = r.data.requests || [];
+    list.replaceChildren(...items.map((d) => this.row(d)));
+    list.setAttribute("aria-busy", "false");
+    this.$("dsr-empty").hidden = items.length > 0;
+  }
+
+  row(d) {
+    const deadline = d.extended_until
+      ? el("span", { title: "Extended deadline", text: `${day(d.extended_until)} (extended)` })
+      : el("span", { text: day(d.deadline_at) });
+    const actions = el("td", { className: "dsr-actions" });
+    if (d.status === "awaiting_approval") {
+      const approve = el("button", { type: "button", className: "approve", text: "Approve" });
+      approve.setAttribute("aria-label", `Approve ${d.id}`);
+      approve.addEventListener("click", () => this.decide(d.id, "approve"));
+      const reject = el("button", { type: "button", className: "reject", text: "Reject" });
+      reject.setAttribute("aria-label", `Reject ${d.id}`);
+      reject.addEventListener("click", () => this.openReject(d.id));
+      actions.append(approve, " ", reject);
+    }
+    return el("tr", { dataset: { request: d.id, status: d.status } },
+      el("td", { className: "id", text: d.id }),
+      el("td", { className: "type", text: d.type }),
+      el("td", { className: "status", text: DSR_STATUS[d.status] || d.status }),
+      el("td", { className: "created", text: day(d.created_at) }),
+      el("td", { className: "deadline" }, deadline),
+      el("td", { className: "channel", text: d.channel || "?" }),
+      el("td", { className: "lang", text: language(d.language) }),
+      actions);
+  }
+
+  openReject(id) {
+    this.rejecting = id;
+    this.$("dsr-reject-id").textContent = id;
+    this.$("dsr-reject-reason").value = "";
+    this.$("dsr-reject-form").hidden = false;
+    this.$("dsr-reject-reason").focus();
+  }
+
+  closeReject() {
+    this.rejecting = null;
+    this.$("dsr-reject-form").hidden = true;
+  }
+
+  // POST a decision; true when it was taken.
+  async decide(id, action, body) {
+    const error = this.$("dsr-error");
+    const message = this.$("dsr-message");
+    const buttons = [...document.querySelectorAll("#requests button")];
+    buttons.forEach((b) => { b.disabled = true; });
+    let r;
+    try {
+      r = await post(`${this.app.base}/api/dsr/${encodeURIComponent(id)}/${action}`, body);
+    } catch (e) {
+      buttons.forEach((b) => { b.disabled = false; });
+      if (!(e instanceof LoginRequired)) {
+        error.textContent = "The console cannot be reached; try again.";
+        error.hidden = false;
+      }
+      return false;
+    }
+    buttons.forEach((b) => { b.disabled = false; });
+    if (r.ok) {
+      error.hidden = true;
+      message.textContent = action === "approve" ? `Request ${id} approved.` : `Request ${id} rejected.`;
+    } else {
+      message.textContent = "";
+      error.textContent = r.status === 409
+        ? `Request ${id} is no longer awaiting a decision; the list has been reloaded.`
+        : r.status === 404
+          ? `Request ${id} does not exist (any more).`
+          : `That did not work (${r.data.error || r.status}).`;
+      error.hidden = false;
+    }
+    this.refresh();
+    return r.ok;
+  }
+
+  async loadSubprocessors() {
+    const error = this.$("subprocessors-error");
+    const r = await api("GET", `${this.app.base}/api/subprocessors`).catch(() => null);
+    if (!r || !r.ok) {
+      error.textContent = "The subprocessors cannot be loaded.";
+      error.hidden = false;
+      return;
+    }
+    error.hidden = true;
+    this.loadedSubprocessors = true;
+    this.$("subprocessors-list").replaceChildren(...(r.data.subprocessors || []).map((s) =>
+      el("tr", {},
+        el("td", { className: "name", text: s.name }),
+        el("td", { className: "purpose", text: s.purpose }),
+        el("td", { className: "region", text: s.region }))));
   }
 }
 
