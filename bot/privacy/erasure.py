@@ -13,7 +13,8 @@ too), deletes from every store in `STORES`, audits the erasure and runs `scan_gu
    texts, guest_ref, conversation ids, sender ids and tracker keys.
 
 A hit is a failure, except keyed references (guest_ref, conversation ids) in the
-evidence collections (`audit`, `dsr_*`), which are reported as `retained`, and a text
+evidence collections (`audit`, `dsr_*`) and in the providers' copies of staff
+notifications (their console links), which are reported as `retained`, and a text
 found in a record that belongs to another guest (their own words that happen to match,
 such as "I would like to talk to a person"). The report holds counts and collection
 names only — no personal data — so it serves as the guest's receipt and as evidence.
@@ -255,7 +256,10 @@ async def scan_standins(ctx: PrivacyContext, needles: Needles, result: ScanResul
             result.searched["standin_records"] += 1
             kinds = needles.find(_record_text(record))
             if kinds:
-                result.record(f"standin:{store.name}", kinds)
+                # a provider's copy of a staff notification carries only the keyed
+                # conversation id of its link (bot/console/notify.py): retained, like audit;
+                # the guest's number, address, name or words there are hits
+                result.record(f"standin:{store.name}", kinds, evidence=True)
 
 
 async def scan_guest(ctx: PrivacyContext, subject: Subject, texts: Iterable[str] = ()) -> dict[str, Any]:
