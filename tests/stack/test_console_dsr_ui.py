@@ -4,18 +4,15 @@ the request is verified in MongoDB with approved_by set. An agent has no Request
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
-from typing import Any
-
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import expect
 
 from bot.privacy.requests import AWAITING, RECEIVED, DsrStore
 from bot.storage.mongo import MongoStore
-from tests.console.client import Account, clear_login_failures, make_staff
+from tests.console.client import clear_login_failures, make_staff
 from tests.stack.client import mongo
-from tests.stack.test_browser import CHROMIUM, chromium, record_errors
+from tests.stack.test_browser import CHROMIUM, chromium
+from tests.stack.test_console_ui import console
 from tests.stack.test_privacy_dsr_worker import request_doc
 
 TENANT = "laguna"
@@ -44,33 +41,12 @@ async def seed_awaiting(stack) -> str:
         client.close()
 
 
-@contextlib.asynccontextmanager
-async def laguna_console(browser: Any, stack, account: Account, errors: list[str]) -> AsyncIterator[Page]:
-    """A logged-in console page on laguna's inbox."""
-    context = await browser.new_context()
-    context.set_default_timeout(15_000)
-    page = await context.new_page()
-    record_errors(page, errors)
-    try:
-        base = stack.settings.console_url
-        await page.goto(base + "/login")
-        await page.get_by_label("Username").fill(account.username)
-        await page.get_by_label("Password").fill(account.password)
-        await page.get_by_role("button", name="Log in").click()
-        await page.wait_for_url(lambda url: not url.endswith("/login"))
-        await page.goto(f"{base}/t/{TENANT}/")
-        await expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
-        yield page
-    finally:
-        await context.close()
-
-
 async def test_admin_approves_a_request_in_the_requests_view_agents_do_not_see_it(stack):
     rid = await seed_awaiting(stack)
     admin = await make_staff(stack, {TENANT: "admin"})
     errors: list[str] = []
     async with chromium() as browser:
-        async with laguna_console(browser, stack, admin, errors) as page:
+        async with console(browser, stack, admin, errors, tenant=TENANT) as page:
             await page.get_by_role("link", name="Requests").click()
             await expect(page.locator("#requests")).to_be_visible()
             await expect(page.locator("#inbox")).to_be_hidden()
@@ -109,7 +85,7 @@ async def test_admin_approves_a_request_in_the_requests_view_agents_do_not_see_i
         assert any(h["status"] == "verified" and h["by"] == admin.id for h in steps), steps
 
         agent = await make_staff(stack, {TENANT: "agent"})
-        async with laguna_console(browser, stack, agent, errors) as page:
+        async with console(browser, stack, agent, errors, tenant=TENANT) as page:
             await expect(page.locator("#inbox")).to_be_visible()
             await expect(page.get_by_role("link", name="Requests")).to_have_count(0)
             await expect(page.locator("#requests")).to_have_count(0)

@@ -60,7 +60,7 @@ async def agent(stack) -> Account:
 
 @contextlib.asynccontextmanager
 async def console(
-    browser: Any, stack, account: Account, errors: list[str], **context_args: Any
+    browser: Any, stack, account: Account, errors: list[str], tenant: str = TENANT, **context_args: Any
 ) -> AsyncIterator[Page]:
     """A logged-in console page on the tenant's inbox, live."""
     context = await browser.new_context(**context_args)
@@ -75,7 +75,7 @@ async def console(
         await page.get_by_label("Password").fill(account.password)
         await page.get_by_role("button", name="Log in").click()
         await page.wait_for_url(lambda url: not url.endswith("/login"))
-        await page.goto(f"{base}/t/{TENANT}/")
+        await page.goto(f"{base}/t/{tenant}/")
         await expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
         yield page
     finally:
