@@ -68,9 +68,12 @@ def tenant_list_page(username: str, csrf: str, tenants: list[tuple[str, str, str
     return _page("Hotels", body, script="shell.js", meta=_csrf_meta(csrf))
 
 
-def shell_page(*, tenant_id: str, tenant_name: str, username: str, role: str, csrf: str) -> str:
+def shell_page(
+    *, tenant_id: str, tenant_name: str, username: str, role: str, csrf: str, on_duty: bool = False
+) -> str:
     """The inbox and the conversation view. static/shell.js fills both from the JSON
-    API (as text, never HTML) and keeps them live over the websocket."""
+    API (as text, never HTML) and keeps them live over the websocket. The header holds
+    the staff member's on/off-duty switch (`POST /api/me/duty`)."""
     tabs = "".join(
         f'<button type="button" role="tab" id="tab-{view}" data-view="{view}" aria-controls="inbox-panel"'
         f' aria-selected="{"true" if view == "waiting" else "false"}"'
@@ -81,6 +84,7 @@ def shell_page(*, tenant_id: str, tenant_name: str, username: str, role: str, cs
     body = f"""<header>
 <strong>{escape(tenant_name)}</strong>
 <span class="who">{escape(username)} <span class="role">{escape(role)}</span></span>
+{_duty_switch(on_duty)}
 <span id="live-status" class="live-status" data-state="connecting" role="status">connecting…</span>
 {_admin_nav() if role == "admin" else ""}{_logout(csrf)}
 </header>
@@ -135,6 +139,18 @@ def shell_page(*, tenant_id: str, tenant_name: str, username: str, role: str, cs
     return _page(tenant_name, body, script="shell.js", meta=_csrf_meta(csrf))
 
 
+def _duty_switch(on_duty: bool) -> str:
+    """On duty: told of escalations by e-mail/SMS (bot/console/notify.py). The state is
+    the switch's aria-checked; static/shell.js toggles it through the API."""
+    state = "on" if on_duty else "off"
+    return f"""<span class="duty">
+<button type="button" id="duty-switch" class="switch" role="switch" aria-checked="{str(on_duty).lower()}"
+ aria-describedby="duty-help" data-state="{state}">On duty
+<span class="switch-state" aria-hidden="true">{state}</span></button>
+<span id="duty-help" hidden>Staff on duty are notified of guests waiting, in every hotel.</span>
+<span id="duty-error" class="error" role="alert" hidden></span></span>"""
+
+
 def _admin_nav() -> str:
     return """<nav class="admin-nav" aria-label="Administration">
 <a href="#/requests" id="nav-requests">Requests</a> <a href="#" id="nav-inbox">Inbox</a></nav>
@@ -165,6 +181,20 @@ def _requests_section() -> str:
 <textarea id="dsr-reject-reason" rows="2" maxlength="500" required></textarea>
 <p class="actions"><button type="submit" id="dsr-reject-confirm">Reject request</button>
 <button type="button" id="dsr-reject-cancel">Cancel</button></p>
+</form>
+<form id="dsr-extend-form" class="compose" novalidate hidden>
+<h2 id="dsr-extend-title">Extend the deadline of <span id="dsr-extend-id"></span></h2>
+<p class="hint" id="dsr-extend-help">GDPR Art. 12(3): by up to two further months, for complex or numerous
+ requests. The guest is told the new date and the reason.</p>
+<label for="dsr-extend-days">Days after the original deadline (1-60)</label>
+<input id="dsr-extend-days" type="number" min="1" max="60" step="1" value="30" required
+ aria-describedby="dsr-extend-until">
+<p class="hint" id="dsr-extend-until" aria-live="polite"></p>
+<label for="dsr-extend-reason">Reason for the extension (recorded; the guest is told)</label>
+<textarea id="dsr-extend-reason" rows="2" maxlength="500" required></textarea>
+<p id="dsr-extend-error" class="error" role="alert" hidden></p>
+<p class="actions"><button type="submit" id="dsr-extend-confirm">Extend deadline</button>
+<button type="button" id="dsr-extend-cancel">Cancel</button></p>
 </form>
 <h2 id="subprocessors-title">Subprocessors</h2>
 <p id="subprocessors-error" class="error" role="alert" hidden></p>

@@ -73,6 +73,7 @@ async def shell(request: Request, tenant: str) -> HTTPResponse:
             username=grant.staff.username,
             role=grant.role,
             csrf=request.ctx.session.csrf,
+            on_duty=grant.staff.on_duty,
         )
     )
 
@@ -89,6 +90,7 @@ async def duty(request: Request, tenant: str) -> HTTPResponse:
     if not isinstance(on_duty, bool):
         raise InvalidInput("on_duty_invalid", "true or false")
     await request.app.ctx.staff.set_on_duty(grant.staff.id, on_duty)
+    event(logger, "console.staff.duty", staff=grant.staff.id, on_duty=on_duty)
     return response.json({"on_duty": on_duty})
 
 

@@ -170,9 +170,11 @@ class Console {
     this.requests = section ? new Requests(this) : null;
     window.addEventListener("hashchange", () => this.route());
     setInterval(() => document.querySelectorAll("time[data-since]").forEach(tick), 5000);
+    const duty = this.$("duty-switch") ? new DutySwitch(this) : null;
     try {
       const me = await api("GET", `${this.base}/api/me`);
       this.me = me.ok ? me.data.id : null;
+      if (me.ok && duty) duty.set(me.data.on_duty === true);
     } catch (_) { /* the live connection retries */ }
     this.route();
     connectLive(this);
@@ -568,6 +570,53 @@ class Console {
   }
 }
 
+// ---- on/off duty (the header's switch; on-duty staff are told of escalations) ------
+
+class DutySwitch {
+  constructor(app) {
+    this.app = app;
+    this.button = app.$("duty-switch");
+    this.error = app.$("duty-error");
+    this.button.addEventListener("click", () => this.toggle());
+  }
+
+  get on() {
+    return this.button.getAttribute("aria-checked") === "true";
+  }
+
+  set(on) {
+    const state = on ? "on" : "off";
+    this.button.setAttribute("aria-checked", on ? "true" : "false");
+    this.button.dataset.state = state;
+    this.button.querySelector(".switch-state").textContent = state;
+  }
+
+  async toggle() {
+    const want = !this.on;
+    this.button.disabled = true;
+    let r;
+    try {
+      r = await post(`${this.app.base}/api/me/duty`, { on_duty: want });
+    } catch (e) {
+      this.button.disabled = false;
+      if (!(e instanceof LoginRequired)) this.fail("The console cannot be reached; your duty state is unchanged.");
+      return;
+    }
+    this.button.disabled = false;
+    if (r.ok && typeof r.data.on_duty === "boolean") {
+      this.set(r.data.on_duty);
+      this.fail("");
+    } else {
+      this.fail(`Your duty state could not be changed (${r.data.error || r.status}).`);
+    }
+  }
+
+  fail(text) {
+    this.error.textContent = text;
+    this.error.hidden = !text;
+  }
+}
+
 // ---- data-subject requests (admins only; the page holds the section for admins) -----
 
 const DSR_STATUS = {
@@ -578,6 +627,8 @@ const DSR_STATUS = {
   done: "done",
   rejected: "rejected",
 };
+
+const DSR_OPEN = ["received", "verification_pending", "verified", "awaiting_approval"];
 
 // Epoch seconds -> "YYYY-MM-DD HH:MM" (UTC), or "".
 function day(value) {
@@ -606,6 +657,7 @@ class Requests {
       const id = this.rejecting;
       if (await this.decide(id, "reject", { reason })) this.closeReject();
     });
+    this.setupExtend();
   }
 
   show(on) {
@@ -648,8 +700,9 @@ class Requests {
 
   row(d) {
     const deadline = d.extended_until
-      ? el("span", { title: "Extended deadline", text: `${day(d.extended_until)} (extended)` })
-      : el("span", { text: day(d.deadline_at) });
+      ? el("span", { className: "extended" },
+        el("span", { className: "until", title: "Extended deadline", text: `${day(d.extended_until)} (extended)` }))
+      : el("span", { className: "until", text: day(d.deadline_at) });
     const actions = el("td", { className: "dsr-actions" });
     if (d.status === "awaiting_approval") {
       const approve = el("button", { type: "button", className: "approve", text: "Approve" });
@@ -659,6 +712,15 @@ class Requests {
       reject.setAttribute("aria-label", `Reject ${d.id}`);
       reject.addEventListener("click", () => this.openReject(d.id));
       actions.append(approve, " ", reject);
+    }
+    if (DSR_OPEN.includes(d.status)) {
+      const extend = el("button", { type: "button", className: "extend", text: "Extend" });
+      extend.setAttribute("aria-label", `Extend the deadline of ${d.id}`);
+      extend.addEventListener("click", () => this.openExtend(d));
+      actions.append(" ", extend);
+    }
+    if (d.extension_reason) {
+      deadline.append(el("span", { className: "extension-reason", text: `Reason: ${d.extension_reason}` }));
     }
     return el("tr", { dataset: { request: d.id, status: d.status } },
       el("td", { className: "id", text: d.id }),
@@ -672,6 +734,7 @@ class Requests {
   }
 
   openReject(id) {
+    this.closeExtend();
     this.rejecting = id;
     this.$("dsr-reject-id").textContent = id;
     this.$("dsr-reject-reason").value = "";
@@ -684,8 +747,75 @@ class Requests {
     this.$("dsr-reject-form").hidden = true;
   }
 
-  // POST a decision; true when it was taken.
-  async decide(id, action, body) {
+  // ---- extending a deadline (1-60 days after the original one, with a reason) --------
+
+  setupExtend() {
+    this.extending = null; // the request the extend form is for
+    const days = this.$("dsr-extend-days");
+    days.addEventListener("input", () => this.previewExtend());
+    this.$("dsr-extend-cancel").addEventListener("click", () => this.closeExtend());
+    this.$("dsr-extend-form").addEventListener("submit", async (e) => {
+      e.preventDefault();
+      if (!this.extending) return;
+      const n = Number(days.value);
+      const reason = this.$("dsr-extend-reason").value.trim();
+      if (!Number.isInteger(n) || n < 1 || n > 60) {
+        this.extendError("Give a whole number of days from 1 to 60 (two further months at most).", days);
+        return;
+      }
+      if (!reason) {
+        this.extendError("Give a reason for the extension: it is recorded and told to the guest.",
+          this.$("dsr-extend-reason"));
+        return;
+      }
+      const id = this.extending.id;
+      if (await this.decide(id, "extend", { days: n, reason }, (text) => this.extendError(text))) {
+        this.closeExtend();
+      }
+    });
+  }
+
+  openExtend(d) {
+    this.closeReject();
+    this.extending = d;
+    this.$("dsr-extend-id").textContent = d.id;
+    this.$("dsr-extend-days").value = "30";
+    this.$("dsr-extend-reason").value = "";
+    this.extendError("");
+    this.previewExtend();
+    this.$("dsr-extend-form").hidden = false;
+    this.$("dsr-extend-days").focus();
+  }
+
+  closeExtend() {
+    this.extending = null;
+    this.extendError("");
+    this.$("dsr-extend-form").hidden = true;
+  }
+
+  previewExtend() {
+    const d = this.extending;
+    const n = Number(this.$("dsr-extend-days").value);
+    const out = this.$("dsr-extend-until");
+    if (!d || !Number.isInteger(n) || n < 1 || n > 60) { out.textContent = ""; return; }
+    out.textContent = `Original deadline ${day(d.deadline_at)}; new deadline ${day(Number(d.deadline_at) + n * 86400)}.`;
+  }
+
+  extendError(text, field) {
+    const p = this.$("dsr-extend-error");
+    p.textContent = text;
+    p.hidden = !text;
+    for (const id of ["dsr-extend-days", "dsr-extend-reason"]) this.$(id).removeAttribute("aria-invalid");
+    if (field) {
+      field.setAttribute("aria-invalid", "true");
+      field.setAttribute("aria-errormessage", "dsr-extend-error");
+      field.focus();
+    }
+  }
+
+  // POST a decision; true when it was taken. `fail(text)` shows a refusal where the
+  // form is (default: above the list).
+  async decide(id, action, body, fail) {
     const error = this.$("dsr-error");
     const message = this.$("dsr-message");
     const buttons = [...document.querySelectorAll("#requests button")];
@@ -704,15 +834,28 @@ class Requests {
     buttons.forEach((b) => { b.disabled = false; });
     if (r.ok) {
       error.hidden = true;
-      message.textContent = action === "approve" ? `Request ${id} approved.` : `Request ${id} rejected.`;
+      message.textContent = {
+        approve: `Request ${id} approved.`,
+        reject: `Request ${id} rejected.`,
+        extend: `Deadline of request ${id} extended to ${day(r.data.extended_until)}; `
+          + `reason recorded: ${r.data.extension_reason}`,
+      }[action];
     } else {
       message.textContent = "";
-      error.textContent = r.status === 409
-        ? `Request ${id} is no longer awaiting a decision; the list has been reloaded.`
+      const text = r.status === 409
+        ? (action === "extend"
+          ? `Request ${id} is no longer open; its deadline cannot be extended. The list has been reloaded.`
+          : `Request ${id} is no longer awaiting a decision; the list has been reloaded.`)
         : r.status === 404
           ? `Request ${id} does not exist (any more).`
-          : `That did not work (${r.data.error || r.status}).`;
-      error.hidden = false;
+          : r.data.error === "reason_required"
+            ? "Give a reason: it is recorded and told to the guest."
+            : `That did not work (${r.data.detail || r.data.error || r.status}).`;
+      if (fail) fail(text);
+      else {
+        error.textContent = text;
+        error.hidden = false;
+      }
     }
     this.refresh();
     return r.ok;
