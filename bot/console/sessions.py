@@ -9,6 +9,7 @@ hold usable ids):
 Each use moves the key's expiry to min(idle, absolute - age): 8 h after the last use,
 24 h after login at most. Login always makes a new session (the old one, if the
 browser had one, is deleted), so an id planted before login is worthless after it.
+Tenant offboarding ends every session of the accounts it deletes (`end_all_of`).
 
 Failed logins per client IP (HMAC of the address, never the address) are kept as a
 sorted set of timestamps in `rapport:console:login_failures:<hmac>`; with `max_failures`
@@ -22,7 +23,7 @@ import hmac
 import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 
 import redis.asyncio as aioredis
@@ -103,6 +104,22 @@ class SessionStore:
     async def delete(self, session_id: str | None) -> None:
         if session_id and SESSION_ID.match(session_id):
             await self.redis.delete(session_key(session_id))
+
+    async def keys_of(self, staff_ids: Iterable[str]) -> AsyncIterator[str]:
+        """The Redis keys of every session of these staff members (found by the
+        session's `staff` field; a key holds no usable session id)."""
+        wanted = set(staff_ids)
+        if not wanted:
+            return
+        async for key in self.redis.scan_iter(match=SESSION_PREFIX + "*", count=1000):
+            staff = await self.redis.hget(key, "staff")
+            if (staff.decode("utf-8", "replace") if isinstance(staff, bytes) else staff) in wanted:
+                yield key.decode() if isinstance(key, bytes) else key
+
+    async def end_all_of(self, staff_ids: Iterable[str]) -> int:
+        """Delete every session of these staff members (their accounts are being
+        deleted); how many were deleted."""
+        return sum([int(await self.redis.delete(key)) async for key in self.keys_of(staff_ids)])
 
 
 class LoginLimiter:

@@ -6,7 +6,9 @@
 
 `session_epoch` is raised when a password changes or an account is disabled; sessions
 carry the epoch they were made under and die when it no longer matches. Only this
-module writes the collection.
+module writes the collection. Tenant offboarding deletes the accounts that served only
+that tenant and removes the tenant's role from the others (`delete_if_only`,
+`remove_role`).
 """
 
 from __future__ import annotations
@@ -196,3 +198,36 @@ class StaffStore:
 
     async def set_on_duty(self, staff_id: str, on_duty: bool) -> bool:
         return await self._update(staff_id, {"$set": {"on_duty": on_duty}})
+
+    # ---- tenant offboarding (bot/privacy/offboard.py) ----------------------------------
+
+    async def delete_if_only(self, staff_id: str, tenant_id: str) -> bool:
+        """Delete the account (username, hash, e-mail, phone: the whole document) if its
+        only role is in `tenant_id`; False when it is gone or has another tenant now."""
+        if not TENANT_ID.match(tenant_id):
+            raise InvalidInput("tenant_invalid")
+        try:
+            doc = await self.collection.find_one({"_id": staff_id}, {"roles": 1})
+            if doc is None or set(doc.get("roles") or {}) != {tenant_id}:
+                return False
+            # (the MongoDB-wire servers do not all match a whole sub-document; a role
+            # added between the read and the delete is the operator's race to avoid)
+            query = {"_id": staff_id, f"roles.{tenant_id}": {"$exists": True}}
+            result = await self.collection.delete_one(query)
+        except PyMongoError as e:
+            raise StorageError("deleting a staff account failed") from e
+        return result.deleted_count == 1
+
+    async def remove_role(self, staff_id: str, tenant_id: str) -> bool:
+        """Take `tenant_id` out of an account that keeps roles elsewhere (its sessions
+        stay valid for the other tenants; the access check reads the roles per request)."""
+        if not TENANT_ID.match(tenant_id):
+            raise InvalidInput("tenant_invalid")
+        try:
+            result = await self.collection.update_one(
+                {"_id": staff_id, f"roles.{tenant_id}": {"$exists": True}},
+                {"$unset": {f"roles.{tenant_id}": ""}},
+            )
+        except PyMongoError as e:
+            raise StorageError("updating a staff account failed") from e
+        return result.modified_count == 1

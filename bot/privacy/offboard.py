@@ -4,18 +4,26 @@
 database and its collections, every Redis key of the tenant (trackers
 `rapport:tracker:<tenant>:*`, locks `rapport:lock:<tenant>~*`, any key with the tenant
 id as a segment), files under the data folder named after the tenant or its database,
-the provider stand-ins' records to and from the tenant's numbers and addresses, and the
-staff accounts whose only role is in this tenant.
+the provider stand-ins' records to and from the tenant's numbers and addresses, the
+staff accounts whose only role is in this tenant (enabled or disabled) and their console
+sessions, and the accounts shared with other tenants that lose only this tenant's role.
 
 With `confirm=True` it first collects the tenant's identifiers (every guest_ref,
-conversation id and opened contact address), then drops the database, deletes the keys,
-files and stand-in records, disables the staff accounts that served only this tenant
-(bot/console/staff.py owns that collection), and scans: the database is gone, no key
-or file is left, and no identifier of the tenant's guests is found in the control
-database, in Redis or at the stand-ins (ids in `audit` and the DSR register are
-reported as retained evidence). The deletion certificate — what, when, by whom, the
-scan result; counts and names of stores, never personal data — is stored in the
-control database's `deletion_certificates` and returned for printing.
+conversation id and opened contact address, and the e-mail addresses and phone numbers
+of the staff accounts that served only this tenant), then drops the database, deletes
+the keys, files and stand-in records (the providers' copies of staff notifications
+too), deletes those staff accounts — username, password hash, e-mail, phone: the whole
+document — and ends their console sessions in Redis, removes the tenant's role from the
+shared accounts (bot/console/staff.py owns that collection, bot/console/sessions.py the
+sessions), and scans: the database is gone, no key or file is left, no session of a
+deleted account is left, and no identifier of the tenant's guests and no e-mail address
+or phone number of its deleted staff is found in the control database, in Redis or at
+the stand-ins (ids in `audit` and the DSR register are reported as retained evidence;
+staff ids in `audit` are pseudonymous and stay). A contact still used by an account that
+stays (a shared account, or another tenant's account with the same address) is neither
+erased nor searched for. The deletion certificate — what, when, by whom, the scan
+result; counts and names of stores, never personal data — is stored in the control
+database's `deletion_certificates` and returned for printing.
 
 Remove the tenant from config/tenants.yml before or right after, or a guest writing in
 meanwhile creates a new database.
@@ -30,10 +38,12 @@ import secrets
 import shutil
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.audit import AuditLog, AuditRecord
+from bot.console.sessions import SessionStore
 from bot.console.staff import StaffStore
 from bot.logs import event
 from bot.privacy import stores as st
@@ -81,11 +91,37 @@ async def _standin_records(ctx: PrivacyContext, parties: list[str]) -> dict[str,
     return counts
 
 
-async def _staff_only_here(ctx: PrivacyContext, tenant: str) -> tuple[StaffStore, list[str], int]:
-    staff = StaffStore(ctx.mongo.client[ctx.settings.control_db])
-    members = await staff.list(tenant)
-    only = [m.id for m in members if set(m.roles) == {tenant} and not m.disabled]
-    return staff, only, len(members)
+@dataclass(frozen=True)
+class TenantStaff:
+    """The tenant's staff accounts: deleted with it (`only`), or losing its role
+    (`shared`); `contacts`: the e-mail addresses and numbers of `only` that no
+    remaining account uses (erased at the stand-ins, searched for by the scan)."""
+
+    store: StaffStore
+    only: tuple[str, ...]
+    shared: tuple[str, ...]
+    contacts: tuple[str, ...]
+
+
+async def tenant_staff(ctx: PrivacyContext, tenant: str) -> TenantStaff:
+    store = StaffStore(ctx.mongo.client[ctx.settings.control_db])
+    members = await store.list(tenant)
+    only = [m for m in members if set(m.roles) == {tenant}]
+    gone = {m.id for m in only}
+    kept = {c for s in await store.list() if s.id not in gone for c in (s.email, s.phone) if c}
+    contacts = sorted({c for m in only for c in (m.email, m.phone) if c} - kept)
+    shared = tuple(m.id for m in members if m.id not in gone)
+    return TenantStaff(store, tuple(m.id for m in only), shared, tuple(contacts))
+
+
+def _sessions(ctx: PrivacyContext) -> SessionStore:
+    return SessionStore(ctx.redis)
+
+
+def contact_forms(contacts: Iterable[str]) -> list[str]:
+    """Staff e-mail addresses and numbers as the scan looks for them (a number also
+    without its plus, as the guests' numbers are)."""
+    return [f for c in contacts for f in ((c, c[1:]) if c.startswith("+") else (c,))]
 
 
 async def plan(ctx: PrivacyContext, tenant: str, parties: Iterable[str] = ()) -> dict[str, Any]:
@@ -95,13 +131,20 @@ async def plan(ctx: PrivacyContext, tenant: str, parties: Iterable[str] = ()) ->
     if exists:
         for name in sorted(await db.list_collection_names()):
             collections[name] = await db[name].estimated_document_count()
-    _, only, members = await _staff_only_here(ctx, tenant)
+    staff = await tenant_staff(ctx, tenant)
     return {
         "database": {"name": db.name, "exists": exists, "collections": collections},
         "redis_keys": len(await redis_keys(ctx, tenant)),
         "files": [str(p.relative_to(ctx.settings.data_dir)) for p in data_files(ctx, tenant)],
         "standin_records": await _standin_records(ctx, list(parties)),
-        "staff": {"with_role": members, "only_this_tenant": len(only)},
+        "staff": {
+            "with_role": len(staff.only) + len(staff.shared),
+            "only_this_tenant": len(staff.only),  # deleted, with their contact data
+            "shared_with_other_tenants": len(staff.shared),  # lose this tenant's role only
+            "console_sessions": len([k async for k in _sessions(ctx).keys_of(staff.only)]),
+            "contacts": len(staff.contacts),
+            "standin_records": await _standin_records(ctx, list(staff.contacts)),
+        },
     }
 
 
@@ -146,6 +189,8 @@ async def offboard_tenant(
         return {"kind": "rapport.offboarding.plan.v1", "tenant": tenant, "would_delete": before}
     started = time.time()
     needles = await _identifiers(ctx, tenant)
+    staff = await tenant_staff(ctx, tenant)
+    needles.add("staff_contact", contact_forms(staff.contacts))
     await ctx.mongo.drop_tenant(tenant)
     keys = await redis_keys(ctx, tenant)
     for i in range(0, len(keys), 500):
@@ -160,12 +205,15 @@ async def offboard_tenant(
     contacts = list(needles.by_kind.get("address", []))
     for store in st.STORES:
         if isinstance(store, st.StandIn) and store.name in ctx.standins:
-            subject = st.Subject(tenant=tenant, guest_ref="", addresses=tuple(parties + contacts))
+            addresses = tuple(parties + contacts + list(staff.contacts))
+            subject = st.Subject(tenant=tenant, guest_ref="", addresses=addresses)
             erased[store.name] = await store.erase(ctx, subject)
-    staff, only, _ = await _staff_only_here(ctx, tenant)
-    for staff_id in only:
-        await staff.set_disabled(staff_id, True)
-    scan = await scan_tenant(ctx, tenant, needles, parties)
+    deleted = [staff_id for staff_id in staff.only if await staff.store.delete_if_only(staff_id, tenant)]
+    sessions = await _sessions(ctx).end_all_of(deleted)
+    # an account that got a role elsewhere since it was listed keeps that role only
+    kept = [staff_id for staff_id in staff.only if staff_id not in deleted] + list(staff.shared)
+    detached = [staff_id for staff_id in kept if await staff.store.remove_role(staff_id, tenant)]
+    scan = await scan_tenant(ctx, tenant, needles, parties, staff)
     certificate = {
         "_id": "dc_" + secrets.token_hex(8),
         "kind": "rapport.deletion_certificate.v1",
@@ -178,7 +226,9 @@ async def offboard_tenant(
             "redis_keys": len(keys),
             "files": before["files"],
             "standin_records": erased,
-            "staff_disabled": len(only),
+            "staff_deleted": len(deleted),
+            "staff_memberships_removed": len(detached),
+            "console_sessions_ended": sessions,
         },
         "scan": scan,
     }
@@ -204,22 +254,30 @@ async def offboard_tenant(
 
 
 async def scan_tenant(
-    ctx: PrivacyContext, tenant: str, needles: Needles, parties: Iterable[str] = ()
+    ctx: PrivacyContext,
+    tenant: str,
+    needles: Needles,
+    parties: Iterable[str] = (),
+    staff: TenantStaff | None = None,
 ) -> dict[str, Any]:
-    """Nothing of the tenant left: database, keys, files, stand-in records, and none of
-    its guests' identifiers in the control database, Redis or the stand-ins."""
+    """Nothing of the tenant left: database, keys, files, stand-in records, no staff
+    account with a role in it nor a session of a deleted one, and none of its guests'
+    identifiers nor its deleted staff's e-mail addresses and numbers in the control
+    database, Redis or the stand-ins."""
     db = ctx.db(tenant).name
     database_left = db in await ctx.mongo.client.list_database_names()
     keys_left = len(await redis_keys(ctx, tenant))
     files_left = len(data_files(ctx, tenant))
     parties_left = await _standin_records(ctx, list(parties))
+    staff_left = len(await StaffStore(ctx.mongo.client[ctx.settings.control_db]).list(tenant))
+    sessions_left = len([k async for k in _sessions(ctx).keys_of(staff.only if staff else ())])
     result = ScanResult()
     await scan_mongo(ctx, [ctx.settings.control_db], needles, None, result)
     await scan_redis(ctx, needles, tenant, None, result)
     await scan_standins(ctx, needles, result)
     exhaustive = result.report()
     clean = exhaustive["clean"] and not (
-        database_left or keys_left or files_left or any(parties_left.values())
+        database_left or keys_left or files_left or any(parties_left.values()) or staff_left or sessions_left
     )
     return {
         "clean": clean,
@@ -227,6 +285,8 @@ async def scan_tenant(
         "redis_keys_left": keys_left,
         "files_left": files_left,
         "standin_records_left": parties_left,
+        "staff_left": staff_left,
+        "console_sessions_left": sessions_left,
         "needles": needles.counts(),
         **exhaustive,
     }

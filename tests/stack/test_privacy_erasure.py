@@ -3,20 +3,27 @@ the real product — ratings, conversation, tracker, escalation with a staff rep
 private note, a queued inbound message, the provider's records — is exported completely,
 then erased; the scan (and the test's own search of every store) finds nothing of her,
 and another guest of the same tenant is untouched. The same for tenant offboarding over
-a throwaway tenant seeded through the product's stores."""
+a throwaway tenant seeded through the product's stores: its staff who served only it are
+deleted with their e-mail addresses, numbers and console sessions (a dry run deletes
+nothing), an account shared with another tenant loses only the role."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import make_msgid
 
 import aiohttp
 import pytest
 
 from bot.channels.turns import RetryPolicy, TurnQueue
+from bot.console.sessions import SessionStore, session_key
 from bot.console.staff import StaffStore
+from bot.email.sender import SmtpSender
 from bot.feedback.model import Answer
 from bot.handover.store import HandoverStore
 from bot.privacy.erasure import erase_guest, scan_guest
@@ -248,33 +255,129 @@ async def _seed_tenant(stack, privacy, tenant: str, number: str) -> str:
         url = f"{fake.base_url}/2010-04-01/Accounts/{fake.account_sid}/Messages.json"
         async with http.post(url, data={"To": number, "From": "+4930111222333", "Body": STAFF_REPLY}) as r:
             assert r.status == 201
-    await StaffStore(privacy.mongo.client[stack.settings.control_db]).add(
-        username=f"anna.{tenant}", password_hash="x", tenant_id=tenant, role="agent", phone="+4930111222444"
-    )
     folder = stack.settings.data_dir / "exports"
     folder.mkdir(exist_ok=True)
     (folder / f"{tenant}.json").write_text(json.dumps({"guest": NAME}))
     return gref
 
 
+@dataclass(frozen=True)
+class Team:
+    anna: str  # only this tenant: e-mail, phone, a console session, provider records
+    cara: str  # only this tenant, disabled: still has an e-mail address
+    ben: str  # also serves alpenhof: keeps his account, contacts and session
+    anna_email: str
+    anna_phone: str
+    cara_email: str
+    ben_email: str
+    ben_phone: str
+    anna_session: str  # Redis keys
+    ben_session: str
+
+
+async def _seed_staff(stack, privacy, tenant: str) -> Team:
+    """The tenant's staff as the console and the CLI make them, with a console session
+    each for anna and ben and the providers' copies of notifications sent to anna."""
+    store = StaffStore(privacy.mongo.client[stack.settings.control_db])
+    tag = secrets.token_hex(3)
+    emails = {n: f"{n}.{tag}@{tenant}.example" for n in ("anna", "cara", "ben")}
+    phones = {n: _number() for n in ("anna", "ben")}
+    ids = {}
+    for name in emails:
+        account = await store.add(
+            username=f"{name}.{tenant}",
+            password_hash="x",
+            tenant_id=tenant,
+            role="admin" if name == "anna" else "agent",
+            email=emails[name],
+            phone=phones.get(name),
+        )
+        ids[name] = account.id
+    await store.set_disabled(ids["cara"], True)
+    await store.collection.update_one({"_id": ids["ben"]}, {"$set": {"roles.alpenhof": "agent"}})
+    sessions = SessionStore(privacy.redis)
+    anna_session = session_key((await sessions.create(ids["anna"], 0)).id)
+    ben_session = session_key((await sessions.create(ids["ben"], 0)).id)
+    # an escalation told to anna by SMS and e-mail (bot/console/notify.py)
+    fake = stack.fake_twilio
+    async with aiohttp.ClientSession(auth=aiohttp.BasicAuth(fake.account_sid, fake.auth_token)) as http:
+        url = f"{fake.base_url}/2010-04-01/Accounts/{fake.account_sid}/Messages.json"
+        body = f"A guest is waiting: {stack.settings.console_url}/t/{tenant}/"
+        async with http.post(url, data={"To": phones["anna"], "From": "+4930111222999", "Body": body}) as r:
+            assert r.status == 201
+    mail = EmailMessage()
+    mail["From"], mail["To"] = "no-reply@rapport.example", emails["anna"]
+    mail["Subject"] = "A guest is waiting"
+    mail["Message-ID"] = make_msgid(domain="rapport.example")
+    mail.set_content(f"{stack.settings.console_url}/t/{tenant}/")
+    await SmtpSender.from_settings(privacy.settings).send(mail)
+    return Team(
+        ids["anna"],
+        ids["cara"],
+        ids["ben"],
+        emails["anna"],
+        phones["anna"],
+        emails["cara"],
+        emails["ben"],
+        phones["ben"],
+        anna_session,
+        ben_session,
+    )
+
+
 async def test_tenant_offboarding_deletes_everything_and_certifies_it(stack, privacy):
     tenant = "offb_" + secrets.token_hex(4)
     number = _number()
     gref = await _seed_tenant(stack, privacy, tenant, number)
+    team = await _seed_staff(stack, privacy, tenant)
+    gone = [team.anna_email, team.anna_phone, team.anna_phone[1:], team.cara_email]
     parties = ["+4930111222333"]
     kept_before = await privacy.db("alpenhof").ratings.estimated_document_count()
+    accounts = StaffStore(privacy.mongo.client[stack.settings.control_db])
 
     plan = await offboard_tenant(privacy, tenant, parties=parties)
     would = plan["would_delete"]
     assert would["database"]["exists"] and would["database"]["collections"]["ratings"] == 1
     assert would["redis_keys"] == 2 and f"exports/{tenant}.json" in would["files"]
-    assert would["standin_records"]["twilio"] == 1 and would["staff"]["only_this_tenant"] == 1
-    assert privacy.db(tenant).name in await privacy.mongo.client.list_database_names()  # dry run
+    assert would["standin_records"]["twilio"] == 1
+    assert would["staff"] == {
+        "with_role": 3,
+        "only_this_tenant": 2,  # anna and cara (disabled accounts hold contact data too)
+        "shared_with_other_tenants": 1,
+        "console_sessions": 1,
+        "contacts": 3,
+        "standin_records": {"twilio": 1, "smtp": 1},
+    }
+    # the dry run deleted nothing: database, accounts with their contacts, sessions, records
+    assert privacy.db(tenant).name in await privacy.mongo.client.list_database_names()
+    anna = await accounts.get(team.anna)
+    assert anna is not None and (anna.email, anna.phone) == (team.anna_email, team.anna_phone)
+    assert not anna.disabled and await accounts.get(team.cara) is not None
+    assert set((await accounts.get(team.ben)).roles) == {tenant, "alpenhof"}
+    assert await privacy.redis.exists(team.anna_session, team.ben_session) == 2
+    before = (await everything(privacy, [privacy.settings.control_db])).lower()
+    assert all(c.lower() in before for c in gone)
+    assert json.dumps(plan).lower().count(tag_of(team)) == 0  # counts only, no contact data
 
     cert = await offboard_tenant(privacy, tenant, confirm=True, actor="test", parties=parties)
 
     assert cert["scan"]["clean"], cert["scan"]
     assert cert["scan"]["needles"]["guest_ref"] == 1 and cert["scan"]["needles"]["address"] >= 1
+    assert cert["scan"]["needles"]["staff_contact"] >= 4  # anna's two, cara's, anna's number without +
+    assert cert["scan"]["staff_left"] == 0 and cert["scan"]["console_sessions_left"] == 0
+    assert cert["deleted"]["staff_deleted"] == 2 and cert["deleted"]["staff_memberships_removed"] == 1
+    assert cert["deleted"]["console_sessions_ended"] == 1
+    # the staff who served only this tenant are gone, with every personal field
+    assert await accounts.get(team.anna) is None and await accounts.get(team.cara) is None
+    assert await accounts.by_username(f"anna.{tenant}") is None
+    assert not await privacy.redis.exists(team.anna_session)
+    left = (await everything(privacy, [privacy.settings.control_db])).lower()
+    assert [c for c in gone if c.lower() in left] == []  # control database, Redis, providers
+    # the shared account keeps its account, contacts and session, without this tenant
+    ben = await accounts.get(team.ben)
+    assert ben is not None and ben.roles == {"alpenhof": "agent"}
+    assert (ben.email, ben.phone) == (team.ben_email, team.ben_phone)
+    assert await privacy.redis.exists(team.ben_session)
     assert privacy.db(tenant).name not in await privacy.mongo.client.list_database_names()
     assert not [k async for k in privacy.redis.scan_iter(match=f"*{tenant}*")]
     assert not (stack.settings.data_dir / "exports" / f"{tenant}.json").exists()
@@ -284,13 +387,16 @@ async def test_tenant_offboarding_deletes_everything_and_certifies_it(stack, pri
     assert stored["digest"] == cert["digest"] and stored["requested_by"] == "test"
     text = json.dumps(cert, default=str)
     assert number not in text and NAME not in text and gref not in text
-    left = (await everything(privacy, [privacy.settings.control_db])).lower()
+    assert tag_of(team) not in text.lower() and team.anna_phone not in text
     assert number not in left and number[1:] not in left
-    account = await StaffStore(privacy.mongo.client[stack.settings.control_db]).by_username(f"anna.{tenant}")
-    assert account is not None and account.disabled
     assert (
         await privacy.db("alpenhof").ratings.estimated_document_count() >= kept_before
     )  # other tenants stay
+
+
+def tag_of(team: Team) -> str:
+    """The random part of the test's staff e-mail addresses."""
+    return team.anna_email.split("@")[0].split(".")[1]
 
 
 async def test_standin_erase_is_loopback_only_and_exact(stack, privacy):
