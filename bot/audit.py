@@ -265,6 +265,8 @@ class AuditLog:
         try:
             if database not in self._indexed:
                 await self._collection(database).create_index([("seq", ASCENDING)], name="seq", unique=True)
+                # the erasure's verification scan looks records up by the id they concern
+                await self._collection(database).create_index([("resource_id", ASCENDING)], name="resource")
                 self._indexed.add(database)
             for attempt in range(MAX_TRIES):
                 seq, prev = await self._last(database)

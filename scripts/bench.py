@@ -8,7 +8,8 @@ conversations), and the resident memory of all its processes. Rapport's turns ru
 whole pipeline: NLU, the authenticated action call, the MongoDB writes. For Rapport
 alone it also measures the channel webhooks' acknowledgement (`--channels-only`) and
 the time from a held guest's message to 20 open staff consoles (`--console-only`; no
-stock figure: the stock bot has no console). The stock bot
+stock figure: the stock bot has no console), and erasing one guest / offboarding a
+tenant with 100,000 ratings (`--privacy-only`, scripts/bench_privacy.py). The stock bot
 is created with `rasa init --no-prompt` once and cached under .var/bench/stock.
 Not part of the test run: figures on a 2-core machine are noisy, so medians over
 repeated rounds are reported, never asserted.
@@ -35,7 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import aiohttp  # noqa: E402
+from bench_privacy import privacy_load  # noqa: E402
 
+from bot.privacy.stores import PrivacyContext  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.stack import BIN, QUIET_ENV, Stack, isolated_env, pick_free_port, train_if_needed  # noqa: E402
 
@@ -503,6 +506,17 @@ def console_rounds(stack: Stack, runs: int) -> dict:
     return {**fixed, **out, "missed_events": sum(r["missed_events"] for r in rounds), "runs": runs}
 
 
+async def privacy_bench(stack: Stack, guests: int) -> dict:
+    """scripts/bench_privacy.py on the running stack's MongoDB and Redis."""
+    ctx = await PrivacyContext.open(stack.settings)
+    ctx.standins = {}  # the seeded guests have no provider records
+    try:
+        print(f"  privacy: seeding {guests} guests x 5 ratings, then erasing and offboarding ...", flush=True)
+        return await privacy_load(ctx, guests=guests)
+    finally:
+        await ctx.close()
+
+
 def bench_ours(args) -> dict:
     train_if_needed(ROOT, progress=lambda m: print("  ours:", m, flush=True))
     data_dir = Path(tempfile.mkdtemp(prefix="rapport-bench-"))
@@ -515,7 +529,7 @@ def bench_ours(args) -> dict:
         s = stack.settings
         url = f"http://{s.host}:{s.rasa_port}/webhooks/rest/webhook"
         result = {}
-        if not (args.channels_only or args.console_only):
+        if not (args.channels_only or args.console_only or args.privacy_only):
             result = measure(
                 url,
                 OUR_SCRIPT,
@@ -524,12 +538,14 @@ def bench_ours(args) -> dict:
                 args.rounds,
                 args.seconds,
             )
-        if not args.console_only:
+        if not (args.console_only or args.privacy_only):
             result["sms"] = asyncio.run(sms_load(stack))
             result["email"] = asyncio.run(email_load(stack))
             result["smtp"] = asyncio.run(smtp_load(stack))
-        if not args.channels_only:
+        if not (args.channels_only or args.privacy_only):
             result["console"] = console_rounds(stack, args.console_runs)
+        if not (args.channels_only or args.console_only):
+            result["privacy"] = asyncio.run(privacy_bench(stack, args.privacy_guests))
     finally:
         stack.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -600,16 +616,22 @@ def main() -> int:
         help="only the live console figure: guest message to 20 open consoles (implies --skip-stock)",
     )
     parser.add_argument("--console-runs", type=int, default=3, help="console rounds (median is reported)")
+    parser.add_argument(
+        "--privacy-only",
+        action="store_true",
+        help="only erasure and offboarding at 100,000 ratings (implies --skip-stock)",
+    )
+    parser.add_argument("--privacy-guests", type=int, default=20_000, help="guests seeded (5 ratings each)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
 
     print(f"bench: {os.cpu_count()} CPUs, {args.rounds} x {args.seconds:.0f} s per setting", flush=True)
     results = {"rapport": bench_ours(args)}
-    if not (args.skip_stock or args.channels_only or args.console_only):
+    if not (args.skip_stock or args.channels_only or args.console_only or args.privacy_only):
         results["stock"] = bench_stock(args)
 
     print()
-    if not (args.channels_only or args.console_only):
+    if not (args.channels_only or args.console_only or args.privacy_only):
         head = f"{'system':<10}{'ready s':>9}{'RSS MB':>9}  {'guests':>6}"
         print(f"{head}{'turns/s':>9}{'p50 ms':>9}{'p95 ms':>9}")
     for name, r in results.items():
@@ -657,6 +679,19 @@ def main() -> int:
         for key, label in rows:
             print(f"  {label:<36}p50 {c[key + '_p50_ms']:>7.1f} ms   p95 {c[key + '_p95_ms']:>7.1f} ms")
         print(f"  missed events: {c['missed_events']} (must be 0); the stock bot has no console to compare")
+    p = results["rapport"].get("privacy")
+    if p:
+        print(
+            f"\nPrivacy, one tenant with {p['ratings']:,} ratings of {p['guests']:,} guests "
+            f"({p['redis_keys']:,} Redis keys):\n"
+            f"  erase one guest and verify (resolve, lock, every store, scan): "
+            f"p50 {p['erase_p50_ms']:.0f} ms, max {p['erase_max_ms']:.0f} ms over {p['erasures']} guests "
+            f"(target <= 1000 ms); clean {p['erased_clean']}/{p['erasures']}\n"
+            f"  deep scan of one guest (every document and value, {p['deep_scan_documents']:,} documents): "
+            f"{p['deep_scan_ms'] / 1000:.1f} s\n"
+            f"  offboard the tenant (drop, keys, scan, certificate): {p['offboard_s']:.1f} s, "
+            f"clean {p['offboard_clean']}; the stock bot has no erasure to compare (RasaHQ/rasa#10719)"
+        )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, default=str))
     return 0

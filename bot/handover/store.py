@@ -42,7 +42,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 from bot.errors import InvalidInput, RapportError, StorageError
 from bot.handover.events import Publisher
 from bot.logs import event
-from bot.storage.mongo import DURABLE, MongoStore
+from bot.storage.mongo import DURABLE, MongoStore, delete_matching
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +108,7 @@ class HandoverStore:
         await self.handovers.create_index([("guest_ref", 1)])
         await self.messages.create_index([("conversation", 1), ("seq", 1)])
         await self.messages.create_index([("guest_ref", 1)])
+        await self.history.create_index([("conversation", 1)])
 
     # ---- reads -----------------------------------------------------------------
 
@@ -393,12 +394,13 @@ class HandoverStore:
         }
 
     async def erase_guest(self, guest_ref: str) -> int:
-        conversations = set(await self.messages.distinct("conversation", {"guest_ref": guest_ref}))
-        conversations |= {d["_id"] async for d in self.handovers.find({"guest_ref": guest_ref}, {"_id": 1})}
-        n = (await self.handovers.delete_many({"guest_ref": guest_ref})).deleted_count
-        n += (await self.messages.delete_many({"guest_ref": guest_ref})).deleted_count
-        if conversations:
-            await self.seq.delete_many({"_id": {"$in": sorted(conversations)}})
+        query = {"guest_ref": guest_ref}
+        conversations = {d.get("conversation") async for d in self.messages.find(query, {"conversation": 1})}
+        conversations |= {d["_id"] async for d in self.handovers.find(query, {"_id": 1})}
+        n = await delete_matching(self.handovers, query)
+        n += await delete_matching(self.messages, query)
+        if conversations - {None}:
+            await self.seq.delete_many({"_id": {"$in": sorted(conversations - {None})}})
         return n
 
     # ---- internals -----------------------------------------------------------------

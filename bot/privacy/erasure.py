@@ -35,6 +35,7 @@ from typing import Any
 
 from bot.audit import AuditLog, AuditRecord
 from bot.logs import event
+from bot.privacy import locks
 from bot.privacy import stores as st
 from bot.privacy.stores import EVIDENCE, STORES, PrivacyContext, StandInError, Subject
 
@@ -56,6 +57,7 @@ class Needles:
 
     by_kind: dict[str, list[str]] = field(default_factory=dict)
     keyed: dict[str, str] = field(default_factory=dict)  # token -> kind
+    _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False)
 
     def add(self, kind: str, values: Iterable[str]) -> None:
         for v in values:
@@ -70,15 +72,23 @@ class Needles:
                 forms.add(v[1:])  # a number without its plus
             known = self.by_kind.setdefault(kind, [])
             known.extend(sorted(forms - set(known)))
+            self._patterns.pop(kind, None)
 
     def counts(self) -> dict[str, int]:
         counts = Counter(self.keyed.values())
         counts.update({k: len(v) for k, v in self.by_kind.items()})
         return dict(sorted(counts.items()))
 
+    def _pattern(self, kind: str) -> re.Pattern[str]:
+        """All forms of one kind as one alternation (one C-level pass per text)."""
+        if kind not in self._patterns:
+            forms = sorted(self.by_kind[kind], key=len, reverse=True)
+            self._patterns[kind] = re.compile("|".join(re.escape(f) for f in forms))
+        return self._patterns[kind]
+
     def find(self, text: str) -> set[str]:
         low = text.lower()
-        kinds = {k for k, forms in self.by_kind.items() if any(f in low for f in forms)}
+        kinds = {k for k, forms in self.by_kind.items() if forms and self._pattern(k).search(low)}
         if self.keyed:
             kinds |= {self.keyed[t] for t in _KEYED_TOKEN.findall(low) if t in self.keyed}
         return kinds
@@ -162,8 +172,44 @@ def _other_guest(doc: dict[str, Any], guest_ref: str | None) -> bool:
     return guest_ref is not None and isinstance(owner, str) and owner.startswith("g_") and owner != guest_ref
 
 
+# Collections up to this size are searched document by document after every erasure;
+# larger registered ones (a hotel's ratings) by their indexed identifier fields
+# (stores.KEYED_FIELDS), and document by document in the deep scan
+# (`scan_guest(deep=True)`, `dsr erase --deep`). Unregistered collections are always
+# read whole.
+EXHAUSTIVE_LIMIT = 5000
+
+
+async def _search_all(
+    db: Any, coll: str, where: str, needles: Needles, guest_ref: str | None, result: ScanResult
+) -> None:
+    async for doc in db[coll].find({}):
+        result.searched["documents"] += 1
+        kinds = needles.find(json.dumps(doc, default=str, ensure_ascii=False))
+        if kinds:
+            result.record(where, kinds, evidence=coll in EVIDENCE, other_guest=_other_guest(doc, guest_ref))
+
+
+async def _search_indexed(db: Any, coll: str, where: str, needles: Needles, result: ScanResult) -> None:
+    """Equality look-ups of every keyed identifier on the collection's KEYED_FIELDS."""
+    result.searched["indexed_collections"] += 1
+    for token, kind in needles.keyed.items():
+        if kind not in ("guest_ref", "conversation"):
+            continue  # tracker digests are Redis key names, never document fields
+        for f in st.KEYED_FIELDS[coll]:
+            result.searched["indexed_lookups"] += 1
+            async for _ in db[coll].find({f: token}, {"_id": 1}):
+                result.record(where, {kind}, evidence=coll in EVIDENCE)
+
+
 async def scan_mongo(
-    ctx: PrivacyContext, databases: Iterable[str], needles: Needles, guest_ref: str | None, result: ScanResult
+    ctx: PrivacyContext,
+    databases: Iterable[str],
+    needles: Needles,
+    guest_ref: str | None,
+    result: ScanResult,
+    *,
+    deep: bool = True,
 ) -> None:
     client = ctx.mongo.client
     existing = set(await client.list_database_names())
@@ -173,31 +219,45 @@ async def scan_mongo(
         db = client[name]
         for coll in sorted(await db.list_collection_names()):
             result.searched["collections"] += 1
-            async for doc in db[coll].find({}):
-                result.searched["documents"] += 1
-                kinds = needles.find(json.dumps(doc, default=str, ensure_ascii=False))
-                if kinds:
-                    result.record(
-                        f"mongo:{name}.{coll}",
-                        kinds,
-                        evidence=coll in EVIDENCE,
-                        other_guest=_other_guest(doc, guest_ref),
-                    )
+            where = f"mongo:{name}.{coll}"
+            by_key = not deep and coll in st.KEYED_FIELDS
+            if by_key and await db[coll].estimated_document_count() > EXHAUSTIVE_LIMIT:
+                await _search_indexed(db, coll, where, needles, result)
+            else:  # small, deep, or not registered (what the exhaustive search is for)
+                await _search_all(db, coll, where, needles, guest_ref, result)
 
 
-async def _redis_value(ctx: PrivacyContext, key: str) -> str:
-    kind = await ctx.redis.type(key)
-    if kind == "string":
-        return str(await ctx.redis.get(key))
-    if kind == "hash":
-        return json.dumps(await ctx.redis.hgetall(key))
-    if kind == "list":
-        return json.dumps(await ctx.redis.lrange(key, 0, -1))
-    if kind == "set":
-        return json.dumps(sorted(await ctx.redis.smembers(key)))
-    if kind == "zset":
-        return json.dumps(await ctx.redis.zrange(key, 0, -1))
-    return ""
+async def _redis_values(ctx: PrivacyContext, keys: list[str]) -> list[str]:
+    """Each key's value as text: two pipelined round trips for the whole batch."""
+    pipe = ctx.redis.pipeline(transaction=False)
+    for key in keys:
+        pipe.type(key)
+    kinds = await pipe.execute()
+    pipe = ctx.redis.pipeline(transaction=False)
+    for key, kind in zip(keys, kinds, strict=True):
+        if kind == "string":
+            pipe.get(key)
+        elif kind == "hash":
+            pipe.hgetall(key)
+        elif kind == "list":
+            pipe.lrange(key, 0, -1)
+        elif kind == "set":
+            pipe.smembers(key)
+        elif kind == "zset":
+            pipe.zrange(key, 0, -1)
+        else:  # gone meanwhile, or a stream: nothing searchable
+            pipe.exists(key)
+    values = []
+    for kind, value in zip(kinds, await pipe.execute(), strict=True):
+        if kind == "string":
+            values.append(str(value))
+        elif kind in ("hash", "list", "zset"):
+            values.append(json.dumps(value))
+        elif kind == "set":
+            values.append(json.dumps(sorted(value)))
+        else:
+            values.append("")
+    return values
 
 
 def _key_family(key: str) -> str:
@@ -224,15 +284,31 @@ def _tracker_of_other(
 
 
 async def scan_redis(
-    ctx: PrivacyContext, needles: Needles, tenant: str | None, guest_ref: str | None, result: ScanResult
+    ctx: PrivacyContext,
+    needles: Needles,
+    tenant: str | None,
+    guest_ref: str | None,
+    result: ScanResult,
+    *,
+    deep: bool = True,
+    batch: int = 500,
 ) -> None:
-    async for key in ctx.redis.scan_iter(count=1000):
-        result.searched["redis_keys"] += 1
-        value = await _redis_value(ctx, key)
-        kinds = needles.find(key) | needles.find(value)
-        if kinds:
-            other = _tracker_of_other(ctx, key, value, tenant, guest_ref)
-            result.record(_key_family(key), kinds, other_guest=other)
+    """Every key's name and every value — except, unless `deep`, the values of trackers:
+    the guest's own trackers are found by their key (a keyed needle), and any other
+    tracker holds another guest's conversation."""
+    keys = [k async for k in ctx.redis.scan_iter(count=2000)]
+    result.searched["redis_keys"] += len(keys)
+    for i in range(0, len(keys), batch):
+        chunk = keys[i : i + batch]
+        wanted = [k for k in chunk if deep or k.split(":")[1:2] != ["tracker"]]
+        values = dict(zip(wanted, await _redis_values(ctx, wanted), strict=True)) if wanted else {}
+        result.searched["redis_values"] += len(wanted)
+        for key in chunk:
+            value = values.get(key, "")
+            kinds = needles.find(key) | needles.find(value)
+            if kinds:
+                other = _tracker_of_other(ctx, key, value, tenant, guest_ref)
+                result.record(_key_family(key), kinds, other_guest=other)
 
 
 def _record_text(record: dict[str, Any]) -> str:
@@ -262,8 +338,12 @@ async def scan_standins(ctx: PrivacyContext, needles: Needles, result: ScanResul
                 result.record(f"standin:{store.name}", kinds, evidence=True)
 
 
-async def scan_guest(ctx: PrivacyContext, subject: Subject, texts: Iterable[str] = ()) -> dict[str, Any]:
-    """Keyed look-ups per store, then the exhaustive search; counts only."""
+async def scan_guest(
+    ctx: PrivacyContext, subject: Subject, texts: Iterable[str] = (), *, deep: bool = False
+) -> dict[str, Any]:
+    """Keyed look-ups per store, then the search of every collection and key; counts
+    only. Collections over EXHAUSTIVE_LIMIT documents and other guests' trackers are
+    searched by key unless `deep` (then every document and value is read)."""
     per_store = {}
     for store in STORES:
         try:
@@ -274,8 +354,8 @@ async def scan_guest(ctx: PrivacyContext, subject: Subject, texts: Iterable[str]
     needles.add("tracker", [ctx.tracker_key(s).rsplit(":", 1)[1] for s in subject.sender_ids])
     result = ScanResult()
     databases = [ctx.db(subject.tenant).name, ctx.settings.control_db]
-    await scan_mongo(ctx, databases, needles, subject.guest_ref, result)
-    await scan_redis(ctx, needles, subject.tenant, subject.guest_ref, result)
+    await scan_mongo(ctx, databases, needles, subject.guest_ref, result, deep=deep)
+    await scan_redis(ctx, needles, subject.tenant, subject.guest_ref, result, deep=deep)
     try:
         await scan_standins(ctx, needles, result)
     except StandInError:
@@ -285,6 +365,7 @@ async def scan_guest(ctx: PrivacyContext, subject: Subject, texts: Iterable[str]
         "clean": exhaustive["clean"] and not any(per_store.values()),
         "stores": per_store,
         "needles": needles.counts(),
+        "deep": deep,
         **exhaustive,
     }
 
@@ -303,9 +384,16 @@ async def erase_guest(
     confirm: bool = True,
     actor: str = "system",
     audit: AuditLog | None = None,
+    deep: bool = False,
+    lock_wait: float = 30.0,
 ) -> dict[str, Any]:
     """Delete the guest from every store and scan. Without `confirm`, a dry run: what
-    each store holds, nothing deleted. The result has no personal data."""
+    each store holds, nothing deleted. The result has no personal data.
+
+    The guest's conversations are locked (bot/privacy/locks.py) from the export of
+    their texts to the end of the deletion, so a running turn cannot write them back;
+    `ConversationBusy` (nothing deleted) when a lock is not obtained in `lock_wait` s.
+    `deep`: the scan reads every document and value (scan_guest)."""
     started = time.time()
     subject = await st.resolve(
         ctx, tenant, guest_ref, sender_ids=sender_ids, addresses=addresses, names=names
@@ -327,16 +415,20 @@ async def erase_guest(
     if not confirm:
         report["would_erase"] = {store.name: await store.scan(ctx, subject) for store in STORES}
         return report
-    texts = texts_of(await export_stores(ctx, subject))
     erased = {}
-    for store in STORES:
-        try:
-            erased[store.name] = await store.erase(ctx, subject)
-        except StandInError:
-            erased[store.name] = -1  # not reached: the scan reports it, the report is not clean
+    lock_store = locks.lock_store(ctx.settings.effective_redis_url.value)
+    async with locks.holding(lock_store, subject.sender_ids, wait=lock_wait):
+        locked_at = time.time()
+        texts = texts_of(await export_stores(ctx, subject))
+        for store in STORES:
+            try:
+                erased[store.name] = await store.erase(ctx, subject)
+            except StandInError:
+                erased[store.name] = -1  # not reached: the scan reports it, the report is not clean
+    report["locked_ms"] = round((locked_at - started) * 1000)
     report["erased"] = erased
     audit = audit or AuditLog.from_settings(ctx.mongo.client, ctx.settings)
-    report["scan"] = await scan_guest(ctx, subject, texts)
+    report["scan"] = await scan_guest(ctx, subject, texts, deep=deep)
     detail = {"records": sum(erased.values()), "clean": report["scan"]["clean"]}
     await audit.tenant(
         tenant, AuditRecord(actor, "guest.erase", "guest", guest_ref, "allowed", tenant, detail)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.sms.status import advances
-from bot.storage.mongo import DURABLE, MongoStore
+from bot.storage.mongo import DURABLE, MongoStore, delete_matching
 
 
 def _now() -> datetime:
@@ -81,5 +81,5 @@ class SmsStore:
     async def erase_guest(self, guest_ref: str) -> int:
         n = 0
         for col in (self.inbound, self.outbound, self.consent):
-            n += (await col.delete_many({"guest_ref": guest_ref})).deleted_count
+            n += await delete_matching(col, {"guest_ref": guest_ref})
         return n

@@ -29,6 +29,9 @@ RATING_INDEXES = [
     IndexModel([("channel", ASCENDING), ("answered_at", DESCENDING)], name="channel_time"),
     IndexModel([("language", ASCENDING), ("answered_at", DESCENDING)], name="language_time"),
     IndexModel([("guest_ref", ASCENDING)], name="guest"),
+    # the embedded nx-27017 does not use a compound index for a query on its first field
+    # alone (107 ms instead of 1 ms over 100,000 ratings): the conversation's own index
+    IndexModel([("conversation_id", ASCENDING)], name="conversation"),
 ]
 CONVERSATION_INDEXES = [
     IndexModel([("status", ASCENDING), ("updated_at", DESCENDING)], name="status_time"),
@@ -127,3 +130,16 @@ class MongoConversations(_GuestData):
 
     async def get(self, conversation_id: str) -> dict[str, Any] | None:
         return await self.collection.find_one({"_id": str(conversation_id)})
+
+
+async def delete_matching(collection: AsyncIOMotorCollection, query: dict[str, Any], chunk: int = 500) -> int:
+    """`delete_many(query)` in two steps: the matching ids by a find, then delete by `_id`.
+
+    The embedded MongoDB-wire server evaluates a `delete_many` filter by reading the
+    whole collection (120 ms for 100,000 ratings, even when nothing matches), but
+    answers an indexed find and an `_id` delete in milliseconds."""
+    ids = [d["_id"] async for d in collection.find(query, {"_id": 1})]
+    deleted = 0
+    for i in range(0, len(ids), chunk):
+        deleted += (await collection.delete_many({"_id": {"$in": ids[i : i + chunk]}})).deleted_count
+    return deleted

@@ -95,8 +95,15 @@ async def test_cli_dry_runs_change_nothing_and_confirm_erases(stack, privacy):  
     code, out = await _cli(stack, "retention", "run")
     assert code == 0 and out.count('"would_delete"') == 2
     started = time.time()
-    code, out = await _cli(stack, "dsr", "erase", "--tenant", "alpenhof", "--guest-ref", gref, "--confirm")
+    code, out = await _cli(
+        stack, "dsr", "erase", "--tenant", "alpenhof", "--guest-ref", gref, "--confirm", "--deep"
+    )
     assert code == 0, out
     report = json.loads(out[: out.rindex("}") + 1])
     assert report["scan"]["clean"] and report["finished_at"] >= started
+    # --deep read every document and every Redis value (none searched by index only)
+    searched = report["scan"]["searched"]
+    assert report["scan"]["deep"] and searched["documents"] >= 1
+    assert searched.get("redis_values", 0) == searched["redis_keys"]
+    assert "indexed_collections" not in searched
     assert await privacy.db("alpenhof").contacts.count_documents({"_id": gref}) == 0

@@ -1,4 +1,4 @@
-"""`dsr export --tenant T --guest-ref G` and `dsr erase --tenant T --guest-ref G [--confirm]`:
+"""`dsr export --tenant T --guest-ref G` and `dsr erase --tenant T --guest-ref G [--confirm] [--deep]`:
 an operator's export or erasure of one guest (bot/privacy/export.py, erasure.py),
 outside the conversational request flow (e.g. a request that arrived by letter).
 
@@ -34,6 +34,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         p.add_argument("--tenant", required=True)
         p.add_argument("--guest-ref", required=True, help="the guest's keyed reference (g_...)")
     add_confirm(erase)
+    erase.add_argument(
+        "--deep",
+        action="store_true",
+        help="the verification scan reads every document and Redis value (slow on large tenants)",
+    )
     export.set_defaults(run=export_data)
     erase.set_defaults(run=erase_data)
 
@@ -50,7 +55,9 @@ async def export_data(ctx: Context, args: argparse.Namespace) -> int:
 async def erase_data(ctx: Context, args: argparse.Namespace) -> int:
     tenant = ctx.tenants.get(args.tenant).id
     async with privacy_context(ctx) as privacy:
-        report = await erase_guest(privacy, tenant, args.guest_ref, confirm=args.confirm, actor=ctx.actor)
+        report = await erase_guest(
+            privacy, tenant, args.guest_ref, confirm=args.confirm, actor=ctx.actor, deep=args.deep
+        )
     show(ctx, report)
     if not args.confirm:
         ctx.print("dry run: nothing erased (add --confirm)")
