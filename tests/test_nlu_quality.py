@@ -167,15 +167,17 @@ def test_intent_macro_f1(evaluation, lang):
 
 DSR_INTENTS = ("dsr_erasure", "dsr_access", "dsr_rectification", "dsr_restriction", "dsr_objection")
 # Share of the public held-out phrasings (all languages pooled) classified as their request
-# type, measured when the intents were added (accuracy then: erasure 17/20, access 15/25,
-# rectification 14/15, restriction 3/3, objection 12/21). Most misses are whole formal
-# letters (datenanfragen templates) whose legal boilerplate outweighs the request words.
+# type. When the intents were added: erasure 17/20, access 15/25, rectification 14/15,
+# restriction 3/3, objection 12/21 (whole formal letters lost to their boilerplate). With
+# the legal-marker component (bot/nlu/legal_request.py): erasure 19/20, access 24/25,
+# rectification 15/15, restriction 3/3, objection 16/21. Floors a little under those, so
+# losing the component (or two letters) fails here.
 MIN_PUBLIC_DSR_ACCURACY = {
-    "dsr_erasure": 0.80,
-    "dsr_access": 0.55,
-    "dsr_rectification": 0.90,
+    "dsr_erasure": 0.90,
+    "dsr_access": 0.90,
+    "dsr_rectification": 0.93,
     "dsr_restriction": 0.65,
-    "dsr_objection": 0.50,
+    "dsr_objection": 0.70,
 }
 
 

@@ -248,6 +248,11 @@ class DsrStore:
             },
         )
         await self._history(request_id, "extended", actor, time.time(), reason=reason.strip()[:500])
+        if self.register is not None:  # the processor's register shows the deadline that applies
+            await self.register.update_one(
+                {"_id": f"{self.tenant_id}:{request_id}"},
+                {"$set": {"extended_until": until, "updated_at": time.time()}},
+            )
         return await self.get(request_id) or doc
 
     async def forget_details(self, request_id: str) -> None:

@@ -1,3 +1,5 @@
-"""The one subpackage of bot/ that imports Rasa: extensions loaded into the Rasa
-server process (a tracker store, measured fixes to Rasa's hot path). Everything else
-in bot/ stays free of rasa and rasa_sdk."""
+"""Extensions loaded into the Rasa server process (a tracker store, measured fixes to
+Rasa's hot path). With bot/nlu/legal_request.py (an NLU graph component, whose logic
+in bot/nlu/legal.py is plain Python) and bot/privacy/locks.py (Rasa's own lock store,
+taken by the erasure), the only places in bot/ that import Rasa; everything else stays
+free of rasa and rasa_sdk."""

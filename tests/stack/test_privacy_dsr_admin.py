@@ -65,6 +65,13 @@ async def test_admin_lists_shows_rejects_and_extends_agents_get_403(stack):
         )
         assert status == 200 and body["extension_reason"] == "complex"
         assert body["extended_until"] == pytest.approx(body["deadline_at"] + 30 * 86400)
+        # the processor's cross-tenant register shows the extended deadline too
+        client = mongo(stack)
+        try:
+            line = await client[stack.settings.control_db].dsr_register.find_one({"_id": f"laguna:{rid}"})
+        finally:
+            client.close()
+        assert line["extended_until"] == pytest.approx(body["extended_until"])
         assert (await b.request("POST", f"/t/laguna/api/dsr/{rid}/extend", {"days": 90, "reason": "x"}))[
             0
         ] == 400

@@ -65,7 +65,12 @@ async def seed(
     """A request as the conversation leaves it: recorded and verified."""
     client = mongo(stack)
     try:
-        store = DsrStore(MongoStore(client, stack.settings.db_prefix), tenant, stack.settings.guest_key)
+        store = DsrStore(
+            MongoStore(client, stack.settings.db_prefix),
+            tenant,
+            stack.settings.guest_key,
+            stack.settings.control_db,  # with its line in the processor's register, as dsr_flow does
+        )
         sealed = None
         if details is not None:
             cipher = Cipher(settings_of(stack).data_keys)
