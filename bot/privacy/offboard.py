@@ -47,7 +47,6 @@ from bot.console.sessions import SessionStore
 from bot.console.staff import StaffStore
 from bot.logs import event
 from bot.privacy import stores as st
-from bot.privacy.crypto import DecryptionError
 from bot.privacy.erasure import Needles, ScanResult, scan_mongo, scan_redis, scan_standins
 from bot.privacy.stores import PrivacyContext
 from bot.storage.contacts import ContactStore
@@ -156,15 +155,7 @@ async def _identifiers(ctx: PrivacyContext, tenant: str) -> Needles:
         refs |= {r for r in await db[name].distinct("guest_ref") if isinstance(r, str)}
     conversations = {c for c in await db.ratings.distinct("conversation_id") if c}
     conversations |= {d["_id"] async for d in db.conversations.find({}, {"_id": 1})}
-    addresses = []
-    contacts = ContactStore(ctx.mongo, tenant, ctx.cipher)
-    async for doc in db.contacts.find({}, {"_id": 1}):
-        try:
-            contact = await contacts.get(doc["_id"])
-        except DecryptionError:
-            continue
-        if contact is not None:
-            addresses.append(contact.address)
+    addresses = await ContactStore(ctx.mongo, tenant, ctx.cipher).addresses()
     needles = Needles()
     needles.add("guest_ref", refs)
     needles.add("conversation", conversations)

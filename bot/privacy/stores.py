@@ -20,8 +20,8 @@ guest data and is missing here makes the exhaustive scan of erasure.py fail.
 | locks              | Redis `rapport:lock:<sender id>`        | sender id                   |
 | twilio / smtp      | local provider stand-ins (devtools/)    | phone number / address      |
 
-`audit` (tenant and control db) and the control db's `dsr_register` keep ids and keyed
-hashes only and are never erased per guest (evidence, DPA §10.2).
+`audit` and `audit_inbox` (tenant and control db) and the control db's `dsr_register`
+keep ids and keyed hashes only and are never erased per guest (evidence, DPA §10.2).
 """
 
 from __future__ import annotations
@@ -53,7 +53,9 @@ from bot.storage.mongo import DURABLE, MongoStore, connect, delete_matching
 REDIS_PREFIX = "rapport"  # endpoints.yml key_prefix of the tracker and lock stores
 SEPARATOR = "~"  # sender id = <tenant>~<guest id> (bot/feedback/service.py make_sender)
 # collections that keep evidence with ids and keyed hashes only (never erased per guest)
-EVIDENCE = frozenset({"audit", "dsr_requests", "dsr_history", "dsr_register", "deletion_certificates"})
+EVIDENCE = frozenset(
+    {"audit", "audit_inbox", "dsr_requests", "dsr_history", "dsr_register", "deletion_certificates"}
+)
 # what a request document keeps once its guest is erased (DPA §10.2)
 DSR_EVIDENCE_FIELDS = (
     "_id",

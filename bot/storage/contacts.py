@@ -17,6 +17,7 @@ reached through a socket.io room named after the guest reference.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from typing import Any
 from pymongo.errors import PyMongoError
 
 from bot.errors import StorageError
-from bot.privacy.crypto import Cipher
+from bot.privacy.crypto import Cipher, DecryptionError
 from bot.storage.mongo import DURABLE, MongoStore
 
 
@@ -66,8 +67,22 @@ class ContactStore:
             doc = await self.collection.find_one({"_id": guest_ref})
         except PyMongoError as e:
             raise StorageError("reading the guest's contact failed") from e
-        if doc is None:
-            return None
+        return None if doc is None else self._open(doc)
+
+    async def addresses(self) -> list[str]:
+        """Every guest's opened address, in one read (tenant offboarding searches for
+        them); a value sealed with a retired key is skipped."""
+        found = []
+        try:
+            async for doc in self.collection.find({}, {"address": 1}):
+                with contextlib.suppress(DecryptionError):
+                    found.append(self.cipher.open(doc["address"], self._aad(doc["_id"], "address")))
+        except PyMongoError as e:
+            raise StorageError("reading the contacts failed") from e
+        return found
+
+    def _open(self, doc: dict[str, Any]) -> Contact:
+        guest_ref = doc["_id"]
         return Contact(
             guest_ref=guest_ref,
             channel=doc["channel"],

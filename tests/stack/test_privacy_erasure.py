@@ -431,5 +431,5 @@ async def test_erasure_finds_the_tracker_of_a_guest_without_contact(stack, priva
     subject = await resolve(privacy, "alpenhof", gref)
     assert subject.sender_ids == (f"alpenhof~{guest.sender}",)
     report = await erase_guest(privacy, "alpenhof", gref, names=[NAME])
-    assert report["erased"]["trackers"] == 1 and report["scan"]["clean"], report
+    assert report["erased"]["trackers"] == 1 and report["scan"]["clean"], report["scan"]
     assert not await privacy.redis.exists(privacy.tracker_key(f"alpenhof~{guest.sender}"))
