@@ -44,6 +44,27 @@ its whole database. Writes are durable (`w: majority, j: true`); a failed write 
 `StorageError`, and callers that audit access to personal data fail closed (no audit
 record, no data). Entries written before chaining (no `seq`) are reported as legacy by
 `verify()` when they are older than the first chained entry, as a break otherwise.
+
+The inbox: the system's own writes of personal data (a guest turn storing ratings, the
+conversation, transcript lines, a contact) are too many to chain one by one: a chained
+append costs about four round trips and every writer contends on `seq`, which would
+serialise turns. `system_writes()` instead inserts one unchained document per turn into
+the tenant's `audit_inbox` (one round trip, no contention, run alongside the turn's own
+writes):
+
+    {_id: "<epoch ms, 13 digits>-<12 hex>", at, actor: "system",
+     writes: [{action, resource_type, resource_id, count?}]}
+
+The folder (bot/audit_folder.py, in every console process) appends each tenant's
+pending inbox documents to the chain about once a second as one `system.batch` entry
+whose `detail` lists them (`folded`: their ids; `records`: their writes) and whose
+`resources` field holds the distinct resource ids (indexed for the erasure scan's
+look-ups), and then deletes them. So a
+system write is tamper-evident once folded, normally within about a second; until then
+its inbox document is unprotected: someone who can write to MongoDB can change or
+delete it unnoticed. `inbox_status()` counts what is pending (`audit verify` fails when
+the oldest pending document is older than a threshold: the folder is not running), and
+`export()` expands every batch into one `write` line per folded write.
 """
 
 from __future__ import annotations
@@ -57,7 +78,8 @@ import json
 import logging
 import os
 import random
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -74,12 +96,21 @@ logger = logging.getLogger(__name__)
 
 Outcome = Literal["allowed", "denied"]
 Clock = Callable[[], dt.datetime]
+# What a record's `detail` may hold: JSON values without floats (the canonical form must
+# be stable), ids and counts only. Lists and mappings came with the inbox's batches;
+# entries with flat details hash exactly as before.
+DetailValue = str | int | bool | None | Sequence["DetailValue"] | Mapping[str, "DetailValue"]
+Detail = Mapping[str, DetailValue]
+# raises to stop an append before its insert (a folder that lost its lease)
+Fence = Callable[[], Awaitable[None]]
 GENESIS = "0" * 64
 SYSTEM = "system"
 MAX_TRIES = 200
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # the fields the hash covers, besides the record's own
 CHAINED = ("seq", "at", "prev", "kid")
+INBOX = "audit_inbox"
+BATCH = "system.batch"  # the action of a chained entry folding inbox documents
 
 
 def utcnow() -> dt.datetime:
@@ -100,10 +131,14 @@ class AuditRecord:
     outcome: Outcome
     tenant: str | None = None  # the tenant the request named (for denied cross-tenant tries)
     # counts and ids only (e.g. {"resealed": 12}); never personal data
-    detail: Mapping[str, str | int | bool | None] | None = None
+    detail: Detail | None = None
+    # the resource ids a `system.batch` entry concerns; a top-level field (stored only
+    # when set, so other entries hash as before) because some MongoDB-wire servers do
+    # not match an element of an array nested in a sub-document by equality
+    resources: Sequence[str] | None = None
 
     def document(self, at: dt.datetime) -> dict[str, Any]:
-        return {
+        doc: dict[str, Any] = {
             "at": at,
             "actor": self.actor,
             "action": self.action,
@@ -113,13 +148,74 @@ class AuditRecord:
             "tenant": self.tenant,
             "detail": dict(self.detail) if self.detail is not None else None,
         }
+        if self.resources is not None:
+            doc["resources"] = list(self.resources)
+        return doc
+
+
+@dataclass(frozen=True)
+class SystemWrite:
+    """One write of personal data by the system, for the inbox: ids and counts only."""
+
+    action: str  # e.g. "rating.store", "transcript.append", "contact.store"
+    resource_type: str  # e.g. "rating", "transcript", "contact"
+    resource_id: str
+    count: int | None = None  # e.g. the transcript lines appended
+
+    def document(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "action": self.action,
+            "resource_type": self.resource_type,
+            "resource_id": self.resource_id,
+        }
+        if self.count is not None:
+            doc["count"] = self.count
+        return doc
+
+
+def inbox_document(writes: Sequence[SystemWrite], at: dt.datetime) -> dict[str, Any]:
+    """One turn's writes as an inbox document; `_id` sorts by time (the folder's order)."""
+    at = at.replace(microsecond=at.microsecond // 1000 * 1000)
+    return {
+        "_id": f"{epoch_millis(at):013d}-{secrets.token_hex(6)}",
+        "at": at,
+        "actor": SYSTEM,
+        "writes": [w.document() for w in writes],
+    }
+
+
+@dataclass(frozen=True)
+class InboxStatus:
+    pending: int
+    oldest: dt.datetime | None  # when the oldest pending document was written
+
+    def age(self, now: dt.datetime) -> float:
+        """Seconds the oldest pending document has waited (0 when none)."""
+        if self.oldest is None:
+            return 0.0
+        oldest = self.oldest if self.oldest.tzinfo else self.oldest.replace(tzinfo=dt.UTC)
+        return max(0.0, (now - oldest).total_seconds())
+
+
+def expand_batch(entry: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A `system.batch` entry's folded writes, one line each (for the export)."""
+    detail = entry.get("detail") or {}
+    lines = []
+    for record in detail.get("records") or ():
+        at = EPOCH + dt.timedelta(milliseconds=int(record.get("at") or 0))
+        for w in record.get("writes") or ():
+            line = {"type": "write", "seq": entry.get("seq"), "inbox": record.get("id"), "at": at}
+            line |= {"actor": entry.get("actor"), "tenant": entry.get("tenant")}
+            line |= {k: w.get(k) for k in ("action", "resource_type", "resource_id", "count") if k in w}
+            lines.append(line)
+    return lines
 
 
 def key_id(key: Secret) -> str:
     return hashlib.sha256(b"rapport-audit-key-id" + key.value.encode()).hexdigest()[:8]
 
 
-def _millis(at: Any) -> int:
+def epoch_millis(at: Any) -> int:
     if isinstance(at, dt.datetime):
         aware = at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
         return (aware - EPOCH) // dt.timedelta(milliseconds=1)
@@ -129,7 +225,7 @@ def _millis(at: Any) -> int:
 def canonical(entry: Mapping[str, Any]) -> bytes:
     """The bytes the hash covers: every field but `_id` and `hash`, `at` as epoch ms."""
     body = {k: v for k, v in entry.items() if k not in ("_id", "hash")}
-    body["at"] = _millis(body["at"])
+    body["at"] = epoch_millis(body["at"])
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
@@ -260,16 +356,27 @@ class AuditLog:
             return hint, str(head["hash"])
         return 0, GENESIS
 
-    async def _append(self, database: str, record: AuditRecord) -> int:
-        """The only writer of audit records; returns the entry's seq."""
+    def _inbox(self, database: str) -> AsyncIOMotorCollection:
+        return self.client[database].get_collection(INBOX, write_concern=DURABLE)
+
+    async def _append(self, database: str, record: AuditRecord, fence: Fence | None = None) -> int:
+        """The only writer of audit records; returns the entry's seq. `fence` runs before
+        each insert and raises to stop (nothing is written then)."""
         try:
             if database not in self._indexed:
-                await self._collection(database).create_index([("seq", ASCENDING)], name="seq", unique=True)
+                collection = self._collection(database)
+                await collection.create_index([("seq", ASCENDING)], name="seq", unique=True)
                 # the erasure's verification scan looks records up by the id they concern
-                await self._collection(database).create_index([("resource_id", ASCENDING)], name="resource")
+                await collection.create_index([("resource_id", ASCENDING)], name="resource")
+                # (query it with $in: nx-27017 matches no element of an indexed array by equality)
+                await collection.create_index([("resources", ASCENDING)], name="batch_resources")
+                # the folder's check that an inbox document is not chained yet
+                await collection.create_index([("detail.folded", ASCENDING)], name="batch_folded")
                 self._indexed.add(database)
             for attempt in range(MAX_TRIES):
                 seq, prev = await self._last(database)
+                if fence is not None:
+                    await fence()
                 entry = chain_entry(record, self.clock(), seq + 1, prev, self.keys[0])
                 try:
                     await self._collection(database).insert_one(entry)
@@ -289,9 +396,31 @@ class AuditLog:
                 {"_id": "head", "seq": {"$lt": seq}}, {"$set": {"seq": seq, "hash": hash_}}, upsert=True
             )
 
-    async def tenant(self, tenant_id: str, record: AuditRecord) -> None:
-        """Record in the tenant's own database (`tenant_id` must be a known tenant)."""
-        await self._append(self.database_of(tenant_id), record)
+    async def tenant(self, tenant_id: str, record: AuditRecord, *, fence: Fence | None = None) -> int:
+        """Record in the tenant's own database (`tenant_id` must be a known tenant); its seq."""
+        return await self._append(self.database_of(tenant_id), record, fence)
+
+    async def system_writes(self, tenant_id: str, writes: Sequence[SystemWrite]) -> None:
+        """The system's writes of personal data in one turn, into the tenant's inbox: one
+        unchained insert (no contention), chained within about a second by the folder.
+        Run it alongside the writes it describes (asyncio.gather): if either fails the
+        turn fails and is retried, so a record may name a write that did not complete,
+        never the other way round."""
+        if not writes:
+            return
+        try:
+            await self._inbox(self.database_of(tenant_id)).insert_one(inbox_document(writes, self.clock()))
+        except PyMongoError as e:
+            raise StorageError("audit write failed") from e
+
+    async def inbox_status(self, database: str) -> InboxStatus:
+        """How many inbox documents wait to be folded, and since when."""
+        try:
+            pending = await self._inbox(database).count_documents({})
+            oldest = await self._inbox(database).find_one({}, sort=[("_id", ASCENDING)]) if pending else None
+        except PyMongoError as e:
+            raise StorageError("reading the audit inbox failed") from e
+        return InboxStatus(pending, oldest.get("at") if oldest else None)
 
     async def control(self, record: AuditRecord) -> None:
         """Record in the control database (cross-tenant events, account changes by the CLI)."""
@@ -328,15 +457,21 @@ class AuditLog:
 
     async def export(self, tenant_id: str) -> AsyncIterator[str]:
         """The tenant's audit log as JSON lines (DPA §11): one `{"type": "entry", ...}` per
-        entry in seq order, then `{"type": "chain", ...}` with the verification result
-        and the last hash (keep it: a later export must continue from it)."""
+        entry in seq order, each `system.batch` entry followed by one `{"type": "write",
+        ...}` per write it folded, then `{"type": "chain", ...}` with the verification
+        result, the last hash (keep it: a later export must continue from it) and the
+        inbox documents still pending (not in this export)."""
         database = self.database_of(tenant_id)
         try:
             async for e in self._collection(database).find({"seq": {"$exists": True}}).sort("seq", ASCENDING):
                 yield _line({"type": "entry", **{k: v for k, v in e.items() if k != "_id"}})
+                if e.get("action") == BATCH and e.get("actor") == SYSTEM:
+                    for line in expand_batch(e):
+                        yield _line(line)
         except PyMongoError as e:
             raise StorageError("reading the audit log failed") from e
         result = await self.verify(database)
+        inbox = await self.inbox_status(database)
         yield _line(
             {
                 "type": "chain",
@@ -347,6 +482,8 @@ class AuditLog:
                 "reason": result.reason,
                 "last_seq": result.last_seq,
                 "last_hash": result.last_hash,
+                "pending": inbox.pending,
+                "oldest_pending_at": inbox.oldest,
                 "exported_at": self.clock(),
             }
         )

@@ -15,13 +15,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.audit import AuditLog, SystemWrite
 from bot.channels.turns import Job, RetryPolicy, TurnQueue
 from bot.errors import StorageError
 from bot.i18n import Catalog
 from bot.logs import event
 from bot.privacy.crypto import Cipher
 from bot.settings import Settings
-from bot.storage.contacts import ContactStore
+from bot.storage.contacts import Contact, ContactStore
 from bot.storage.mongo import DURABLE, MongoStore, connect
 from bot.tenants import Tenant, Tenants
 
@@ -68,11 +69,21 @@ class WebhookChannel(TenantChannel):
         self.retry = RetryPolicy(base=settings.turn_retry_base, lease=settings.turn_lease)
         self._indexed: set[str] = set()
         self._sweeper: asyncio.Task | None = None
+        self._audit: AuditLog | None = None
         self.cipher = Cipher(settings.data_keys)
 
     def contacts(self, tenant: Tenant) -> ContactStore:
         """Where staff replies find the guest again (sealed at rest)."""
         return ContactStore(self.mongo(), tenant.id, self.cipher)
+
+    async def remember(self, tenant: Tenant, contact: Contact) -> None:
+        """Store the guest's contact, audited through the inbox alongside (bot/audit.py)."""
+        if self._audit is None:
+            self._audit = AuditLog.from_settings(self.mongo().client, self.settings)
+        write = SystemWrite("contact.store", "contact", contact.guest_ref)  # the contact's _id
+        await asyncio.gather(
+            self.contacts(tenant).remember(contact), self._audit.system_writes(tenant.id, [write])
+        )
 
     def spawn(self, turn: Coroutine[Any, Any, None], name: str) -> None:
         task = asyncio.create_task(turn, name=name)

@@ -228,7 +228,7 @@ class EmailChannel(WebhookChannel):
         guest, gref = self.guest_of(tenant, mail)
         thread = {"subject": mail.subject, "message_id": mail.message_id, "references": list(mail.references)}
         contact = Contact(gref, "email", mail.from_address, mail.to_address, thread)
-        await self.contacts(tenant).remember(contact)
+        await self.remember(tenant, contact)
         assert self.on_new_message is not None, "blueprint() sets it"
         collector = CollectingOutputChannel()
         await self.on_new_message(

@@ -156,7 +156,7 @@ class SmsChannel(WebhookChannel):
         if await store.opted_out(gref):
             event(logger, "sms.inbound.opted_out", tenant=tenant.id)
             return
-        await self.contacts(tenant).remember(Contact(gref, "sms", sms.from_number, sms.to_number))
+        await self.remember(tenant, Contact(gref, "sms", sms.from_number, sms.to_number))
         assert self.on_new_message is not None, "blueprint() sets it"
         collector = CollectingOutputChannel()
         await self.on_new_message(

@@ -42,6 +42,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.audit import AuditLog
+from bot.audit_folder import InboxFolder
 from bot.console import auth, conversations, dsr, live, routes
 from bot.console.access import Gate, NotAuthenticated, NotPermitted, NotVisible
 from bot.console.notify import Notifier
@@ -103,6 +104,8 @@ def create_app(settings: Settings, *, name: str = "rapport_console") -> Sanic:
     app.register_listener(_stop_dsr_worker, "before_server_stop")
     app.register_listener(_start_retention, "after_server_start")
     app.register_listener(_stop_retention, "before_server_stop")
+    app.register_listener(_start_audit_folder, "after_server_start")
+    app.register_listener(_stop_audit_folder, "before_server_stop")
     app.register_listener(_close, "after_server_stop")
     app.register_middleware(load_session, "request")
     app.register_middleware(guard, "request")
@@ -203,6 +206,21 @@ async def _start_retention(app: Sanic, _loop: Any) -> None:
 async def _stop_retention(app: Sanic, _loop: Any) -> None:
     app.ctx.scheduler.shutdown(wait=False)
     await app.ctx.privacy.redis.close()
+
+
+async def _start_audit_folder(app: Sanic, _loop: Any) -> None:
+    """The system's inbox audit records are chained about once a second, for every
+    tenant (bot/audit_folder.py; a lease keeps several consoles from folding twice)."""
+    app.ctx.audit_folder = InboxFolder(app.ctx.audit)
+    tenant_ids = [t.id for t in app.ctx.tenants]
+    app.ctx.audit_folder_task = asyncio.create_task(
+        app.ctx.audit_folder.run(tenant_ids), name="console-audit-folder"
+    )
+
+
+async def _stop_audit_folder(app: Sanic, _loop: Any) -> None:
+    app.ctx.audit_folder_task.cancel()
+    await asyncio.gather(app.ctx.audit_folder_task, return_exceptions=True)
 
 
 async def _close(app: Sanic, _loop: Any) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from pymongo.errors import PyMongoError
 
-from bot.audit import SYSTEM, AuditLog, AuditRecord
+from bot.audit import SYSTEM, AuditLog, AuditRecord, SystemWrite
 from bot.errors import InvalidInput, StorageError, UnknownTenant
 from bot.feedback import engine
 from bot.feedback.model import Reply, Turn
@@ -83,8 +83,9 @@ class FeedbackService:
         self.publisher = publisher
         self.delivery = delivery
         self.cipher = Cipher(settings.data_keys)
-        # the system's writes of personal data are audited per conversation: when it
-        # starts storing a guest's answers and transcript, and when it escalates
+        # every write of personal data in a turn is audited through the inbox (one
+        # unchained insert per turn, alongside the writes; chained by the console's
+        # folder); an escalation is chained at once (bot/audit.py)
         self.audit = AuditLog.from_settings(store.client, settings)
         self.tenants = tenants
         self.catalog = catalog
@@ -149,16 +150,22 @@ class FeedbackService:
             # staff hold the conversation (silent), or the satisfaction question was answered
             lang = (state or {}).get("lang") or tenant.default_language
             texts = tuple(self.render(lang, r) for r in before.replies)
-            await handovers.record(conv, gref, [("guest", turn.text)] + [("bot", t) for t in texts])
+            said = [("guest", turn.text)] + [("bot", t) for t in texts]
+            await asyncio.gather(
+                handovers.record(conv, gref, said),
+                self.audit.system_writes(tenant.id, [transcript_write(conv, said)]),
+            )
             outcome = "held_by_staff" if before.silent else "satisfaction"
             event(logger, "feedback.turn.handled", tenant=tenant.id, conversation=conv, outcome=outcome)
             return TurnOutcome(texts, dict(state or {}), (outcome,))
         if before.resumed and state is not None:
             state = flow.resume_state(dict(state))
+        writes: list[SystemWrite] = []
         if flags.language and state is not None and flags.language in tenant.languages:
             # the guest corrected their language through a request (bot/privacy/execute.py)
             state = {**state, "lang": flags.language, "lang_source": "explicit"}
             await FlagStore(self.store, tenant.id).language_applied(gref, flags.language)
+            writes.append(SystemWrite("guest_flags.update", "guest_flags", gref))
         result = engine.step(state, turn, ctx)
         lang = result.state["lang"]
         conv = result.state["conversation"]
@@ -168,6 +175,7 @@ class FeedbackService:
         now = datetime.now(UTC)
         await self.store.ensure_indexes(tenant.id)
         ratings = self.store.ratings(tenant.id)
+        documents = []
         for answer in result.answers:
             document = rating_document(
                 tenant_id=tenant.id,
@@ -180,24 +188,33 @@ class FeedbackService:
             )
             if flags.restricted:  # kept, but excluded from analytics and benchmarks
                 document["restricted"] = True
-            await ratings.save(document)
-        await self.store.conversations(tenant.id).record_turn(
-            conversation_document(
-                tenant_id=tenant.id, conversation_id=conv, guest_ref=gref, state=result.state, now=now
-            )
-        )
+            documents.append(document)
+            action = "rating.correct" if answer.corrected else "rating.store"
+            writes.append(SystemWrite(action, "rating", document["_id"]))
+        writes.append(SystemWrite("conversation.store", "conversation", conv))
         texts = tuple(self.render(lang, r) for r in replies)
         this_turn = [("guest", turn.text)] + [("bot", t) for t in texts]
+        transcript: list[tuple[str, str]] = []
         if before.handover is not None:  # staff know this conversation: keep its transcript live
-            await handovers.record(conv, gref, this_turn)
+            transcript = this_turn
         elif escalation is not None:  # the transcript starts with what was said so far
-            await handovers.record(
-                conv, gref, transcript_before(history, turn.text) + this_turn, publish=False
+            transcript = transcript_before(history, turn.text) + this_turn
+        if transcript:
+            writes.append(transcript_write(conv, transcript))
+
+        async def store() -> None:  # the turn's writes, in their order
+            for document in documents:
+                await ratings.save(document)
+            await self.store.conversations(tenant.id).record_turn(
+                conversation_document(
+                    tenant_id=tenant.id, conversation_id=conv, guest_ref=gref, state=result.state, now=now
+                )
             )
-        if "started" in result.events:
-            await self.audit.tenant(
-                tenant.id, AuditRecord(SYSTEM, "conversation.store", "conversation", conv, "allowed")
-            )
+            if transcript:
+                await handovers.record(conv, gref, transcript, publish=before.handover is not None)
+
+        # the audit record goes alongside the writes: no round trip added to the turn
+        await asyncio.gather(store(), self.audit.system_writes(tenant.id, writes))
         if escalation is not None:
             await self.audit.tenant(
                 tenant.id, AuditRecord(SYSTEM, "handover.escalate", "conversation", conv, "allowed")
@@ -252,9 +269,17 @@ class FeedbackService:
         lang = result.lang or lang
         texts = tuple(self.render(lang, r) for r in result.replies)
         handovers = self.handovers(tenant.id)
-        if await handovers.get(conv) is not None:  # staff know this conversation
-            said = CODE_MASK.sub("######", turn.text)  # a one-time code is not kept
-            await handovers.record(conv, gref, [("guest", said)] + [("bot", t) for t in texts])
+        # the request register's writes are audited alongside the next read
+        known, _ = await asyncio.gather(
+            handovers.get(conv), self.audit.system_writes(tenant.id, result.writes)
+        )
+        if known is not None:  # staff know this conversation
+            said = [("guest", CODE_MASK.sub("######", turn.text))]  # a one-time code is not kept
+            said += [("bot", t) for t in texts]
+            await asyncio.gather(
+                handovers.record(conv, gref, said),
+                self.audit.system_writes(tenant.id, [transcript_write(conv, said)]),
+            )
         event(
             logger,
             "feedback.turn.handled",
@@ -277,6 +302,11 @@ class FeedbackService:
         if "topic" in params:
             params["topic"] = self.catalog.render(lang, f"topic.{params['topic']}")
         return self.catalog.render(lang, reply.key, **params)
+
+
+def transcript_write(conversation: str, entries: Sequence[tuple[str, str]]) -> SystemWrite:
+    """The audit record of transcript lines appended (empty texts are not stored)."""
+    return SystemWrite("transcript.append", "transcript", conversation, sum(1 for _, t in entries if t))
 
 
 def transcript_before(

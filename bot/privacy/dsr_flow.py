@@ -15,6 +15,9 @@ before the handover and the feedback engine, so it works in the middle of anythi
 4. Verified requests are carried out by the privacy worker in the console process
    (bot/privacy/worker.py): at once or after staff approval (tenant policy), with a
    confirmation, receipt or download link on the guest's channel.
+
+Every write to the register is listed in the turn's `DsrTurn.writes` (ids only); the
+service audits them through the inbox (bot/audit.py `system_writes`).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Any
 
 import phonenumbers
 
+from bot.audit import SystemWrite
 from bot.feedback.model import Reply, Turn
 from bot.handover.delivery import Delivery, DeliveryFailed
 from bot.i18n import Catalog
@@ -64,6 +68,7 @@ class DsrTurn:
     replies: list[Reply] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
     lang: str | None = None  # answer in the request's language (a bare code has none)
+    writes: list[SystemWrite] = field(default_factory=list)  # the register writes, for the audit
 
 
 def find_code(text: str) -> str | None:
@@ -103,6 +108,14 @@ def rectification_details(text: str) -> dict[str, Any]:
     if WITHDRAW.search(text or ""):
         details["withdraw_ratings"] = True
     return details
+
+
+def register_writes(tenant_id: str, request_id: str, what: str) -> list[SystemWrite]:
+    """A request's document and its line in the processor's register (bot/privacy/requests.py)."""
+    return [
+        SystemWrite(f"dsr_request.{what}", "dsr_request", request_id),
+        SystemWrite(f"dsr_register.{what}", "dsr_register", f"{tenant_id}:{request_id}"),
+    ]
 
 
 class DsrFlow:
@@ -150,14 +163,21 @@ class DsrFlow:
         request = await self.dsr.create(
             type_=type_, guest_ref=guest_ref, channel=channel, language=lang, details=details
         )
-        event(logger, "dsr.received", tenant=tenant.id, type=type_, request=request["_id"], channel=channel)
+        rid = request["_id"]
+        writes = register_writes(tenant.id, rid, "create")
+        event(logger, "dsr.received", tenant=tenant.id, type=type_, request=rid, channel=channel)
         if channel in VERIFIED_BY_SESSION:
-            await self.dsr.transition(request["_id"], RECEIVED, VERIFIED, "session")
-            return DsrTurn([Reply(f"dsr.received.{type_}"), self._verified(tenant)], ["dsr_verified"])
-        sent = await self._send_code(tenant, request["_id"], guest_ref, channel, lang)
+            if await self.dsr.transition(rid, RECEIVED, VERIFIED, "session") is not None:
+                writes += register_writes(tenant.id, rid, "verify")
+            replies = [Reply(f"dsr.received.{type_}"), self._verified(tenant)]
+            return DsrTurn(replies, ["dsr_verified"], writes=writes)
+        sent = await self._send_code(tenant, rid, guest_ref, channel, lang)
+        writes.append(SystemWrite("dsr_request.code", "dsr_request", rid))
         key = f"dsr.code_sent.{channel}" if sent else "dsr.code_unavailable"
         return DsrTurn(
-            [Reply(f"dsr.received.{type_}"), Reply(key)], ["dsr_code_sent" if sent else "dsr_no_code"]
+            [Reply(f"dsr.received.{type_}"), Reply(key)],
+            ["dsr_code_sent" if sent else "dsr_no_code"],
+            writes=writes,
         )
 
     async def _check(
@@ -166,13 +186,18 @@ class DsrFlow:
         result = await self.dsr.check_code(request["_id"], code)
         event(logger, "dsr.code_checked", tenant=tenant.id, request=request["_id"], result=result.reason)
         lang = request.get("language") or lang
+        rid = request["_id"]
         if result.ok:
-            return DsrTurn([self._verified(tenant)], ["dsr_verified"], lang)
-        if result.reason == "wrong":
+            return DsrTurn(
+                [self._verified(tenant)], ["dsr_verified"], lang, register_writes(tenant.id, rid, "verify")
+            )
+        if result.reason == "wrong":  # the wrong attempt was counted
             wrong = Reply("dsr.code_wrong", {"left": result.attempts_left})
-            return DsrTurn([wrong], ["dsr_code_wrong"], lang)
-        await self._send_code(tenant, request["_id"], guest_ref, channel, lang)  # expired or used up
-        return DsrTurn([Reply("dsr.code_resent")], ["dsr_code_resent"], lang)
+            attempt = SystemWrite("dsr_request.attempt", "dsr_request", rid)
+            return DsrTurn([wrong], ["dsr_code_wrong"], lang, [attempt])
+        await self._send_code(tenant, rid, guest_ref, channel, lang)  # expired or used up
+        code = SystemWrite("dsr_request.code", "dsr_request", rid)
+        return DsrTurn([Reply("dsr.code_resent")], ["dsr_code_resent"], lang, [code])
 
     def _verified(self, tenant: Tenant) -> Reply:
         if tenant.dsr_approval == "staff":

@@ -11,12 +11,17 @@ from bot.audit import (
     GENESIS,
     AuditLog,
     AuditRecord,
+    InboxStatus,
+    SystemWrite,
     canonical,
     chain_entry,
     check_chain,
     cli_actor,
+    expand_batch,
+    inbox_document,
     key_id,
 )
+from bot.audit_folder import batch_record
 from bot.errors import ConfigError
 from bot.settings import Secret, Settings
 
@@ -195,4 +200,101 @@ def test_no_code_outside_bot_audit_touches_the_audit_collection():
     writes = re.findall(
         r"\.(insert_one|insert_many|update_one|update_many|replace_one|delete_\w+|find_one_and_\w+)\(", source
     )
-    assert writes == ["insert_one", "update_one"]  # the entry, and the head hint (audit_chain)
+    # the entry, the head hint (audit_chain), and an inbox document (audit_inbox)
+    assert writes == ["insert_one", "update_one", "insert_one"]
+
+
+# ---- the inbox and its batches -------------------------------------------------------------
+
+
+def test_entries_with_flat_details_hash_as_they_did_before_batches():
+    """Pinned hashes computed with the chain code before detail could hold lists:
+    existing chains keep verifying."""
+    flat = AuditRecord(
+        "cli:1000", "keys.rotate", "tenant", "alpenhof", "allowed", tenant="alpenhof",
+        detail={"resealed": 12, "dry_run": False, "note": None},
+    )  # fmt: skip
+    bare = AuditRecord("stf_1", "conversation.read", "conversation", "c1", "denied")
+    assert chain_entry(flat, T0, 7, "a" * 64, KEY)["hash"] == (
+        "352a90a11878d1a4e2a516beb24321e0d3eac29bb6aae4949b40a9eb3bbb83bc"
+    )
+    assert chain_entry(bare, T0, 1, GENESIS, KEY)["hash"] == (
+        "f5d08818f0c9cbce9c7dc2b6d520b2eec014a1d2666d2a0b43691bc00b8e0bff"
+    )
+
+
+def inbox(i: int, *writes: SystemWrite) -> dict:
+    return inbox_document(writes, T0 + dt.timedelta(milliseconds=i))
+
+
+def test_inbox_documents_sort_by_time_and_hold_ids_and_counts_only():
+    docs = [inbox(i, SystemWrite("rating.store", "rating", f"c_{i}:overall")) for i in (5, 1, 30)]
+    assert sorted(d["_id"] for d in docs) == [docs[1]["_id"], docs[0]["_id"], docs[2]["_id"]]
+    assert docs[0]["actor"] == "system" and docs[0]["at"].microsecond % 1000 == 0
+    assert docs[0]["writes"] == [
+        {"action": "rating.store", "resource_type": "rating", "resource_id": "c_5:overall"}
+    ]
+    counted = inbox(2, SystemWrite("transcript.append", "transcript", "c_2", 3))
+    assert counted["writes"][0]["count"] == 3
+
+
+def test_a_batch_chains_its_nested_detail_and_a_change_inside_it_is_found():
+    docs = [
+        inbox(
+            1,
+            SystemWrite("rating.store", "rating", "c_1:overall"),
+            SystemWrite("conversation.store", "conversation", "c_1"),
+        ),
+        inbox(2, SystemWrite("transcript.append", "transcript", "c_1", 2)),
+    ]
+    record = batch_record("alpenhof", docs)
+    assert record.action == "system.batch" and record.actor == "system" and record.resource_id is None
+    detail = record.detail or {}
+    assert detail["entries"] == 2 and detail["writes"] == 3
+    assert detail["folded"] == [d["_id"] for d in docs] and record.resources == ["c_1", "c_1:overall"]
+    entries = [chain_entry(record, T0, 1, GENESIS, KEY)]
+    assert check_chain(entries, [KEY]).ok and entries[0]["resources"] == ["c_1", "c_1:overall"]
+    moved = [{**entries[0], "resources": ["c_1"]}]
+    assert not check_chain(moved, [KEY]).ok  # the resources are covered by the hash too
+    entries[0]["detail"]["records"][1]["writes"][0]["count"] = 1
+    result = check_chain(entries, [KEY])
+    assert not result.ok and result.broken_seq == 1 and "modified" in result.reason
+
+
+def test_a_batch_copies_only_the_known_fields_of_an_inbox_document():
+    doc = inbox(1, SystemWrite("rating.store", "rating", "c_1:overall"))
+    doc["writes"][0]["text"] = "the guest's words"
+    doc["writes"].append("not a write")
+    doc["extra"] = "+41 79 000 00 00"
+    detail = batch_record("alpenhof", [doc]).detail or {}
+    assert detail["records"][0]["writes"] == [
+        {"action": "rating.store", "resource_type": "rating", "resource_id": "c_1:overall"}
+    ]
+    assert "guest" not in json.dumps(detail) and "+41" not in json.dumps(detail)
+
+
+def test_an_exported_batch_expands_to_one_line_per_write():
+    docs = [
+        inbox(
+            1,
+            SystemWrite("rating.store", "rating", "c_1:overall"),
+            SystemWrite("rating.correct", "rating", "c_1:room"),
+        ),
+        inbox(2, SystemWrite("contact.store", "contact", "g_1")),
+    ]
+    entry = chain_entry(batch_record("alpenhof", docs), T0, 4, GENESIS, KEY)
+    lines = expand_batch(entry)
+    assert [(x["action"], x["resource_id"], x["seq"]) for x in lines] == [
+        ("rating.store", "c_1:overall", 4),
+        ("rating.correct", "c_1:room", 4),
+        ("contact.store", "g_1", 4),
+    ]
+    assert lines[0]["inbox"] == docs[0]["_id"] and lines[2]["at"] == docs[1]["at"]
+    assert {x["type"] for x in lines} == {"write"} and {x["tenant"] for x in lines} == {"alpenhof"}
+
+
+def test_the_inbox_status_measures_the_age_of_the_oldest_pending_record():
+    now = T0 + dt.timedelta(seconds=90)
+    assert InboxStatus(0, None).age(now) == 0.0
+    assert InboxStatus(3, T0).age(now) == 90.0
+    assert InboxStatus(1, T0.replace(tzinfo=None)).age(now) == 90.0  # servers may answer naive UTC

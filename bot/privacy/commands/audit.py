@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 
 from bot.errors import InvalidInput
 from bot.privacy.cli import FAILED, OK, Context
+
+# The folder chains inbox records about once a second; one waiting this long means no
+# console process is folding (bot/audit_folder.py).
+MAX_INBOX_AGE = 300.0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -17,6 +22,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     which = verify.add_mutually_exclusive_group()
     which.add_argument("--tenant", help="only this tenant's log")
     which.add_argument("--control", action="store_true", help="only the control database's log")
+    verify.add_argument(
+        "--max-inbox-age",
+        type=float,
+        default=MAX_INBOX_AGE,
+        metavar="SECONDS",
+        help=f"fail when an inbox record has waited longer to be chained (default {MAX_INBOX_AGE:.0f})",
+    )
     verify.set_defaults(run=verify_logs)
     export = commands.add_parser("export", help="a tenant's log as JSON lines (DPA 11)")
     export.add_argument("--tenant", required=True)
@@ -25,7 +37,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 async def verify_logs(ctx: Context, args: argparse.Namespace) -> int:
-    """Exit 1 if any chain is broken; each verification is itself audited (after it ran)."""
+    """Exit 1 if any chain is broken or any inbox has a record older than
+    `--max-inbox-age`; each verification is itself audited (after it ran)."""
     targets: list[tuple[str | None, str]] = []
     if not args.control:
         targets += [(t, ctx.audit.database_of(t)) for t in ctx.tenant_ids(args.tenant)]
@@ -34,9 +47,21 @@ async def verify_logs(ctx: Context, args: argparse.Namespace) -> int:
     broken = 0
     for tenant, database in targets:
         result = await ctx.audit.verify(database)
-        ctx.print(f"{tenant or 'control'}: {result.summary()}")
-        broken += not result.ok
-        detail = {"ok": result.ok, "entries": result.entries, "broken_seq": result.broken_seq}
+        inbox = await ctx.audit.inbox_status(database)
+        age = inbox.age(dt.datetime.now(dt.UTC))
+        stale = inbox.pending > 0 and age > args.max_inbox_age
+        said = f"inbox: {inbox.pending} pending"
+        if inbox.pending:
+            said += f", oldest {age:.1f} s" + (" STALE: is the folder running?" if stale else "")
+        ctx.print(f"{tenant or 'control'}: {result.summary()}; {said}")
+        broken += not result.ok or stale
+        detail = {
+            "ok": result.ok,
+            "entries": result.entries,
+            "broken_seq": result.broken_seq,
+            "pending": inbox.pending,
+            "stale": stale,
+        }
         await ctx.record("audit.verify", "audit_log", tenant or "control", tenant=tenant, detail=detail)
     return FAILED if broken else OK
 
