@@ -22,6 +22,7 @@ names only — no personal data — so it serves as the guest's receipt and as e
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -31,6 +32,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email import message_from_string, policy
+from pathlib import Path
 from typing import Any
 
 import ahocorasick
@@ -351,6 +353,32 @@ async def scan_standins(ctx: PrivacyContext, needles: Needles, result: ScanResul
                 result.record(f"standin:{store.name}", kinds, evidence=True)
 
 
+LOG_CHUNK = 1 << 20
+
+
+def scan_logs(log_dir: Path, needles: Needles, result: ScanResult) -> None:
+    """Every file of the deployment's log directory (the processes' logs, rotated ones
+    too), read in 1 MB chunks that overlap by the longest needle. Logs must never hold
+    personal data (bot/logs.py); this checks it for the guest being erased. Logs a
+    deployment ships elsewhere (journald, a collector) are outside this scan."""
+    if not log_dir.is_dir():
+        return
+    overlap = max((len(f) for forms in needles.by_kind.values() for f in forms), default=0)
+    for path in sorted(p for p in log_dir.rglob("*") if p.is_file()):
+        result.searched["log_files"] += 1
+        kinds: set[str] = set()
+        tail = ""
+        with path.open("r", encoding="utf-8", errors="replace") as f:
+            while chunk := f.read(LOG_CHUNK):
+                kinds |= needles.find(tail + chunk)
+                tail = chunk[-overlap:] if overlap else ""
+        if kinds:
+            # log lines name conversations by their keyed id (bot/logs.py: references
+            # only), as the audit does: retained; a number, address, name, text or sender
+            # id is a hit
+            result.record(f"log:{path.name}", kinds, evidence=True)
+
+
 async def scan_guest(
     ctx: PrivacyContext, subject: Subject, texts: Iterable[str] = (), *, deep: bool = False
 ) -> dict[str, Any]:
@@ -373,6 +401,7 @@ async def scan_guest(
         await scan_standins(ctx, needles, result)
     except StandInError:
         result.hits[("standin", "unreachable")] += 1
+    await asyncio.to_thread(scan_logs, ctx.settings.data_dir / "logs", needles, result)
     exhaustive = result.report()
     return {
         "clean": exhaustive["clean"] and not any(per_store.values()),

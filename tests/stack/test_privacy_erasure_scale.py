@@ -153,3 +153,24 @@ async def test_trackers_are_resolved_from_their_tails_for_any_sender(privacy, te
         assert found[privacy.tracker_key(sender)] == sender
     assert found[privacy.tracker_key(guests[5]["sender"])] == guests[5]["sender"]
     assert len(found) == len(guests) + len(senders)
+
+
+async def test_the_scan_reads_the_log_files_and_keeps_only_keyed_ids_there(privacy, tenant):
+    tenant_id, guests = tenant
+    guest = guests[6]
+    subject = await resolve(privacy, tenant_id, guest["ref"])
+    await erase_guest(privacy, tenant_id, guest["ref"], actor="test")
+    log = privacy.settings.data_dir / "logs" / f"scratch-{uuid.uuid4().hex[:8]}.log"
+    try:
+        # a log line naming the conversation by its keyed id: retained, like the audit
+        log.write_text("x" * (erasure.LOG_CHUNK - 5) + f" conversation={guest['conversation']}\n")
+        scan = await scan_guest(privacy, subject)
+        assert scan["clean"] and scan["searched"]["log_files"] >= 2
+        assert {"where": f"log:{log.name}", "kind": "conversation", "count": 1} in scan["retained"]
+        # a number in a log (across the 1 MB chunk boundary) is a hit
+        log.write_text("x" * (erasure.LOG_CHUNK - 6) + f"{guest['number']} wrote\n")
+        scan = await scan_guest(privacy, subject)
+        assert not scan["clean"]
+        assert {"where": f"log:{log.name}", "kind": "address", "count": 1} in scan["hits"]
+    finally:
+        log.unlink(missing_ok=True)
