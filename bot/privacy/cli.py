@@ -59,6 +59,7 @@ GROUPS = (
     "bot.privacy.commands.tenant",
     "bot.privacy.commands.retention",
     "bot.privacy.commands.dsr_data",  # after dsr: adds export and erase to its group
+    "bot.privacy.commands.backup",
 )
 OK, FAILED, ERROR = 0, 1, 2
 
