@@ -48,8 +48,7 @@ from bot.errors import InvalidInput, StorageError
 from bot.logs import event
 from bot.privacy import backup_replay as replay
 from bot.privacy.backup_archive import RAW, ArchiveError, ArchiveReader, ArchiveWriter
-from bot.privacy.offboard import redis_keys
-from bot.privacy.stores import REDIS_PREFIX, PrivacyContext
+from bot.privacy.stores import REDIS_PREFIX, PrivacyContext, redis_keys
 from bot.settings import Settings
 from bot.storage.documents import SCHEMA_VERSION
 from bot.storage.mongo import DURABLE

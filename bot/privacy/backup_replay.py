@@ -33,10 +33,9 @@ from bot.audit import GENESIS, AuditLog
 from bot.errors import RapportError
 from bot.privacy.erasure import erase_guest
 from bot.privacy.flags import FlagStore
-from bot.privacy.offboard import CERTIFICATES
 from bot.privacy.requests import DONE
 from bot.privacy.retention import epoch
-from bot.privacy.stores import PrivacyContext
+from bot.privacy.stores import CERTIFICATES, PrivacyContext
 from bot.sms.store import SmsStore
 from bot.storage.mongo import DURABLE
 

@@ -213,7 +213,12 @@ async def _search_indexed(db: Any, coll: str, where: str, needles: Needles, resu
             continue  # tracker digests are Redis key names, never document fields
         for f in st.KEYED_FIELDS[coll]:
             result.searched["indexed_lookups"] += 1
-            async for _ in db[coll].find({f: token}, {"_id": 1}):
+            # nx-27017 finds a value in an indexed array field only with $in, and in a
+            # nested array path only by equality: both, counted once
+            found = set()
+            for query in ({f: token}, {f: {"$in": [token]}}):
+                found |= {d["_id"] async for d in db[coll].find(query, {"_id": 1})}
+            for _ in found:
                 result.record(where, {kind}, evidence=coll in EVIDENCE)
 
 
@@ -472,9 +477,11 @@ async def erase_guest(
     audit = audit or AuditLog.from_settings(ctx.mongo.client, ctx.settings)
     report["scan"] = await scan_guest(ctx, subject, texts, deep=deep)
     detail = {"records": sum(erased.values()), "clean": report["scan"]["clean"]}
-    await audit.tenant(
-        tenant, AuditRecord(actor, "guest.erase", "guest", guest_ref, "allowed", tenant, detail)
-    )
+    record = AuditRecord(actor, "guest.erase", "guest", guest_ref, "allowed", tenant, detail)
+    await audit.tenant(tenant, record)
+    # and in the control database: a restored backup of a lost tenant database must still
+    # know whom to erase again (bot/privacy/backup_replay.py)
+    await audit.control(record)
     report["finished_at"] = time.time()
     report["duration_ms"] = round((report["finished_at"] - started) * 1000)
     event(

@@ -47,24 +47,15 @@ from bot.console.sessions import SessionStore
 from bot.console.staff import StaffStore
 from bot.logs import event
 from bot.privacy import stores as st
+from bot.privacy.backup import archives, delete_backups
 from bot.privacy.erasure import Needles, ScanResult, scan_mongo, scan_redis, scan_standins
-from bot.privacy.stores import PrivacyContext
+from bot.privacy.stores import CERTIFICATES, PrivacyContext, redis_keys
 from bot.storage.contacts import ContactStore
 from bot.storage.mongo import DURABLE
 
 logger = logging.getLogger(__name__)
 
-CERTIFICATES = "deletion_certificates"
 _GUEST_COLLECTIONS = sorted(st.COVERED - {"message_seq", "handover_history"})  # carry guest_ref
-
-
-async def redis_keys(ctx: PrivacyContext, tenant: str) -> list[str]:
-    """Every key of the tenant: a segment equal to its id, or a sender id of it."""
-    found = []
-    async for key in ctx.redis.scan_iter(count=1000):
-        if tenant in key.split(":") or f":{tenant}{st.SEPARATOR}" in key:
-            found.append(key)
-    return sorted(found)
 
 
 def data_files(ctx: PrivacyContext, tenant: str) -> list[Path]:
@@ -135,6 +126,7 @@ async def plan(ctx: PrivacyContext, tenant: str, parties: Iterable[str] = ()) ->
         "database": {"name": db.name, "exists": exists, "collections": collections},
         "redis_keys": len(await redis_keys(ctx, tenant)),
         "files": [str(p.relative_to(ctx.settings.data_dir)) for p in data_files(ctx, tenant)],
+        "backups": len(archives(ctx.settings, tenant)),
         "standin_records": await _standin_records(ctx, list(parties)),
         "staff": {
             "with_role": len(staff.only) + len(staff.shared),
@@ -186,6 +178,7 @@ async def offboard_tenant(
     keys = await redis_keys(ctx, tenant)
     for i in range(0, len(keys), 500):
         await ctx.redis.delete(*keys[i : i + 500])
+    backups = delete_backups(ctx.settings, tenant)  # backups must not outlive the tenant
     # the embedded MongoDB-wire server's files go with dropDatabase (the scan checks)
     mongo_dir = ctx.settings.data_dir / "mongo"
     for path in data_files(ctx, tenant):
@@ -216,6 +209,7 @@ async def offboard_tenant(
             "database": before["database"],
             "redis_keys": len(keys),
             "files": before["files"],
+            "backups": backups,
             "standin_records": erased,
             "staff_deleted": len(deleted),
             "staff_memberships_removed": len(detached),

@@ -56,6 +56,7 @@ SEPARATOR = "~"  # sender id = <tenant>~<guest id> (bot/feedback/service.py make
 EVIDENCE = frozenset(
     {"audit", "audit_inbox", "dsr_requests", "dsr_history", "dsr_register", "deletion_certificates"}
 )
+CERTIFICATES = "deletion_certificates"  # control db: one per offboarded tenant (offboard.py)
 # what a request document keeps once its guest is erased (DPA §10.2)
 DSR_EVIDENCE_FIELDS = (
     "_id",
@@ -188,6 +189,15 @@ async def tenant_trackers(ctx: PrivacyContext, tenant: str) -> list[tuple[str, d
         except ValueError:
             found.append((key, {}))
     return found
+
+
+async def redis_keys(ctx: PrivacyContext, tenant: str) -> list[str]:
+    """Every key of the tenant: a segment equal to its id, or a sender id of it."""
+    found = []
+    async for key in ctx.redis.scan_iter(count=1000):
+        if tenant in key.split(":") or f":{tenant}{SEPARATOR}" in key:
+            found.append(key)
+    return sorted(found)
 
 
 # Rasa stores a tracker as json.dumps(Dialogue.as_dict()) = {"events": [...], "name": <sender>}:
@@ -556,7 +566,8 @@ KEYED_FIELDS: dict[str, tuple[str, ...]] = {
     "handovers": ("_id", "guest_ref"),
     "handover_history": ("conversation",),
     "contacts": ("_id",),
-    "audit": ("resource_id",),
+    "audit": ("resource_id", "resources"),  # `resources`: the ids a system.batch entry names
+    "audit_inbox": ("writes.resource_id",),
 }
 
 # Tenant collections the registry covers (the exhaustive scan treats any other

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -26,6 +27,7 @@ from bot.console.staff import StaffStore
 from bot.email.sender import SmtpSender
 from bot.feedback.model import Answer
 from bot.handover.store import HandoverStore
+from bot.privacy.backup import archives, create_backup
 from bot.privacy.erasure import erase_guest, scan_guest
 from bot.privacy.export import export_guest, summary
 from bot.privacy.offboard import CERTIFICATES, offboard_tenant
@@ -341,9 +343,11 @@ async def test_tenant_offboarding_deletes_everything_and_certifies_it(stack, pri
     parties = ["+4930111222333"]
     kept_before = await privacy.db("alpenhof").ratings.estimated_document_count()
     accounts = StaffStore(privacy.mongo.client[stack.settings.control_db])
+    backup = await create_backup(privacy, tenant)  # a backup must not outlive the tenant
 
     plan = await offboard_tenant(privacy, tenant, parties=parties)
     would = plan["would_delete"]
+    assert would["backups"] == 1 and archives(stack.settings, tenant)
     assert would["database"]["exists"] and would["database"]["collections"]["ratings"] == 1
     assert would["redis_keys"] == 2 and f"exports/{tenant}.json" in would["files"]
     assert would["standin_records"]["twilio"] == 1
@@ -374,6 +378,8 @@ async def test_tenant_offboarding_deletes_everything_and_certifies_it(stack, pri
     assert cert["scan"]["staff_left"] == 0 and cert["scan"]["console_sessions_left"] == 0
     assert cert["deleted"]["staff_deleted"] == 2 and cert["deleted"]["staff_memberships_removed"] == 1
     assert cert["deleted"]["console_sessions_ended"] == 1
+    assert cert["deleted"]["backups"] == 1 and archives(stack.settings, tenant) == []
+    assert not Path(backup["file"]).exists()
     # the staff who served only this tenant are gone, with every personal field
     assert await accounts.get(team.anna) is None and await accounts.get(team.cara) is None
     assert await accounts.by_username(f"anna.{tenant}") is None
