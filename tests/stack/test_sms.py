@@ -207,6 +207,22 @@ async def test_stop_in_each_language_silences_until_start(stack, stop, lang):
     await phone.post(phone.form("4"))
     await phone.wait_for_text(QUESTION_ROOM)
     assert [d["question"] for d in await _ratings(stack, phone)] == ["overall"]
+    # both consent changes are in the audit (pending in the inbox, or folded into the chain)
+    assert await _consent_writes(stack, phone) == 2
+
+
+async def _consent_writes(stack, phone: Phone) -> int:
+    guest = "sms-" + guest_ref(stack.settings.guest_key, "alpenhof", phone.number)[2:26]
+    gref = guest_ref(stack.settings.guest_key, "alpenhof", guest)
+    client = mongo(stack)
+    try:
+        db = tenant_db(stack, client, "alpenhof")
+        writes = [w async for d in db.audit_inbox.find({}) for w in d.get("writes") or ()]
+        async for entry in db.audit.find({"action": "system.batch"}):
+            writes += [w for r in (entry.get("detail") or {}).get("records") or () for w in r["writes"]]
+    finally:
+        client.close()
+    return sum(1 for w in writes if w["action"] == "sms_consent.update" and w["resource_id"] == gref)
 
 
 async def test_picture_only_mms_with_blank_body_is_verified_and_answered(stack):
