@@ -11,7 +11,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.console import pages
+from bot.console import pages, reports
 from bot.console.access import access
 from bot.console.passwords import hash_password_async
 from bot.console.staff import (
@@ -35,6 +35,7 @@ TENANT_ROUTES = (
     ("GET", "/t/<tenant>/staff", "staff_list"),
     ("POST", "/t/<tenant>/staff", "staff_create"),
     ("GET", "/t/<tenant>/api/subprocessors", "subprocessors"),
+    ("GET", "/t/<tenant>/api/reports", "reports"),
 )
 
 
@@ -46,7 +47,9 @@ def register(app: Sanic) -> None:
         "staff_list": staff_list,
         "staff_create": staff_create,
         "subprocessors": subprocessors,
+        "reports": reports.reports,  # bot/console/reports.py
     }
+    reports.register(app)
     for method, path, name in TENANT_ROUTES:
         app.add_route(handlers[name], path, methods=[method], name=name)
 

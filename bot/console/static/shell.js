@@ -168,6 +168,7 @@ class Console {
     this.setupConversation();
     const section = this.$("requests");
     this.requests = section ? new Requests(this) : null;
+    this.reports = new Reports(this);
     window.addEventListener("hashchange", () => this.route());
     setInterval(() => document.querySelectorAll("time[data-since]").forEach(tick), 5000);
     const duty = this.$("duty-switch") ? new DutySwitch(this) : null;
@@ -298,11 +299,11 @@ class Console {
   // ---- routing ----------------------------------------------------------------------
 
   route() {
-    if (this.requests) {
-      const on = window.location.hash === "#/requests";
-      this.main.dataset.view = on ? "requests" : "inbox";
-      this.requests.show(on);
-    }
+    const hash = window.location.hash;
+    const view = hash === "#/reports" ? "reports" : hash === "#/requests" && this.requests ? "requests" : "inbox";
+    this.main.dataset.view = view;
+    if (this.requests) this.requests.show(view === "requests");
+    this.reports.show(view === "reports");
     const m = /^#\/c\/(.+)$/.exec(window.location.hash);
     const id = m ? decodeURIComponent(m[1]) : null;
     if (id === this.open) return;
@@ -876,6 +877,259 @@ class Requests {
         el("td", { className: "name", text: s.name }),
         el("td", { className: "purpose", text: s.purpose }),
         el("td", { className: "region", text: s.region }))));
+  }
+}
+
+// ---- reports (agents and admins): figures of the hotel's ratings over a period -------
+//
+// The view is built here (the page holds no markup for it); figures come from
+// /api/reports, which leaves out guests who restricted processing and hides small
+// groups (null with "suppressed": true, shown as "hidden"). Charts use the vendored
+// Chart.js, loaded the first time the view opens; the tables carry the same figures.
+
+const CHART_JS = "/static/vendor/chart-4.6.1.umd.min.js";
+let chartLibrary = null;
+
+function loadChartLibrary() {
+  if (!chartLibrary) {
+    chartLibrary = new Promise((resolve, reject) => {
+      if (window.Chart) { resolve(window.Chart); return; }
+      const script = el("script", { src: CHART_JS });
+      script.addEventListener("load", () => resolve(window.Chart));
+      script.addEventListener("error", () => { chartLibrary = null; reject(new Error("chart library")); });
+      document.head.append(script);
+    });
+  }
+  return chartLibrary;
+}
+
+const DIMENSION_TITLES = { month: "By month", channel: "By channel", language: "By language" };
+const HIDDEN_TITLE = "hidden: fewer than 5 answers, or needed to keep such a figure hidden";
+
+function hidden() {
+  return el("span", { className: "suppressed", title: HIDDEN_TITLE, text: "hidden" });
+}
+
+function figure(value, format = String) {
+  return value === null || value === undefined ? "–" : format(value);
+}
+
+function mean(value) {
+  return figure(value, (v) => v.toFixed(2));
+}
+
+class Reports {
+  constructor(app) {
+    this.app = app;
+    this.charts = [];
+    this.refresh = coalesced(() => this.load());
+    this.section = this.build();
+    app.main.append(this.section);
+    this.addNav();
+  }
+
+  $(id) { return document.getElementById(id); }
+
+  build() {
+    const from = el("input", { type: "date", id: "report-from", name: "from", min: "2000-01-01", max: "2100-12-31" });
+    const to = el("input", { type: "date", id: "report-to", name: "to", min: "2000-01-01", max: "2100-12-31" });
+    const form = el("form", { id: "report-period", className: "period", "aria-describedby": "report-period-help" },
+      el("label", { for: "report-from", text: "From" }), from,
+      el("label", { for: "report-to", text: "To" }), to,
+      el("button", { type: "submit", id: "report-show", text: "Show" }));
+    form.addEventListener("submit", (e) => { e.preventDefault(); this.refresh(); });
+    const section = el("section", { id: "reports", "aria-labelledby": "reports-title" },
+      el("h1", { id: "reports-title", tabindex: "-1", text: "Reports" }),
+      form,
+      el("p", { id: "report-period-help", className: "hint",
+        text: "Whole days in UTC, both included; two years at most. Empty: the last 90 days." }),
+      el("p", { id: "report-error", className: "error", role: "alert", hidden: "" }),
+      el("p", { id: "report-status", className: "hint", role: "status" }),
+      el("div", { id: "report-body", "aria-busy": "true" }));
+    section.hidden = true;
+    return section;
+  }
+
+  addNav() {
+    const link = el("a", { href: "#/reports", id: "nav-reports", text: "Reports" });
+    let nav = document.querySelector("header .admin-nav");
+    if (nav) {
+      nav.prepend(link, " ");
+      return;
+    }
+    const inbox = el("a", { href: "#", id: "nav-inbox", text: "Inbox" });
+    inbox.addEventListener("click", (e) => { e.preventDefault(); window.location.hash = ""; });
+    nav = el("nav", { className: "admin-nav", "aria-label": "Views" }, link, " ", inbox);
+    const logout = document.getElementById("logout");
+    logout.parentNode.insertBefore(nav, logout);
+  }
+
+  show(on) {
+    this.section.hidden = !on;
+    const nav = this.$("nav-reports");
+    if (on) nav.setAttribute("aria-current", "page");
+    else nav.removeAttribute("aria-current");
+    if (!on) return;
+    this.refresh();
+    this.$("reports-title").focus();
+  }
+
+  async load() {
+    const from = this.$("report-from").value;
+    const to = this.$("report-to").value;
+    const error = this.$("report-error");
+    const status = this.$("report-status");
+    if (from && to && from > to) {
+      error.textContent = "The start of the period must not be after its end.";
+      error.hidden = false;
+      return;
+    }
+    const query = new URLSearchParams();
+    if (from) query.set("from", from);
+    if (to) query.set("to", to);
+    status.textContent = "Computing the report…";
+    this.$("report-body").setAttribute("aria-busy", "true");
+    let r;
+    try {
+      const search = query.toString();
+      r = await api("GET", `${this.app.base}/api/reports${search ? `?${search}` : ""}`);
+    } catch (e) {
+      if (e instanceof LoginRequired) throw e;
+      status.textContent = "";
+      error.textContent = "The report cannot be loaded; try again.";
+      error.hidden = false;
+      return;
+    }
+    status.textContent = "";
+    if (!r.ok) {
+      error.textContent = `The report cannot be shown: ${r.data.detail || r.data.error || r.status}.`;
+      error.hidden = false;
+      return;
+    }
+    error.hidden = true;
+    this.render(r.data);
+  }
+
+  render(report) {
+    this.$("report-from").value = report.period.from;
+    this.$("report-to").value = report.period.to;
+    for (const chart of this.charts) chart.destroy();
+    this.charts = [];
+    const body = this.$("report-body");
+    const parts = [this.summary(report), el("ul", { className: "report-notes" },
+      ...report.notes.map((n) => el("li", { text: n })))];
+    if (report.suppressed) {
+      parts.push(el("p", { className: "empty", id: "report-suppressed",
+        text: "Fewer than 5 guests answered in this period: nothing can be shown." }));
+    } else {
+      const charts = el("div", { className: "report-charts" },
+        this.canvas("report-chart-scores", "Mean score per question (0-100 %)"),
+        this.canvas("report-chart-months", "Responses per month"));
+      parts.push(charts);
+      for (const q of report.questions) parts.push(this.question(q));
+      for (const [dim, rows] of Object.entries(report.breakdowns)) {
+        parts.push(this.breakdown(dim, rows, report.questions));
+      }
+    }
+    body.replaceChildren(...parts);
+    body.setAttribute("aria-busy", "false");
+    if (!report.suppressed) this.draw(report);
+  }
+
+  summary(report) {
+    const facts = [
+      ["Period", `${report.period.from} – ${report.period.to} (${report.period.days} days)`],
+      ["Responses", report.responses === null ? hidden() : String(report.responses)],
+    ];
+    if (report.nps) {
+      facts.push(["NPS", report.nps.suppressed ? hidden() : figure(report.nps.score, (v) => v.toFixed(1))]);
+    }
+    return el("dl", { className: "facts", id: "report-summary" }, ...facts.map(([name, value]) =>
+      el("div", {}, el("dt", { text: name }),
+        el("dd", { dataset: { fact: name.toLowerCase() } }, value))));
+  }
+
+  canvas(id, title) {
+    const canvas = el("canvas", { id, role: "img", "aria-label": `${title} (the tables below hold the figures)` });
+    return el("figure", { className: "chart" }, el("figcaption", { text: title }),
+      el("div", { className: "chart-box" }, canvas));
+  }
+
+  question(q) {
+    const title = q.scale ? `${q.id} (${q.scale.low}–${q.scale.high})` : `${q.id} (text)`;
+    const rows = [["Answers", q.suppressed ? hidden() : String(q.count)]];
+    if (q.kind === "rating" && !q.suppressed) {
+      rows.push(["Mean", mean(q.mean_value)], ["Mean score", percent(q.mean_score) || "–"]);
+    }
+    const table = el("table", { className: "dsr report" },
+      el("caption", { text: title }),
+      el("tbody", {}, ...rows.map(([name, value]) =>
+        el("tr", {}, el("th", { scope: "row", text: name }), el("td", { dataset: { figure: name.toLowerCase() } }, value)))));
+    const parts = [table];
+    if (q.distribution && q.distribution.length) {
+      const max = Math.max(1, ...q.distribution.map((d) => d.count || 0));
+      parts.push(el("table", { className: "dsr report distribution" },
+        el("caption", { text: `${q.id}: answers per value` }),
+        el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Value" }),
+          el("th", { scope: "col", text: "Answers" }), el("th", { scope: "col", text: "" }))),
+        el("tbody", {}, ...q.distribution.map((d) => el("tr", { dataset: { value: String(d.value) } },
+          el("th", { scope: "row", text: String(d.value) }),
+          el("td", {}, d.suppressed ? hidden() : String(d.count)),
+          el("td", {}, d.suppressed ? "" : el("meter", { min: "0", max: String(max), value: String(d.count) })))))));
+    }
+    return el("section", { className: "report-question", dataset: { question: q.id } }, ...parts);
+  }
+
+  breakdown(dim, rows, questions) {
+    const head = el("tr", {}, el("th", { scope: "col", text: dim === "month" ? "Month" : dim[0].toUpperCase() + dim.slice(1) }),
+      el("th", { scope: "col", text: "Responses" }),
+      ...questions.map((q) => el("th", { scope: "col", text: q.kind === "rating" ? `${q.id} (score)` : `${q.id} (answers)` })));
+    const body = rows.map((row) => el("tr", { dataset: { key: row.key } },
+      el("th", { scope: "row", text: dim === "language" ? language(row.key) : row.key }),
+      el("td", {}, row.suppressed ? hidden() : String(row.responses)),
+      ...questions.map((q) => {
+        const c = row.questions[q.id];
+        if (!c || c.suppressed) return el("td", {}, hidden());
+        if (q.kind !== "rating") return el("td", { text: String(c.count) });
+        return el("td", { text: c.count ? `${percent(c.mean_score)} (${c.count})` : "–" });
+      })));
+    return el("section", { className: "report-breakdown", dataset: { dimension: dim } },
+      el("h2", { text: DIMENSION_TITLES[dim] || dim }),
+      el("div", { className: "table-wrap" },
+        el("table", { className: "dsr report" }, el("thead", {}, head), el("tbody", {}, ...body))));
+  }
+
+  async draw(report) {
+    let Chart;
+    try {
+      Chart = await loadChartLibrary();
+    } catch (_) {
+      this.$("report-status").textContent = "Charts are unavailable; the tables hold every figure.";
+      return;
+    }
+    const ratings = report.questions.filter((q) => q.kind === "rating");
+    const months = report.breakdowns.month || [];
+    const common = { animation: false, responsive: true, maintainAspectRatio: false };
+    const scores = this.$("report-chart-scores");
+    const byMonth = this.$("report-chart-months");
+    if (!scores || !byMonth) return; // another report replaced this one meanwhile
+    this.charts.push(new Chart(scores, {
+      type: "bar",
+      data: {
+        labels: ratings.map((q) => q.id),
+        datasets: [{ label: "Mean score (%)",
+          data: ratings.map((q) => (q.suppressed || q.mean_score === null ? null : Math.round(q.mean_score * 1000) / 10)) }],
+      },
+      options: { ...common, scales: { y: { min: 0, max: 100 } }, plugins: { legend: { display: false } } },
+    }));
+    this.charts.push(new Chart(byMonth, {
+      type: "bar",
+      data: {
+        labels: months.map((m) => m.key),
+        datasets: [{ label: "Responses", data: months.map((m) => (m.suppressed ? null : m.responses)) }],
+      },
+      options: { ...common, scales: { y: { beginAtZero: true } }, plugins: { legend: { display: false } } },
+    }));
   }
 }
 
