@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import aiohttp  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "scripts"))  # bench_privacy beside this file, also when imported
 from bench_privacy import privacy_load  # noqa: E402
 
 from bot.privacy.stores import PrivacyContext  # noqa: E402
