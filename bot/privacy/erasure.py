@@ -213,12 +213,10 @@ async def _search_indexed(db: Any, coll: str, where: str, needles: Needles, resu
             continue  # tracker digests are Redis key names, never document fields
         for f in st.KEYED_FIELDS[coll]:
             result.searched["indexed_lookups"] += 1
-            # nx-27017 finds a value in an indexed array field only with $in, and in a
-            # nested array path only by equality: both, counted once
-            found = set()
-            for query in ({f: token}, {f: {"$in": [token]}}):
-                found |= {d["_id"] async for d in db[coll].find(query, {"_id": 1})}
-            for _ in found:
+            # nx-27017 finds a value in an indexed array field only with $in (which reads
+            # the whole collection for a scalar field), elsewhere by equality
+            query = {f: {"$in": [token]}} if f in st.ARRAY_FIELDS else {f: token}
+            async for _ in db[coll].find(query, {"_id": 1}):
                 result.record(where, {kind}, evidence=coll in EVIDENCE)
 
 

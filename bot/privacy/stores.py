@@ -569,6 +569,7 @@ KEYED_FIELDS: dict[str, tuple[str, ...]] = {
     "audit": ("resource_id", "resources"),  # `resources`: the ids a system.batch entry names
     "audit_inbox": ("writes.resource_id",),
 }
+ARRAY_FIELDS = frozenset({"resources"})  # indexed arrays: looked up with $in (see erasure.py)
 
 # Tenant collections the registry covers (the exhaustive scan treats any other
 # collection holding the guest as a store missing from this registry).

@@ -113,6 +113,18 @@ async def test_the_scan_after_erasure_fails_on_a_document_left_in_a_large_collec
     await db.ratings.insert_one({"_id": "left-2", "guest_ref": guest["ref"]})
     assert not (await scan_guest(privacy, subject))["clean"]
     await db.ratings.delete_one({"_id": "left-2"})
+    # a folded audit batch naming the guest (an array field, looked up with $in): retained
+    await db.audit.insert_many([{"_id": 10_000 + i, "action": "filler"} for i in range(20)])
+    await db.audit.create_index("resources")
+
+    def in_audit(scan: dict) -> int:  # the erasure's own guest.erase record is one
+        rows = [r for r in scan["retained"] if r["where"] == f"mongo:{db.name}.audit"]
+        return sum(r["count"] for r in rows if r["kind"] == "guest_ref")
+
+    before = in_audit(await scan_guest(privacy, subject))
+    await db.audit.insert_one({"_id": 20_000, "action": "system.batch", "resources": ["x", guest["ref"]]})
+    scan = await scan_guest(privacy, subject)
+    assert scan["clean"] and in_audit(scan) == before + 1
     # a collection the registry does not know is read whole, whatever its size
     await db.scratch_export.insert_many([{"n": i} for i in range(20)] + [{"who": guest["number"]}])
     scan = await scan_guest(privacy, subject)
