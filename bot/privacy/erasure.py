@@ -30,7 +30,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email import message_from_string, policy
 from pathlib import Path
 from typing import Any
@@ -464,6 +464,9 @@ async def erase_guest(
     lock_store = locks.lock_store(ctx.settings.effective_redis_url.value)
     async with locks.holding(lock_store, subject.sender_ids, wait=lock_wait):
         locked_at = time.time()
+        # a turn that ran while we waited may have started a conversation: its id too
+        known = set(subject.conversations) | await st.conversations_of(ctx, tenant, guest_ref)
+        subject = replace(subject, conversations=tuple(sorted(known)))
         texts = texts_of(await export_stores(ctx, subject))
         for store in STORES:
             try:

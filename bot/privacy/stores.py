@@ -231,6 +231,18 @@ async def tracker_senders(ctx: PrivacyContext, tenant: str, batch: int = 2000) -
     return found
 
 
+async def conversations_of(ctx: PrivacyContext, tenant: str, guest_ref: str) -> set[str]:
+    """The ids of the guest's conversations (indexed look-ups by guest_ref)."""
+    db = ctx.db(tenant)
+    conversations: set[str] = set()
+    for name in ("conversations", "handovers"):
+        conversations |= {d["_id"] async for d in db[name].find({"guest_ref": guest_ref}, {"_id": 1})}
+    for name, fld in (("ratings", "conversation_id"), ("messages", "conversation")):
+        cursor = db[name].find({"guest_ref": guest_ref}, {fld: 1})
+        conversations |= {c for c in [d.get(fld) async for d in cursor] if isinstance(c, str) and c}
+    return conversations
+
+
 async def resolve(
     ctx: PrivacyContext,
     tenant: str,
@@ -268,13 +280,7 @@ async def resolve(
         sender = key.split(":", 2)[2]
         if ref_of_sender(ctx, tenant, sender) == guest_ref:
             senders.add(sender)
-    db = ctx.db(tenant)
-    conversations: set[str] = set()
-    for name in ("conversations", "handovers"):
-        conversations |= {d["_id"] async for d in db[name].find({"guest_ref": guest_ref}, {"_id": 1})}
-    for name, fld in (("ratings", "conversation_id"), ("messages", "conversation")):
-        cursor = db[name].find({"guest_ref": guest_ref}, {fld: 1})
-        conversations |= {c for c in [d.get(fld) async for d in cursor] if isinstance(c, str) and c}
+    conversations = await conversations_of(ctx, tenant, guest_ref)
     return Subject(
         tenant=tenant,
         guest_ref=guest_ref,

@@ -63,14 +63,19 @@ async def test_a_running_turn_finishes_first_and_its_writes_are_erased(privacy, 
         await asyncio.sleep(1.0)
         assert not task.done()  # the erasure waits for the turn
         assert await privacy.db(tenant_id).ratings.find_one({"guest_ref": guest["ref"]}) is not None
-        # ... which writes one more answer before it ends
+        # ... which writes one more answer before it ends, and starts a new conversation
+        # that escalates (its history is keyed by the new conversation id only)
         late = {"_id": f"{guest['conversation']}:late", "guest_ref": guest["ref"], "question": "late"}
         await privacy.db(tenant_id).ratings.insert_one(late)
+        await privacy.db(tenant_id).conversations.insert_one({"_id": "c_late", "guest_ref": guest["ref"]})
+        await privacy.db(tenant_id).handover_history.insert_one({"conversation": "c_late", "to": "waiting"})
     report = await asyncio.wait_for(task, 30)
     assert report["scan"]["clean"], report["scan"]
     assert report["locked_ms"] >= 900  # it really waited for the lock
     assert await privacy.db(tenant_id).ratings.find_one({"guest_ref": guest["ref"]}) is None
     assert report["erased"]["ratings"] == 6  # the five seeded and the late one
+    assert report["erased"]["handover_history"] == 1 and report["identifiers"]["conversations"] == 1
+    assert await privacy.db(tenant_id).handover_history.find_one({"conversation": "c_late"}) is None
     # the other guests are untouched
     assert await privacy.db(tenant_id).ratings.find_one({"guest_ref": guests[1]["ref"]}) is not None
 
