@@ -45,15 +45,22 @@ its whole database. Writes are durable (`w: majority, j: true`); a failed write 
 record, no data). Entries written before chaining (no `seq`) are reported as legacy by
 `verify()` when they are older than the first chained entry, as a break otherwise.
 
-The inbox: the system's own writes of personal data (a guest turn storing ratings, the
-conversation, transcript lines, a contact) are too many to chain one by one: a chained
-append costs about four round trips and every writer contends on `seq`, which would
-serialise turns. `system_writes()` instead inserts one unchained document per turn into
-the tenant's `audit_inbox` (one round trip, no contention, run alongside the turn's own
+The inbox: the system's own reads and writes of personal data (a guest turn reading the
+guest's flags and storing ratings, the conversation, transcript lines, a contact; the
+delivery path opening a contact) are too many to chain one by one: a chained append
+costs about four round trips and every writer contends on `seq`, which would serialise
+turns. `system_access()` instead inserts one unchained document per turn into the
+tenant's `audit_inbox` (one round trip, no contention, run alongside the turn's own
 writes):
 
     {_id: "<epoch ms, 13 digits>-<12 hex>", at, actor: "system",
-     writes: [{action, resource_type, resource_id, count?}]}
+     writes: [{action, resource_type, resource_id, count?}], reads?: [same shape]}
+
+The Rasa server's own reads and writes of trackers (the conversation's events, with the
+guest's messages) go to a second inbox, a Redis list per tenant, `rapport:audit_inbox:
+<tenant>`, pushed in the same server-side script as the tracker GET or SET (no round
+trip added; bot/rasa/tracker_store.py). Its elements are the same documents as JSON
+(`at` in epoch ms). The folder drains both.
 
 The folder (bot/audit_folder.py, in every console process) appends each tenant's
 pending inbox documents to the chain about once a second as one `system.batch` entry
@@ -64,7 +71,7 @@ system write is tamper-evident once folded, normally within about a second; unti
 its inbox document is unprotected: someone who can write to MongoDB can change or
 delete it unnoticed. `inbox_status()` counts what is pending (`audit verify` fails when
 the oldest pending document is older than a threshold: the folder is not running), and
-`export()` expands every batch into one `write` line per folded write.
+`export()` expands every batch into one `read` or `write` line per folded access.
 """
 
 from __future__ import annotations
@@ -154,11 +161,11 @@ class AuditRecord:
 
 
 @dataclass(frozen=True)
-class SystemWrite:
-    """One write of personal data by the system, for the inbox: ids and counts only."""
+class SystemAccess:
+    """One read or write of personal data by the system, for the inbox: ids and counts only."""
 
-    action: str  # e.g. "rating.store", "transcript.append", "contact.store"
-    resource_type: str  # e.g. "rating", "transcript", "contact"
+    action: str  # e.g. "rating.store", "transcript.append", "contact.read", "tracker.read"
+    resource_type: str  # e.g. "rating", "transcript", "contact", "tracker"
     resource_id: str
     count: int | None = None  # e.g. the transcript lines appended
 
@@ -173,15 +180,44 @@ class SystemWrite:
         return doc
 
 
-def inbox_document(writes: Sequence[SystemWrite], at: dt.datetime) -> dict[str, Any]:
-    """One turn's writes as an inbox document; `_id` sorts by time (the folder's order)."""
+def inbox_document(
+    writes: Sequence[SystemAccess], at: dt.datetime, reads: Sequence[SystemAccess] = ()
+) -> dict[str, Any]:
+    """One turn's accesses as an inbox document; `_id` sorts by time (the folder's order)."""
     at = at.replace(microsecond=at.microsecond // 1000 * 1000)
-    return {
+    doc = {
         "_id": f"{epoch_millis(at):013d}-{secrets.token_hex(6)}",
         "at": at,
         "actor": SYSTEM,
         "writes": [w.document() for w in writes],
     }
+    if reads:
+        doc["reads"] = [r.document() for r in reads]
+    return doc
+
+
+def redis_inbox_key(prefix: str, tenant_id: str) -> str:
+    """The tenant's Redis inbox (tracker accesses by the Rasa server): a list of JSON documents."""
+    return f"{prefix}:{INBOX}:{tenant_id}"
+
+
+def redis_inbox_entry(
+    writes: Sequence[SystemAccess], at: dt.datetime, reads: Sequence[SystemAccess] = ()
+) -> str:
+    """An inbox document as the Redis inbox holds it: JSON, `at` in epoch ms."""
+    doc = inbox_document(writes, at, reads)
+    return json.dumps({**doc, "at": epoch_millis(doc["at"])}, separators=(",", ":"))
+
+
+def parse_redis_entry(raw: str) -> dict[str, Any] | None:
+    """A Redis inbox element as an inbox document (`at` a datetime); None if unreadable."""
+    try:
+        doc = json.loads(raw)
+        if not isinstance(doc, dict) or not isinstance(doc.get("_id"), str):
+            return None
+        return {**doc, "at": EPOCH + dt.timedelta(milliseconds=int(doc.get("at") or 0))}
+    except (ValueError, TypeError, OverflowError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -197,17 +233,26 @@ class InboxStatus:
         return max(0.0, (now - oldest).total_seconds())
 
 
+async def redis_inbox_status(redis: Any, prefix: str, tenant_id: str) -> InboxStatus:
+    """How many tracker accesses wait in the tenant's Redis inbox, and since when."""
+    key = redis_inbox_key(prefix, tenant_id)
+    pending = int(await redis.llen(key))
+    first = parse_redis_entry(await redis.lindex(key, 0)) if pending else None
+    return InboxStatus(pending, first["at"] if first else None)
+
+
 def expand_batch(entry: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """A `system.batch` entry's folded writes, one line each (for the export)."""
+    """A `system.batch` entry's folded accesses, one `read` or `write` line each (for the export)."""
     detail = entry.get("detail") or {}
     lines = []
     for record in detail.get("records") or ():
         at = EPOCH + dt.timedelta(milliseconds=int(record.get("at") or 0))
-        for w in record.get("writes") or ():
-            line = {"type": "write", "seq": entry.get("seq"), "inbox": record.get("id"), "at": at}
-            line |= {"actor": entry.get("actor"), "tenant": entry.get("tenant")}
-            line |= {k: w.get(k) for k in ("action", "resource_type", "resource_id", "count") if k in w}
-            lines.append(line)
+        for kind, field in (("read", "reads"), ("write", "writes")):
+            for w in record.get(field) or ():
+                line = {"type": kind, "seq": entry.get("seq"), "inbox": record.get("id"), "at": at}
+                line |= {"actor": entry.get("actor"), "tenant": entry.get("tenant")}
+                line |= {k: w.get(k) for k in ("action", "resource_type", "resource_id", "count") if k in w}
+                lines.append(line)
     return lines
 
 
@@ -400,16 +445,19 @@ class AuditLog:
         """Record in the tenant's own database (`tenant_id` must be a known tenant); its seq."""
         return await self._append(self.database_of(tenant_id), record, fence)
 
-    async def system_writes(self, tenant_id: str, writes: Sequence[SystemWrite]) -> None:
-        """The system's writes of personal data in one turn, into the tenant's inbox: one
-        unchained insert (no contention), chained within about a second by the folder.
-        Run it alongside the writes it describes (asyncio.gather): if either fails the
-        turn fails and is retried, so a record may name a write that did not complete,
-        never the other way round."""
-        if not writes:
+    async def system_access(
+        self, tenant_id: str, writes: Sequence[SystemAccess], reads: Sequence[SystemAccess] = ()
+    ) -> None:
+        """The system's reads and writes of personal data in one turn, into the tenant's
+        inbox: one unchained insert (no contention), chained within about a second by the
+        folder. Run it alongside the writes it describes (asyncio.gather): if either fails
+        the turn fails and is retried, so a record may name a write that did not complete,
+        never the other way round. A read is recorded before what it read is used."""
+        if not writes and not reads:
             return
         try:
-            await self._inbox(self.database_of(tenant_id)).insert_one(inbox_document(writes, self.clock()))
+            doc = inbox_document(writes, self.clock(), reads)
+            await self._inbox(self.database_of(tenant_id)).insert_one(doc)
         except PyMongoError as e:
             raise StorageError("audit write failed") from e
 
@@ -457,8 +505,8 @@ class AuditLog:
 
     async def export(self, tenant_id: str) -> AsyncIterator[str]:
         """The tenant's audit log as JSON lines (DPA §11): one `{"type": "entry", ...}` per
-        entry in seq order, each `system.batch` entry followed by one `{"type": "write",
-        ...}` per write it folded, then `{"type": "chain", ...}` with the verification
+        entry in seq order, each `system.batch` entry followed by one `{"type": "read"|"write",
+        ...}` per access it folded, then `{"type": "chain", ...}` with the verification
         result, the last hash (keep it: a later export must continue from it) and the
         inbox documents still pending (not in this export)."""
         database = self.database_of(tenant_id)

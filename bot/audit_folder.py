@@ -4,11 +4,16 @@ Every console process runs one `InboxFolder` for every tenant. About once a seco
 takes the tenant's `audit_inbox` documents in `_id` order (time, then random) and
 appends them to the tenant's chain as ONE `system.batch` entry, then deletes them:
 
-    detail: {entries: n, writes: m,
+    detail: {entries: n, writes: m, reads?: k,
              folded: [inbox ids],                      # what this batch holds
              records: [{id, at (epoch ms), writes: [{action, resource_type, resource_id,
-                                                     count?}]}]}
+                                                     count?}], reads?: [same]}]}
     resources: [distinct resource ids]                 # for the erasure scan's look-ups
+
+Then the same for the tenant's Redis inbox (the Rasa server's tracker reads and writes,
+`rapport:audit_inbox:<tenant>`, a list): the oldest elements are read with LRANGE,
+chained, and removed with LTRIM (new elements are pushed at the other end, so the trim
+removes exactly what was chained).
 
 At most `batch` documents per entry, so an entry stays small (about 100 kB at most).
 
@@ -42,7 +47,16 @@ from typing import Any
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from bot.audit import BATCH, INBOX, SYSTEM, AuditLog, AuditRecord, epoch_millis
+from bot.audit import (
+    BATCH,
+    INBOX,
+    SYSTEM,
+    AuditLog,
+    AuditRecord,
+    epoch_millis,
+    parse_redis_entry,
+    redis_inbox_key,
+)
 from bot.errors import StorageError
 from bot.logs import event
 from bot.storage.mongo import DURABLE
@@ -51,6 +65,7 @@ logger = logging.getLogger(__name__)
 
 LEASE = "folder"
 WRITE_FIELDS = ("action", "resource_type", "resource_id", "count")
+REDIS_PREFIX = "rapport"  # endpoints.yml tracker_store key_prefix
 
 
 class LeaseLost(Exception):
@@ -62,21 +77,28 @@ def batch_record(tenant_id: str, docs: Sequence[Mapping[str, Any]]) -> AuditReco
     fields are copied: an inbox document is unprotected until folded."""
     records, resources = [], set()
     for doc in docs:
-        writes = []
-        for w in doc.get("writes") or ():
-            if isinstance(w, Mapping):
-                write = {k: w[k] for k in WRITE_FIELDS if isinstance(w.get(k), str | int)}
-                writes.append(write)
-                if isinstance(write.get("resource_id"), str):
-                    resources.add(write["resource_id"])
         at = doc.get("at")
-        records.append({"id": str(doc["_id"]), "at": epoch_millis(at) if at else 0, "writes": writes})
-    detail = {
+        record: dict[str, Any] = {"id": str(doc["_id"]), "at": epoch_millis(at) if at else 0}
+        for field in ("writes", "reads"):
+            accesses = []
+            for w in doc.get(field) or ():
+                if isinstance(w, Mapping):
+                    access = {k: w[k] for k in WRITE_FIELDS if isinstance(w.get(k), str | int)}
+                    accesses.append(access)
+                    if isinstance(access.get("resource_id"), str):
+                        resources.add(access["resource_id"])
+            if field == "writes" or accesses:  # entries without reads hash as before
+                record[field] = accesses
+        records.append(record)
+    detail: dict[str, Any] = {
         "entries": len(records),
         "writes": sum(len(r["writes"]) for r in records),
         "folded": [r["id"] for r in records],
         "records": records,
     }
+    reads = sum(len(r.get("reads", ())) for r in records)
+    if reads:
+        detail["reads"] = reads
     return AuditRecord(
         SYSTEM, BATCH, INBOX, None, "allowed", tenant=tenant_id, detail=detail, resources=sorted(resources)
     )
@@ -91,8 +113,13 @@ class InboxFolder:
         batch: int = 250,
         owner: str | None = None,
         clock: Callable[[], float] = time.time,
+        redis: Any = None,
+        redis_prefix: str = REDIS_PREFIX,
     ) -> None:
+        """`redis`: a redis.asyncio client, to drain the Redis inboxes too (None: only MongoDB's)."""
         self.audit = audit
+        self.redis = redis
+        self.redis_prefix = redis_prefix
         self.lease = lease
         self.batch = batch
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
@@ -165,6 +192,37 @@ class InboxFolder:
                     logger, "audit.fold.appended", logging.DEBUG, tenant=tenant_id, seq=seq, entries=len(todo)
                 )
             if len(docs) < self.batch:
+                break
+        if self.redis is not None:
+            folded += await self._fold_redis(tenant_id)
+        return folded
+
+    async def _fold_redis(self, tenant_id: str) -> int:
+        """Chain the tenant's Redis inbox, oldest first. Unreadable elements are chained
+        as what they are (an id, no accesses) rather than dropped silently."""
+        key = redis_inbox_key(self.redis_prefix, tenant_id)
+        folded = 0
+        while True:
+            raw = await self.redis.lrange(key, 0, self.batch - 1)
+            if not raw:
+                break
+            docs = []
+            for i, element in enumerate(raw):
+                doc = parse_redis_entry(element)
+                if doc is None:
+                    event(logger, "audit.fold.unreadable", logging.WARNING, tenant=tenant_id)
+                    doc = {"_id": f"unreadable-{secrets.token_hex(6)}-{i}", "writes": []}
+                docs.append(doc)
+            done = await self._chained(tenant_id, [d["_id"] for d in docs])
+            if done:  # chained before a crash, never trimmed
+                event(logger, "audit.fold.recovered", logging.WARNING, tenant=tenant_id, entries=len(done))
+            todo = [d for d in docs if d["_id"] not in done]
+            if todo:
+                fence = lambda: self._fence(tenant_id)  # noqa: E731
+                await self.audit.tenant(tenant_id, batch_record(tenant_id, todo), fence=fence)
+                folded += len(todo)
+            await self.redis.ltrim(key, len(raw), -1)
+            if len(raw) < self.batch:
                 break
         return folded
 

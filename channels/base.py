@@ -15,7 +15,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.audit import AuditLog, SystemWrite
+from bot.audit import AuditLog, SystemAccess
 from bot.channels.turns import Job, RetryPolicy, TurnQueue
 from bot.errors import StorageError
 from bot.i18n import Catalog
@@ -78,14 +78,14 @@ class WebhookChannel(TenantChannel):
 
     async def remember(self, tenant: Tenant, contact: Contact) -> None:
         """Store the guest's contact, audited through the inbox alongside (bot/audit.py)."""
-        write = SystemWrite("contact.store", "contact", contact.guest_ref)  # the contact's _id
+        write = SystemAccess("contact.store", "contact", contact.guest_ref)  # the contact's _id
         await self.audited(tenant, [write], self.contacts(tenant).remember(contact))
 
-    async def audited(self, tenant: Tenant, writes: list[SystemWrite], work: Awaitable[Any]) -> None:
+    async def audited(self, tenant: Tenant, writes: list[SystemAccess], work: Awaitable[Any]) -> None:
         """A write of personal data and its record in the audit inbox, concurrently."""
         if self._audit is None:
             self._audit = AuditLog.from_settings(self.mongo().client, self.settings)
-        await asyncio.gather(work, self._audit.system_writes(tenant.id, writes))
+        await asyncio.gather(work, self._audit.system_access(tenant.id, writes))
 
     def spawn(self, turn: Coroutine[Any, Any, None], name: str) -> None:
         task = asyncio.create_task(turn, name=name)

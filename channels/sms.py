@@ -23,7 +23,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.audit import SystemWrite
+from bot.audit import SystemAccess
 from bot.errors import InvalidInput, RapportError, UnknownTenant
 from bot.feedback.service import make_sender
 from bot.i18n import Catalog
@@ -147,7 +147,7 @@ class SmsChannel(WebhookChannel):
         keyword = classify_keyword(sms.body)
         if keyword in ("stop", "start"):
             consent = store.set_consent(gref, opted_out=keyword == "stop", keyword=keyword)
-            await self.audited(tenant, [SystemWrite("sms_consent.update", "sms_consent", gref)], consent)
+            await self.audited(tenant, [SystemAccess("sms_consent.update", "sms_consent", gref)], consent)
             event(logger, "sms.consent.changed", tenant=tenant.id, keyword=keyword)
         if keyword:
             lang = keyword_language(sms.body) or tenant.default_language

@@ -209,9 +209,10 @@ async def _stop_retention(app: Sanic, _loop: Any) -> None:
 
 
 async def _start_audit_folder(app: Sanic, _loop: Any) -> None:
-    """The system's inbox audit records are chained about once a second, for every
-    tenant (bot/audit_folder.py; a lease keeps several consoles from folding twice)."""
-    app.ctx.audit_folder = InboxFolder(app.ctx.audit)
+    """The system's inbox audit records (MongoDB's, and the Rasa server's tracker accesses
+    in Redis) are chained about once a second, for every tenant (bot/audit_folder.py; a
+    lease keeps several consoles from folding twice)."""
+    app.ctx.audit_folder = InboxFolder(app.ctx.audit, redis=app.ctx.redis)
     tenant_ids = [t.id for t in app.ctx.tenants]
     app.ctx.audit_folder_task = asyncio.create_task(
         app.ctx.audit_folder.run(tenant_ids), name="console-audit-folder"

@@ -17,7 +17,7 @@ from typing import Any
 
 from pymongo.errors import PyMongoError
 
-from bot.audit import SYSTEM, AuditLog, AuditRecord, SystemWrite
+from bot.audit import SYSTEM, AuditLog, AuditRecord, SystemAccess
 from bot.errors import InvalidInput, StorageError, UnknownTenant
 from bot.feedback import engine
 from bot.feedback.model import Reply, Turn
@@ -142,8 +142,13 @@ class FeedbackService:
             FlagStore(self.store, tenant.id).get(gref),
             flow.before_engine(handovers, conv, turn, (state or {}).get("lang") or tenant.default_language),
         )
+        # the turn's reads of personal data, recorded with its writes (one inbox document)
+        reads = [SystemAccess("guest_flags.read", "guest_flags", gref)]
+        if before.handover is not None:
+            reads.append(SystemAccess("handover.read", "handover", conv))
         if flags.objected:
             # the guest objected to being contacted: nothing more is said (bot/privacy)
+            await self.audit.system_access(tenant.id, [], reads)
             event(logger, "feedback.turn.handled", tenant=tenant.id, conversation=conv, outcome="objected")
             return TurnOutcome((), dict(state or {}), ("objected",))
         if before.silent or before.replies:
@@ -153,19 +158,19 @@ class FeedbackService:
             said = [("guest", turn.text)] + [("bot", t) for t in texts]
             await asyncio.gather(
                 handovers.record(conv, gref, said),
-                self.audit.system_writes(tenant.id, [transcript_write(conv, said)]),
+                self.audit.system_access(tenant.id, [transcript_write(conv, said)], reads),
             )
             outcome = "held_by_staff" if before.silent else "satisfaction"
             event(logger, "feedback.turn.handled", tenant=tenant.id, conversation=conv, outcome=outcome)
             return TurnOutcome(texts, dict(state or {}), (outcome,))
         if before.resumed and state is not None:
             state = flow.resume_state(dict(state))
-        writes: list[SystemWrite] = []
+        writes: list[SystemAccess] = []
         if flags.language and state is not None and flags.language in tenant.languages:
             # the guest corrected their language through a request (bot/privacy/execute.py)
             state = {**state, "lang": flags.language, "lang_source": "explicit"}
             await FlagStore(self.store, tenant.id).language_applied(gref, flags.language)
-            writes.append(SystemWrite("guest_flags.update", "guest_flags", gref))
+            writes.append(SystemAccess("guest_flags.update", "guest_flags", gref))
         result = engine.step(state, turn, ctx)
         lang = result.state["lang"]
         conv = result.state["conversation"]
@@ -190,8 +195,8 @@ class FeedbackService:
                 document["restricted"] = True
             documents.append(document)
             action = "rating.correct" if answer.corrected else "rating.store"
-            writes.append(SystemWrite(action, "rating", document["_id"]))
-        writes.append(SystemWrite("conversation.store", "conversation", conv))
+            writes.append(SystemAccess(action, "rating", document["_id"]))
+        writes.append(SystemAccess("conversation.store", "conversation", conv))
         texts = tuple(self.render(lang, r) for r in replies)
         this_turn = [("guest", turn.text)] + [("bot", t) for t in texts]
         transcript: list[tuple[str, str]] = []
@@ -214,7 +219,7 @@ class FeedbackService:
                 await handovers.record(conv, gref, transcript, publish=before.handover is not None)
 
         # the audit record goes alongside the writes: no round trip added to the turn
-        await asyncio.gather(store(), self.audit.system_writes(tenant.id, writes))
+        await asyncio.gather(store(), self.audit.system_access(tenant.id, writes, reads))
         if escalation is not None:
             await self.audit.tenant(
                 tenant.id, AuditRecord(SYSTEM, "handover.escalate", "conversation", conv, "allowed")
@@ -271,14 +276,14 @@ class FeedbackService:
         handovers = self.handovers(tenant.id)
         # the request register's writes are audited alongside the next read
         known, _ = await asyncio.gather(
-            handovers.get(conv), self.audit.system_writes(tenant.id, result.writes)
+            handovers.get(conv), self.audit.system_access(tenant.id, result.writes, result.reads)
         )
         if known is not None:  # staff know this conversation
             said = [("guest", CODE_MASK.sub("######", turn.text))]  # a one-time code is not kept
             said += [("bot", t) for t in texts]
             await asyncio.gather(
                 handovers.record(conv, gref, said),
-                self.audit.system_writes(tenant.id, [transcript_write(conv, said)]),
+                self.audit.system_access(tenant.id, [transcript_write(conv, said)]),
             )
         event(
             logger,
@@ -304,9 +309,9 @@ class FeedbackService:
         return self.catalog.render(lang, reply.key, **params)
 
 
-def transcript_write(conversation: str, entries: Sequence[tuple[str, str]]) -> SystemWrite:
+def transcript_write(conversation: str, entries: Sequence[tuple[str, str]]) -> SystemAccess:
     """The audit record of transcript lines appended (empty texts are not stored)."""
-    return SystemWrite("transcript.append", "transcript", conversation, sum(1 for _, t in entries if t))
+    return SystemAccess("transcript.append", "transcript", conversation, sum(1 for _, t in entries if t))
 
 
 def transcript_before(

@@ -20,15 +20,21 @@ confirmation of the objection, a receipt).
 
 `Delivery` is the `deliver` callable of `HandoverStore`; it returns True when the
 message is with the provider.
+
+Opening the guest's sealed contact is a read of personal data by the system: it is
+recorded in the tenant's audit inbox (`contact.read`, bot/audit.py) alongside the read,
+and the message is not sent if the record cannot be written.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 import socketio
 
+from bot.audit import AuditLog, SystemAccess
 from bot.channels.webchat import SOCKETIO_CHANNEL, STAFF_EVENT, guest_room
 from bot.email.outbound import build_reply
 from bot.email.sender import EmailSendError, SmtpSender
@@ -62,6 +68,7 @@ class Delivery:
         self.settings = settings
         self.mongo = mongo
         self.cipher = Cipher(settings.data_keys)
+        self.audit = AuditLog.from_settings(mongo.client, settings)
         self._twilio: TwilioSender | None = None
         self._socketio: socketio.AsyncRedisManager | None = None
 
@@ -98,7 +105,10 @@ class Delivery:
         if channel not in ("sms", "email"):
             event(logger, "handover.delivery_skipped", tenant=tenant_id, channel=channel or "-")
             return False
-        contact = await ContactStore(self.mongo, tenant_id, self.cipher).get(gref)
+        contact, _ = await asyncio.gather(
+            ContactStore(self.mongo, tenant_id, self.cipher).get(gref),
+            self.audit.system_access(tenant_id, [], [SystemAccess("contact.read", "contact", gref)]),
+        )
         if contact is None:
             raise DeliveryFailed("no_contact")
         if channel == "sms":

@@ -17,7 +17,7 @@ before the handover and the feedback engine, so it works in the middle of anythi
    confirmation, receipt or download link on the guest's channel.
 
 Every write to the register is listed in the turn's `DsrTurn.writes` (ids only); the
-service audits them through the inbox (bot/audit.py `system_writes`).
+service audits them through the inbox (bot/audit.py `system_access`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from typing import Any
 
 import phonenumbers
 
-from bot.audit import SystemWrite
+from bot.audit import SystemAccess
 from bot.feedback.model import Reply, Turn
 from bot.handover.delivery import Delivery, DeliveryFailed
 from bot.i18n import Catalog
@@ -68,7 +68,8 @@ class DsrTurn:
     replies: list[Reply] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
     lang: str | None = None  # answer in the request's language (a bare code has none)
-    writes: list[SystemWrite] = field(default_factory=list)  # the register writes, for the audit
+    writes: list[SystemAccess] = field(default_factory=list)  # the register writes, for the audit
+    reads: list[SystemAccess] = field(default_factory=list)  # the contact opened, for the audit
 
 
 def find_code(text: str) -> str | None:
@@ -110,11 +111,11 @@ def rectification_details(text: str) -> dict[str, Any]:
     return details
 
 
-def register_writes(tenant_id: str, request_id: str, what: str) -> list[SystemWrite]:
+def register_writes(tenant_id: str, request_id: str, what: str) -> list[SystemAccess]:
     """A request's document and its line in the processor's register (bot/privacy/requests.py)."""
     return [
-        SystemWrite(f"dsr_request.{what}", "dsr_request", request_id),
-        SystemWrite(f"dsr_register.{what}", "dsr_register", f"{tenant_id}:{request_id}"),
+        SystemAccess(f"dsr_request.{what}", "dsr_request", request_id),
+        SystemAccess(f"dsr_register.{what}", "dsr_register", f"{tenant_id}:{request_id}"),
     ]
 
 
@@ -132,6 +133,7 @@ class DsrFlow:
         self.cipher = cipher
         self.delivery = delivery
         self.catalog = catalog
+        self.reads: list[SystemAccess] = []  # personal data this flow opened, for the audit
 
     @staticmethod
     def concerns(turn: Turn) -> bool:
@@ -143,6 +145,14 @@ class DsrFlow:
         self, tenant: Tenant, turn: Turn, guest_ref: str, channel: str, lang: str
     ) -> DsrTurn | None:
         """The replies when this turn is about a data-subject request, else None."""
+        result = await self._handle(tenant, turn, guest_ref, channel, lang)
+        if result is not None:
+            result.reads += self.reads
+        return result
+
+    async def _handle(
+        self, tenant: Tenant, turn: Turn, guest_ref: str, channel: str, lang: str
+    ) -> DsrTurn | None:
         open_request = await self.dsr.open_for(guest_ref)
         code = find_code(turn.text)
         if open_request is not None and open_request["status"] == PENDING and code:
@@ -172,7 +182,7 @@ class DsrFlow:
             replies = [Reply(f"dsr.received.{type_}"), self._verified(tenant)]
             return DsrTurn(replies, ["dsr_verified"], writes=writes)
         sent = await self._send_code(tenant, rid, guest_ref, channel, lang)
-        writes.append(SystemWrite("dsr_request.code", "dsr_request", rid))
+        writes.append(SystemAccess("dsr_request.code", "dsr_request", rid))
         key = f"dsr.code_sent.{channel}" if sent else "dsr.code_unavailable"
         return DsrTurn(
             [Reply(f"dsr.received.{type_}"), Reply(key)],
@@ -193,10 +203,10 @@ class DsrFlow:
             )
         if result.reason == "wrong":  # the wrong attempt was counted
             wrong = Reply("dsr.code_wrong", {"left": result.attempts_left})
-            attempt = SystemWrite("dsr_request.attempt", "dsr_request", rid)
+            attempt = SystemAccess("dsr_request.attempt", "dsr_request", rid)
             return DsrTurn([wrong], ["dsr_code_wrong"], lang, [attempt])
         await self._send_code(tenant, rid, guest_ref, channel, lang)  # expired or used up
-        code = SystemWrite("dsr_request.code", "dsr_request", rid)
+        code = SystemAccess("dsr_request.code", "dsr_request", rid)
         return DsrTurn([Reply("dsr.code_resent")], ["dsr_code_resent"], lang, [code])
 
     def _verified(self, tenant: Tenant) -> Reply:
@@ -211,6 +221,8 @@ class DsrFlow:
         if not emails and not phones:
             return False
         own = await self.contacts.get(guest_ref) if channel in ("sms", "email") else None
+        if own is not None:
+            self.reads.append(SystemAccess("contact.read", "contact", guest_ref))
         mine = {own.address.lower()} if own is not None else set()
         return bool((emails | phones) - mine)
 

@@ -37,15 +37,18 @@ from typing import Any
 
 import ahocorasick
 
-from bot.audit import AuditLog, AuditRecord
+from bot.audit import INBOX, AuditLog, AuditRecord
 from bot.logs import event
 from bot.privacy import locks
 from bot.privacy import stores as st
-from bot.privacy.stores import EVIDENCE, STORES, PrivacyContext, StandInError, Subject
+from bot.privacy.stores import EVIDENCE, REDIS_PREFIX, STORES, PrivacyContext, StandInError, Subject
 
 logger = logging.getLogger(__name__)
 
 KEYED = ("guest_ref", "conversation", "tracker")  # keyed hashes: may stay in evidence
+# Redis key families that are evidence: the audit inbox of tracker reads and writes
+# (bot/audit.py), whose records name trackers by their keyed hash until chained
+REDIS_EVIDENCE = frozenset({f"redis:{REDIS_PREFIX}:{INBOX}"})
 MIN_TEXT = 12  # shorter texts ("yes", "4") are not attributable to anyone
 
 
@@ -326,7 +329,8 @@ async def scan_redis(
             kinds = needles.find(key) | needles.find(value)
             if kinds:
                 other = _tracker_of_other(ctx, key, value, tenant, guest_ref)
-                result.record(_key_family(key), kinds, other_guest=other)
+                family = _key_family(key)
+                result.record(family, kinds, other_guest=other, evidence=family in REDIS_EVIDENCE)
 
 
 def _record_text(record: dict[str, Any]) -> str:

@@ -14,6 +14,14 @@ Differences from Rasa 3.6's `RedisTrackerStore`:
   (about 8 % of the Rasa server's CPU under load) is not repeated.
 - `keys()` cannot list sender ids (the keys are one-way); it returns none, so Rasa's
   `/conversations` listing stays empty. Nothing in Rapport uses it.
+- Every read that finds a tracker and every write is audited (issue 5: reads and writes
+  of personal data by the system): the same server-side script that GETs or SETs the
+  tracker pushes `{action: "tracker.read"|"tracker.write", resource_type: "tracker",
+  resource_id: <the key's HMAC>}` onto the tenant's Redis audit inbox
+  (`<prefix>:audit_inbox:<tenant>`, bot/audit.py), which the console's folder chains
+  about once a second. No round trip is added, and a tracker is never read or written
+  without its record. Senders without a tenant (`_`) have no audit log and are not
+  recorded.
 
 Durability: the embedded Valkey runs with an append-only file (fsync every second);
 answers themselves are in MongoDB before the guest sees the next question. Transient
@@ -26,6 +34,7 @@ for this store the wrapper passes errors through instead (`_strict_failsafe`).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Iterable
@@ -41,12 +50,22 @@ from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from bot.audit import SystemAccess, redis_inbox_entry, redis_inbox_key
 from bot.rasa import speedups
 from bot.settings import Settings
 
 speedups.apply()
 
 SEPARATOR = "~"
+NO_TENANT = "_"
+# KEYS: tracker, audit inbox; ARGV: the inbox entry. Recorded only when a tracker was found.
+_READ = "local v = redis.call('GET', KEYS[1]) if v then redis.call('RPUSH', KEYS[2], ARGV[1]) end return v"
+# KEYS: tracker, audit inbox; ARGV: the tracker, the inbox entry, seconds to live ('' for none)
+_WRITE = (
+    "redis.call('RPUSH', KEYS[2], ARGV[2]) "
+    "if ARGV[3] ~= '' then return redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3]) end "
+    "return redis.call('SET', KEYS[1], ARGV[1])"
+)
 
 
 class RapportTrackerStore(TrackerStore, SerializedTrackerAsText):
@@ -80,22 +99,37 @@ class RapportTrackerStore(TrackerStore, SerializedTrackerAsText):
         self.prefix = key_prefix
         self.record_exp = float(record_exp) if record_exp else None
         self._key = (guest_key or Settings.from_env().guest_key.value).encode()
+        self._read = self.redis.register_script(_READ)
+        self._write = self.redis.register_script(_WRITE)
         super().__init__(domain, event_broker, **kwargs)
 
     def key(self, sender_id: str) -> str:
         tenant, sep, _ = sender_id.partition(SEPARATOR)
-        tenant = tenant if sep and tenant.isidentifier() else "_"
+        tenant = tenant if sep and tenant.isidentifier() else NO_TENANT
         digest = hmac.new(self._key, sender_id.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
         return f"{self.prefix}:tracker:{tenant}:{digest[:40]}"
+
+    def _audit(self, key: str, action: str) -> tuple[str, str] | None:
+        """(the tenant's Redis audit inbox, the record) for an access to the tracker `key`."""
+        _, _, tenant, digest = key.split(":")[-4:]
+        if tenant == NO_TENANT:
+            return None
+        access = SystemAccess(f"tracker.{action}", "tracker", digest)
+        writes, reads = ([access], []) if action == "write" else ([], [access])
+        entry = redis_inbox_entry(writes, dt.datetime.now(dt.UTC), reads)
+        return redis_inbox_key(self.prefix, tenant), entry
 
     async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
         await self.stream_events(tracker)
         expiry = timeout or self.record_exp
-        await self.redis.set(
-            self.key(tracker.sender_id),
-            self.serialise_tracker(tracker),
-            ex=int(expiry) if expiry else None,
-        )
+        key = self.key(tracker.sender_id)
+        value = self.serialise_tracker(tracker)
+        audit = self._audit(key, "write")
+        if audit is None:
+            await self.redis.set(key, value, ex=int(expiry) if expiry else None)
+            return
+        inbox, entry = audit
+        await self._write(keys=[key, inbox], args=[value, entry, str(int(expiry)) if expiry else ""])
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         tracker = await self.retrieve_full_tracker(sender_id)
@@ -105,7 +139,12 @@ class RapportTrackerStore(TrackerStore, SerializedTrackerAsText):
         return tracker if len(sessions) <= 1 else sessions[-1]
 
     async def retrieve_full_tracker(self, sender_id: str) -> DialogueStateTracker | None:
-        stored = await self.redis.get(self.key(sender_id))
+        key = self.key(sender_id)
+        audit = self._audit(key, "read")
+        if audit is None:
+            stored = await self.redis.get(key)
+        else:
+            stored = await self._read(keys=[key, audit[0]], args=[audit[1]])
         return None if stored is None else self.deserialise_tracker(sender_id, stored)
 
     async def keys(self) -> Iterable[str]:

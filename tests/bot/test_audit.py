@@ -12,7 +12,7 @@ from bot.audit import (
     AuditLog,
     AuditRecord,
     InboxStatus,
-    SystemWrite,
+    SystemAccess,
     canonical,
     chain_entry,
     check_chain,
@@ -20,6 +20,9 @@ from bot.audit import (
     expand_batch,
     inbox_document,
     key_id,
+    parse_redis_entry,
+    redis_inbox_entry,
+    redis_inbox_key,
 )
 from bot.audit_folder import batch_record
 from bot.errors import ConfigError
@@ -223,18 +226,18 @@ def test_entries_with_flat_details_hash_as_they_did_before_batches():
     )
 
 
-def inbox(i: int, *writes: SystemWrite) -> dict:
+def inbox(i: int, *writes: SystemAccess) -> dict:
     return inbox_document(writes, T0 + dt.timedelta(milliseconds=i))
 
 
 def test_inbox_documents_sort_by_time_and_hold_ids_and_counts_only():
-    docs = [inbox(i, SystemWrite("rating.store", "rating", f"c_{i}:overall")) for i in (5, 1, 30)]
+    docs = [inbox(i, SystemAccess("rating.store", "rating", f"c_{i}:overall")) for i in (5, 1, 30)]
     assert sorted(d["_id"] for d in docs) == [docs[1]["_id"], docs[0]["_id"], docs[2]["_id"]]
     assert docs[0]["actor"] == "system" and docs[0]["at"].microsecond % 1000 == 0
     assert docs[0]["writes"] == [
         {"action": "rating.store", "resource_type": "rating", "resource_id": "c_5:overall"}
     ]
-    counted = inbox(2, SystemWrite("transcript.append", "transcript", "c_2", 3))
+    counted = inbox(2, SystemAccess("transcript.append", "transcript", "c_2", 3))
     assert counted["writes"][0]["count"] == 3
 
 
@@ -242,10 +245,10 @@ def test_a_batch_chains_its_nested_detail_and_a_change_inside_it_is_found():
     docs = [
         inbox(
             1,
-            SystemWrite("rating.store", "rating", "c_1:overall"),
-            SystemWrite("conversation.store", "conversation", "c_1"),
+            SystemAccess("rating.store", "rating", "c_1:overall"),
+            SystemAccess("conversation.store", "conversation", "c_1"),
         ),
-        inbox(2, SystemWrite("transcript.append", "transcript", "c_1", 2)),
+        inbox(2, SystemAccess("transcript.append", "transcript", "c_1", 2)),
     ]
     record = batch_record("alpenhof", docs)
     assert record.action == "system.batch" and record.actor == "system" and record.resource_id is None
@@ -262,7 +265,7 @@ def test_a_batch_chains_its_nested_detail_and_a_change_inside_it_is_found():
 
 
 def test_a_batch_copies_only_the_known_fields_of_an_inbox_document():
-    doc = inbox(1, SystemWrite("rating.store", "rating", "c_1:overall"))
+    doc = inbox(1, SystemAccess("rating.store", "rating", "c_1:overall"))
     doc["writes"][0]["text"] = "the guest's words"
     doc["writes"].append("not a write")
     doc["extra"] = "+41 79 000 00 00"
@@ -277,10 +280,10 @@ def test_an_exported_batch_expands_to_one_line_per_write():
     docs = [
         inbox(
             1,
-            SystemWrite("rating.store", "rating", "c_1:overall"),
-            SystemWrite("rating.correct", "rating", "c_1:room"),
+            SystemAccess("rating.store", "rating", "c_1:overall"),
+            SystemAccess("rating.correct", "rating", "c_1:room"),
         ),
-        inbox(2, SystemWrite("contact.store", "contact", "g_1")),
+        inbox(2, SystemAccess("contact.store", "contact", "g_1")),
     ]
     entry = chain_entry(batch_record("alpenhof", docs), T0, 4, GENESIS, KEY)
     lines = expand_batch(entry)
@@ -298,3 +301,50 @@ def test_the_inbox_status_measures_the_age_of_the_oldest_pending_record():
     assert InboxStatus(0, None).age(now) == 0.0
     assert InboxStatus(3, T0).age(now) == 90.0
     assert InboxStatus(1, T0.replace(tzinfo=None)).age(now) == 90.0  # servers may answer naive UTC
+
+
+def test_reads_are_chained_and_exported_as_read_lines_beside_the_writes():
+    doc = inbox_document(
+        [SystemAccess("rating.store", "rating", "c_1:overall")],
+        T0,
+        [
+            SystemAccess("guest_flags.read", "guest_flags", "g_1"),
+            SystemAccess("tracker.read", "tracker", "ab" * 20),
+        ],
+    )
+    record = batch_record("alpenhof", [doc, inbox(2, SystemAccess("contact.store", "contact", "g_2"))])
+    detail = record.detail or {}
+    assert detail["writes"] == 2 and detail["reads"] == 2
+    assert "reads" not in detail["records"][1]  # a document without reads is chained as before
+    assert set(record.resources or ()) == {"c_1:overall", "g_1", "ab" * 20, "g_2"}
+    entry = chain_entry(record, T0, 1, GENESIS, KEY)
+    assert check_chain([entry], [KEY]).ok
+    lines = expand_batch(entry)
+    assert [(x["type"], x["action"]) for x in lines] == [
+        ("read", "guest_flags.read"),
+        ("read", "tracker.read"),
+        ("write", "rating.store"),
+        ("write", "contact.store"),
+    ]
+    entry["detail"]["records"][0]["reads"][1]["resource_id"] = "cd" * 20
+    assert not check_chain([entry], [KEY]).ok  # a changed read is found like a changed write
+
+
+def test_without_reads_a_batch_entry_hashes_exactly_as_before_reads_existed():
+    doc = inbox(1, SystemAccess("rating.store", "rating", "c_1:overall"))
+    detail = batch_record("alpenhof", [doc]).detail or {}
+    assert set(detail) == {"entries", "writes", "folded", "records"}
+    assert set(detail["records"][0]) == {"id", "at", "writes"}
+
+
+def test_redis_inbox_entries_round_trip_and_garbage_is_recognised():
+    at = T0 + dt.timedelta(milliseconds=1234)
+    raw = redis_inbox_entry([], at, [SystemAccess("tracker.read", "tracker", "ab" * 20)])
+    doc = parse_redis_entry(raw)
+    assert doc is not None and doc["at"] == at.replace(microsecond=at.microsecond // 1000 * 1000)
+    assert doc["writes"] == []
+    assert doc["reads"] == [{"action": "tracker.read", "resource_type": "tracker", "resource_id": "ab" * 20}]
+    assert parse_redis_entry(raw.encode()) == doc  # a client without decode_responses
+    for garbage in ("not json", "[]", '{"no": "id"}', '{"_id": "x", "at": "soon"}', b"\xff"):
+        assert parse_redis_entry(garbage) is None, garbage
+    assert redis_inbox_key("rapport", "alpenhof") == "rapport:audit_inbox:alpenhof"

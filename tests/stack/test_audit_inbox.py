@@ -13,7 +13,7 @@ from collections import Counter
 
 import pytest
 
-from bot.audit import BATCH, SystemWrite
+from bot.audit import BATCH, SystemAccess
 from bot.audit_folder import InboxFolder, LeaseLost, batch_record
 from bot.privacy.refs import guest_ref
 from tests.stack.client import Guest, mongo, tenant_db
@@ -43,7 +43,7 @@ def folded_ids(entries: list[dict]) -> Counter:
 
 async def seed_inbox(log, tenant: str, n: int, prefix: str = "c") -> None:
     for i in range(n):
-        await log.system_writes(tenant, [SystemWrite("rating.store", "rating", f"{prefix}_{i}:overall")])
+        await log.system_access(tenant, [SystemAccess("rating.store", "rating", f"{prefix}_{i}:overall")])
 
 
 async def test_a_guest_conversation_is_audited_write_by_write_and_chained_by_the_console(stack, tmp_path):

@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from bot.audit import AuditLog, AuditRecord, SystemWrite
+from bot.audit import AuditLog, AuditRecord, SystemAccess
 from bot.errors import RapportError
 from bot.privacy import backup as bk
 from bot.privacy.backup_archive import RAW, ArchiveError
@@ -67,7 +67,7 @@ async def tenant(stack, privacy, tmp_path):
         await audit.tenant(
             tenant_id, AuditRecord("agent-1", "conversation.read", "guest", g["ref"], "allowed")
         )
-    await audit.system_writes(tenant_id, [SystemWrite("rating.store", "rating", guests[0]["conversation"])])
+    await audit.system_access(tenant_id, [SystemAccess("rating.store", "rating", guests[0]["conversation"])])
     dsr = DsrStore(privacy.mongo, tenant_id, privacy.settings.guest_key, privacy.settings.control_db)
     await dsr.create(type_="access", guest_ref=guests[1]["ref"], channel="sms", language="de")
     await SmsStore(privacy.mongo, tenant_id).set_consent(guests[2]["ref"], opted_out=False, keyword="start")
