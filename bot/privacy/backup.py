@@ -33,7 +33,7 @@ import logging
 import os
 import secrets
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -453,8 +453,10 @@ async def restore_backup(
     confirm: bool = False,
     actor: str = "system",
     audit: AuditLog | None = None,
+    languages: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Dry run unless `confirm` (see the module's doc); a report of counts."""
+    """Dry run unless `confirm` (see the module's doc); a report of counts. `languages`:
+    the tenant's, for re-applying a rectified language."""
     if not path.is_file():
         raise InvalidInput("file", "no such archive")
     with path.open("rb") as fh:  # one open file for both passes: a file swapped meanwhile is not read
@@ -486,7 +488,9 @@ async def restore_backup(
         report["wiped_redis_keys"] = await _wipe(ctx, tenant)
         report["restored"] = await _restore(ctx, tenant, reader)
     report["carried_over"] = await replay.carry_over(ctx, tenant, after)
-    report["reapplied"] = await replay.reapply(ctx, tenant, after, actor=actor, audit=audit)
+    report["reapplied"] = await replay.reapply(
+        ctx, tenant, after, actor=actor, audit=audit, languages=languages
+    )
     report["duration_ms"] = round((time.time() - started) * 1000)
     event(
         logger,

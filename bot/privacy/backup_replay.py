@@ -15,27 +15,36 @@ tenant is wiped, `after_backup` reads what is recorded since the backup's creati
   the backup's chain, the audit inbox, guest flags and SMS consent changed since.
 
 After the archive is written back, `carry_over` puts that evidence back and `reapply`
-restricts, records objections (flag and SMS opt-out; no message is sent) and erases
-(`erase_guest`, with its verification scan) every guest concerned. Rectifications are
-not re-applied (their corrected values are sealed in requests that may be gone): they
-are counted, for the operator to repeat.
+re-applies the rectifications, restricts, records objections (flag and SMS opt-out; no
+message is sent) and erases (`erase_guest`, with its verification scan) every guest
+concerned. A rectification is re-applied from its sealed details in the tenant's own
+request (bot/privacy/execute.py `apply_rectification`, silently, oldest first). When
+the tenant's database was lost, only the control register knows of it, without the
+corrected values (no personal data there): it is counted as not re-applied, for the
+operator to ask the guest again.
+
+The Redis audit inbox (the Rasa server's tracker accesses not chained yet) is carried
+over too.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import redis.asyncio as aioredis
 from pymongo.errors import BulkWriteError
 
-from bot.audit import GENESIS, AuditLog
+from bot.audit import GENESIS, AuditLog, redis_inbox_key
 from bot.errors import RapportError
 from bot.privacy.erasure import erase_guest
+from bot.privacy.execute import apply_rectification
 from bot.privacy.flags import FlagStore
 from bot.privacy.requests import DONE
 from bot.privacy.retention import epoch
-from bot.privacy.stores import CERTIFICATES, PrivacyContext
+from bot.privacy.stores import CERTIFICATES, REDIS_PREFIX, PrivacyContext
 from bot.sms.store import SmsStore
 from bot.storage.mongo import DURABLE
 
@@ -54,6 +63,8 @@ class AfterBackup:
     restrictions: set[str] = field(default_factory=set)
     objections: set[str] = field(default_factory=set)
     rectifications: set[str] = field(default_factory=set)
+    # the tenant's own done rectification requests since the backup (sealed details), oldest first
+    rectification_requests: list[dict[str, Any]] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
     audit_tail: list[dict[str, Any]] = field(default_factory=list)
@@ -61,17 +72,28 @@ class AfterBackup:
     inbox: list[dict[str, Any]] = field(default_factory=list)
     flags: list[dict[str, Any]] = field(default_factory=list)
     consent: list[dict[str, Any]] = field(default_factory=list)
+    redis_inbox: list[bytes] = field(default_factory=list)
+
+    def rectifiable(self) -> list[dict[str, Any]]:
+        """The rectification requests to re-apply (not those of guests erased since)."""
+        return [r for r in self.rectification_requests if r["guest_ref"] not in self.erasures]
+
+    def not_rectifiable(self) -> int:
+        """Guests with a rectification since the backup that cannot be re-applied."""
+        return len(self.rectifications - self.erasures - {r["guest_ref"] for r in self.rectifiable()})
 
     def summary(self) -> dict[str, int]:
         return {
             "erasures": len(self.erasures),
             "restrictions": len(self.restrictions - self.erasures),
             "objections": len(self.objections - self.erasures),
-            "rectifications_not_reapplied": len(self.rectifications - self.erasures),
+            "rectifications": len(self.rectifiable()),
+            "rectifications_not_reapplied": self.not_rectifiable(),
             "requests": len(self.requests),
             "audit_entries": len(self.audit_tail),
             "audit_entries_not_chained": self.audit_unchained,
             "audit_inbox": len(self.inbox),
+            "audit_inbox_redis": len(self.redis_inbox),
             "flags": len(self.flags),
             "sms_consent": len(self.consent),
         }
@@ -110,6 +132,10 @@ async def after_backup(
     done = {"status": DONE, "type": {"$in": list(ACTED)}}
     async for r in db.dsr_requests.find(done):
         after.note(r["type"], r.get("guest_ref"), r.get("updated_at"))
+        since = (epoch(r.get("updated_at")) or 0) >= after.since
+        if r["type"] == "rectification" and isinstance(r.get("guest_ref"), str) and since:
+            after.rectification_requests.append(r)
+    after.rectification_requests.sort(key=lambda r: epoch(r.get("updated_at")) or 0)
     async for r in control.dsr_register.find({"tenant": tenant, **done}):
         after.note(r["type"], r.get("guest_hash"), r.get("updated_at"))
     for audit, query in ((db.audit, {}), (control.audit, {"tenant": tenant})):
@@ -129,7 +155,16 @@ async def after_backup(
         after.audit_unchained = len(tail)  # the current chain is not the backup's continued
         tail = []
     after.audit_tail = tail
+    after.redis_inbox = await _raw_list(ctx, redis_inbox_key(REDIS_PREFIX, tenant))
     return after
+
+
+async def _raw_list(ctx: PrivacyContext, key: str) -> list[bytes]:
+    raw = aioredis.from_url(ctx.settings.effective_redis_url.value, decode_responses=False)
+    try:
+        return list(await raw.lrange(key, 0, -1))
+    finally:
+        await raw.close()
 
 
 async def _upsert_all(coll: Any, docs: list[dict[str, Any]]) -> int:
@@ -162,6 +197,13 @@ async def carry_over(ctx: PrivacyContext, tenant: str, after: AfterBackup) -> di
         "sms_consent": await _upsert_all(coll("sms_consent"), after.consent),
         "audit_entries": await _insert_missing(coll("audit"), after.audit_tail),
     }
+    if after.redis_inbox:  # appended after what the archive held; the folder skips what is chained
+        raw = aioredis.from_url(ctx.settings.effective_redis_url.value, decode_responses=False)
+        try:
+            await raw.rpush(redis_inbox_key(REDIS_PREFIX, tenant), *after.redis_inbox)
+        finally:
+            await raw.close()
+        counts["audit_inbox_redis"] = len(after.redis_inbox)
     if after.audit_tail:
         last = after.audit_tail[-1]
         await coll("audit_chain").replace_one(
@@ -171,10 +213,21 @@ async def carry_over(ctx: PrivacyContext, tenant: str, after: AfterBackup) -> di
 
 
 async def reapply(
-    ctx: PrivacyContext, tenant: str, after: AfterBackup, *, actor: str, audit: AuditLog | None = None
+    ctx: PrivacyContext,
+    tenant: str,
+    after: AfterBackup,
+    *,
+    actor: str,
+    audit: AuditLog | None = None,
+    languages: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Restrictions and objections, then erasures (which also remove an erased guest's
-    flags), of every guest concerned since the backup."""
+    """Rectifications (`languages`: the tenant's, for a corrected language), restrictions
+    and objections, then erasures (which also remove an erased guest's flags), of every
+    guest concerned since the backup."""
+    rectified = 0
+    for request in after.rectifiable():
+        await apply_rectification(ctx, tenant, languages, request)
+        rectified += 1
     flags = FlagStore(ctx.mongo, tenant)
     ratings = ctx.db(tenant).get_collection("ratings", write_concern=DURABLE)
     now = time.time()
@@ -193,6 +246,7 @@ async def reapply(
         "erasures_not_clean": unclean,
         "restrictions": len(after.restrictions - after.erasures),
         "objections": len(after.objections - after.erasures),
-        "rectifications_not_reapplied": len(after.rectifications - after.erasures),
+        "rectifications": rectified,
+        "rectifications_not_reapplied": after.not_rectifiable(),
         "clean": unclean == 0,
     }

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from bot.channels.webchat import STAFF_EVENT, guest_room
@@ -121,45 +122,16 @@ class Executor:
         }
 
     async def rectification(self, tenant: Tenant, request: dict[str, Any]) -> dict[str, Any]:
-        gref = request["guest_ref"]
-        details: dict[str, Any] = {}
-        if request.get("details"):
-            details = json.loads(self.ctx.cipher.open(request["details"], f"{tenant.id}|{gref}|dsr"))
-        changed: list[str] = []
-        skipped: list[str] = []
-        contacts = ContactStore(self.ctx.mongo, tenant.id, self.ctx.cipher)
-        contact = await contacts.get(gref)
-        for field, channel in (("email", "email"), ("phone", "sms")):
-            new = details.get(field)
-            if not isinstance(new, str) or not new:
-                continue
-            if contact is None or contact.channel != channel:
-                skipped.append(field)  # one contact per guest: the channel they wrote on
-                continue
-            thread = {"subject": contact.thread.get("subject")} if channel == "email" else {}
-            contact = Contact(gref, channel, new, contact.via, thread)
-            await contacts.remember(contact)
-            changed.append(field)
-        lang = details.get("language")
-        if isinstance(lang, str) and lang:
-            if lang in tenant.languages:
-                db = self.ctx.db(tenant.id)
-                change = {"$set": {"language": lang, "language_source": "rectification"}}
-                await db.conversations.update_many({"guest_ref": gref}, change)
-                await db.handovers.update_many({"guest_ref": gref}, {"$set": {"language": lang}})
-                await FlagStore(self.ctx.mongo, tenant.id).set(
-                    gref, language=lang
-                )  # the next turn applies it
-                request = {**request, "language": lang}  # the confirmation in the new language
-                changed.append("language")
-            else:
-                skipped.append("language")
-        withdrawn = 0
-        if details.get("withdraw_ratings") is True:
-            withdrawn = (await self.ctx.db(tenant.id).ratings.delete_many({"guest_ref": gref})).deleted_count
-            changed.append("ratings_withdrawn")
+        done = await apply_rectification(self.ctx, tenant.id, tenant.languages, request)
+        if "language" in done["changed"]:
+            request = {**request, "language": done["language"]}  # the confirmation in the new language
         notice = await self.notify(tenant, request, "dsr.result.rectification")
-        return {"changed": changed, "skipped": skipped, "ratings_withdrawn": withdrawn, "notice": notice}
+        return {
+            "changed": done["changed"],
+            "skipped": done["skipped"],
+            "ratings_withdrawn": done["ratings_withdrawn"],
+            "notice": notice,
+        }
 
     async def restriction(self, tenant: Tenant, request: dict[str, Any]) -> dict[str, Any]:
         gref = request["guest_ref"]
@@ -268,3 +240,51 @@ def _count(data: dict[str, Any]) -> dict[str, int]:
         elif isinstance(value, dict):
             counts[key] = sum(len(v) for v in value.values() if isinstance(v, list))
     return counts
+
+
+def rectification_details(ctx: PrivacyContext, tenant_id: str, request: dict[str, Any]) -> dict[str, Any]:
+    """A rectification request's sealed details ({"email", "phone", "language", "withdraw_ratings"})."""
+    if not request.get("details"):
+        return {}
+    return json.loads(ctx.cipher.open(request["details"], f"{tenant_id}|{request['guest_ref']}|dsr"))
+
+
+async def apply_rectification(
+    ctx: PrivacyContext, tenant_id: str, languages: Sequence[str], request: dict[str, Any]
+) -> dict[str, Any]:
+    """The changes a verified rectification asks for, without telling anyone (the worker
+    notifies; a restore re-applies it silently). Idempotent. Returns
+    {changed, skipped, ratings_withdrawn, language}."""
+    gref = request["guest_ref"]
+    details = rectification_details(ctx, tenant_id, request)
+    changed: list[str] = []
+    skipped: list[str] = []
+    contacts = ContactStore(ctx.mongo, tenant_id, ctx.cipher)
+    contact = await contacts.get(gref)
+    for field, channel in (("email", "email"), ("phone", "sms")):
+        new = details.get(field)
+        if not isinstance(new, str) or not new:
+            continue
+        if contact is None or contact.channel != channel:
+            skipped.append(field)  # one contact per guest: the channel they wrote on
+            continue
+        thread = {"subject": contact.thread.get("subject")} if channel == "email" else {}
+        contact = Contact(gref, channel, new, contact.via, thread)
+        await contacts.remember(contact)
+        changed.append(field)
+    lang = details.get("language")
+    if isinstance(lang, str) and lang:
+        if lang in languages:
+            db = ctx.db(tenant_id)
+            change = {"$set": {"language": lang, "language_source": "rectification"}}
+            await db.conversations.update_many({"guest_ref": gref}, change)
+            await db.handovers.update_many({"guest_ref": gref}, {"$set": {"language": lang}})
+            await FlagStore(ctx.mongo, tenant_id).set(gref, language=lang)  # the next turn applies it
+            changed.append("language")
+        else:
+            skipped.append("language")
+    withdrawn = 0
+    if details.get("withdraw_ratings") is True:
+        withdrawn = (await ctx.db(tenant_id).ratings.delete_many({"guest_ref": gref})).deleted_count
+        changed.append("ratings_withdrawn")
+    return {"changed": changed, "skipped": skipped, "ratings_withdrawn": withdrawn, "language": lang}

@@ -80,7 +80,13 @@ async def restore_command(ctx: Context, args: argparse.Namespace) -> int:
     tenant = ctx.tenants.get(args.tenant)
     async with privacy_context(ctx) as privacy:
         report = await restore_backup(
-            privacy, tenant.id, args.file, confirm=args.confirm, actor=ctx.actor, audit=ctx.audit
+            privacy,
+            tenant.id,
+            args.file,
+            confirm=args.confirm,
+            actor=ctx.actor,
+            audit=ctx.audit,
+            languages=tenant.languages,
         )
         if args.confirm:
             retention = await run_retention(
@@ -105,18 +111,22 @@ async def restore_command(ctx: Context, args: argparse.Namespace) -> int:
         "documents": sum(restored["collections"].values()),
         "redis_keys": restored["redis_keys"],
         "erasures_reapplied": report["reapplied"]["erasures"],
+        "rectifications_reapplied": report["reapplied"]["rectifications"],
         "clean": report["reapplied"]["clean"],
     }
     await ctx.record("backup.restore", "tenant", tenant.id, tenant=tenant.id, detail=detail)
+    again = report["reapplied"]
     ctx.print(
         f"restored {tenant.id} from {args.file.name}: {detail['documents']} documents, "
-        f"{restored['redis_keys']} Redis keys; re-applied {report['reapplied']['erasures']} erasures, "
-        f"{report['reapplied']['restrictions']} restrictions, {report['reapplied']['objections']} objections"
+        f"{restored['redis_keys']} Redis keys; re-applied {again['erasures']} erasures, "
+        f"{again['restrictions']} restrictions, {again['objections']} objections, "
+        f"{again['rectifications']} rectifications"
     )
-    if report["reapplied"]["rectifications_not_reapplied"]:
+    if again["rectifications_not_reapplied"]:
         ctx.print(
-            f"{report['reapplied']['rectifications_not_reapplied']} rectifications done after the backup "
-            "were NOT re-applied: repeat them (dsr list --status done)"
+            f"{again['rectifications_not_reapplied']} rectifications done after the backup "
+            "were NOT re-applied (their corrected values were lost with the tenant's database): "
+            "ask those guests again (the control database's dsr_register lists them)"
         )
     return OK if report["reapplied"]["clean"] else FAILED
 
