@@ -129,17 +129,18 @@ class InboxFolder:
         return self.audit.client[self.audit.database_of(tenant_id)]
 
     async def _take_lease(self, tenant_id: str) -> bool:
+        """Renew our lease, take an expired one, or create it; False while another holds it.
+        Conditional updates one at a time, not one `$or` filter: nx-27017 applies a write
+        whose filter has a top-level `$or` to the first document matching the `$or`
+        alone, ignoring `_id`."""
         now = self.clock()
+        chain = self._db(tenant_id).get_collection("audit_chain", write_concern=DURABLE)
+        mine = {"$set": {"owner": self.owner, "until": now + self.lease}}
+        for held in ({"owner": self.owner}, {"until": {"$lt": now}}):
+            if (await chain.update_one({"_id": LEASE, **held}, mine)).matched_count:
+                return True
         try:
-            await (
-                self._db(tenant_id)
-                .get_collection("audit_chain", write_concern=DURABLE)
-                .update_one(
-                    {"_id": LEASE, "$or": [{"until": {"$lt": now}}, {"owner": self.owner}]},
-                    {"$set": {"owner": self.owner, "until": now + self.lease}},
-                    upsert=True,
-                )
-            )
+            await chain.insert_one({"_id": LEASE, "owner": self.owner, "until": now + self.lease})
         except DuplicateKeyError:  # held by another folder
             return False
         return True

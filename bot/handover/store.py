@@ -278,19 +278,24 @@ class HandoverStore:
 
     async def resolve(self, conversation_id: str, staff_id: str, *, ask_satisfaction: bool) -> dict[str, Any]:
         now = _epoch()
+        fields = {
+            "state": RESOLVED,
+            "assigned_to": None,
+            "resolved_at": now,
+            "resolved_by": staff_id,
+            "awaiting_satisfaction": ask_satisfaction,
+            "resume": True,
+        }
+        # Waiting, or held by this member of staff: two conditional updates, not one with
+        # `$or`. nx-27017 applies a write whose filter has a top-level `$or` to the first
+        # document matching the `$or` alone, ignoring `_id` (it resolved another
+        # conversation the same staff member held); a document is in one state at a time,
+        # so the two are exactly the `$or`.
         doc = await self._transition(
-            conversation_id,
-            {"$or": [{"state": WAITING}, {"state": WITH_STAFF, "assigned_to": staff_id}]},
-            {
-                "state": RESOLVED,
-                "assigned_to": None,
-                "resolved_at": now,
-                "resolved_by": staff_id,
-                "awaiting_satisfaction": ask_satisfaction,
-                "resume": True,
-            },
-            (RESOLVED, staff_id),
+            conversation_id, {"state": WITH_STAFF, "assigned_to": staff_id}, fields, (RESOLVED, staff_id)
         )
+        if doc is None:
+            doc = await self._transition(conversation_id, {"state": WAITING}, fields, (RESOLVED, staff_id))
         if doc is None:
             await self.require(conversation_id)
             raise Conflict("the conversation is not open or another member of staff has it")

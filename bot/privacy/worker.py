@@ -245,12 +245,18 @@ class DsrWorker:
     async def claim(self, store: DsrStore, request_id: str) -> dict[str, Any] | None:
         """The request, claimed for this worker for LEASE seconds; None when another has it."""
         now = time.time()
-        free = [{"claimed_until": {"$exists": False}}, {"claimed_until": {"$lt": now}}]
-        return await store.requests.find_one_and_update(
-            {"_id": request_id, "status": VERIFIED, "$or": free},
-            {"$set": {"claimed_until": now + LEASE, "claimed_by": self.id}},
-            return_document=ReturnDocument.AFTER,
-        )
+        # never claimed, or the claim expired: two conditional updates, not one `$or`
+        # (nx-27017 applies a write with a top-level `$or` to the first document matching
+        # the `$or` alone, ignoring `_id`: it claimed another request)
+        for free in ({"claimed_until": {"$exists": False}}, {"claimed_until": {"$lt": now}}):
+            claimed = await store.requests.find_one_and_update(
+                {"_id": request_id, "status": VERIFIED, **free},
+                {"$set": {"claimed_until": now + LEASE, "claimed_by": self.id}},
+                return_document=ReturnDocument.AFTER,
+            )
+            if claimed is not None:
+                return claimed
+        return None
 
     async def execute(self, tenant: Tenant, store: DsrStore, request: dict[str, Any]) -> bool:
         rid, type_ = request["_id"], request["type"]

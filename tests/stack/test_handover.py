@@ -205,3 +205,25 @@ async def test_a_rest_guest_gets_staff_replies_with_the_next_request(stack, staf
         {"recipient_id": guest.sender, "text": "Hello, Anna here.", "from": "staff"}
     ]
     assert await guest.say("still there?") == []  # delivered once; the bot stays silent
+
+
+async def test_resolving_one_of_two_held_conversations_changes_only_that_one(stack, staff):
+    """A member of staff holding two conversations resolves the second: the first stays
+    theirs (nx-27017 once applied a `$or` write filter to the first match, ignoring `_id`)."""
+    docs = []
+    for _ in range(2):
+        guest = Guest(stack, "alpenhof", locale="en")
+        await guest.say("hi")
+        await guest.say("2")
+        doc = await _handover(staff, stack, guest)
+        await staff().take(doc["_id"], "agent-9")
+        docs.append(doc)
+    first, second = docs
+    resolved = await staff().resolve(second["_id"], "agent-9", ask_satisfaction=False)
+    assert resolved["_id"] == second["_id"] and resolved["state"] == RESOLVED
+    assert (await staff().get(second["_id"]))["state"] == RESOLVED
+    kept = await staff().get(first["_id"])
+    assert kept["state"] == WITH_STAFF and kept["assigned_to"] == "agent-9"
+    with pytest.raises(Conflict):  # held by someone else: not resolved by agent-8
+        await staff().resolve(first["_id"], "agent-8", ask_satisfaction=False)
+    assert (await staff().get(first["_id"]))["state"] == WITH_STAFF

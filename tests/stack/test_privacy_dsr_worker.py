@@ -398,3 +398,45 @@ async def test_admins_are_reminded_once_of_a_request_about_to_miss_its_deadline(
 
 def mail_subject(m: dict) -> str:
     return str(email.message_from_string(m["raw"], policy=email.policy.default)["Subject"])
+
+
+async def test_a_worker_claims_exactly_the_request_it_names(stack, tmp_path):
+    """Two verified requests: claiming the second never claims the first; a held claim
+    is refused until it expires. (The claim used one `$or` filter, which nx-27017 applies
+    to the first match ignoring `_id` for equality clauses; with these `$exists`/`$lt`
+    clauses it happened to match correctly, and the claim is now two plain updates.)"""
+    from bot.audit import AuditLog
+    from bot.tenants import Tenants
+    from tests.stack.scratch_tenant import scratch_tenant
+
+    tenant_id, _, _ = scratch_tenant(stack, tmp_path)  # no running worker knows it
+    settings = settings_of(stack)
+    client = console_mongo(stack)
+    ctx = await PrivacyContext.open(settings)
+    delivery = Delivery(settings, MongoStore(client, settings.db_prefix))
+    tenants = Tenants.load(settings.tenants_file, CATALOG.languages)
+    audit = AuditLog.from_settings(client, settings)
+    worker = DsrWorker(
+        settings, ctx, StaffStore(client[settings.control_db]), tenants, CATALOG, audit, delivery
+    )
+    store = DsrStore(ctx.mongo, tenant_id, settings.guest_key, settings.control_db)
+    try:
+        ids = []
+        for i in range(2):
+            request = await store.create(type_="access", guest_ref=f"g_{i}", channel="rest", language="en")
+            await store.requests.update_one({"_id": request["_id"]}, {"$set": {"status": VERIFIED}})
+            ids.append(request["_id"])
+        claimed = await worker.claim(store, ids[1])
+        assert claimed is not None and claimed["_id"] == ids[1] and claimed["claimed_by"] == worker.id
+        first, second = [await store.requests.find_one({"_id": i}) for i in ids]
+        assert "claimed_by" not in first and second["claimed_by"] == worker.id
+        assert await worker.claim(store, ids[1]) is None  # held
+        await store.requests.update_one({"_id": ids[1]}, {"$set": {"claimed_until": time.time() - 1}})
+        again = await worker.claim(store, ids[1])
+        assert again is not None and again["_id"] == ids[1]
+        assert "claimed_by" not in await store.requests.find_one({"_id": ids[0]})
+    finally:
+        await ctx.mongo.drop_tenant(tenant_id)
+        await ctx.close()
+        await delivery.close()
+        client.close()
