@@ -247,7 +247,7 @@ class DsrWorker:
         now = time.time()
         # never claimed, or the claim expired: two conditional updates, not one `$or`
         # (nx-27017 applies a write with a top-level `$or` to the first document matching
-        # the `$or` alone, ignoring `_id`: it claimed another request)
+        # the `$or` alone, ignoring `_id`; docs/INSTALL.md)
         for free in ({"claimed_until": {"$exists": False}}, {"claimed_until": {"$lt": now}}):
             claimed = await store.requests.find_one_and_update(
                 {"_id": request_id, "status": VERIFIED, **free},
