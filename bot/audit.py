@@ -225,6 +225,11 @@ class InboxStatus:
     pending: int
     oldest: dt.datetime | None  # when the oldest pending document was written
 
+    def plus(self, other: "InboxStatus") -> "InboxStatus":
+        """Both inboxes together (MongoDB's and Redis's)."""
+        times = [t if t.tzinfo else t.replace(tzinfo=dt.UTC) for t in (self.oldest, other.oldest) if t]
+        return InboxStatus(self.pending + other.pending, min(times, default=None))
+
     def age(self, now: dt.datetime) -> float:
         """Seconds the oldest pending document has waited (0 when none)."""
         if self.oldest is None:
@@ -503,12 +508,15 @@ class AuditLog:
             return Verification(False, result.entries, None, f"{late} unchained entries after seq 1")
         return Verification(**{**result.__dict__, "legacy": legacy - late})
 
-    async def export(self, tenant_id: str) -> AsyncIterator[str]:
+    async def export(
+        self, tenant_id: str, *, redis: Any = None, redis_prefix: str = "rapport"
+    ) -> AsyncIterator[str]:
         """The tenant's audit log as JSON lines (DPA §11): one `{"type": "entry", ...}` per
         entry in seq order, each `system.batch` entry followed by one `{"type": "read"|"write",
         ...}` per access it folded, then `{"type": "chain", ...}` with the verification
         result, the last hash (keep it: a later export must continue from it) and the
-        inbox documents still pending (not in this export)."""
+        inbox documents still pending (not in this export; with `redis`, the tenant's Redis
+        inbox of tracker accesses is counted too)."""
         database = self.database_of(tenant_id)
         try:
             async for e in self._collection(database).find({"seq": {"$exists": True}}).sort("seq", ASCENDING):
@@ -520,6 +528,8 @@ class AuditLog:
             raise StorageError("reading the audit log failed") from e
         result = await self.verify(database)
         inbox = await self.inbox_status(database)
+        if redis is not None:
+            inbox = inbox.plus(await redis_inbox_status(redis, redis_prefix, tenant_id))
         yield _line(
             {
                 "type": "chain",

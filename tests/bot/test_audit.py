@@ -348,3 +348,12 @@ def test_redis_inbox_entries_round_trip_and_garbage_is_recognised():
     for garbage in ("not json", "[]", '{"no": "id"}', '{"_id": "x", "at": "soon"}', b"\xff"):
         assert parse_redis_entry(garbage) is None, garbage
     assert redis_inbox_key("rapport", "alpenhof") == "rapport:audit_inbox:alpenhof"
+
+
+def test_two_inboxes_add_up_and_the_oldest_wins_naive_or_not():
+    mongo = InboxStatus(2, T0.replace(tzinfo=None) + dt.timedelta(seconds=5))
+    redis = InboxStatus(3, T0)
+    both = mongo.plus(redis)
+    assert both.pending == 5 and both.oldest == T0
+    assert InboxStatus(0, None).plus(InboxStatus(0, None)) == InboxStatus(0, None)
+    assert InboxStatus(0, None).plus(redis).oldest == T0

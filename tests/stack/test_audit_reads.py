@@ -122,6 +122,9 @@ async def test_audit_verify_fails_on_a_stalled_redis_inbox(privacy, scratch):  #
     assert stale.returncode == 1 and "1 pending" in stale.stdout and "STALE" in stale.stdout, stale.stdout
     fresh = privacy_cli(env, "audit", "verify", "--tenant", tenant, "--max-inbox-age", "3600")
     assert fresh.returncode == 0 and "1 pending" in fresh.stdout, fresh.stdout + fresh.stderr
+    exported = privacy_cli(env, "audit", "export", "--tenant", tenant)
+    chain = json.loads(exported.stdout.strip().splitlines()[-1])
+    assert chain["type"] == "chain" and chain["pending"] == 1, exported.stdout  # not in the export yet
     log = AuditLog.from_settings(privacy.mongo.client, privacy.settings)
     await InboxFolder(log, redis=privacy.redis).fold_once(tenant)
     folded = privacy_cli(env, "audit", "verify", "--tenant", tenant)

@@ -9,7 +9,7 @@ import os
 
 import redis.asyncio as aioredis
 
-from bot.audit import InboxStatus, redis_inbox_status
+from bot.audit import redis_inbox_status
 from bot.audit_folder import REDIS_PREFIX
 from bot.errors import InvalidInput
 from bot.privacy.cli import FAILED, OK, Context
@@ -65,10 +65,7 @@ async def _verify_one(
     result = await ctx.audit.verify(database)
     inbox = await ctx.audit.inbox_status(database)
     if tenant is not None:  # the Rasa server's tracker accesses wait in Redis
-        tracker = await redis_inbox_status(redis, REDIS_PREFIX, tenant)
-        times = [t if t.tzinfo else t.replace(tzinfo=dt.UTC) for t in (inbox.oldest, tracker.oldest) if t]
-        oldest = min(times, default=None)
-        inbox = InboxStatus(inbox.pending + tracker.pending, oldest)
+        inbox = inbox.plus(await redis_inbox_status(redis, REDIS_PREFIX, tenant))
     age = inbox.age(dt.datetime.now(dt.UTC))
     stale = inbox.pending > 0 and age > args.max_inbox_age
     said = f"inbox: {inbox.pending} pending"
@@ -93,15 +90,20 @@ async def export_log(ctx: Context, args: argparse.Namespace) -> int:
         raise InvalidInput("out_exists", "choose a new file name")
     await ctx.record("audit.export", "audit_log", tenant, tenant=tenant)  # before anything is read
     last = "{}"
-    if args.out:
-        fd = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            async for line in ctx.audit.export(tenant):
-                f.write(line + "\n")
+    redis = aioredis.from_url(ctx.settings.effective_redis_url.value)
+    try:
+        lines = ctx.audit.export(tenant, redis=redis, redis_prefix=REDIS_PREFIX)
+        if args.out:
+            fd = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                async for line in lines:
+                    f.write(line + "\n")
+                    last = line
+            ctx.print(f"exported {tenant}'s audit log to {args.out}; chain: {last}")
+        else:
+            async for line in lines:
+                ctx.print(line)
                 last = line
-        ctx.print(f"exported {tenant}'s audit log to {args.out}; chain: {last}")
-    else:
-        async for line in ctx.audit.export(tenant):
-            ctx.print(line)
-            last = line
+    finally:
+        await redis.close()
     return OK if json.loads(last).get("ok") else FAILED
