@@ -364,3 +364,19 @@ async def test_keyboard_and_a_360_px_screen(stack):
         await expect(page.locator("#inbox")).to_be_visible()
         await expect(page.locator("#conversation")).to_be_hidden()
     assert errors == []
+
+
+async def test_a_live_redraw_of_the_inbox_keeps_the_keyboard_focus_on_its_row(stack):
+    """A new escalation redraws the inbox; a keyboard user stays on the row they were on
+    (the redraw used to drop the focus to the page)."""
+    account = await agent(stack)
+    errors: list[str] = []
+    first = await escalate(stack, Guest(stack, TENANT, locale="en"))
+    async with chromium() as browser, console(browser, stack, account, errors) as page:
+        link = row(page, first).get_by_role("link")
+        await link.focus()
+        await expect(link).to_be_focused()
+        second = await escalate(stack, Guest(stack, TENANT, locale="en"))  # the live event redraws
+        await expect(row(page, second)).to_be_visible()
+        await expect(row(page, first).get_by_role("link")).to_be_focused()
+    assert errors == []

@@ -255,7 +255,14 @@ class Console {
     }
     error.hidden = true;
     const conversations = r.data.conversations || [];
+    // a keyboard user keeps their place when the list is redrawn (live updates redraw it)
+    const active = list.contains(document.activeElement) ? document.activeElement.closest("a.row") : null;
+    const focused = active ? active.getAttribute("href") : null;
     list.replaceChildren(...conversations.map((c) => this.row(c)));
+    if (focused) {
+      const again = [...list.querySelectorAll("a.row")].find((a) => a.getAttribute("href") === focused);
+      if (again) again.focus();
+    }
     list.setAttribute("aria-busy", "false");
     this.$("inbox-empty").hidden = conversations.length > 0;
     if (view === "waiting") this.setWaiting(conversations.length);
