@@ -96,7 +96,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from bot.errors import StorageError
 from bot.logs import event
-from bot.settings import Secret
+from bot.settings import REDIS_PREFIX, Secret
 from bot.storage.mongo import DURABLE
 
 logger = logging.getLogger(__name__)
@@ -509,7 +509,7 @@ class AuditLog:
         return Verification(**{**result.__dict__, "legacy": legacy - late})
 
     async def export(
-        self, tenant_id: str, *, redis: Any = None, redis_prefix: str = "rapport"
+        self, tenant_id: str, *, redis: Any = None, redis_prefix: str = REDIS_PREFIX
     ) -> AsyncIterator[str]:
         """The tenant's audit log as JSON lines (DPA §11): one `{"type": "entry", ...}` per
         entry in seq order, each `system.batch` entry followed by one `{"type": "read"|"write",

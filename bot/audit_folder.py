@@ -59,13 +59,13 @@ from bot.audit import (
 )
 from bot.errors import StorageError
 from bot.logs import event
+from bot.settings import REDIS_PREFIX
 from bot.storage.mongo import DURABLE
 
 logger = logging.getLogger(__name__)
 
 LEASE = "folder"
 WRITE_FIELDS = ("action", "resource_type", "resource_id", "count")
-REDIS_PREFIX = "rapport"  # endpoints.yml tracker_store key_prefix
 
 
 class LeaseLost(Exception):
@@ -168,6 +168,20 @@ class InboxFolder:
             found |= set(e.get("detail.folded") or (e.get("detail") or {}).get("folded") or ())
         return found & set(ids)
 
+    async def _append_new(self, tenant_id: str, docs: list[dict[str, Any]]) -> int:
+        """Chain, as one batch, those of `docs` no batch holds yet (a folder that crashed
+        between its append and the removal left some chained); how many were appended.
+        The caller then removes all of `docs` from its inbox."""
+        done = await self._chained(tenant_id, [d["_id"] for d in docs])
+        if done:
+            event(logger, "audit.fold.recovered", logging.WARNING, tenant=tenant_id, entries=len(done))
+        todo = [d for d in docs if d["_id"] not in done]
+        if todo:
+            fence = lambda: self._fence(tenant_id)  # noqa: E731
+            seq = await self.audit.tenant(tenant_id, batch_record(tenant_id, todo), fence=fence)
+            event(logger, "audit.fold.appended", logging.DEBUG, tenant=tenant_id, seq=seq, entries=len(todo))
+        return len(todo)
+
     async def fold_once(self, tenant_id: str) -> int:
         """Fold the tenant's pending inbox documents; how many were folded (0 without the lease)."""
         if not await self._take_lease(tenant_id):
@@ -178,20 +192,8 @@ class InboxFolder:
             docs = await inbox.find({}).sort("_id", ASCENDING).limit(self.batch).to_list(self.batch)
             if not docs:
                 break
-            ids = [d["_id"] for d in docs]
-            done = await self._chained(tenant_id, ids)
-            if done:  # appended before a crash, never deleted: delete, do not fold again
-                await inbox.delete_many({"_id": {"$in": sorted(done)}})
-                event(logger, "audit.fold.recovered", logging.WARNING, tenant=tenant_id, entries=len(done))
-            todo = [d for d in docs if d["_id"] not in done]
-            if todo:
-                fence = lambda: self._fence(tenant_id)  # noqa: E731
-                seq = await self.audit.tenant(tenant_id, batch_record(tenant_id, todo), fence=fence)
-                await inbox.delete_many({"_id": {"$in": [d["_id"] for d in todo]}})
-                folded += len(todo)
-                event(
-                    logger, "audit.fold.appended", logging.DEBUG, tenant=tenant_id, seq=seq, entries=len(todo)
-                )
+            folded += await self._append_new(tenant_id, docs)
+            await inbox.delete_many({"_id": {"$in": [d["_id"] for d in docs]}})
             if len(docs) < self.batch:
                 break
         if self.redis is not None:
@@ -214,15 +216,8 @@ class InboxFolder:
                     event(logger, "audit.fold.unreadable", logging.WARNING, tenant=tenant_id)
                     doc = {"_id": f"unreadable-{secrets.token_hex(6)}-{i}", "writes": []}
                 docs.append(doc)
-            done = await self._chained(tenant_id, [d["_id"] for d in docs])
-            if done:  # chained before a crash, never trimmed
-                event(logger, "audit.fold.recovered", logging.WARNING, tenant=tenant_id, entries=len(done))
-            todo = [d for d in docs if d["_id"] not in done]
-            if todo:
-                fence = lambda: self._fence(tenant_id)  # noqa: E731
-                await self.audit.tenant(tenant_id, batch_record(tenant_id, todo), fence=fence)
-                folded += len(todo)
-            await self.redis.ltrim(key, len(raw), -1)
+            folded += await self._append_new(tenant_id, docs)
+            await self.redis.ltrim(key, len(raw), -1)  # new elements were pushed at the other end
             if len(raw) < self.batch:
                 break
         return folded

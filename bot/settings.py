@@ -19,6 +19,9 @@ from pathlib import Path
 from bot.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# endpoints.yml `key_prefix` of the tracker and lock stores: the first segment of every
+# Redis key of a conversation (trackers, locks, the audit inbox of tracker accesses)
+REDIS_PREFIX = "rapport"
 
 
 @dataclass(frozen=True)

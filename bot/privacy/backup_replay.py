@@ -34,7 +34,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import redis.asyncio as aioredis
 from pymongo.errors import BulkWriteError
 
 from bot.audit import GENESIS, AuditLog, redis_inbox_key
@@ -72,7 +71,7 @@ class AfterBackup:
     inbox: list[dict[str, Any]] = field(default_factory=list)
     flags: list[dict[str, Any]] = field(default_factory=list)
     consent: list[dict[str, Any]] = field(default_factory=list)
-    redis_inbox: list[bytes] = field(default_factory=list)
+    redis_inbox: list[str] = field(default_factory=list)
 
     def rectifiable(self) -> list[dict[str, Any]]:
         """The rectification requests to re-apply (not those of guests erased since)."""
@@ -155,16 +154,8 @@ async def after_backup(
         after.audit_unchained = len(tail)  # the current chain is not the backup's continued
         tail = []
     after.audit_tail = tail
-    after.redis_inbox = await _raw_list(ctx, redis_inbox_key(REDIS_PREFIX, tenant))
+    after.redis_inbox = await ctx.redis.lrange(redis_inbox_key(REDIS_PREFIX, tenant), 0, -1)
     return after
-
-
-async def _raw_list(ctx: PrivacyContext, key: str) -> list[bytes]:
-    raw = aioredis.from_url(ctx.settings.effective_redis_url.value, decode_responses=False)
-    try:
-        return list(await raw.lrange(key, 0, -1))
-    finally:
-        await raw.close()
 
 
 async def _upsert_all(coll: Any, docs: list[dict[str, Any]]) -> int:
@@ -198,11 +189,7 @@ async def carry_over(ctx: PrivacyContext, tenant: str, after: AfterBackup) -> di
         "audit_entries": await _insert_missing(coll("audit"), after.audit_tail),
     }
     if after.redis_inbox:  # appended after what the archive held; the folder skips what is chained
-        raw = aioredis.from_url(ctx.settings.effective_redis_url.value, decode_responses=False)
-        try:
-            await raw.rpush(redis_inbox_key(REDIS_PREFIX, tenant), *after.redis_inbox)
-        finally:
-            await raw.close()
+        await ctx.redis.rpush(redis_inbox_key(REDIS_PREFIX, tenant), *after.redis_inbox)
         counts["audit_inbox_redis"] = len(after.redis_inbox)
     if after.audit_tail:
         last = after.audit_tail[-1]

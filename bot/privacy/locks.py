@@ -30,8 +30,7 @@ from rasa.core.lock_store import LOCK_LIFETIME, RedisLockStore
 from redis.connection import parse_url
 
 from bot.errors import RapportError
-
-REDIS_PREFIX = "rapport"  # endpoints.yml lock_store key_prefix
+from bot.settings import REDIS_PREFIX
 
 
 class ConversationBusy(RapportError):

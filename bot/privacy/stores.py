@@ -45,12 +45,11 @@ from bot.handover.store import HandoverStore
 from bot.privacy import locks
 from bot.privacy.crypto import Cipher, DecryptionError
 from bot.privacy.refs import guest_ref as make_guest_ref
-from bot.settings import Settings
+from bot.settings import REDIS_PREFIX, Settings
 from bot.sms.store import SmsStore
 from bot.storage.contacts import ContactStore
 from bot.storage.mongo import DURABLE, MongoStore, connect, delete_matching
 
-REDIS_PREFIX = "rapport"  # endpoints.yml key_prefix of the tracker and lock stores
 SEPARATOR = "~"  # sender id = <tenant>~<guest id> (bot/feedback/service.py make_sender)
 # collections that keep evidence with ids and keyed hashes only (never erased per guest)
 EVIDENCE = frozenset(

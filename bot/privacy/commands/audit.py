@@ -10,9 +10,9 @@ import os
 import redis.asyncio as aioredis
 
 from bot.audit import redis_inbox_status
-from bot.audit_folder import REDIS_PREFIX
 from bot.errors import InvalidInput
 from bot.privacy.cli import FAILED, OK, Context
+from bot.settings import REDIS_PREFIX
 
 # The folder chains inbox records about once a second; one waiting this long means no
 # console process is folding (bot/audit_folder.py).
@@ -92,7 +92,7 @@ async def export_log(ctx: Context, args: argparse.Namespace) -> int:
     last = "{}"
     redis = aioredis.from_url(ctx.settings.effective_redis_url.value)
     try:
-        lines = ctx.audit.export(tenant, redis=redis, redis_prefix=REDIS_PREFIX)
+        lines = ctx.audit.export(tenant, redis=redis)
         if args.out:
             fd = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as f:
