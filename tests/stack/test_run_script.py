@@ -12,7 +12,7 @@ import time
 import pytest
 
 from bot.settings import PROJECT_ROOT
-from tests.conftest import free_port
+from bot.stack import isolated_env
 from tests.stack.client import Guest, mongo
 
 pytestmark = pytest.mark.stack
@@ -45,16 +45,12 @@ def _alive(pid: int) -> bool:
 
 async def test_run_uses_given_servers_and_stops_cleanly_on_ctrl_c(stack, tmp_path):
     s = stack.settings
-    rasa_port, action_port = free_port(), free_port()
+    # every port free (isolated_env), so this passes while `make run` is up on the same machine
+    ports = isolated_env(tmp_path, RAPPORT_DB_PREFIX="rapport_runtest_")
+    rasa_port, action_port = int(ports["RAPPORT_RASA_PORT"]), int(ports["RAPPORT_ACTION_PORT"])
     env = {
         **os.environ,
-        "RAPPORT_DATA_DIR": str(tmp_path),
-        "RAPPORT_RASA_PORT": str(rasa_port),
-        "RAPPORT_ACTION_PORT": str(action_port),
-        "RAPPORT_DB_PREFIX": "rapport_runtest_",
-        "RAPPORT_FAKE_TWILIO_PORT": str(free_port()),
-        "RAPPORT_FAKE_SMTP_PORT": str(free_port()),
-        "RAPPORT_FAKE_SMTP_HTTP_PORT": str(free_port()),
+        **ports,
         # the session stack's servers stand in for external MongoDB / Redis
         "MONGODB_URL": s.effective_mongodb_url.value,
         "REDIS_URL": f"redis://127.0.0.1:{s.redis_port}/3",
