@@ -51,3 +51,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory):
         yield st
     finally:
         st.stop()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Fuzz tests run after every other test: they leave junk conversations behind."""
+    items.sort(key=lambda item: item.get_closest_marker("fuzz") is not None)
