@@ -38,6 +38,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pymongo.errors import PyMongoError
+from redis.exceptions import RedisError
+
 from bot.settings import Settings
 
 # What a server we do not run keeps after a delete, and how long (README "Privacy").
@@ -61,9 +64,21 @@ CHUNK = 1 << 20
 REWRITE_TIMEOUT = 120.0
 
 
-def embedded(settings: Settings) -> dict[str, bool]:
-    """Which servers are the embedded ones (their files are in the data folder)."""
-    return {"mongodb": settings.mongodb_url is None, "redis": settings.redis_url is None}
+async def embedded(client: Any, redis: Any, settings: Settings) -> dict[str, bool]:
+    """Which servers are the ones bot/stack.py runs on this data folder, whose files are
+    ours to compact and search: the nx-27017 whose pid is in `<data>/mongo/nx-27017.pid`,
+    the Valkey whose `dir` is `<data>/redis`. Asked of the servers themselves, since the
+    processes stack.py starts are all given MONGODB_URL; any other server: False."""
+    found = {"mongodb": False, "redis": False}
+    pid_file = settings.data_dir / "mongo" / "nx-27017.pid"
+    with contextlib.suppress(PyMongoError, OSError, ValueError):
+        status = await client.admin.command("serverStatus")
+        ours = pid_file.is_file() and pid_file.read_text().strip() == str(status.get("pid"))
+        found["mongodb"] = status.get("process") == "nx_27017" and ours
+    with contextlib.suppress(RedisError, OSError, ValueError, TypeError):
+        folder = (await redis.config_get("dir")).get("dir")
+        found["redis"] = bool(folder) and Path(folder).resolve() == (settings.data_dir / "redis").resolve()
+    return found
 
 
 def mongo_files(settings: Settings, databases: Iterable[str]) -> list[Path]:

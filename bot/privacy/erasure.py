@@ -438,7 +438,12 @@ def _attributed_aof(
 
 
 def scan_files(
-    ctx: PrivacyContext, databases: Iterable[str], needles: Needles, subject: Subject, result: ScanResult
+    ctx: PrivacyContext,
+    servers: dict[str, bool],
+    databases: Iterable[str],
+    needles: Needles,
+    subject: Subject,
+    result: ScanResult,
 ) -> dict[str, Any]:
     """The raw bytes of the embedded servers' files — the SQLite files of the tenant's
     and the control database (`.db`, `-wal`, `-shm`) and Valkey's append-only files —
@@ -446,8 +451,8 @@ def scan_files(
     references are evidence in the audit, and not searched here). A text also counts
     as found when it occurs more often in a file than in other guests' live documents
     (in a `.db` file: SQLite's own search of its rows) or in their trackers' commands
-    (in an append-only file); in a WAL, anywhere. Servers we do not run: what they keep."""
-    servers = disk.embedded(ctx.settings)
+    (in an append-only file); in a WAL, anywhere. Servers we do not run (`servers`,
+    disk.embedded): what they keep."""
     files: list[tuple[str, Path]] = []
     if servers["mongodb"]:
         files += [("mongo", p) for p in disk.mongo_files(ctx.settings, databases)]
@@ -500,7 +505,8 @@ async def scan_guest(
     except StandInError:
         result.hits[("standin", "unreachable")] += 1
     await asyncio.to_thread(scan_logs, ctx.settings.data_dir / "logs", needles, result)
-    files = await asyncio.to_thread(scan_files, ctx, databases, needles, subject, result)
+    servers = await disk.embedded(ctx.mongo.client, ctx.redis, ctx.settings)
+    files = await asyncio.to_thread(scan_files, ctx, servers, databases, needles, subject, result)
     exhaustive = result.report()
     return {
         "clean": exhaustive["clean"] and not any(per_store.values()),
@@ -518,7 +524,7 @@ async def scan_guest(
 async def compact(ctx: PrivacyContext, databases: list[str]) -> dict[str, Any]:
     """Make the embedded servers drop the history of what was deleted (bot/privacy/disk.py).
     A step that fails is reported; the scan of the files then tells what is left."""
-    servers = disk.embedded(ctx.settings)
+    servers = await disk.embedded(ctx.mongo.client, ctx.redis, ctx.settings)
     done: dict[str, Any] = {}
     if servers["mongodb"]:
         client = connect(ctx.settings.effective_mongodb_url.value, socketTimeoutMS=600_000)
