@@ -113,7 +113,7 @@ async def test_a_waiting_sms_turn_keeps_no_plain_number_or_text_in_the_job(stack
     assert doc["state"] == "pending" and "payload" in doc
     assert phone.number not in raw and phone.number[1:] not in raw and text not in raw
     assert set(doc) == {"_id", "state", "attempts", "received_at", "due_at", "payload", "guest_ref"}
-    assert await phone.wait_for(1)  # and the turn ran from the sealed payload
+    assert await phone.wait_for(1, timeout=60)  # and the turn ran from the sealed payload
 
 
 async def _ref_parts(stack, number: str) -> str:
