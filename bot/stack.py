@@ -401,6 +401,10 @@ class Stack:
                 "yes",
                 "--appendfsync",
                 "everysec",
+                # a rewritten AOF as plain commands, not an (LZF-compressed) RDB preamble:
+                # the erasure scan searches its bytes (bot/privacy/disk.py)
+                "--aof-use-rdb-preamble",
+                "no",
                 "--save",
                 "",
                 "--protected-mode",

@@ -4,6 +4,7 @@ builds the channel from credentials.yml."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
@@ -97,12 +98,14 @@ class WebhookChannel(TenantChannel):
         if tenant.id not in self._indexed:
             await collection.create_index([("state", 1), ("due_at", 1)])
             self._indexed.add(tenant.id)
-        return TurnQueue(collection, self.retry)
+        return TurnQueue(collection, self.retry, self.cipher, tenant.id)
 
     async def accept_turn(self, tenant: Tenant, job_id: str, payload: dict[str, Any], **fields: Any) -> bool:
         """Store the inbound message as a job and start its turn. False for a message
         seen before. Raises StorageError when it could not be stored (answer 503 so the
-        provider retries)."""
+        provider retries). The payload is sealed at rest (bot/channels/turns.py); `job_id`
+        and `fields` are stored as they are, so they must hold no personal data (a
+        provider's message id, the guest's keyed reference)."""
         try:
             queue = await self.queue(tenant)
         except PyMongoError as e:
@@ -117,7 +120,13 @@ class WebhookChannel(TenantChannel):
         raise NotImplementedError
 
     async def attempt(self, tenant: Tenant, job: Job) -> None:
-        """One try of a job's turn; a failure schedules the next try."""
+        """One try of a job's turn; a failure schedules the next try. A job whose
+        payload no configured key opens is given up at once (nothing to retry with)."""
+        if job.payload is None:
+            with contextlib.suppress(Exception):  # the lease runs out; the sweeper meets it again
+                await (await self.queue(tenant)).give_up(job)
+            event(logger, "turn.unreadable", logging.ERROR, channel=self.name(), tenant=tenant.id)
+            return
         try:
             await self.run_turn(tenant, job.payload)
         except Exception as e:  # noqa: BLE001 - every failure is retried, then given up loudly

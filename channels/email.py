@@ -34,6 +34,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.turns import keyed_job_id
 from bot.email.autoreply import is_automatic, is_loop
 from bot.email.mailgun import parse_mailgun_form, replay_ttl, verify_signature
 from bot.email.message import InboundEmail
@@ -147,9 +148,8 @@ class EmailChannel(WebhookChannel):
             "text": mail.text,
         }
         try:
-            first = await self.accept_turn(
-                tenant, mail.message_id, payload, guest_ref=self.guest_of(tenant, mail)[1]
-            )
+            job_id = keyed_job_id(self.settings.guest_key.value, tenant.id, mail.message_id)
+            first = await self.accept_turn(tenant, job_id, payload, guest_ref=self.guest_of(tenant, mail)[1])
         except StorageError:
             event(logger, "email.inbound.unavailable", logging.ERROR, store="mongodb")
             raise StorageError("the inbound record was not stored") from None

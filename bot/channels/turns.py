@@ -13,8 +13,15 @@ the insert is also the exactly-once gate):
     state      "pending" | "done" | "failed"
     attempts   how many times a turn was started
     due_at     when a sweeper may take it (epoch seconds; a lease while running)
-    payload    what the turn needs; removed when the job ends, so a finished job
-               keeps no message text or address
+    guest_ref  the guest's keyed reference (erasure finds their jobs by it)
+    payload    what the turn needs, sealed (bot/privacy/crypto.py: AES-GCM, bound to
+               tenant, collection and job id), so the number, address and text never
+               sit in the database or its history in the clear; removed when the job
+               ends, so a finished job keeps nothing of the message
+
+A payload stored as a plain subdocument by a version before sealing is still run
+(upgrade with jobs in flight); one that no key opens any more (a data key retired
+while the job was pending) is given up at once (`Job.payload` None).
 
 Claiming uses `find_one_and_update` on `state` + `due_at`, so two processes never run
 the same attempt. A turn that failed after it wrote to the tracker can run again;
@@ -24,6 +31,9 @@ saved (bot/rasa/tracker_store.py fails the turn instead of starting afresh).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,6 +44,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from bot.errors import StorageError
+from bot.privacy.crypto import Cipher, DecryptionError
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 
@@ -57,13 +68,62 @@ class RetryPolicy:
 class Job:
     id: str
     attempts: int
-    payload: dict[str, Any]
+    payload: dict[str, Any] | None  # None: sealed under a key no longer configured
+
+
+def payload_aad(tenant: str, collection: str, job_id: str) -> str:
+    """What a sealed payload is bound to: moved to another job, tenant or queue it
+    does not open."""
+    return f"{tenant}|{collection}|{job_id}|payload"
+
+
+def keyed_job_id(key: str, tenant: str, provider_id: str) -> str:
+    """A job id for a provider id that may itself say something about the sender (an
+    e-mail Message-Id often names the sender's host or mailbox): a keyed hash, the same
+    for every delivery of the message, so it still de-duplicates."""
+    digest = hmac.new(key.encode(), f"{tenant}|{provider_id}".encode(), hashlib.sha256).hexdigest()
+    return "k_" + digest[:40]
+
+
+def seal_payload(cipher: Cipher, aad: str, payload: Mapping[str, Any]) -> str:
+    return cipher.seal(json.dumps(dict(payload), ensure_ascii=False), aad)
+
+
+def open_payload(cipher: Cipher, aad: str, stored: Any) -> dict[str, Any] | None:
+    """A stored payload as the turn needs it: opened from its seal, or as stored by a
+    version before sealing (a subdocument, or its JSON string after an update
+    operator). None when nothing is stored or no configured key opens it."""
+    if isinstance(stored, dict):
+        return stored
+    if not isinstance(stored, str) or not stored:
+        return None
+    if stored.startswith("{"):
+        try:
+            legacy = json.loads(stored)
+        except ValueError:
+            return None
+        return legacy if isinstance(legacy, dict) else None
+    try:
+        opened = json.loads(cipher.open(stored, aad))
+    except (DecryptionError, ValueError):
+        return None
+    return opened if isinstance(opened, dict) else None
 
 
 class TurnQueue:
-    def __init__(self, collection: AsyncIOMotorCollection, policy: RetryPolicy) -> None:
+    """The jobs of one channel of one tenant (`scope`: the tenant id, bound into each
+    sealed payload)."""
+
+    def __init__(
+        self, collection: AsyncIOMotorCollection, policy: RetryPolicy, cipher: Cipher, scope: str
+    ) -> None:
         self.collection = collection
         self.policy = policy
+        self.cipher = cipher
+        self.scope = scope
+
+    def _aad(self, job_id: str) -> str:
+        return payload_aad(self.scope, self.collection.name, job_id)
 
     async def accept(self, job_id: str, payload: Mapping[str, Any], **fields: Any) -> Job | None:
         """Record a new inbound message as a job leased to the caller (attempt 1).
@@ -75,7 +135,7 @@ class TurnQueue:
             "attempts": 1,
             "received_at": now,
             "due_at": now + self.policy.lease,
-            "payload": dict(payload),
+            "payload": seal_payload(self.cipher, self._aad(job_id), payload),
             **fields,
         }
         try:
@@ -97,7 +157,9 @@ class TurnQueue:
         )
         if doc is None:
             return None
-        return Job(doc["_id"], doc["attempts"], doc.get("payload") or {})
+        return Job(
+            doc["_id"], doc["attempts"], open_payload(self.cipher, self._aad(doc["_id"]), doc.get("payload"))
+        )
 
     async def done(self, job: Job) -> None:
         await self.collection.update_one(
@@ -110,16 +172,23 @@ class TurnQueue:
         given up and its payload removed)."""
         now = time.time() if now is None else now
         if job.attempts >= self.policy.max_attempts:
-            await self.collection.update_one(
-                {"_id": job.id},
-                {"$set": {"state": FAILED, "ended_at": now}, "$unset": {"payload": ""}},
-            )
+            await self.give_up(job, now)
             return True
         await self.collection.update_one(
             {"_id": job.id, "state": PENDING},
             {"$set": {"due_at": now + self.policy.delay(job.attempts)}},
         )
         return False
+
+    async def give_up(self, job: Job, now: float | None = None) -> None:
+        """End the job as failed and remove its payload."""
+        await self.collection.update_one(
+            {"_id": job.id},
+            {
+                "$set": {"state": FAILED, "ended_at": time.time() if now is None else now},
+                "$unset": {"payload": ""},
+            },
+        )
 
     async def pending(self) -> int:
         return await self.collection.count_documents({"state": PENDING})

@@ -2,15 +2,19 @@
 
 `erase_guest` resolves every identifier of the guest (bot/privacy/stores.py
 `resolve`), collects the texts they wrote or were written (the scan looks for those
-too), deletes from every store in `STORES`, audits the erasure and runs `scan_guest`.
+too), deletes from every store in `STORES`, makes the embedded database servers drop
+the history of what was deleted (`compact`, bot/privacy/disk.py), audits the erasure
+and runs `scan_guest`.
 
-`scan_guest` does two things:
+`scan_guest` does three things:
 
 1. asks each store how many records of the guest it still holds (keyed look-ups);
 2. searches exhaustively — every document of every collection of the tenant's
    database and of the control database, every Redis key and value, every record of
    the local provider stand-ins — for the guest's phone numbers and addresses, names,
-   texts, guest_ref, conversation ids, sender ids and tracker keys.
+   texts, guest_ref, conversation ids, sender ids and tracker keys;
+3. searches the raw bytes of the embedded servers' files (`scan_files`) and of the
+   logs for the free values among those (numbers, addresses, names, sender ids, texts).
 
 A hit is a failure, except keyed references (guest_ref, conversation ids) in the
 evidence collections (`audit`, `dsr_*`) and in the providers' copies of staff
@@ -36,12 +40,15 @@ from pathlib import Path
 from typing import Any
 
 import ahocorasick
+from pymongo.errors import PyMongoError
+from redis.exceptions import RedisError
 
 from bot.audit import INBOX, AuditLog, AuditRecord
 from bot.logs import event
-from bot.privacy import locks
+from bot.privacy import disk, locks
 from bot.privacy import stores as st
 from bot.privacy.stores import EVIDENCE, REDIS_PREFIX, STORES, PrivacyContext, StandInError, Subject
+from bot.storage.mongo import connect
 
 logger = logging.getLogger(__name__)
 
@@ -95,18 +102,34 @@ class Needles:
     def _matcher(self) -> Any:
         if self._automaton is None:
             automaton = ahocorasick.Automaton()
-            for form, kinds in self._forms.items():
-                automaton.add_word(form, frozenset(kinds))
+            for form in self._forms:
+                automaton.add_word(form, form)
             automaton.make_automaton()
             self._automaton = automaton
         return self._automaton
+
+    def kinds_of(self, form: str) -> set[str]:
+        return self._forms.get(form, set())
+
+    def longest(self) -> int:
+        return max(map(len, self._forms), default=0)
+
+    def form_counts(self, low: str, start: int = 0) -> Counter:
+        """Occurrences of each free form in lowercased `low`, counting only those that
+        end at or after `start` (the part before was searched already)."""
+        counts: Counter = Counter()
+        if self._forms:
+            for end, form in self._matcher().iter(low):
+                if end >= start:
+                    counts[form] += 1
+        return counts
 
     def find(self, text: str) -> set[str]:
         low = text.lower()
         kinds: set[str] = set()
         if self._forms:
-            for _end, found in self._matcher().iter(low):
-                kinds |= found
+            for _end, form in self._matcher().iter(low):
+                kinds |= self._forms[form]
         if self.keyed:
             kinds |= {self.keyed[t] for t in _KEYED_TOKEN.findall(low) if t in self.keyed}
         return kinds
@@ -136,10 +159,8 @@ def texts_of(exported: dict[str, Any]) -> set[str]:
         if r.get("kind") == "text" and isinstance(r.get("raw"), str):
             found.add(r["raw"])
     jobs = list((exported.get("sms") or {}).get("inbound", [])) + list(exported.get("email_inbound") or [])
-    for job in jobs:
+    for job in jobs:  # payloads opened from their seal (stores.opened_job)
         payload = job.get("payload")
-        if isinstance(payload, str):
-            payload = json.loads(payload)
         if isinstance(payload, dict):
             found |= {str(payload[k]) for k in ("body", "text", "subject") if payload.get(k)}
     for tracker in exported.get("trackers") or []:
@@ -386,6 +407,81 @@ def scan_logs(log_dir: Path, needles: Needles, result: ScanResult) -> None:
             result.record(f"log:{path.name}", kinds, evidence=True)
 
 
+# ---- the embedded servers' files ---------------------------------------------------------
+
+
+def _attributed_sqlite(path: Path, forms: set[str], guest_ref: str | None) -> Counter:
+    """Occurrences of text forms in live documents of other guests (their own words)."""
+    found: Counter = Counter()
+    for form, data in disk.sqlite_rows(path, sorted(forms)):
+        with contextlib.suppress(ValueError):
+            doc = json.loads(data)
+            if isinstance(doc, dict) and _other_guest(doc, guest_ref):
+                found[form] += data.lower().count(form)
+    return found
+
+
+def _attributed_aof(
+    ctx: PrivacyContext, path: Path, forms: set[str], tenant: str | None, guest_ref: str | None
+) -> Counter:
+    """Occurrences of text forms in commands writing other guests' or tenants' trackers."""
+    found: Counter = Counter()
+    for args in disk.aof_commands(path):
+        if len(args) < 3:
+            continue
+        key, value = (a.decode("utf-8", errors="replace") for a in args[1:3])
+        low = value.lower()
+        hit = [f for f in forms if f in low]
+        if hit and _tracker_of_other(ctx, key, value, tenant, guest_ref):
+            found.update({f: low.count(f) for f in hit})
+    return found
+
+
+def scan_files(
+    ctx: PrivacyContext,
+    servers: dict[str, bool],
+    databases: Iterable[str],
+    needles: Needles,
+    subject: Subject,
+    result: ScanResult,
+) -> dict[str, Any]:
+    """The raw bytes of the embedded servers' files — the SQLite files of the tenant's
+    and the control database (`.db`, `-wal`, `-shm`) and Valkey's append-only files —
+    searched for the guest's numbers, addresses, names, sender ids and texts (keyed
+    references are evidence in the audit, and not searched here). A text also counts
+    as found when it occurs more often in a file than in other guests' live documents
+    (in a `.db` file: SQLite's own search of its rows) or in their trackers' commands
+    (in an append-only file); in a WAL, anywhere. Servers we do not run (`servers`,
+    disk.embedded): what they keep."""
+    files: list[tuple[str, Path]] = []
+    if servers["mongodb"]:
+        files += [("mongo", p) for p in disk.mongo_files(ctx.settings, databases)]
+    if servers["redis"]:
+        files += [("redis", p) for p in disk.redis_files(ctx.settings)]
+    overlap = needles.longest()
+    for server, path in files:
+        result.searched["data_files"] += 1
+        result.searched["data_bytes"] += path.stat().st_size
+        counts = disk.raw_counts(path, needles.form_counts, overlap)
+        kinds = {k for form in counts for k in needles.kinds_of(form) if k != "text"}
+        texts = {form for form in counts if "text" in needles.kinds_of(form)}
+        if texts and server == "mongo" and path.suffix == ".db":
+            other = _attributed_sqlite(path, texts, subject.guest_ref)
+        elif texts and server == "redis" and path.suffix == ".aof":
+            other = _attributed_aof(ctx, path, texts, subject.tenant, subject.guest_ref)
+        else:
+            other = Counter()
+        if any(counts[form] > other[form] for form in texts):
+            kinds.add("text")
+        if kinds:
+            where = f"file:{server}/{path.relative_to(ctx.settings.data_dir / server)}"
+            result.record(where, kinds)
+    return {
+        name: "embedded: files searched" if embedded else disk.EXTERNAL[name]
+        for name, embedded in servers.items()
+    }
+
+
 async def scan_guest(
     ctx: PrivacyContext, subject: Subject, texts: Iterable[str] = (), *, deep: bool = False
 ) -> dict[str, Any]:
@@ -409,17 +505,43 @@ async def scan_guest(
     except StandInError:
         result.hits[("standin", "unreachable")] += 1
     await asyncio.to_thread(scan_logs, ctx.settings.data_dir / "logs", needles, result)
+    servers = await disk.embedded(ctx.mongo.client, ctx.redis, ctx.settings)
+    files = await asyncio.to_thread(scan_files, ctx, servers, databases, needles, subject, result)
     exhaustive = result.report()
     return {
         "clean": exhaustive["clean"] and not any(per_store.values()),
         "stores": per_store,
         "needles": needles.counts(),
         "deep": deep,
+        "disk": files,
         **exhaustive,
     }
 
 
 # ---- erasure ----------------------------------------------------------------------------------
+
+
+async def compact(ctx: PrivacyContext, databases: list[str]) -> dict[str, Any]:
+    """Make the embedded servers drop the history of what was deleted (bot/privacy/disk.py).
+    A step that fails is reported; the scan of the files then tells what is left."""
+    servers = await disk.embedded(ctx.mongo.client, ctx.redis, ctx.settings)
+    done: dict[str, Any] = {}
+    if servers["mongodb"]:
+        client = connect(ctx.settings.effective_mongodb_url.value, socketTimeoutMS=600_000)
+        try:
+            done["mongodb"] = await disk.compact_mongo(client, ctx.settings, databases)
+        except (PyMongoError, OSError, TimeoutError) as e:
+            done["mongodb"] = {"error": type(e).__name__}
+        finally:
+            client.close()
+    if servers["redis"]:
+        try:
+            done["redis"] = await disk.rewrite_aof(ctx.redis, ctx.settings)
+        except (RedisError, OSError, TimeoutError) as e:
+            done["redis"] = {"error": type(e).__name__}
+    if done.get("mongodb", {}).get("error") or done.get("redis", {}).get("error"):
+        event(logger, "privacy.compact.failed", logging.ERROR, **{k: v.get("error") for k, v in done.items()})
+    return done
 
 
 async def erase_guest(
@@ -479,6 +601,10 @@ async def erase_guest(
                 erased[store.name] = -1  # not reached: the scan reports it, the report is not clean
     report["locked_ms"] = round((locked_at - started) * 1000)
     report["erased"] = erased
+    # after the lock's release (its key names the guest's sender id): the servers' files
+    compacting = time.time()
+    report["compacted"] = await compact(ctx, [ctx.db(tenant).name, ctx.settings.control_db])
+    report["compact_ms"] = round((time.time() - compacting) * 1000)
     audit = audit or AuditLog.from_settings(ctx.mongo.client, ctx.settings)
     report["scan"] = await scan_guest(ctx, subject, texts, deep=deep)
     detail = {"records": sum(erased.values()), "clean": report["scan"]["clean"]}

@@ -12,8 +12,8 @@ guest data and is missing here makes the exhaustive scan of erasure.py fail.
 | handovers          | `handovers`, `messages`, `message_seq`  | guest_ref (HandoverStore)   |
 | handover_history   | `handover_history`                      | conversation id             |
 | contacts           | `contacts` (sealed, crypto.py)          | _id = guest_ref             |
-| sms                | `sms_inbound`, `sms_outbound`, `sms_consent` | guest_ref              |
-| email_inbound      | `email_inbound` (queued turns)          | guest_ref                   |
+| sms                | `sms_inbound` (queued turns, sealed), `sms_outbound`, `sms_consent` | guest_ref |
+| email_inbound      | `email_inbound` (queued turns, sealed)  | guest_ref                   |
 | flags              | `guest_flags`                           | _id = guest_ref             |
 | dsr_requests       | `dsr_requests` (evidence: stripped, kept) | guest_ref                 |
 | trackers           | Redis `rapport:tracker:<tenant>:<HMAC>` | HMAC of the sender id       |
@@ -40,6 +40,7 @@ import aiohttp
 import redis.asyncio as aioredis
 from motor.motor_asyncio import AsyncIOMotorDatabase
 
+from bot.channels.turns import open_payload, payload_aad
 from bot.errors import RapportError
 from bot.handover.store import HandoverStore
 from bot.privacy import locks
@@ -262,9 +263,7 @@ async def resolve(
         known.add(contact.address)
     for name, fld in (("sms_inbound", "from_number"), ("email_inbound", "from_address")):
         async for job in ctx.db(tenant)[name].find({"guest_ref": guest_ref, "payload": {"$exists": True}}):
-            payload = job.get("payload")
-            if isinstance(payload, str):  # a subdocument written by an update operator
-                payload = json.loads(payload)
+            payload = opened_job(ctx, tenant, name, job).get("payload")
             if isinstance(payload, dict) and payload.get(fld):
                 known.add(str(payload[fld]))
     for address in list(known):
@@ -288,6 +287,15 @@ async def resolve(
         conversations=tuple(sorted(conversations)),
         names=tuple(n for n in names if n),
     )
+
+
+def opened_job(ctx: PrivacyContext, tenant: str, collection: str, job: dict[str, Any]) -> dict[str, Any]:
+    """An inbound job (bot/channels/turns.py) with its sealed payload opened; a payload
+    no configured key opens is shown as `{"sealed": true}`."""
+    if "payload" not in job:
+        return job
+    payload = open_payload(ctx.cipher, payload_aad(tenant, collection, str(job["_id"])), job["payload"])
+    return {**job, "payload": payload if payload is not None else {"sealed": True}}
 
 
 # ---- the stores ------------------------------------------------------------------------
@@ -404,8 +412,9 @@ class Sms:
 
     async def export(self, ctx: PrivacyContext, s: Subject) -> dict[str, list[dict[str, Any]]]:
         store = SmsStore(ctx.mongo, s.tenant)
+        inbound = store.inbound.find({"guest_ref": s.guest_ref})
         return {
-            "inbound": [d async for d in store.inbound.find({"guest_ref": s.guest_ref})],
+            "inbound": [opened_job(ctx, s.tenant, "sms_inbound", d) async for d in inbound],
             "outbound": [d async for d in store.outbound.find({"guest_ref": s.guest_ref})],
             "consent": [d async for d in store.consent.find({"guest_ref": s.guest_ref})],
         }
@@ -417,6 +426,13 @@ class Sms:
         store = SmsStore(ctx.mongo, s.tenant)
         queries = ({"guest_ref": s.guest_ref}, {"_id": s.guest_ref})
         return sum([await present(c, queries) for c in (store.inbound, store.outbound, store.consent)])
+
+
+class EmailInbound(ByGuestRef):
+    """Queued e-mail turns (sealed payload: address, subject and text while pending)."""
+
+    async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
+        return [opened_job(ctx, s.tenant, self.collection, d) for d in await super().export(ctx, s)]
 
 
 class DsrRequests:
@@ -544,7 +560,7 @@ def _mentions(record: dict[str, Any], addresses: Iterable[str]) -> bool:
 # Queued inbound turns first, so no pending turn of the guest runs after the erasure.
 STORES: tuple[Store, ...] = (
     Sms(),
-    ByGuestRef("email_inbound", "email_inbound"),
+    EmailInbound("email_inbound", "email_inbound"),
     ByGuestRef("ratings", "ratings"),
     ByGuestRef("conversations", "conversations"),
     Handovers(),

@@ -3,7 +3,7 @@
 - `sms_inbound`: one document per Twilio MessageSid (`_id`), written by the durable
   turn queue (bot/channels/turns.py). Inserting it is the exactly-once gate: the
   unique `_id` makes a concurrent or later retry of the same webhook a no-op. It holds
-  the message (number and body) only until its turn has run.
+  the message (number and body, sealed) only until its turn has run.
 - `sms_outbound`: one document per message we sent: provider sid, status and its
   history, the conversation's guest reference. Statuses never move backwards.
 - `sms_consent`: opt-out state per guest reference (STOP / START), persisted so a

@@ -4,13 +4,16 @@ leaves them running again."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import time
 
 import pytest
 
+from bot.channels.turns import open_payload, payload_aad
 from bot.i18n import Catalog
+from bot.privacy.crypto import Cipher
 from bot.privacy.refs import guest_ref
 from bot.stack import Stack
 from tests.stack.client import Guest, conversation_ratings, mongo, post, tenant_db
@@ -117,7 +120,13 @@ async def test_sms_turn_that_fails_after_the_ack_is_retried_once_redis_is_back(s
             if doc and doc["state"] == "pending" and doc["due_at"] - time.time() < 60:
                 break  # the first try failed and the retry is scheduled (not the lease)
             await asyncio.sleep(0.2)
-        assert doc["state"] == "pending" and doc["payload"]["body"] == HELLO
+        assert doc["state"] == "pending" and HELLO not in json.dumps(doc, default=str)  # sealed
+        assert (
+            open_payload(
+                Cipher(stack.settings.data_keys), payload_aad("alpenhof", "sms_inbound", sid), doc["payload"]
+            )["body"]
+            == HELLO
+        )
         assert await phone.sent_to_me() == []
     finally:
         index = stack.children.index(child)

@@ -92,7 +92,7 @@ async def seed_maria(stack, staff, privacy) -> tuple[Phone, str]:  # noqa: F811
             break
         await asyncio.sleep(0.2)
     # a message accepted from Twilio whose turn has not run yet (lease far ahead)
-    queue = TurnQueue(privacy.db("alpenhof").sms_inbound, RetryPolicy(lease=3600))
+    queue = TurnQueue(privacy.db("alpenhof").sms_inbound, RetryPolicy(lease=3600), privacy.cipher, "alpenhof")
     form = phone.form(QUEUED)
     payload = {
         "message_sid": form["MessageSid"],
@@ -252,7 +252,7 @@ async def _seed_tenant(stack, privacy, tenant: str, number: str) -> str:
     await SmsStore(mongo, tenant).record_sent(
         "SM" + secrets.token_hex(16), guest_ref=gref, status="sent", segments=1
     )
-    queue = TurnQueue(privacy.db(tenant).sms_inbound, RetryPolicy(lease=3600))
+    queue = TurnQueue(privacy.db(tenant).sms_inbound, RetryPolicy(lease=3600), privacy.cipher, tenant)
     await queue.accept("SM" + secrets.token_hex(16), {"from_number": number, "body": QUEUED}, guest_ref=gref)
     await privacy.redis.set(
         privacy.tracker_key(f"{tenant}~sms-x"),

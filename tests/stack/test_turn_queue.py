@@ -10,6 +10,8 @@ import time
 import pytest
 
 from bot.channels.turns import DONE, FAILED, PENDING, RetryPolicy, TurnQueue
+from bot.privacy.crypto import Cipher
+from bot.settings import Secret
 from tests.stack.client import mongo, tenant_db
 
 pytestmark = pytest.mark.stack
@@ -21,7 +23,7 @@ POLICY = RetryPolicy(base=10, factor=3, cap=100, max_attempts=3, lease=60)
 async def queue(stack):
     client = mongo(stack)
     collection = tenant_db(stack, client, "alpenhof")["test_turns_" + secrets.token_hex(4)]
-    yield TurnQueue(collection, POLICY)
+    yield TurnQueue(collection, POLICY, Cipher([Secret("k" * 32)]), "alpenhof")
     await collection.drop()
     client.close()
 
