@@ -94,6 +94,8 @@ class RestChannel(TenantChannel):
                 body = json.loads(request.body or b"")
             except (ValueError, UnicodeDecodeError):
                 return error("bad_json", 400, "body is not JSON")
+            except RecursionError:  # nested deeper than the interpreter's recursion limit
+                return error("bad_json", 400, "body is nested too deeply")
             try:
                 inbound = parse_rest_payload(body, self.tenants)
             except UnknownTenant:
