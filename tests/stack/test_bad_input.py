@@ -159,3 +159,110 @@ async def test_slow_sender_gets_408(stack):
     writer.close()
     assert b" 408 " in head.split(b"\r\n")[0]
     assert asyncio.get_running_loop().time() - started < 20
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def _nested_objects(depth: int) -> str:
+    return '{"a": ' * depth + "1" + "}" * depth
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        _nested(100_000),
+        '{"sender": "g1", "message": "hi", "metadata": {"tenant": "alpenhof", "x": ' + _nested(50_000) + "}}",
+        '{"sender": "g1", "message": "hi", "metadata": ' + _nested_objects(10_000) + "}",
+    ],
+    ids=["array", "in-metadata", "objects"],
+)
+async def test_deeply_nested_json_is_refused(stack, raw):
+    status, payload = await post(stack, None, raw=raw.encode())
+    assert (status, payload["error"]) == (400, "bad_json")
+
+
+ODD_VALUES = [[], ["rest"], {}, {"a": 1}, 5, 1.5, True]
+
+
+@pytest.mark.parametrize("value", ODD_VALUES, ids=repr)
+@pytest.mark.parametrize("field", ["channel", "locale", "reservation_language", "tenant", "widget_key"])
+async def test_odd_metadata_types_are_refused(stack, field, value):
+    metadata = {"tenant": "alpenhof", field: value} if field != "tenant" else {field: value}
+    if field == "widget_key":
+        metadata = {field: value}
+    status, payload = await post(stack, {"sender": "g1", "message": "hi", "metadata": metadata})
+    assert (status, payload["error"]) == (400, "bad_metadata")
+
+
+@pytest.mark.parametrize("sender", ["adv-nl\n", "adv-nl\r\n"])
+async def test_a_sender_with_a_trailing_newline_is_refused(stack, sender):
+    status, payload = await post(
+        stack, {"sender": sender, "message": "hi", "metadata": {"tenant": "alpenhof"}}
+    )
+    assert (status, payload["error"]) == (400, "bad_sender")
+
+
+async def test_a_locale_with_a_trailing_newline_is_refused(stack):
+    body = {"sender": "g1", "message": "hi", "metadata": {"tenant": "alpenhof", "locale": "de\n"}}
+    status, payload = await post(stack, body)
+    assert (status, payload["error"]) == (400, "bad_metadata")
+
+
+async def test_lone_surrogates_are_answered_not_500(stack):
+    guest = Guest(stack, "alpenhof", locale="en")
+    await guest.say("hi")
+    raw = json.dumps({"sender": guest.sender, "message": "great \ud83d stay", "metadata": guest.metadata})
+    status, _ = await post(stack, None, raw=raw.encode())
+    assert status == 200
+
+
+async def _dsr_requests(stack, sender: str) -> list[dict]:
+    client = mongo(stack)
+    ref = guest_ref(stack.settings.guest_key, "alpenhof", sender)
+    try:
+        return [d async for d in tenant_db(stack, client, "alpenhof").dsr_requests.find({"guest_ref": ref})]
+    finally:
+        client.close()
+
+
+async def _handovers(stack, sender: str) -> list[dict]:
+    client = mongo(stack)
+    ref = guest_ref(stack.settings.guest_key, "alpenhof", sender)
+    try:
+        return [d async for d in tenant_db(stack, client, "alpenhof").handovers.find({"guest_ref": ref})]
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["/dsr_erasure", "/dsr_restriction", "  /dsr_objection", '/dsr_erasure{"x": 1}', "\u3000/dsr_erasure"],
+)
+async def test_a_slash_is_not_a_data_request(stack, text):
+    """Rasa reads "/intent" as the intent itself, skipping NLU: over REST this
+    registered and confirmed an erasure."""
+    guest = Guest(stack, "alpenhof", locale="en")
+    await guest.say("hi")
+    replies = await guest.say(text)
+    assert CATALOG.render("en", "dsr.verified.auto") not in replies
+    assert await _dsr_requests(stack, guest.sender) == []
+
+
+async def test_a_slash_does_not_call_staff(stack):
+    guest = Guest(stack, "alpenhof", locale="en")
+    await guest.say("hi")
+    await guest.say("/request_human")
+    assert await _handovers(stack, guest.sender) == []
+
+
+async def test_a_comment_starting_with_a_slash_is_stored_as_written(stack):
+    guest = Guest(stack, "alpenhof", locale="en")
+    await guest.say("hi")
+    for answer in ("4", "4", "4", "4", "4"):
+        await guest.say(answer)
+    comment = "/comment the sauna was cold {really}"
+    await guest.say(comment)
+    docs = await _stored(stack, "alpenhof", guest.sender)
+    assert docs["comment"]["raw"] == comment

@@ -688,3 +688,32 @@ async def test_unknown_static_file_is_404(stack, name):
     status, _, body, _ = await _get(stack, f"/webhooks/webchat/static/{name}")
     assert status == 404
     assert "tenants" not in body and "rest.RestChannel" not in body
+
+
+async def _guest_rows(stack, tenant: str, ref: str) -> dict[str, int]:
+    client = mongo(stack)
+    try:
+        db = tenant_db(stack, client, tenant)
+        return {c: await db[c].count_documents({"guest_ref": ref}) for c in ("dsr_requests", "handovers")}
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize("text", ["/dsr_erasure", " /request_human", '/dsr_restriction{"x": 1}'])
+async def test_guest_text_starting_with_a_slash_is_not_an_intent(stack, chats, text):
+    """Only the widget's own /start reaches Rasa as an intent payload."""
+    chat = chats("alpenhof")
+    await started(chat, locale="en", lang="en")
+    await chat.say(text, 1)
+    await asyncio.sleep(0.5)  # any second reply
+    assert await _guest_rows(stack, "alpenhof", chat.ref) == {"dsr_requests": 0, "handovers": 0}
+
+
+async def test_deeply_nested_payload_is_dropped_and_the_socket_still_works(stack, chats):
+    chat = chats("alpenhof")
+    await started(chat)
+    depth = 20_000  # within the 64 kB packet limit, far beyond Python's recursion limit
+    await chat.sio.eio.send('2["user_uttered",{"message":' + "[" * depth + "]" * depth + "}]")
+    await asyncio.sleep(1)
+    assert chat.sio.connected
+    assert await chat.say("4", 1) == [q("de", "alpenhof", "room")]
