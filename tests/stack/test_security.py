@@ -208,6 +208,21 @@ def _with_tracker(**fields) -> dict:
         ({**_valid_call(), "next_action": [ACTION_SECRET]}, 400, "bad_action"),
         ({**_valid_call(), "domain": [ACTION_SECRET]}, 400, "bad_domain"),
     ],
+    ids=[
+        "unknown-action",
+        "array",
+        "empty-array",
+        "no-tracker",
+        "tracker-array",
+        "tracker-string",
+        "sender-list",
+        "slots-list",
+        "latest-string",
+        "events-string",
+        "event-string",
+        "action-list",
+        "domain-list",
+    ],
 )
 async def test_action_server_answers_bad_calls_with_a_code_only(stack, body, status, code):
     got, payload = await _post_action(stack, body, _auth(stack))
@@ -224,6 +239,7 @@ async def test_action_server_answers_bad_calls_with_a_code_only(stack, body, sta
         ("POST", "/Xochiquetzal-Brown", b"{}", 404),
         ("GET", "/webhook?Xochiquetzal=1", b"", 405),
     ],
+    ids=["not-json", "deep-json", "unknown-path", "wrong-method"],
 )
 async def test_action_server_echoes_no_request_content(stack, method, path, data, status):
     s = stack.settings
