@@ -212,12 +212,19 @@ async def test_a_locale_with_a_trailing_newline_is_refused(stack):
     assert (status, payload["error"]) == (400, "bad_metadata")
 
 
-async def test_lone_surrogates_are_answered_not_500(stack):
+async def test_a_comment_with_a_lone_surrogate_is_stored(stack):
+    """JSON may carry half of a UTF-16 pair ("\\ud83d"), which UTF-8 (and BSON) cannot
+    store: it is replaced, the rest of the comment is kept."""
     guest = Guest(stack, "alpenhof", locale="en")
     await guest.say("hi")
+    for answer in ("4", "4", "4", "4", "4"):
+        await guest.say(answer)
     raw = json.dumps({"sender": guest.sender, "message": "great \ud83d stay", "metadata": guest.metadata})
+    assert "\\ud83d" in raw
     status, _ = await post(stack, None, raw=raw.encode())
     assert status == 200
+    docs = await _stored(stack, "alpenhof", guest.sender)
+    assert docs["comment"]["raw"] == "great \ufffd stay"
 
 
 async def _dsr_requests(stack, sender: str) -> list[dict]:
