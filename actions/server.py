@@ -2,22 +2,35 @@
 
     python -m actions.server
 
+    GET  /health    {"status": "ok"} (no token needed)
+    POST /webhook   an action call (actions/calls.py) -> {"events", "responses"}
+    GET  /actions   the registered actions' names
+
 Differences from plain `rasa run actions` (which binds every interface with open
 CORS and no authentication): listens on loopback by default, refuses any call without
-the shared bearer token (compared in constant time), answers errors without echoing
-the request body, and creates the MongoDB client in a server listener.
+the shared bearer token (compared in constant time), checks an action call before
+rasa-sdk's executor runs it, answers every error with a code only ({"error": code}:
+400 malformed, 401, 404 unknown action or path, 405, 413; 500 "internal_error") and
+logs no request content (no body, no action name it does not know, no path), accepts
+no compressed bodies, and creates the MongoDB client in a server listener. rasa-sdk's
+own endpoint (rasa_sdk.endpoint) is not used: it echoes the body and the unknown
+action's name, and answers 500 to malformed calls.
 """
 
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 
 from sanic import Sanic, response
 from sanic.exceptions import SanicException
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from actions import runtime
+from actions.calls import parse_action_call
+from bot.errors import InvalidInput
 from bot.feedback.service import FeedbackService
 from bot.logs import event
 from bot.settings import Settings
@@ -25,13 +38,21 @@ from bot.settings import Settings
 logger = logging.getLogger(__name__)
 
 OPEN_PATHS = frozenset({"/health"})
+KNOWN_PATHS = frozenset({"/health", "/webhook", "/actions"})
+HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+
+
+def error(code: str, status: int) -> HTTPResponse:
+    return response.json({"error": code}, status=status)
 
 
 def build_app(settings: Settings) -> Sanic:
-    from rasa_sdk.endpoint import create_app
+    from rasa_sdk.executor import ActionExecutor
 
-    app = create_app("actions", cors_origins="")
+    app = Sanic("actions", configure_logging=False)
     app.config.REQUEST_MAX_SIZE = 8 * 1024 * 1024
+    executor = ActionExecutor()
+    executor.register_package("actions")
     expected = f"Bearer {settings.action_token.value}".encode()
 
     @app.middleware("request")
@@ -40,16 +61,39 @@ def build_app(settings: Settings) -> Sanic:
             return None
         given = request.headers.get("authorization", "").encode()
         if not hmac.compare_digest(given, expected):
-            event(logger, "actions.request.unauthorized", logging.WARNING, path=request.path)
-            return response.json({"error": "unauthorized"}, status=401)
+            path = request.path if request.path in KNOWN_PATHS else "other"
+            event(logger, "actions.request.unauthorized", logging.WARNING, path=path)
+            return error("unauthorized", 401)
         return None
+
+    @app.get("/health")
+    async def health(request: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    @app.get("/actions")
+    async def actions(request: Request) -> HTTPResponse:
+        return response.json([{"name": name} for name in executor.actions])
+
+    @app.post("/webhook")
+    async def webhook(request: Request) -> HTTPResponse:
+        if request.headers.get("content-encoding", "identity").lower() != "identity":
+            return error("unsupported_encoding", 415)  # Rasa 3.6 sends plain JSON
+        try:
+            call = parse_action_call(json.loads(request.body or b""), executor.actions)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return error("bad_json", 400)
+        except InvalidInput as e:
+            event(logger, "actions.request.rejected", logging.WARNING, reason=e.code)
+            return error(e.code, 404 if e.code == "unknown_action" else 400)
+        return response.json(await executor.run(call))
 
     @app.exception(Exception)
     async def on_error(request: Request, exception: Exception):  # noqa: ANN202
         if isinstance(exception, SanicException):
-            return response.json({"error": str(exception)}, status=exception.status_code)
+            status = exception.status_code
+            return error(HTTP_CODES.get(status, f"http_{status}"), status)
         event(logger, "actions.request.failed", logging.ERROR, error=type(exception).__name__)
-        return response.json({"error": "internal error"}, status=500)
+        return error("internal_error", 500)
 
     @app.listener("before_server_start")
     async def start(app: Sanic, _loop) -> None:  # noqa: ANN001

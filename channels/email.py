@@ -34,6 +34,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.inbound import guest_text
 from bot.channels.turns import keyed_job_id
 from bot.email.autoreply import is_automatic, is_loop
 from bot.email.mailgun import parse_mailgun_form, replay_ttl, verify_signature
@@ -233,7 +234,7 @@ class EmailChannel(WebhookChannel):
         collector = CollectingOutputChannel()
         await self.on_new_message(
             UserMessage(
-                mail.text,
+                guest_text(mail.text),
                 collector,
                 make_sender(tenant.id, guest),
                 input_channel=self.name(),

@@ -6,9 +6,11 @@
 
 While staff hold the guest's conversation the bot says nothing; staff replies to a
 REST guest (nothing can be pushed to it) come with the guest's next request, marked
-`"from": "staff"`, and are then delivered.
+`"from": "staff"`, and are then delivered. A message starting with "/" is the guest's
+text for NLU, never an intent payload (bot/channels/inbound.py: guest_text).
 
-400 malformed (with a machine-readable "error" code), 403 not from loopback (a
+400 malformed (with a machine-readable "error" code; also JSON nested too deeply and
+metadata values that are not strings), 403 not from loopback (a
 request that came through a proxy, i.e. carries X-Forwarded-For/Forwarded, counts as
 not from loopback),
 404 unknown tenant, 413 too large, 503 when the turn could not be processed.
@@ -94,6 +96,8 @@ class RestChannel(TenantChannel):
                 body = json.loads(request.body or b"")
             except (ValueError, UnicodeDecodeError):
                 return error("bad_json", 400, "body is not JSON")
+            except RecursionError:  # nested deeper than the interpreter's recursion limit
+                return error("bad_json", 400, "body is nested too deeply")
             try:
                 inbound = parse_rest_payload(body, self.tenants)
             except UnknownTenant:

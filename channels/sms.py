@@ -24,6 +24,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.audit import SystemAccess
+from bot.channels.inbound import guest_text
 from bot.errors import InvalidInput, RapportError, UnknownTenant
 from bot.feedback.service import make_sender
 from bot.i18n import Catalog
@@ -163,7 +164,7 @@ class SmsChannel(WebhookChannel):
         collector = CollectingOutputChannel()
         await self.on_new_message(
             UserMessage(
-                sms.body or "",
+                guest_text(sms.body or ""),
                 collector,
                 make_sender(tenant.id, guest),
                 input_channel=self.name(),

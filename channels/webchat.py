@@ -15,7 +15,9 @@ session_request ({"token"?})    -> session_confirm {"token", "resumed", "languag
                                    is the tenant's default (the widget's UI fallback);
                                    over the per-socket or per-IP limit: rapport_error
                                    "rate_limited", no session
-user_uttered ({"message", "locale"?}) -> bot_uttered {"text"} to this socket only,
+user_uttered ({"message", "locale"?}) -> bot_uttered {"text"} to this socket only
+                                   (of texts starting with "/" only the widget's "/start"
+                                   reaches Rasa as an intent),
                                    or rapport_error {"error": code}; over the per-socket or
                                    per-IP limit: rapport_error "rate_limited", message dropped
 

@@ -10,11 +10,21 @@ from typing import Any
 from bot.errors import InvalidInput
 from bot.tenants import Tenant, Tenants
 
-GUEST_ID = re.compile(r"^[A-Za-z0-9_.:@+\-]{1,128}$")
-LANG_TAG = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8}){0,3}$")
+# Used with fullmatch: `$` would also accept a trailing newline ("adv-nl\n").
+GUEST_ID = re.compile(r"[A-Za-z0-9_.:@+\-]{1,128}")
+LANG_TAG = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8}){0,3}")
 CHANNELS = frozenset({"rest", "webchat", "sms", "email"})
 HARD_MAX_CHARS = 20_000  # beyond this a request is refused outright (413)
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Rasa reads a message whose text, stripped with str.strip(), starts with "/" as an
+# intent payload `/intent@confidence{entities}` and skips NLU (RegexMessageHandler ->
+# YAMLStoryReader.unpack_regex_message; UserMessage strips the text as well); a
+# malformed one is logged verbatim. Guest text is never a payload: it gets this
+# invisible prefix (WORD JOINER: not whitespace, so Rasa's strip keeps it).
+PAYLOAD_PREFIX = "/"  # rasa.shared.constants.INTENT_MESSAGE_PREFIX
+NOT_A_PAYLOAD = "\u2060"
+WIDGET_PAYLOADS = frozenset({"/start"})  # web/widget.js says it when it opens a session
 
 
 @dataclass(frozen=True)
@@ -26,8 +36,27 @@ class InboundMessage:
 
 
 def clean_text(text: str) -> str:
-    """Control characters (except newline and tab) are removed; the rest is kept as is."""
-    return CONTROL.sub("", text)
+    """Control characters (except newline and tab) are removed, lone UTF-16 surrogates
+    (possible in JSON strings, not storable as UTF-8) replaced; the rest is kept as is."""
+    return SURROGATE.sub("\ufffd", CONTROL.sub("", text))
+
+
+def guest_text(text: str, payloads: frozenset[str] = frozenset()) -> str:
+    """The text to hand to Rasa for what a guest wrote: unchanged unless Rasa would read
+    it as an intent payload, then prefixed with NOT_A_PAYLOAD (stripped, as Rasa would).
+    Only texts in `payloads` (ones the product itself sends) pass as intents."""
+    stripped = text.strip()
+    if not stripped.startswith(PAYLOAD_PREFIX) or stripped in payloads:
+        return text
+    return NOT_A_PAYLOAD + stripped
+
+
+def as_written(text: str) -> str:
+    """What the guest wrote, from a text `guest_text` may have prefixed (the action
+    server stores and shows this)."""
+    if text.startswith(NOT_A_PAYLOAD + PAYLOAD_PREFIX):
+        return text[len(NOT_A_PAYLOAD) :]
+    return text
 
 
 def parse_metadata(raw: Any, *, default_channel: str) -> dict[str, str]:
@@ -38,14 +67,14 @@ def parse_metadata(raw: Any, *, default_channel: str) -> dict[str, str]:
     out: dict[str, str] = {"channel": default_channel}
     channel = raw.get("channel")
     if channel is not None:
-        if channel not in CHANNELS:
+        if not isinstance(channel, str) or channel not in CHANNELS:
             raise InvalidInput("bad_metadata", "unknown channel")
         out["channel"] = channel
     for key in ("locale", "reservation_language"):
         value = raw.get(key)
         if value is None or value == "":
             continue
-        if not isinstance(value, str) or not LANG_TAG.match(value):
+        if not isinstance(value, str) or not LANG_TAG.fullmatch(value):
             raise InvalidInput("bad_metadata", f"{key} must be a language tag like 'de' or 'fr-CH'")
         out[key] = value
     return out
@@ -59,7 +88,7 @@ def parse_rest_payload(body: Any, tenants: Tenants) -> InboundMessage:
     if not isinstance(body, Mapping):
         raise InvalidInput("bad_json", "body must be a JSON object")
     sender, message, metadata = body.get("sender"), body.get("message"), body.get("metadata")
-    if not isinstance(sender, str) or not GUEST_ID.match(sender):
+    if not isinstance(sender, str) or not GUEST_ID.fullmatch(sender):
         raise InvalidInput("bad_sender", "sender must be 1-128 characters of [A-Za-z0-9_.:@+-]")
     if not isinstance(message, str):
         raise InvalidInput("bad_message", "message must be a string")
@@ -76,5 +105,5 @@ def parse_rest_payload(body: Any, tenants: Tenants) -> InboundMessage:
     else:
         raise InvalidInput("bad_metadata", "metadata.tenant or metadata.widget_key is required")
     return InboundMessage(
-        tenant, sender, clean_text(message), parse_metadata(metadata, default_channel="rest")
+        tenant, sender, guest_text(clean_text(message)), parse_metadata(metadata, default_channel="rest")
     )

@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.channels.inbound import LANG_TAG, clean_text
+from bot.channels.inbound import LANG_TAG, WIDGET_PAYLOADS, clean_text, guest_text
 from bot.errors import ConfigError, InvalidInput
 from bot.settings import Secret
 
@@ -104,7 +104,8 @@ def private_socketio_client(source: str) -> str:
 
 def parse_user_message(data: Any, max_chars: int) -> tuple[str, dict[str, str]]:
     """A socket.io `user_uttered` payload -> (text, metadata). Only a browser locale
-    is taken from the client; the tenant comes from the session, never the message."""
+    is taken from the client; the tenant comes from the session, never the message.
+    Of texts starting with "/", only the widget's own payloads reach Rasa as intents."""
     if not isinstance(data, Mapping):
         raise InvalidInput("bad_payload", "user_uttered needs an object")
     text = data.get("message")
@@ -114,6 +115,6 @@ def parse_user_message(data: Any, max_chars: int) -> tuple[str, dict[str, str]]:
         raise InvalidInput("too_large", f"message longer than {max_chars} characters")
     metadata = {"channel": "webchat"}
     locale = data.get("locale")
-    if isinstance(locale, str) and LANG_TAG.match(locale):
+    if isinstance(locale, str) and LANG_TAG.fullmatch(locale):
         metadata["locale"] = locale
-    return clean_text(text), metadata
+    return guest_text(clean_text(text), WIDGET_PAYLOADS), metadata

@@ -18,6 +18,7 @@ from typing import Any
 from pymongo.errors import PyMongoError
 
 from bot.audit import SYSTEM, AuditLog, AuditRecord, SystemAccess
+from bot.channels.inbound import as_written
 from bot.errors import InvalidInput, StorageError, UnknownTenant
 from bot.feedback import engine
 from bot.feedback.model import Reply, Turn
@@ -322,7 +323,8 @@ def transcript_before(
     for e in history:
         text = e.get("text") if isinstance(e, Mapping) else None
         if not isinstance(text, str) or not text or text.startswith("/"):
-            continue
+            continue  # a payload the product sent (the widget's /start), not a guest's words
+        text = as_written(text)
         if e.get("event") == "user":
             said.append(("guest", text))
         elif e.get("event") == "bot":
@@ -339,7 +341,7 @@ def _turn(message: Mapping[str, Any]) -> Turn:
         metadata = {}
     text = message.get("text")
     return Turn(
-        text=text if isinstance(text, str) else "",
+        text=as_written(text) if isinstance(text, str) else "",
         intent=intent.get("name") if isinstance(intent, Mapping) else None,
         confidence=float(intent.get("confidence") or 0.0) if isinstance(intent, Mapping) else 0.0,
         message_id=message.get("message_id"),

@@ -63,3 +63,27 @@ async def conversation_ratings(stack: Stack, tenant: str, guest_ref: str) -> dic
     finally:
         client.close()
     return {d["question"]: d for d in docs}
+
+
+async def last_user_parse(stack: Stack, sender_id: str) -> dict[str, Any]:
+    """The parse data Rasa stored for the last message of `sender_id` ("tenant~guest"),
+    read from its tracker in Redis (bot/rasa/tracker_store.py)."""
+    import hashlib
+    import hmac
+    import json
+
+    import redis.asyncio as aioredis
+
+    from bot.settings import REDIS_PREFIX
+
+    tenant = sender_id.split("~", 1)[0]
+    key = stack.settings.guest_key.value.encode()
+    digest = hmac.new(key, sender_id.encode(), hashlib.sha256).hexdigest()[:40]
+    r = aioredis.from_url(stack.settings.effective_redis_url.value, decode_responses=True)
+    try:
+        stored = await r.get(f"{REDIS_PREFIX}:tracker:{tenant}:{digest}")
+    finally:
+        await r.close()
+    assert stored is not None, "no tracker"
+    users = [e for e in json.loads(stored)["events"] if e.get("event") == "user"]
+    return users[-1]["parse_data"]

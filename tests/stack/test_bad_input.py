@@ -7,9 +7,11 @@ import json
 import aiohttp
 import pytest
 
+from bot.channels.inbound import as_written
+from bot.feedback.service import make_sender
 from bot.i18n import Catalog
 from bot.privacy.refs import guest_ref
-from tests.stack.client import Guest, conversation_ratings, mongo, post, tenant_db
+from tests.stack.client import Guest, conversation_ratings, last_user_parse, mongo, post, tenant_db
 
 pytestmark = pytest.mark.stack
 
@@ -159,3 +161,117 @@ async def test_slow_sender_gets_408(stack):
     writer.close()
     assert b" 408 " in head.split(b"\r\n")[0]
     assert asyncio.get_running_loop().time() - started < 20
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def _nested_objects(depth: int) -> str:
+    return '{"a": ' * depth + "1" + "}" * depth
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        _nested(100_000),
+        '{"sender": "g1", "message": "hi", "metadata": {"tenant": "alpenhof", "x": ' + _nested(50_000) + "}}",
+        '{"sender": "g1", "message": "hi", "metadata": ' + _nested_objects(10_000) + "}",
+    ],
+    ids=["array", "in-metadata", "objects"],
+)
+async def test_deeply_nested_json_is_refused(stack, raw):
+    status, payload = await post(stack, None, raw=raw.encode())
+    assert (status, payload["error"]) == (400, "bad_json")
+
+
+ODD_VALUES = [[], ["rest"], {}, {"a": 1}, 5, 1.5, True]
+
+
+@pytest.mark.parametrize("value", ODD_VALUES, ids=repr)
+@pytest.mark.parametrize("field", ["channel", "locale", "reservation_language", "tenant", "widget_key"])
+async def test_odd_metadata_types_are_refused(stack, field, value):
+    metadata = {"tenant": "alpenhof", field: value} if field != "tenant" else {field: value}
+    if field == "widget_key":
+        metadata = {field: value}
+    status, payload = await post(stack, {"sender": "g1", "message": "hi", "metadata": metadata})
+    assert (status, payload["error"]) == (400, "bad_metadata")
+
+
+@pytest.mark.parametrize("sender", ["adv-nl\n", "adv-nl\r\n"])
+async def test_a_sender_with_a_trailing_newline_is_refused(stack, sender):
+    status, payload = await post(
+        stack, {"sender": sender, "message": "hi", "metadata": {"tenant": "alpenhof"}}
+    )
+    assert (status, payload["error"]) == (400, "bad_sender")
+
+
+async def test_a_locale_with_a_trailing_newline_is_refused(stack):
+    body = {"sender": "g1", "message": "hi", "metadata": {"tenant": "alpenhof", "locale": "de\n"}}
+    status, payload = await post(stack, body)
+    assert (status, payload["error"]) == (400, "bad_metadata")
+
+
+async def test_a_comment_with_a_lone_surrogate_is_stored(stack):
+    """JSON may carry half of a UTF-16 pair ("\\ud83d"), which UTF-8 (and BSON) cannot
+    store: it is replaced, the rest of the comment is kept."""
+    guest = Guest(stack, "alpenhof", locale="en")
+    await guest.say("hi")
+    for answer in ("4", "4", "4", "4", "4"):
+        await guest.say(answer)
+    raw = json.dumps({"sender": guest.sender, "message": "great \ud83d stay", "metadata": guest.metadata})
+    assert "\\ud83d" in raw
+    status, _ = await post(stack, None, raw=raw.encode())
+    assert status == 200
+    docs = await _stored(stack, "alpenhof", guest.sender)
+    assert docs["comment"]["raw"] == "great \ufffd stay"
+
+
+async def _dsr_requests(stack, sender: str) -> list[dict]:
+    client = mongo(stack)
+    ref = guest_ref(stack.settings.guest_key, "alpenhof", sender)
+    try:
+        return [d async for d in tenant_db(stack, client, "alpenhof").dsr_requests.find({"guest_ref": ref})]
+    finally:
+        client.close()
+
+
+SLASHED = [
+    "/dsr_erasure",
+    "/request_human",
+    "  /dsr_objection",
+    '/dsr_erasure{"x": 1}',
+    "\u3000/dsr_restriction",
+]
+
+
+@pytest.mark.parametrize("text", SLASHED)
+async def test_a_slash_is_text_for_nlu_not_an_intent(stack, text):
+    """Rasa reads "/intent" as the intent itself (confidence 1, no NLU): over REST
+    "/dsr_erasure" registered and confirmed an erasure, "/request_human" called staff."""
+    guest = Guest(stack, "alpenhof", locale="en")
+    await guest.say("hi")
+    await guest.say(text)
+    parsed = await last_user_parse(stack, make_sender("alpenhof", guest.sender))
+    assert len(parsed["intent_ranking"]) > 1, "the NLU pipeline classified it"
+    assert as_written(parsed["text"]) == text.strip()
+
+
+@pytest.mark.parametrize("text", [t for t in SLASHED if "dsr" in t])
+async def test_a_slash_is_not_a_data_request(stack, text):
+    guest = Guest(stack, "alpenhof", locale="en")
+    await guest.say("hi")
+    replies = await guest.say(text)
+    assert CATALOG.render("en", "dsr.verified.auto") not in replies
+    assert await _dsr_requests(stack, guest.sender) == []
+
+
+async def test_a_comment_starting_with_a_slash_is_stored_as_written(stack):
+    guest = Guest(stack, "alpenhof", locale="en")
+    await guest.say("hi")
+    for answer in ("4", "4", "4", "4", "4"):
+        await guest.say(answer)
+    comment = "/comment the sauna was cold {really}"
+    await guest.say(comment)
+    docs = await _stored(stack, "alpenhof", guest.sender)
+    assert docs["comment"]["raw"] == comment

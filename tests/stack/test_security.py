@@ -3,6 +3,7 @@ data in any log, idempotent action retries."""
 
 from __future__ import annotations
 
+import json
 import socket
 import uuid
 
@@ -132,11 +133,14 @@ async def test_logs_carry_no_personal_data(stack):
     for _ in range(5):
         await guest.say("skip")
     await guest.say(secret_text)
+    # Rasa reads a leading "/" as an intent payload and quoted a malformed one in its log
+    await guest.say("/PRIVSMS-XYZ Quetzalcoatl room 12 {")
+    await guest.say('/greet{"Acacia": 1}')
     logs = {p.name: p.read_text(errors="replace") for p in (stack.settings.data_dir / "logs").glob("*.log")}
     assert "rasa.log" in logs and "actions.log" in logs
     assert "feedback.turn.handled" in logs["actions.log"]
     for name, text in logs.items():
-        for needle in (phone, "7700900123", "Quetzalcoatl", "Acacia", "sauna"):
+        for needle in (phone, "7700900123", "Quetzalcoatl", "Acacia", "sauna", "PRIVSMS"):
             assert needle not in text, f"{needle!r} found in {name}"
 
 
@@ -166,3 +170,95 @@ async def test_redis_keys_carry_no_guest_identifier(stack):
         await r.close()
     assert any(k.startswith("rapport:tracker:alpenhof:") for k in keys)
     assert not [k for k in keys if "7700900999" in k]
+
+
+ACTION_SECRET = "Mrs Xochiquetzal-Brown room 12"
+
+
+def _valid_call() -> dict:
+    return action_call(f"alpenhof~ac-{uuid.uuid4().hex[:8]}", "hello", "m1")
+
+
+def _without_tracker() -> dict:
+    body = _valid_call()
+    del body["tracker"]
+    return body
+
+
+def _with_tracker(**fields) -> dict:
+    body = _valid_call()
+    body["tracker"] = {**body["tracker"], **fields}
+    return body
+
+
+@pytest.mark.parametrize(
+    "body, status, code",
+    [
+        ({**_valid_call(), "next_action": ACTION_SECRET}, 404, "unknown_action"),
+        ([ACTION_SECRET], 400, "bad_json"),
+        ([], 400, "bad_json"),
+        (_without_tracker(), 400, "bad_tracker"),
+        ({**_valid_call(), "tracker": [ACTION_SECRET]}, 400, "bad_tracker"),
+        ({**_valid_call(), "tracker": ACTION_SECRET}, 400, "bad_tracker"),
+        (_with_tracker(sender_id=[ACTION_SECRET]), 400, "bad_tracker"),
+        (_with_tracker(slots=[ACTION_SECRET]), 400, "bad_tracker"),
+        (_with_tracker(latest_message=ACTION_SECRET), 400, "bad_tracker"),
+        (_with_tracker(events=ACTION_SECRET), 400, "bad_tracker"),
+        (_with_tracker(events=[ACTION_SECRET]), 400, "bad_tracker"),
+        ({**_valid_call(), "next_action": [ACTION_SECRET]}, 400, "bad_action"),
+        ({**_valid_call(), "domain": [ACTION_SECRET]}, 400, "bad_domain"),
+    ],
+    ids=[
+        "unknown-action",
+        "array",
+        "empty-array",
+        "no-tracker",
+        "tracker-array",
+        "tracker-string",
+        "sender-list",
+        "slots-list",
+        "latest-string",
+        "events-string",
+        "event-string",
+        "action-list",
+        "domain-list",
+    ],
+)
+async def test_action_server_answers_bad_calls_with_a_code_only(stack, body, status, code):
+    got, payload = await _post_action(stack, body, _auth(stack))
+    assert (got, payload) == (status, {"error": code})
+    log = (stack.settings.data_dir / "logs" / "actions.log").read_text(errors="replace")
+    assert "Xochiquetzal" not in log
+
+
+@pytest.mark.parametrize(
+    "method, path, data, status",
+    [
+        ("POST", "/webhook", b"{not json " + ACTION_SECRET.encode(), 400),
+        ("POST", "/webhook", ("[" * 100_000 + "]" * 100_000).encode(), 400),
+        ("POST", "/Xochiquetzal-Brown", b"{}", 404),
+        ("GET", "/webhook?Xochiquetzal=1", b"", 405),
+    ],
+    ids=["not-json", "deep-json", "unknown-path", "wrong-method"],
+)
+async def test_action_server_echoes_no_request_content(stack, method, path, data, status):
+    s = stack.settings
+    url = f"http://{s.host}:{s.action_port}{path}"
+    async with aiohttp.ClientSession() as session:
+        async with session.request(method, url, data=data, headers=_auth(stack)) as r:
+            assert r.status == status
+            body = await r.text()
+    assert "Xochiquetzal" not in body and set(json.loads(body)) == {"error"}
+    log = (stack.settings.data_dir / "logs" / "actions.log").read_text(errors="replace")
+    assert "Xochiquetzal" not in log
+
+
+async def test_action_server_takes_no_compressed_calls(stack):
+    import zlib
+
+    s = stack.settings
+    headers = {**_auth(stack), "Content-Encoding": "deflate", "Content-Type": "application/json"}
+    data = zlib.compress(b"[" + b" " * 5_000_000 + b"]")
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"http://{s.host}:{s.action_port}/webhook", data=data, headers=headers) as r:
+            assert (r.status, await r.json()) == (415, {"error": "unsupported_encoding"})

@@ -17,12 +17,14 @@ import pytest
 import redis.asyncio as redis_asyncio
 import socketio
 
+from bot.channels.inbound import as_written
 from bot.channels.ratelimit import SharedRateLimiter
 from bot.channels.webchat import DAY, issue_session
+from bot.feedback.service import make_sender
 from bot.i18n import Catalog
 from bot.privacy.refs import guest_ref
 from tests.conftest import THIRD_PARTY_ORIGIN
-from tests.stack.client import conversation_ratings, mongo, tenant_db
+from tests.stack.client import conversation_ratings, last_user_parse, mongo, tenant_db
 
 pytestmark = pytest.mark.stack
 
@@ -688,3 +690,42 @@ async def test_unknown_static_file_is_404(stack, name):
     status, _, body, _ = await _get(stack, f"/webhooks/webchat/static/{name}")
     assert status == 404
     assert "tenants" not in body and "rest.RestChannel" not in body
+
+
+async def _dsr_requests(stack, tenant: str, ref: str) -> int:
+    client = mongo(stack)
+    try:
+        return await tenant_db(stack, client, tenant).dsr_requests.count_documents({"guest_ref": ref})
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize("text", ["/dsr_erasure", " /request_human", '/dsr_restriction{"x": 1}'])
+async def test_guest_text_starting_with_a_slash_is_not_an_intent(stack, chats, text):
+    """Only the widget's own /start reaches Rasa as an intent payload."""
+    chat = chats("alpenhof")
+    await started(chat, locale="en", lang="en")
+    await chat.say(text, 1)
+    await asyncio.sleep(0.5)  # any second reply
+    sender = make_sender("alpenhof", session_id(chat.token))
+    parsed = await last_user_parse(stack, sender)
+    assert len(parsed["intent_ranking"]) > 1, "the NLU pipeline classified it"
+    assert as_written(parsed["text"]) == text.strip()
+    assert await _dsr_requests(stack, "alpenhof", chat.ref) == 0
+
+
+async def test_the_widget_start_is_still_an_intent(stack, chats):
+    chat = chats("alpenhof")
+    await started(chat)
+    parsed = await last_user_parse(stack, make_sender("alpenhof", session_id(chat.token)))
+    assert parsed["intent"]["name"] == "start" and parsed["text"] == "/start"
+
+
+async def test_deeply_nested_payload_is_dropped_and_the_socket_still_works(stack, chats):
+    chat = chats("alpenhof")
+    await started(chat)
+    depth = 20_000  # within the 64 kB packet limit, far beyond Python's recursion limit
+    await chat.sio.eio.send('2["user_uttered",{"message":' + "[" * depth + "]" * depth + "}]")
+    await asyncio.sleep(1)
+    assert chat.sio.connected
+    assert await chat.say("4", 1) == [q("de", "alpenhof", "room")]
