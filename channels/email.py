@@ -147,8 +147,9 @@ class EmailChannel(WebhookChannel):
             reason = "own_address"  # from a hotel's own inbox: a reply would loop back in
         if not reason and is_loop(mail.headers, LOOP_MARKER, received_count=mail.received_count):
             reason = "loop"
-        if reason:
-            event(logger, "email.inbound.ignored", tenant=tenant.id, reason=reason)
+        if reason:  # a loop is worth a warning: a route or a hotel's mailbox is misconfigured
+            level = logging.WARNING if reason in ("own_address", "loop") else logging.INFO
+            event(logger, "email.inbound.ignored", level, tenant=tenant.id, reason=reason)
             return "ignored"
         payload = {
             "message_id": mail.message_id,
