@@ -193,8 +193,8 @@ class EmailChannel(WebhookChannel):
         async def mailgun(request: Request) -> HTTPResponse:
             if len(request.body or b"") > MAX_BODY_BYTES:
                 return response.json({"error": "too_large"}, status=413)
-            try:
-                form, uploads = posted_form(request)
+            try:  # ~0.1 s of CPU for a 25 MB post with attachments: off the event loop
+                form, uploads = await asyncio.to_thread(posted_form, request)
             except InvalidInput as e:
                 event(logger, "email.inbound.rejected", logging.WARNING, reason=e.code)
                 return response.json({"error": e.code}, status=413 if e.code == "too_large" else 400)
