@@ -7,18 +7,20 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
 from pymongo.errors import PyMongoError
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
-from sanic.request import Request
+from sanic.headers import parse_content_header
+from sanic.request import Request, parse_multipart_form
 from sanic.response import HTTPResponse
 
 from bot.audit import AuditLog, SystemAccess
 from bot.channels.turns import Job, RetryPolicy, TurnQueue
-from bot.errors import StorageError
+from bot.errors import InvalidInput, StorageError
 from bot.i18n import Catalog
 from bot.logs import event
 from bot.privacy.crypto import Cipher
@@ -201,22 +203,69 @@ class WebhookChannel(TenantChannel):
         return bp
 
 
-def form_dict(request: Request) -> dict[str, str]:
-    """The posted form with blank values kept (a signed `Body=` of a picture-only MMS
-    must survive; Sanic's `request.form` drops it). First value of each parameter."""
+@dataclass(frozen=True)
+class Upload:
+    """A file part of a multipart form, reduced to what may be kept: its field name
+    (e.g. "attachment-1"), declared content type and size. Never its content."""
+
+    field: str
+    content_type: str
+    size: int
+
+
+def posted_form(request: Request) -> tuple[dict[str, str], tuple[Upload, ...]]:
+    """The request's form (see `parse_form`)."""
+    return parse_form(request.headers.get("content-type", ""), request.body or b"")
+
+
+def parse_form(content_type: str, body: bytes) -> tuple[dict[str, str], tuple[Upload, ...]]:
+    """A posted form, `multipart/form-data` (parsed by Sanic's own multipart parser) or
+    URL-encoded (any other content type, as Twilio and Mailgun without attachments
+    post): its fields, first value of each name with blank values kept (a signed `Body=`
+    of a picture-only MMS must survive; Sanic's `request.form` drops it), and its file
+    parts as `Upload`s. Raises InvalidInput("bad_form") for a body that does not parse
+    (not UTF-8, no boundary, a broken part) and InvalidInput("too_large") beyond
+    MAX_FORM_PARTS parts."""
+    media_type, params = parse_content_header(content_type)
+    if media_type.lower() != "multipart/form-data":
+        try:
+            pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True)
+        except (UnicodeDecodeError, ValueError):
+            raise InvalidInput("bad_form", "not a URL-encoded UTF-8 form") from None
+        form: dict[str, str] = {}
+        for key, value in pairs:
+            form.setdefault(key, value)
+        return form, ()
+    boundary = params.get("boundary", "").encode("utf-8", "replace")
+    if not boundary:
+        raise InvalidInput("bad_form", "multipart without a boundary")
+    if body.count(b"--" + boundary) > MAX_FORM_PARTS + 1:
+        raise InvalidInput("too_large", f"more than {MAX_FORM_PARTS} parts")
     try:
-        pairs = parse_qsl((request.body or b"").decode("utf-8"), keep_blank_values=True)
-    except (UnicodeDecodeError, ValueError):
+        fields, files = parse_multipart_form(body, boundary)
+    except (ValueError, LookupError, IndexError):  # UnicodeError is a ValueError
+        raise InvalidInput("bad_form", "a part does not parse") from None
+    uploads = tuple(
+        Upload(name, f.type or "application/octet-stream", len(f.body))
+        for name, fs in files.items()
+        for f in fs
+    )
+    return {name: values[0] for name, values in fields.items()}, uploads
+
+
+def form_dict(request: Request) -> dict[str, str]:
+    """The posted form's fields (see `posted_form`), {} when it does not parse."""
+    try:
+        return posted_form(request)[0]
+    except InvalidInput:
         return {}
-    form: dict[str, str] = {}
-    for key, value in pairs:
-        form.setdefault(key, value)
-    return form
 
 
 # Whole-server HTTP limits (Sanic's defaults: 100 MB bodies, 60 s to send them).
-# No channel needs more than a Mailgun post with attachment metadata.
+# No channel needs more than a Mailgun post of a mail with its attachments (Mailgun
+# takes messages up to 25 MB).
 REQUEST_MAX_SIZE = 25 * 1024 * 1024
+MAX_FORM_PARTS = 1000  # fields and files of one multipart form
 # Seconds for a client to send the request head (slow senders get 408). A body that
 # trickles in after complete headers is bounded by Sanic 21.12's RESPONSE_TIMEOUT
 # (60 s, then 503), because the body is read in the handler stage.

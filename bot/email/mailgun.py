@@ -19,7 +19,7 @@ import hmac
 import json
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from bot.email.message import (
@@ -37,6 +37,7 @@ from bot.errors import InvalidInput
 FUTURE_SKEW = 60.0
 TIMESTAMP = re.compile(r"[0-9]{1,12}")
 MAX_TOKEN_CHARS = 256
+MIME_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}")
 TEXT_FIELDS = ("body-plain", "stripped-text", "body-html", "message-headers")
 
 
@@ -103,7 +104,7 @@ def _headers(raw: str) -> tuple[dict[str, str], int]:
         return {}, 0
     try:
         pairs = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply to be headers
         raise InvalidInput("unparseable_email", "message-headers is not JSON") from None
     if not isinstance(pairs, list):
         raise InvalidInput("unparseable_email", "message-headers must be a list")
@@ -120,11 +121,18 @@ def _headers(raw: str) -> tuple[dict[str, str], int]:
     return kept, received
 
 
-def parse_mailgun_form(form: Mapping[str, str]) -> InboundEmail:
+def _attachment_type(content_type: str) -> str:
+    value = content_type.strip().lower()
+    return value if MIME_TYPE.fullmatch(value) else "application/octet-stream"
+
+
+def parse_mailgun_form(form: Mapping[str, str], attachments: Sequence[tuple[str, int]] = ()) -> InboundEmail:
     """The route's POST fields -> InboundEmail, or InvalidInput("unparseable_email") (not
     a mapping, no usable sender or recipient, malformed message-headers or
     attachment-count) or InvalidInput("too_large") (text fields over MAX_BYTES).
-    Verify the signature first. The text is taken from body-plain (Mailgun's own
+    `attachments` are (content type, size) of the multipart post's file parts
+    `attachment-1`, `attachment-2`, ...: only their count, types and total size are
+    kept. Verify the signature first. The text is taken from body-plain (Mailgun's own
     stripped-text when body-plain is absent, else body-html) and stripped here, since
     Mailgun's stripping is English-centric."""
     if not isinstance(form, Mapping):
@@ -160,6 +168,8 @@ def parse_mailgun_form(form: Mapping[str, str]) -> InboundEmail:
         subject=" ".join(_text(form, "subject").split()),
         text=text,
         headers=headers,
-        attachment_count=int(count),
+        attachment_count=max(int(count), len(attachments)),
+        attachment_types=tuple(_attachment_type(t) for t, _ in attachments),
+        attachment_bytes=sum(size for _, size in attachments),
         received_count=received,
     )

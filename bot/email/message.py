@@ -7,9 +7,10 @@
 has no text/plain part, its HTML is converted to text with the stdlib `html.parser`
 (blockquotes, i.e. quoted history, dropped).
 
-Attachments are counted and their size estimated from the encoded payload; they are
-never decoded. Parsing a large message takes up to about a second of CPU: the channel
-calls `parse_mime` / `parse_mailgun_form` off the event loop (`asyncio.to_thread`).
+Attachments are counted, their content types noted and their size estimated from the
+encoded payload; they are never decoded or stored. Parsing a large message takes up to
+about a second of CPU: the channel calls `parse_mime` / `parse_mailgun_form` off the
+event loop (`asyncio.to_thread`).
 Personal data: `from_address`, `subject` and `text` are never logged.
 """
 
@@ -73,6 +74,7 @@ class InboundEmail:
     text: str  # the new text only; "" when there is none
     headers: dict[str, str] = field(default_factory=dict)  # KEPT_HEADERS, lower-case names
     attachment_count: int = 0
+    attachment_types: tuple[str, ...] = ()  # their content types (lower case)
     attachment_bytes: int = 0  # estimated decoded size of all attachments
     received_count: int = 0  # number of Received headers (loop detection)
 
@@ -226,22 +228,23 @@ def _header(msg: Message, name: str) -> str:
     return " ".join(str(value).split())
 
 
-def _body_parts(msg: Message) -> tuple[Message | None, Message | None, int, int]:
+def _body_parts(msg: Message) -> tuple[Message | None, Message | None, list[str], int]:
     plain = html = None
-    count = size = 0
+    types: list[str] = []
+    size = 0
     for part in msg.walk():
         if part.is_multipart():
             continue
         disposition = (part.get_content_disposition() or "").lower()
         ctype = part.get_content_type()
         if disposition == "attachment" or part.get_filename() or part.get_content_maintype() != "text":
-            count += 1
+            types.append(ctype)
             size += _encoded_size(part)
         elif ctype == "text/plain" and plain is None:
             plain = part
         elif ctype == "text/html" and html is None:
             html = part
-    return plain, html, count, size
+    return plain, html, types, size
 
 
 def parse_mime(raw: bytes, *, max_bytes: int = MAX_BYTES) -> InboundEmail:
@@ -259,7 +262,7 @@ def parse_mime(raw: bytes, *, max_bytes: int = MAX_BYTES) -> InboundEmail:
         to_address = normalise_address(_first_address(_header(msg, "Delivered-To") or _header(msg, "To")))
     except InvalidInput as exc:
         raise InvalidInput("unparseable_email", exc.detail) from None
-    plain, html, count, size = _body_parts(msg)
+    plain, html, types, size = _body_parts(msg)
     if plain is not None:
         text = new_text(_decoded_text(plain))
     elif html is not None:
@@ -278,7 +281,8 @@ def parse_mime(raw: bytes, *, max_bytes: int = MAX_BYTES) -> InboundEmail:
         subject=_header(msg, "Subject"),
         text=text,
         headers=headers,
-        attachment_count=count,
+        attachment_count=len(types),
+        attachment_types=tuple(types),
         attachment_bytes=size,
         received_count=len(msg.get_all("Received") or []),
     )

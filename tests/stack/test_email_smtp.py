@@ -125,6 +125,25 @@ async def test_auto_replies_loops_and_bounces_are_never_answered(stack, headers,
     assert await box.received() == []
 
 
+async def test_mail_from_a_hotels_own_inbound_address_is_taken_and_never_answered(stack):
+    """A hotel's inbox writing to a hotel (a forwarding rule, a misrouted reply): a reply
+    would go back into an inbox we read. 250, nothing stored, nothing sent."""
+    box = Mailbox(stack, address="feedback@laguna.example")
+    msg = message(box, message_id="<smtp-own@example.org>")
+    msg.replace_header("From", "Hotel Laguna <FEEDBACK@Laguna.Example>")
+    await deliver(stack, msg, sender="feedback@laguna.example")
+    client = mongo(stack)
+    try:  # a mail that is taken is stored before 250
+        doc = await tenant_db(stack, client, "alpenhof").email_inbound.find_one(
+            {"_id": "<smtp-own@example.org>"}
+        )
+    finally:
+        client.close()
+    assert doc is None
+    await asyncio.sleep(1.5)
+    assert await box.received() == []
+
+
 async def test_non_utf8_charset_is_decoded(stack):
     """ISO-8859-1 bytes on the wire: the answer "fünf" is only a rating once decoded."""
     box = Mailbox(stack)

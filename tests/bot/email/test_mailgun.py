@@ -189,3 +189,25 @@ def test_parse_form_rejects(form, code):
     with pytest.raises(InvalidInput) as info:
         parse_mailgun_form(form)
     assert info.value.code == (code or "unparseable_email")
+
+
+@pytest.mark.parametrize("depth", [10_000, 100_000])
+def test_deeply_nested_message_headers_are_unparseable_not_a_crash(depth):
+    """A JSON string nested deeper than the interpreter recurses gave RecursionError (a
+    500 after the replay token was spent); it can never be headers: 406."""
+    with pytest.raises(InvalidInput) as info:
+        parse_mailgun_form({**FORM, "message-headers": "[" * depth + "]" * depth})
+    assert info.value.code == "unparseable_email"
+
+
+def test_attachments_keep_only_count_types_and_size():
+    attachments = [("image/JPEG", 2_000_000), ("application/pdf", 300), ("<script>/x", 5)]
+    mail = parse_mailgun_form({**FORM, "attachment-count": "3"}, attachments)
+    assert mail.attachment_count == 3
+    assert mail.attachment_types == ("image/jpeg", "application/pdf", "application/octet-stream")
+    assert mail.attachment_bytes == 2_000_305
+
+
+def test_attachment_parts_count_when_the_count_field_is_missing():
+    form = {k: v for k, v in FORM.items() if k != "attachment-count"}
+    assert parse_mailgun_form(form, [("image/png", 10)]).attachment_count == 1

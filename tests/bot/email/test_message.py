@@ -228,6 +228,7 @@ def test_large_attachment_counted_not_decoded(monkeypatch):
     mail = parse_mime(with_attachment(5_000_000))
     assert mail.text == "Please see the invoice."
     assert mail.attachment_count == 1
+    assert mail.attachment_types == ("application/pdf",)
     assert 4_900_000 < mail.attachment_bytes <= 5_000_000
     assert "application/pdf" not in decoded
 
