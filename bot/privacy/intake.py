@@ -36,8 +36,8 @@ INTENTS = {
     "dsr_restriction": "restriction",
     "dsr_objection": "objection",
 }
-MIN_CONFIDENCE = 0.5
-MIN_MARGIN = 0.2
+MIN_CONFIDENCE = 0.4
+MIN_MARGIN = 0.1
 
 
 def plain(text: str) -> str:
@@ -51,102 +51,137 @@ def _any(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
-# What a request is about: the guest's data, details, answers ... (accents stripped).
-_DATA = (
-    r"\bdata\b|\binfo\b|\binformation|\bdetails\b|\brecords?\b|\bprofile\b|\baccount\b"
-    r"|\bme\b|\bmy (?:answers|ratings|feedback|review|scores|responses|number|email|e-mail|name)"
-    r"|\bdaten\b|\bangaben\b|\bmich\b|\bmeine?n? (?:antworten|bewertung|nummer|e-?mail|adresse|namen?)"
-    r"|\bdonnees\b|\binformations?\b|\bmoi\b|\bm'|\bmes (?:reponses|notes|avis|coordonnees)"
-    r"|\bdatos\b|\binformacion\b|\bmi\b|\bme\b|\bmis (?:respuestas|valoraciones|opiniones)"
-    r"|\bdati\b|\binformazioni\b|\bmi\b|\bme\b|\ble mie (?:risposte|valutazioni|recensioni)"
+# The guest themselves or their data (accents stripped): "my", "me", "data", "mein", "moi" ...
+DATA = _any(
+    r"\bdata\b|\binfo\b|\binformation|\bdetails\b|\brecords?\b|\bprofile\b|\baccount\b|\bme\b|\bmy\b",
+    r"\bdaten\b|\bangaben\b|\binfos\b|\bprofil\b|\bmich\b|\bmir\b|\bmein",
+    r"\bdonnees\b|\binformations?\b|\bfichiers?\b|\bmoi\b|\bm'|\bmon\b|\bma\b|\bmes\b",
+    r"\bdatos\b|\binformacion\b|\bregistros?\b|\bperfil\b|\bmi\b|\bmis\b|\bmio\b|\bme\b",
+    r"\bdati\b|\binformazioni\b|\barchivi\b|\bprofilo\b|\bmi\b|\bme\b|\bmio\b|\bmia\b|\bmiei\b|\bmie\b",
+    r"\bdatabase\b|\bdatenbank|\bbase de donnees|\bbase de datos",
+    r"\w(?:enme|adme|anme|eme|atemi|etemi|itemi|rmi|rme)\b",  # "sáquenme", "toglietemi", "scrivermi"
 )
-DATA = re.compile(_DATA)
 
-CUES: dict[str, re.Pattern[str]] = {
+# Per request type: STRONG cues name the request on their own; WEAK ones only together
+# with DATA ("remove" the extra bed is feedback, "remove my details" a request).
+STRONG: dict[str, re.Pattern[str]] = {
     "erasure": _any(
-        r"\bdelet|\berase|\berasure|\bwipe|\bremove|\bforget|\bforgotten|\bget rid of|\bgone\b",
-        r"losch|loesch|\bentfern|\bvergess",
-        r"\bsupprim|\beffac|\boubli|\bretir|\bdetrui",
-        r"\bborr|\belimin|\bsuprim|\bolvid|\bquit",
-        r"\bcancell|\belimin|\brimuov|\bdimentic|\boblio\b|\bdistrugg",
+        r"\bdelet|\berase|\berasure|\bwipe|\bforget me|\bforgotten\b",
+        r"losch|loesch|\bvergessen werden|\bvergesst mich",
+        r"\bsupprim|\bsuppression|\beffac|\bdroit a l'oubli|\boubliez[- ]moi",
+        r"\bborr|\bsupresion|\bsuprim|\bolvid",
+        r"\bcancellat[ei]\b.{0,30}\b(?:dati|mio|mia|miei|mie)\b|\bcancellazione|\bdimentic|\boblio\b",
     ),
     "access": _any(
-        r"\bcopy\b|\bexport|\bdownload|\baccess\b|\bsubject access|\bdsar\b|\bportab",
+        r"\bcopy\b|\bexport|\bdownload|\bsubject access|\bdsar\b|\bportab|\bpersonal data|\bmy data\b",
+        r"\baccess\b|\bacces\b|\bacceso\b|\baccesso\b|auskunft",
         r"\bwhat (?:\w+ )?(?:data|info|information|details)",
         r"\bwhat (?:do|did|have) you\b.{0,40}\b(?:about|on|from) me\b",
         r"\b(?:store|stored|save|saved|hold|keep|kept|record|recorded|collect|collected|know|process)\b.{0,40}"
         r"\b(?:about|on|from|of) me\b",
         r"\bwhich (?:of my |personal )?(?:data|details|info)|\bwho do you share|\bhow long do you keep",
         r"\bdo you (?:store|keep|have|save)\b|\bhave you (?:saved|stored)\b",
-        r"\bauskunft|\bkopie\b|\bexport|\bherunterlad|\bgespeichert|\bspeicher|\buber mich\b|\bueber mich\b",
-        r"\bwelche (?:\w+ )?daten|\bwas wissen sie\b|\bdatenubertrag",
-        r"\bcopie\b|\bexport|\btelecharg|\bacces\b|\bsur moi\b|\bquelles? (?:\w+ )?(?:donnees|informations)",
-        r"\bconserv|\bstock|\benregistr",
-        r"\bcopia\b|\bexport|\bdescarg|\bacceso\b|\bsobre mi\b|\bque (?:\w+ )?(?:datos|informacion)",
-        r"\bguard|\balmacen|\bconserv",
-        r"\bcopia\b|\besport|\bscaric|\baccesso\b|\bsu di me\b|\bquali (?:\w+ )?(?:dati|informazioni)",
-        r"\bconserv|\bsalvat|\bmemorizz|\bregistrat",
+        r"\bauskunft|\bkopie\b|\bherunterlad|\bgespeichert|\bmeine daten\b|\bpersonlichen daten",
+        r"\bwas (?:\w+ )?daten",
+        r"\bwelche (?:\w+ )?daten|\bwas wiss|\bwas habt ihr|\bdatenubertrag",
+        r"\bwas haben sie\b.{0,30}\bvon mir\b|\bvon mir (?:weiss|wisst|wissen|gespeichert)",
+        r"\bcopie\b|\btelecharg|\bmes donnees\b|\bdonnees personnelles",
+        r"\bquelles? (?:\w+ )?(?:donnees|informations)",
+        r"\bsavez de moi\b|\bsur moi\b",
+        r"\bcopia\b|\bdescarg|\bmis datos\b|\bdatos personales|\bque (?:\w+ )?(?:datos|informacion)",
+        r"\bsaben de mi\b|\bsabeis de mi\b|\bsobre mi\b|\btienen mi\b|\bteneis mi\b|\brecopilad",
+        r"\bcopia\b|\bscaric|\bi miei dati\b|\bdati personali|\bquali (?:\w+ )?(?:dati|informazioni)",
+        r"\bsapete di me\b|\bsu di me\b|\bavete (?:il mio|la mia|i miei)\b",
+    ),
+    "rectification": _any(r"\brectif|\bberichtig|\brettific|\binaccurate|\binexact|\binesatt|\bunrichtig"),
+    "restriction": _any(
+        r"\bstatistic|\bstats\b|\banaly|\bbenchmark|\brestrict|\branking",
+        r"\bstatistik|\bauswert|\bausgewert|\banalys|\beinschrank|\beinschraenk|\bumfrageergebnis",
+        r"\bstatisti|\banalys|\brestrei|\bclassement|\bresultats du sondage",
+        r"\bestadistic|\banalic|\banalis|\banaliz|\brestring|\bresultados de la encuesta",
+        r"\bstatistic|\banalis|\banaliz|\blimitazion|\bclassific|\brisultati del sondaggio",
+    ),
+    "objection": _any(
+        r"\bcontact|\bmessag|\btext(?:s|ing)?\b|\bsms\b|\bunsubscri|\bopt(?:[- ]?me)?[- ]?out",
+        r"\bspam|\bnewsletter|\bmarketing|\badverti|\bpromot|\bhear from|\bmailing list",
+        r"kontakt|\bnachricht|\babmeld|\babbestell|\bwerb(?:e|ung)|\bverteiler|\bsimst|spam|\bwiderruf",
+        r"\bmelden sie sich\b|\bmeldet euch\b",
+        r"\bvon (?:euch|ihnen) horen",
+        r"\bwiderspr|\bmelde\b.{0,12}\bab\b|\bumfragen\b|\bangebote\b",
+        r"\bdesabonn|\bdesinscri|\bpublicit|\bpub\b|\bprospection|\btextos\b|\bentendre parler|\bm'oppose",
+        r"\be-?mails\b|\bsurveys\b|\bsondages\b|\bencuestas\b|\bsondaggi\b|\bde baja\b",
+        r"\bmensaje|\bdarme de baja|\bsuscri|\bboletin|\bpublicidad|\bwhatsapp|\bsaber nada de|\bme opongo",
+        r"contatt|\bmessagg|\bdisiscri|\bpubblicit|\bsentirvi|\bmi oppongo",
+    ),
+}
+WEAK: dict[str, re.Pattern[str]] = {
+    "erasure": _any(
+        r"\bremove|\bget rid of|\bgone\b|\bentfern|\bweg\b|\bretir|\braye|\bdisparaiss|\bdetrui",
+        r"\belimin|\bquit|\bsaque|\bdesaparezc|\bcancell|\brimuov|\btogli|\btolt[oa]\b|\bspariscan",
+    ),
+    "access": _any(
+        r"\bdata\b|\bdaten\b|\bdonnees\b|\bdatos\b|\bdati\b",
+        r"\bshow me|\bsend me|\bgive me|\bzeig|\bschick|\bgebt",
+        r"\bmontrez|\benvoyez|\bdonnez|\bmuestr|\benvi|\bdadme|\bmostrat|\bmandat|\bdatemi",
+        r"\babout me\b|\buber mich\b|\bdi me\b|\bspeicher|\benregistr",
+        r"\bguard|\balmacen|\bsalvat|\bmemorizz|\bconserv|\babfrag",
     ),
     "rectification": _any(
         r"\bwrong\b|\bincorrect|\bcorrect|\bupdate|\bchange|\bfix\b|\bmisspel|\bspelt\b|\bspelled\b|\btypo\b",
-        r"\bout of date\b|\boutdated\b|\brectif|\binaccurate|\bno longer\b",
-        r"\bisn't mine\b|\bnot mine\b|\breplace",
+        r"\bout of date\b|\boutdated\b|\bno longer\b|\bisn't mine\b|\bnot mine\b|\breplace|\bright one\b",
         r"\bnew (?:one|number|address|email)\b|\bold (?:one|number|address|email)\b",
-        r"\bfalsch|\bkorrig|\baktualis|\bander|\baender|\bberichtig|\bveraltet|\bersetz|\bneue",
-        r"\bfaux\b|\bfausse\b|\bincorrect|\bcorrig|\bmodifi|\bmettre a jour\b|\bmise a jour\b|\bchang",
-        r"\brectif|\berrone|\bmal ecrit|\bancien|\bnouvel|\bnouveau|\bremplac",
-        r"\bincorrect|\berrone|\bequivocad|\bmal escrit|\bcorrig|\bactualic|\bcambi|\brectific",
-        r"\bnuev|\bantigu",
-        r"\bsbagliat|\berrat|\bcorregg|\baggiorn|\bcambi|\bmodific|\brettific|\bnuov|\bvecchi|\bsostitu",
+        r"\bfalsch|\bkorrig|\baktuali|\bander|\baender|\bveraltet|\bersetz|\bneue|\bstimmt nicht|\brichtige",
+        r"\bnicht mehr\b",
+        r"\bfaux\b|\bfausse|\bincorrect|\bcorrig|\bmodifi|\ba jour\b|\bchang|\bmauvais|\bperime|\ble bon\b",
+        r"\berrone|\bmal (?:ecrit|orthographi|enregistr)|\bancien|\bnouvel|\bnouveau|\bremplac|\bn'est plus",
+        r"\bpas (?:la bonne|le bon)\b",
+        r"\bincorrect|\berrone|\bequivocad|\bmal\b|\bcorrij|\bcorreg|\bactualiz|\bactualic|\bdesactualiz|\bcambi",
+        r"\bel bueno\b|\bya no\b|\bnuev|\bantigu|\bsustitu",
+        r"\bsbagliat|\berrat|\bcorregg|\bcorrett|\baggiorn|\bcambi|\bmodific|\bnuov|\bvecchi|\bsostitu",
+        r"\bscritto male|\bsalvat[oa] male|\bgiust[oa]\b|\bnon e piu\b",
     ),
     "restriction": _any(
-        r"\bstatistic|\bstats\b|\banaly|\breports?\b|\breporting\b|\bbenchmark|\brestrict|\blimit",
-        r"\bprocess|\bcompar|\branking|\bevaluat|\bcount my\b|\bfreeze|\bthird part|\bshare my|\bpass my",
-        r"\bai training\b|\bus(?:e|ing) (?:my|it)\b|\bnot for your\b|\bleft out\b|\bleave my\b|\bexclude",
-        r"\bstatistik|\bauswert|\banalys|\bbericht|\beinschrank|\beinschraenk|\bverarbeit|\bvergleich",
-        r"\bweitergeb|\bsperr|\bverwende|\bnutze|\bbenutze",
-        r"\bstatisti|\banalys|\brapport|\blimit|\brestrei|\btraitement|\bcompar|\bclassement|\bevaluat",
-        r"\bpartag|\butilis|\bexploit",
-        r"\bestadistic|\banalis|\binforme|\blimit|\brestring|\btratamiento|\bcompar|\branking|\bevaluac",
-        r"\bcompart|\bus(?:en|ar|e)\b|\butiliz",
-        r"\bstatistic|\banalis|\breport|\brapport|\blimit|\btrattamento|\bconfront|\bclassific|\bvalutaz",
-        r"\bcondivid|\bus(?:ate|are|i)\b|\butilizz",
+        r"\breports?\b|\breporting\b|\blimit|\bprocess|\bcompar|\bevaluat|\bcount|\bfreeze|\bthird part",
+        r"\bshare|\bpass (?:my|it|them)|\bai training\b|\bus(?:e|ed|ing)\b|\bleft out\b|\bleave\b|\bexclude",
+        r"\bprivate\b|\bsurvey results",
+        r"\bbericht|\bverarbeit|\bvergleich|\bweitergeb|\bsperr|\bverwend|\bnutz|\bbenutz|\bmitzahl",
+        r"\bdritte|\bprivat|\bbehalten|\baufbewahr|\braus\b|\bgeben\b.{0,40}\bweiter\b",
+        r"\blimit|\btrait|\bcompar|\bevaluat|\bpartag|\btransmet|\butilis|\bservez|\bcomptez",
+        r"\bgelez|\btiers\b|\bprive|\bexploit|\bstats\b",
+        r"\binforme|\blimit|\btrat|\bcompar|\bevaluac|\bcompart|\bced|\bus(?:en|ar|e)\b|\butiliz",
+        r"\bcuent|\bbloque|\bterceros|\bprivad|\bfuera de|\bmetais|\bmetan",
+        r"\breport|\blimit|\btratt|\bconfront|\bvalutaz|\bcondivid|\bced|\bus(?:ate|are|i|ateli)\b",
+        r"\butilizz|\bcontate|\bblocc|\bterzi|\bprivat|\bfuori dai|\bmettete|\bincludete|\buso\b|\ball'uso",
     ),
     "objection": _any(
-        r"\bcontact|\bmessag|\btext(?:s|ing)?\b|\bsms\b|\be-?mails?\b|\bunsubscri|\bopt(?:[- ]?me)?[- ]?out",
-        r"\bspam|\bnewsletter|\bmarketing|\badverti|\boffers?\b|\bpromot|\bsurveys?\b|\bhear from|\blist\b",
-        r"\bobject",
-        r"\bkontakt|\bnachricht|\bschreib|\babmeld|\babbestell|\bwerbung|\bangebot|\bumfrage|\bliste\b",
-        r"\bwiderspr|\bmeld",
-        r"\bcontact|\bmessage|\bdesabonn|\bdesinscri|\bpublicit|\boffres?\b|\bpromo|\bsondage|\benquete",
-        r"\bliste\b|\becri|\bm'oppose|\bopposition",
-        r"\bcontact|\bmensaje|\bcorreo|\bbaja\b|\bsuscri|\bboletin|\bpublicidad|\bofertas?\b|\bencuesta",
-        r"\blista\b|\bescrib|\bme opongo|\boposicion",
-        r"\bcontatt|\bmessagg|\bdisiscri|\biscrizion|\bpubblicit|\bofferte?\b|\bsondagg|\bquestionar",
-        r"\blista\b|\bscriv|\bmi oppongo|\bopposizion",
+        r"\be-?mails?\b|\boffers?\b|\bsurveys?\b|\blist\b|\bschreib|\bangebot|\bumfrage|\bliste\b",
+        r"\boffres?\b|\bpromo|\bsondage|\benquete|\becri|\benvoyez|\bcorreo|\bofertas?\b|\bencuesta|\blista\b",
+        r"\bescrib|\bmand|\bofferte?\b|\bsondagg|\bquestionar|\bscriv|\bmandate",
     ),
 }
 # The data a rectification names (a correction of a rating is not a request).
 RECTIFIABLE = _any(
-    r"\be-?mail|\bmail\b|\baddress|\bnumber|\bphone|\bmobile|\bname\b|\bsurname|\blanguage|\bcontact|\bdetails",
-    r"\bdata\b|\brecords?\b|\bprofile|\binfo\b|@|\+\d",
-    r"\badresse|\bnummer|\btelefon|\bhandy|\bnamen?\b|\bnachname|\bsprache|\bdaten\b|\bangaben",
-    r"\bnumero|\btelephone|\bportable|\bnom\b|\blangue|\bcoordonnees|\bdonnees",
-    r"\bcorreo|\bdireccion|\btelefono|\bmovil|\bnombre|\bapellido|\bidioma|\bdatos\b",
-    r"\bindirizzo|\bcellulare|\bnome\b|\bcognome|\blingua\b|\bdati\b|\brecapit",
+    r"\be-?mail|\bemial|\bmail\b|\baddress|\bnumber|\bphone|\bmobile|\bname\b|\bsurname|\blanguage|\bcontact",
+    r"\bdetails|\bdata\b|\brecords?\b|\bprofile|\binfo|@|\+\d",
+    r"\badresse|\bnummer|\btelefon|\bhandy|\bnamen?\b|\bvorname|\bnachname|\bsprache|\bdaten\b|\bangaben|\bkontakt",
+    r"\bnumero|\btelephone|\bportable|\bnom\b|\blangue|\bcoordonnees|\bdonnees|\bmial\b|\bcontact",
+    r"\bcorreo|\bdireccion|\btelefono|\bmovil|\bnombre|\bapellido|\bidioma|\bdatos\b|\bcontacto",
+    r"\bindirizzo|\bcellulare|\bnome\b|\bcognome|\blingua\b|\bdati\b|\brecapit|\bcontatti",
 )
 
 
 def cue(type_: str, text: str) -> bool:
-    """Whether ``text`` (any case, accents) holds a lexical cue of a ``type_`` request."""
+    """Whether ``text`` (any case, accents) holds a lexical cue of a ``type_`` request: a
+    strong one, or a weak one with the guest or their data named; a rectification always
+    names what is to be corrected (an address, a number, a name ...)."""
     p = plain(text)
-    if not CUES[type_].search(p):
-        return False
-    if type_ == "rectification":
-        return bool(RECTIFIABLE.search(p))
-    if type_ in ("erasure", "restriction"):
-        return bool(DATA.search(p))
-    return True
+    if STRONG[type_].search(p):
+        found = True
+    elif type_ == "rectification":  # what is named (RECTIFIABLE) stands for the data
+        found = bool(WEAK[type_].search(p))
+    else:
+        found = bool(WEAK[type_].search(p)) and bool(DATA.search(p))
+    return found and (type_ != "rectification" or bool(RECTIFIABLE.search(p)))
 
 
 def runner_up(ranking: Sequence[Mapping[str, Any]], intent: str) -> float:
