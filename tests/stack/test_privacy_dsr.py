@@ -92,6 +92,16 @@ async def _requests(stack, ref: str, tenant: str = "alpenhof") -> list[dict]:
         client.close()
 
 
+async def _wait_squeezed(phone: Phone, needle: str, timeout: float = 20) -> None:
+    """Until ``needle`` was sent, its SMS segments (split on sentence boundaries) joined."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if squeezed(needle) in squeezed(await phone.text()):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{needle!r} never sent")
+
+
 async def _code_sms(phone: Phone, after: int, timeout: float = 20) -> str:
     """The code in the first message to the phone after the first `after` messages."""
     deadline = time.monotonic() + timeout
@@ -117,9 +127,8 @@ async def test_each_request_type_in_each_language_is_verified_by_a_code_sent_by_
     assert await _requests(stack, _sms_ref(stack, phone.number)) == []
     assert not any(CODE.search(m["body"]) for m in (await phone.sent_to_me())[before:])
     await phone.post(phone.form(YES[lang]))
-    received = CATALOG.render(lang, f"dsr.received.{kind}")
-    text = await phone.wait_for_text(received)
-    assert squeezed(CATALOG.render(lang, "dsr.code_sent.sms")) in squeezed(text)
+    await phone.wait_for_text(CATALOG.render(lang, f"dsr.received.{kind}"))
+    await _wait_squeezed(phone, CATALOG.render(lang, "dsr.code_sent.sms"))
     code = await _code_sms(phone, before)
     (request,) = await _requests(stack, _sms_ref(stack, phone.number))
     assert (request["type"], request["status"], request["language"]) == (kind, PENDING, lang)

@@ -77,9 +77,9 @@ async def test_markup_does_not_decide_the_intent(stack):
     await guest.say("hi")
     replies = await guest.say("I want to talk to a person now <script>alert('hello')</script>")
     # asked for a person: acknowledged, or handed to staff (in their staffed hours)
-    keys = ("human.requested", "handover.notice", "handover.notice_later")
-    person = {CATALOG.render("en", k) for k in keys}
-    assert person & set(replies), replies
+    person = [CATALOG.render("en", k) for k in ("human.requested", "handover.notice")]
+    person.append(CATALOG.render("en", "handover.notice_later", when="-").split(".")[0])
+    assert any(r.startswith(p) for r in replies for p in person), replies
     assert not DSR_TEXTS & set(replies), replies
     await _nothing_started(stack, _ref(stack, guest))
 
