@@ -56,7 +56,7 @@ async def _nothing_started(stack, ref: str) -> None:
     assert await _questions(stack, ref) == []
 
 
-@pytest.mark.parametrize("text", FEEDBACK)
+@pytest.mark.parametrize("text", FEEDBACK, ids=["fr-nights", "fr-chloe", "es-room-only", "de-city-trip"])
 async def test_ordinary_feedback_as_a_first_message_over_rest_is_feedback(stack, text):
     guest = Guest(stack, "alpenhof")
     replies = await guest.say(text)
@@ -64,7 +64,7 @@ async def test_ordinary_feedback_as_a_first_message_over_rest_is_feedback(stack,
     await _nothing_started(stack, _ref(stack, guest))
 
 
-@pytest.mark.parametrize("text", ["Z " * 100, "<b>B</b> " * 50, "🙂" * 40])
+@pytest.mark.parametrize("text", ["Z " * 100, "<b>B</b> " * 50, "🙂" * 40], ids=["Z", "tagged-B", "emoji"])
 async def test_junk_starts_no_request(stack, text):
     guest = Guest(stack, "alpenhof", locale="en")
     replies = await guest.say(text)
@@ -85,7 +85,9 @@ async def test_markup_does_not_decide_the_intent(stack):
 
 
 @pytest.mark.parametrize(
-    "body", ["B" * 9000, ("Please delete all the data you have stored about me. " * 170)[:9000]]
+    "body",
+    ["B" * 9000, ("Please delete all the data you have stored about me. " * 170)[:9000]],
+    ids=["B-9000", "request-9000"],
 )
 async def test_an_over_long_sms_is_refused_before_any_request(stack, body):
     """The length limit comes first: not even a real request over 2,000 characters starts
