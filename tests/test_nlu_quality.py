@@ -7,7 +7,10 @@
 - the public phrasings of data-subject requests held out in eval/nlu (blocks with
   `metadata: source`) are recognised as their request type at least as often as measured;
 - the rating parser is right on >= 90 % of the held-out cases in eval/ratings per language
-  (pure, no model).
+  (pure, no model);
+- ordinary guest feedback (eval/feedback, 500+ per language) reaches the confirmation
+  question of a data-subject request at most once in 500 messages per language, and the
+  public request phrasings still reach it (scripts/eval_feedback.py, bot/privacy/intake.py).
 
 The model test calls `bot.stack.train_if_needed()`, which trains only when config, domain
 or data changed (the stack tests share the model), then runs the evaluation as a subprocess.
@@ -282,3 +285,52 @@ def test_rasa_data_validate_passes():
         timeout=300,
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+
+# --- ordinary feedback never starts a request; real requests still do ------------------------
+
+MIN_FEEDBACK = 500  # ordinary feedback messages per language in eval/feedback
+MAX_ASKED_PER = 500  # at most one of every 500 reaches the confirmation question
+
+
+@pytest.fixture(scope="module")
+def intake_report(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """scripts/eval_feedback.py: the trained model and the intake gate (bot/privacy/intake.py)
+    over eval/feedback and the held-out requests of eval/nlu."""
+    from bot.stack import QUIET_ENV, train_if_needed
+
+    model = train_if_needed(progress=lambda _msg: None)
+    out = tmp_path_factory.mktemp("intake") / "intake.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "eval_feedback.py"),
+            "--model",
+            str(model),
+            "--json",
+            str(out),
+        ],
+        cwd=ROOT,
+        env={**os.environ, **QUIET_ENV},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert out.exists(), done.stdout[-2000:] + done.stderr[-2000:]
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_ordinary_feedback_does_not_reach_the_confirmation_question(intake_report, lang):
+    parts = intake_report["feedback"][lang]
+    n = sum(p["n"] for p in parts.values())
+    asked = [a for p in parts.values() for a in p["asked_texts"]]
+    assert n >= MIN_FEEDBACK, f"{lang}: only {n} feedback messages in eval/feedback/{lang}.yml"
+    assert len(asked) * MAX_ASKED_PER <= n, f"{lang}: {len(asked)} of {n} would be asked: {asked}"
+
+
+@pytest.mark.parametrize("intent", DSR_INTENTS)
+def test_public_dsr_phrasings_still_reach_the_confirmation_question(intake_report, intent):
+    """The gate keeps the public phrasings' recall (the floors of the NLU test above)."""
+    figures = intake_report["public"][intent]
+    assert figures["asked"] / figures["n"] >= MIN_PUBLIC_DSR_ACCURACY[intent], figures

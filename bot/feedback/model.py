@@ -16,6 +16,7 @@ class Turn:
     text: str
     intent: str | None = None
     confidence: float = 0.0
+    runner_up: float = 0.0  # the next intent's confidence (bot/privacy/intake.py wants a margin)
     message_id: str | None = None
     channel: str = "rest"
     locale: str | None = None

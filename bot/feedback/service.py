@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,8 +31,9 @@ from bot.language import LanguageDetector, make_detector
 from bot.logs import event
 from bot.privacy.crypto import Cipher
 from bot.privacy.dsr_flow import CODE as CODE_MASK
-from bot.privacy.dsr_flow import DsrFlow
+from bot.privacy.dsr_flow import QUESTION, DsrFlow
 from bot.privacy.flags import FlagStore
+from bot.privacy.intake import runner_up
 from bot.privacy.refs import conversation_id, guest_ref, log_ref
 from bot.privacy.requests import DsrStore
 from bot.settings import Settings
@@ -134,10 +135,18 @@ class FeedbackService:
             conversation_id=conv,
             max_message_chars=self.settings.max_message_chars,
         )
-        if DsrFlow.concerns(turn):
+        # the length limit first: an over-long message is never a request nor an answer
+        too_long = len(turn.text.strip()) > self.settings.max_message_chars
+        if DsrFlow.concerns(turn, state) and not too_long:
             dsr = await self.privacy_turn(tenant, turn, state, conv, gref)
             if dsr is not None:
                 return dsr
+        if state and QUESTION in state:  # the confirmation question was not answered yes
+            if too_long:
+                await self.dsr_store(tenant.id).drop_question(gref)
+            state = {k: v for k, v in state.items() if k != QUESTION}
+        if (turn.intent or "").startswith("dsr_"):  # not a request after all: ordinary feedback
+            turn = replace(turn, intent=None, confidence=0.0)
         handovers = self.handovers(tenant.id)
         flags, before = await asyncio.gather(
             FlagStore(self.store, tenant.id).get(gref),
@@ -260,14 +269,16 @@ class FeedbackService:
         lang = self.guess_language(tenant, turn, (state or {}).get("lang"))
         channel = (state or {}).get("channel") or turn.channel
         dsr_flow = DsrFlow(
-            DsrStore(self.store, tenant.id, self.settings.guest_key, self.settings.control_db),
+            self.dsr_store(tenant.id),
             ContactStore(self.store, tenant.id, self.cipher),
             self.cipher,
             self.delivery,
             self.catalog,
+            self.settings.max_message_chars,
         )
+        asked = bool((state or {}).get(QUESTION))
         try:
-            result = await dsr_flow.handle(tenant, turn, gref, channel, lang)
+            result = await dsr_flow.handle(tenant, turn, gref, channel, lang, asked)
         except PyMongoError as e:
             raise StorageError("the request register is unavailable") from e
         if result is None:
@@ -293,7 +304,14 @@ class FeedbackService:
             conversation=conv,
             outcome=",".join(result.events),
         )
-        return TurnOutcome(texts, dict(state or {}), tuple(result.events))
+        # the conversation state carries only when an open confirmation question expires
+        after = {k: v for k, v in (state or {}).items() if k != QUESTION}
+        if result.question is not None:
+            after[QUESTION] = result.question
+        return TurnOutcome(texts, after, tuple(result.events))
+
+    def dsr_store(self, tenant_id: str) -> DsrStore:
+        return DsrStore(self.store, tenant_id, self.settings.guest_key, self.settings.control_db)
 
     def guess_language(self, tenant: Tenant, turn: Turn, current: str | None = None) -> str:
         """Confident detection over three words or more, else the conversation's
@@ -340,10 +358,14 @@ def _turn(message: Mapping[str, Any]) -> Turn:
     if not isinstance(metadata, Mapping):
         metadata = {}
     text = message.get("text")
+    name = intent.get("name") if isinstance(intent, Mapping) else None
+    ranking = message.get("intent_ranking")
+    ranking = [e for e in ranking if isinstance(e, Mapping)] if isinstance(ranking, list) else []
     return Turn(
         text=as_written(text) if isinstance(text, str) else "",
-        intent=intent.get("name") if isinstance(intent, Mapping) else None,
+        intent=name,
         confidence=float(intent.get("confidence") or 0.0) if isinstance(intent, Mapping) else 0.0,
+        runner_up=runner_up(ranking, name or ""),
         message_id=message.get("message_id"),
         channel=_str(metadata.get("channel")) or "rest",
         locale=_str(metadata.get("locale")),

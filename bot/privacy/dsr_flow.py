@@ -1,18 +1,27 @@
 """Data-subject requests inside the conversation (called by FeedbackService first,
 before the handover and the feedback engine, so it works in the middle of anything).
 
-1. The NLU recognises a request (intents `dsr_erasure`, `dsr_access`,
-   `dsr_rectification`, `dsr_restriction`, `dsr_objection`, five languages).
+1. A message asks for a request only when it reads as one (bot/privacy/intake.py): the
+   NLU intent (`dsr_erasure`, `dsr_access`, `dsr_rectification`, `dsr_restriction`,
+   `dsr_objection`, five languages) with enough confidence and margin plus a lexical cue
+   of the request, or the legal markers of a formal request; never junk, never markup,
+   never a message over the length limit.
 2. A request that names someone else's number or address (anything but the
    requester's own, except the new address of a rectification) is never executed
    and reveals nothing.
-3. The request is registered (bot/privacy/requests.py) and the requester verified:
+3. The guest is asked to confirm, in their request's words ("Do you want us to stop using
+   your answers for statistics? Reply yes or no", `dsr.confirm.<type>`). The question waits
+   in the register's store (DsrStore.ask, 10 minutes; the conversation state carries only
+   its expiry, `QUESTION`). Only an explicit yes (intake.is_yes) registers the request;
+   any other answer drops the question and is handled as ordinary feedback.
+4. After the yes the request is registered (bot/privacy/requests.py) and the requester
+   verified:
    - SMS and e-mail guests get a one-time code on the same number or address (a
      separate message), valid 10 minutes, 3 attempts, then a new code;
    - web-widget and REST guests are identified by their session (a signed, secret
      token only their browser holds), and the request concerns that session's data
      only, so they count as verified at once.
-4. Verified requests are carried out by the privacy worker in the console process
+5. Verified requests are carried out by the privacy worker in the console process
    (bot/privacy/worker.py): at once or after staff approval (tenant policy), with a
    confirmation, receipt or download link on the guest's channel.
 
@@ -25,6 +34,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,20 +47,16 @@ from bot.i18n import Catalog
 from bot.language import explicit_request
 from bot.logs import event
 from bot.privacy.crypto import Cipher
+from bot.privacy.intake import INTENTS, is_yes, requested
 from bot.privacy.requests import PENDING, RECEIVED, VERIFIED, DsrStore
 from bot.storage.contacts import ContactStore
 from bot.tenants import Tenant
 
 logger = logging.getLogger(__name__)
 
-INTENTS = {
-    "dsr_erasure": "erasure",
-    "dsr_access": "access",
-    "dsr_rectification": "rectification",
-    "dsr_restriction": "restriction",
-    "dsr_objection": "objection",
-}
-MIN_CONFIDENCE = 0.5
+__all__ = ["INTENTS", "QUESTION", "DsrFlow", "DsrTurn"]
+
+QUESTION = "dsr_question"  # conversation state: when the open confirmation question expires
 CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 PHONE_CANDIDATE = re.compile(r"\+?\d[\d\s./\-()]{6,}\d")
@@ -70,6 +76,7 @@ class DsrTurn:
     lang: str | None = None  # answer in the request's language (a bare code has none)
     writes: list[SystemAccess] = field(default_factory=list)  # the register writes, for the audit
     reads: list[SystemAccess] = field(default_factory=list)  # the contact opened, for the audit
+    question: float | None = None  # a confirmation question is open until then (epoch seconds)
 
 
 def find_code(text: str) -> str | None:
@@ -127,7 +134,9 @@ class DsrFlow:
         cipher: Cipher,
         delivery: Delivery | None,
         catalog: Catalog,
+        max_chars: int = 2000,
     ) -> None:
+        self.max_chars = max_chars
         self.dsr = dsr
         self.contacts = contacts
         self.cipher = cipher
@@ -136,29 +145,46 @@ class DsrFlow:
         self.reads: list[SystemAccess] = []  # personal data this flow opened, for the audit
 
     @staticmethod
-    def concerns(turn: Turn) -> bool:
-        """Whether this turn may be about a request: a request intent, or something
-        that looks like a one-time code (only then is the register read)."""
-        return (turn.intent or "").startswith("dsr_") or find_code(turn.text) is not None
+    def concerns(turn: Turn, state: Mapping[str, Any] | None = None) -> bool:
+        """Whether this turn may be about a request: a request intent, something that looks
+        like a one-time code, or an answer to the confirmation question (only then is the
+        register read)."""
+        return (
+            (turn.intent or "").startswith("dsr_")
+            or find_code(turn.text) is not None
+            or bool((state or {}).get(QUESTION))
+        )
 
     async def handle(
-        self, tenant: Tenant, turn: Turn, guest_ref: str, channel: str, lang: str
+        self, tenant: Tenant, turn: Turn, guest_ref: str, channel: str, lang: str, asked: bool = False
     ) -> DsrTurn | None:
-        """The replies when this turn is about a data-subject request, else None."""
-        result = await self._handle(tenant, turn, guest_ref, channel, lang)
+        """The replies when this turn is about a data-subject request, else None (the
+        turn is then ordinary feedback). ``asked``: a confirmation question is open."""
+        result = await self._handle(tenant, turn, guest_ref, channel, lang, asked)
         if result is not None:
             result.reads += self.reads
         return result
 
     async def _handle(
-        self, tenant: Tenant, turn: Turn, guest_ref: str, channel: str, lang: str
+        self, tenant: Tenant, turn: Turn, guest_ref: str, channel: str, lang: str, asked: bool
     ) -> DsrTurn | None:
+        if len(turn.text.strip()) > self.max_chars:  # the engine says it is too long
+            if asked:
+                await self.dsr.drop_question(guest_ref)
+            return None
         open_request = await self.dsr.open_for(guest_ref)
         code = find_code(turn.text)
         if open_request is not None and open_request["status"] == PENDING and code:
             return await self._check(tenant, open_request, code, guest_ref, channel, lang)
-        type_ = INTENTS.get(turn.intent or "")
-        if type_ is None or turn.confidence < MIN_CONFIDENCE:
+        if asked:
+            if is_yes(turn.text):
+                question = await self.dsr.take_question(guest_ref)
+                if question is not None:
+                    return await self._register(tenant, question, guest_ref)
+            else:  # anything but a yes: nothing is registered, the message is feedback
+                await self.dsr.drop_question(guest_ref)
+        type_ = requested(turn.text, turn.intent, turn.confidence, turn.runner_up)
+        if type_ is None:
             return None
         if await self._names_someone_else(type_, turn.text, guest_ref, channel):
             event(logger, "dsr.refused", tenant=tenant.id, type=type_, reason="other_person")
@@ -170,23 +196,36 @@ class DsrFlow:
         if type_ == "rectification":
             found = rectification_details(turn.text)
             details = self.cipher.seal(json.dumps(found), f"{tenant.id}|{guest_ref}|dsr")
-        request = await self.dsr.create(
+        until = await self.dsr.ask(
             type_=type_, guest_ref=guest_ref, channel=channel, language=lang, details=details
         )
+        event(logger, "dsr.asked", tenant=tenant.id, type=type_, channel=channel)
+        ask = SystemAccess("dsr_question.create", "dsr_question", guest_ref)
+        return DsrTurn([Reply(f"dsr.confirm.{type_}")], ["dsr_asked"], writes=[ask], question=until)
+
+    async def _register(self, tenant: Tenant, question: Mapping[str, Any], guest_ref: str) -> DsrTurn:
+        """The guest said yes: the request is registered and verified (session) or a
+        code is sent (SMS, e-mail)."""
+        type_, channel, lang = question["type"], question["channel"], question["language"]
+        request = await self.dsr.create(
+            type_=type_, guest_ref=guest_ref, channel=channel, language=lang, details=question.get("details")
+        )
         rid = request["_id"]
-        writes = register_writes(tenant.id, rid, "create")
+        writes = [SystemAccess("dsr_question.delete", "dsr_question", guest_ref)]
+        writes += register_writes(tenant.id, rid, "create")
         event(logger, "dsr.received", tenant=tenant.id, type=type_, request=rid, channel=channel)
         if channel in VERIFIED_BY_SESSION:
             if await self.dsr.transition(rid, RECEIVED, VERIFIED, "session") is not None:
                 writes += register_writes(tenant.id, rid, "verify")
             replies = [Reply(f"dsr.received.{type_}"), self._verified(tenant)]
-            return DsrTurn(replies, ["dsr_verified"], writes=writes)
+            return DsrTurn(replies, ["dsr_verified"], lang, writes=writes)
         sent = await self._send_code(tenant, rid, guest_ref, channel, lang)
         writes.append(SystemAccess("dsr_request.code", "dsr_request", rid))
         key = f"dsr.code_sent.{channel}" if sent else "dsr.code_unavailable"
         return DsrTurn(
             [Reply(f"dsr.received.{type_}"), Reply(key)],
             ["dsr_code_sent" if sent else "dsr_no_code"],
+            lang,
             writes=writes,
         )
 

@@ -23,6 +23,12 @@ cross-tenant register of the processor: keyed hash of the guest, no contact data
 Times are epoch seconds (they survive every MongoDB-wire server's update operators).
 Every status change is a conditional update on the current status; the history is an
 inserted document per change in `dsr_history`.
+
+Before a request exists the guest is asked to confirm it (bot/privacy/dsr_flow.py): the
+question waits in `dsr_questions`, one per guest (`_id` = `guest_ref`), with the type,
+channel, language, sealed details and `expires_at` (10 minutes). An explicit yes takes
+it (an atomic find-and-delete) and only then is the request created; any other answer
+drops it. It is guest data until then (bot/privacy/stores.py erases it with the guest).
 """
 
 from __future__ import annotations
@@ -56,6 +62,7 @@ CODE_DIGITS = 6
 CODE_TTL = 600.0  # ten minutes
 MAX_ATTEMPTS = 3
 DEADLINE = 30 * 86_400.0  # one month
+QUESTION_TTL = 600.0  # a confirmation question is answered within ten minutes
 
 
 class RequestConflict(RapportError):
@@ -84,6 +91,7 @@ class DsrStore:
         self.key = key
         self.requests = db.get_collection("dsr_requests", write_concern=DURABLE)
         self.history = db.get_collection("dsr_history", write_concern=DURABLE)
+        self.questions = db.get_collection("dsr_questions", write_concern=DURABLE)
         self.register = (
             mongo.client[control_db].get_collection("dsr_register", write_concern=DURABLE)
             if control_db
@@ -111,6 +119,44 @@ class DsrStore:
         return (
             await self.requests.find({"status": {"$in": list(statuses)}}).sort("created_at", 1).to_list(limit)
         )
+
+    # ---- the confirmation question (before a request exists) ---------------------------
+
+    async def ask(
+        self, *, type_: str, guest_ref: str, channel: str, language: str, details: str | None = None
+    ) -> float:
+        """Record that the guest was asked to confirm a `type_` request (replacing an
+        earlier question); returns when the question expires."""
+        if type_ not in TYPES:
+            raise InvalidInput("dsr_type", "unknown request type")
+        now = time.time()
+        doc = {
+            "_id": guest_ref,
+            "guest_ref": guest_ref,
+            "type": type_,
+            "channel": channel,
+            "language": language,
+            "details": details,
+            "asked_at": now,
+            "expires_at": now + QUESTION_TTL,
+        }
+        try:
+            await self.questions.replace_one({"_id": guest_ref}, doc, upsert=True)
+        except PyMongoError as e:
+            raise StorageError("recording the question failed") from e
+        return doc["expires_at"]
+
+    async def take_question(self, guest_ref: str, now: float | None = None) -> dict[str, Any] | None:
+        """The guest's open question, removed in the same step (so one yes registers one
+        request), or None when there is none or it has expired."""
+        doc = await self.questions.find_one_and_delete({"_id": guest_ref})
+        now = time.time() if now is None else now
+        if doc is None or float(doc.get("expires_at") or 0) < now:
+            return None
+        return doc
+
+    async def drop_question(self, guest_ref: str) -> None:
+        await self.questions.delete_one({"_id": guest_ref})
 
     # ---- lifecycle ------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ guest data and is missing here makes the exhaustive scan of erasure.py fail.
 | sms                | `sms_inbound` (queued turns, sealed), `sms_outbound`, `sms_consent` | guest_ref |
 | email_inbound      | `email_inbound` (queued turns, sealed)  | guest_ref                   |
 | flags              | `guest_flags`                           | _id = guest_ref             |
+| dsr_questions      | `dsr_questions` (unconfirmed requests)  | _id = guest_ref             |
 | dsr_requests       | `dsr_requests` (evidence: stripped, kept) | guest_ref                 |
 | trackers           | Redis `rapport:tracker:<tenant>:<HMAC>` | HMAC of the sender id       |
 | locks              | Redis `rapport:lock:<sender id>`        | sender id                   |
@@ -567,6 +568,7 @@ STORES: tuple[Store, ...] = (
     HandoverHistory(),
     Contacts(),
     ByGuestRef("flags", "guest_flags"),
+    ByGuestRef("dsr_questions", "dsr_questions"),
     DsrRequests(),
     Trackers(),
     Locks(),
@@ -608,6 +610,7 @@ COVERED = frozenset(
         "sms_consent",
         "email_inbound",
         "guest_flags",
+        "dsr_questions",
         "dsr_requests",
     }
 )

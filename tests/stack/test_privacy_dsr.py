@@ -1,7 +1,8 @@
 """Data-subject requests inside the conversation, through the real Rasa server and
-action server, in all five languages: recognised, registered, verified with a one-time
-code sent through the local provider stand-ins (SMS and e-mail), or by the session
-(web widget, REST); wrong and expired codes; requests about someone else refused."""
+action server, in all five languages: recognised, confirmed by the guest's explicit yes,
+registered, verified with a one-time code sent through the local provider stand-ins (SMS
+and e-mail), or by the session (web widget, REST); wrong and expired codes; requests about
+someone else refused. (What does not start a request: test_privacy_dsr_intake.py.)"""
 
 from __future__ import annotations
 
@@ -69,6 +70,12 @@ REQUESTS = {
     },
 }
 CASES = [(lang, kind) for lang in REQUESTS for kind in REQUESTS[lang]]
+YES = {"en": "yes", "de": "Ja", "fr": "oui", "es": "Sí", "it": "sì"}
+
+
+def squeezed(text: str) -> str:
+    """Long SMS replies arrive in segments split on sentence boundaries: compare without spaces."""
+    return "".join(text.split())
 
 
 def _sms_ref(stack, number: str) -> str:
@@ -83,6 +90,16 @@ async def _requests(stack, ref: str, tenant: str = "alpenhof") -> list[dict]:
         return [d async for d in cursor]
     finally:
         client.close()
+
+
+async def _wait_squeezed(phone: Phone, needle: str, timeout: float = 20) -> None:
+    """Until ``needle`` was sent, its SMS segments (split on sentence boundaries) joined."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if squeezed(needle) in squeezed(await phone.text()):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{needle!r} never sent")
 
 
 async def _code_sms(phone: Phone, after: int, timeout: float = 20) -> str:
@@ -104,10 +121,14 @@ async def test_each_request_type_in_each_language_is_verified_by_a_code_sent_by_
     await phone.wait_for(2)
     before = len(await phone.sent_to_me())
     await phone.post(phone.form(REQUESTS[lang][kind]))
-    received = CATALOG.render(lang, f"dsr.received.{kind}")
-    text = await phone.wait_for_text(received)
-    # long replies arrive in SMS segments split on sentence boundaries: compare without spaces
-    assert "".join(CATALOG.render(lang, "dsr.code_sent.sms").split()) in "".join(text.split())
+    question = CATALOG.render(lang, f"dsr.confirm.{kind}")
+    await phone.wait_for_text(question.split("?")[0])
+    # asked, not registered, no code: the guest has not said yes yet
+    assert await _requests(stack, _sms_ref(stack, phone.number)) == []
+    assert not any(CODE.search(m["body"]) for m in (await phone.sent_to_me())[before:])
+    await phone.post(phone.form(YES[lang]))
+    await phone.wait_for_text(CATALOG.render(lang, f"dsr.received.{kind}"))
+    await _wait_squeezed(phone, CATALOG.render(lang, "dsr.code_sent.sms"))
     code = await _code_sms(phone, before)
     (request,) = await _requests(stack, _sms_ref(stack, phone.number))
     assert (request["type"], request["status"], request["language"]) == (kind, PENDING, lang)
@@ -134,6 +155,8 @@ async def test_wrong_codes_three_times_then_a_new_code(stack):
     await phone.wait_for(2)
     before = len(await phone.sent_to_me())
     await phone.post(phone.form(REQUESTS["en"]["access"]))
+    await phone.wait_for_text(CATALOG.render("en", "dsr.confirm.access"))
+    await phone.post(phone.form("yes"))
     first = await _code_sms(phone, before)
     wrong = "000000" if first != "000000" else "111111"
     for left in (2, 1):
@@ -168,7 +191,13 @@ async def test_an_email_requester_gets_the_code_by_email(stack):
     assert await box.post(box.form("Hello, I would like to tell you about my stay at your hotel.")) == 200
     await box.wait_for(1)
     assert await box.post(box.form(REQUESTS["en"]["access"])) == 200
-    mails = await box.wait_for(3)
+    mails = await box.wait_for(2)
+    question = email.message_from_string(mails[1]["raw"], policy=email.policy.default)
+    asked = question.get_body(("plain",)).get_content().replace("\n", " ")
+    assert CATALOG.render("en", "dsr.confirm.access") in asked
+    assert not CODE.search(asked)  # no code before the yes
+    assert await box.post(box.form("Yes")) == 200
+    mails = await box.wait_for(4)
     bodies = [email.message_from_string(m["raw"], policy=email.policy.default) for m in mails]
     texts = [b.get_body(("plain",)).get_content() for b in bodies]
     assert any(CATALOG.render("en", "dsr.code_sent.email") in t.replace("\n", " ") for t in texts)
@@ -181,7 +210,7 @@ async def test_an_email_requester_gets_the_code_by_email(stack):
     while time.monotonic() < deadline:
         got = await box.received()
         mails = [email.message_from_string(m["raw"], policy=email.policy.default) for m in got]
-        if any(confirmed in m.get_body(("plain",)).get_content().replace("\n", " ") for m in mails[3:]):
+        if any(confirmed in m.get_body(("plain",)).get_content().replace("\n", " ") for m in mails[4:]):
             break
         await asyncio.sleep(0.2)
     else:
@@ -192,11 +221,14 @@ async def test_a_web_or_rest_session_is_verified_by_the_session_itself(stack):
     guest = Guest(stack, "alpenhof", locale="en")
     await guest.say("hi")
     replies = await guest.say(REQUESTS["en"]["restriction"])
+    assert replies == [CATALOG.render("en", "dsr.confirm.restriction")]
+    ref = guest_ref(stack.settings.guest_key, "alpenhof", guest.sender)
+    assert await _requests(stack, ref) == []  # only asked: the session is no consent
+    replies = await guest.say("Yes")
     assert replies == [
         CATALOG.render("en", "dsr.received.restriction"),
         CATALOG.render("en", "dsr.verified.auto"),
     ]
-    ref = guest_ref(stack.settings.guest_key, "alpenhof", guest.sender)
     (request,) = await _requests(stack, ref)
     assert request["channel"] == "rest"
 
@@ -204,7 +236,8 @@ async def test_a_web_or_rest_session_is_verified_by_the_session_itself(stack):
 async def test_staff_approval_tenant_tells_the_guest_staff_will_do_it(stack):
     guest = Guest(stack, "laguna", locale="en")
     await guest.say("hi")
-    replies = await guest.say(REQUESTS["en"]["access"])
+    assert await guest.say(REQUESTS["en"]["access"]) == [CATALOG.render("en", "dsr.confirm.access")]
+    replies = await guest.say("yes please")
     assert replies[-1] == CATALOG.render("en", "dsr.verified.staff")
 
 
@@ -273,6 +306,8 @@ async def test_no_personal_data_in_any_log_through_escalation_and_requests(stack
         client.close()
     before = len(await phone.sent_to_me())
     await phone.post(phone.form(REQUESTS["en"]["restriction"]))
+    await phone.wait_for_text(CATALOG.render("en", "dsr.confirm.restriction").split("?")[0])
+    await phone.post(phone.form("yes"))
     code = await _code_sms(phone, before)
     await phone.post(phone.form(code))
     await phone.wait_for_text(CATALOG.render("en", "dsr.verified.auto"))

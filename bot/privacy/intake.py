@@ -1,0 +1,231 @@
+"""Whether a guest's message reads as a data-subject request, and whether a reply is a yes.
+
+The NLU intent alone is not enough: ordinary feedback ("Bonjour, nous avons passé trois
+nuits chez vous.") and junk (``"Z " * 100``) were classified as requests. A message asks
+for ``type`` only when, on its text without markup (bot/nlu/clean.py):
+
+1. it is not junk (real words, not one token repeated);
+2. and either the legal markers name that right (bot/nlu/legal.py: a strong marker, or a
+   long letter) -- a formal GDPR request;
+3. or the NLU intent is ``dsr_<type>`` with confidence >= MIN_CONFIDENCE, ahead of the
+   runner-up intent by MIN_MARGIN, and the text holds a lexical cue of that request
+   (CUES: delete/erase, data/copy, wrong/correct + what, statistics/analysis, contact/
+   messages ... in en, de, fr, es, it).
+
+Even then nothing is registered yet: the guest is asked (bot/privacy/dsr_flow.py) and only
+an explicit yes (``is_yes``: the whole reply is a yes word in one of the five languages)
+registers the request.
+
+Pure Python, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.nlu.clean import is_junk, strip_markup
+from bot.nlu.legal import assess
+
+INTENTS = {
+    "dsr_erasure": "erasure",
+    "dsr_access": "access",
+    "dsr_rectification": "rectification",
+    "dsr_restriction": "restriction",
+    "dsr_objection": "objection",
+}
+MIN_CONFIDENCE = 0.4
+MIN_MARGIN = 0.1
+
+
+def plain(text: str) -> str:
+    """Lower case, accents stripped, typographic apostrophes made ASCII."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
+    out = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return out.translate(str.maketrans({"’": "'", "‘": "'", "´": "'", "`": "'"}))
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+# The guest themselves or their data (accents stripped): "my", "me", "data", "mein", "moi" ...
+DATA = _any(
+    r"\bdata\b|\binfo\b|\binformation|\bdetails\b|\brecords?\b|\bprofile\b|\baccount\b|\bme\b|\bmy\b",
+    r"\bdaten\b|\bangaben\b|\binfos\b|\bprofil\b|\bmich\b|\bmir\b|\bmein",
+    r"\bdonnees\b|\binformations?\b|\bfichiers?\b|\bmoi\b|\bm'|\bmon\b|\bma\b|\bmes\b",
+    r"\bdatos\b|\binformacion\b|\bregistros?\b|\bperfil\b|\bmi\b|\bmis\b|\bmio\b|\bme\b",
+    r"\bdati\b|\binformazioni\b|\barchivi\b|\bprofilo\b|\bmi\b|\bme\b|\bmio\b|\bmia\b|\bmiei\b|\bmie\b",
+    r"\bdatabase\b|\bdatenbank|\bbase de donnees|\bbase de datos",
+    r"\w(?:enme|adme|anme|eme|atemi|etemi|itemi|rmi|rme)\b",  # "sáquenme", "toglietemi", "scrivermi"
+)
+
+# Per request type: STRONG cues name the request on their own; WEAK ones only together
+# with DATA ("remove" the extra bed is feedback, "remove my details" a request).
+STRONG: dict[str, re.Pattern[str]] = {
+    "erasure": _any(
+        r"\bdelet|\berase|\berasure|\bwipe|\bforget me|\bforgotten\b",
+        r"losch|loesch|\bvergessen werden|\bvergesst mich",
+        r"\bsupprim|\bsuppression|\beffac|\bdroit a l'oubli|\boubliez[- ]moi",
+        r"\bborr|\bsupresion|\bsuprim|\bolvid",
+        r"\bcancellat[ei]\b.{0,30}\b(?:dati|mio|mia|miei|mie)\b|\bcancellazione|\bdimentic|\boblio\b",
+    ),
+    "access": _any(
+        r"\bcopy\b|\bexport|\bdownload|\bsubject access|\bdsar\b|\bportab|\bpersonal data|\bmy data\b",
+        r"\baccess\b|\bacces\b|\bacceso\b|\baccesso\b|auskunft",
+        r"\bwhat (?:\w+ )?(?:data|info|information|details)",
+        r"\bwhat (?:do|did|have) you\b.{0,40}\b(?:about|on|from) me\b",
+        r"\b(?:store|stored|save|saved|hold|keep|kept|record|recorded|collect|collected|know|process)\b.{0,40}"
+        r"\b(?:about|on|from|of) me\b",
+        r"\bwhich (?:of my |personal )?(?:data|details|info)|\bwho do you share|\bhow long do you keep",
+        r"\bdo you (?:store|keep|have|save)\b|\bhave you (?:saved|stored)\b",
+        r"\bauskunft|\bkopie\b|\bherunterlad|\bgespeichert|\bmeine daten\b|\bpersonlichen daten",
+        r"\bwas (?:\w+ )?daten",
+        r"\bwelche (?:\w+ )?daten|\bwas wiss|\bwas habt ihr|\bdatenubertrag",
+        r"\bwas haben sie\b.{0,30}\bvon mir\b|\bvon mir (?:weiss|wisst|wissen|gespeichert)",
+        r"\bcopie\b|\btelecharg|\bmes donnees\b|\bdonnees personnelles",
+        r"\bquelles? (?:\w+ )?(?:donnees|informations)",
+        r"\bsavez de moi\b|\bsur moi\b",
+        r"\bcopia\b|\bdescarg|\bmis datos\b|\bdatos personales|\bque (?:\w+ )?(?:datos|informacion)",
+        r"\bsaben de mi\b|\bsabeis de mi\b|\bsobre mi\b|\btienen mi\b|\bteneis mi\b|\brecopilad",
+        r"\bcopia\b|\bscaric|\bi miei dati\b|\bdati personali|\bquali (?:\w+ )?(?:dati|informazioni)",
+        r"\bsapete di me\b|\bsu di me\b|\bavete (?:il mio|la mia|i miei)\b",
+    ),
+    "rectification": _any(r"\brectif|\bberichtig|\brettific|\binaccurate|\binexact|\binesatt|\bunrichtig"),
+    "restriction": _any(
+        r"\bstatistic|\bstats\b|\banaly|\bbenchmark|\brestrict|\branking",
+        r"\bstatistik|\bauswert|\bausgewert|\banalys|\beinschrank|\beinschraenk|\bumfrageergebnis",
+        r"\bstatisti|\banalys|\brestrei|\bclassement|\bresultats du sondage",
+        r"\bestadistic|\banalic|\banalis|\banaliz|\brestring|\bresultados de la encuesta",
+        r"\bstatistic|\banalis|\banaliz|\blimitazion|\bclassific|\brisultati del sondaggio",
+    ),
+    "objection": _any(
+        r"\bcontact|\bmessag|\btext(?:s|ing)?\b|\bsms\b|\bunsubscri|\bopt(?:[- ]?me)?[- ]?out",
+        r"\bspam|\bnewsletter|\bmarketing|\badverti|\bpromot|\bhear from|\bmailing list",
+        r"kontakt|\bnachricht|\babmeld|\babbestell|\bwerb(?:e|ung)|\bverteiler|\bsimst|spam|\bwiderruf",
+        r"\bmelden sie sich\b|\bmeldet euch\b",
+        r"\bvon (?:euch|ihnen) horen",
+        r"\bwiderspr|\bmelde\b.{0,12}\bab\b|\bumfragen\b|\bangebote\b",
+        r"\bdesabonn|\bdesinscri|\bpublicit|\bpub\b|\bprospection|\btextos\b|\bentendre parler|\bm'oppose",
+        r"\be-?mails\b|\bsurveys\b|\bsondages\b|\bencuestas\b|\bsondaggi\b|\bde baja\b",
+        r"\bmensaje|\bdarme de baja|\bsuscri|\bboletin|\bpublicidad|\bwhatsapp|\bsaber nada de|\bme opongo",
+        r"contatt|\bmessagg|\bdisiscri|\bpubblicit|\bsentirvi|\bmi oppongo",
+    ),
+}
+WEAK: dict[str, re.Pattern[str]] = {
+    "erasure": _any(
+        r"\bremove|\bget rid of|\bgone\b|\bentfern|\bweg\b|\bretir|\braye|\bdisparaiss|\bdetrui",
+        r"\belimin|\bquit|\bsaque|\bdesaparezc|\bcancell|\brimuov|\btogli|\btolt[oa]\b|\bspariscan",
+    ),
+    "access": _any(
+        r"\bdata\b|\bdaten\b|\bdonnees\b|\bdatos\b|\bdati\b",
+        r"\bshow me|\bsend me|\bgive me|\bzeig|\bschick|\bgebt",
+        r"\bmontrez|\benvoyez|\bdonnez|\bmuestr|\benvi|\bdadme|\bmostrat|\bmandat|\bdatemi",
+        r"\babout me\b|\buber mich\b|\bdi me\b|\bspeicher|\benregistr",
+        r"\bguard|\balmacen|\bsalvat|\bmemorizz|\bconserv|\babfrag",
+    ),
+    "rectification": _any(
+        r"\bwrong\b|\bincorrect|\bcorrect|\bupdate|\bchange|\bfix\b|\bmisspel|\bspelt\b|\bspelled\b|\btypo\b",
+        r"\bout of date\b|\boutdated\b|\bno longer\b|\bisn't mine\b|\bnot mine\b|\breplace|\bright one\b",
+        r"\bnew (?:one|number|address|email)\b|\bold (?:one|number|address|email)\b",
+        r"\bfalsch|\bkorrig|\baktuali|\bander|\baender|\bveraltet|\bersetz|\bneue|\bstimmt nicht|\brichtige",
+        r"\bnicht mehr\b",
+        r"\bfaux\b|\bfausse|\bincorrect|\bcorrig|\bmodifi|\ba jour\b|\bchang|\bmauvais|\bperime|\ble bon\b",
+        r"\berrone|\bmal (?:ecrit|orthographi|enregistr)|\bancien|\bnouvel|\bnouveau|\bremplac|\bn'est plus",
+        r"\bpas (?:la bonne|le bon)\b",
+        r"\bincorrect|\berrone|\bequivocad|\bmal\b|\bcorrij|\bcorreg|\bactualiz|\bactualic|\bdesactualiz|\bcambi",
+        r"\bel bueno\b|\bya no\b|\bnuev|\bantigu|\bsustitu",
+        r"\bsbagliat|\berrat|\bcorregg|\bcorrett|\baggiorn|\bcambi|\bmodific|\bnuov|\bvecchi|\bsostitu",
+        r"\bscritto male|\bsalvat[oa] male|\bgiust[oa]\b|\bnon e piu\b",
+    ),
+    "restriction": _any(
+        r"\breports?\b|\breporting\b|\blimit|\bprocess|\bcompar|\bevaluat|\bcount|\bfreeze|\bthird part",
+        r"\bshare|\bpass (?:my|it|them)|\bai training\b|\bus(?:e|ed|ing)\b|\bleft out\b|\bleave\b|\bexclude",
+        r"\bprivate\b|\bsurvey results",
+        r"\bbericht|\bverarbeit|\bvergleich|\bweitergeb|\bsperr|\bverwend|\bnutz|\bbenutz|\bmitzahl",
+        r"\bdritte|\bprivat|\bbehalten|\baufbewahr|\braus\b|\bgeben\b.{0,40}\bweiter\b",
+        r"\blimit|\btrait|\bcompar|\bevaluat|\bpartag|\btransmet|\butilis|\bservez|\bcomptez",
+        r"\bgelez|\btiers\b|\bprive|\bexploit|\bstats\b",
+        r"\binforme|\blimit|\btrat|\bcompar|\bevaluac|\bcompart|\bced|\bus(?:en|ar|e)\b|\butiliz",
+        r"\bcuent|\bbloque|\bterceros|\bprivad|\bfuera de|\bmetais|\bmetan",
+        r"\breport|\blimit|\btratt|\bconfront|\bvalutaz|\bcondivid|\bced|\bus(?:ate|are|i|ateli)\b",
+        r"\butilizz|\bcontate|\bblocc|\bterzi|\bprivat|\bfuori dai|\bmettete|\bincludete|\buso\b|\ball'uso",
+    ),
+    "objection": _any(
+        r"\be-?mails?\b|\boffers?\b|\bsurveys?\b|\blist\b|\bschreib|\bangebot|\bumfrage|\bliste\b",
+        r"\boffres?\b|\bpromo|\bsondage|\benquete|\becri|\benvoyez|\bcorreo|\bofertas?\b|\bencuesta|\blista\b",
+        r"\bescrib|\bmand|\bofferte?\b|\bsondagg|\bquestionar|\bscriv|\bmandate",
+    ),
+}
+# The data a rectification names (a correction of a rating is not a request).
+RECTIFIABLE = _any(
+    r"\be-?mail|\bemial|\bmail\b|\baddress|\bnumber|\bphone|\bmobile|\bname\b|\bsurname|\blanguage|\bcontact",
+    r"\bdetails|\bdata\b|\brecords?\b|\bprofile|\binfo|@|\+\d",
+    r"\badresse|\bnummer|\btelefon|\bhandy|\bnamen?\b|\bvorname|\bnachname|\bsprache|\bdaten\b|\bangaben|\bkontakt",
+    r"\bnumero|\btelephone|\bportable|\bnom\b|\blangue|\bcoordonnees|\bdonnees|\bmial\b|\bcontact",
+    r"\bcorreo|\bdireccion|\btelefono|\bmovil|\bnombre|\bapellido|\bidioma|\bdatos\b|\bcontacto",
+    r"\bindirizzo|\bcellulare|\bnome\b|\bcognome|\blingua\b|\bdati\b|\brecapit|\bcontatti",
+)
+
+
+def cue(type_: str, text: str) -> bool:
+    """Whether ``text`` (any case, accents) holds a lexical cue of a ``type_`` request: a
+    strong one, or a weak one with the guest or their data named; a rectification always
+    names what is to be corrected (an address, a number, a name ...)."""
+    p = plain(text)
+    if STRONG[type_].search(p):
+        found = True
+    elif type_ == "rectification":  # what is named (RECTIFIABLE) stands for the data
+        found = bool(WEAK[type_].search(p))
+    else:
+        found = bool(WEAK[type_].search(p)) and bool(DATA.search(p))
+    return found and (type_ != "rectification" or bool(RECTIFIABLE.search(p)))
+
+
+def runner_up(ranking: Sequence[Mapping[str, Any]], intent: str) -> float:
+    """The highest confidence of any other intent in an NLU ranking."""
+    others = [float(e.get("confidence") or 0.0) for e in ranking if e.get("name") != intent]
+    return max(others, default=0.0)
+
+
+def requested(text: str, intent: str | None, confidence: float, second: float = 0.0) -> str | None:
+    """The request type ``text`` asks for (see the module docstring), or None; ``second``
+    is the runner-up intent's confidence (``runner_up``)."""
+    type_ = INTENTS.get(intent or "")
+    if type_ is None:
+        return None
+    clean = strip_markup(text)
+    if is_junk(clean):
+        return None
+    finding = assess(clean)
+    if finding is not None and finding.right == type_ and (finding.strong or finding.long):
+        return type_
+    if confidence < MIN_CONFIDENCE or confidence - second < MIN_MARGIN:
+        return None
+    return type_ if cue(type_, clean) else None
+
+
+# --- yes ------------------------------------------------------------------------------------
+
+_YES = {
+    "en": "yes|y|yeah|yep|yup|yes please|yes i do|yes do it|yes go ahead|yes thanks|yes thank you"
+    "|yes i'm sure|yes i am sure|yes sure|sure yes|i confirm|confirmed|yes confirm",
+    "de": "ja|jawohl|ja bitte|ja gerne|ja danke|ja genau|ja bestatige|ich bestatige|bestatigt"
+    "|ja ich bin sicher",
+    "fr": "oui|ouais|oui merci|oui svp|oui s'il vous plait|oui s'il te plait|oui je confirme|je confirme"
+    "|oui bien sur|oui tout a fait|confirme",
+    "es": "si|si por favor|si gracias|si claro|claro que si|si confirmo|confirmo|si seguro",
+    "it": "si|si grazie|si per favore|si certo|certo che si|confermo|si confermo|si sono sicuro"
+    "|si sono sicura",
+}
+YES = frozenset(phrase for phrases in _YES.values() for phrase in phrases.split("|"))
+_NOT_WORD = re.compile(r"[^\w' ]+")
+
+
+def is_yes(text: str) -> bool:
+    """The whole reply is an explicit yes in one of the five languages ("Yes!", "ja bitte",
+    "Oui, je confirme", "Sí", "sì grazie"); "yes but ..." or "ok" are not."""
+    words = _NOT_WORD.sub(" ", plain(text)).split()
+    return 0 < len(words) <= 6 and " ".join(words) in YES
