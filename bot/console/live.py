@@ -64,7 +64,7 @@ def forwardable(data: Any) -> str | None:
         return None
     try:
         message = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     if not isinstance(message, dict) or not isinstance(message.get("type"), str):
         return None
