@@ -17,7 +17,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 STATIC = Path(__file__).parent / "static"
-TEXT_TYPES = ("text/", "application/javascript")
+TYPES = {".js": "text/javascript", ".css": "text/css", ".md": "text/markdown"}  # not the system's guess
 
 
 def shipped(root: Path = STATIC) -> dict[str, tuple[Path, str]]:
@@ -25,8 +25,8 @@ def shipped(root: Path = STATIC) -> dict[str, tuple[Path, str]]:
     files = {}
     for path in sorted(root.rglob("*")):
         if path.is_file():
-            ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            if ctype.startswith(TEXT_TYPES):
+            ctype = TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            if ctype.startswith("text/"):
                 ctype += "; charset=utf-8"
             files[path.relative_to(root).as_posix()] = (path, ctype)
     return files

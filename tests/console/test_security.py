@@ -4,9 +4,10 @@ what the live socket forwards, and the access decision."""
 from __future__ import annotations
 
 import pytest
+from sanic.compat import Header
 
 from bot.console.access import decide
-from bot.console.live import forwardable
+from bot.console.live import forwardable, handshake_refused
 from bot.console.security import (
     cookie_attributes,
     form_fields,
@@ -135,3 +136,23 @@ def test_disabled_staff_is_unauthenticated():
 )
 def test_form_fields(content_type, body, fields):
     assert form_fields(content_type, body) == fields
+
+
+UPGRADE = [("Upgrade", "websocket"), ("Connection", "keep-alive, Upgrade")]
+KEY = [("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="), ("Sec-WebSocket-Version", "13")]
+
+
+@pytest.mark.parametrize(
+    ("headers", "refused"),
+    [
+        (UPGRADE + KEY, False),
+        ([], True),
+        (UPGRADE, True),
+        (UPGRADE + [("Sec-WebSocket-Key", "x"), ("Sec-WebSocket-Version", "13")], True),
+        (UPGRADE + [("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="), ("Sec-WebSocket-Version", "8")], True),
+        ([("Upgrade", "h2c"), ("Connection", "Upgrade"), *KEY], True),
+        ([("Upgrade", "websocket"), ("Connection", "close"), *KEY], True),
+    ],
+)
+def test_handshake_refused_as_websockets_would(headers, refused):
+    assert handshake_refused(Header(headers)) is refused
