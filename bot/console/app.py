@@ -16,7 +16,8 @@ on `app.ctx`. Around every request:
 
 Errors map to HTTP only here (`ConsoleErrors`): NotAuthenticated 401 (303 to /login
 for pages), NotVisible 404, NotPermitted 403, InvalidInput 400 (413 when too large),
-StorageError and Redis errors 503, anything else 500 without details.
+StorageError and Redis errors 503, a body that never arrives in full 408 (Sanic calls it
+a 503 response timeout), anything else 500 without details.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sanic import Sanic, response
-from sanic.exceptions import SanicException
+from sanic.exceptions import SanicException, ServiceUnavailable
 from sanic.handlers import ErrorHandler
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -142,7 +143,7 @@ async def _open(app: Sanic, _loop: Any) -> None:
     app.ctx.publisher = Publisher(s.effective_redis_url.value)  # handover events to consoles
     app.ctx.delivery = Delivery(s, MongoStore(app.ctx.mongo, s.db_prefix))  # staff replies out
     app.ctx.sessions = SessionStore(app.ctx.redis)
-    limit_key = hmac.new(s.guest_key.value.encode(), b"console-login-ip", hashlib.sha256).digest()
+    limit_key = hmac.new(s.guest_key.value.encode(), b"console-login-limits", hashlib.sha256).digest()
     app.ctx.limiter = LoginLimiter(app.ctx.redis, limit_key)  # keyed IPs and usernames
     app.ctx.audit = AuditLog.from_settings(app.ctx.mongo, s)
     app.ctx.gate = Gate(app.ctx.audit, app.ctx.mongo, s.db_prefix, frozenset(app.ctx.tenants.by_id))
@@ -303,6 +304,12 @@ async def secure_headers(request: Request, resp: HTTPResponse) -> None:
         resp.headers["Cache-Control"] = "no-store"
 
 
+def _body_incomplete(request: Request) -> bool:
+    """True while Sanic still waits for body bytes the client announced: its response
+    timeout (ServiceUnavailable) then means a slow or truncated request, not a slow us."""
+    return bool(getattr(getattr(request, "stream", None), "request_body", None))
+
+
 class ConsoleErrors(ErrorHandler):
     def default(self, request: Request, exception: Exception) -> HTTPResponse:
         if isinstance(exception, NotAuthenticated):
@@ -324,6 +331,8 @@ class ConsoleErrors(ErrorHandler):
         if isinstance(exception, StorageError | RedisError | OSError):
             event(logger, "console.unavailable", logging.ERROR, error=type(exception).__name__)
             return response.json({"error": "unavailable"}, status=503)
+        if isinstance(exception, ServiceUnavailable) and _body_incomplete(request):
+            return response.json({"error": "timeout"}, status=408)  # announced more than it sent
         if isinstance(exception, SanicException):
             status = getattr(exception, "status_code", 500) or 500
             codes = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 408: "timeout"}

@@ -34,7 +34,7 @@ from bot.logs import event
 
 logger = logging.getLogger(__name__)
 
-MAX_USERNAME = 64  # longer names match no account (bot/console/staff.py) and count as one
+MAX_USERNAME = 64  # longer names match no account (bot/console/staff.py); limits key their start
 
 
 def register(app: Sanic) -> None:

@@ -5,6 +5,7 @@ broken websocket upgrades, login forms that are not UTF-8, another tenant's ids.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import aiohttp
@@ -201,3 +202,20 @@ async def test_another_tenants_conversation_id_under_ones_own_tenant_is_404(stac
         url = path.replace("<tenant>", "alpenhof").replace("<conversation>", cid)
         status, body = await admin.request(method, url, {"text": "x"} if method == "POST" else None)
         assert (status, body) == (404, {"error": "not_found"}), name
+
+
+async def test_a_body_that_never_arrives_in_full_is_408_not_503(stack):
+    """A client announces 100 bytes and sends 10: after the console's 30 s response
+    timeout Sanic raised a 503 (the code for an unavailable store)."""
+    url = URL(stack.settings.console_url)
+    reader, writer = await asyncio.open_connection(url.host, url.port)
+    try:
+        writer.write(
+            b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: 100\r\n\r\ncsrf=short"
+        )
+        await writer.drain()
+        status_line = await asyncio.wait_for(reader.readline(), timeout=60)
+    finally:
+        writer.close()
+    assert status_line.split()[1] == b"408", status_line
