@@ -212,7 +212,8 @@ async def test_a_body_that_never_arrives_in_full_is_408_not_503(stack):
     try:
         writer.write(
             b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-            b"Content-Length: 100\r\n\r\ncsrf=short"
+            + f"Origin: {stack.settings.console_url}\r\n".encode()
+            + b"Content-Length: 100\r\n\r\ncsrf=short"
         )
         await writer.drain()
         status_line = await asyncio.wait_for(reader.readline(), timeout=60)
