@@ -16,7 +16,8 @@ on `app.ctx`. Around every request:
 
 Errors map to HTTP only here (`ConsoleErrors`): NotAuthenticated 401 (303 to /login
 for pages), NotVisible 404, NotPermitted 403, InvalidInput 400 (413 when too large),
-StorageError and Redis errors 503, anything else 500 without details.
+StorageError and Redis errors 503, a body that never arrives in full 408 (Sanic calls it
+a 503 response timeout), anything else 500 without details.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import asyncio
 import hashlib
 import hmac
 import logging
-from pathlib import Path
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -36,15 +36,16 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sanic import Sanic, response
-from sanic.exceptions import SanicException
+from sanic.exceptions import SanicException, ServiceUnavailable
 from sanic.handlers import ErrorHandler
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.audit import AuditLog
 from bot.audit_folder import InboxFolder
-from bot.console import auth, conversations, dsr, live, routes
+from bot.console import assets, auth, conversations, dsr, live, routes
 from bot.console.access import Gate, NotAuthenticated, NotPermitted, NotVisible
+from bot.console.login_limit import LoginLimiter
 from bot.console.notify import Notifier
 from bot.console.security import (
     CSRF_FIELD,
@@ -52,12 +53,13 @@ from bot.console.security import (
     HSTS,
     SECURITY_HEADERS,
     STATE_CHANGING,
+    form_fields,
     is_https,
     same_origin,
     session_cookie_name,
     tokens_match,
 )
-from bot.console.sessions import LoginLimiter, SessionStore
+from bot.console.sessions import SessionStore
 from bot.console.staff import StaffStore
 from bot.errors import InvalidInput, StorageError
 from bot.handover.delivery import Delivery, DeliveryFailed
@@ -75,7 +77,6 @@ from bot.tenants import Tenants
 
 logger = logging.getLogger(__name__)
 
-STATIC = Path(__file__).parent / "static"
 REQUEST_MAX_SIZE = 64 * 1024  # the console takes small JSON bodies and forms only
 PAGES = frozenset({"index", "shell"})  # route names answered with a redirect to /login
 
@@ -110,7 +111,7 @@ def create_app(settings: Settings, *, name: str = "rapport_console") -> Sanic:
     app.register_middleware(load_session, "request")
     app.register_middleware(guard, "request")
     app.register_middleware(secure_headers, "response")
-    app.static("/static", str(STATIC), name="static")
+    assets.register(app)  # /static/<file>: the shipped files only
     app.add_route(healthz, "/healthz", name="healthz")
     auth.register(app)
     routes.register(app)
@@ -142,8 +143,8 @@ async def _open(app: Sanic, _loop: Any) -> None:
     app.ctx.publisher = Publisher(s.effective_redis_url.value)  # handover events to consoles
     app.ctx.delivery = Delivery(s, MongoStore(app.ctx.mongo, s.db_prefix))  # staff replies out
     app.ctx.sessions = SessionStore(app.ctx.redis)
-    ip_key = hmac.new(s.guest_key.value.encode(), b"console-login-ip", hashlib.sha256).digest()
-    app.ctx.limiter = LoginLimiter(app.ctx.redis, ip_key)
+    limit_key = hmac.new(s.guest_key.value.encode(), b"console-login-limits", hashlib.sha256).digest()
+    app.ctx.limiter = LoginLimiter(app.ctx.redis, limit_key)  # keyed IPs and usernames
     app.ctx.audit = AuditLog.from_settings(app.ctx.mongo, s)
     app.ctx.gate = Gate(app.ctx.audit, app.ctx.mongo, s.db_prefix, frozenset(app.ctx.tenants.by_id))
     event(logger, "console.started", port=s.console_port)
@@ -282,8 +283,8 @@ async def guard(request: Request) -> HTTPResponse | None:
     if session is None:
         return response.json({"error": "login_required"}, status=401)
     token = request.headers.get(CSRF_HEADER)
-    if token is None and request.content_type.startswith("application/x-www-form-urlencoded"):
-        token = request.form.get(CSRF_FIELD)
+    if token is None:
+        token = form_fields(request.content_type, request.body).get(CSRF_FIELD)
     if not tokens_match(session.csrf, token):
         event(logger, "console.csrf.bad_token", logging.WARNING, path=_route_name(request))
         return response.json({"error": "csrf"}, status=403)
@@ -301,6 +302,12 @@ async def secure_headers(request: Request, resp: HTTPResponse) -> None:
         resp.headers.setdefault("Strict-Transport-Security", HSTS)
     if not request.path.startswith("/static/"):
         resp.headers["Cache-Control"] = "no-store"
+
+
+def _body_incomplete(request: Request) -> bool:
+    """True while Sanic still waits for body bytes the client announced: its response
+    timeout (ServiceUnavailable) then means a slow or truncated request, not a slow us."""
+    return bool(getattr(getattr(request, "stream", None), "request_body", None))
 
 
 class ConsoleErrors(ErrorHandler):
@@ -324,6 +331,8 @@ class ConsoleErrors(ErrorHandler):
         if isinstance(exception, StorageError | RedisError | OSError):
             event(logger, "console.unavailable", logging.ERROR, error=type(exception).__name__)
             return response.json({"error": "unavailable"}, status=503)
+        if isinstance(exception, ServiceUnavailable) and _body_incomplete(request):
+            return response.json({"error": "timeout"}, status=408)  # announced more than it sent
         if isinstance(exception, SanicException):
             status = getattr(exception, "status_code", 500) or 500
             codes = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 408: "timeout"}

@@ -1,11 +1,13 @@
 """Login, logout and the start page.
 
 The login form carries a pre-session CSRF token that must match the `rapport_login`
-cookie set with the form (double submit). Failed logins count per client IP; from the
-sixth try within five minutes the answer is 429, whether or not the password is right.
-An unknown username, a disabled account and a wrong password give the same answer and
-cost the same argon2 verification. A successful login replaces any session the browser
-had with a new one (new id, new CSRF token).
+cookie set with the form (double submit). Every attempt is counted before its password
+is verified, per client IP and per account (bot/console/login_limit.py): from the sixth
+attempt from one IP within five minutes, or while an account's back-off runs, the
+answer is 429 whether or not the password is right (the same 429 for a username that
+does not exist); while Redis is down, 503. An unknown username, a disabled account and a
+wrong password give the same answer and cost the same argon2 verification. A successful
+login replaces any session the browser had with a new one (new id, new CSRF token).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from bot.console.passwords import verify_password_async
 from bot.console.security import (
     CSRF_FIELD,
     cookie_attributes,
+    form_fields,
     login_cookie_name,
     tokens_match,
 )
@@ -30,6 +33,8 @@ from bot.console.sessions import ABSOLUTE_SECONDS
 from bot.logs import event
 
 logger = logging.getLogger(__name__)
+
+MAX_USERNAME = 64  # longer names match no account (bot/console/staff.py); limits key their start
 
 
 def register(app: Sanic) -> None:
@@ -89,21 +94,22 @@ async def login_form(request: Request) -> HTTPResponse:
 async def login_submit(request: Request) -> HTTPResponse:
     ctx = request.app.ctx
     ip = client_ip(request)
-    form = request.form if request.content_type.startswith("application/x-www-form-urlencoded") else {}
+    form = form_fields(request.content_type, request.body)
     login_cookie = request.cookies.get(login_cookie_name(ctx.settings.console_url))
-    if not tokens_match(login_cookie, form.get(CSRF_FIELD) if form else None):
+    if not tokens_match(login_cookie, form.get(CSRF_FIELD)):
         event(logger, "console.login.csrf", logging.WARNING)
         return _login_answer(request, 403, "The form expired; please try again.")
-    if await ctx.limiter.blocked(ip):
-        event(logger, "console.login.rate_limited", logging.WARNING)
-        return _login_answer(request, 429, pages.TOO_MANY)
     username, password = form.get("username") or "", form.get("password") or ""
-    staff = await ctx.staff.by_username(username) if len(username) <= 64 else None
+    attempt = await ctx.limiter.attempt(ip, username[:MAX_USERNAME])  # counted before verifying
+    if attempt.refused:
+        event(logger, "console.login.rate_limited", logging.WARNING, limit=attempt.refused)
+        return _login_answer(request, 429, pages.TOO_MANY)
+    staff = await ctx.staff.by_username(username) if len(username) <= MAX_USERNAME else None
     verified = await verify_password_async(staff.password_hash if staff else None, password)
     if staff is None or staff.disabled or not verified.ok:
-        await ctx.limiter.failed(ip)
         event(logger, "console.login.failed", staff=staff.id if staff else "unknown")
         return _login_answer(request, 401, pages.LOGIN_ERROR)
+    await ctx.limiter.succeeded(attempt)
     if verified.new_hash:
         await ctx.staff.set_password_hash(staff.id, verified.new_hash, end_sessions=False)
         event(logger, "console.password.rehashed", staff=staff.id)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Any
 
 from sanic import Sanic, response
@@ -46,6 +47,7 @@ CONVERSATION_ROUTES = (
 )
 VIEWS = ("waiting", "mine", "all", "resolved")
 MAX_ID = 200
+SEQ = re.compile(r"[0-9]{1,15}")  # a message number (MongoDB holds 64-bit integers)
 
 
 def register(app: Sanic) -> None:
@@ -104,7 +106,7 @@ async def inbox(request: Request, tenant: str) -> HTTPResponse:
 async def conversation(request: Request, tenant: str, conversation: str) -> HTTPResponse:
     cid = _conversation_id(conversation)
     since = request.args.get("since", "0")
-    if not since.isdigit():
+    if not SEQ.fullmatch(since):  # not isdigit(): "²" and "99999999999999999999" passed it
         raise InvalidInput("since_invalid", "since is a message number")
     grant = await access(
         request, tenant, action="conversation.read", resource_type="conversation", resource_id=cid

@@ -1,12 +1,13 @@
 """Live updates: websocket `GET /t/<tenant>/live`.
 
 Before the handshake (`before_upgrade`, run by the app's request middleware) the
-upgrade must come from the console's own origin, carry a live session and pass
-`access()` for the tenant in the URL; otherwise it is answered 403/401/404 and no
-websocket is opened. The connection then subscribes to the tenant's Redis channel
-`rapport:console:<tenant>` only, sends `{"type": "ready"}` (the page re-fetches what
-it shows: persist first, publish second, so a (re)connecting console resyncs from
-MongoDB) and forwards every JSON object published there. Messages carry ids only.
+upgrade must come from the console's own origin, be a well-formed websocket upgrade,
+carry a live session and pass `access()` for the tenant in the URL; otherwise it is
+answered 403/400/401/404 and no websocket is opened. The connection then subscribes
+to the tenant's Redis channel `rapport:console:<tenant>` only, sends `{"type":
+"ready"}` (the page re-fetches what it shows: persist first, publish second, so a
+(re)connecting console resyncs from MongoDB) and forwards every JSON object published
+there. Messages carry ids only.
 
 The session is checked again every `RECHECK_SECONDS`; after logout, expiry or a
 disabled account the socket is closed with 4401. A Redis failure closes it with 1011,
@@ -19,12 +20,15 @@ import asyncio
 import json
 import logging
 import time
+from types import SimpleNamespace
 from typing import Any
 
 from redis.exceptions import RedisError
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from websockets.connection import OPEN
+from websockets.server import ServerConnection
 
 from bot.console.access import NotAuthenticated, NotVisible, access
 from bot.console.security import same_origin
@@ -48,6 +52,8 @@ async def before_upgrade(request: Request) -> HTTPResponse | None:
     if not same_origin(request.headers, request.app.ctx.origin):
         event(logger, "console.live.cross_origin", logging.WARNING)
         return response.json({"error": "cross_origin"}, status=403)
+    if handshake_refused(request.headers):
+        return response.json({"error": "websocket_required"}, status=400)
     tenant = request.match_info.get("tenant", "")
     try:
         request.ctx.live = await access(request, tenant, action="live.subscribe", resource_type="channel")
@@ -58,13 +64,25 @@ async def before_upgrade(request: Request) -> HTTPResponse | None:
     return None
 
 
+def handshake_refused(headers: Any) -> bool:
+    """True when the websockets package would refuse this upgrade (no or a bad
+    Upgrade/Connection/Sec-WebSocket-Key/-Version header). Sanic 21.12 turns such a
+    refusal into a 500 (websockets records it on the request, which Sanic's slotted
+    Request refuses), so the console answers 400 before the handshake."""
+    try:
+        ServerConnection(state=OPEN).process_request(SimpleNamespace(headers=headers))
+    except Exception:  # noqa: BLE001 - whatever websockets would refuse
+        return True
+    return False
+
+
 def forwardable(data: Any) -> str | None:
     """The message to send to the browser (re-serialised JSON object), or None."""
     if not isinstance(data, bytes | str) or len(data) > MAX_MESSAGE_BYTES:
         return None
     try:
         message = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     if not isinstance(message, dict) or not isinstance(message.get("type"), str):
         return None

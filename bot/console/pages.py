@@ -9,7 +9,7 @@ from html import escape
 from bot.handover.store import MAX_STAFF_TEXT
 
 LOGIN_ERROR = "invalid username or password"
-TOO_MANY = "too many failed logins from this address; try again in a few minutes"
+TOO_MANY = "too many login attempts; try again in a few minutes"
 VIEWS = (("waiting", "Waiting"), ("mine", "Mine"), ("all", "All"), ("resolved", "Resolved"))
 MAX_TEXT = MAX_STAFF_TEXT
 DSR_STATUSES = (

@@ -54,14 +54,20 @@ def register(app: Sanic) -> None:
         app.add_route(handlers[name], path, methods=[method], name=name)
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity and -Infinity (Python accepts them)
+
+
 def json_body(request: Request) -> dict[str, Any]:
     """The request's JSON object, or InvalidInput (400) saying what is wrong with it."""
     if not request.content_type.startswith("application/json"):
         raise InvalidInput("json_required", "send Content-Type: application/json")
     try:
-        body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
+        body = json.loads(request.body or b"", parse_constant=_no_constant)
+    except (ValueError, UnicodeDecodeError):  # also a number of over 4300 digits
         raise InvalidInput("json_invalid", "the body is not valid JSON") from None
+    except RecursionError:  # "[[[[...": no console body nests deeper than two levels
+        raise InvalidInput("json_too_deep", "the body nests too deeply") from None
     if not isinstance(body, dict):
         raise InvalidInput("json_object_required", "the body must be a JSON object")
     return body

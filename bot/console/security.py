@@ -8,6 +8,8 @@
   plain form POST, so the console's scripts submit with fetch(..., {referrerPolicy:
   "same-origin"}), which sends the real origin.
 - `tokens_match`: constant-time comparison of CSRF tokens.
+- `form_fields`: a URL-encoded form body (the login form, the CSRF field), quietly
+  empty when it is not one or not UTF-8 (Sanic's `request.form` logs a traceback).
 - `session_cookie`: the attributes of the session cookie.
 """
 
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Mapping
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -61,6 +63,20 @@ def tokens_match(expected: str | None, given: object) -> bool:
     if not expected or not isinstance(given, str) or not given:
         return False
     return hmac.compare_digest(expected.encode(), given.encode())
+
+
+def form_fields(content_type: str | None, body: bytes | None) -> dict[str, str]:
+    """The fields of an `application/x-www-form-urlencoded` body (first value of each)."""
+    if not (content_type or "").lower().startswith("application/x-www-form-urlencoded") or not body:
+        return {}
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict", max_num_fields=50)
+    except (UnicodeDecodeError, ValueError):
+        return {}
+    fields: dict[str, str] = {}
+    for key, value in pairs:
+        fields.setdefault(key, value)
+    return fields
 
 
 def is_https(console_url: str) -> bool:

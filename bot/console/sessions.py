@@ -1,4 +1,5 @@
-"""Console sessions and the login rate limit, in Redis (shared by every console process).
+"""Console sessions, in Redis (shared by every console process; the login limits are
+in bot/console/login_limit.py).
 
 A session id is 256 random bits (43 url-safe characters), sent only in the session
 cookie; Redis holds it under the SHA-256 of the id (a copy of Redis's data does not
@@ -10,16 +11,11 @@ Each use moves the key's expiry to min(idle, absolute - age): 8 h after the last
 24 h after login at most. Login always makes a new session (the old one, if the
 browser had one, is deleted), so an id planted before login is worthless after it.
 Tenant offboarding ends every session of the accounts it deletes (`end_all_of`).
-
-Failed logins per client IP (HMAC of the address, never the address) are kept as a
-sorted set of timestamps in `rapport:console:login_failures:<hmac>`; with `max_failures`
-of them inside `window` seconds the IP is refused until the oldest leaves the window.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import re
 import secrets
 import time
@@ -29,7 +25,6 @@ from dataclasses import dataclass
 import redis.asyncio as aioredis
 
 SESSION_PREFIX = "rapport:console:session:"
-FAILURES_PREFIX = "rapport:console:login_failures:"
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")
 IDLE_SECONDS = 8 * 3600
 ABSOLUTE_SECONDS = 24 * 3600
@@ -120,38 +115,3 @@ class SessionStore:
         """Delete every session of these staff members (their accounts are being
         deleted); how many were deleted."""
         return sum([int(await self.redis.delete(key)) async for key in self.keys_of(staff_ids)])
-
-
-class LoginLimiter:
-    def __init__(
-        self,
-        redis: aioredis.Redis,
-        key: bytes,
-        *,
-        max_failures: int = 5,
-        window: int = 300,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self.redis = redis
-        self.key = key
-        self.max_failures = max_failures
-        self.window = window
-        self.clock = clock
-
-    def _key(self, ip: str) -> str:
-        return FAILURES_PREFIX + hmac.new(self.key, ip.encode(), hashlib.sha256).hexdigest()[:32]
-
-    async def blocked(self, ip: str) -> bool:
-        key, now = self._key(ip), self.clock()
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.zremrangebyscore(key, "-inf", now - self.window)
-            pipe.zcard(key)
-            _, count = await pipe.execute()
-        return count >= self.max_failures
-
-    async def failed(self, ip: str) -> None:
-        key, now = self._key(ip), self.clock()
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.zadd(key, {secrets.token_hex(8): now})
-            pipe.expire(key, self.window)
-            await pipe.execute()

@@ -4,11 +4,13 @@ what the live socket forwards, and the access decision."""
 from __future__ import annotations
 
 import pytest
+from sanic.compat import Header
 
 from bot.console.access import decide
-from bot.console.live import forwardable
+from bot.console.live import forwardable, handshake_refused
 from bot.console.security import (
     cookie_attributes,
+    form_fields,
     login_cookie_name,
     origin_of,
     same_origin,
@@ -79,6 +81,7 @@ def test_cookies_are_secure_with_host_prefix_on_https_only():
         (b'{"type": 5}', None),
         (b'{"type": "x", "pad": "' + b"a" * 9000 + b'"}', None),  # oversized
         (5, None),
+        (b"[" * 8000, None),  # nests too deeply for json.loads (RecursionError)
     ],
 )
 def test_forwardable(data, out):
@@ -112,3 +115,44 @@ def test_access_decision(who, tenant, need, decision):
 def test_disabled_staff_is_unauthenticated():
     disabled = Staff(id="s", username="u", password_hash="x", roles={"alpenhof": "admin"}, disabled=True)
     assert decide(disabled, "alpenhof", TENANTS, "agent") == "unauthenticated"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "fields"),
+    [
+        (
+            "application/x-www-form-urlencoded",
+            b"csrf=a%2Bb&username=x&username=y",
+            {"csrf": "a+b", "username": "x"},
+        ),
+        ("application/x-www-form-urlencoded; charset=UTF-8", b"password=", {"password": ""}),
+        ("application/x-www-form-urlencoded", b"csrf=%ff%fe", {}),  # not UTF-8 once decoded
+        ("application/x-www-form-urlencoded", b"\xff=1", {}),
+        ("application/x-www-form-urlencoded", b"&".join(b"f%d=1" % i for i in range(60)), {}),
+        ("application/json", b'{"csrf": "a"}', {}),
+        ("", b"csrf=a", {}),
+        (None, None, {}),
+    ],
+)
+def test_form_fields(content_type, body, fields):
+    assert form_fields(content_type, body) == fields
+
+
+UPGRADE = [("Upgrade", "websocket"), ("Connection", "keep-alive, Upgrade")]
+KEY = [("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="), ("Sec-WebSocket-Version", "13")]
+
+
+@pytest.mark.parametrize(
+    ("headers", "refused"),
+    [
+        (UPGRADE + KEY, False),
+        ([], True),
+        (UPGRADE, True),
+        (UPGRADE + [("Sec-WebSocket-Key", "x"), ("Sec-WebSocket-Version", "13")], True),
+        (UPGRADE + [("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="), ("Sec-WebSocket-Version", "8")], True),
+        ([("Upgrade", "h2c"), ("Connection", "Upgrade"), *KEY], True),
+        ([("Upgrade", "websocket"), ("Connection", "close"), *KEY], True),
+    ],
+)
+def test_handshake_refused_as_websockets_would(headers, refused):
+    assert handshake_refused(Header(headers)) is refused
