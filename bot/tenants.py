@@ -125,7 +125,7 @@ def _tenant(d: Any, supported: tuple[str, ...]) -> Tenant:
     if not isinstance(d, dict):
         raise ConfigError("each tenant must be a mapping")
     tid = str(d.get("id", ""))
-    if not TENANT_ID.match(tid):
+    if not TENANT_ID.fullmatch(tid):
         raise ConfigError(f"tenant id {tid!r} must match {TENANT_ID.pattern}")
     languages = tuple(d.get("languages") or ())
     unknown = [lang for lang in languages if lang not in supported]

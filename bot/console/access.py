@@ -91,7 +91,7 @@ class Gate:
         decision = decide(staff, tenant_id, self.tenant_ids, need)
         if decision == "unauthenticated" or staff is None:
             raise NotAuthenticated("login required")
-        named = tenant_id if isinstance(tenant_id, str) and _TENANT_ID.match(tenant_id) else "<invalid>"
+        named = tenant_id if isinstance(tenant_id, str) and _TENANT_ID.fullmatch(tenant_id) else "<invalid>"
 
         def record(outcome: Any) -> AuditRecord:
             return AuditRecord(staff.id, action, resource_type, resource_id, outcome, tenant=named)

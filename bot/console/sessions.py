@@ -75,7 +75,7 @@ class SessionStore:
 
     async def get(self, session_id: str | None) -> Session | None:
         """The live session with this id (and its idle expiry renewed), or None."""
-        if not session_id or not SESSION_ID.match(session_id):
+        if not session_id or not SESSION_ID.fullmatch(session_id):
             return None
         key = session_key(session_id)
         raw = await self.redis.hgetall(key)
@@ -97,7 +97,7 @@ class SessionStore:
         return session
 
     async def delete(self, session_id: str | None) -> None:
-        if session_id and SESSION_ID.match(session_id):
+        if session_id and SESSION_ID.fullmatch(session_id):
             await self.redis.delete(session_key(session_id))
 
     async def keys_of(self, staff_ids: Iterable[str]) -> AsyncIterator[str]:

@@ -45,7 +45,7 @@ def normalise_username(raw: object) -> str:
     if not isinstance(raw, str):
         raise InvalidInput("username_invalid", "a username must be text")
     username = raw.strip().lower()
-    if not USERNAME.match(username):
+    if not USERNAME.fullmatch(username):
         raise InvalidInput("username_invalid", "2-64 of a-z 0-9 . _ - (starting with a letter or digit)")
     return username
 
@@ -57,9 +57,9 @@ def check_role(role: object) -> str:
 
 
 def check_contact(email: object, phone: object) -> tuple[str | None, str | None]:
-    if email is not None and (not isinstance(email, str) or not EMAIL.match(email)):
+    if email is not None and (not isinstance(email, str) or not EMAIL.fullmatch(email)):
         raise InvalidInput("email_invalid")
-    if phone is not None and (not isinstance(phone, str) or not PHONE.match(phone)):
+    if phone is not None and (not isinstance(phone, str) or not PHONE.fullmatch(phone)):
         raise InvalidInput("phone_invalid", "E.164, like +4989123456")
     return email, phone
 
@@ -130,7 +130,7 @@ class StaffStore:
         staff_id: str | None = None,
         now: dt.datetime | None = None,
     ) -> Staff:
-        if not TENANT_ID.match(tenant_id):
+        if not TENANT_ID.fullmatch(tenant_id):
             raise InvalidInput("tenant_invalid")
         doc = {
             "_id": staff_id or new_staff_id(),
@@ -171,7 +171,7 @@ class StaffStore:
         return await self._one({"username": name})
 
     async def list(self, tenant_id: str | None = None) -> list[Staff]:
-        if tenant_id is not None and not TENANT_ID.match(tenant_id):
+        if tenant_id is not None and not TENANT_ID.fullmatch(tenant_id):
             raise InvalidInput("tenant_invalid")
         query = {f"roles.{tenant_id}": {"$exists": True}} if tenant_id else {}
         try:
@@ -204,7 +204,7 @@ class StaffStore:
     async def delete_if_only(self, staff_id: str, tenant_id: str) -> bool:
         """Delete the account (username, hash, e-mail, phone: the whole document) if its
         only role is in `tenant_id`; False when it is gone or has another tenant now."""
-        if not TENANT_ID.match(tenant_id):
+        if not TENANT_ID.fullmatch(tenant_id):
             raise InvalidInput("tenant_invalid")
         try:
             doc = await self.collection.find_one({"_id": staff_id}, {"roles": 1})
@@ -221,7 +221,7 @@ class StaffStore:
     async def remove_role(self, staff_id: str, tenant_id: str) -> bool:
         """Take `tenant_id` out of an account that keeps roles elsewhere (its sessions
         stay valid for the other tenants; the access check reads the roles per request)."""
-        if not TENANT_ID.match(tenant_id):
+        if not TENANT_ID.fullmatch(tenant_id):
             raise InvalidInput("tenant_invalid")
         try:
             result = await self.collection.update_one(

@@ -40,7 +40,7 @@ def token_hash(token: str) -> str:
 
 def split_token(raw: str) -> tuple[str, str] | None:
     """(tenant id, token) of a link's last path segment, or None when malformed."""
-    match = TOKEN.match(raw or "")
+    match = TOKEN.fullmatch(raw or "")
     return (match.group(1), raw) if match else None
 
 

@@ -58,7 +58,7 @@ class MongoStore:
         self._indexed: set[str] = set()
 
     def database(self, tenant_id: str) -> AsyncIOMotorDatabase:
-        if not isinstance(tenant_id, str) or not _TENANT_ID.match(tenant_id):
+        if not isinstance(tenant_id, str) or not _TENANT_ID.fullmatch(tenant_id):
             raise UnknownTenant("invalid tenant id")
         return self.client[self.db_prefix + tenant_id]
 
