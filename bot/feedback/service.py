@@ -29,6 +29,7 @@ from bot.handover.store import HandoverStore
 from bot.i18n import Catalog
 from bot.language import LanguageDetector, make_detector
 from bot.logs import event
+from bot.nlu.clean import AS_WRITTEN
 from bot.privacy.crypto import Cipher
 from bot.privacy.dsr_flow import CODE as CODE_MASK
 from bot.privacy.dsr_flow import QUESTION, DsrFlow
@@ -357,7 +358,9 @@ def _turn(message: Mapping[str, Any]) -> Turn:
     metadata = message.get("metadata") or {}
     if not isinstance(metadata, Mapping):
         metadata = {}
-    text = message.get("text")
+    text = message.get(AS_WRITTEN)  # markup removed for NLU only (bot/nlu/markup.py)
+    if not isinstance(text, str):
+        text = message.get("text")
     name = intent.get("name") if isinstance(intent, Mapping) else None
     ranking = message.get("intent_ranking")
     ranking = [e for e in ranking if isinstance(e, Mapping)] if isinstance(ranking, list) else []

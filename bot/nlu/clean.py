@@ -24,6 +24,8 @@ _PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 _LETTERS = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*$")
 _VOWEL = re.compile(r"[aeiouyàáâäãåæèéêëìíîïòóôöõøùúûüœ]", re.IGNORECASE)
 
+# the parse-data key under which bot/nlu/markup.py keeps the text as the guest wrote it
+AS_WRITTEN = "text_as_written"
 MIN_DISTINCT_SHARE = 0.25  # fewer distinct tokens than this share of 8+ tokens: repetition
 MIN_WORD_SHARE = 0.5  # fewer real words than this share of 4+ tokens: not language
 

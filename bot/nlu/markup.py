@@ -3,8 +3,10 @@
 A guest's "I want to talk to a person now <script>…</script>" was classified by its tag
 tokens (as an objection); with the tags, comments and script/style contents removed
 (bot/nlu/clean.py) it is classified as what it says. Text without markup is untouched,
-so training data and ordinary messages are featurised exactly as before. The cleaned text
-is what the action server sees as the message text.
+so training data and ordinary messages are featurised exactly as before. The text as the
+guest wrote it goes on in the parse data under `AS_WRITTEN` (bot/nlu/clean.py): the action
+server stores and shows that, never the cleaned text (a message of markup alone would
+otherwise be stored empty).
 
 Not trainable.
 """
@@ -21,12 +23,12 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.clean import strip_markup
+from bot.nlu.clean import AS_WRITTEN, strip_markup
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class MarkupFilter(GraphComponent):
-    """Replaces a message's text by the text without markup."""
+    """Replaces a message's text by the text without markup, keeping the original."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -52,5 +54,6 @@ class MarkupFilter(GraphComponent):
             if isinstance(text, str) and "<" in text:
                 cleaned = strip_markup(text)
                 if cleaned != text:
+                    message.set(AS_WRITTEN, text, add_to_output=True)
                     message.set(TEXT, cleaned)
         return messages
