@@ -15,6 +15,7 @@ from email.policy import SMTP
 import aiosmtplib
 import pytest
 
+from bot.channels.turns import keyed_job_id
 from bot.i18n import Catalog
 from bot.privacy.refs import guest_ref
 from tests.stack.client import mongo, tenant_db
@@ -58,9 +59,8 @@ async def test_accepted_mail_is_stored_before_250_and_gets_a_threaded_reply(stac
     await deliver(stack, message(box, message_id="<smtp-first@example.org>"), sender=box.address)
     client = mongo(stack)
     try:  # 250 came after the durable insert: the record is there now, not "soon"
-        doc = await tenant_db(stack, client, "alpenhof").email_inbound.find_one(
-            {"_id": "<smtp-first@example.org>"}
-        )
+        job_id = keyed_job_id(stack.settings.guest_key.value, "alpenhof", "<smtp-first@example.org>")
+        doc = await tenant_db(stack, client, "alpenhof").email_inbound.find_one({"_id": job_id})
     finally:
         client.close()
     assert doc is not None
