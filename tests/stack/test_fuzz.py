@@ -13,8 +13,8 @@ token; the action token; Twilio's and Mailgun's signatures computed over the fuz
 fields), so the fuzz reaches the parsers behind the gate; some are sent without.
 
 What must hold: no answer is a 5xx, except 503 with the documented "unavailable" code
-while a store is really down (checked when one comes: Redis and MongoDB are pinged); no request is left unanswered (20 s); every
-server is still up afterwards.
+while a store is really down (checked when one comes: Redis and MongoDB are pinged); no
+request is left unanswered (20 s); every server is still up afterwards.
 
 Bounded in time: RAPPORT_FUZZ_EXAMPLES examples per route (default 25; the adversarial
 run of the hardening issue used 400). These tests run after every other stack test
