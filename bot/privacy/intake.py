@@ -9,8 +9,9 @@ for ``type`` only when, on its text without markup (bot/nlu/clean.py):
    long letter) -- a formal GDPR request;
 3. or the NLU intent is ``dsr_<type>`` with confidence >= MIN_CONFIDENCE, ahead of the
    runner-up intent by MIN_MARGIN, and the text holds a lexical cue of that request
-   (CUES: delete/erase, data/copy, wrong/correct + what, statistics/analysis, contact/
-   messages ... in en, de, fr, es, it).
+   (STRONG/WEAK: delete/erase, data/copy, wrong/correct + what, statistics/analysis,
+   contact/messages ... in en, de, fr, es, it; or PERSONAL: personal data or the GDPR
+   named outright, "my data", "meine Daten", "mes données", "mis datos", "i miei dati").
 
 Even then nothing is registered yet: the guest is asked (bot/privacy/dsr_flow.py) and only
 an explicit yes (``is_yes``: the whole reply is a yes word in one of the five languages)
@@ -54,7 +55,7 @@ def _any(*patterns: str) -> re.Pattern[str]:
 # The guest themselves or their data (accents stripped): "my", "me", "data", "mein", "moi" ...
 DATA = _any(
     r"\bdata\b|\binfo\b|\binformation|\bdetails\b|\brecords?\b|\bprofile\b|\baccount\b|\bme\b|\bmy\b",
-    r"\bdaten\b|\bangaben\b|\binfos\b|\bprofil\b|\bmich\b|\bmir\b|\bmein",
+    r"\bdaten\b|\bangaben\b|\binfos\b|\bprofil\b|\bmich\b|\bmir\b|\bmein|\bmeiner person\b",
     r"\bdonnees\b|\binformations?\b|\bfichiers?\b|\bmoi\b|\bm'|\bmon\b|\bma\b|\bmes\b",
     r"\bdatos\b|\binformacion\b|\bregistros?\b|\bperfil\b|\bmi\b|\bmis\b|\bmio\b|\bme\b",
     r"\bdati\b|\binformazioni\b|\barchivi\b|\bprofilo\b|\bmi\b|\bme\b|\bmio\b|\bmia\b|\bmiei\b|\bmie\b",
@@ -62,13 +63,24 @@ DATA = _any(
     r"\w(?:enme|adme|anme|eme|atemi|etemi|itemi|rmi|rme)\b",  # "sáquenme", "toglietemi", "scrivermi"
 )
 
+# Personal data or the GDPR named outright: a cue for whichever request the model reads.
+PERSONAL = _any(
+    r"\bpersonal (?:data|information|info|details)\b|\bmy (?:personal )?data\b|\bgdpr\b",
+    r"personenbezogen|\bpersonlichen? daten\b|\bmeine(?:r|n)? daten\b|\bdsgvo\b",
+    r"\bdonnees (?:personnelles|a caractere personnel)\b|\bmes donnees\b|\brgpd\b",
+    r"\bdatos personales\b|\bmis datos\b",
+    r"\bdati personali\b|\bmiei dati\b",
+)
+
 # Per request type: STRONG cues name the request on their own; WEAK ones only together
 # with DATA ("remove" the extra bed is feedback, "remove my details" a request).
 STRONG: dict[str, re.Pattern[str]] = {
     "erasure": _any(
-        r"\bdelet|\berase|\berasure|\bwipe|\bforget me|\bforgotten\b",
-        r"losch|loesch|\bvergessen werden|\bvergesst mich",
+        r"\bdelet|\berase|\berasure|\bwipe|\bforget me|\bforgotten\b|\bpurge|\bscrub",
+        r"\boff (?:your|the) (?:database|system|records|files)\b",
+        r"losch|loesch|\bvergessen werden|\bvergesst mich|\btilg",
         r"\bsupprim|\bsuppression|\beffac|\bdroit a l'oubli|\boubliez[- ]moi",
+        r"\boubli\w*\b.{0,20}\b(?:mes|mon|ma|ces) (?:donnees|informations|infos|coordonnees)\b",
         r"\bborr|\bsupresion|\bsuprim|\bolvid",
         r"\bcancellat[ei]\b.{0,30}\b(?:dati|mio|mia|miei|mie)\b|\bcancellazione|\bdimentic|\boblio\b",
     ),
@@ -83,7 +95,7 @@ STRONG: dict[str, re.Pattern[str]] = {
         r"\bdo you (?:store|keep|have|save)\b|\bhave you (?:saved|stored)\b",
         r"\bauskunft|\bkopie\b|\bherunterlad|\bgespeichert|\bmeine daten\b|\bpersonlichen daten",
         r"\bwas (?:\w+ )?daten",
-        r"\bwelche (?:\w+ )?daten|\bwas wiss|\bwas habt ihr|\bdatenubertrag",
+        r"\bwelche (?:\w+ )?(?:daten|informationen|angaben)|\bwas wiss|\bwas habt ihr|\bdatenubertrag",
         r"\bwas haben sie\b.{0,30}\bvon mir\b|\bvon mir (?:weiss|wisst|wissen|gespeichert)",
         r"\bcopie\b|\btelecharg|\bmes donnees\b|\bdonnees personnelles",
         r"\bquelles? (?:\w+ )?(?:donnees|informations)",
@@ -96,19 +108,21 @@ STRONG: dict[str, re.Pattern[str]] = {
     "rectification": _any(r"\brectif|\bberichtig|\brettific|\binaccurate|\binexact|\binesatt|\bunrichtig"),
     "restriction": _any(
         r"\bstatistic|\bstats\b|\banaly|\bbenchmark|\brestrict|\branking",
-        r"\bstatistik|\bauswert|\bausgewert|\banalys|\beinschrank|\beinschraenk|\bumfrageergebnis",
+        r"\bstatistik|\bauswert|\bausgewert|\bwert(?:en|et)\b.{0,50}\baus\b|\banalys|\beinschrank|\beinschraenk|\bumfrageergebnis",
         r"\bstatisti|\banalys|\brestrei|\bclassement|\bresultats du sondage",
         r"\bestadistic|\banalic|\banalis|\banaliz|\brestring|\bresultados de la encuesta",
         r"\bstatistic|\banalis|\banaliz|\blimitazion|\bclassific|\brisultati del sondaggio",
     ),
     "objection": _any(
         r"\bcontact|\bmessag|\btext(?:s|ing)?\b|\bsms\b|\bunsubscri|\bopt(?:[- ]?me)?[- ]?out",
+        r"\be-?mailing\b|\be-?mail(?:ing)? me\b",
         r"\bspam|\bnewsletter|\bmarketing|\badverti|\bpromot|\bhear from|\bmailing list",
         r"kontakt|\bnachricht|\babmeld|\babbestell|\bwerb(?:e|ung)|\bverteiler|\bsimst|spam|\bwiderruf",
         r"\bmelden sie sich\b|\bmeldet euch\b",
         r"\bvon (?:euch|ihnen) horen",
         r"\bwiderspr|\bmelde\b.{0,12}\bab\b|\bumfragen\b|\bangebote\b",
         r"\bdesabonn|\bdesinscri|\bpublicit|\bpub\b|\bprospection|\btextos\b|\bentendre parler|\bm'oppose",
+        r"\btexte[rz]\b",
         r"\be-?mails\b|\bsurveys\b|\bsondages\b|\bencuestas\b|\bsondaggi\b|\bde baja\b",
         r"\bmensaje|\bdarme de baja|\bsuscri|\bboletin|\bpublicidad|\bwhatsapp|\bsaber nada de|\bme opongo",
         r"contatt|\bmessagg|\bdisiscri|\bpubblicit|\bsentirvi|\bmi oppongo",
@@ -127,10 +141,11 @@ WEAK: dict[str, re.Pattern[str]] = {
         r"\bguard|\balmacen|\bsalvat|\bmemorizz|\bconserv|\babfrag",
     ),
     "rectification": _any(
-        r"\bwrong\b|\bincorrect|\bcorrect|\bupdate|\bchange|\bfix\b|\bmisspel|\bspelt\b|\bspelled\b|\btypo\b",
+        r"\bwrong\b|\bincorrect|\bcorrect|\bupdate|\bchange|\bamend|\bedit\b|\bmodif|\bfix\b|\bmisspel|\bspelt\b|\bspelled\b|\btypo\b",
         r"\bout of date\b|\boutdated\b|\bno longer\b|\bisn't mine\b|\bnot mine\b|\breplace|\bright one\b",
         r"\bnew (?:one|number|address|email)\b|\bold (?:one|number|address|email)\b",
         r"\bfalsch|\bkorrig|\baktuali|\bander|\baender|\bveraltet|\bersetz|\bneue|\bstimmt nicht|\brichtige",
+        r"andert\b|aendert\b|\bneu\b",
         r"\bnicht mehr\b",
         r"\bfaux\b|\bfausse|\bincorrect|\bcorrig|\bmodifi|\ba jour\b|\bchang|\bmauvais|\bperime|\ble bon\b",
         r"\berrone|\bmal (?:ecrit|orthographi|enregistr)|\bancien|\bnouvel|\bnouveau|\bremplac|\bn'est plus",
@@ -175,7 +190,7 @@ def cue(type_: str, text: str) -> bool:
     strong one, or a weak one with the guest or their data named; a rectification always
     names what is to be corrected (an address, a number, a name ...)."""
     p = plain(text)
-    if STRONG[type_].search(p):
+    if STRONG[type_].search(p) or PERSONAL.search(p):
         found = True
     elif type_ == "rectification":  # what is named (RECTIFIABLE) stands for the data
         found = bool(WEAK[type_].search(p))
