@@ -59,7 +59,7 @@ DATA = _any(
     r"\bdonnees\b|\binformations?\b|\bfichiers?\b|\bmoi\b|\bm'|\bmon\b|\bma\b|\bmes\b",
     r"\bdatos\b|\binformacion\b|\bregistros?\b|\bperfil\b|\bmi\b|\bmis\b|\bmio\b|\bme\b",
     r"\bdati\b|\binformazioni\b|\barchivi\b|\bprofilo\b|\bmi\b|\bme\b|\bmio\b|\bmia\b|\bmiei\b|\bmie\b",
-    r"\bdatabase\b|\bdatenbank|\bbase de donnees|\bbase de datos",
+    r"\bdatabase\b|\bdatenbank|\bbase de donnees|\bbase de datos|\bme concernant\b|\bon file\b",
     r"\w(?:enme|adme|anme|eme|atemi|etemi|itemi|rmi|rme)\b",  # "sáquenme", "toglietemi", "scrivermi"
 )
 
@@ -70,6 +70,15 @@ PERSONAL = _any(
     r"\bdonnees (?:personnelles|a caractere personnel)\b|\bmes donnees\b|\brgpd\b",
     r"\bdatos personales\b|\bmis datos\b",
     r"\bdati personali\b|\bmiei dati\b",
+)
+
+# Messages a guest can ask to stop (accents stripped), for "no more X", "keine X mehr" ...
+COMM = (
+    r"(?:messages?|texts?|sms|e-?mails?|mails?|calls?|surveys?|offers?|newsletters?|ads|adverts|"
+    r"promotions?|spam|marketing|notifications?|nachrichten|anrufe|post|umfragen|angebote|werbung|"
+    r"werbemails|benachrichtigungen|textos|courriels?|appels|sondages|offres|pubs?|publicites?|"
+    r"mensajes|correos?|llamadas|encuestas|ofertas|boletines|promociones|publicidad|notificaciones|"
+    r"whatsapps?|messaggi|chiamate|sondaggi|offerte|promozioni|pubblicita|notifiche)\b"
 )
 
 # Per request type: STRONG cues name the request on their own; WEAK ones only together
@@ -121,8 +130,20 @@ STRONG: dict[str, re.Pattern[str]] = {
         r"\bmelden sie sich\b|\bmeldet euch\b",
         r"\bvon (?:euch|ihnen) horen",
         r"\bwiderspr|\bmelde\b.{0,12}\bab\b|\bumfragen\b|\bangebote\b",
+        r"\baustrag|\btragen sie mich\b.{0,40}\baus\b",
         r"\bdesabonn|\bdesinscri|\bpublicit|\bpub\b|\bprospection|\btextos\b|\bentendre parler|\bm'oppose",
         r"\btexte[rz]\b",
+        # "no more messages", "keine Mails mehr", "plus de courriels", "basta de correos" ...
+        rf"\b(?:no more|stop(?: the| your| all)?|quit(?: the)?|enough|any more|receive|receiving) {COMM}",
+        rf"\bkeine (?:\w+ )?{COMM}.{{0,20}}\bmehr\b|\bschluss mit (?:\w+ )?{COMM}|\bnie wieder {COMM}",
+        rf"\bplus (?:de |d'|aucune? )?{COMM}|\b(?:stop|assez|arretez) (?:aux |les |vos |de |d')?{COMM}",
+        rf"\brecevoir (?:\w+ ){{0,2}}{COMM}|\brecibir (?:\w+ ){{0,2}}{COMM}|\bricevere (?:\w+ ){{0,2}}{COMM}",
+        rf"\b(?:no mas|basta de|basta ya de|nada de) {COMM}|\b(?:basta|niente piu|basta con) (?:\w+ )?{COMM}",
+        r"\bnicht mehr (?:\w+ )?(?:anrufen|anschreiben|angeschrieben|kontaktier|storen|belastigen|schreiben)",
+        r"\bangeschrieben\b|\bin ruhe\b|\bleave me alone\b|\bbother(?:ing)? me\b",
+        r"\blaissez[- ]moi tranquille|\b(?:fichez|foutez)[- ]moi la paix\b",
+        r"\bdej(?:en|ad|a)me en paz\b|\bsaber nada (?:mas )?de\b|suscri",
+        r"\blasciate?mi in pace\b",
         r"\be-?mails\b|\bsurveys\b|\bsondages\b|\bencuestas\b|\bsondaggi\b|\bde baja\b",
         r"\bmensaje|\bdarme de baja|\bsuscri|\bboletin|\bpublicidad|\bwhatsapp|\bsaber nada de|\bme opongo",
         r"contatt|\bmessagg|\bdisiscri|\bpubblicit|\bsentirvi|\bmi oppongo",
@@ -132,6 +153,7 @@ WEAK: dict[str, re.Pattern[str]] = {
     "erasure": _any(
         r"\bremove|\bget rid of|\bgone\b|\bentfern|\bweg\b|\bretir|\braye|\bdisparaiss|\bdetrui",
         r"\belimin|\bquit|\bsaque|\bdesaparezc|\bcancell|\brimuov|\btogli|\btolt[oa]\b|\bspariscan",
+        r"\bclear\b|\bdestroy|\bdiscard|\bvernicht|\benlev|\bradi(?:er|ez)\b|\bdistrugg",
     ),
     "access": _any(
         r"\bdata\b|\bdaten\b|\bdonnees\b|\bdatos\b|\bdati\b",
@@ -139,13 +161,14 @@ WEAK: dict[str, re.Pattern[str]] = {
         r"\bmontrez|\benvoyez|\bdonnez|\bmuestr|\benvi|\bdadme|\bmostrat|\bmandat|\bdatemi",
         r"\babout me\b|\buber mich\b|\bdi me\b|\bspeicher|\benregistr",
         r"\bguard|\balmacen|\bsalvat|\bmemorizz|\bconserv|\babfrag",
+        r"\beinsicht|\beinseh|\bacced|\bconsult",
     ),
     "rectification": _any(
         r"\bwrong\b|\bincorrect|\bcorrect|\bupdate|\bchange|\bamend|\bedit\b|\bmodif|\bfix\b|\bmisspel|\bspelt\b|\bspelled\b|\btypo\b",
         r"\bout of date\b|\boutdated\b|\bno longer\b|\bisn't mine\b|\bnot mine\b|\breplace|\bright one\b",
         r"\bnew (?:one|number|address|email)\b|\bold (?:one|number|address|email)\b",
         r"\bfalsch|\bkorrig|\baktuali|\bander|\baender|\bveraltet|\bersetz|\bneue|\bstimmt nicht|\brichtige",
-        r"andert\b|aendert\b|\bneu\b",
+        r"andert\b|aendert\b|\bneu\b|\btippfehler|\bfaute\b|\berror\b|\berrore\b",
         r"\bnicht mehr\b",
         r"\bfaux\b|\bfausse|\bincorrect|\bcorrig|\bmodifi|\ba jour\b|\bchang|\bmauvais|\bperime|\ble bon\b",
         r"\berrone|\bmal (?:ecrit|orthographi|enregistr)|\bancien|\bnouvel|\bnouveau|\bremplac|\bn'est plus",
@@ -158,11 +181,13 @@ WEAK: dict[str, re.Pattern[str]] = {
     "restriction": _any(
         r"\breports?\b|\breporting\b|\blimit|\bprocess|\bcompar|\bevaluat|\bcount|\bfreeze|\bthird part",
         r"\bshare|\bpass (?:my|it|them)|\bai training\b|\bus(?:e|ed|ing)\b|\bleft out\b|\bleave\b|\bexclude",
-        r"\bprivate\b|\bsurvey results",
+        r"\bprivate\b|\bsurvey results|\bpublish|\baverage\b",
+        r"\bveroffentlich|\bdurchschnitt|\beinflie|\bpubli(?:er|ez|ee?s?|quen|car|cado)\b|\bmoyenne\b|\bcompt",
+        r"\bpubblic(?:ate|are|ata|ato)\b|\bnella media\b|\ben la media\b|\bconteggi",
         r"\bbericht|\bverarbeit|\bvergleich|\bweitergeb|\bsperr|\bverwend|\bnutz|\bbenutz|\bmitzahl",
         r"\bdritte|\bprivat|\bbehalten|\baufbewahr|\braus\b|\bgeben\b.{0,40}\bweiter\b",
         r"\blimit|\btrait|\bcompar|\bevaluat|\bpartag|\btransmet|\butilis|\bservez|\bcomptez",
-        r"\bgelez|\btiers\b|\bprive|\bexploit|\bstats\b",
+        r"\bgelez|\btiers\b|\bprive|\bexploit|\bstats\b|\bexclu|\besclud",
         r"\binforme|\blimit|\btrat|\bcompar|\bevaluac|\bcompart|\bced|\bus(?:en|ar|e)\b|\butiliz",
         r"\bcuent|\bbloque|\bterceros|\bprivad|\bfuera de|\bmetais|\bmetan",
         r"\breport|\blimit|\btratt|\bconfront|\bvalutaz|\bcondivid|\bced|\bus(?:ate|are|i|ateli)\b",
@@ -172,6 +197,8 @@ WEAK: dict[str, re.Pattern[str]] = {
         r"\be-?mails?\b|\boffers?\b|\bsurveys?\b|\blist\b|\bschreib|\bangebot|\bumfrage|\bliste\b",
         r"\boffres?\b|\bpromo|\bsondage|\benquete|\becri|\benvoyez|\bcorreo|\bofertas?\b|\bencuesta|\blista\b",
         r"\bescrib|\bmand|\bofferte?\b|\bsondagg|\bquestionar|\bscriv|\bmandate",
+        r"\bcall(?:ing)? me\b|\banschreib|\banruf|\bbelastig|\bsollicit|\bm'appele[zr]\b",
+        r"\bllam(?:en|eis|ar)\b|\bmolest|\bchiamat|\bdisturb|\bstor(?:en|t)\b|\benvi(?:en|eis|ar)\b|\binviat",
     ),
 }
 # The data a rectification names (a correction of a rating is not a request).

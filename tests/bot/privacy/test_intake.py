@@ -55,6 +55,15 @@ MORE_REQUESTS = [
     ("arrêtez de m'texter svp", "objection"),
     ("i withdraw my consent regarding my personal data", "objection"),
     ("ritiro il consenso al trattamento dei miei dati", "objection"),
+    ("Ich will keine Mails mehr", "objection"),
+    ("bitte nicht mehr anrufen", "objection"),
+    ("plus de courriels svp", "objection"),
+    ("basta de correos", "objection"),
+    ("quiero desuscribirme", "objection"),
+    ("lasciatemi in pace", "objection"),
+    ("don't publish my review", "restriction"),
+    ("meine Noten sollen nicht in den Durchschnitt einfließen", "restriction"),
+    ("i miei voti non devono contare nella media", "restriction"),
 ]
 
 
@@ -71,6 +80,11 @@ def test_requests_in_other_words_read_as_their_type(text, kind):
         ("Der Preis hat sich geändert, aber das Zimmer war super.", "dsr_rectification"),
         ("Wir werten den Aufenthalt als gelungen.", "dsr_restriction"),
         ("Le texte de bienvenue dans la chambre était charmant.", "dsr_objection"),
+        ("Mi mujer y yo estuvimos cuatro noches con media pensión.", "dsr_restriction"),
+        ("Quiero contar mi experiencia: todo perfecto.", "dsr_restriction"),
+        ("Abbiamo potuto contare sul personale, grazie.", "dsr_restriction"),
+        ("Das Schild 'Bitte nicht stören' wurde ignoriert.", "dsr_objection"),
+        ("No more towels were left in the room, stop the cleaning at 7am please.", "dsr_objection"),
     ],
 )
 def test_the_new_words_alone_do_not_make_feedback_a_request(text, intent):
