@@ -7,8 +7,9 @@ for ``type`` only when, on its text without markup (bot/nlu/clean.py):
 1. it is not junk (real words, not one token repeated);
 2. and either the legal markers name that right (bot/nlu/legal.py: a strong marker, or a
    long letter) -- a formal GDPR request;
-3. or the NLU intent is ``dsr_<type>`` with confidence >= MIN_CONFIDENCE, ahead of the
-   runner-up intent by MIN_MARGIN, and the text holds a lexical cue of that request
+3. or the NLU intent is ``dsr_<type>`` with confidence >= MIN_CONFIDENCE (MIN_CONFIDENCE_STRONG
+   if the cue is a strong one), ahead of the runner-up intent by MIN_MARGIN, and the text
+   holds a lexical cue of that request
    (STRONG/WEAK: delete/erase, data/copy, wrong/correct + what, statistics/analysis,
    contact/messages ... in en, de, fr, es, it; or PERSONAL: personal data or the GDPR
    named outright, "my data", "meine Daten", "mes données", "mis datos", "i miei dati").
@@ -38,6 +39,7 @@ INTENTS = {
     "dsr_objection": "objection",
 }
 MIN_CONFIDENCE = 0.4
+MIN_CONFIDENCE_STRONG = 0.3  # enough when a strong cue names the request ("Werbemails")
 MIN_MARGIN = 0.1
 
 
@@ -212,13 +214,15 @@ RECTIFIABLE = _any(
 )
 
 
-def cue(type_: str, text: str) -> bool:
+def cue(type_: str, text: str, strong_only: bool = False) -> bool:
     """Whether ``text`` (any case, accents) holds a lexical cue of a ``type_`` request: a
-    strong one, or a weak one with the guest or their data named; a rectification always
-    names what is to be corrected (an address, a number, a name ...)."""
+    strong one, or (unless ``strong_only``) a weak one with the guest or their data named;
+    a rectification always names what is to be corrected (an address, a number, a name ...)."""
     p = plain(text)
     if STRONG[type_].search(p) or PERSONAL.search(p):
         found = True
+    elif strong_only:
+        found = False
     elif type_ == "rectification":  # what is named (RECTIFIABLE) stands for the data
         found = bool(WEAK[type_].search(p))
     else:
@@ -244,9 +248,9 @@ def requested(text: str, intent: str | None, confidence: float, second: float = 
     finding = assess(clean)
     if finding is not None and finding.right == type_ and (finding.strong or finding.long):
         return type_
-    if confidence < MIN_CONFIDENCE or confidence - second < MIN_MARGIN:
+    if confidence < MIN_CONFIDENCE_STRONG or confidence - second < MIN_MARGIN:
         return None
-    return type_ if cue(type_, clean) else None
+    return type_ if cue(type_, clean, strong_only=confidence < MIN_CONFIDENCE) else None
 
 
 # --- yes ------------------------------------------------------------------------------------

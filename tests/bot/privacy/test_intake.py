@@ -94,7 +94,11 @@ def test_the_new_words_alone_do_not_make_feedback_a_request(text, intent):
 def test_confidence_and_margin_are_required():
     text = REQUESTS["en"]["erasure"]
     assert requested(text, "dsr_erasure", 0.8, 0.1) == "erasure"
-    assert requested(text, "dsr_erasure", 0.35, 0.1) is None  # not confident
+    assert requested(text, "dsr_erasure", 0.25, 0.1) is None  # not confident
+    # between MIN_CONFIDENCE_STRONG and MIN_CONFIDENCE only a strong cue will do
+    assert requested("Werbemails", "dsr_objection", 0.35, 0.1) == "objection"
+    assert requested("remove my details", "dsr_erasure", 0.35, 0.1) is None  # a weak cue
+    assert requested("remove my details", "dsr_erasure", 0.45, 0.1) == "erasure"
     assert requested(text, "dsr_erasure", 0.5, 0.45) is None  # the runner-up is close
     assert requested(text, "comment", 0.9, 0.0) is None  # not a request intent
 
