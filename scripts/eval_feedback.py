@@ -72,10 +72,11 @@ CACHE: dict[str, dict] = {}
 
 
 async def _parse(agent, texts: Sequence[str]) -> list[dict]:
+    """The model's parses of ``texts``; ``agent`` loads the model (only for texts not cached)."""
     out = []
     for text in texts:
         if text not in CACHE:
-            parsed = await agent.parse_message(text)
+            parsed = await agent().parse_message(text)
             CACHE[text] = {k: parsed.get(k) for k in ("text", "intent", "intent_ranking")}
         out.append(CACHE[text])
     return out
@@ -113,7 +114,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from rasa.utils.log_utils import configure_structlog
 
         configure_structlog(logging.WARNING)
-        agent = Agent.load(args.model) if len(CACHE) == 0 else None
+    loaded = []
+
+    def agent():
+        if not loaded:
+            with contextlib.redirect_stderr(io.StringIO()):
+                loaded.append(Agent.load(args.model))
+        return loaded[0]
 
     report: dict = {"model": args.model, "feedback": {}, "requests": {}}
     print(f"{'lang':<6}{'part':<9}{'n':>5}{'nlu_dsr':>9}{'asked':>7}")

@@ -7,10 +7,12 @@ for ``type`` only when, on its text without markup (bot/nlu/clean.py):
 1. it is not junk (real words, not one token repeated);
 2. and either the legal markers name that right (bot/nlu/legal.py: a strong marker, or a
    long letter) -- a formal GDPR request;
-3. or the NLU intent is ``dsr_<type>`` with confidence >= MIN_CONFIDENCE, ahead of the
-   runner-up intent by MIN_MARGIN, and the text holds a lexical cue of that request
-   (CUES: delete/erase, data/copy, wrong/correct + what, statistics/analysis, contact/
-   messages ... in en, de, fr, es, it).
+3. or the NLU intent is ``dsr_<type>`` with confidence >= MIN_CONFIDENCE (MIN_CONFIDENCE_STRONG
+   if the cue is a strong one), ahead of the runner-up intent by MIN_MARGIN, and the text
+   holds a lexical cue of that request
+   (STRONG/WEAK: delete/erase, data/copy, wrong/correct + what, statistics/analysis,
+   contact/messages ... in en, de, fr, es, it; or PERSONAL: personal data or the GDPR
+   named outright, "my data", "meine Daten", "mes données", "mis datos", "i miei dati").
 
 Even then nothing is registered yet: the guest is asked (bot/privacy/dsr_flow.py) and only
 an explicit yes (``is_yes``: the whole reply is a yes word in one of the five languages)
@@ -37,6 +39,7 @@ INTENTS = {
     "dsr_objection": "objection",
 }
 MIN_CONFIDENCE = 0.4
+MIN_CONFIDENCE_STRONG = 0.3  # enough when a strong cue names the request ("Werbemails")
 MIN_MARGIN = 0.1
 
 
@@ -54,21 +57,41 @@ def _any(*patterns: str) -> re.Pattern[str]:
 # The guest themselves or their data (accents stripped): "my", "me", "data", "mein", "moi" ...
 DATA = _any(
     r"\bdata\b|\binfo\b|\binformation|\bdetails\b|\brecords?\b|\bprofile\b|\baccount\b|\bme\b|\bmy\b",
-    r"\bdaten\b|\bangaben\b|\binfos\b|\bprofil\b|\bmich\b|\bmir\b|\bmein",
+    r"\bdaten\b|\bangaben\b|\binfos\b|\bprofil\b|\bmich\b|\bmir\b|\bmein|\bmeiner person\b",
     r"\bdonnees\b|\binformations?\b|\bfichiers?\b|\bmoi\b|\bm'|\bmon\b|\bma\b|\bmes\b",
     r"\bdatos\b|\binformacion\b|\bregistros?\b|\bperfil\b|\bmi\b|\bmis\b|\bmio\b|\bme\b",
     r"\bdati\b|\binformazioni\b|\barchivi\b|\bprofilo\b|\bmi\b|\bme\b|\bmio\b|\bmia\b|\bmiei\b|\bmie\b",
-    r"\bdatabase\b|\bdatenbank|\bbase de donnees|\bbase de datos",
+    r"\bdatabase\b|\bdatenbank|\bbase de donnees|\bbase de datos|\bme concernant\b|\bon file\b",
     r"\w(?:enme|adme|anme|eme|atemi|etemi|itemi|rmi|rme)\b",  # "sáquenme", "toglietemi", "scrivermi"
+)
+
+# Personal data or the GDPR named outright: a cue for whichever request the model reads.
+PERSONAL = _any(
+    r"\bpersonal (?:data|information|info|details)\b|\bmy (?:personal )?data\b|\bgdpr\b",
+    r"personenbezogen|\bpersonlichen? daten\b|\bmeine(?:r|n)? daten\b|\bdsgvo\b",
+    r"\bdonnees (?:personnelles|a caractere personnel)\b|\bmes donnees\b|\brgpd\b",
+    r"\bdatos personales\b|\bmis datos\b",
+    r"\bdati personali\b|\bmiei dati\b",
+)
+
+# Messages a guest can ask to stop (accents stripped), for "no more X", "keine X mehr" ...
+COMM = (
+    r"(?:messages?|texts?|sms|e-?mails?|mails?|calls?|surveys?|offers?|newsletters?|ads|adverts|"
+    r"promotions?|spam|marketing|notifications?|nachrichten|anrufe|post|umfragen|angebote|werbung|"
+    r"werbemails|benachrichtigungen|textos|courriels?|appels|sondages|offres|pubs?|publicites?|"
+    r"mensajes|correos?|llamadas|encuestas|ofertas|boletines|promociones|publicidad|notificaciones|"
+    r"whatsapps?|messaggi|chiamate|sondaggi|offerte|promozioni|pubblicita|notifiche)\b"
 )
 
 # Per request type: STRONG cues name the request on their own; WEAK ones only together
 # with DATA ("remove" the extra bed is feedback, "remove my details" a request).
 STRONG: dict[str, re.Pattern[str]] = {
     "erasure": _any(
-        r"\bdelet|\berase|\berasure|\bwipe|\bforget me|\bforgotten\b",
-        r"losch|loesch|\bvergessen werden|\bvergesst mich",
+        r"\bdelet|\berase|\berasure|\bwipe|\bforget me|\bforgotten\b|\bpurge|\bscrub",
+        r"\boff (?:your|the) (?:database|system|records|files)\b",
+        r"losch|loesch|\bvergessen werden|\bvergesst mich|\btilg",
         r"\bsupprim|\bsuppression|\beffac|\bdroit a l'oubli|\boubliez[- ]moi",
+        r"\boubli\w*\b.{0,20}\b(?:mes|mon|ma|ces) (?:donnees|informations|infos|coordonnees)\b",
         r"\bborr|\bsupresion|\bsuprim|\bolvid",
         r"\bcancellat[ei]\b.{0,30}\b(?:dati|mio|mia|miei|mie)\b|\bcancellazione|\bdimentic|\boblio\b",
     ),
@@ -83,7 +106,7 @@ STRONG: dict[str, re.Pattern[str]] = {
         r"\bdo you (?:store|keep|have|save)\b|\bhave you (?:saved|stored)\b",
         r"\bauskunft|\bkopie\b|\bherunterlad|\bgespeichert|\bmeine daten\b|\bpersonlichen daten",
         r"\bwas (?:\w+ )?daten",
-        r"\bwelche (?:\w+ )?daten|\bwas wiss|\bwas habt ihr|\bdatenubertrag",
+        r"\bwelche (?:\w+ )?(?:daten|informationen|angaben)|\bwas wiss|\bwas habt ihr|\bdatenubertrag",
         r"\bwas haben sie\b.{0,30}\bvon mir\b|\bvon mir (?:weiss|wisst|wissen|gespeichert)",
         r"\bcopie\b|\btelecharg|\bmes donnees\b|\bdonnees personnelles",
         r"\bquelles? (?:\w+ )?(?:donnees|informations)",
@@ -96,19 +119,33 @@ STRONG: dict[str, re.Pattern[str]] = {
     "rectification": _any(r"\brectif|\bberichtig|\brettific|\binaccurate|\binexact|\binesatt|\bunrichtig"),
     "restriction": _any(
         r"\bstatistic|\bstats\b|\banaly|\bbenchmark|\brestrict|\branking",
-        r"\bstatistik|\bauswert|\bausgewert|\banalys|\beinschrank|\beinschraenk|\bumfrageergebnis",
+        r"\bstatistik|\bauswert|\bausgewert|\bwert(?:en|et)\b.{0,50}\baus\b|\banalys|\beinschrank|\beinschraenk|\bumfrageergebnis",
         r"\bstatisti|\banalys|\brestrei|\bclassement|\bresultats du sondage",
         r"\bestadistic|\banalic|\banalis|\banaliz|\brestring|\bresultados de la encuesta",
         r"\bstatistic|\banalis|\banaliz|\blimitazion|\bclassific|\brisultati del sondaggio",
     ),
     "objection": _any(
         r"\bcontact|\bmessag|\btext(?:s|ing)?\b|\bsms\b|\bunsubscri|\bopt(?:[- ]?me)?[- ]?out",
+        r"\be-?mailing\b|\be-?mail(?:ing)? me\b",
         r"\bspam|\bnewsletter|\bmarketing|\badverti|\bpromot|\bhear from|\bmailing list",
         r"kontakt|\bnachricht|\babmeld|\babbestell|\bwerb(?:e|ung)|\bverteiler|\bsimst|spam|\bwiderruf",
         r"\bmelden sie sich\b|\bmeldet euch\b",
         r"\bvon (?:euch|ihnen) horen",
         r"\bwiderspr|\bmelde\b.{0,12}\bab\b|\bumfragen\b|\bangebote\b",
+        r"\baustrag|\btragen sie mich\b.{0,40}\baus\b",
         r"\bdesabonn|\bdesinscri|\bpublicit|\bpub\b|\bprospection|\btextos\b|\bentendre parler|\bm'oppose",
+        r"\btexte[rz]\b",
+        # "no more messages", "keine Mails mehr", "plus de courriels", "basta de correos" ...
+        rf"\b(?:no more|stop(?: the| your| all)?|quit(?: the)?|enough|any more|receive|receiving) {COMM}",
+        rf"\bkeine (?:\w+ )?{COMM}.{{0,20}}\bmehr\b|\bschluss mit (?:\w+ )?{COMM}|\bnie wieder {COMM}",
+        rf"\bplus (?:de |d'|aucune? )?{COMM}|\b(?:stop|assez|arretez) (?:aux |les |vos |de |d')?{COMM}",
+        rf"\brecevoir (?:\w+ ){{0,2}}{COMM}|\brecibir (?:\w+ ){{0,2}}{COMM}|\bricevere (?:\w+ ){{0,2}}{COMM}",
+        rf"\b(?:no mas|basta de|basta ya de|nada de) {COMM}|\b(?:basta|niente piu|basta con) (?:\w+ )?{COMM}",
+        r"\bnicht mehr (?:\w+ )?(?:anrufen|anschreiben|angeschrieben|kontaktier|storen|belastigen|schreiben)",
+        r"\bangeschrieben\b|\bin ruhe\b|\bleave me alone\b|\bbother(?:ing)? me\b",
+        r"\blaissez[- ]moi tranquille|\b(?:fichez|foutez)[- ]moi la paix\b",
+        r"\bdej(?:en|ad|a)me en paz\b|\bsaber nada (?:mas )?de\b|suscri",
+        r"\blasciate?mi in pace\b",
         r"\be-?mails\b|\bsurveys\b|\bsondages\b|\bencuestas\b|\bsondaggi\b|\bde baja\b",
         r"\bmensaje|\bdarme de baja|\bsuscri|\bboletin|\bpublicidad|\bwhatsapp|\bsaber nada de|\bme opongo",
         r"contatt|\bmessagg|\bdisiscri|\bpubblicit|\bsentirvi|\bmi oppongo",
@@ -118,6 +155,7 @@ WEAK: dict[str, re.Pattern[str]] = {
     "erasure": _any(
         r"\bremove|\bget rid of|\bgone\b|\bentfern|\bweg\b|\bretir|\braye|\bdisparaiss|\bdetrui",
         r"\belimin|\bquit|\bsaque|\bdesaparezc|\bcancell|\brimuov|\btogli|\btolt[oa]\b|\bspariscan",
+        r"\bclear\b|\bdestroy|\bdiscard|\bvernicht|\benlev|\bradi(?:er|ez)\b|\bdistrugg",
     ),
     "access": _any(
         r"\bdata\b|\bdaten\b|\bdonnees\b|\bdatos\b|\bdati\b",
@@ -125,12 +163,14 @@ WEAK: dict[str, re.Pattern[str]] = {
         r"\bmontrez|\benvoyez|\bdonnez|\bmuestr|\benvi|\bdadme|\bmostrat|\bmandat|\bdatemi",
         r"\babout me\b|\buber mich\b|\bdi me\b|\bspeicher|\benregistr",
         r"\bguard|\balmacen|\bsalvat|\bmemorizz|\bconserv|\babfrag",
+        r"\beinsicht|\beinseh|\bacced|\bconsult",
     ),
     "rectification": _any(
-        r"\bwrong\b|\bincorrect|\bcorrect|\bupdate|\bchange|\bfix\b|\bmisspel|\bspelt\b|\bspelled\b|\btypo\b",
+        r"\bwrong\b|\bincorrect|\bcorrect|\bupdate|\bchange|\bamend|\bedit\b|\bmodif|\bfix\b|\bmisspel|\bspelt\b|\bspelled\b|\btypo\b",
         r"\bout of date\b|\boutdated\b|\bno longer\b|\bisn't mine\b|\bnot mine\b|\breplace|\bright one\b",
         r"\bnew (?:one|number|address|email)\b|\bold (?:one|number|address|email)\b",
         r"\bfalsch|\bkorrig|\baktuali|\bander|\baender|\bveraltet|\bersetz|\bneue|\bstimmt nicht|\brichtige",
+        r"andert\b|aendert\b|\bneu\b|\btippfehler|\bfaute\b|\berror\b|\berrore\b",
         r"\bnicht mehr\b",
         r"\bfaux\b|\bfausse|\bincorrect|\bcorrig|\bmodifi|\ba jour\b|\bchang|\bmauvais|\bperime|\ble bon\b",
         r"\berrone|\bmal (?:ecrit|orthographi|enregistr)|\bancien|\bnouvel|\bnouveau|\bremplac|\bn'est plus",
@@ -143,11 +183,13 @@ WEAK: dict[str, re.Pattern[str]] = {
     "restriction": _any(
         r"\breports?\b|\breporting\b|\blimit|\bprocess|\bcompar|\bevaluat|\bcount|\bfreeze|\bthird part",
         r"\bshare|\bpass (?:my|it|them)|\bai training\b|\bus(?:e|ed|ing)\b|\bleft out\b|\bleave\b|\bexclude",
-        r"\bprivate\b|\bsurvey results",
+        r"\bprivate\b|\bsurvey results|\bpublish|\baverage\b",
+        r"\bveroffentlich|\bdurchschnitt|\beinflie|\bpubli(?:er|ez|ee?s?|quen|car|cado)\b|\bmoyenne\b|\bcompt",
+        r"\bpubblic(?:ate|are|ata|ato)\b|\bnella media\b|\ben la media\b|\bconteggi",
         r"\bbericht|\bverarbeit|\bvergleich|\bweitergeb|\bsperr|\bverwend|\bnutz|\bbenutz|\bmitzahl",
         r"\bdritte|\bprivat|\bbehalten|\baufbewahr|\braus\b|\bgeben\b.{0,40}\bweiter\b",
         r"\blimit|\btrait|\bcompar|\bevaluat|\bpartag|\btransmet|\butilis|\bservez|\bcomptez",
-        r"\bgelez|\btiers\b|\bprive|\bexploit|\bstats\b",
+        r"\bgelez|\btiers\b|\bprive|\bexploit|\bstats\b|\bexclu|\besclud",
         r"\binforme|\blimit|\btrat|\bcompar|\bevaluac|\bcompart|\bced|\bus(?:en|ar|e)\b|\butiliz",
         r"\bcuent|\bbloque|\bterceros|\bprivad|\bfuera de|\bmetais|\bmetan",
         r"\breport|\blimit|\btratt|\bconfront|\bvalutaz|\bcondivid|\bced|\bus(?:ate|are|i|ateli)\b",
@@ -157,6 +199,8 @@ WEAK: dict[str, re.Pattern[str]] = {
         r"\be-?mails?\b|\boffers?\b|\bsurveys?\b|\blist\b|\bschreib|\bangebot|\bumfrage|\bliste\b",
         r"\boffres?\b|\bpromo|\bsondage|\benquete|\becri|\benvoyez|\bcorreo|\bofertas?\b|\bencuesta|\blista\b",
         r"\bescrib|\bmand|\bofferte?\b|\bsondagg|\bquestionar|\bscriv|\bmandate",
+        r"\bcall(?:ing)? me\b|\banschreib|\banruf|\bbelastig|\bsollicit|\bm'appele[zr]\b",
+        r"\bllam(?:en|eis|ar)\b|\bmolest|\bchiamat|\bdisturb|\bstor(?:en|t)\b|\benvi(?:en|eis|ar)\b|\binviat",
     ),
 }
 # The data a rectification names (a correction of a rating is not a request).
@@ -170,13 +214,15 @@ RECTIFIABLE = _any(
 )
 
 
-def cue(type_: str, text: str) -> bool:
+def cue(type_: str, text: str, strong_only: bool = False) -> bool:
     """Whether ``text`` (any case, accents) holds a lexical cue of a ``type_`` request: a
-    strong one, or a weak one with the guest or their data named; a rectification always
-    names what is to be corrected (an address, a number, a name ...)."""
+    strong one, or (unless ``strong_only``) a weak one with the guest or their data named;
+    a rectification always names what is to be corrected (an address, a number, a name ...)."""
     p = plain(text)
-    if STRONG[type_].search(p):
+    if STRONG[type_].search(p) or PERSONAL.search(p):
         found = True
+    elif strong_only:
+        found = False
     elif type_ == "rectification":  # what is named (RECTIFIABLE) stands for the data
         found = bool(WEAK[type_].search(p))
     else:
@@ -202,9 +248,9 @@ def requested(text: str, intent: str | None, confidence: float, second: float = 
     finding = assess(clean)
     if finding is not None and finding.right == type_ and (finding.strong or finding.long):
         return type_
-    if confidence < MIN_CONFIDENCE or confidence - second < MIN_MARGIN:
+    if confidence < MIN_CONFIDENCE_STRONG or confidence - second < MIN_MARGIN:
         return None
-    return type_ if cue(type_, clean) else None
+    return type_ if cue(type_, clean, strong_only=confidence < MIN_CONFIDENCE) else None
 
 
 # --- yes ------------------------------------------------------------------------------------
