@@ -450,7 +450,7 @@ def _attributed_sqlite(path: Path, forms: set[str], guest_ref: str | None) -> Co
 def _attributed_aof(
     ctx: PrivacyContext, path: Path, forms: set[str], tenant: str | None, guest_ref: str | None
 ) -> Counter:
-    """Occurrences of text forms in commands writing other guests' or tenants' trackers."""
+    """Occurrences of forms in commands writing other guests' or tenants' trackers."""
     found: Counter = Counter()
     for args in disk.aof_commands(path):
         if len(args) < 3:
@@ -500,7 +500,9 @@ def scan_files(
     and the control database (`.db`, `-wal`, `-shm`) and Valkey's append-only files.
 
     The guest's numbers, addresses, names and sender ids are searched in every byte of
-    every file (keyed references are evidence in the audit, and not searched here).
+    every file (keyed references are evidence in the audit, and not searched here); in
+    an append-only file, unless `deep`, those in commands writing other guests'
+    trackers are theirs (a friend's number they quoted), as in the logical scan.
     Their texts, which other guests may have written too, count as found:
 
     - after `compact` dropped the server's history for this deletion (`compacted`),
@@ -531,7 +533,12 @@ def scan_files(
                 {**identifiers.exact, **text_patterns.exact}, {**identifiers.folded, **text_patterns.folded}
             )
         counts = rawsearch.file_counts(path, searched)
-        kinds = {k for form in counts for k in needles.kinds_of(form) if k != "text"}
+        found = {form for form in counts if needles.kinds_of(form) - {"text"}}
+        if found and not deep and server == "redis" and path.suffix == ".aof":
+            # as in the logical scan: another guest's tracker quoting the guest is theirs
+            other = _attributed_aof(ctx, path, found, subject.tenant, subject.guest_ref)
+            found = {form for form in found if counts[form] > other[form]}
+        kinds = {k for form in found for k in needles.kinds_of(form) if k != "text"}
         if rule == "lingering" and text_patterns:
             if rawsearch.lingering(path, text_patterns):
                 kinds.add("text")
