@@ -80,7 +80,7 @@ class Needles:
     by_kind: dict[str, list[str]] = field(default_factory=dict)
     keyed: dict[str, str] = field(default_factory=dict)  # token -> kind
     _forms: dict[str, set[str]] = field(default_factory=dict, repr=False)  # form -> kinds
-    _written: dict[str, set[tuple[str, int]]] = field(default_factory=dict, repr=False)  # (value, escape)
+    _written: list[str] = field(default_factory=list, repr=False)  # free values as given
     _automaton: Any = field(default=None, repr=False)
 
     def add(self, kind: str, values: Iterable[str]) -> None:
@@ -91,12 +91,11 @@ class Needles:
             if kind in KEYED:
                 self.keyed[v.lower()] = kind
                 continue
-            spelled = [v, v[1:]] if kind == "address" and v.startswith("+") else [v]  # without its plus
             known = self.by_kind.setdefault(kind, [])
-            for value in spelled:
-                for i, escape in enumerate(_ESCAPES):
+            for value in _spelled(kind, v):
+                self._written.append(value)
+                for escape in _ESCAPES:
                     form = escape(value).lower()
-                    self._written.setdefault(form, set()).add((value, i))
                     kinds = self._forms.setdefault(form, set())
                     if kind not in kinds:
                         kinds.add(kind)
@@ -130,16 +129,17 @@ class Needles:
         Numbers and sender ids (machine-made, stored as given) are searched as written
         or in lower case; names, addresses and texts in any ASCII case."""
         found = rawsearch.Patterns()
-        for form, kinds in sorted(self._forms.items()):
-            if not ("text" in kinds if texts else kinds - {"text"}):
-                continue
-            written = self._written[form]
-            if not texts and (form.upper() == form.lower() or kinds == {"sender"}):
-                spellings = {_ESCAPES[i](c) for v, i in written for c in (v, v.lower())}
-                found.exact.update({s.encode(): form for s in spellings})
-            else:  # as written, in lower and in upper case: how a file may hold it
-                spellings = {_ESCAPES[i](c) for v, i in written for c in (v, v.lower(), v.upper())}
-                found.folded.update({s.encode().lower(): form for s in spellings | {form}})
+        for value in self._written:
+            for escape in _ESCAPES:
+                form = escape(value).lower()
+                kinds = self._forms[form]
+                if not ("text" in kinds if texts else kinds - {"text"}):
+                    continue
+                if not texts and (form.upper() == form.lower() or kinds == {"sender"}):
+                    found.exact.update({escape(c).encode(): form for c in (value, value.lower())})
+                else:  # as written, in lower and in upper case: how a file may hold it
+                    spellings = {escape(c) for c in (value, value.lower(), value.upper())} | {form}
+                    found.folded.update({c.encode().lower(): form for c in spellings})
         if not texts:
             for group in (found.exact, found.folded):
                 for pattern, form in list(group.items()):
@@ -159,6 +159,10 @@ class Needles:
         if self.keyed:
             kinds |= {self.keyed[t] for t in _KEYED_TOKEN.findall(low) if t in self.keyed}
         return kinds
+
+
+def _spelled(kind: str, value: str) -> list[str]:
+    return [value, value[1:]] if kind == "address" and value.startswith("+") else [value]  # without its plus
 
 
 def needles_of(subject: Subject, texts: Iterable[str] = ()) -> Needles:
@@ -714,6 +718,7 @@ async def erase_guest(
         # rebalance copies cells without clearing where they were; rawsearch.py): VACUUM
         # rewrites the file with live rows only, then the scan runs again
         vacuuming = time.time()
+        report["lingering"] = len(report["scan"]["hits"])
         report["compacted"] = await compact(ctx, databases, vacuum=True)
         report["compact_ms"] += round((time.time() - vacuuming) * 1000)
         report["scan"] = await scan_guest(ctx, subject, texts, deep=deep, compacted=report["compacted"])

@@ -87,46 +87,54 @@ def _page_size(raw: int) -> int:
     return 65536 if raw == 1 else raw
 
 
-def _unallocated_of(page: bytes, first: bool) -> tuple[bytes, ...] | None:
-    """The unallocated parts of a B-tree page (gap, free blocks); None if no B-tree page."""
-    h = 100 if first else 0
-    if len(page) < h + 8 or page[h] not in BTREE_PAGES:
-        return None
-    size = len(page)
-    cells = struct.unpack_from(">H", page, h + 3)[0]
-    start = struct.unpack_from(">H", page, h + 5)[0] or 65536
-    pointers_end = h + (8 if page[h] in (10, 13) else 12) + 2 * cells
-    if not pointers_end <= start <= size:
-        return (page,)  # not a page SQLite would read: all of it
-    parts = [page[pointers_end:start]]
-    block, seen = struct.unpack_from(">H", page, h + 1)[0], 0
-    while block and block + 4 <= size and seen < size // 4:
-        nxt, length = struct.unpack_from(">HH", page, block)
-        parts.append(page[block + 4 : block + length])
+def _unallocated_of(data: bytes, at: int, size: int, first: bool, parts: list[bytes]) -> bool:
+    """Append the non-zero unallocated parts (gap, free blocks) of the B-tree page at
+    `data[at:at + size]` to `parts`; False if it is no B-tree page."""
+    h = at + (100 if first else 0)
+    kind = data[h]
+    if kind not in BTREE_PAGES:
+        return False
+    end = at + size
+    start = at + ((data[h + 5] << 8 | data[h + 6]) or 65536)
+    gap = h + (8 if kind in (10, 13) else 12) + 2 * (data[h + 3] << 8 | data[h + 4])
+    if not gap <= start <= end:
+        parts.append(data[at:end])  # not a page SQLite would read: all of it
+        return True
+    if data.count(0, gap, start) != start - gap:
+        parts.append(data[gap:start])
+    block, seen = data[h + 1] << 8 | data[h + 2], 0
+    while block and at + block + 4 <= end and seen < size // 4:  # the free blocks' chain
+        nxt, length = struct.unpack_from(">HH", data, at + block)
+        parts.append(data[at + block + 4 : min(at + block + length, end)])
         block, seen = nxt, seen + 1
-    return tuple(parts)
+    return True
 
 
-def _pages(path: Path) -> Iterator[tuple[int, bytes]]:
-    """(page number, page image) of a database file, or of every frame of a WAL."""
+def _pages(path: Path) -> Iterator[tuple[bytes, list[tuple[int, int]], int]]:
+    """Blocks of a database file, or of a WAL's frames: (block, [(page number, offset of
+    its image in the block)], page size)."""
     with path.open("rb") as f:
         if path.name.endswith("-wal"):
             header = f.read(WAL_HEADER)
             if len(header) < WAL_HEADER:
                 return
             size = _page_size(struct.unpack_from(">I", header, 8)[0])
-            while len(frame := f.read(FRAME_HEADER + size)) == FRAME_HEADER + size:
-                yield struct.unpack_from(">I", frame, 0)[0], frame[FRAME_HEADER:]
-            return
-        header = f.read(100)
-        if len(header) < 100:
-            return
-        size = _page_size(struct.unpack_from(">H", header, 16)[0])
-        f.seek(0)
+            step, skip = FRAME_HEADER + size, FRAME_HEADER
+        else:
+            header = f.read(100)
+            if len(header) < 100:
+                return
+            size = _page_size(struct.unpack_from(">H", header, 16)[0])
+            f.seek(0)
+            step, skip = size, 0
         number = 1
-        while page := f.read(size):
-            yield number, page
-            number += 1
+        while block := f.read(step * max(1, CHUNK // step)):
+            pages = []
+            for at in range(0, len(block) - step + 1, step):
+                page = struct.unpack_from(">I", block, at)[0] if skip else number
+                pages.append((page, at + skip))
+                number += 1
+            yield block, pages, size
 
 
 @dataclass
@@ -138,13 +146,11 @@ class Unallocated:
 def unallocated(path: Path) -> Unallocated:
     parts: list[bytes] = []
     other: dict[int, bytes] = {}
-    for number, page in _pages(path):
-        found = _unallocated_of(page, number == 1)
-        if found is None:
-            if page.strip(b"\x00"):
-                other[number] = page
-        else:
-            parts.extend(p for p in found if p.strip(b"\x00"))
+    for block, pages, size in _pages(path):
+        for number, at in pages:
+            btree = _unallocated_of(block, at, size, number == 1, parts)
+            if not btree and block.count(0, at, at + size) != size:
+                other[number] = block[at : at + size]
     return Unallocated(b"\x00".join(parts), other)
 
 

@@ -83,6 +83,12 @@ def test_deleted_rows_left_by_a_rebalance_are_found_outside_live_rows_and_vacuum
         deleted = rng.sample(sorted(marks), 400)
         for i in deleted:
             db.execute("DELETE FROM t WHERE id = ?", (i,))
+        # the WAL's frames are read as pages too: live cells in them are not lingering
+        wal = path.with_name("t.db-wal")
+        words = Needles()
+        words.add("text", ["guest words"])
+        in_wal = rawsearch.file_counts(wal, words.patterns(texts=True)).total()
+        assert in_wal > 1000 and rawsearch.lingering(wal, words.patterns(texts=True)).total() < in_wal / 10
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = path.read_bytes()
     left = [i for i in deleted if marks[i].encode() in data]
