@@ -14,7 +14,8 @@ and runs `scan_guest`.
    the local provider stand-ins — for the guest's phone numbers and addresses, names,
    texts, guest_ref, conversation ids, sender ids and tracker keys;
 3. searches the raw bytes of the embedded servers' files (`scan_files`) and of the
-   logs for the free values among those (numbers, addresses, names, sender ids, texts).
+   logs for the free values among those (numbers, addresses, names, sender ids; texts
+   in the servers' files where deleted content can stay, everywhere if `deep`).
 
 A hit is a failure, except keyed references (guest_ref, conversation ids) in the
 evidence collections (`audit`, `dsr_*`) and in the providers' copies of staff
