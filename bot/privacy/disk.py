@@ -24,7 +24,12 @@ files are deleted (with `aof-use-rdb-preamble no`, so the rewritten file is plai
 commands the scan can read). Servers we do not run are left alone: `EXTERNAL` says what
 they keep.
 
-`scan_files` is the verification's search of those files' raw bytes (erasure.py).
+A VACUUM is needed where the library does not zero deleted content, and also where it
+does: rebalancing a B-tree leaves copies of moved cells in pages' unallocated space
+(bot/privacy/rawsearch.py). The erasure runs one when the scan finds the guest there.
+
+`scan_files` is the verification's search of those files' raw bytes (erasure.py,
+bot/privacy/rawsearch.py).
 """
 
 from __future__ import annotations
@@ -32,9 +37,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +63,6 @@ EXTERNAL = {
 }
 
 SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
-CHUNK = 1 << 20
 REWRITE_TIMEOUT = 120.0
 
 
@@ -119,10 +121,13 @@ def truncate_wal(path: Path, attempts: int = 20) -> bool:
     return False
 
 
-async def compact_mongo(client: Any, settings: Settings, databases: Iterable[str]) -> dict[str, Any]:
-    """VACUUM (when needed), checkpoint and truncate the WAL of each database's file.
-    `client`: a motor client whose socket timeout allows a VACUUM."""
-    vacuum = not zeroes_deleted_content()
+async def compact_mongo(
+    client: Any, settings: Settings, databases: Iterable[str], *, vacuum: bool | None = None
+) -> dict[str, Any]:
+    """VACUUM (`vacuum`; by default when SQLite does not zero deleted content), checkpoint
+    and truncate the WAL of each database's file. `client`: a motor client whose socket
+    timeout allows a VACUUM."""
+    vacuum = not zeroes_deleted_content() if vacuum is None else vacuum
     report: dict[str, Any] = {"vacuum": vacuum, "databases": 0, "wal_truncated": True}
     for name in databases:
         path = settings.data_dir / "mongo" / f"{name}.db"
@@ -199,38 +204,7 @@ def _base_format(settings: Settings) -> str:
     return bases[0].suffix.lstrip(".") if bases else ""
 
 
-# ---- the raw search ------------------------------------------------------------------------
-
-
-@dataclass
-class FileHit:
-    where: str  # "file:mongo/<db>.db-wal", "file:redis/appendonlydir/<file>"
-    kinds: set[str]
-    forms: Counter  # text form -> occurrences (for attribution)
-
-
-def read_text(path: Path, overlap: int) -> Iterator[tuple[str, int]]:
-    """The file as lowercased text in 1 MB chunks, each with the previous chunk's last
-    `overlap` characters in front; yields (text, where the new part starts). Chunks end
-    on an ASCII byte, so no UTF-8 character is cut; undecodable bytes become U+FFFD."""
-    tail, rest = "", b""
-    with path.open("rb") as f:
-        while True:
-            block = f.read(CHUNK)
-            data = rest + block
-            if not data:
-                return
-            cut = len(data)
-            if block:
-                while cut > 0 and data[cut - 1] >= 0x80:
-                    cut -= 1
-                cut = cut or len(data)
-            data, rest = data[:cut], data[cut:]
-            text = data.decode("utf-8", errors="replace").lower()
-            yield tail + text, len(tail)
-            tail = (tail + text)[-overlap:] if overlap else ""
-            if not block:
-                return
+# ---- reading what the attribution needs -----------------------------------------------------
 
 
 def resp_commands(data: bytes) -> Iterator[list[bytes]]:
@@ -254,14 +228,6 @@ def resp_commands(data: bytes) -> Iterator[list[bytes]]:
             args.append(data[end + 2 : end + 2 + size])
             pos = end + 4 + size
         yield args
-
-
-def raw_counts(path: Path, counts_of: Callable[[str, int], Counter], overlap: int) -> Counter:
-    """Occurrences of each needle form in the file's bytes (`counts_of`: Needles.form_counts)."""
-    counts: Counter = Counter()
-    for text, start in read_text(path, overlap):
-        counts.update(counts_of(text, start))
-    return counts
 
 
 def sqlite_rows(path: Path, forms: Iterable[str]) -> Iterator[tuple[str, str]]:

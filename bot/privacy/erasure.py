@@ -14,7 +14,8 @@ and runs `scan_guest`.
    the local provider stand-ins — for the guest's phone numbers and addresses, names,
    texts, guest_ref, conversation ids, sender ids and tracker keys;
 3. searches the raw bytes of the embedded servers' files (`scan_files`) and of the
-   logs for the free values among those (numbers, addresses, names, sender ids, texts).
+   logs for the free values among those (numbers, addresses, names, sender ids; texts
+   in the servers' files where deleted content can stay, everywhere if `deep`).
 
 A hit is a failure, except keyed references (guest_ref, conversation ids) in the
 evidence collections (`audit`, `dsr_*`) and in the providers' copies of staff
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import re
@@ -45,7 +47,7 @@ from redis.exceptions import RedisError
 
 from bot.audit import INBOX, AuditLog, AuditRecord
 from bot.logs import event
-from bot.privacy import disk, locks
+from bot.privacy import disk, locks, rawsearch
 from bot.privacy import stores as st
 from bot.privacy.stores import EVIDENCE, REDIS_PREFIX, STORES, PrivacyContext, StandInError, Subject
 from bot.storage.mongo import connect
@@ -59,6 +61,11 @@ REDIS_EVIDENCE = frozenset({f"redis:{REDIS_PREFIX}:{INBOX}"})
 MIN_TEXT = 12  # shorter texts ("yes", "4") are not attributable to anyone
 
 
+_ESCAPES = (
+    lambda s: s,
+    lambda s: json.dumps(s)[1:-1],  # in JSON, \\u-escaped
+    lambda s: json.dumps(s, ensure_ascii=False)[1:-1],  # in JSON
+)
 _KEYED_TOKEN = re.compile(r"g_[0-9a-f]{32}|c_[0-9a-f]{24}|[0-9a-f]{40}")
 
 
@@ -67,12 +74,14 @@ class Needles:
     """What the scan searches for. Free values (addresses, names, texts, sender ids) are
     searched as substrings in the forms they may be stored in, all at once with an
     Aho-Corasick automaton (pyahocorasick: one pass per text, whatever the number of
-    needles — offboarding searches for every guest of a tenant); keyed hashes
-    (guest_ref, conversation ids, tracker key digests) as tokens."""
+    needles — offboarding searches for every guest of a tenant), and in files as byte
+    patterns (`patterns`, bot/privacy/rawsearch.py); keyed hashes (guest_ref,
+    conversation ids, tracker key digests) as tokens."""
 
     by_kind: dict[str, list[str]] = field(default_factory=dict)
     keyed: dict[str, str] = field(default_factory=dict)  # token -> kind
     _forms: dict[str, set[str]] = field(default_factory=dict, repr=False)  # form -> kinds
+    _written: list[str] = field(default_factory=list, repr=False)  # free values as given
     _automaton: Any = field(default=None, repr=False)
 
     def add(self, kind: str, values: Iterable[str]) -> None:
@@ -83,15 +92,15 @@ class Needles:
             if kind in KEYED:
                 self.keyed[v.lower()] = kind
                 continue
-            forms = {v.lower(), json.dumps(v)[1:-1].lower(), json.dumps(v, ensure_ascii=False)[1:-1].lower()}
-            if kind == "address" and v.startswith("+"):
-                forms.add(v[1:])  # a number without its plus
             known = self.by_kind.setdefault(kind, [])
-            for form in sorted(forms):
-                kinds = self._forms.setdefault(form, set())
-                if kind not in kinds:
-                    kinds.add(kind)
-                    known.append(form)
+            for value in _spelled(kind, v):
+                self._written.append(value)
+                for escape in _ESCAPES:
+                    form = escape(value).lower()
+                    kinds = self._forms.setdefault(form, set())
+                    if kind not in kinds:
+                        kinds.add(kind)
+                        known.append(form)
             self._automaton = None
 
     def counts(self) -> dict[str, int]:
@@ -114,15 +123,33 @@ class Needles:
     def longest(self) -> int:
         return max(map(len, self._forms), default=0)
 
-    def form_counts(self, low: str, start: int = 0) -> Counter:
-        """Occurrences of each free form in lowercased `low`, counting only those that
-        end at or after `start` (the part before was searched already)."""
-        counts: Counter = Counter()
-        if self._forms:
-            for end, form in self._matcher().iter(low):
-                if end >= start:
-                    counts[form] += 1
-        return counts
+    def patterns(self, *, texts: bool) -> rawsearch.Patterns:
+        """Byte patterns of the text forms (`texts`) or of the other free forms, for the
+        raw search of files. Identifiers only need to be found, not counted: a pattern
+        containing a shorter one of the same kinds is left out (`+49...` has `49...`).
+        Numbers and sender ids (machine-made, stored as given) are searched as written
+        or in lower case; names, addresses and texts in any ASCII case."""
+        found = rawsearch.Patterns()
+        for value in self._written:
+            for escape in _ESCAPES:
+                form = escape(value).lower()
+                kinds = self._forms[form]
+                if not ("text" in kinds if texts else kinds - {"text"}):
+                    continue
+                if not texts and (form.upper() == form.lower() or kinds == {"sender"}):
+                    found.exact.update({escape(c).encode(): form for c in (value, value.lower())})
+                else:  # as written, in lower and in upper case: how a file may hold it
+                    spellings = {escape(c) for c in (value, value.lower(), value.upper())} | {form}
+                    found.folded.update({c.encode().lower(): form for c in spellings})
+        if not texts:
+            for group in (found.exact, found.folded):
+                for pattern, form in list(group.items()):
+                    if any(
+                        other != pattern and other in pattern and self._forms[f] >= self._forms[form]
+                        for other, f in group.items()
+                    ):
+                        del group[pattern]
+        return found
 
     def find(self, text: str) -> set[str]:
         low = text.lower()
@@ -133,6 +160,10 @@ class Needles:
         if self.keyed:
             kinds |= {self.keyed[t] for t in _KEYED_TOKEN.findall(low) if t in self.keyed}
         return kinds
+
+
+def _spelled(kind: str, value: str) -> list[str]:
+    return [value, value[1:]] if kind == "address" and value.startswith("+") else [value]  # without its plus
 
 
 def needles_of(subject: Subject, texts: Iterable[str] = ()) -> Needles:
@@ -424,7 +455,7 @@ def _attributed_sqlite(path: Path, forms: set[str], guest_ref: str | None) -> Co
 def _attributed_aof(
     ctx: PrivacyContext, path: Path, forms: set[str], tenant: str | None, guest_ref: str | None
 ) -> Counter:
-    """Occurrences of text forms in commands writing other guests' or tenants' trackers."""
+    """Occurrences of forms in commands writing other guests' or tenants' trackers."""
     found: Counter = Counter()
     for args in disk.aof_commands(path):
         if len(args) < 3:
@@ -437,6 +468,28 @@ def _attributed_aof(
     return found
 
 
+def _fresh(compacted: dict[str, Any] | None) -> dict[str, bool]:
+    """Which servers dropped their history after this deletion (`compact`'s report)."""
+    done = compacted or {}
+    return {
+        "mongo": bool(done.get("mongodb", {}).get("wal_truncated")),
+        "redis": bool(done.get("redis", {}).get("rewritten")),
+    }
+
+
+def _text_rule(server: str, path: Path, full: bool) -> str:
+    """Where a text of the guest in this file counts as found (scan_files)."""
+    if server == "mongo":
+        if path.suffix == ".db":
+            return "attributed" if full else "lingering"
+        if path.name.endswith("-wal"):
+            return "anywhere" if full else "lingering"
+        return "anywhere"  # -shm (page numbers only), -journal
+    if ".base." in path.name and not full:
+        return "none"  # written by the rewrite after the deletion: live keys only
+    return "attributed" if path.suffix == ".aof" else "anywhere"
+
+
 def scan_files(
     ctx: PrivacyContext,
     servers: dict[str, bool],
@@ -444,35 +497,65 @@ def scan_files(
     needles: Needles,
     subject: Subject,
     result: ScanResult,
+    *,
+    compacted: dict[str, Any] | None = None,
+    deep: bool = False,
 ) -> dict[str, Any]:
     """The raw bytes of the embedded servers' files — the SQLite files of the tenant's
-    and the control database (`.db`, `-wal`, `-shm`) and Valkey's append-only files —
-    searched for the guest's numbers, addresses, names, sender ids and texts (keyed
-    references are evidence in the audit, and not searched here). A text also counts
-    as found when it occurs more often in a file than in other guests' live documents
-    (in a `.db` file: SQLite's own search of its rows) or in their trackers' commands
-    (in an append-only file); in a WAL, anywhere. Servers we do not run (`servers`,
-    disk.embedded): what they keep."""
+    and the control database (`.db`, `-wal`, `-shm`) and Valkey's append-only files.
+
+    The guest's numbers, addresses, names and sender ids are searched in every byte of
+    every file (keyed references are evidence in the audit, and not searched here); in
+    an append-only file, unless `deep`, those in commands writing other guests'
+    trackers are theirs (a friend's number they quoted), as in the logical scan.
+    Their texts, which other guests may have written too, count as found:
+
+    - after `compact` dropped the server's history for this deletion (`compacted`),
+      unless `deep`: in a SQLite file or WAL, outside live rows (unallocated space,
+      rawsearch.lingering: where a deleted row's bytes can stay); in Valkey's new base
+      file, nowhere (it holds the live keys, which the logical scan covers); in an
+      incremental append-only file, as below;
+    - otherwise (`deep`, or no compaction): in a `.db` file, when they occur more often
+      than in other guests' live documents (SQLite's own search of its rows); in an
+      append-only file, more often than in commands writing other guests' trackers;
+      in a WAL, anywhere.
+
+    Servers we do not run (`servers`, disk.embedded): what they keep."""
     files: list[tuple[str, Path]] = []
     if servers["mongodb"]:
         files += [("mongo", p) for p in disk.mongo_files(ctx.settings, databases)]
     if servers["redis"]:
         files += [("redis", p) for p in disk.redis_files(ctx.settings)]
-    overlap = needles.longest()
+    fresh = _fresh(compacted)
+    identifiers, text_patterns = needles.patterns(texts=False), needles.patterns(texts=True)
     for server, path in files:
         result.searched["data_files"] += 1
         result.searched["data_bytes"] += path.stat().st_size
-        counts = disk.raw_counts(path, needles.form_counts, overlap)
-        kinds = {k for form in counts for k in needles.kinds_of(form) if k != "text"}
-        texts = {form for form in counts if "text" in needles.kinds_of(form)}
-        if texts and server == "mongo" and path.suffix == ".db":
-            other = _attributed_sqlite(path, texts, subject.guest_ref)
-        elif texts and server == "redis" and path.suffix == ".aof":
-            other = _attributed_aof(ctx, path, texts, subject.tenant, subject.guest_ref)
-        else:
-            other = Counter()
-        if any(counts[form] > other[form] for form in texts):
-            kinds.add("text")
+        rule = _text_rule(server, path, deep or not fresh[server])
+        searched = identifiers
+        if text_patterns and rule in ("attributed", "anywhere"):
+            searched = rawsearch.Patterns(
+                {**identifiers.exact, **text_patterns.exact}, {**identifiers.folded, **text_patterns.folded}
+            )
+        counts = rawsearch.file_counts(path, searched)
+        found = {form for form in counts if needles.kinds_of(form) - {"text"}}
+        if found and not deep and server == "redis" and path.suffix == ".aof":
+            # as in the logical scan: another guest's tracker quoting the guest is theirs
+            other = _attributed_aof(ctx, path, found, subject.tenant, subject.guest_ref)
+            found = {form for form in found if counts[form] > other[form]}
+        kinds = {k for form in found for k in needles.kinds_of(form) if k != "text"}
+        if rule == "lingering" and text_patterns:
+            if rawsearch.lingering(path, text_patterns):
+                kinds.add("text")
+        elif rule in ("attributed", "anywhere"):
+            texts = {form for form in counts if "text" in needles.kinds_of(form)}
+            other: Counter = Counter()
+            if texts and rule == "attributed" and server == "mongo":
+                other = _attributed_sqlite(path, texts, subject.guest_ref)
+            elif texts and rule == "attributed":
+                other = _attributed_aof(ctx, path, texts, subject.tenant, subject.guest_ref)
+            if any(counts[form] > other[form] for form in texts):
+                kinds.add("text")
         if kinds:
             where = f"file:{server}/{path.relative_to(ctx.settings.data_dir / server)}"
             result.record(where, kinds)
@@ -483,11 +566,18 @@ def scan_files(
 
 
 async def scan_guest(
-    ctx: PrivacyContext, subject: Subject, texts: Iterable[str] = (), *, deep: bool = False
+    ctx: PrivacyContext,
+    subject: Subject,
+    texts: Iterable[str] = (),
+    *,
+    deep: bool = False,
+    compacted: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Keyed look-ups per store, then the search of every collection and key; counts
     only. Collections over EXHAUSTIVE_LIMIT documents and other guests' trackers are
-    searched by key unless `deep` (then every document and value is read)."""
+    searched by key unless `deep` (then every document and value is read). `compacted`:
+    what `compact` did after the deletion (decides where texts are searched in the
+    servers' files, scan_files)."""
     per_store = {}
     for store in STORES:
         try:
@@ -506,7 +596,15 @@ async def scan_guest(
         result.hits[("standin", "unreachable")] += 1
     await asyncio.to_thread(scan_logs, ctx.settings.data_dir / "logs", needles, result)
     servers = await disk.embedded(ctx.mongo.client, ctx.redis, ctx.settings)
-    files = await asyncio.to_thread(scan_files, ctx, servers, databases, needles, subject, result)
+    files = await asyncio.to_thread(
+        functools.partial(scan_files, compacted=compacted, deep=deep),
+        ctx,
+        servers,
+        databases,
+        needles,
+        subject,
+        result,
+    )
     exhaustive = result.report()
     return {
         "clean": exhaustive["clean"] and not any(per_store.values()),
@@ -521,15 +619,17 @@ async def scan_guest(
 # ---- erasure ----------------------------------------------------------------------------------
 
 
-async def compact(ctx: PrivacyContext, databases: list[str]) -> dict[str, Any]:
-    """Make the embedded servers drop the history of what was deleted (bot/privacy/disk.py).
-    A step that fails is reported; the scan of the files then tells what is left."""
+async def compact(ctx: PrivacyContext, databases: list[str], *, vacuum: bool | None = None) -> dict[str, Any]:
+    """Make the embedded servers drop the history of what was deleted (bot/privacy/disk.py;
+    `vacuum`: rebuild the SQLite files, by default only where SQLite does not zero
+    deleted content). A step that fails is reported; the scan of the files then tells
+    what is left."""
     servers = await disk.embedded(ctx.mongo.client, ctx.redis, ctx.settings)
     done: dict[str, Any] = {}
     if servers["mongodb"]:
         client = connect(ctx.settings.effective_mongodb_url.value, socketTimeoutMS=600_000)
         try:
-            done["mongodb"] = await disk.compact_mongo(client, ctx.settings, databases)
+            done["mongodb"] = await disk.compact_mongo(client, ctx.settings, databases, vacuum=vacuum)
         except (PyMongoError, OSError, TimeoutError) as e:
             done["mongodb"] = {"error": type(e).__name__}
         finally:
@@ -542,6 +642,12 @@ async def compact(ctx: PrivacyContext, databases: list[str]) -> dict[str, Any]:
     if done.get("mongodb", {}).get("error") or done.get("redis", {}).get("error"):
         event(logger, "privacy.compact.failed", logging.ERROR, **{k: v.get("error") for k, v in done.items()})
     return done
+
+
+def _vacuum_would_help(report: dict[str, Any]) -> bool:
+    mongodb = report["compacted"].get("mongodb", {})
+    on_disk = [h for h in report["scan"]["hits"] if h["where"].startswith("file:mongo/")]
+    return bool(on_disk) and "error" not in mongodb and not mongodb.get("vacuum")
 
 
 async def erase_guest(
@@ -603,10 +709,20 @@ async def erase_guest(
     report["erased"] = erased
     # after the lock's release (its key names the guest's sender id): the servers' files
     compacting = time.time()
-    report["compacted"] = await compact(ctx, [ctx.db(tenant).name, ctx.settings.control_db])
+    databases = [ctx.db(tenant).name, ctx.settings.control_db]
+    report["compacted"] = await compact(ctx, databases)
     report["compact_ms"] = round((time.time() - compacting) * 1000)
     audit = audit or AuditLog.from_settings(ctx.mongo.client, ctx.settings)
-    report["scan"] = await scan_guest(ctx, subject, texts, deep=deep)
+    report["scan"] = await scan_guest(ctx, subject, texts, deep=deep, compacted=report["compacted"])
+    if _vacuum_would_help(report):
+        # bytes of deleted rows left in a SQLite file's unallocated space (a B-tree
+        # rebalance copies cells without clearing where they were; rawsearch.py): VACUUM
+        # rewrites the file with live rows only, then the scan runs again
+        vacuuming = time.time()
+        report["lingering"] = len(report["scan"]["hits"])
+        report["compacted"] = await compact(ctx, databases, vacuum=True)
+        report["compact_ms"] += round((time.time() - vacuuming) * 1000)
+        report["scan"] = await scan_guest(ctx, subject, texts, deep=deep, compacted=report["compacted"])
     detail = {"records": sum(erased.values()), "clean": report["scan"]["clean"]}
     record = AuditRecord(actor, "guest.erase", "guest", guest_ref, "allowed", tenant, detail)
     await audit.tenant(tenant, record)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import secrets
 from pathlib import Path
 
@@ -162,3 +163,31 @@ async def test_after_a_verified_erasure_no_file_holds_the_number_or_the_messages
     assert report["scan"]["searched"]["data_files"] >= 4
     assert files_holding(data_dir, needles) == {}
     assert not any(n.lower() in json.dumps(report).lower() for n in needles)  # counts only
+
+
+async def test_a_deleted_row_left_in_a_page_gap_is_found_and_vacuumed_away(stack, privacy):
+    """SQLite zeroes a deleted row, but a B-tree rebalance leaves copies of moved rows in
+    the pages' unallocated space: the scan finds the guest there, the erasure VACUUMs."""
+    _embedded(stack)
+    name = "Zelda Quintessa " + secrets.token_hex(4)
+    coll = privacy.db("alpenhof")["scratch_gap_" + secrets.token_hex(4)]
+    rng = random.Random(5)
+    await coll.insert_many(
+        [
+            {"_id": i, "who": name if i % 2 else "someone", "pad": "x" * rng.randint(10, 300)}
+            for i in range(6000)
+        ]
+    )
+    for size in (60, 150, 250, 400):  # documents that grow: pages rebalanced
+        grown = rng.sample(range(6000), 1500)
+        await coll.update_many({"_id": {"$in": grown}}, {"$set": {f"more{size}": "y" * size}})
+    await coll.delete_many({"who": name})
+    gref = "g_" + secrets.token_hex(16)  # a guest known by name only
+
+    report = await erase_guest(privacy, "alpenhof", gref, names=[name], actor="test")
+
+    assert report.get("lingering", 0) >= 1, report["scan"]  # found in a page's gap ...
+    assert report["compacted"]["mongodb"]["vacuum"]  # ... and VACUUMed away
+    assert report["scan"]["clean"], report["scan"]
+    assert files_holding(stack.settings.data_dir, [name]) == {}
+    await coll.drop()
