@@ -114,34 +114,40 @@ def test_every_intent_in_every_language(kind, lang):
     )
 
 
+def run_script(script: str, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    """scripts/<script> in this interpreter, quiet, from the project root."""
+    from bot.stack import QUIET_ENV
+
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / script), *args],
+        cwd=ROOT,
+        env={**os.environ, **QUIET_ENV},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 # --- the trained model on the held-out set ------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def evaluation(tmp_path_factory: pytest.TempPathFactory):
     """Train if the inputs changed, then run scripts/evaluate.py once for the module."""
-    from bot.stack import QUIET_ENV, train_if_needed
+    from bot.stack import train_if_needed
 
     model = train_if_needed(progress=lambda _msg: None)
     out = tmp_path_factory.mktemp("nlu-eval") / "nlu.json"
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "evaluate.py"),
-            "--model",
-            str(model.relative_to(ROOT)),
-            "--min-f1",
-            str(MIN_F1),
-            "--min-parser-accuracy",
-            str(MIN_PARSER_ACCURACY),
-            "--json",
-            str(out),
-        ],
-        cwd=ROOT,
-        env={**os.environ, **QUIET_ENV},
-        capture_output=True,
-        text=True,
-        timeout=600,
+    done = run_script(
+        "evaluate.py",
+        "--model",
+        str(model.relative_to(ROOT)),
+        "--min-f1",
+        str(MIN_F1),
+        "--min-parser-accuracy",
+        str(MIN_PARSER_ACCURACY),
+        "--json",
+        str(out),
     )
     report = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
     return done, report
@@ -207,7 +213,7 @@ def test_public_dsr_examples_cover_every_request_type():
 def public_dsr_report(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """scripts/evaluate.py over one file per DSR intent holding only the public phrasings,
     so each file's accuracy is that request type's recall."""
-    from bot.stack import QUIET_ENV, train_if_needed
+    from bot.stack import train_if_needed
 
     model = train_if_needed(progress=lambda _msg: None)
     folder = tmp_path_factory.mktemp("public-dsr")
@@ -218,21 +224,8 @@ def public_dsr_report(tmp_path_factory: pytest.TempPathFactory) -> dict:
         }
         (folder / f"{intent}.yml").write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
     out = folder / "report.json"
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "evaluate.py"),
-            "--model",
-            str(model),
-            "--eval-dir",
-            str(folder),
-        ]
-        + ["--errors", "--json", str(out)],
-        cwd=ROOT,
-        env={**os.environ, **QUIET_ENV},
-        capture_output=True,
-        text=True,
-        timeout=600,
+    done = run_script(
+        "evaluate.py", "--model", str(model), "--eval-dir", str(folder), "--errors", "--json", str(out)
     )
     assert out.exists(), done.stdout[-2000:] + done.stderr[-2000:]
     return {"report": json.loads(out.read_text(encoding="utf-8")), "stdout": done.stdout}
@@ -297,25 +290,11 @@ MAX_ASKED_PER = 500  # at most one of every 500 reaches the confirmation questio
 def intake_report(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """scripts/eval_feedback.py: the trained model and the intake gate (bot/privacy/intake.py)
     over eval/feedback and the held-out requests of eval/nlu."""
-    from bot.stack import QUIET_ENV, train_if_needed
+    from bot.stack import train_if_needed
 
     model = train_if_needed(progress=lambda _msg: None)
     out = tmp_path_factory.mktemp("intake") / "intake.json"
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "eval_feedback.py"),
-            "--model",
-            str(model),
-            "--json",
-            str(out),
-        ],
-        cwd=ROOT,
-        env={**os.environ, **QUIET_ENV},
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    done = run_script("eval_feedback.py", "--model", str(model), "--json", str(out), timeout=900)
     assert out.exists(), done.stdout[-2000:] + done.stderr[-2000:]
     return json.loads(out.read_text(encoding="utf-8"))
 
