@@ -19,23 +19,16 @@ from bot.channels.turns import RetryPolicy, TurnQueue, keyed_job_id, payload_aad
 from bot.privacy import locks
 from bot.privacy.crypto import Cipher
 from bot.privacy.erasure import erase_guest, scan_guest
-from bot.privacy.stores import PrivacyContext, resolve
-from bot.settings import Secret, Settings
+from bot.privacy.stores import resolve
+from bot.settings import Secret
+from tests.stack import test_privacy_erasure as erasure_tests
 from tests.stack.test_sms import HELLO, QUESTION_OVERALL, QUESTION_ROOM, Phone
 
 pytestmark = pytest.mark.stack
 
 
-@pytest.fixture()
-async def privacy(stack):
-    ctx = await PrivacyContext.open(Settings.from_env(stack.child_env()))
-    ctx.standins = {"twilio": stack.fake_twilio.base_url, "smtp": stack.fake_email.http_url}
-    yield ctx
-    await ctx.close()
-
-
-def _number() -> str:
-    return "+39347" + str(secrets.randbelow(10**7)).zfill(7)
+privacy = erasure_tests.privacy  # the same fixture
+_number = erasure_tests._number
 
 
 def _embedded(stack) -> None:
