@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from bot.errors import InvalidInput
+from bot.base.errors import InvalidInput
 
 # the tracker's fields the actions read, and the type each must have when present
 TRACKER_FIELDS: dict[str, type | tuple[type, ...]] = {

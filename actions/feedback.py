@@ -10,8 +10,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import runtime
-from bot.errors import InvalidInput, StorageError, UnknownTenant
-from bot.logs import event
+from bot.base.errors import InvalidInput, StorageError, UnknownTenant
+from bot.base.logs import event
 
 logger = logging.getLogger(__name__)
 

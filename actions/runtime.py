@@ -3,8 +3,8 @@ actions/server.py, or lazily when the actions run under plain `rasa run actions`
 
 from __future__ import annotations
 
+from bot.base.settings import Settings
 from bot.feedback.service import FeedbackService
-from bot.settings import Settings
 
 _service: FeedbackService | None = None
 

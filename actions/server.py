@@ -30,10 +30,10 @@ from sanic.response import HTTPResponse
 
 from actions import runtime
 from actions.calls import parse_action_call
-from bot.errors import InvalidInput
+from bot.base.errors import InvalidInput
+from bot.base.logs import event
+from bot.base.settings import Settings
 from bot.feedback.service import FeedbackService
-from bot.logs import event
-from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 

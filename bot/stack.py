@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bot.settings import PROJECT_ROOT, Settings
+from bot.base.settings import PROJECT_ROOT, Settings
 
 BIN = Path(sys.executable).parent
 MODEL_NAME = "rapport"

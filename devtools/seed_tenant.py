@@ -13,9 +13,9 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.feedback.model import Answer
+from bot.base.refs import guest_ref
+from bot.base.turn import Answer
 from bot.handover.store import HandoverStore
-from bot.privacy.refs import guest_ref
 from bot.privacy.stores import SEPARATOR, PrivacyContext
 from bot.storage.contacts import ContactStore
 from bot.storage.documents import conversation_document, rating_document

@@ -40,8 +40,8 @@ import aiohttp  # noqa: E402
 sys.path.insert(0, str(ROOT / "scripts"))  # bench_privacy beside this file, also when imported
 from bench_privacy import privacy_load  # noqa: E402
 
+from bot.base.settings import Settings  # noqa: E402
 from bot.privacy.stores import PrivacyContext  # noqa: E402
-from bot.settings import Settings  # noqa: E402
 from bot.stack import BIN, QUIET_ENV, Stack, isolated_env, pick_free_port, train_if_needed  # noqa: E402
 
 OUR_SCRIPT = ["Hello, I would like to give feedback", "4", "room 5, breakfast 4", "3", "4"]
@@ -340,7 +340,7 @@ async def _console_login(stack: Stack, username: str, password: str, tenant: str
 
 async def _escalated_guest(stack: Stack, session, tenant: str, db) -> tuple[str, str]:
     """A REST guest who asked for a person: (sender, conversation id) once it waits for staff."""
-    from bot.privacy.refs import guest_ref
+    from bot.base.refs import guest_ref
 
     sender = f"bench-{uuid.uuid4().hex[:12]}"
     url = f"http://{stack.settings.host}:{stack.settings.rasa_port}/webhooks/rest/webhook"
@@ -367,8 +367,8 @@ async def console_load(
     import websockets
     from motor.motor_asyncio import AsyncIOMotorClient
 
-    from bot.console.passwords import hash_password_async
-    from bot.console.staff import StaffStore
+    from bot.staff.accounts import StaffStore
+    from bot.staff.passwords import hash_password_async
 
     s = stack.settings
     base = s.console_url

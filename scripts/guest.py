@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.settings import Settings  # noqa: E402
+from bot.base.settings import Settings  # noqa: E402
 from bot.stack import fake_email_for, fake_twilio_for  # noqa: E402
-from bot.tenants import Tenants  # noqa: E402
+from bot.tenants.registry import Tenants  # noqa: E402
 
 
 def post(url: str, form: dict[str, str], headers: dict[str, str] | None = None) -> int:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.settings import Settings  # noqa: E402
+from bot.base.settings import Settings  # noqa: E402
 from bot.stack import Stack, StackError  # noqa: E402
-from bot.tenants import Tenants  # noqa: E402
+from bot.tenants.registry import Tenants  # noqa: E402
 
 
 def main() -> int:

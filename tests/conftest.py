@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings
+from bot.base.settings import Settings
 from bot.stack import Stack, isolated_env, pick_free_port
 
 free_port = pick_free_port

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import logging
 
+from bot.base.settings import Settings
 from bot.console.app import create_app
-from bot.settings import Settings
 
 
 def main() -> None:

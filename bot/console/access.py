@@ -25,9 +25,9 @@ from typing import Any, Literal
 
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
 
-from bot.audit import AuditLog, AuditRecord
-from bot.console.staff import Staff
-from bot.errors import RapportError
+from bot.audit.log import AuditLog, AuditRecord
+from bot.base.errors import RapportError
+from bot.staff.accounts import Staff
 
 Need = Literal["agent", "admin"]
 Decision = Literal["allowed", "not_visible", "not_permitted", "unauthenticated"]

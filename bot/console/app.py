@@ -41,12 +41,15 @@ from sanic.handlers import ErrorHandler
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.audit import AuditLog
-from bot.audit_folder import InboxFolder
+from bot.audit.folder import InboxFolder
+from bot.audit.log import AuditLog
+from bot.base.errors import InvalidInput, StorageError
+from bot.base.logs import event
+from bot.base.sealing import Cipher
+from bot.base.settings import Settings
 from bot.console import assets, auth, conversations, dsr, live, routes
 from bot.console.access import Gate, NotAuthenticated, NotPermitted, NotVisible
 from bot.console.login_limit import LoginLimiter
-from bot.console.notify import Notifier
 from bot.console.security import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -59,21 +62,18 @@ from bot.console.security import (
     session_cookie_name,
     tokens_match,
 )
-from bot.console.sessions import SessionStore
-from bot.console.staff import StaffStore
-from bot.errors import InvalidInput, StorageError
 from bot.handover.delivery import Delivery, DeliveryFailed
 from bot.handover.events import Publisher
+from bot.handover.notify import Notifier
 from bot.i18n import Catalog
-from bot.logs import event
 from bot.privacy import retention
-from bot.privacy.crypto import Cipher
 from bot.privacy.stores import PrivacyContext
 from bot.privacy.worker import DsrWorker
 from bot.rasa import sanic_compat
-from bot.settings import Settings
+from bot.staff.accounts import StaffStore
+from bot.staff.sessions import SessionStore
 from bot.storage.mongo import MongoStore, connect
-from bot.tenants import Tenants
+from bot.tenants.registry import Tenants
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ async def _open(app: Sanic, _loop: Any) -> None:
 
 
 async def _start_notifier(app: Sanic, _loop: Any) -> None:
-    """On-duty staff hear of every escalation (bot/console/notify.py)."""
+    """On-duty staff hear of every escalation (bot/handover/notify.py)."""
     s: Settings = app.ctx.settings
     mongo = MongoStore(app.ctx.mongo, s.db_prefix)
     app.ctx.notifier = Notifier(s, mongo, app.ctx.staff, app.ctx.tenants, app.ctx.catalog)
@@ -211,7 +211,7 @@ async def _stop_retention(app: Sanic, _loop: Any) -> None:
 
 async def _start_audit_folder(app: Sanic, _loop: Any) -> None:
     """The system's inbox audit records (MongoDB's, and the Rasa server's tracker accesses
-    in Redis) are chained about once a second, for every tenant (bot/audit_folder.py; a
+    in Redis) are chained about once a second, for every tenant (bot/audit/folder.py; a
     lease keeps several consoles from folding twice)."""
     app.ctx.audit_folder = InboxFolder(app.ctx.audit, redis=app.ctx.redis)
     tenant_ids = [t.id for t in app.ctx.tenants]

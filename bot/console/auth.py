@@ -19,9 +19,9 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.base.logs import event
 from bot.console import pages
 from bot.console.access import NotAuthenticated
-from bot.console.passwords import verify_password_async
 from bot.console.security import (
     CSRF_FIELD,
     cookie_attributes,
@@ -29,12 +29,12 @@ from bot.console.security import (
     login_cookie_name,
     tokens_match,
 )
-from bot.console.sessions import ABSOLUTE_SECONDS
-from bot.logs import event
+from bot.staff.passwords import verify_password_async
+from bot.staff.sessions import ABSOLUTE_SECONDS
 
 logger = logging.getLogger(__name__)
 
-MAX_USERNAME = 64  # longer names match no account (bot/console/staff.py); limits key their start
+MAX_USERNAME = 64  # longer names match no account (bot/staff/accounts.py); limits key their start
 
 
 def register(app: Sanic) -> None:

@@ -20,14 +20,14 @@ import getpass
 import sys
 from typing import TextIO
 
-from bot.audit import AuditLog, AuditRecord
-from bot.console.passwords import check_new_password, hash_password
-from bot.console.staff import ROLES, StaffStore, UsernameTaken, check_contact, normalise_username
-from bot.errors import InvalidInput, RapportError
+from bot.audit.log import AuditLog, AuditRecord
+from bot.base.errors import InvalidInput, RapportError
+from bot.base.settings import Settings
 from bot.i18n import Catalog
-from bot.settings import Settings
+from bot.staff.accounts import ROLES, StaffStore, UsernameTaken, check_contact, normalise_username
+from bot.staff.passwords import check_new_password, hash_password
 from bot.storage.mongo import connect
-from bot.tenants import Tenants
+from bot.tenants.registry import Tenants
 
 
 def read_password(stdin: TextIO = sys.stdin) -> str:

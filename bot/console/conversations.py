@@ -25,12 +25,12 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.base.errors import InvalidInput
+from bot.base.logs import event
 from bot.console.access import Access, NotVisible, access
 from bot.console.routes import json_body
-from bot.errors import InvalidInput
 from bot.handover.delivery import DeliveryFailed
 from bot.handover.store import RESOLVED, WAITING, Conflict, HandoverStore, NotFound
-from bot.logs import event
 from bot.storage.mongo import MongoStore
 
 logger = logging.getLogger(__name__)

@@ -20,10 +20,10 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.base.errors import InvalidInput
+from bot.base.logs import event
 from bot.console.access import Access, NotVisible, access
 from bot.console.routes import json_body
-from bot.errors import InvalidInput
-from bot.logs import event
 from bot.privacy import decisions
 from bot.privacy.requests import STATUSES, DsrStore, RequestConflict
 from bot.storage.mongo import MongoStore

@@ -30,9 +30,9 @@ from sanic.response import HTTPResponse
 from websockets.connection import OPEN
 from websockets.server import ServerConnection
 
+from bot.base.logs import event
 from bot.console.access import NotAuthenticated, NotVisible, access
 from bot.console.security import same_origin
-from bot.logs import event
 
 logger = logging.getLogger(__name__)
 

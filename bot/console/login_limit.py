@@ -23,7 +23,7 @@ password that works must not clear an attacker's failures from the same address)
 forgets the account's counter (whoever logged in knows the password).
 
 While Redis is down the limiter raises (RedisError/OSError) and the console answers
-503 before any verification: unlike the guest channels (bot/channels/ratelimit.py,
+503 before any verification: unlike the guest channels (bot/inbox/ratelimit.py,
 which fall back to a per-process budget because guests' messages must flow), the
 console keeps its sessions in Redis, so no login could succeed anyway, and verifying
 passwords without a limit would hand out an unlimited guessing oracle.

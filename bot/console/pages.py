@@ -140,7 +140,7 @@ def shell_page(
 
 
 def _duty_switch(on_duty: bool) -> str:
-    """On duty: told of escalations by e-mail/SMS (bot/console/notify.py). The state is
+    """On duty: told of escalations by e-mail/SMS (bot/handover/notify.py). The state is
     the switch's aria-checked; static/shell.js toggles it through the API."""
     state = "on" if on_duty else "off"
     return f"""<span class="duty">

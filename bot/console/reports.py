@@ -21,9 +21,9 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.base.errors import InvalidInput
+from bot.base.logs import event
 from bot.console.access import access
-from bot.errors import InvalidInput
-from bot.logs import event
 from bot.reports import Period, build_report, parse_period
 
 logger = logging.getLogger(__name__)

@@ -11,18 +11,18 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.base.errors import InvalidInput
+from bot.base.logs import event
 from bot.console import pages, reports
 from bot.console.access import access
-from bot.console.passwords import hash_password_async
-from bot.console.staff import (
+from bot.staff.accounts import (
     UsernameTaken,
     check_contact,
     check_role,
     new_staff_id,
     normalise_username,
 )
-from bot.errors import InvalidInput
-from bot.logs import event
+from bot.staff.passwords import hash_password_async
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ async def me(request: Request, tenant: str) -> HTTPResponse:
 
 
 async def duty(request: Request, tenant: str) -> HTTPResponse:
-    """Go on or off duty: on-duty staff are notified of escalations (bot/console/notify.py)."""
+    """Go on or off duty: on-duty staff are notified of escalations (bot/handover/notify.py)."""
     grant = await access(request, tenant, action="staff.duty", resource_type="staff", resource_id=None)
     on_duty = json_body(request).get("on_duty")
     if not isinstance(on_duty, bool):

@@ -24,10 +24,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.feedback.model import Answer, Reply, StepResult, Turn
+from bot.base.turn import Answer, Reply, StepResult, Turn
 from bot.language import LanguageChoice, LanguageDetector, initial_choice, update_choice
 from bot.ratings import Rating, parse_answer
-from bot.tenants import Question, Tenant
+from bot.tenants.registry import Question, Tenant
 
 STATE_VERSION = 1
 

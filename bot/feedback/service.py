@@ -17,51 +17,37 @@ from typing import Any
 
 from pymongo.errors import PyMongoError
 
-from bot.audit import SYSTEM, AuditLog, AuditRecord, SystemAccess
-from bot.channels.inbound import as_written
-from bot.errors import InvalidInput, StorageError, UnknownTenant
+from bot.audit.log import SYSTEM, AuditLog, AuditRecord, SystemAccess
+from bot.base.errors import StorageError, UnknownTenant
+from bot.base.logs import event
+from bot.base.refs import conversation_id, guest_ref, log_ref, split_sender
+from bot.base.sealing import Cipher
+from bot.base.settings import Settings
+from bot.base.turn import Reply, Turn
 from bot.feedback import engine
-from bot.feedback.model import Reply, Turn
 from bot.handover import flow
 from bot.handover.delivery import Delivery
 from bot.handover.events import Publisher
 from bot.handover.store import HandoverStore
 from bot.i18n import Catalog
+from bot.inbox.text import as_written
 from bot.language import LanguageDetector, make_detector
-from bot.logs import event
 from bot.nlu.clean import AS_WRITTEN
-from bot.privacy.crypto import Cipher
 from bot.privacy.dsr_flow import CODE as CODE_MASK
 from bot.privacy.dsr_flow import QUESTION, DsrFlow
-from bot.privacy.flags import FlagStore
 from bot.privacy.intake import runner_up
-from bot.privacy.refs import conversation_id, guest_ref, log_ref
 from bot.privacy.requests import DsrStore
-from bot.settings import Settings
 from bot.storage.contacts import ContactStore
 from bot.storage.documents import conversation_document, rating_document
+from bot.storage.flags import FlagStore
 from bot.storage.mongo import MongoStore, connect
-from bot.tenants import Tenant, Tenants
+from bot.tenants.registry import Tenant, Tenants
 
 logger = logging.getLogger(__name__)
 
-SENDER_SEPARATOR = "~"
 # A data-subject request is answered in its own language when detection is this sure
 # (formal requests in Italian score ~0.78 with lingua; below the engine's 0.8 switch).
 DSR_LANGUAGE_CONFIDENCE = 0.7
-
-
-def split_sender(sender_id: str) -> tuple[str, str]:
-    """Our channels address conversations as `<tenant>~<guest id>`; the tenant is
-    bound by the channel (endpoint or widget key), never by message metadata."""
-    tenant_id, sep, guest = (sender_id or "").partition(SENDER_SEPARATOR)
-    if not sep or not tenant_id or not guest:
-        raise InvalidInput("bad_sender", "sender id is not <tenant>~<guest>")
-    return tenant_id, guest
-
-
-def make_sender(tenant_id: str, guest: str) -> str:
-    return f"{tenant_id}{SENDER_SEPARATOR}{guest}"
 
 
 @dataclass(frozen=True)
@@ -88,7 +74,7 @@ class FeedbackService:
         self.cipher = Cipher(settings.data_keys)
         # every write of personal data in a turn is audited through the inbox (one
         # unchained insert per turn, alongside the writes; chained by the console's
-        # folder); an escalation is chained at once (bot/audit.py)
+        # folder); an escalation is chained at once (bot/audit/log.py)
         self.audit = AuditLog.from_settings(store.client, settings)
         self.tenants = tenants
         self.catalog = catalog
@@ -380,4 +366,4 @@ def _str(v: Any) -> str | None:
     return v if isinstance(v, str) and 0 < len(v) <= 64 else None
 
 
-__all__ = ["FeedbackService", "TurnOutcome", "split_sender", "make_sender", "UnknownTenant"]
+__all__ = ["FeedbackService", "TurnOutcome", "UnknownTenant"]

@@ -9,12 +9,12 @@
   reference, joined by every socket of that guest session), published through Redis
   so whichever Rasa server process holds the socket delivers it. The widget
   acknowledges what it showed; what was not acknowledged is sent again when the guest
-  reconnects (channels/webchat.py). So `deliver` returns False: delivered means
+  reconnects (bot/channels/webchat/channel.py). So `deliver` returns False: delivered means
   acknowledged.
 - REST (loopback test channel): nothing can be pushed; the message waits in the
   transcript.
 
-Nothing goes to a guest who objected (bot/privacy/flags.py): `DeliveryFailed("objected")`,
+Nothing goes to a guest who objected (bot/storage/flags.py): `DeliveryFailed("objected")`,
 except a message the guest asked for themselves (`essential`: a verification code, the
 confirmation of the objection, a receipt).
 
@@ -22,7 +22,7 @@ confirmation of the objection, a receipt).
 message is with the provider.
 
 Opening the guest's sealed contact is a read of personal data by the system: it is
-recorded in the tenant's audit inbox (`contact.read`, bot/audit.py) alongside the read,
+recorded in the tenant's audit inbox (`contact.read`, bot/audit/log.py) alongside the read,
 and the message is not sent if the record cannot be written.
 """
 
@@ -34,24 +34,24 @@ from typing import Any
 
 import socketio
 
-from bot.audit import AuditLog, SystemAccess
-from bot.channels.webchat import SOCKETIO_CHANNEL, STAFF_EVENT, guest_room
-from bot.email.outbound import build_reply
-from bot.email.sender import EmailSendError, SmtpSender
-from bot.errors import RapportError
-from bot.logs import event
-from bot.privacy.crypto import Cipher
-from bot.privacy.flags import FlagStore
-from bot.settings import Settings
-from bot.sms.outbound import send_text, twilio_sender
-from bot.sms.sender import SmsSendError, TwilioSender
-from bot.sms.store import SmsStore
+from bot.audit.log import AuditLog, SystemAccess
+from bot.base.errors import RapportError
+from bot.base.logs import event
+from bot.base.sealing import Cipher
+from bot.base.settings import Settings
+from bot.channels.email.outbound import build_reply
+from bot.channels.email.smtp import EmailSendError, SmtpSender
+from bot.channels.sms.outbound import send_text, twilio_sender
+from bot.channels.sms.store import SmsStore
+from bot.channels.sms.twilio import SmsSendError, TwilioSender
+from bot.channels.webchat.session import SOCKETIO_CHANNEL, STAFF_EVENT, guest_room
 from bot.storage.contacts import ContactStore
+from bot.storage.flags import FlagStore
 from bot.storage.mongo import MongoStore
 
 logger = logging.getLogger(__name__)
 
-LOOP_MARKER = "rapport"  # the same loop marker as channels/email.py
+LOOP_MARKER = "rapport"  # the same loop marker as bot/channels/email/channel.py
 
 
 class DeliveryFailed(RapportError):

@@ -23,12 +23,12 @@ from typing import Any
 from babel.dates import format_datetime
 from pymongo.errors import PyMongoError
 
-from bot.errors import StorageError
-from bot.feedback.model import Reply, StepResult, Turn
+from bot.base.errors import StorageError
+from bot.base.turn import Reply, StepResult, Turn
 from bot.handover.store import HELD, HandoverStore
 from bot.handover.triggers import escalation_reason
 from bot.ratings import Scale, parse_answer
-from bot.tenants import Tenant
+from bot.tenants.registry import Tenant
 
 SATISFACTION_SCALE = Scale(1, 5)
 

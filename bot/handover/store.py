@@ -39,9 +39,9 @@ from typing import Any
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from bot.errors import InvalidInput, RapportError, StorageError
+from bot.base.errors import InvalidInput, RapportError, StorageError
+from bot.base.logs import event
 from bot.handover.events import Publisher
-from bot.logs import event
 from bot.storage.mongo import DURABLE, MongoStore, delete_matching
 
 logger = logging.getLogger(__name__)

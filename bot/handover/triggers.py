@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from bot.handover.policy import HandoverPolicy
+from bot.tenants.handover_policy import HandoverPolicy
 
 # Whole words or phrases; an entry ending in "*" is a stem ("überschwemm*" matches
 # "überschwemmt").

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from bot.errors import ConfigError
+from bot.base.errors import ConfigError
 
 DEFAULT_LANGUAGE = "en"
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"

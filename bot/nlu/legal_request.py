@@ -28,7 +28,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.logs import event
+from bot.base.logs import event
 from bot.nlu.legal import decide, reweigh
 
 logger = logging.getLogger(__name__)

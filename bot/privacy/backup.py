@@ -43,13 +43,13 @@ import redis.asyncio as aioredis
 from pymongo import IndexModel
 from pymongo.errors import CollectionInvalid, ConfigurationError, OperationFailure, PyMongoError
 
-from bot.audit import AuditLog
-from bot.errors import InvalidInput, StorageError
-from bot.logs import event
+from bot.audit.log import AuditLog
+from bot.base.errors import InvalidInput, StorageError
+from bot.base.logs import event
+from bot.base.settings import Settings
 from bot.privacy import backup_replay as replay
 from bot.privacy.backup_archive import RAW, ArchiveError, ArchiveReader, ArchiveWriter
 from bot.privacy.stores import REDIS_PREFIX, PrivacyContext, redis_keys
-from bot.settings import Settings
 from bot.storage.documents import SCHEMA_VERSION
 from bot.storage.mongo import DURABLE
 

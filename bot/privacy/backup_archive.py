@@ -5,7 +5,7 @@
     <manifest ciphertext> <its length, 4 bytes>
 
 The header is plaintext and carries no personal data: format, tenant, created_at
-(epoch seconds), the id of the data key (bot/privacy/crypto.py `key_id`), a random
+(epoch seconds), the id of the data key (bot/base/sealing.py `key_id`), a random
 salt and nonce prefix, the segment size. The file key is derived with HKDF-SHA256 from
 the data key (RAPPORT_DATA_KEYS: the first one encrypts, any configured one decrypts)
 and the salt, under its own `info`, so no two archives share a key and no archive key
@@ -45,9 +45,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from bot.errors import RapportError
-from bot.privacy.crypto import key_id
-from bot.settings import Secret
+from bot.base.errors import RapportError
+from bot.base.sealing import key_id
+from bot.base.settings import Secret
 
 MAGIC = b"RAPPORT-BACKUP/1\n"
 FORMAT = "rapport.backup.v1"

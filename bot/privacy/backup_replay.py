@@ -36,15 +36,15 @@ from typing import Any
 
 from pymongo.errors import BulkWriteError
 
-from bot.audit import GENESIS, AuditLog, redis_inbox_key
-from bot.errors import RapportError
+from bot.audit.log import GENESIS, AuditLog, redis_inbox_key
+from bot.base.errors import RapportError
+from bot.channels.sms.store import SmsStore
 from bot.privacy.erasure import erase_guest
 from bot.privacy.execute import apply_rectification
-from bot.privacy.flags import FlagStore
 from bot.privacy.requests import DONE
 from bot.privacy.retention import epoch
 from bot.privacy.stores import CERTIFICATES, REDIS_PREFIX, PrivacyContext
-from bot.sms.store import SmsStore
+from bot.storage.flags import FlagStore
 from bot.storage.mongo import DURABLE
 
 SKEW = 300.0  # seconds: a request done this long before the backup is re-applied too

@@ -46,10 +46,10 @@ from typing import Any, TextIO
 
 from motor.motor_asyncio import AsyncIOMotorClient
 
-from bot.audit import AuditLog, AuditRecord, Outcome, cli_actor
-from bot.errors import InvalidInput, RapportError
-from bot.settings import Settings
-from bot.tenants import Tenants
+from bot.audit.log import AuditLog, AuditRecord, Outcome, cli_actor
+from bot.base.errors import InvalidInput, RapportError
+from bot.base.settings import Settings
+from bot.tenants.registry import Tenants
 
 GROUPS = (
     "bot.privacy.commands.audit",

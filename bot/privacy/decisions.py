@@ -17,11 +17,11 @@ import time
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from bot.errors import InvalidInput
+from bot.base.errors import InvalidInput
+from bot.base.logs import event
 from bot.handover.delivery import DeliveryFailed
-from bot.logs import event
 from bot.privacy.requests import AWAITING, PENDING, RECEIVED, REJECTED, VERIFIED, DsrStore, RequestConflict
-from bot.tenants import Tenant, Tenants
+from bot.tenants.registry import Tenant, Tenants
 
 logger = logging.getLogger(__name__)
 

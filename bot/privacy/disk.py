@@ -44,7 +44,7 @@ from typing import Any
 from pymongo.errors import PyMongoError
 from redis.exceptions import RedisError
 
-from bot.settings import Settings
+from bot.base.settings import Settings
 
 # What a server we do not run keeps after a delete, and how long (README "Privacy").
 EXTERNAL = {

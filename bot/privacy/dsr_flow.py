@@ -26,7 +26,7 @@ before the handover and the feedback engine, so it works in the middle of anythi
    confirmation, receipt or download link on the guest's channel.
 
 Every write to the register is listed in the turn's `DsrTurn.writes` (ids only); the
-service audits them through the inbox (bot/audit.py `system_access`).
+service audits them through the inbox (bot/audit/log.py `system_access`).
 """
 
 from __future__ import annotations
@@ -40,17 +40,17 @@ from typing import Any
 
 import phonenumbers
 
-from bot.audit import SystemAccess
-from bot.feedback.model import Reply, Turn
+from bot.audit.log import SystemAccess
+from bot.base.logs import event
+from bot.base.sealing import Cipher
+from bot.base.turn import Reply, Turn
 from bot.handover.delivery import Delivery, DeliveryFailed
 from bot.i18n import Catalog
 from bot.language import explicit_request
-from bot.logs import event
-from bot.privacy.crypto import Cipher
 from bot.privacy.intake import INTENTS, is_yes, requested
 from bot.privacy.requests import PENDING, RECEIVED, VERIFIED, DsrStore
 from bot.storage.contacts import ContactStore
-from bot.tenants import Tenant
+from bot.tenants.registry import Tenant
 
 logger = logging.getLogger(__name__)
 

@@ -45,8 +45,8 @@ import ahocorasick
 from pymongo.errors import PyMongoError
 from redis.exceptions import RedisError
 
-from bot.audit import INBOX, AuditLog, AuditRecord
-from bot.logs import event
+from bot.audit.log import INBOX, AuditLog, AuditRecord
+from bot.base.logs import event
 from bot.privacy import disk, locks, rawsearch
 from bot.privacy import stores as st
 from bot.privacy.stores import EVIDENCE, REDIS_PREFIX, STORES, PrivacyContext, StandInError, Subject
@@ -56,7 +56,7 @@ logger = logging.getLogger(__name__)
 
 KEYED = ("guest_ref", "conversation", "tracker")  # keyed hashes: may stay in evidence
 # Redis key families that are evidence: the audit inbox of tracker reads and writes
-# (bot/audit.py), whose records name trackers by their keyed hash until chained
+# (bot/audit/log.py), whose records name trackers by their keyed hash until chained
 REDIS_EVIDENCE = frozenset({f"redis:{REDIS_PREFIX}:{INBOX}"})
 MIN_TEXT = 12  # shorter texts ("yes", "4") are not attributable to anyone
 
@@ -407,7 +407,7 @@ async def scan_standins(ctx: PrivacyContext, needles: Needles, result: ScanResul
             kinds = needles.find(_record_text(record))
             if kinds:
                 # a provider's copy of a staff notification carries only the keyed
-                # conversation id of its link (bot/console/notify.py): retained, like audit;
+                # conversation id of its link (bot/handover/notify.py): retained, like audit;
                 # the guest's number, address, name or words there are hits
                 result.record(f"standin:{store.name}", kinds, evidence=True)
 
@@ -418,7 +418,7 @@ LOG_CHUNK = 1 << 20
 def scan_logs(log_dir: Path, needles: Needles, result: ScanResult) -> None:
     """Every file of the deployment's log directory (the processes' logs, rotated ones
     too), read in 1 MB chunks that overlap by the longest needle. Logs must never hold
-    personal data (bot/logs.py); this checks it for the guest being erased. Logs a
+    personal data (bot/base/logs.py); this checks it for the guest being erased. Logs a
     deployment ships elsewhere (journald, a collector) are outside this scan."""
     if not log_dir.is_dir():
         return
@@ -432,7 +432,7 @@ def scan_logs(log_dir: Path, needles: Needles, result: ScanResult) -> None:
                 kinds |= needles.find(tail + chunk)
                 tail = chunk[-overlap:] if overlap else ""
         if kinds:
-            # log lines name conversations by their keyed id (bot/logs.py: references
+            # log lines name conversations by their keyed id (bot/base/logs.py: references
             # only), as the audit does: retained; a number, address, name, text or sender
             # id is a hit
             result.record(f"log:{path.name}", kinds, evidence=True)

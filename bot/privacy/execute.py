@@ -27,25 +27,25 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from bot.channels.webchat import STAFF_EVENT, guest_room
-from bot.email.outbound import build_reply
-from bot.email.sender import SmtpSender
-from bot.errors import RapportError
+from bot.base.errors import RapportError
+from bot.base.logs import event
+from bot.base.settings import Settings
+from bot.channels.email.outbound import build_reply
+from bot.channels.email.smtp import SmtpSender
+from bot.channels.sms.outbound import twilio_sender
+from bot.channels.sms.segments import split_message
+from bot.channels.sms.store import SmsStore
+from bot.channels.sms.twilio import TwilioSender
+from bot.channels.webchat.session import STAFF_EVENT, guest_room
 from bot.handover.delivery import LOOP_MARKER, Delivery, DeliveryFailed
 from bot.handover.store import HandoverStore
 from bot.i18n import Catalog
-from bot.logs import event
 from bot.privacy import erasure, export
-from bot.privacy.flags import FlagStore
 from bot.privacy.links import ExportLinks
 from bot.privacy.stores import PrivacyContext
-from bot.settings import Settings
-from bot.sms.outbound import twilio_sender
-from bot.sms.segments import split_message
-from bot.sms.sender import TwilioSender
-from bot.sms.store import SmsStore
 from bot.storage.contacts import Contact, ContactStore
-from bot.tenants import Tenant
+from bot.storage.flags import FlagStore
+from bot.tenants.registry import Tenant
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """One-time download links for access requests (GDPR Art. 15).
 
 The worker (bot/privacy/worker.py) stores the guest's export sealed (AES-GCM,
-bot/privacy/crypto.py) in the tenant database's `dsr_exports` collection under the
+bot/base/sealing.py) in the tenant database's `dsr_exports` collection under the
 SHA-256 of a random token; only the link carries the token:
 
     <public url>/webhooks/privacy/export/<tenant>.<token>
@@ -26,7 +26,7 @@ import secrets
 import time
 from typing import Any
 
-from bot.privacy.crypto import Cipher, DecryptionError
+from bot.base.sealing import Cipher, DecryptionError
 from bot.storage.mongo import DURABLE, MongoStore
 
 COLLECTION = "dsr_exports"

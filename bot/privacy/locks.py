@@ -29,8 +29,8 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, RedisLockStore
 from redis.connection import parse_url
 
-from bot.errors import RapportError
-from bot.settings import REDIS_PREFIX
+from bot.base.errors import RapportError
+from bot.base.settings import REDIS_PREFIX
 
 
 class ConversationBusy(RapportError):

@@ -14,7 +14,7 @@ of the staff accounts that served only this tenant), then drops the database, de
 the keys, files and stand-in records (the providers' copies of staff notifications
 too), deletes those staff accounts — username, password hash, e-mail, phone: the whole
 document — and ends their console sessions in Redis, removes the tenant's role from the
-shared accounts (bot/console/staff.py owns that collection, bot/console/sessions.py the
+shared accounts (bot/staff/accounts.py owns that collection, bot/staff/sessions.py the
 sessions), and scans: the database is gone, no key or file is left, no session of a
 deleted account is left, and no identifier of the tenant's guests and no e-mail address
 or phone number of its deleted staff is found in the control database, in Redis or at
@@ -42,14 +42,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.audit import AuditLog, AuditRecord
-from bot.console.sessions import SessionStore
-from bot.console.staff import StaffStore
-from bot.logs import event
+from bot.audit.log import AuditLog, AuditRecord
+from bot.base.logs import event
 from bot.privacy import stores as st
 from bot.privacy.backup import archives, delete_backups
 from bot.privacy.erasure import Needles, ScanResult, scan_mongo, scan_redis, scan_standins
 from bot.privacy.stores import CERTIFICATES, PrivacyContext, redis_keys
+from bot.staff.accounts import StaffStore
+from bot.staff.sessions import SessionStore
 from bot.storage.contacts import ContactStore
 from bot.storage.mongo import DURABLE
 

@@ -43,8 +43,8 @@ from typing import Any
 from pymongo import ReturnDocument
 from pymongo.errors import PyMongoError
 
-from bot.errors import InvalidInput, RapportError, StorageError
-from bot.settings import Secret
+from bot.base.errors import InvalidInput, RapportError, StorageError
+from bot.base.settings import Secret
 from bot.storage.mongo import DURABLE, MongoStore
 
 TYPES = ("erasure", "access", "rectification", "restriction", "objection")

@@ -30,9 +30,9 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.audit import AuditLog, AuditRecord
+from bot.audit.log import AuditLog, AuditRecord
+from bot.base.logs import event
 from bot.handover.store import HELD
-from bot.logs import event
 from bot.privacy.stores import PrivacyContext, tenant_trackers
 from bot.storage.mongo import DURABLE
 
@@ -213,7 +213,7 @@ async def run_retention(
 async def run_all(
     ctx: PrivacyContext, tenants: Iterable[Any], *, confirm: bool = True, actor: str = "system"
 ) -> list[dict[str, Any]]:
-    """Every tenant with a retention period (Tenant objects from bot/tenants.py)."""
+    """Every tenant with a retention period (Tenant objects from bot/tenants/registry.py)."""
     reports = []
     for tenant in tenants:
         if tenant.retention_days:

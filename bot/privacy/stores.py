@@ -41,14 +41,14 @@ import aiohttp
 import redis.asyncio as aioredis
 from motor.motor_asyncio import AsyncIOMotorDatabase
 
-from bot.channels.turns import open_payload, payload_aad
-from bot.errors import RapportError
+from bot.base.errors import RapportError
+from bot.base.refs import guest_ref as make_guest_ref
+from bot.base.sealing import Cipher, DecryptionError
+from bot.base.settings import REDIS_PREFIX, Settings
+from bot.channels.sms.store import SmsStore
 from bot.handover.store import HandoverStore
+from bot.inbox.queue import open_payload, payload_aad
 from bot.privacy import locks
-from bot.privacy.crypto import Cipher, DecryptionError
-from bot.privacy.refs import guest_ref as make_guest_ref
-from bot.settings import REDIS_PREFIX, Settings
-from bot.sms.store import SmsStore
 from bot.storage.contacts import ContactStore
 from bot.storage.mongo import DURABLE, MongoStore, connect, delete_matching
 
@@ -158,7 +158,7 @@ def standins_of(settings: Settings) -> dict[str, str]:
 
 
 def channel_guest_id(ctx: PrivacyContext, tenant: str, channel: str, address: str) -> str:
-    """The guest id channels/sms.py and channels/email.py derive from a number or address."""
+    """The guest id the SMS and e-mail channels derive from a number or address."""
     prefix = {"sms": "sms-", "email": "email-"}[channel]
     return prefix + make_guest_ref(ctx.settings.guest_key, tenant, address)[2:26]
 
@@ -291,7 +291,7 @@ async def resolve(
 
 
 def opened_job(ctx: PrivacyContext, tenant: str, collection: str, job: dict[str, Any]) -> dict[str, Any]:
-    """An inbound job (bot/channels/turns.py) with its sealed payload opened; a payload
+    """An inbound job (bot/inbox/queue.py) with its sealed payload opened; a payload
     no configured key opens is shown as `{"sealed": true}`."""
     if "payload" not in job:
         return job

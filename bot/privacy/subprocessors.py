@@ -1,7 +1,7 @@
 """Subprocessor registers (DPA §2.3, §7): what changed, the notice, the announced snapshot.
 
 Each tenant's register is configured in `config/tenants.yml` (`subprocessors:`, checked
-by bot/tenants.py) and shown to its admins in the console. What was last announced to a
+by bot/tenants/registry.py) and shown to its admins in the console. What was last announced to a
 tenant is kept in the control database's `subprocessor_register` collection, one
 inserted document per announced version (never updated):
 
@@ -29,9 +29,9 @@ from motor.motor_asyncio import AsyncIOMotorDatabase
 from pymongo import DESCENDING
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from bot.errors import StorageError
+from bot.base.errors import StorageError
 from bot.storage.mongo import DURABLE
-from bot.tenants import Subprocessor, Tenant
+from bot.tenants.registry import Subprocessor, Tenant
 
 
 @dataclass(frozen=True)

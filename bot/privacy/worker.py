@@ -33,19 +33,19 @@ from typing import Any
 from pymongo import ReturnDocument
 from pymongo.errors import PyMongoError
 
-from bot.audit import AuditLog, AuditRecord
-from bot.console.staff import StaffStore
-from bot.email.sender import EmailSendError, SmtpSender
-from bot.errors import RapportError
+from bot.audit.log import AuditLog, AuditRecord
+from bot.base.errors import RapportError
+from bot.base.logs import event
+from bot.base.settings import Settings
+from bot.channels.email.smtp import EmailSendError, SmtpSender
 from bot.handover.delivery import Delivery
 from bot.i18n import Catalog
-from bot.logs import event
 from bot.privacy.execute import Executor, NotClean
 from bot.privacy.links import ExportLinks
 from bot.privacy.requests import AWAITING, DONE, OPEN, VERIFIED, DsrStore
 from bot.privacy.stores import PrivacyContext, StandInError
-from bot.settings import Settings
-from bot.tenants import Tenant, Tenants
+from bot.staff.accounts import StaffStore
+from bot.tenants.registry import Tenant, Tenants
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ Differences from Rasa 3.6's `RedisTrackerStore`:
   of personal data by the system): the same server-side script that GETs or SETs the
   tracker pushes `{action: "tracker.read"|"tracker.write", resource_type: "tracker",
   resource_id: <the key's HMAC>}` onto the tenant's Redis audit inbox
-  (`<prefix>:audit_inbox:<tenant>`, bot/audit.py), which the console's folder chains
+  (`<prefix>:audit_inbox:<tenant>`, bot/audit/log.py), which the console's folder chains
   about once a second. No round trip is added, and a tracker is never read or written
   without its record. Senders without a tenant (`_`) have no audit log and are not
   recorded.
@@ -50,9 +50,9 @@ from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from bot.audit import SystemAccess, redis_inbox_entry, redis_inbox_key
+from bot.audit.log import SystemAccess, redis_inbox_entry, redis_inbox_key
+from bot.base.settings import Settings
 from bot.rasa import speedups
-from bot.settings import Settings
 
 speedups.apply()
 

@@ -41,9 +41,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from bot.base.scale import Scale
 from bot.ratings import lexicon as lx
 from bot.ratings.mentions import Mention, find_mentions
-from bot.ratings.scale import Scale
 from bot.ratings.text import normalise
 
 MAX_CHARS = 20_000  # longer messages are cut; no rating question needs more

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bot.errors import InvalidInput
+from bot.base.errors import InvalidInput
 
 DEFAULT_DAYS = 90
 FIRST_DAY = dt.date(2000, 1, 1)

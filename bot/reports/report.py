@@ -4,7 +4,7 @@ Restriction of processing (GDPR Art. 18) is honoured by construction: `included(
 the only reader of ratings here and every query it sends is built by `base_filter()`,
 which leaves out ratings flagged `restricted` (true, or 1 as the embedded nx-27017
 reads back a boolean written by `$set`) and every rating of a guest whose `guest_flags`
-document says restricted, even one stored before the flag (bot/privacy/flags.py).
+document says restricted, even one stored before the flag (bot/storage/flags.py).
 
 Small groups are hidden: a figure resting on fewer than `MIN_GROUP` (5) answers or
 responses is replaced by `null` with `"suppressed": true`, and within each table a
@@ -32,9 +32,9 @@ from typing import Any
 from motor.motor_asyncio import AsyncIOMotorDatabase
 from pymongo.errors import PyMongoError
 
-from bot.errors import StorageError
+from bot.base.errors import StorageError
 from bot.reports.period import Period
-from bot.tenants import Tenant
+from bot.tenants.registry import Tenant
 
 MIN_GROUP = 5
 WINDOW_DAYS = 14

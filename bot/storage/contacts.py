@@ -10,7 +10,7 @@ Collection `contacts` in the tenant's database, one document per guest reference
                so a staff reply lands in the same thread in the guest's mail client
     updated_at epoch seconds
 
-Channels write it when a guest writes (channels/sms.py, channels/email.py); staff
+Channels write it when a guest writes (bot/channels/sms/channel.py, bot/channels/email/channel.py); staff
 replies read it (bot/handover/delivery.py). The web widget needs none: its guests are
 reached through a socket.io room named after the guest reference.
 """
@@ -25,8 +25,8 @@ from typing import Any
 
 from pymongo.errors import PyMongoError
 
-from bot.errors import StorageError
-from bot.privacy.crypto import Cipher, DecryptionError
+from bot.base.errors import StorageError
+from bot.base.sealing import Cipher, DecryptionError
 from bot.storage.mongo import DURABLE, MongoStore
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.feedback.model import Answer
+from bot.base.turn import Answer
 from bot.ratings import Scale
 
 SCHEMA_VERSION = 1

@@ -15,7 +15,7 @@ from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorCollection, Asyn
 from pymongo import ASCENDING, DESCENDING, IndexModel, WriteConcern
 from pymongo.errors import PyMongoError
 
-from bot.errors import StorageError, UnknownTenant
+from bot.base.errors import StorageError, UnknownTenant
 
 DURABLE = WriteConcern(w="majority", j=True)
 _TENANT_ID = re.compile(r"^[a-z][a-z0-9_]{1,30}$")

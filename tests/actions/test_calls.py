@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions.calls import parse_action_call
-from bot.errors import InvalidInput
+from bot.base.errors import InvalidInput
 
 ACTIONS = {"action_feedback"}
 SECRET = "Mrs Quetzalcoatl room 12"

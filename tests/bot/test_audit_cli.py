@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import ConfigError
+from bot.base.errors import ConfigError
 from bot.i18n import Catalog
 from bot.privacy import cli
 from bot.privacy.subprocessors import describe, diff, notice
-from bot.tenants import Subprocessor, Tenants
+from bot.tenants.registry import Subprocessor, Tenants
 
 TWILIO = Subprocessor("Twilio Ireland Ltd.", "SMS", "EU (Ireland)")
 MAIL = Subprocessor("Mailgun", "e-mail", "EU (Germany)")

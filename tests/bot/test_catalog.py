@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.errors import ConfigError
+from bot.base.errors import ConfigError
 from bot.i18n.catalog import MESSAGES_DIR, Catalog, MissingParameter
 
 EXPECTED_LANGUAGES = {"en", "de", "fr", "es", "it"}

@@ -9,7 +9,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.logs import RASA_TEXT_LOGGER, withhold_rasa_message_text
+from bot.base.logs import RASA_TEXT_LOGGER, withhold_rasa_message_text
 
 SECRET = "Quetzalcoatl room 12"
 

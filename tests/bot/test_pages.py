@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.channels.webchat.pages import demo_index, demo_page
 from bot.ratings import Scale
-from bot.tenants import Question, Tenant
-from bot.web.pages import demo_index, demo_page
+from bot.tenants.registry import Question, Tenant
 
 EVIL_NAME = "<script>alert(1)</script>"
 EVIL_KEY = 'wk_"><img src=x onerror=alert(2)>'

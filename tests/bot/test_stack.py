@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from bot.settings import PROJECT_ROOT
+from bot.base.settings import PROJECT_ROOT
 from bot.stack import model_fingerprint
 from tests.conftest import free_port
 
@@ -46,7 +46,7 @@ def test_servers_die_with_a_killed_parent(tmp_path):
     code = f"""
 import sys, time
 sys.path.insert(0, {str(PROJECT_ROOT)!r})
-from bot.settings import Settings
+from bot.base.settings import Settings
 from bot.stack import Stack
 s = Settings.from_env({{"RAPPORT_DATA_DIR": {str(tmp_path)!r}, "RAPPORT_REDIS_PORT": "{free_port()}"}})
 st = Stack(s, progress=lambda m: None)

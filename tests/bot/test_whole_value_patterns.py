@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.console import staff
-from bot.errors import InvalidInput, UnknownTenant
+from bot.base.errors import InvalidInput, UnknownTenant
 from bot.privacy.links import split_token
+from bot.staff import accounts as staff
 from bot.storage.mongo import MongoStore
 
 TOKEN = "alpenhof." + "A" * 43

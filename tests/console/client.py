@@ -14,9 +14,9 @@ import aiohttp
 import redis.asyncio as aioredis
 from motor.motor_asyncio import AsyncIOMotorClient
 
-from bot.console.passwords import hash_password
-from bot.console.staff import StaffStore
 from bot.stack import Stack
+from bot.staff.accounts import StaffStore
+from bot.staff.passwords import hash_password
 
 PASSWORD = "correct horse battery staple"
 _HIDDEN_CSRF = re.compile(r'name="csrf" value="([^"]+)"')

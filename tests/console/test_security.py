@@ -17,7 +17,7 @@ from bot.console.security import (
     session_cookie_name,
     tokens_match,
 )
-from bot.console.staff import Staff
+from bot.staff.accounts import Staff
 
 CONSOLE = "https://console.example"
 

@@ -1,4 +1,4 @@
-"""The audit inbox and its folder (bot/audit.py, bot/audit_folder.py) against the real
+"""The audit inbox and its folder (bot/audit/log.py, bot/audit/folder.py) against the real
 stack: a guest's writes are audited one by one and chained by the console's folder;
 tampering, a stalled folder, a crash between append and delete, and concurrent
 folders."""
@@ -13,9 +13,9 @@ from collections import Counter
 
 import pytest
 
-from bot.audit import BATCH, SystemAccess
-from bot.audit_folder import InboxFolder, LeaseLost, batch_record
-from bot.privacy.refs import guest_ref
+from bot.audit.folder import InboxFolder, LeaseLost, batch_record
+from bot.audit.log import BATCH, SystemAccess
+from bot.base.refs import guest_ref
 from tests.stack.client import Guest, mongo, tenant_db
 from tests.stack.scratch_tenant import scratch_tenant
 from tests.stack.test_conversation import SCRIPTS

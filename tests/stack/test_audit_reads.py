@@ -13,11 +13,11 @@ from collections import Counter
 
 import pytest
 
-from bot.audit import AuditLog, SystemAccess, redis_inbox_entry, redis_inbox_key
-from bot.audit_folder import InboxFolder, batch_record
+from bot.audit.folder import InboxFolder, batch_record
+from bot.audit.log import AuditLog, SystemAccess, redis_inbox_entry, redis_inbox_key
+from bot.base.refs import guest_ref
 from bot.privacy.erasure import erase_guest
 from bot.privacy.offboard import redis_keys
-from bot.privacy.refs import guest_ref
 from devtools.seed_tenant import seed
 from tests.stack.client import Guest, mongo, tenant_db
 from tests.stack.scratch_tenant import scratch_tenant

@@ -30,8 +30,10 @@ from typing import Any
 
 import pytest
 
-from bot.audit import AuditLog, AuditRecord, SystemAccess, redis_inbox_entry, redis_inbox_key
-from bot.errors import RapportError
+from bot.audit.log import AuditLog, AuditRecord, SystemAccess, redis_inbox_entry, redis_inbox_key
+from bot.base.errors import RapportError
+from bot.base.settings import Settings
+from bot.channels.sms.store import SmsStore
 from bot.privacy import backup as bk
 from bot.privacy.backup_archive import RAW, ArchiveError
 from bot.privacy.cli import main
@@ -40,8 +42,6 @@ from bot.privacy.execute import apply_rectification
 from bot.privacy.offboard import CERTIFICATES, redis_keys
 from bot.privacy.requests import DONE, VERIFIED, DsrStore
 from bot.privacy.stores import PrivacyContext, resolve
-from bot.settings import Settings
-from bot.sms.store import SmsStore
 from bot.storage.contacts import ContactStore
 from devtools.seed_tenant import seed
 from tests.stack.scratch_tenant import scratch_tenant

@@ -7,10 +7,9 @@ import json
 import aiohttp
 import pytest
 
-from bot.channels.inbound import as_written
-from bot.feedback.service import make_sender
+from bot.base.refs import guest_ref, make_sender
 from bot.i18n import Catalog
-from bot.privacy.refs import guest_ref
+from bot.inbox.text import as_written
 from tests.stack.client import Guest, conversation_ratings, last_user_parse, mongo, post, tenant_db
 
 pytestmark = pytest.mark.stack

@@ -15,8 +15,8 @@ import pytest
 from aiohttp import web
 from playwright.async_api import async_playwright, expect
 
+from bot.base.refs import guest_ref
 from bot.i18n import Catalog
-from bot.privacy.refs import guest_ref
 from bot.stack import pick_free_port
 from tests.conftest import THIRD_PARTY_ORIGIN  # allowed by the session stack
 from tests.stack.client import conversation_ratings

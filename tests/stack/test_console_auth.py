@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from bot.console.passwords import verify_password
-from bot.console.staff import StaffStore
+from bot.staff.accounts import StaffStore
+from bot.staff.passwords import verify_password
 from tests.console.client import (
     Browser,
     clear_login_failures,

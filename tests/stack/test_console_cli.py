@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from bot.console.passwords import verify_password
+from bot.staff.passwords import verify_password
 from tests.console.client import Browser, audit_records, clear_login_failures, staff_doc
 
 pytestmark = pytest.mark.stack

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Page, expect
 
-from bot.console.staff import StaffStore
+from bot.staff.accounts import StaffStore
 from tests.console.client import Account, make_staff, mongo
 from tests.stack.test_browser import CHROMIUM, chromium
 from tests.stack.test_console_ui import TENANT, _fresh_ip, console  # noqa: F401 (autouse: fresh login budget)

@@ -12,9 +12,9 @@ import time
 import aiohttp
 import pytest
 
-from bot.console.staff import StaffStore
+from bot.base.refs import guest_ref
 from bot.i18n import Catalog
-from bot.privacy.refs import guest_ref
+from bot.staff.accounts import StaffStore
 from tests.console.client import Browser, clear_login_failures, make_staff
 from tests.console.client import mongo as console_mongo
 from tests.stack.client import Guest, mongo, tenant_db

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Page, expect
 
-from bot.privacy.refs import guest_ref
+from bot.base.refs import guest_ref
 from tests.console.client import Account, clear_login_failures, make_staff, redis, session_key
 from tests.stack.client import Guest, mongo, tenant_db
 from tests.stack.test_browser import CHROMIUM, chromium, record_errors

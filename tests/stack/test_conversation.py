@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.base.refs import guest_ref
 from bot.handover.flow import when_open
 from bot.handover.store import HandoverStore
 from bot.i18n import Catalog
-from bot.privacy.refs import guest_ref
 from bot.storage.mongo import MongoStore
-from bot.tenants import Tenants
+from bot.tenants.registry import Tenants
 from tests.stack.client import Guest, conversation_ratings, mongo, tenant_db
 
 pytestmark = pytest.mark.stack

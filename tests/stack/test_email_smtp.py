@@ -15,9 +15,9 @@ from email.policy import SMTP
 import aiosmtplib
 import pytest
 
-from bot.channels.turns import keyed_job_id
+from bot.base.refs import guest_ref
 from bot.i18n import Catalog
-from bot.privacy.refs import guest_ref
+from bot.inbox.queue import keyed_job_id
 from tests.stack.client import mongo, tenant_db
 from tests.stack.test_email import INBOX, Mailbox
 

@@ -11,10 +11,10 @@ import time
 
 import pytest
 
-from bot.channels.turns import open_payload, payload_aad
+from bot.base.refs import guest_ref
+from bot.base.sealing import Cipher
 from bot.i18n import Catalog
-from bot.privacy.crypto import Cipher
-from bot.privacy.refs import guest_ref
+from bot.inbox.queue import open_payload, payload_aad
 from bot.stack import Stack
 from tests.stack.client import Guest, conversation_ratings, mongo, post, tenant_db
 

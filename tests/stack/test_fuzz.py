@@ -79,8 +79,8 @@ def _routes_of(app, server: str) -> list[Route]:
 def all_routes() -> list[Route]:
     """Every route of the three servers, read from the apps as they are built."""
     from actions.server import build_app
+    from bot.base.settings import Settings
     from bot.console.app import create_app
-    from bot.settings import Settings
     from bot.stack import isolated_env
 
     settings = Settings.from_env(isolated_env(Path(tempfile.mkdtemp(prefix="rapport-fuzz-routes-"))))

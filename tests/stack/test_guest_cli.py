@@ -9,8 +9,8 @@ import time
 
 import pytest
 
+from bot.base.settings import PROJECT_ROOT
 from bot.i18n import Catalog
-from bot.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.stack
 

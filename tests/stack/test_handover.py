@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.base.refs import guest_ref
 from bot.handover.flow import when_open
 from bot.handover.store import RESOLVED, WAITING, WITH_STAFF, Conflict, HandoverStore
 from bot.i18n import Catalog
-from bot.privacy.refs import guest_ref
 from bot.storage.mongo import MongoStore
-from bot.tenants import Tenants
+from bot.tenants.registry import Tenants
 from tests.stack.client import Guest, mongo, post
 
 pytestmark = pytest.mark.stack
@@ -182,7 +182,7 @@ async def test_staff_text_is_checked(stack, staff):
     with pytest.raises(Conflict):  # not taken yet
         await staff().staff_reply(doc["_id"], "agent-1", "hello")
     await staff().take(doc["_id"], "agent-1")
-    from bot.errors import InvalidInput
+    from bot.base.errors import InvalidInput
 
     for bad in ("", "   ", "x" * 2001, None, 42):
         with pytest.raises(InvalidInput):

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from bot.base.refs import guest_ref
+from bot.base.settings import Settings
 from bot.handover.delivery import Delivery, DeliveryFailed
 from bot.handover.store import HandoverStore
-from bot.privacy.refs import guest_ref
-from bot.settings import Settings
 from bot.storage.mongo import MongoStore
 from tests.stack.client import mongo, tenant_db
 from tests.stack.test_email import Mailbox

@@ -16,8 +16,8 @@ from collections import Counter
 
 import pytest
 
-from bot.audit import AuditLog, AuditRecord
-from bot.settings import Settings
+from bot.audit.log import AuditLog, AuditRecord
+from bot.base.settings import Settings
 from bot.storage.mongo import connect
 from tests.console.client import Browser, make_staff, mongo
 from tests.stack.scratch_tenant import scratch_tenant
@@ -26,8 +26,8 @@ pytestmark = pytest.mark.stack
 
 APPENDER = """
 import asyncio, sys
-from bot.audit import AuditLog, AuditRecord
-from bot.settings import Settings
+from bot.audit.log import AuditLog, AuditRecord
+from bot.base.settings import Settings
 from bot.storage.mongo import connect
 
 async def main(database, n, who):
@@ -234,8 +234,8 @@ async def test_verify_without_arguments_covers_every_tenant_and_control(stack):
 async def test_the_systems_writes_of_personal_data_are_audited_write_by_write(stack):
     """Each turn's writes go to the inbox (actor system, ids only) and are chained by the
     console's folder as a batch; an escalation is chained at once."""
-    from bot.audit import expand_batch
-    from bot.privacy.refs import guest_ref
+    from bot.audit.log import expand_batch
+    from bot.base.refs import guest_ref
     from tests.stack.client import Guest, tenant_db
 
     guest = Guest(stack, "alpenhof", locale="en")

@@ -11,12 +11,12 @@ import uuid
 import aiohttp
 import pytest
 
-from bot.console.passwords import hash_password
-from bot.console.staff import StaffStore
+from bot.base.sealing import Cipher
+from bot.base.settings import Secret
 from bot.privacy.cli import main
 from bot.privacy.commands.keys import SEALED, Tally, _reseal
-from bot.privacy.crypto import Cipher
-from bot.settings import Secret
+from bot.staff.accounts import StaffStore
+from bot.staff.passwords import hash_password
 from bot.storage.contacts import Contact, ContactStore
 from bot.storage.mongo import MongoStore
 from tests.console.client import PASSWORD, Browser, make_staff, mongo
@@ -207,9 +207,9 @@ async def test_a_subprocessor_change_is_mailed_to_each_admin_and_audited(stack, 
 
 
 def _register(env: dict[str, str], tenant: str):
+    from bot.base.settings import Settings
     from bot.i18n import Catalog
-    from bot.settings import Settings
-    from bot.tenants import Tenants
+    from bot.tenants.registry import Tenants
 
     settings = Settings.from_env(env)
     return Tenants.load(settings.tenants_file, Catalog.load().languages).get(tenant).subprocessors

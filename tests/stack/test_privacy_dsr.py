@@ -15,8 +15,8 @@ import time
 import aiohttp
 import pytest
 
+from bot.base.refs import guest_ref
 from bot.i18n import Catalog
-from bot.privacy.refs import guest_ref
 from bot.privacy.requests import DONE, PENDING, VERIFIED, code_hash
 from tests.stack.client import Guest, mongo, tenant_db
 from tests.stack.test_email import Mailbox
@@ -273,9 +273,9 @@ async def test_no_personal_data_in_any_log_through_escalation_and_requests(stack
     """A full conversation with recognisable personal data — name, number, e-mail
     address, room, words — through the bot, a handover, a staff reply and a verified
     data-subject request: no log line of any process contains any of it."""
+    from bot.base.settings import Settings
     from bot.handover.delivery import Delivery
     from bot.handover.store import HandoverStore
-    from bot.settings import Settings
     from bot.storage.mongo import MongoStore
 
     phone = Phone(stack)

@@ -9,9 +9,9 @@ import io
 
 import pytest
 
+from bot.base.refs import guest_ref
 from bot.console.dsr import DSR_ROUTES
 from bot.privacy.cli import main
-from bot.privacy.refs import guest_ref
 from tests.console.client import Browser, audit_records, clear_login_failures, make_staff
 from tests.stack.client import Guest, mongo, tenant_db
 from tests.stack.test_privacy_dsr_worker import request_doc, seed, wait_status

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
+from bot.base.refs import guest_ref
 from bot.i18n import Catalog
-from bot.privacy.refs import guest_ref
 from tests.stack.client import Guest, conversation_ratings, mongo, tenant_db
 from tests.stack.test_privacy_dsr import CODE, REQUESTS, _requests, _sms_ref, squeezed
 from tests.stack.test_sms import HELLO, Phone

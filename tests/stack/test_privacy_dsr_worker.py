@@ -16,17 +16,17 @@ import time
 import aiohttp
 import pytest
 
-from bot.console.staff import StaffStore
+from bot.base.refs import guest_ref
+from bot.base.sealing import Cipher
+from bot.base.settings import Settings
 from bot.handover.delivery import Delivery, DeliveryFailed
 from bot.handover.store import HandoverStore
 from bot.i18n import Catalog
-from bot.privacy.crypto import Cipher
 from bot.privacy.links import ExportLinks
-from bot.privacy.refs import guest_ref
 from bot.privacy.requests import RECEIVED, VERIFIED, DsrStore
 from bot.privacy.stores import PrivacyContext
 from bot.privacy.worker import DsrWorker
-from bot.settings import Settings
+from bot.staff.accounts import StaffStore
 from bot.storage.contacts import ContactStore
 from bot.storage.mongo import MongoStore
 from tests.console.client import make_staff
@@ -346,8 +346,8 @@ async def test_two_workers_execute_a_request_once(stack):
     client = console_mongo(stack)
     ctxs = [await PrivacyContext.open(settings) for _ in range(2)]
     delivery = Delivery(settings, MongoStore(client, settings.db_prefix))
-    from bot.audit import AuditLog
-    from bot.tenants import Tenants
+    from bot.audit.log import AuditLog
+    from bot.tenants.registry import Tenants
 
     tenants = Tenants.load(settings.tenants_file, CATALOG.languages)
     staff = StaffStore(client[settings.control_db])
@@ -405,8 +405,8 @@ async def test_a_worker_claims_exactly_the_request_it_names(stack, tmp_path):
     is refused until it expires. (The claim used one `$or` filter, which nx-27017 applies
     to the first match ignoring `_id` for equality clauses; with these `$exists`/`$lt`
     clauses it happened to match correctly, and the claim is now two plain updates.)"""
-    from bot.audit import AuditLog
-    from bot.tenants import Tenants
+    from bot.audit.log import AuditLog
+    from bot.tenants.registry import Tenants
     from tests.stack.scratch_tenant import scratch_tenant
 
     tenant_id, _, _ = scratch_tenant(stack, tmp_path)  # no running worker knows it

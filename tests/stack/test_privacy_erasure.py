@@ -21,20 +21,20 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.channels.turns import RetryPolicy, TurnQueue
-from bot.console.sessions import SessionStore, session_key
-from bot.console.staff import StaffStore
-from bot.email.sender import SmtpSender
-from bot.feedback.model import Answer
+from bot.base.refs import guest_ref
+from bot.base.settings import Settings
+from bot.base.turn import Answer
+from bot.channels.email.smtp import SmtpSender
+from bot.channels.sms.store import SmsStore
 from bot.handover.store import HandoverStore
+from bot.inbox.queue import RetryPolicy, TurnQueue
 from bot.privacy.backup import archives, create_backup
 from bot.privacy.erasure import erase_guest, scan_guest
 from bot.privacy.export import export_guest, summary
 from bot.privacy.offboard import CERTIFICATES, offboard_tenant
-from bot.privacy.refs import guest_ref
 from bot.privacy.stores import PrivacyContext, resolve
-from bot.settings import Settings
-from bot.sms.store import SmsStore
+from bot.staff.accounts import StaffStore
+from bot.staff.sessions import SessionStore, session_key
 from bot.storage.contacts import Contact, ContactStore
 from bot.storage.documents import conversation_document, rating_document
 from tests.stack.test_handover_delivery import ASK_PERSON, _escalated, staff  # noqa: F401
@@ -307,7 +307,7 @@ async def _seed_staff(stack, privacy, tenant: str) -> Team:
     sessions = SessionStore(privacy.redis)
     anna_session = session_key((await sessions.create(ids["anna"], 0)).id)
     ben_session = session_key((await sessions.create(ids["ben"], 0)).id)
-    # an escalation told to anna by SMS and e-mail (bot/console/notify.py)
+    # an escalation told to anna by SMS and e-mail (bot/handover/notify.py)
     fake = stack.fake_twilio
     async with aiohttp.ClientSession(auth=aiohttp.BasicAuth(fake.account_sid, fake.auth_token)) as http:
         url = f"{fake.base_url}/2010-04-01/Accounts/{fake.account_sid}/Messages.json"

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.turns import RetryPolicy, TurnQueue, keyed_job_id, payload_aad
+from bot.base.sealing import Cipher
+from bot.base.settings import Secret
+from bot.inbox.queue import RetryPolicy, TurnQueue, keyed_job_id, payload_aad
 from bot.privacy import locks
-from bot.privacy.crypto import Cipher
 from bot.privacy.erasure import erase_guest, scan_guest
 from bot.privacy.stores import resolve
-from bot.settings import Secret
 from tests.stack import test_privacy_erasure as erasure_tests
 from tests.stack.test_sms import HELLO, QUESTION_OVERALL, QUESTION_ROOM, Phone
 
@@ -111,7 +111,7 @@ async def test_a_waiting_sms_turn_keeps_no_plain_number_or_text_in_the_job(stack
 
 
 async def _ref_parts(stack, number: str) -> str:
-    from bot.privacy.refs import guest_ref
+    from bot.base.refs import guest_ref
 
     return guest_ref(stack.settings.guest_key, "alpenhof", number)[2:26]
 
@@ -133,7 +133,7 @@ async def test_after_a_verified_erasure_no_file_holds_the_number_or_the_messages
     for n, text in enumerate(texts):
         await phone.post(phone.form(text))
         await phone.wait_for(4 + n)
-    from bot.privacy.refs import guest_ref
+    from bot.base.refs import guest_ref
 
     gref = guest_ref(stack.settings.guest_key, "alpenhof", "sms-" + await _ref_parts(stack, phone.number))
     needles = [phone.number, phone.number[1:], *texts]

@@ -20,10 +20,10 @@ import uuid
 import pytest
 from rasa.core.lock_store import RedisLockStore
 
+from bot.base.settings import Settings
 from bot.privacy import erasure, locks
 from bot.privacy.erasure import erase_guest, scan_guest
 from bot.privacy.stores import PrivacyContext, resolve, tracker_senders
-from bot.settings import Settings
 from devtools.seed_tenant import seed
 
 pytestmark = pytest.mark.stack

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.feedback.model import Answer
+from bot.base.turn import Answer
 from bot.handover.store import HandoverStore
 from bot.privacy.cli import main
 from bot.privacy.retention import AGGREGATES, run_retention

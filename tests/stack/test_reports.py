@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from bot.feedback.model import Answer
-from bot.privacy.flags import FlagStore
+from bot.base.turn import Answer
 from bot.reports import build_report, parse_period
 from bot.storage.documents import rating_document
+from bot.storage.flags import FlagStore
 from bot.storage.mongo import RATING_INDEXES, MongoStore
-from bot.tenants import Tenant, Tenants
+from bot.tenants.registry import Tenant, Tenants
 from tests.stack.client import mongo
 
 pytestmark = pytest.mark.stack

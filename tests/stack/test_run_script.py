@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
+from bot.base.settings import PROJECT_ROOT
 from bot.stack import isolated_env
 from tests.stack.client import Guest, mongo
 

@@ -10,7 +10,7 @@ import uuid
 import aiohttp
 import pytest
 
-from bot.privacy.refs import guest_ref
+from bot.base.refs import guest_ref
 from tests.stack.client import Guest, conversation_ratings
 
 pytestmark = pytest.mark.stack

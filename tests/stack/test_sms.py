@@ -11,8 +11,8 @@ import aiohttp
 import pytest
 from twilio.request_validator import RequestValidator
 
+from bot.base.refs import guest_ref
 from bot.i18n import Catalog
-from bot.privacy.refs import guest_ref
 from tests.stack.client import mongo, tenant_db
 
 pytestmark = pytest.mark.stack

@@ -1,4 +1,4 @@
-"""The durable turn queue (bot/channels/turns.py) against the session's real
+"""The durable turn queue (bot/inbox/queue.py) against the session's real
 MongoDB-wire server: exactly-once acceptance, leases, backoff, giving up."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from bot.channels.turns import DONE, FAILED, PENDING, RetryPolicy, TurnQueue
-from bot.privacy.crypto import Cipher
-from bot.settings import Secret
+from bot.base.sealing import Cipher
+from bot.base.settings import Secret
+from bot.inbox.queue import DONE, FAILED, PENDING, RetryPolicy, TurnQueue
 from tests.stack.client import mongo, tenant_db
 
 pytestmark = pytest.mark.stack

@@ -17,19 +17,18 @@ import pytest
 import redis.asyncio as redis_asyncio
 import socketio
 
-from bot.channels.inbound import as_written
-from bot.channels.ratelimit import SharedRateLimiter
-from bot.channels.webchat import DAY, issue_session
-from bot.feedback.service import make_sender
+from bot.base.refs import guest_ref, make_sender
+from bot.channels.webchat.session import DAY, issue_session
 from bot.i18n import Catalog
-from bot.privacy.refs import guest_ref
+from bot.inbox.ratelimit import SharedRateLimiter
+from bot.inbox.text import as_written
 from tests.conftest import THIRD_PARTY_ORIGIN
 from tests.stack.client import conversation_ratings, last_user_parse, mongo, tenant_db
 
 pytestmark = pytest.mark.stack
 
 SOCKET_BURST = 5
-SOCKET_SESSIONS = 5  # channels/webchat.py SOCKET_SESSIONS_PER_MIN
+SOCKET_SESSIONS = 5  # bot/channels/webchat/channel.py SOCKET_SESSIONS_PER_MIN
 OTHER_IP = "127.0.0.2"  # a second client address on loopback, for per-IP limits
 TENANT_ORIGINS = {"alpenhof": "https://www.alpenhof.example", "laguna": "https://www.laguna.example"}
 
@@ -570,7 +569,7 @@ async def test_session_requests_are_rate_limited_per_socket(stack, chats):
 async def ip_budget_spent(stack, limit: str, ip: str):
     """Play the other workers: the shared per-IP bucket of `ip` in Redis is spent for
     the next 90 s (GCRA: the bucket is full again at the stored instant, in µs of
-    Redis's clock, bot/channels/ratelimit.py); removed on exit."""
+    Redis's clock, bot/inbox/ratelimit.py); removed on exit."""
     client = redis_asyncio.from_url(stack.settings.effective_redis_url.value)
     secret = stack.settings.guest_key.value.encode()
     key = SharedRateLimiter(lambda: client, f"webchat.{limit}", 1, 1, secret=secret).key(ip)

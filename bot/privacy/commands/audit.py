@@ -1,4 +1,4 @@
-"""`audit verify` and `audit export`: the tamper-evident audit log (bot/audit.py)."""
+"""`audit verify` and `audit export`: the tamper-evident audit log (bot/audit/log.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ import os
 
 import redis.asyncio as aioredis
 
-from bot.audit import redis_inbox_status
-from bot.errors import InvalidInput
+from bot.audit.log import redis_inbox_status
+from bot.base.errors import InvalidInput
+from bot.base.settings import REDIS_PREFIX
 from bot.privacy.cli import FAILED, OK, Context
-from bot.settings import REDIS_PREFIX
 
 # The folder chains inbox records about once a second; one waiting this long means no
-# console process is folding (bot/audit_folder.py).
+# console process is folding (bot/audit/folder.py).
 MAX_INBOX_AGE = 300.0
 
 

@@ -18,7 +18,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from bot.audit import AuditRecord
+from bot.audit.log import AuditRecord
 from bot.privacy.backup import KEEP, archives, backup_dir, create_backup, describe, restore_backup
 from bot.privacy.cli import FAILED, OK, Context, add_confirm
 from bot.privacy.commands._privacy import privacy_context, show

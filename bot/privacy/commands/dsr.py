@@ -20,7 +20,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.errors import InvalidInput
+from bot.base.errors import InvalidInput
 from bot.handover.delivery import Delivery
 from bot.i18n import Catalog
 from bot.privacy import decisions

@@ -1,4 +1,4 @@
-"""`keys rotate`: re-seal contact data under the current data key (bot/privacy/crypto.py).
+"""`keys rotate`: re-seal contact data under the current data key (bot/base/sealing.py).
 
 Rotation without downtime:
 
@@ -28,9 +28,9 @@ from typing import Any
 
 from pymongo.errors import PyMongoError
 
-from bot.errors import StorageError
+from bot.base.errors import StorageError
+from bot.base.sealing import Cipher, DecryptionError
 from bot.privacy.cli import FAILED, OK, Context, add_confirm
-from bot.privacy.crypto import Cipher, DecryptionError
 from bot.storage.mongo import DURABLE
 
 TRIES = 5

@@ -6,13 +6,13 @@ import argparse
 import logging
 from pathlib import Path
 
-from bot.console.staff import StaffStore
-from bot.email.sender import EmailSendError, SmtpSender
+from bot.base.logs import event
+from bot.channels.email.smtp import EmailSendError, SmtpSender
 from bot.i18n import Catalog
-from bot.logs import event
 from bot.privacy.cli import FAILED, OK, Context, add_confirm
 from bot.privacy.subprocessors import Change, RegisterSnapshots, describe, diff, notice
-from bot.tenants import Subprocessor, Tenants
+from bot.staff.accounts import StaffStore
+from bot.tenants.registry import Subprocessor, Tenants
 
 logger = logging.getLogger(__name__)
 

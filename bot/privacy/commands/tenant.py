@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.errors import UnknownTenant
+from bot.base.errors import UnknownTenant
 from bot.privacy.cli import FAILED, OK, Context, add_confirm
 from bot.privacy.commands._privacy import privacy_context, show
 from bot.privacy.offboard import offboard_tenant

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from bot.base.settings import PROJECT_ROOT
+from bot.base.turn import Turn
 from bot.feedback import engine
-from bot.feedback.model import Turn
 from bot.i18n import Catalog
 from bot.language import make_detector
-from bot.settings import PROJECT_ROOT
-from bot.tenants import Tenants
+from bot.tenants.registry import Tenants
 
 CATALOG = Catalog.load()
 TENANTS = Tenants.load(PROJECT_ROOT / "config" / "tenants.yml", CATALOG.languages)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.feedback.model import Reply, StepResult, Turn
+from bot.base.turn import Reply, StepResult, Turn
 from bot.handover.flow import escalation, lowest_rating, resume_state, when_open
 from bot.i18n import Catalog
-from bot.tenants import Tenants
+from bot.tenants.registry import Tenants
 
 CATALOG = Catalog.load()
 TENANTS = Tenants.load(Path("config/tenants.yml"), CATALOG.languages)

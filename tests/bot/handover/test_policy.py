@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.errors import ConfigError
-from bot.handover.policy import HandoverPolicy, parse_policy
+from bot.base.errors import ConfigError
+from bot.tenants.handover_policy import HandoverPolicy, parse_policy
 
 
 def test_defaults_when_absent():

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.handover.policy import HandoverPolicy
 from bot.handover.triggers import escalation_reason, is_negative_complaint, is_urgent
+from bot.tenants.handover_policy import HandoverPolicy
 
 URGENT_CASES = [
     ("en", "There is water everywhere in the bathroom!"),

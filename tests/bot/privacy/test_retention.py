@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.errors import ConfigError
+from bot.base.errors import ConfigError
 from bot.privacy.retention import epoch
-from bot.tenants import _retention
+from bot.tenants.registry import _retention
 
 
 def test_stored_times_parse_whatever_the_server_made_of_them():

@@ -7,8 +7,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.base.settings import Settings
 from bot.rasa.tracker_store import RapportTrackerStore
-from bot.settings import Settings
 from bot.stack import Stack
 from tests.conftest import free_port
 

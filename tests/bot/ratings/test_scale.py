@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.errors import ConfigError
+from bot.base.errors import ConfigError
 from bot.ratings import Scale
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.errors import InvalidInput
+from bot.base.errors import InvalidInput
 from bot.reports.period import parse_period
 from bot.reports.report import base_filter, protect
 

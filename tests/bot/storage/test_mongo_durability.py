@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.feedback.model import Answer
+from bot.base.settings import Settings
+from bot.base.turn import Answer
 from bot.ratings import Scale
-from bot.settings import Settings
 from bot.stack import Stack
 from bot.storage.documents import rating_document
 from bot.storage.mongo import RATING_INDEXES, MongoStore, connect
@@ -84,7 +84,7 @@ async def test_export_and_erase_by_guest_touch_only_that_guest(mongo_server):
 
 
 async def test_invalid_tenant_ids_never_reach_the_server(mongo_server):
-    from bot.errors import UnknownTenant
+    from bot.base.errors import UnknownTenant
 
     store = _store(mongo_server)
     for bad in ("", "../admin", "a", {"$gt": ""}, "Alpenhof", "x" * 40):

@@ -1,0 +1,51 @@
+"""Keyed references that stand in for guest identifiers in stored documents and logs.
+
+A phone number, e-mail address or chat session id is never written into a rating
+document or a log line; the HMAC-SHA256 of it under the deployment's guest key is.
+The same guest gets the same reference within a tenant (so answers can be grouped and
+erased), but references are not comparable across tenants or reversible without the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from bot.base.errors import InvalidInput
+from bot.base.settings import Secret
+
+SENDER_SEPARATOR = "~"
+
+
+def _digest(key: Secret, *parts: str) -> str:
+    msg = "\x1f".join(parts).encode("utf-8", "surrogatepass")
+    return hmac.new(key.value.encode(), msg, hashlib.sha256).hexdigest()
+
+
+def guest_ref(key: Secret, tenant_id: str, raw_guest_id: str) -> str:
+    """Stable pseudonym of a guest within one tenant."""
+    return "g_" + _digest(key, "guest", tenant_id, raw_guest_id)[:32]
+
+
+def conversation_id(key: Secret, sender_id: str, first_message_id: str) -> str:
+    """Id of one feedback conversation, derived from the message that opened it, so a
+    retried action computes the same id and stores nothing twice."""
+    return "c_" + _digest(key, "conversation", sender_id, first_message_id)[:24]
+
+
+def log_ref(key: Secret, value: str) -> str:
+    """Short reference for log lines (correlates lines, reveals nothing)."""
+    return _digest(key, "log", value)[:12]
+
+
+def split_sender(sender_id: str) -> tuple[str, str]:
+    """Our channels address conversations as `<tenant>~<guest id>`; the tenant is
+    bound by the channel (endpoint or widget key), never by message metadata."""
+    tenant_id, sep, guest = (sender_id or "").partition(SENDER_SEPARATOR)
+    if not sep or not tenant_id or not guest:
+        raise InvalidInput("bad_sender", "sender id is not <tenant>~<guest>")
+    return tenant_id, guest
+
+
+def make_sender(tenant_id: str, guest: str) -> str:
+    return f"{tenant_id}{SENDER_SEPARATOR}{guest}"

@@ -1,0 +1,54 @@
+"""Values that go in and out of the feedback state machine."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.base.scale import Scale
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One guest message as the action server sees it."""
+
+    text: str
+    intent: str | None = None
+    confidence: float = 0.0
+    runner_up: float = 0.0  # the next intent's confidence (bot/privacy/intake.py wants a margin)
+    message_id: str | None = None
+    channel: str = "rest"
+    locale: str | None = None
+    reservation_language: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A catalog key and its parameters; rendered in the conversation language."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answered question, to be stored (see docs/SCHEMA.md)."""
+
+    question: str
+    kind: str  # "rating" | "text"
+    raw: str
+    value: float | None = None
+    score: float | None = None  # normalised 0..1
+    scale: Scale | None = None
+    source_scale: Scale | None = None  # the scale the guest used, when it differs
+    corrected: bool = False
+    message_id: str | None = None
+
+
+@dataclass(frozen=True)
+class StepResult:
+    state: dict[str, Any]
+    replies: tuple[Reply, ...]
+    answers: tuple[Answer, ...]
+    events: tuple[str, ...]

@@ -1,0 +1,1 @@
+"""REST: a JSON webhook for tests and integrations (`channel.py`)."""

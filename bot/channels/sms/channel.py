@@ -1,0 +1,192 @@
+"""SMS over Twilio.
+
+    POST /webhooks/sms/inbound   Twilio's incoming-message webhook
+    POST /webhooks/sms/status    delivery-status callbacks (?tenant=<id>)
+
+Unlike Rasa 3.6's TwilioInput: every request's `X-Twilio-Signature` is verified
+(over the configured public URL, so it works behind a TLS-terminating proxy) before
+anything else; each MessageSid is processed once however often Twilio retries it; the
+webhook answers at once with empty TwiML and the turn runs afterwards, as a durable job
+retried with backoff if it fails (bot/channels/base.py); replies go out
+through Twilio's async client, split on sentence boundaries within the segment budget;
+STOP/START/HELP in every supported language are honoured and persisted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.audit.log import SystemAccess
+from bot.base.errors import InvalidInput, RapportError, UnknownTenant
+from bot.base.logs import event
+from bot.base.refs import guest_ref, make_sender
+from bot.channels.base import OnNewMessage, WebhookChannel, form_dict
+from bot.channels.sms.inbound import InboundSms, parse_twilio_form
+from bot.channels.sms.keywords import classify_keyword, keyword_language
+from bot.channels.sms.outbound import send_text, twilio_sender
+from bot.channels.sms.signature import public_url, verify
+from bot.channels.sms.store import SmsStore
+from bot.channels.sms.twilio import SmsSendError, TwilioSender
+from bot.i18n import Catalog
+from bot.inbox.text import guest_text
+from bot.storage.contacts import Contact
+from bot.tenants.registry import Tenant
+
+logger = logging.getLogger(__name__)
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+MAX_BODY_BYTES = 64 * 1024
+KEYWORD_REPLIES = {"stop": "sms.stopped", "start": "sms.started", "help": "sms.help"}
+
+
+def twiml() -> HTTPResponse:
+    return response.text(EMPTY_TWIML, content_type="text/xml")
+
+
+class SmsChannel(WebhookChannel):
+    INBOUND = "sms_inbound"
+
+    @classmethod
+    def name(cls) -> str:
+        return "sms"
+
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.catalog = Catalog.load()
+        self._sender: TwilioSender | None = None
+
+    def store(self, tenant: Tenant) -> SmsStore:
+        return SmsStore(self.mongo(), tenant.id)
+
+    async def close(self) -> None:
+        if self._sender is not None:
+            await self._sender.close()
+        await super().close()
+
+    def sender(self) -> TwilioSender:
+        if self._sender is None:
+            self._sender = twilio_sender(self.settings)
+        return self._sender
+
+    def authentic(self, request: Request, form: dict[str, str]) -> bool:
+        url = public_url(self.settings.public_url, request.path, request.query_string)
+        return verify(
+            self.settings.twilio_auth_token.value, url, form, request.headers.get("X-Twilio-Signature")
+        )
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        bp = self.new_blueprint("rapport_sms", on_new_message)
+
+        @bp.route("/inbound", methods=["POST"])
+        async def inbound(request: Request) -> HTTPResponse:
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return response.json({"error": "too_large"}, status=413)
+            form = form_dict(request)
+            if not self.settings.twilio_auth_token or not self.authentic(request, form):
+                event(logger, "sms.inbound.rejected", logging.WARNING, reason="signature")
+                return response.json({"error": "forbidden"}, status=403)
+            try:
+                sms = parse_twilio_form(form)
+                tenant = self.tenants.by_sms_number(sms.to_number)
+            except UnknownTenant:
+                event(logger, "sms.inbound.rejected", logging.WARNING, reason="unknown_number")
+                return response.json({"error": "unknown_number"}, status=404)
+            except InvalidInput as e:
+                # signed by Twilio but unusable: answer 200 so it is not retried forever
+                event(logger, "sms.inbound.unparseable", logging.WARNING, reason=e.code)
+                return twiml()
+            try:
+                first = await self.accept_turn(
+                    tenant,
+                    sms.message_sid,
+                    dataclasses.asdict(sms),
+                    guest_ref=self.guest_of(tenant, sms)[1],
+                )
+            except RapportError:
+                return response.json({"error": "unavailable"}, status=503)  # Twilio retries
+            if not first:
+                event(logger, "sms.inbound.duplicate", sid=sms.message_sid)
+            return twiml()
+
+        @bp.route("/status", methods=["POST"])
+        async def status(request: Request) -> HTTPResponse:
+            form = form_dict(request)
+            if not self.settings.twilio_auth_token or not self.authentic(request, form):
+                return response.json({"error": "forbidden"}, status=403)
+            sid, new = form.get("MessageSid", ""), form.get("MessageStatus", "")
+            try:
+                tenant = self.tenants.get(request.args.get("tenant", ""))
+            except UnknownTenant:
+                return response.json({"error": "unknown_tenant"}, status=404)
+            if not sid or not new:
+                return response.json({"error": "bad_status"}, status=400)
+            changed = await self.store(tenant).update_status(sid, new)
+            event(logger, "sms.status.received", sid=sid, status=new, applied=changed)
+            return response.text("", status=204)
+
+        return bp
+
+    def guest_of(self, tenant: Tenant, sms: InboundSms) -> tuple[str, str]:
+        """The guest id inside the sender id, and its keyed reference."""
+        guest = "sms-" + guest_ref(self.settings.guest_key, tenant.id, sms.from_number)[2:26]
+        return guest, guest_ref(self.settings.guest_key, tenant.id, guest)
+
+    async def run_turn(self, tenant: Tenant, payload: dict[str, Any]) -> None:
+        """The turn, after Twilio has its answer. Raises when it should be retried
+        (the message was not taken: tracker store or Rasa failed)."""
+        sms = InboundSms(**payload)
+        guest, gref = self.guest_of(tenant, sms)
+        store = self.store(tenant)
+        keyword = classify_keyword(sms.body)
+        if keyword in ("stop", "start"):
+            consent = store.set_consent(gref, opted_out=keyword == "stop", keyword=keyword)
+            await self.audited(tenant, [SystemAccess("sms_consent.update", "sms_consent", gref)], consent)
+            event(logger, "sms.consent.changed", tenant=tenant.id, keyword=keyword)
+        if keyword:
+            lang = keyword_language(sms.body) or tenant.default_language
+            if lang != "en":  # Twilio itself answers its standard English keywords
+                text = self.catalog.render(lang, KEYWORD_REPLIES[keyword], hotel=tenant.name)
+                await self.send(tenant, gref, sms, text)
+            return
+        if await store.opted_out(gref):
+            event(logger, "sms.inbound.opted_out", tenant=tenant.id)
+            return
+        await self.remember(tenant, Contact(gref, "sms", sms.from_number, sms.to_number))
+        assert self.on_new_message is not None, "blueprint() sets it"
+        collector = CollectingOutputChannel()
+        await self.on_new_message(
+            UserMessage(
+                guest_text(sms.body or ""),
+                collector,
+                make_sender(tenant.id, guest),
+                input_channel=self.name(),
+                metadata={"channel": "sms"},
+            )
+        )
+        texts = [m["text"] for m in collector.messages if m.get("text")]
+        if texts:
+            await self.send(tenant, gref, sms, "\n\n".join(texts))
+
+    async def send(self, tenant: Tenant, gref: str, sms: InboundSms, text: str) -> None:
+        """A bot reply. A failed send is logged (sms.send.failed) and not retried
+        blindly: Twilio may have taken it (bot/channels/sms/twilio.py)."""
+        try:
+            await send_text(
+                self.settings,
+                self.sender(),
+                self.store(tenant),
+                tenant_id=tenant.id,
+                guest_ref=gref,
+                to=sms.from_number,
+                from_=sms.to_number,
+                text=text,
+            )
+        except SmsSendError:
+            return

@@ -1,0 +1,171 @@
+"""Telling on-duty staff that a guest is waiting: by e-mail (and SMS where the tenant
+allows it), with a link to the conversation in the console.
+
+Runs in the console process (a loop started with the app). Each escalated
+conversation is claimed once (`notified_at` set with a conditional update, so two
+console processes never both notify), then every on-duty member of staff of the tenant
+with an address gets one message. The body says only what the tenant's policy
+(`handover.notify.include`) allows: the hotel, the reason, the channel, the language,
+how long the guest has waited — never the guest's name, number, address or words.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from typing import Any
+
+from pymongo.errors import PyMongoError
+
+from bot.base.logs import event
+from bot.base.settings import Settings
+from bot.channels.email.smtp import EmailSendError, SmtpSender
+from bot.channels.sms.outbound import twilio_sender
+from bot.channels.sms.twilio import SmsSendError, TwilioSender
+from bot.handover.store import WAITING
+from bot.i18n import Catalog
+from bot.staff.accounts import StaffStore
+from bot.storage.mongo import DURABLE, MongoStore
+from bot.tenants.registry import Tenant, Tenants
+
+logger = logging.getLogger(__name__)
+
+SENDER_LOCAL_PART = "no-reply"
+
+
+@dataclass(frozen=True)
+class Notice:
+    subject: str
+    body: str
+    link: str
+
+
+def compose(
+    catalog: Catalog, tenant: Tenant, handover: dict[str, Any], console_url: str, now: float
+) -> Notice:
+    """The notification for one escalation, in the tenant's default language."""
+    lang = tenant.default_language
+    include = tenant.handover.notify_include
+    details: list[str] = []
+    if "reason" in include:
+        details.append(catalog.render(lang, f"notify.reason.{handover.get('reason', 'request')}"))
+    if "channel" in include and handover.get("channel"):
+        details.append(str(handover["channel"]))
+    if "language" in include and handover.get("language"):
+        details.append(str(handover["language"]))
+    if "waiting" in include and handover.get("escalated_at"):
+        details.append(f"{max(0, int((now - float(handover['escalated_at'])) // 60))} min")
+    hotel = tenant.name if "hotel" in include else ""
+    link = f"{console_url.rstrip('/')}/t/{tenant.id}/#conversation={handover['_id']}"
+    subject = catalog.render(lang, "notify.subject", hotel=hotel).lstrip(": ").strip()
+    body = catalog.render(lang, "notify.body", details=", ".join(details) or "-", link=link)
+    return Notice(subject, body, link)
+
+
+class Notifier:
+    def __init__(
+        self,
+        settings: Settings,
+        mongo: MongoStore,
+        staff: StaffStore,
+        tenants: Tenants,
+        catalog: Catalog,
+    ) -> None:
+        self.settings = settings
+        self.mongo = mongo
+        self.staff = staff
+        self.tenants = tenants
+        self.catalog = catalog
+        self._twilio: TwilioSender | None = None
+
+    async def close(self) -> None:
+        if self._twilio is not None:
+            await self._twilio.close()
+
+    async def run(self, interval: float = 1.0) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except (PyMongoError, OSError) as e:
+                event(logger, "notify.failed", logging.WARNING, error=type(e).__name__)
+            await asyncio.sleep(interval)
+
+    async def run_once(self) -> int:
+        """Notify about every escalation not yet notified; how many were claimed."""
+        claimed = 0
+        for tenant in self.tenants:
+            handovers = self.mongo.database(tenant.id).get_collection("handovers", write_concern=DURABLE)
+            while True:
+                now = time.time()
+                doc = await handovers.find_one_and_update(
+                    {"state": WAITING, "notified_at": {"$exists": False}},
+                    {"$set": {"notified_at": now}},
+                )
+                if doc is None:
+                    break
+                claimed += 1
+                await self.notify(tenant, doc, now)
+        return claimed
+
+    async def notify(self, tenant: Tenant, handover: dict[str, Any], now: float) -> None:
+        notice = compose(self.catalog, tenant, handover, self.settings.console_url, now)
+        on_duty = [s for s in await self.staff.list(tenant.id) if s.on_duty and not s.disabled]
+        policy = tenant.handover
+        emails = [s.email for s in on_duty if policy.notify_email and s.email]
+        phones = [s.phone for s in on_duty if policy.notify_sms and s.phone and tenant.sms_numbers]
+        sent = await self._emails(tenant, emails, notice) + await self._sms(tenant, phones, notice)
+        event(
+            logger,
+            "notify.sent",
+            tenant=tenant.id,
+            conversation=handover["_id"],
+            reason=handover.get("reason"),
+            on_duty=len(on_duty),
+            sent=sent,
+        )
+        if not on_duty:
+            event(logger, "notify.nobody_on_duty", logging.WARNING, tenant=tenant.id)
+
+    async def _emails(self, tenant: Tenant, addresses: Sequence[str], notice: Notice) -> int:
+        if not addresses:
+            return 0
+        domain = tenant.email_addresses[0].split("@", 1)[1] if tenant.email_addresses else "rapport.invalid"
+        sent = 0
+        sender = SmtpSender.from_settings(self.settings)
+        for address in addresses:
+            msg = EmailMessage()
+            msg["From"] = f"{SENDER_LOCAL_PART}@{domain}"
+            msg["To"] = address
+            msg["Subject"] = notice.subject
+            msg["Message-ID"] = make_msgid(domain=domain)
+            msg["Date"] = format_datetime(datetime.now(UTC))
+            msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to this
+            msg.set_content(notice.body)
+            try:
+                await sender.send(msg)
+                sent += 1
+            except EmailSendError as e:
+                event(logger, "notify.email_failed", logging.WARNING, tenant=tenant.id, retryable=e.retryable)
+        return sent
+
+    async def _sms(self, tenant: Tenant, phones: Sequence[str], notice: Notice) -> int:
+        if not phones:
+            return 0
+        if self._twilio is None:
+            self._twilio = twilio_sender(self.settings)
+        sent = 0
+        for phone in phones:
+            try:
+                await self._twilio.send(
+                    to=phone, from_=tenant.sms_numbers[0], body=f"{notice.subject}: {notice.link}"
+                )
+                sent += 1
+            except SmsSendError as e:
+                event(logger, "notify.sms_failed", logging.WARNING, tenant=tenant.id, retryable=e.retryable)
+        return sent

@@ -1,0 +1,111 @@
+"""Inbound messages parsed into typed values before anything else sees them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.base.errors import InvalidInput
+from bot.tenants.registry import Tenant, Tenants
+
+# Used with fullmatch: `$` would also accept a trailing newline ("adv-nl\n").
+GUEST_ID = re.compile(r"[A-Za-z0-9_.:@+\-]{1,128}")
+LANG_TAG = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8}){0,3}")
+CHANNELS = frozenset({"rest", "webchat", "sms", "email"})
+HARD_MAX_CHARS = 20_000  # beyond this a request is refused outright (413)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Rasa reads a message whose text, stripped with str.strip(), starts with "/" as an
+# intent payload `/intent@confidence{entities}` and skips NLU (RegexMessageHandler ->
+# YAMLStoryReader.unpack_regex_message; UserMessage strips the text as well); a
+# malformed one is logged verbatim. Guest text is never a payload: it gets this
+# invisible prefix (WORD JOINER: not whitespace, so Rasa's strip keeps it).
+PAYLOAD_PREFIX = "/"  # rasa.shared.constants.INTENT_MESSAGE_PREFIX
+NOT_A_PAYLOAD = "\u2060"
+WIDGET_PAYLOADS = frozenset(
+    {"/start"}
+)  # bot/channels/webchat/static/widget.js says it when it opens a session
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    tenant: Tenant
+    guest: str  # channel-level guest id (a session id here; never logged)
+    text: str
+    metadata: dict[str, str]
+
+
+def clean_text(text: str) -> str:
+    """Control characters (except newline and tab) are removed, lone UTF-16 surrogates
+    (possible in JSON strings, not storable as UTF-8) replaced; the rest is kept as is."""
+    return SURROGATE.sub("\ufffd", CONTROL.sub("", text))
+
+
+def guest_text(text: str, payloads: frozenset[str] = frozenset()) -> str:
+    """The text to hand to Rasa for what a guest wrote: unchanged unless Rasa would read
+    it as an intent payload, then prefixed with NOT_A_PAYLOAD (stripped, as Rasa would).
+    Only texts in `payloads` (ones the product itself sends) pass as intents."""
+    stripped = text.strip()
+    if not stripped.startswith(PAYLOAD_PREFIX) or stripped in payloads:
+        return text
+    return NOT_A_PAYLOAD + stripped
+
+
+def as_written(text: str) -> str:
+    """What the guest wrote, from a text `guest_text` may have prefixed (the action
+    server stores and shows this)."""
+    if text.startswith(NOT_A_PAYLOAD + PAYLOAD_PREFIX):
+        return text[len(NOT_A_PAYLOAD) :]
+    return text
+
+
+def parse_metadata(raw: Any, *, default_channel: str) -> dict[str, str]:
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        raise InvalidInput("bad_metadata", "metadata must be an object")
+    out: dict[str, str] = {"channel": default_channel}
+    channel = raw.get("channel")
+    if channel is not None:
+        if not isinstance(channel, str) or channel not in CHANNELS:
+            raise InvalidInput("bad_metadata", "unknown channel")
+        out["channel"] = channel
+    for key in ("locale", "reservation_language"):
+        value = raw.get(key)
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str) or not LANG_TAG.fullmatch(value):
+            raise InvalidInput("bad_metadata", f"{key} must be a language tag like 'de' or 'fr-CH'")
+        out[key] = value
+    return out
+
+
+def parse_rest_payload(body: Any, tenants: Tenants) -> InboundMessage:
+    """`{"sender": str, "message": str, "metadata": {"tenant"|"widget_key", "channel",
+    "locale", "reservation_language"}}` -> InboundMessage, or InvalidInput /
+    UnknownTenant. Operator-looking values (`{"$gt": ""}`) are rejected by type:
+    every field must be a string."""
+    if not isinstance(body, Mapping):
+        raise InvalidInput("bad_json", "body must be a JSON object")
+    sender, message, metadata = body.get("sender"), body.get("message"), body.get("metadata")
+    if not isinstance(sender, str) or not GUEST_ID.fullmatch(sender):
+        raise InvalidInput("bad_sender", "sender must be 1-128 characters of [A-Za-z0-9_.:@+-]")
+    if not isinstance(message, str):
+        raise InvalidInput("bad_message", "message must be a string")
+    if len(message) > HARD_MAX_CHARS:
+        raise InvalidInput("too_large", f"message longer than {HARD_MAX_CHARS} characters")
+    if metadata is not None and not isinstance(metadata, Mapping):
+        raise InvalidInput("bad_metadata", "metadata must be an object")
+    metadata = metadata or {}
+    tenant_id, widget_key = metadata.get("tenant"), metadata.get("widget_key")
+    if isinstance(tenant_id, str):
+        tenant = tenants.get(tenant_id)
+    elif isinstance(widget_key, str):
+        tenant = tenants.by_widget_key(widget_key)
+    else:
+        raise InvalidInput("bad_metadata", "metadata.tenant or metadata.widget_key is required")
+    return InboundMessage(
+        tenant, sender, guest_text(clean_text(message)), parse_metadata(metadata, default_channel="rest")
+    )

@@ -1,0 +1,229 @@
+"""Tenants (hotels) and their questionnaires, loaded from `config/tenants.yml`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.base.errors import ConfigError, UnknownTenant
+from bot.base.settings import parse_origin
+from bot.ratings import Scale
+from bot.tenants.handover_policy import HandoverPolicy, parse_policy
+
+TENANT_ID = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
+QUESTION_KINDS = ("rating", "text")
+DSR_APPROVALS = ("auto", "staff")  # verified data-subject requests run at once, or after staff approve
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    kind: str  # "rating" | "text"
+    scale: Scale | None = None  # set for ratings
+
+
+@dataclass(frozen=True)
+class Subprocessor:
+    """One entry of a tenant's subprocessor register (DPA §2.3, §7)."""
+
+    name: str  # e.g. "Twilio Ireland Ltd."
+    purpose: str  # e.g. "SMS to and from guests"
+    region: str  # where it processes the data, e.g. "EU (Ireland)"
+
+    def public(self) -> dict[str, str]:
+        return {"name": self.name, "purpose": self.purpose, "region": self.region}
+
+
+@dataclass(frozen=True)
+class Tenant:
+    id: str
+    name: str
+    widget_key: str
+    languages: tuple[str, ...]
+    default_language: str
+    escalation_threshold: float
+    questions: tuple[Question, ...]
+    sms_numbers: tuple[str, ...] = ()  # E.164 numbers that receive this tenant's SMS
+    email_addresses: tuple[str, ...] = ()  # lower-case inbox addresses of this tenant
+    # origins (scheme://host[:port], lower case) of the hotel's pages that embed the widget
+    widget_origins: tuple[str, ...] = ()
+    handover: HandoverPolicy = HandoverPolicy()  # escalation triggers, staffed hours
+    # conversations, ratings and transcripts older than this are deleted (ratings folded
+    # into anonymous aggregates first): bot/privacy/retention.py
+    retention_days: int = 365
+    subprocessors: tuple[Subprocessor, ...] = ()  # shown to its admins; changes are announced
+    dsr_approval: str = "auto"  # "staff": verified requests wait for approval (bot/privacy/worker.py)
+
+    def question(self, question_id: str) -> Question:
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+    @property
+    def rating_scales(self) -> dict[str, Scale]:
+        return {q.id: q.scale for q in self.questions if q.scale is not None}
+
+
+@dataclass(frozen=True)
+class Tenants:
+    by_id: Mapping[str, Tenant]
+
+    @classmethod
+    def load(cls, path: Path, supported_languages: tuple[str, ...]) -> "Tenants":
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as e:
+            raise ConfigError(f"cannot read tenants file {path}: {e}") from e
+        if not isinstance(raw, dict) or not isinstance(raw.get("tenants"), list):
+            raise ConfigError(f"{path}: expected a mapping with a 'tenants' list")
+        tenants = [_tenant(t, supported_languages) for t in raw["tenants"]]
+        by_id = {t.id: t for t in tenants}
+        if len(by_id) != len(tenants):
+            raise ConfigError(f"{path}: duplicate tenant id")
+        if len({t.widget_key for t in tenants}) != len(tenants):
+            raise ConfigError(f"{path}: duplicate widget key")
+        numbers = [n for t in tenants for n in t.sms_numbers]
+        if len(set(numbers)) != len(numbers):
+            raise ConfigError(f"{path}: an SMS number belongs to two tenants")
+        return cls(by_id)
+
+    def get(self, tenant_id: str) -> Tenant:
+        try:
+            return self.by_id[tenant_id]
+        except (KeyError, TypeError):
+            raise UnknownTenant("unknown tenant") from None
+
+    def by_widget_key(self, key: str) -> Tenant:
+        for t in self.by_id.values():
+            if t.widget_key == key:
+                return t
+        raise UnknownTenant("unknown widget key")
+
+    def by_sms_number(self, number: str) -> Tenant:
+        for t in self.by_id.values():
+            if number in t.sms_numbers:
+                return t
+        raise UnknownTenant("no tenant receives SMS on this number")
+
+    def by_email_address(self, address: str) -> Tenant:
+        for t in self.by_id.values():
+            if address.lower() in t.email_addresses:
+                return t
+        raise UnknownTenant("no tenant receives e-mail at this address")
+
+    def __iter__(self):
+        return iter(self.by_id.values())
+
+
+def _tenant(d: Any, supported: tuple[str, ...]) -> Tenant:
+    if not isinstance(d, dict):
+        raise ConfigError("each tenant must be a mapping")
+    tid = str(d.get("id", ""))
+    if not TENANT_ID.fullmatch(tid):
+        raise ConfigError(f"tenant id {tid!r} must match {TENANT_ID.pattern}")
+    languages = tuple(d.get("languages") or ())
+    unknown = [lang for lang in languages if lang not in supported]
+    if not languages or unknown:
+        raise ConfigError(f"tenant {tid}: languages must be a non-empty subset of {supported}")
+    default = d.get("default_language")
+    if default not in languages:
+        raise ConfigError(f"tenant {tid}: default_language must be one of its languages")
+    threshold = float(d.get("escalation_threshold", 0.4))
+    if not 0 <= threshold <= 1:
+        raise ConfigError(f"tenant {tid}: escalation_threshold must be within 0..1")
+    questions = tuple(_question(tid, q) for q in d.get("questions") or ())
+    if not questions or len({q.id for q in questions}) != len(questions):
+        raise ConfigError(f"tenant {tid}: needs questions with unique ids")
+    return Tenant(
+        id=tid,
+        name=str(d.get("name") or tid),
+        widget_key=str(d.get("widget_key") or ""),
+        languages=languages,
+        default_language=default,
+        escalation_threshold=threshold,
+        questions=questions,
+        sms_numbers=tuple(_e164(tid, n) for n in d.get("sms_numbers") or ()),
+        email_addresses=tuple(_address(tid, a) for a in d.get("email_addresses") or ()),
+        widget_origins=_origins(tid, d.get("widget_origins")),
+        handover=parse_policy(tid, d.get("handover")),
+        subprocessors=_subprocessors(tid, d.get("subprocessors")),
+        dsr_approval=_dsr_approval(tid, d.get("dsr")),
+        retention_days=_retention(tid, d.get("retention_days", 365)),
+    )
+
+
+def _dsr_approval(tid: str, dsr: Any) -> str:
+    """`dsr: {approval: auto | staff}` (default auto)."""
+    if dsr is None:
+        return "auto"
+    if not isinstance(dsr, dict) or set(dsr) - {"approval"}:
+        raise ConfigError(f"tenant {tid}: dsr must be a mapping with 'approval'")
+    approval = dsr.get("approval", "auto")
+    if approval not in DSR_APPROVALS:
+        raise ConfigError(f"tenant {tid}: dsr.approval must be one of {DSR_APPROVALS}")
+    return str(approval)
+
+
+def _subprocessors(tid: str, raw: Any) -> tuple[Subprocessor, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError(f"tenant {tid}: subprocessors must be a list")
+    entries = []
+    for d in raw:
+        fields = [d.get(f) if isinstance(d, dict) else None for f in ("name", "purpose", "region")]
+        if not all(isinstance(v, str) and v.strip() and len(v) <= 120 for v in fields):
+            raise ConfigError(f"tenant {tid}: each subprocessor needs a name, purpose and region (text)")
+        entries.append(Subprocessor(*(v.strip() for v in fields)))  # type: ignore[union-attr]
+    if len({e.name.lower() for e in entries}) != len(entries):
+        raise ConfigError(f"tenant {tid}: subprocessor names must be unique")
+    return tuple(entries)
+
+
+def _retention(tid: str, days: Any) -> int:
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650:
+        raise ConfigError(f"tenant {tid}: retention_days must be a whole number of days from 1 to 3650")
+    return days
+
+
+def _origins(tid: str, origins: Any) -> tuple[str, ...]:
+    if origins is None:
+        return ()
+    if not isinstance(origins, list):
+        raise ConfigError(f"tenant {tid}: widget_origins must be a list")
+    parsed = [parse_origin(o) if isinstance(o, str) else None for o in origins]
+    if None in parsed:
+        raise ConfigError(f"tenant {tid}: widget_origins must be origins like https://www.hotel.example")
+    return tuple(dict.fromkeys(o for o in parsed if o))
+
+
+def _address(tid: str, address: Any) -> str:
+    if not isinstance(address, str) or not re.match(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", address.lower()):
+        raise ConfigError(f"tenant {tid}: email addresses must look like name@domain.tld")
+    return address.lower()
+
+
+def _e164(tid: str, number: Any) -> str:
+    if not isinstance(number, str) or not re.match(r"^\+[1-9][0-9]{6,14}$", number):
+        raise ConfigError(f"tenant {tid}: SMS numbers must be E.164 strings like +49882112345")
+    return number
+
+
+def _question(tid: str, d: Any) -> Question:
+    if not isinstance(d, dict) or d.get("kind") not in QUESTION_KINDS:
+        raise ConfigError(f"tenant {tid}: each question needs a kind in {QUESTION_KINDS}")
+    qid = str(d.get("id", ""))
+    if not re.match(r"^[a-z_]{2,30}$", qid):
+        raise ConfigError(f"tenant {tid}: bad question id {qid!r}")
+    if d["kind"] == "text":
+        return Question(qid, "text")
+    scale = Scale.from_config(d.get("scale") or {})
+    if scale.low >= scale.high:
+        raise ConfigError(f"tenant {tid}: question {qid} needs a scale with low < high")
+    return Question(qid, "rating", scale)
