@@ -27,7 +27,7 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check bot actions channels scripts tests
+	$(VENV)/bin/ruff format --check bot actions scripts tests devtools
 
 validate: install
 	$(VENV)/bin/rasa data validate --fail-on-warnings

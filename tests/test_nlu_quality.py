@@ -318,7 +318,7 @@ def test_public_dsr_phrasings_still_reach_the_confirmation_question(intake_repor
 # Of the held-out requests (eval/nlu dsr_* blocks, `heldout` half by text hash) that the
 # model alone classifies right, the share that also passes the intake gate as that type.
 # When the gate was added: 111 of 117 (0.949); with the broader cues and the added
-# training data (issue 10, item 4): see README "For trainers". The gate's cues are tuned
+# training data (issue 10, item 4): see docs/TRAINERS.md. The gate's cues are tuned
 # on data/nlu and the `dev` half only.
 MIN_HELDOUT_KEPT_BY_GATE = 0.96
 

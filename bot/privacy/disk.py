@@ -46,7 +46,7 @@ from redis.exceptions import RedisError
 
 from bot.base.settings import Settings
 
-# What a server we do not run keeps after a delete, and how long (README "Privacy").
+# What a server we do not run keeps after a delete, and how long (docs/operators/dsr.md, "Erasure on disk").
 EXTERNAL = {
     "mongodb": (
         "not compacted by Rapport: WiredTiger's journal keeps recent writes until its "

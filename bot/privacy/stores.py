@@ -11,7 +11,7 @@ guest data and is missing here makes the exhaustive scan of erasure.py fail.
 | conversations      | tenant db `conversations`               | guest_ref                   |
 | handovers          | `handovers`, `messages`, `message_seq`  | guest_ref (HandoverStore)   |
 | handover_history   | `handover_history`                      | conversation id             |
-| contacts           | `contacts` (sealed, crypto.py)          | _id = guest_ref             |
+| contacts           | `contacts` (sealed, base/sealing.py)  | _id = guest_ref             |
 | sms                | `sms_inbound` (queued turns, sealed), `sms_outbound`, `sms_consent` | guest_ref |
 | email_inbound      | `email_inbound` (queued turns, sealed)  | guest_ref                   |
 | flags              | `guest_flags`                           | _id = guest_ref             |

@@ -17,7 +17,7 @@ How it reads: one find per 14-day window of the period (answered_at range on the
 pipeline gives wrong groups (`$group` by a field returns nothing) and
 `count_documents`/`distinct` read the whole collection; one find over 100,000 ratings
 holds the single-threaded server (and every chat turn) for ~2.5 s before its first
-batch, a window for under 1 s. 100,000 ratings in a 90-day period: 5.4 s (README,
+batch, a window for under 1 s. 100,000 ratings in a 90-day period: 5.4 s (docs/HOTELS.md,
 "Reports").
 """
 
