@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import bot.channels.base  # noqa: F401 - applies the patches
 import pytest
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
+
+import bot.channels.base  # noqa: F401 - applies the patches
 
 ACTION = RemoteAction("action_feedback", EndpointConfig("http://127.0.0.1:1/webhook"))
 
