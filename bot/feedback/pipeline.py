@@ -64,7 +64,8 @@ The walk of a guest SMS from webhook to stored rating and reply:
    Rasa saves the tracker (bot/rasa/tracker_store.py) and collects the utterances.
 8. back in `SmsChannel.run_turn` the texts are joined and sent by `SmsChannel.send` ->
    bot/channels/sms/outbound.py `send_text` (split into segments) ->
-   bot/channels/sms/twilio.py `TwilioSender.send` -> Twilio's Messages API.
+   bot/channels/sms/twilio.py `TwilioSender.send` (`client.messages.create_async`) ->
+   Twilio, which texts the guest.
 """
 
 from __future__ import annotations

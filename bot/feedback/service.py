@@ -60,6 +60,7 @@ class FeedbackService:
         self.detector = detector
         self.store = store
         self.language_names = {lang: catalog.render(lang, "language.name") for lang in catalog.languages}
+        self._handovers: dict[str, HandoverStore] = {}
         # the stages of a turn, in the order `handle` runs them (bot/feedback/pipeline.py)
         self.limits = Limits(settings, tenants)
         self.data_subject_request = DataSubjectRequest(
@@ -95,7 +96,11 @@ class FeedbackService:
         self.store.client.close()
 
     def handovers(self, tenant_id: str) -> HandoverStore:
-        return HandoverStore(self.store, tenant_id, self.publisher)
+        """The tenant's handover store (holds no state of its own: made once per tenant)."""
+        store = self._handovers.get(tenant_id)
+        if store is None:
+            store = self._handovers[tenant_id] = HandoverStore(self.store, tenant_id, self.publisher)
+        return store
 
     async def handle(
         self,
