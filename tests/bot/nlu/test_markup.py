@@ -6,7 +6,7 @@ from __future__ import annotations
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.feedback.service import _turn
+from bot.feedback.stages.limits import read_turn
 from bot.nlu.clean import AS_WRITTEN
 from bot.nlu.markup import MarkupFilter
 
@@ -27,10 +27,10 @@ def test_the_action_server_gets_the_text_as_written():
     for text in (TAGGED, '<img src=x onerror="window.__xss=1">', "<script>window.__xss=2</script>"):
         data = parse(text)
         assert data[AS_WRITTEN] == text
-        assert _turn({**data, "intent": {"name": "inform", "confidence": 0.9}}).text == text
+        assert read_turn({**data, "intent": {"name": "inform", "confidence": 0.9}}).text == text
 
 
 def test_text_without_markup_is_untouched():
     data = parse("chambre 2, la douche était froide <3")
     assert AS_WRITTEN not in data
-    assert _turn(data).text == "chambre 2, la douche était froide <3"
+    assert read_turn(data).text == "chambre 2, la douche était froide <3"
