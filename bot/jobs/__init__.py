@@ -35,7 +35,8 @@ Safe on several processes at once (any number of `python -m bot.jobs`):
 
 lease.py     Lease: take / renew / release / settle a Redis lease; hold(work)
 periodic.py  Periodic: work once per period across all processes (retention)
-runner.py    Runner: the stores, the table of jobs, one loop per job, graceful stop
+runner.py    Runner: the table of jobs, one loop per job, graceful stop
+stores.py    the MongoDB and Redis clients; StoreUnreachable when one does not answer
 __main__.py  the process: signals (SIGTERM, SIGINT), exit codes, `--check`
 
 Logs are event lines without personal data (bot/base/logs.py): `jobs.started`,

@@ -16,18 +16,19 @@ import sys
 
 from bot.base.errors import RapportError
 from bot.base.settings import Settings
-from bot.jobs.runner import Runner, StoreUnreachable
+from bot.jobs import stores
+from bot.jobs.stores import StoreUnreachable
 
 OK, ERROR = 0, 2
 READY = "jobs running:"
 
 
-async def serve(settings: Settings, *, check: bool = False) -> int:
+async def serve(settings: Settings) -> int:
+    from bot.jobs.runner import Runner  # the jobs' imports (Rasa's lock store among them)
+
     runner = Runner(settings)
     try:
         await runner.open()
-        if check:
-            return OK
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -42,14 +43,19 @@ async def serve(settings: Settings, *, check: bool = False) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bot.jobs", description=__doc__.split("\n\n")[0])
-    p.add_argument("--check", action="store_true", help="check that MongoDB and Redis answer, then exit")
+    p.add_argument(
+        "--check", action="store_true", help="check that MongoDB and Redis answer, then exit (0, or 2)"
+    )
     args = p.parse_args(argv)
     try:
         settings = Settings.from_env()
         logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-        return asyncio.run(serve(settings, check=args.check))
+        if args.check:
+            asyncio.run(stores.check(settings))
+            return OK
+        return asyncio.run(serve(settings))
     except StoreUnreachable as e:
-        print(f"error: {e}; check {'MONGODB_URL' if e.store == 'MongoDB' else 'REDIS_URL'}", file=sys.stderr)
+        print(f"error: {e}; check {e.setting}", file=sys.stderr)
     except RapportError as e:
         print(f"error: {e}", file=sys.stderr)
     return ERROR

@@ -17,41 +17,25 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-import redis.asyncio as aioredis
-from pymongo.errors import PyMongoError
-from redis.asyncio.retry import Retry
-from redis.backoff import ExponentialBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import RedisError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-
 from bot.audit.folder import InboxFolder
 from bot.audit.log import AuditLog
-from bot.base.errors import RapportError
 from bot.base.logs import event
 from bot.base.settings import Settings
 from bot.handover.delivery import Delivery
 from bot.handover.notify import Notifier
 from bot.i18n import Catalog
 from bot.jobs.periodic import Periodic
+from bot.jobs.stores import clients, ping
 from bot.privacy import retention
 from bot.privacy.stores import PrivacyContext
 from bot.privacy.worker import DsrWorker
 from bot.staff.accounts import StaffStore
-from bot.storage.mongo import MongoStore, connect
+from bot.storage.mongo import MongoStore
 from bot.tenants.registry import Tenants
 
 logger = logging.getLogger(__name__)
 
 GRACE = 10.0  # seconds a stopping loop may finish its round
-
-
-class StoreUnreachable(RapportError):
-    """MongoDB or Redis did not answer when the process started."""
-
-    def __init__(self, store: str, error: str) -> None:
-        super().__init__(f"{store} is unreachable ({error})")
-        self.store = store
 
 
 @dataclass(frozen=True)
@@ -69,27 +53,12 @@ class Runner:
         self._close: list[Callable[[], Awaitable[Any]]] = []
 
     async def open(self) -> None:
-        """Connect and check both stores (StoreUnreachable), then build the jobs."""
+        """Connect and check both stores (StoreUnreachable, bot/jobs/stores.py), then
+        build the jobs."""
         s = self.settings
-        self.mongo = connect(s.effective_mongodb_url.value)
-        self._close.append(self._close_mongo)
-        self.redis = aioredis.from_url(
-            s.effective_redis_url.value,
-            socket_timeout=5,
-            socket_connect_timeout=2,
-            retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=2),
-            retry_on_error=[RedisConnectionError, RedisTimeoutError, ConnectionResetError],
-            health_check_interval=2,  # a dead pooled connection after a Redis restart is replaced
-        )
-        self._close.append(self.redis.close)
-        try:
-            await self.mongo.admin.command("ping")
-        except PyMongoError as e:
-            raise StoreUnreachable("MongoDB", type(e).__name__) from None
-        try:
-            await self.redis.ping()
-        except (RedisError, OSError) as e:
-            raise StoreUnreachable("Redis", type(e).__name__) from None
+        self.mongo, self.redis = clients(s)
+        self._close += [self._close_mongo, self.redis.close]
+        await ping(self.mongo, self.redis)
 
         staff = StaffStore(self.mongo[s.control_db])
         audit = AuditLog.from_settings(self.mongo, s)
