@@ -1,6 +1,7 @@
 """Starts and stops the whole product on one machine: embedded Redis-protocol and
-MongoDB-wire servers (unless REDIS_URL / MONGODB_URL are set), the action server and
-the Rasa server, training the model first only when its inputs changed.
+MongoDB-wire servers (unless REDIS_URL / MONGODB_URL are set), the staff console, the
+background jobs (bot/jobs), the action server and the Rasa server, training the model
+first only when its inputs changed.
 
 Used by `scripts/run.py` (the product) and by the test suite's session fixture, so
 the tests run exactly what users run. Each child runs in its own process group, logs
@@ -190,6 +191,15 @@ def _redis_ready(host: str, port: int) -> Callable[[], bool]:
     return check
 
 
+def _log_says(path: Path, offset: int, marker: str) -> Callable[[], bool]:
+    def check() -> bool:
+        with open(path, "rb") as f:
+            f.seek(offset)
+            return marker.encode() in f.read()
+
+    return check
+
+
 def _tcp_ok(host: str, port: int) -> Callable[[], bool]:
     def check() -> bool:
         with socket.create_connection((host, port), timeout=1):
@@ -282,6 +292,8 @@ class Stack:
             "RAPPORT_CONSOLE_URL": s.console_url,
             "RAPPORT_CONSOLE_TRUST_PROXY": "true" if s.console_trust_proxy else "false",
             "RAPPORT_WEBCHAT_IP_SESSIONS_PER_MIN": str(s.webchat_ip_sessions_per_min),
+            "RAPPORT_RETENTION_EVERY": str(s.retention_every),
+            "RAPPORT_RETENTION_AT": str(s.retention_at),
         }
         if self.smtp_inbound_port is not None:
             env["RAPPORT_SMTP_INBOUND_PORT"] = str(self.smtp_inbound_port)
@@ -340,6 +352,7 @@ class Stack:
             if not s.smtp_host:
                 self._start_fake_email(step)
             self._start_console(step)  # after the stand-ins: it sends staff replies through them
+            self._start_jobs(step)  # likewise: notifications and DSR receipts
             model = train_if_needed(self.project, step) if train else model_path(self.project)
             # Inbound e-mail over SMTP: on embedded defaults (no relay configured) on a
             # free port; in production only where RAPPORT_SMTP_INBOUND_PORT says.
@@ -448,6 +461,16 @@ class Stack:
         child = self._spawn("console", [sys.executable, "-m", "bot.console"])
         _wait(_http_ok(f"http://{s.host}:{s.console_port}/healthz"), child, "the staff console", 60)
         step(f"staff console: {s.console_url}/login")
+
+    def _start_jobs(self, step: Progress) -> None:
+        """The background jobs (bot/jobs/), which need only Redis and MongoDB: ready once
+        the process says so in its log (it has no port)."""
+        log = self.logs_dir / "jobs.log"
+        offset = log.stat().st_size if log.exists() else 0
+        step("starting the background jobs ...")
+        child = self._spawn("jobs", [sys.executable, "-m", "bot.jobs"])
+        _wait(_log_says(log, offset, "jobs running:"), child, "the background jobs", 60)
+        step("background jobs running")
 
     def _start_fake_twilio(self, step: Progress) -> None:
         s = self.settings

@@ -1,8 +1,8 @@
 """Run Rapport on this machine: `make run` (or `.venv/bin/python scripts/run.py`).
 
-Starts the embedded servers (unless REDIS_URL / MONGODB_URL are set), trains the
-model if its data changed, starts the action server and the Rasa server, prints where
-to chat, and stops everything cleanly on Ctrl-C.
+Starts the embedded servers (unless REDIS_URL / MONGODB_URL are set), the staff console
+and the background jobs, trains the model if its data changed, starts the action server
+and the Rasa server, prints where to chat, and stops everything cleanly on Ctrl-C.
 """
 
 from __future__ import annotations

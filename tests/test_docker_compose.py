@@ -1,6 +1,7 @@
 """The production compose skeleton (docker/): valid for the real compose tool, and
 secure by construction — only rasa and the staff console are reachable (on loopback),
-the action server and the stores publish nothing, secrets come only from the environment.
+the action server, the background jobs and the stores publish nothing, secrets come
+only from the environment.
 
 `docker compose config` / `docker-compose config` need no Docker engine. The tool test
 is skipped only when neither `docker compose` (plugin) nor `docker-compose` (v1) can run
@@ -30,11 +31,15 @@ DOCKERFILES = {
     "console": DOCKER_DIR / "Dockerfile.console",
 }
 
-SERVICES = {"rasa", "actions", "console", "mongodb", "redis"}
+SERVICES = {"rasa", "actions", "console", "jobs", "mongodb", "redis"}
 # the services a reverse proxy on the host reaches (published on loopback, on `edge`)
 EDGE_SERVICES = ("rasa", "console")
-BACKENDS = ("actions", "mongodb", "redis")
-APP_SERVICES = ("rasa", "actions", "console")
+# on `edge` for their way out (SMTP relay, Twilio), publishing nothing
+OUTBOUND_SERVICES = ("jobs",)
+BACKENDS = ("actions", "jobs", "mongodb", "redis")
+APP_SERVICES = ("rasa", "actions", "console", "jobs")
+# the app services that never talk to the action server (no RAPPORT_ACTION_TOKEN)
+NO_ACTION_TOKEN = ("console", "jobs")
 SECRETS = (
     "MONGO_PASSWORD",
     "REDIS_PASSWORD",
@@ -183,10 +188,12 @@ def test_compose_config_is_valid_with_the_real_tool(compose_tools, tmp_path):
             assert env["RAPPORT_GUEST_KEY"] == example["RAPPORT_GUEST_KEY"], name
             assert env["RAPPORT_DATA_KEYS"] == example["RAPPORT_DATA_KEYS"], name
             assert example["MONGO_PASSWORD"] in env["MONGODB_URL"], name
-        console_env = _environment(services["console"])
-        assert console_env["RAPPORT_CONSOLE_URL"] == example["RAPPORT_CONSOLE_URL"]
-        assert console_env["SMTP_PASSWORD"] == example["SMTP_PASSWORD"]
-        assert "RAPPORT_ACTION_TOKEN" not in console_env
+        for name in NO_ACTION_TOKEN:
+            env = _environment(services[name])
+            assert env["RAPPORT_CONSOLE_URL"] == example["RAPPORT_CONSOLE_URL"], name
+            assert env["SMTP_PASSWORD"] == example["SMTP_PASSWORD"], name
+            assert "RAPPORT_ACTION_TOKEN" not in env, name
+        assert services["jobs"]["command"] == ["python", "-m", "bot.jobs"]
 
 
 @pytest.mark.parametrize("missing", SECRETS + REQUIRED_SETTINGS)
@@ -212,6 +219,9 @@ def test_services_and_images():
     assert services["rasa"]["build"]["dockerfile"] == "docker/Dockerfile.rasa"
     assert services["actions"]["build"]["dockerfile"] == "docker/Dockerfile.actions"
     assert services["console"]["build"]["dockerfile"] == "docker/Dockerfile.console"
+    # the jobs run in the console's image, with another command
+    assert services["jobs"]["build"] == services["console"]["build"]
+    assert services["jobs"]["image"] == services["console"]["image"]
 
 
 @pytest.mark.parametrize("name", BACKENDS)
@@ -240,7 +250,7 @@ def test_networks_are_internal_except_the_edge():
     assert not (networks["edge"] or {}).get("internal"), "edge must reach the host"
     for name, service in compose["services"].items():
         assert service.get("network_mode") is None, name
-        expected = {"internal", "edge"} if name in EDGE_SERVICES else {"internal"}
+        expected = {"internal", "edge"} if name in EDGE_SERVICES + OUTBOUND_SERVICES else {"internal"}
         assert _networks(service) == expected, name
     # every declared network other than edge is internal
     for name, config in networks.items():
@@ -320,7 +330,7 @@ def test_mongodb_is_a_single_node_replica_set_with_auth():
 @pytest.mark.parametrize("name", APP_SERVICES)
 def test_app_containers_get_the_app_environment(name):
     env = _environment(_compose()["services"][name])
-    for var in APP_ENV if name != "console" else DATA_ENV:
+    for var in APP_ENV if name not in NO_ACTION_TOKEN else DATA_ENV:
         assert var in env, f"{name} lacks {var}"
     assert "replicaSet=rs0" in env["MONGODB_URL"] and "@mongodb:27017" in env["MONGODB_URL"]
     assert "@redis:6379" in env["REDIS_URL"]
@@ -346,6 +356,31 @@ def test_console_environment():
     }
     # the port it publishes is the one the image listens on
     assert all(str(p).endswith(":5080") for p in console["ports"])
+
+
+def test_jobs_service():
+    jobs = _compose()["services"]["jobs"]
+    env = _environment(jobs)
+    assert jobs["command"] == ["python", "-m", "bot.jobs"]
+    assert "RAPPORT_ACTION_TOKEN" not in env  # least privilege, as the console
+    # links in alerts and notices, export links, and the ways out
+    for var in (
+        "RAPPORT_CONSOLE_URL",
+        "RAPPORT_PUBLIC_URL",
+        "SMTP_HOST",
+        "SMTP_PASSWORD",
+        "TWILIO_AUTH_TOKEN",
+    ):
+        assert var in env, f"jobs lacks {var}"
+    assert {name for name, dep in jobs["depends_on"].items() if dep["condition"] == "service_healthy"} >= {
+        "mongodb",
+        "redis",
+    }
+    # the image's health check asks the console's port, which the jobs do not open
+    assert jobs["healthcheck"]["test"] == ["CMD", "python", "-m", "bot.jobs", "--check"]
+    assert "ports" not in jobs and "expose" not in jobs
+    # a graceful stop (the round in progress, bot/jobs/runner.py GRACE) fits in the grace period
+    assert int(str(jobs["stop_grace_period"]).rstrip("s")) >= 15
 
 
 @pytest.mark.parametrize("name", APP_SERVICES)

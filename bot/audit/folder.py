@@ -1,8 +1,9 @@
 """The audit folder: chains the system's pending inbox records (bot/audit/log.py).
 
-Every console process runs one `InboxFolder` for every tenant. About once a second it
-takes the tenant's `audit_inbox` documents in `_id` order (time, then random) and
-appends them to the tenant's chain as ONE `system.batch` entry, then deletes them:
+Every jobs process (bot/jobs) runs one `InboxFolder` for every tenant: about once a
+second (`fold_all`) it takes the tenant's `audit_inbox` documents in `_id` order (time,
+then random) and appends them to the tenant's chain as ONE `system.batch` entry, then
+deletes them:
 
     detail: {entries: n, writes: m, reads?: k,
              folded: [inbox ids],                      # what this batch holds
@@ -35,7 +36,6 @@ folding; each write would then appear in two batches, never in none.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import secrets
@@ -222,17 +222,15 @@ class InboxFolder:
                 break
         return folded
 
-    async def run(self, tenant_ids: Iterable[str], interval: float = 1.0) -> None:
-        """Fold every tenant's inbox every `interval` seconds until cancelled."""
-        tenants = sorted(set(tenant_ids))
-        while True:
-            for tenant_id in tenants:
-                try:
-                    await self.fold_once(tenant_id)
-                except LeaseLost:
-                    event(logger, "audit.fold.lease_lost", logging.WARNING, tenant=tenant_id)
-                except (PyMongoError, StorageError) as e:  # the next round retries
-                    event(
-                        logger, "audit.fold.failed", logging.WARNING, tenant=tenant_id, error=type(e).__name__
-                    )
-            await asyncio.sleep(interval)
+    async def fold_all(self, tenant_ids: Iterable[str]) -> int:
+        """One round: fold every tenant's inbox (a tenant that fails is retried next
+        round, the others go on); how many were folded."""
+        folded = 0
+        for tenant_id in sorted(set(tenant_ids)):
+            try:
+                folded += await self.fold_once(tenant_id)
+            except LeaseLost:
+                event(logger, "audit.fold.lease_lost", logging.WARNING, tenant=tenant_id)
+            except (PyMongoError, StorageError) as e:  # the next round retries
+                event(logger, "audit.fold.failed", logging.WARNING, tenant=tenant_id, error=type(e).__name__)
+        return folded

@@ -26,7 +26,7 @@ key), not in the database, so a database-only attacker (a leaked MongoDB passwor
 tampered backup) cannot forge a valid chain. The price: verifying needs the key (the
 operator CLI has it); an auditor without it checks the export's structure only.
 
-Concurrent writers (several console processes, the CLI, jobs) without a lock: `seq` is
+Concurrent writers (console and jobs processes, the CLI) without a lock: `seq` is
 the document `_id`, so the database lets exactly one insert have each seq. A writer reads
 the newest entry, builds seq + 1 on top of it and inserts; on a duplicate key another
 writer won that seq, and it re-reads and retries (jittered back-off). Entries are never
@@ -62,7 +62,7 @@ guest's messages) go to a second inbox, a Redis list per tenant, `rapport:audit_
 trip added; bot/rasa/tracker_store.py). Its elements are the same documents as JSON
 (`at` in epoch ms). The folder drains both.
 
-The folder (bot/audit/folder.py, in every console process) appends each tenant's
+The folder (bot/audit/folder.py, in every jobs process) appends each tenant's
 pending inbox documents to the chain about once a second as one `system.batch` entry
 whose `detail` lists them (`folded`: their ids; `records`: their writes) and whose
 `resources` field holds the distinct resource ids (indexed for the erasure scan's

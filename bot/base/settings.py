@@ -125,6 +125,10 @@ class Settings:
     console_port: int = 5080
     console_url: str = "http://127.0.0.1:5080"
     console_trust_proxy: bool = False
+    # Background jobs (bot/jobs/): retention runs once per period of `retention_every`
+    # seconds, the periods starting `retention_at` seconds after midnight UTC (03:17).
+    retention_every: float = 86_400.0
+    retention_at: float = 11_820.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -189,6 +193,8 @@ class Settings:
             console_port=_port(env, "RAPPORT_CONSOLE_PORT", 5080),
             console_url=_console_url(env),
             console_trust_proxy=_flag(env, "RAPPORT_CONSOLE_TRUST_PROXY"),
+            retention_every=_seconds(env, "RAPPORT_RETENTION_EVERY", 86_400.0),
+            retention_at=_time_of_day(env, "RAPPORT_RETENTION_AT", 11_820.0),
         )
 
     @property
@@ -226,6 +232,21 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     if not 0.05 <= value <= 86400:
         raise ConfigError(f"{name} must be a number of seconds between 0.05 and 86400")
     return value
+
+
+def _time_of_day(env: Mapping[str, str], name: str, default: float) -> float:
+    """Seconds after midnight UTC, given as HH:MM (or seconds)."""
+    raw = env.get(name) or ""
+    if not raw:
+        return default
+    hours, sep, minutes = raw.partition(":")
+    try:
+        value = int(hours) * 3600 + int(minutes) * 60 if sep else float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < 86400:
+        raise ConfigError(f"{name} must be a time of day HH:MM (UTC)")
+    return float(value)
 
 
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")

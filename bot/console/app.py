@@ -1,4 +1,5 @@
 """The staff console: `create_app(settings) -> Sanic`, served by `python -m bot.console`.
+UI and API only: the background jobs run in their own process (bot/jobs).
 
 Per-process clients (motor, redis.asyncio) are made in `before_server_start` and kept
 on `app.ctx`. Around every request:
@@ -22,14 +23,12 @@ a 503 response timeout), anything else 500 without details.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import logging
 from typing import Any
 
 import redis.asyncio as aioredis
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -41,11 +40,9 @@ from sanic.handlers import ErrorHandler
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.audit.folder import InboxFolder
 from bot.audit.log import AuditLog
 from bot.base.errors import InvalidInput, StorageError
 from bot.base.logs import event
-from bot.base.sealing import Cipher
 from bot.base.settings import Settings
 from bot.console import assets, auth, conversations, dsr, live, routes
 from bot.console.access import Gate, NotAuthenticated, NotPermitted, NotVisible
@@ -64,11 +61,9 @@ from bot.console.security import (
 )
 from bot.handover.delivery import Delivery, DeliveryFailed
 from bot.handover.events import Publisher
-from bot.handover.notify import Notifier
 from bot.i18n import Catalog
-from bot.privacy import retention
+from bot.privacy.execute import Executor
 from bot.privacy.stores import PrivacyContext
-from bot.privacy.worker import DsrWorker
 from bot.rasa import sanic_compat
 from bot.staff.accounts import StaffStore
 from bot.staff.sessions import SessionStore
@@ -99,14 +94,6 @@ def create_app(settings: Settings, *, name: str = "rapport_console") -> Sanic:
     app.ctx.cookie = session_cookie_name(settings.console_url)
 
     app.register_listener(_open, "before_server_start")
-    app.register_listener(_start_notifier, "after_server_start")
-    app.register_listener(_start_dsr_worker, "after_server_start")
-    app.register_listener(_stop_notifier, "before_server_stop")
-    app.register_listener(_stop_dsr_worker, "before_server_stop")
-    app.register_listener(_start_retention, "after_server_start")
-    app.register_listener(_stop_retention, "before_server_stop")
-    app.register_listener(_start_audit_folder, "after_server_start")
-    app.register_listener(_stop_audit_folder, "before_server_stop")
     app.register_listener(_close, "after_server_stop")
     app.register_middleware(load_session, "request")
     app.register_middleware(guard, "request")
@@ -147,85 +134,15 @@ async def _open(app: Sanic, _loop: Any) -> None:
     app.ctx.limiter = LoginLimiter(app.ctx.redis, limit_key)  # keyed IPs and usernames
     app.ctx.audit = AuditLog.from_settings(app.ctx.mongo, s)
     app.ctx.gate = Gate(app.ctx.audit, app.ctx.mongo, s.db_prefix, frozenset(app.ctx.tenants.by_id))
+    # the guest hears of rejections and extensions staff decide here (bot/console/dsr.py)
+    app.ctx.privacy = await PrivacyContext.open(s)
+    app.ctx.dsr_notices = Executor(s, app.ctx.privacy, app.ctx.catalog, app.ctx.delivery)
     event(logger, "console.started", port=s.console_port)
 
 
-async def _start_notifier(app: Sanic, _loop: Any) -> None:
-    """On-duty staff hear of every escalation (bot/handover/notify.py)."""
-    s: Settings = app.ctx.settings
-    mongo = MongoStore(app.ctx.mongo, s.db_prefix)
-    app.ctx.notifier = Notifier(s, mongo, app.ctx.staff, app.ctx.tenants, app.ctx.catalog)
-    app.ctx.notifier_task = asyncio.create_task(app.ctx.notifier.run(), name="console-notifier")
-
-
-async def _start_dsr_worker(app: Sanic, _loop: Any) -> None:
-    """Verified data-subject requests are carried out, tenants told of new ones
-    (bot/privacy/worker.py)."""
-    s: Settings = app.ctx.settings
-    privacy = await PrivacyContext.open(s)
-    ctx = app.ctx
-    worker = DsrWorker(s, privacy, ctx.staff, ctx.tenants, ctx.catalog, ctx.audit, ctx.delivery)
-    app.ctx.dsr_worker = worker
-    app.ctx.dsr_notices = worker.executor  # the guest hears of rejections and extensions
-    app.ctx.dsr_task = asyncio.create_task(worker.run(), name="console-dsr-worker")
-
-
-async def _stop_dsr_worker(app: Sanic, _loop: Any) -> None:
-    app.ctx.dsr_task.cancel()
-    await asyncio.gather(app.ctx.dsr_task, return_exceptions=True)
-    await app.ctx.dsr_worker.executor.close()
-    await app.ctx.dsr_worker.ctx.close()
-
-
-async def _stop_notifier(app: Sanic, _loop: Any) -> None:
-    app.ctx.notifier_task.cancel()
-    await asyncio.gather(app.ctx.notifier_task, return_exceptions=True)
-    await app.ctx.notifier.close()
-
-
-async def _start_retention(app: Sanic, _loop: Any) -> None:
-    """Daily retention run for every tenant (bot/privacy/retention.py)."""
-    s: Settings = app.ctx.settings
-    app.ctx.privacy = PrivacyContext(
-        s,
-        MongoStore(app.ctx.mongo, s.db_prefix),
-        aioredis.from_url(s.effective_redis_url.value, decode_responses=True),
-        Cipher(s.data_keys),
-    )
-
-    async def job() -> None:
-        try:
-            await retention.run_all(app.ctx.privacy, app.ctx.tenants, confirm=True)
-        except Exception:  # noqa: BLE001 - the next day's run retries; the scheduler must live
-            event(logger, "privacy.retention.failed", logging.ERROR)
-
-    app.ctx.scheduler = AsyncIOScheduler(timezone="UTC")
-    retention.schedule(app.ctx.scheduler, job)
-    app.ctx.scheduler.start()
-
-
-async def _stop_retention(app: Sanic, _loop: Any) -> None:
-    app.ctx.scheduler.shutdown(wait=False)
-    await app.ctx.privacy.redis.close()
-
-
-async def _start_audit_folder(app: Sanic, _loop: Any) -> None:
-    """The system's inbox audit records (MongoDB's, and the Rasa server's tracker accesses
-    in Redis) are chained about once a second, for every tenant (bot/audit/folder.py; a
-    lease keeps several consoles from folding twice)."""
-    app.ctx.audit_folder = InboxFolder(app.ctx.audit, redis=app.ctx.redis)
-    tenant_ids = [t.id for t in app.ctx.tenants]
-    app.ctx.audit_folder_task = asyncio.create_task(
-        app.ctx.audit_folder.run(tenant_ids), name="console-audit-folder"
-    )
-
-
-async def _stop_audit_folder(app: Sanic, _loop: Any) -> None:
-    app.ctx.audit_folder_task.cancel()
-    await asyncio.gather(app.ctx.audit_folder_task, return_exceptions=True)
-
-
 async def _close(app: Sanic, _loop: Any) -> None:
+    await app.ctx.dsr_notices.close()
+    await app.ctx.privacy.close()
     await app.ctx.redis.close()
     await app.ctx.publisher.close()
     await app.ctx.delivery.close()

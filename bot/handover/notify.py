@@ -1,9 +1,9 @@
 """Telling on-duty staff that a guest is waiting: by e-mail (and SMS where the tenant
 allows it), with a link to the conversation in the console.
 
-Runs in the console process (a loop started with the app). Each escalated
-conversation is claimed once (`notified_at` set with a conditional update, so two
-console processes never both notify), then every on-duty member of staff of the tenant
+`Notifier.run_once` is one round; the jobs process (bot/jobs) runs it every second.
+Each escalated conversation is claimed once (`notified_at` set with a conditional
+update, so two jobs processes never both notify), then every on-duty member of staff of the tenant
 with an address gets one message. The body says only what the tenant's policy
 (`handover.notify.include`) allows: the hotel, the reason, the channel, the language,
 how long the guest has waited — never the guest's name, number, address or words.
@@ -11,7 +11,6 @@ how long the guest has waited — never the guest's name, number, address or wor
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Sequence
@@ -20,8 +19,6 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Any
-
-from pymongo.errors import PyMongoError
 
 from bot.base.logs import event
 from bot.base.settings import Settings
@@ -87,14 +84,6 @@ class Notifier:
     async def close(self) -> None:
         if self._twilio is not None:
             await self._twilio.close()
-
-    async def run(self, interval: float = 1.0) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except (PyMongoError, OSError) as e:
-                event(logger, "notify.failed", logging.WARNING, error=type(e).__name__)
-            await asyncio.sleep(interval)
 
     async def run_once(self) -> int:
         """Notify about every escalation not yet notified; how many were claimed."""

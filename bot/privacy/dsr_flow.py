@@ -21,7 +21,7 @@ before the handover and the feedback engine, so it works in the middle of anythi
    - web-widget and REST guests are identified by their session (a signed, secret
      token only their browser holds), and the request concerns that session's data
      only, so they count as verified at once.
-5. Verified requests are carried out by the privacy worker in the console process
+5. Verified requests are carried out by the privacy worker in the jobs process
    (bot/privacy/worker.py): at once or after staff approval (tenant policy), with a
    confirmation, receipt or download link on the guest's channel.
 

@@ -13,8 +13,8 @@ inbound jobs, SMS delivery records, and Rasa trackers whose last event is older.
 Consent (STOP) records are kept: forgetting a STOP would allow messaging again.
 
 `run_retention` is a dry run (counts) unless `confirm`; each confirmed run writes an
-audit record in the tenant's database. The console process runs it for every tenant
-once a day (APScheduler, `schedule()`); `python -m bot.privacy retention run` on demand.
+audit record in the tenant's database. The jobs process (bot/jobs) runs `run_all` once
+a day, on one process only; `python -m bot.privacy retention run` on demand.
 A run interrupted between folding and deleting may count those ratings twice in the
 aggregates; a retried run deletes what is left.
 """
@@ -27,8 +27,6 @@ import logging
 import time
 from collections.abc import Iterable
 from typing import Any
-
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.audit.log import AuditLog, AuditRecord
 from bot.base.logs import event
@@ -221,21 +219,6 @@ async def run_all(
                 await run_retention(ctx, tenant.id, tenant.retention_days, confirm=confirm, actor=actor)
             )
     return reports
-
-
-def schedule(scheduler: AsyncIOScheduler, job: Any, *, hour: int = 3) -> None:
-    """Run `job` (a coroutine function) daily at `hour` UTC, once at a time."""
-    scheduler.add_job(
-        job,
-        "cron",
-        hour=hour,
-        minute=17,
-        id="retention",
-        max_instances=1,
-        coalesce=True,
-        replace_existing=True,
-        timezone="UTC",
-    )
 
 
 def dumps(report: dict[str, Any]) -> str:

@@ -1,10 +1,10 @@
 """Carrying out verified data-subject requests, and telling the tenant about new ones.
 
-Runs in the console process (a named loop started with the app, next to the staff
-notifier). Each round, per tenant:
+`DsrWorker.run_once` is one round; the jobs process (bot/jobs) runs it every 2 s,
+next to the staff notifier. Each round, per tenant:
 
 1. **Tenant informed (DPA §8.2)**: every request not yet announced is claimed once
-   (`informed_at` set by a conditional update, so two console processes never both
+   (`informed_at` set by a conditional update, so two jobs processes never both
    send) and the tenant's admins with an address get one e-mail: request id, type,
    deadline and a console link — nothing about the guest.
 2. **Policy**: a `verified` request of a tenant with `dsr: {approval: staff}` goes to
@@ -21,7 +21,6 @@ Times are epoch seconds (nx-27017 keeps their type through update operators).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 import time
@@ -107,14 +106,6 @@ class DsrWorker:
 
     def store(self, tenant_id: str) -> DsrStore:
         return DsrStore(self.ctx.mongo, tenant_id, self.settings.guest_key, self.settings.control_db)
-
-    async def run(self, interval: float = 2.0) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except (PyMongoError, OSError, RapportError) as e:
-                event(logger, "dsr.worker.failed", logging.WARNING, error=type(e).__name__)
-            await asyncio.sleep(interval)
 
     async def run_once(self) -> dict[str, int]:
         """One round over every tenant; counts of what was done."""

@@ -1,5 +1,5 @@
 """The audit inbox and its folder (bot/audit/log.py, bot/audit/folder.py) against the real
-stack: a guest's writes are audited one by one and chained by the console's folder;
+stack: a guest's writes are audited one by one and chained by the jobs process's folder;
 tampering, a stalled folder, a crash between append and delete, and concurrent
 folders."""
 
@@ -46,7 +46,7 @@ async def seed_inbox(log, tenant: str, n: int, prefix: str = "c") -> None:
         await log.system_access(tenant, [SystemAccess("rating.store", "rating", f"{prefix}_{i}:overall")])
 
 
-async def test_a_guest_conversation_is_audited_write_by_write_and_chained_by_the_console(stack, tmp_path):
+async def test_a_guest_conversation_is_audited_write_by_write_and_chained_by_the_jobs(stack, tmp_path):
     guest = Guest(stack, "alpenhof", locale="en")
     for text in SCRIPT:
         await guest.say(text)
@@ -57,7 +57,7 @@ async def test_a_guest_conversation_is_audited_write_by_write_and_chained_by_the
         conv = (await db.conversations.find_one({"guest_ref": gref}))["_id"]
         ratings = {d["_id"] async for d in db.ratings.find({"conversation_id": conv})}
 
-        async def folded() -> bool:  # the console's folder chains the inbox about once a second
+        async def folded() -> bool:  # the jobs process's folder chains the inbox about once a second
             return conv not in json.dumps(await db.audit_inbox.find({}).to_list(10_000), default=str)
 
         await wait_until(folded)

@@ -311,9 +311,9 @@ async def test_no_personal_data_in_any_log_through_escalation_and_requests(stack
     code = await _code_sms(phone, before)
     await phone.post(phone.form(code))
     await phone.wait_for_text(CATALOG.render("en", "dsr.verified.auto"))
-    await asyncio.sleep(1.5)  # the worker in the console process runs the request
+    await asyncio.sleep(1.5)  # the worker in the jobs process runs the request
     logs = {p.name: p.read_text(errors="replace") for p in (stack.settings.data_dir / "logs").glob("*.log")}
-    assert {"rasa.log", "actions.log", "console.log", "fake-twilio.log"} <= set(logs)
+    assert {"rasa.log", "actions.log", "console.log", "jobs.log", "fake-twilio.log"} <= set(logs)
     needles = (phone.number, phone.number[1:], phone.number[-8:], "Esmeralda", "Quintavalle", "Marigold")
     needles += ("esmeralda.qb", "talk to a person", "statistics", "sorry about")
     # the code as a number of its own (hex ids in the logs may contain any 6 digits)

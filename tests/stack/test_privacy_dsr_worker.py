@@ -1,4 +1,4 @@
-"""The privacy worker in the console process carries out verified data-subject
+"""The privacy worker in the jobs process carries out verified data-subject
 requests for guests created through the real channels, and tells the tenant's admins
 of every new request. Requests are seeded `verified` with DsrStore (the conversation
 part that verifies them is tested elsewhere)."""
@@ -56,7 +56,7 @@ def email_ref(stack, address: str, tenant: str = "alpenhof") -> str:
 
 
 def settings_of(stack) -> Settings:
-    return Settings.from_env(stack.child_env())  # as the console process sees them
+    return Settings.from_env(stack.child_env())  # as the jobs process sees them
 
 
 async def seed(

@@ -15,7 +15,7 @@ from bot.base.settings import REDIS_PREFIX
 from bot.privacy.cli import FAILED, OK, Context
 
 # The folder chains inbox records about once a second; one waiting this long means no
-# console process is folding (bot/audit/folder.py).
+# jobs process is folding (bot/audit/folder.py).
 MAX_INBOX_AGE = 300.0
 
 

@@ -7,7 +7,7 @@
     python -m bot.privacy dsr extend --tenant T --id R --days N --reason "..."
 
 approve and reject are dry runs unless `--confirm` (they say what they would do).
-Approved requests are carried out by the worker in the console process; a rejection
+Approved requests are carried out by the worker in the jobs process; a rejection
 or an extension is told to the guest on their channel. Every command is audited
 (actor `cli:<uid>`); output holds ids, types, statuses and dates, never the sealed
 details or anything of the guest.
@@ -116,7 +116,7 @@ async def approve_request(ctx: Context, args: argparse.Namespace) -> int:
         ctx.print(f"{doc['_id']} changed meanwhile; nothing done")
         return CONFLICT
     await ctx.record("dsr.approve", "dsr_request", doc["_id"], tenant=tenant)
-    ctx.print(f"approved {doc['_id']}: the worker in the console process carries it out")
+    ctx.print(f"approved {doc['_id']}: the worker in the jobs process carries it out")
     return OK
 
 

@@ -1,5 +1,5 @@
 """`retention run [--tenant T] [--confirm]`: the retention job on demand
-(bot/privacy/retention.py; the console process runs it daily). A dry run prints what
+(bot/privacy/retention.py; the jobs process runs it daily). A dry run prints what
 would be deleted per tenant."""
 
 from __future__ import annotations

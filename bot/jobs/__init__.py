@@ -1,0 +1,45 @@
+"""Background jobs, in a process of their own: `python -m bot.jobs` (started by
+`make run` through bot/stack.py, and by the `jobs` service in docker/docker-compose.yml).
+The console serves staff only; no job runs there.
+
+Plain asyncio loops, one per job (no scheduler library): every job is "a round every
+N seconds", and the one daily job needs a claim shared by every process, which a
+scheduler inside one process cannot give. Each job's logic stays in its package; here
+are only the loops, the schedule, start and stop.
+
+    job           every      one round                           logic in
+    notify        1 s        Notifier.run_once                   bot/handover/notify.py
+    dsr           2 s        DsrWorker.run_once                  bot/privacy/worker.py
+    audit_folder  1 s        InboxFolder.fold_all(every tenant)  bot/audit/folder.py
+    retention     once a day retention.run_all (confirm)         bot/privacy/retention.py
+                  from 03:17 UTC (RAPPORT_RETENTION_AT, RAPPORT_RETENTION_EVERY seconds;
+                  looked at every min(30 s, period / 4))
+
+Safe on several processes at once (any number of `python -m bot.jobs`):
+
+- notify: each escalation is claimed with one `find_one_and_update` (`state: waiting`,
+  no `notified_at` -> `notified_at` set); only the process that claimed it sends, once.
+- dsr: the tenant's notice is claimed the same way (`informed_at`), as is the deadline
+  reminder (`deadline_warned_at`); a request moves to awaiting approval by a
+  conditional status change; a verified request is claimed for 300 s
+  (`claimed_until`/`claimed_by`, two conditional updates, not one `$or`: nx-27017)
+  and set done by a conditional status change; purging expired export links is
+  idempotent.
+- audit_folder: a lease per tenant in MongoDB (`audit_chain` `{_id: "folder"}`,
+  conditional updates and a unique insert) that the folder renews, fenced, right before
+  each chain insert; the chain's `seq` is the `_id`, so two appends can never take
+  one place (bot/audit/folder.py, bot/audit/log.py).
+- retention: nothing in the data claims a run, so each period's run is claimed in Redis
+  (bot/jobs/periodic.py: SET NX PX with a random token, renewed while the run lasts,
+  released or settled with compare-and-set Lua scripts): one process per period.
+
+lease.py     Lease: take / renew / release / settle a Redis lease; hold(work)
+periodic.py  Periodic: work once per period across all processes (retention)
+runner.py    Runner: the table of jobs, one loop per job, graceful stop
+stores.py    the MongoDB and Redis clients; StoreUnreachable when one does not answer
+__main__.py  the process: signals (SIGTERM, SIGINT), exit codes, `--check`
+
+Logs are event lines without personal data (bot/base/logs.py): `jobs.started`,
+`jobs.round_failed job=<name> error=<type>`, `jobs.period.done`, `jobs.stopped`, and
+each job's own events.
+"""
