@@ -47,6 +47,7 @@ from bot.base.errors import InvalidInput, StorageError
 from bot.base.logs import event
 from bot.base.sealing import Cipher
 from bot.base.settings import Settings
+from bot.channels.transports import build_outbox
 from bot.console import assets, auth, conversations, dsr, live, routes
 from bot.console.access import Gate, NotAuthenticated, NotPermitted, NotVisible
 from bot.console.login_limit import LoginLimiter
@@ -62,10 +63,11 @@ from bot.console.security import (
     session_cookie_name,
     tokens_match,
 )
-from bot.handover.delivery import Delivery, DeliveryFailed
+from bot.handover.delivery import Delivery
 from bot.handover.events import Publisher
 from bot.handover.notify import Notifier
 from bot.i18n import Catalog
+from bot.outbox import DeliveryFailed
 from bot.privacy import retention
 from bot.privacy.stores import PrivacyContext
 from bot.privacy.worker import DsrWorker
@@ -141,7 +143,8 @@ async def _open(app: Sanic, _loop: Any) -> None:
     except StorageError:
         event(logger, "console.indexes_failed", logging.WARNING)
     app.ctx.publisher = Publisher(s.effective_redis_url.value)  # handover events to consoles
-    app.ctx.delivery = Delivery(s, MongoStore(app.ctx.mongo, s.db_prefix))  # staff replies out
+    app.ctx.outbox = build_outbox(s, MongoStore(app.ctx.mongo, s.db_prefix))  # all sends (bot/outbox)
+    app.ctx.delivery = Delivery(app.ctx.outbox)  # staff replies out
     app.ctx.sessions = SessionStore(app.ctx.redis)
     limit_key = hmac.new(s.guest_key.value.encode(), b"console-login-limits", hashlib.sha256).digest()
     app.ctx.limiter = LoginLimiter(app.ctx.redis, limit_key)  # keyed IPs and usernames
@@ -154,7 +157,7 @@ async def _start_notifier(app: Sanic, _loop: Any) -> None:
     """On-duty staff hear of every escalation (bot/handover/notify.py)."""
     s: Settings = app.ctx.settings
     mongo = MongoStore(app.ctx.mongo, s.db_prefix)
-    app.ctx.notifier = Notifier(s, mongo, app.ctx.staff, app.ctx.tenants, app.ctx.catalog)
+    app.ctx.notifier = Notifier(s, mongo, app.ctx.staff, app.ctx.tenants, app.ctx.catalog, app.ctx.outbox)
     app.ctx.notifier_task = asyncio.create_task(app.ctx.notifier.run(), name="console-notifier")
 
 
@@ -164,7 +167,7 @@ async def _start_dsr_worker(app: Sanic, _loop: Any) -> None:
     s: Settings = app.ctx.settings
     privacy = await PrivacyContext.open(s)
     ctx = app.ctx
-    worker = DsrWorker(s, privacy, ctx.staff, ctx.tenants, ctx.catalog, ctx.audit, ctx.delivery)
+    worker = DsrWorker(s, privacy, ctx.staff, ctx.tenants, ctx.catalog, ctx.audit, ctx.outbox)
     app.ctx.dsr_worker = worker
     app.ctx.dsr_notices = worker.executor  # the guest hears of rejections and extensions
     app.ctx.dsr_task = asyncio.create_task(worker.run(), name="console-dsr-worker")
@@ -173,14 +176,12 @@ async def _start_dsr_worker(app: Sanic, _loop: Any) -> None:
 async def _stop_dsr_worker(app: Sanic, _loop: Any) -> None:
     app.ctx.dsr_task.cancel()
     await asyncio.gather(app.ctx.dsr_task, return_exceptions=True)
-    await app.ctx.dsr_worker.executor.close()
     await app.ctx.dsr_worker.ctx.close()
 
 
 async def _stop_notifier(app: Sanic, _loop: Any) -> None:
     app.ctx.notifier_task.cancel()
     await asyncio.gather(app.ctx.notifier_task, return_exceptions=True)
-    await app.ctx.notifier.close()
 
 
 async def _start_retention(app: Sanic, _loop: Any) -> None:
@@ -228,7 +229,7 @@ async def _stop_audit_folder(app: Sanic, _loop: Any) -> None:
 async def _close(app: Sanic, _loop: Any) -> None:
     await app.ctx.redis.close()
     await app.ctx.publisher.close()
-    await app.ctx.delivery.close()
+    await app.ctx.outbox.close()
     app.ctx.mongo.close()
 
 

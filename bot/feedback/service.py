@@ -24,15 +24,16 @@ from bot.base.refs import conversation_id, guest_ref, log_ref, split_sender
 from bot.base.sealing import Cipher
 from bot.base.settings import Settings
 from bot.base.turn import Reply, Turn
+from bot.channels.transports import build_outbox
 from bot.feedback import engine
 from bot.handover import flow
-from bot.handover.delivery import Delivery
 from bot.handover.events import Publisher
 from bot.handover.store import HandoverStore
 from bot.i18n import Catalog
 from bot.inbox.text import as_written
 from bot.language import LanguageDetector, make_detector
 from bot.nlu.clean import AS_WRITTEN
+from bot.outbox import Outbox
 from bot.privacy.dsr_flow import CODE as CODE_MASK
 from bot.privacy.dsr_flow import QUESTION, DsrFlow
 from bot.privacy.intake import runner_up
@@ -66,11 +67,11 @@ class FeedbackService:
         detector: LanguageDetector,
         store: MongoStore,
         publisher: Publisher | None = None,
-        delivery: Delivery | None = None,
+        outbox: Outbox | None = None,
     ) -> None:
         self.settings = settings
         self.publisher = publisher
-        self.delivery = delivery
+        self.outbox = outbox  # verification codes (bot/privacy/dsr_flow.py)
         self.cipher = Cipher(settings.data_keys)
         # every write of personal data in a turn is audited through the inbox (one
         # unchained insert per turn, alongside the writes; chained by the console's
@@ -89,7 +90,8 @@ class FeedbackService:
         detector = make_detector(settings.language_detector, catalog.languages)
         store = MongoStore(connect(settings.effective_mongodb_url.value), settings.db_prefix)
         publisher = Publisher(settings.effective_redis_url.value)
-        return cls(settings, tenants, catalog, detector, store, publisher, Delivery(settings, store))
+        outbox = build_outbox(settings, store)
+        return cls(settings, tenants, catalog, detector, store, publisher, outbox)
 
     def close(self) -> None:
         self.store.client.close()
@@ -259,7 +261,7 @@ class FeedbackService:
             self.dsr_store(tenant.id),
             ContactStore(self.store, tenant.id, self.cipher),
             self.cipher,
-            self.delivery,
+            self.outbox,
             self.catalog,
             self.settings.max_message_chars,
         )
