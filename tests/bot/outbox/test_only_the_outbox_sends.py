@@ -96,11 +96,10 @@ def guest_emit(call: ast.Call) -> bool:
     event = call.args[0]
     if not isinstance(event, ast.Constant) or not isinstance(event.value, str) or event.value in GUEST_EVENTS:
         return True
-    for keyword in call.keywords:
-        if keyword.arg == "room" and isinstance(keyword.value, ast.Call):
-            if called_name(keyword.value) == "guest_room":
-                return True
-    return False
+    return any(
+        k.arg == "room" and isinstance(k.value, ast.Call) and called_name(k.value) == "guest_room"
+        for k in call.keywords
+    )
 
 
 def test_only_the_designated_modules_send_and_only_the_outbox_calls_transports():

@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.base.settings import Settings
-from bot.i18n import Catalog
 from bot.channels.transports import build_outbox
+from bot.i18n import Catalog
 from bot.outbox import DeliveryFailed, Outbox
 from bot.outbox.segments import segment_count
 from bot.outbox.sms_store import SmsStore
