@@ -15,7 +15,7 @@ from bot.base.sealing import Cipher
 from bot.base.settings import Settings
 from bot.outbox.segments import split_message
 from bot.outbox.sms_store import SmsStore
-from bot.outbox.transport import Envelope, Sent, Transport, TransportFailed
+from bot.outbox.transport import Envelope, Kind, Sent, Transport, TransportFailed
 from bot.storage.contacts import Contact, ContactStore
 from bot.storage.flags import FlagStore
 from bot.storage.mongo import MongoStore
@@ -84,7 +84,9 @@ class Outbox:
         DeliveryFailed("provider_failed"); the channel logs it and does not retry blindly
         (the provider may have taken it)."""
         if medium == "sms":
-            await self._sms(tenant_id, guest_ref, to, via, text)
+            await self._sms(tenant_id, guest_ref, to, via, text, "reply")
+        elif medium != "email":
+            raise ValueError(f"no reply by {medium}: web chat answers on its socket (on_socket)")
         else:
             await self._transmit(
                 Envelope(
@@ -154,7 +156,7 @@ class Outbox:
         if channel == "sms":
             if await SmsStore(self.mongo, tenant_id).opted_out(guest_ref):
                 raise DeliveryFailed("opted_out")
-            await self._sms(tenant_id, guest_ref, contact.address, contact.via, message["text"])
+            await self._sms(tenant_id, guest_ref, contact.address, contact.via, message["text"], "message")
         else:
             await self._transmit(
                 Envelope(
@@ -220,13 +222,13 @@ class Outbox:
             )
         )
 
-    async def _sms(self, tenant_id: str, guest_ref: str, to: str, via: str, text: str) -> None:
+    async def _sms(self, tenant_id: str, guest_ref: str, to: str, via: str, text: str, kind: Kind) -> None:
         """`text` in as many parts as it needs, each tracked and recorded (sms_outbound).
         The first part that fails raises; nothing after it is sent."""
         store = SmsStore(self.mongo, tenant_id)
         for part in split_message(text, self.settings.sms_max_segments):
             envelope = Envelope(
-                "sms", "message", tenant_id, part, to=to, sender=via, guest_ref=guest_ref, tracked=True
+                "sms", kind, tenant_id, part, to=to, sender=via, guest_ref=guest_ref, tracked=True
             )
             try:
                 sent = await self._transmit(envelope)
