@@ -1,5 +1,5 @@
 """What every Rapport channel shares: settings and tenants, loaded once when Rasa
-builds the channel from credentials.yml."""
+builds the channel from credentials.yml, and the outbox every reply leaves by."""
 
 from __future__ import annotations
 
@@ -23,8 +23,10 @@ from bot.base.errors import InvalidInput, StorageError
 from bot.base.logs import event, withhold_rasa_message_text
 from bot.base.sealing import Cipher
 from bot.base.settings import Settings
+from bot.channels.transports import build_transports
 from bot.i18n import Catalog
 from bot.inbox.queue import Job, RetryPolicy, TurnQueue
+from bot.outbox import Outbox, Transport
 from bot.rasa import sanic_compat, speedups
 from bot.storage.contacts import Contact, ContactStore
 from bot.storage.mongo import DURABLE, MongoStore, connect
@@ -49,6 +51,7 @@ class TenantChannel(InputChannel):
         self.settings = settings
         self.tenants = Tenants.load(settings.tenants_file, Catalog.load().languages)
         self._mongo: MongoStore | None = None
+        self._outbox: Outbox | None = None
 
     def mongo(self) -> MongoStore:
         """MongoDB, connected on first use inside the server's loop."""
@@ -56,6 +59,20 @@ class TenantChannel(InputChannel):
             s = self.settings
             self._mongo = MongoStore(connect(s.effective_mongodb_url.value), s.db_prefix)
         return self._mongo
+
+    def transports(self) -> dict[str, Transport]:
+        return build_transports(self.settings)
+
+    def outbox(self) -> Outbox:
+        """Where the bot's replies leave (bot/outbox), made on first use inside the loop."""
+        if self._outbox is None:
+            self._outbox = Outbox(self.settings, self.mongo(), self.transports())
+        return self._outbox
+
+    async def close_outbox(self) -> None:
+        outbox, self._outbox = self._outbox, None
+        if outbox is not None:
+            await outbox.close()
 
 
 class WebhookChannel(TenantChannel):
@@ -180,6 +197,7 @@ class WebhookChannel(TenantChannel):
 
     async def close(self) -> None:
         """Release per-process clients (subclasses add theirs)."""
+        await self.close_outbox()
         if self._mongo is not None:
             self._mongo.client.close()
 

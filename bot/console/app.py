@@ -44,6 +44,7 @@ from bot.audit.log import AuditLog
 from bot.base.errors import InvalidInput, StorageError
 from bot.base.logs import event
 from bot.base.settings import Settings
+from bot.channels.transports import build_outbox
 from bot.console import assets, auth, conversations, dsr, live, routes
 from bot.console.access import Gate, NotAuthenticated, NotPermitted, NotVisible
 from bot.console.login_limit import LoginLimiter
@@ -59,9 +60,10 @@ from bot.console.security import (
     session_cookie_name,
     tokens_match,
 )
-from bot.handover.delivery import Delivery, DeliveryFailed
+from bot.handover.delivery import Delivery
 from bot.handover.events import Publisher
 from bot.i18n import Catalog
+from bot.outbox import DeliveryFailed
 from bot.privacy.execute import Executor
 from bot.privacy.stores import PrivacyContext
 from bot.rasa import sanic_compat
@@ -128,7 +130,8 @@ async def _open(app: Sanic, _loop: Any) -> None:
     except StorageError:
         event(logger, "console.indexes_failed", logging.WARNING)
     app.ctx.publisher = Publisher(s.effective_redis_url.value)  # handover events to consoles
-    app.ctx.delivery = Delivery(s, MongoStore(app.ctx.mongo, s.db_prefix))  # staff replies out
+    app.ctx.outbox = build_outbox(s, MongoStore(app.ctx.mongo, s.db_prefix))  # all sends (bot/outbox)
+    app.ctx.delivery = Delivery(app.ctx.outbox)  # staff replies out
     app.ctx.sessions = SessionStore(app.ctx.redis)
     limit_key = hmac.new(s.guest_key.value.encode(), b"console-login-limits", hashlib.sha256).digest()
     app.ctx.limiter = LoginLimiter(app.ctx.redis, limit_key)  # keyed IPs and usernames
@@ -136,16 +139,15 @@ async def _open(app: Sanic, _loop: Any) -> None:
     app.ctx.gate = Gate(app.ctx.audit, app.ctx.mongo, s.db_prefix, frozenset(app.ctx.tenants.by_id))
     # the guest hears of rejections and extensions staff decide here (bot/console/dsr.py)
     app.ctx.privacy = await PrivacyContext.open(s)
-    app.ctx.dsr_notices = Executor(s, app.ctx.privacy, app.ctx.catalog, app.ctx.delivery)
+    app.ctx.dsr_notices = Executor(s, app.ctx.privacy, app.ctx.catalog, app.ctx.outbox)
     event(logger, "console.started", port=s.console_port)
 
 
 async def _close(app: Sanic, _loop: Any) -> None:
-    await app.ctx.dsr_notices.close()
     await app.ctx.privacy.close()
     await app.ctx.redis.close()
     await app.ctx.publisher.close()
-    await app.ctx.delivery.close()
+    await app.ctx.outbox.close()
     app.ctx.mongo.close()
 
 

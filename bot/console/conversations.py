@@ -29,8 +29,8 @@ from bot.base.errors import InvalidInput
 from bot.base.logs import event
 from bot.console.access import Access, NotVisible, access
 from bot.console.routes import json_body
-from bot.handover.delivery import DeliveryFailed
 from bot.handover.store import RESOLVED, WAITING, Conflict, HandoverStore, NotFound
+from bot.outbox import DeliveryFailed
 from bot.storage.mongo import MongoStore
 
 logger = logging.getLogger(__name__)

@@ -16,6 +16,7 @@ from bot.base.errors import UnknownTenant
 from bot.base.sealing import Cipher
 from bot.base.settings import Settings
 from bot.base.turn import Reply
+from bot.channels.transports import build_outbox
 from bot.feedback.pipeline import STAGES, TurnOutcome
 from bot.feedback.stages.consent import Consent
 from bot.feedback.stages.dsr import DataSubjectRequest
@@ -27,11 +28,11 @@ from bot.feedback.stages.questionnaire import Questionnaire
 from bot.feedback.stages.reply import Respond
 from bot.feedback.stages.staff_hold import StaffHold
 from bot.feedback.stages.storage import Storage
-from bot.handover.delivery import Delivery
 from bot.handover.events import Publisher
 from bot.handover.store import HandoverStore
 from bot.i18n import Catalog
 from bot.language import LanguageDetector, make_detector
+from bot.outbox import Outbox
 from bot.storage.mongo import MongoStore, connect
 from bot.tenants.registry import Tenants
 
@@ -45,11 +46,11 @@ class FeedbackService:
         detector: LanguageDetector,
         store: MongoStore,
         publisher: Publisher | None = None,
-        delivery: Delivery | None = None,
+        outbox: Outbox | None = None,
     ) -> None:
         self.settings = settings
         self.publisher = publisher
-        self.delivery = delivery
+        self.outbox = outbox  # verification codes (bot/privacy/dsr_flow.py)
         self.cipher = Cipher(settings.data_keys)
         # every write of personal data in a turn is audited through the inbox (one
         # unchained insert per turn, alongside the writes; chained by the console's
@@ -67,7 +68,7 @@ class FeedbackService:
             settings,
             store,
             self.cipher,
-            self.delivery,
+            self.outbox,
             catalog,
             detector,
             self.audit,
@@ -90,7 +91,8 @@ class FeedbackService:
         detector = make_detector(settings.language_detector, catalog.languages)
         store = MongoStore(connect(settings.effective_mongodb_url.value), settings.db_prefix)
         publisher = Publisher(settings.effective_redis_url.value)
-        return cls(settings, tenants, catalog, detector, store, publisher, Delivery(settings, store))
+        outbox = build_outbox(settings, store)
+        return cls(settings, tenants, catalog, detector, store, publisher, outbox)
 
     def close(self) -> None:
         self.store.client.close()

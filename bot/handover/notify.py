@@ -15,25 +15,18 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from typing import Any
 
 from bot.base.logs import event
 from bot.base.settings import Settings
-from bot.channels.email.smtp import EmailSendError, SmtpSender
-from bot.channels.sms.outbound import twilio_sender
-from bot.channels.sms.twilio import SmsSendError, TwilioSender
 from bot.handover.store import WAITING
 from bot.i18n import Catalog
+from bot.outbox import DeliveryFailed, Outbox
 from bot.staff.accounts import StaffStore
 from bot.storage.mongo import DURABLE, MongoStore
 from bot.tenants.registry import Tenant, Tenants
 
 logger = logging.getLogger(__name__)
-
-SENDER_LOCAL_PART = "no-reply"
 
 
 @dataclass(frozen=True)
@@ -73,17 +66,14 @@ class Notifier:
         staff: StaffStore,
         tenants: Tenants,
         catalog: Catalog,
+        outbox: Outbox,
     ) -> None:
         self.settings = settings
         self.mongo = mongo
         self.staff = staff
         self.tenants = tenants
         self.catalog = catalog
-        self._twilio: TwilioSender | None = None
-
-    async def close(self) -> None:
-        if self._twilio is not None:
-            await self._twilio.close()
+        self.outbox = outbox  # e-mail and SMS to staff (`Outbox.to_staff`)
 
     async def run_once(self) -> int:
         """Notify about every escalation not yet notified; how many were claimed."""
@@ -122,39 +112,21 @@ class Notifier:
             event(logger, "notify.nobody_on_duty", logging.WARNING, tenant=tenant.id)
 
     async def _emails(self, tenant: Tenant, addresses: Sequence[str], notice: Notice) -> int:
-        if not addresses:
-            return 0
-        domain = tenant.email_addresses[0].split("@", 1)[1] if tenant.email_addresses else "rapport.invalid"
         sent = 0
-        sender = SmtpSender.from_settings(self.settings)
         for address in addresses:
-            msg = EmailMessage()
-            msg["From"] = f"{SENDER_LOCAL_PART}@{domain}"
-            msg["To"] = address
-            msg["Subject"] = notice.subject
-            msg["Message-ID"] = make_msgid(domain=domain)
-            msg["Date"] = format_datetime(datetime.now(UTC))
-            msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to this
-            msg.set_content(notice.body)
             try:
-                await sender.send(msg)
+                await self.outbox.to_staff(tenant, "email", address, notice.body, subject=notice.subject)
                 sent += 1
-            except EmailSendError as e:
+            except DeliveryFailed as e:
                 event(logger, "notify.email_failed", logging.WARNING, tenant=tenant.id, retryable=e.retryable)
         return sent
 
     async def _sms(self, tenant: Tenant, phones: Sequence[str], notice: Notice) -> int:
-        if not phones:
-            return 0
-        if self._twilio is None:
-            self._twilio = twilio_sender(self.settings)
         sent = 0
         for phone in phones:
             try:
-                await self._twilio.send(
-                    to=phone, from_=tenant.sms_numbers[0], body=f"{notice.subject}: {notice.link}"
-                )
+                await self.outbox.to_staff(tenant, "sms", phone, f"{notice.subject}: {notice.link}")
                 sent += 1
-            except SmsSendError as e:
+            except DeliveryFailed as e:
                 event(logger, "notify.sms_failed", logging.WARNING, tenant=tenant.id, retryable=e.retryable)
         return sent

@@ -53,7 +53,7 @@ AUTHORS = ("guest", "bot", "staff", "note", "system")
 MAX_STAFF_TEXT = 2000
 
 # (tenant id, handover document, message document) -> True when the message is with
-# the guest's provider (bot/handover/delivery.py)
+# the guest's provider (bot/handover/delivery.py, through bot/outbox)
 Deliver = Callable[[str, dict[str, Any], dict[str, Any]], Awaitable[bool]]
 
 

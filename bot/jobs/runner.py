@@ -21,7 +21,7 @@ from bot.audit.folder import InboxFolder
 from bot.audit.log import AuditLog
 from bot.base.logs import event
 from bot.base.settings import Settings
-from bot.handover.delivery import Delivery
+from bot.channels.transports import build_outbox
 from bot.handover.notify import Notifier
 from bot.i18n import Catalog
 from bot.jobs.periodic import Periodic
@@ -64,12 +64,12 @@ class Runner:
         audit = AuditLog.from_settings(self.mongo, s)
         self.privacy = await PrivacyContext.open(s)
         self._close.append(self.privacy.close)
-        delivery = Delivery(s, MongoStore(self.mongo, s.db_prefix))  # receipts over staff replies' path
-        self._close.append(delivery.close)
-        self.notifier = Notifier(s, MongoStore(self.mongo, s.db_prefix), staff, self.tenants, self.catalog)
-        self._close.append(self.notifier.close)
-        self.dsr = DsrWorker(s, self.privacy, staff, self.tenants, self.catalog, audit, delivery)
-        self._close.append(self.dsr.executor.close)
+        outbox = build_outbox(s, MongoStore(self.mongo, s.db_prefix))  # receipts, codes, staff alerts
+        self._close.append(outbox.close)
+        self.notifier = Notifier(
+            s, MongoStore(self.mongo, s.db_prefix), staff, self.tenants, self.catalog, outbox
+        )
+        self.dsr = DsrWorker(s, self.privacy, staff, self.tenants, self.catalog, audit, outbox)
         self.folder = InboxFolder(audit, redis=self.redis)
         self.retention = Periodic(
             "retention",

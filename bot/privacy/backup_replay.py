@@ -38,7 +38,7 @@ from pymongo.errors import BulkWriteError
 
 from bot.audit.log import GENESIS, AuditLog, redis_inbox_key
 from bot.base.errors import RapportError
-from bot.channels.sms.store import SmsStore
+from bot.outbox.sms_store import SmsStore
 from bot.privacy.erasure import erase_guest
 from bot.privacy.execute import apply_rectification
 from bot.privacy.requests import DONE

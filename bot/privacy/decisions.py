@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from bot.base.errors import InvalidInput
 from bot.base.logs import event
-from bot.handover.delivery import DeliveryFailed
+from bot.outbox import DeliveryFailed
 from bot.privacy.requests import AWAITING, PENDING, RECEIVED, REJECTED, VERIFIED, DsrStore, RequestConflict
 from bot.tenants.registry import Tenant, Tenants
 

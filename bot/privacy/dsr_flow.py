@@ -44,9 +44,9 @@ from bot.audit.log import SystemAccess
 from bot.base.logs import event
 from bot.base.sealing import Cipher
 from bot.base.turn import Reply, Turn
-from bot.handover.delivery import Delivery, DeliveryFailed
 from bot.i18n import Catalog
 from bot.language import explicit_request
+from bot.outbox import DeliveryFailed, Outbox
 from bot.privacy.intake import INTENTS, is_yes, requested
 from bot.privacy.requests import PENDING, RECEIVED, VERIFIED, DsrStore
 from bot.storage.contacts import ContactStore
@@ -132,7 +132,7 @@ class DsrFlow:
         dsr: DsrStore,
         contacts: ContactStore,
         cipher: Cipher,
-        delivery: Delivery | None,
+        outbox: Outbox | None,
         catalog: Catalog,
         max_chars: int = 2000,
     ) -> None:
@@ -140,7 +140,7 @@ class DsrFlow:
         self.dsr = dsr
         self.contacts = contacts
         self.cipher = cipher
-        self.delivery = delivery
+        self.outbox = outbox
         self.catalog = catalog
         self.reads: list[SystemAccess] = []  # personal data this flow opened, for the audit
 
@@ -270,14 +270,12 @@ class DsrFlow:
     ) -> bool:
         """A new code to the requester's own number or address, as its own message."""
         code = await self.dsr.issue_code(request_id)
-        if self.delivery is None:
+        if self.outbox is None:
             return False
         text = self.catalog.render(lang, "dsr.code", hotel=tenant.name, code=code)
         message = {"_id": f"{request_id}:code", "text": text, "author": "system"}
         try:
-            await self.delivery(
-                tenant.id, {"channel": channel, "guest_ref": guest_ref}, message, essential=True
-            )
+            await self.outbox.to_guest(tenant.id, channel, guest_ref, message, essential=True)
         except DeliveryFailed as e:
             event(logger, "dsr.code_failed", logging.WARNING, tenant=tenant.id, reason=e.code)
             return False

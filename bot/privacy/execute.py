@@ -15,8 +15,10 @@ never personal data.
   "withdraw_ratings"}) change the contact address on the guest's own channel, the
   conversations' language, or delete the guest's ratings.
 - restriction: the guest's flag and `restricted: true` on every rating they gave.
-- objection: the guest's flag (Delivery refuses everything else from then on), the
+- objection: the guest's flag (the outbox refuses everything else from then on), the
   confirmation (essential: the guest asked for it), then SMS consent opted out.
+
+Every message to the guest goes through the outbox (bot/outbox).
 """
 
 from __future__ import annotations
@@ -30,16 +32,10 @@ from typing import Any
 from bot.base.errors import RapportError
 from bot.base.logs import event
 from bot.base.settings import Settings
-from bot.channels.email.outbound import build_reply
-from bot.channels.email.smtp import SmtpSender
-from bot.channels.sms.outbound import twilio_sender
-from bot.channels.sms.segments import split_message
-from bot.channels.sms.store import SmsStore
-from bot.channels.sms.twilio import TwilioSender
-from bot.channels.webchat.session import STAFF_EVENT, guest_room
-from bot.handover.delivery import LOOP_MARKER, Delivery, DeliveryFailed
 from bot.handover.store import HandoverStore
 from bot.i18n import Catalog
+from bot.outbox import DeliveryFailed, Outbox
+from bot.outbox.sms_store import SmsStore
 from bot.privacy import erasure, export
 from bot.privacy.links import ExportLinks
 from bot.privacy.stores import PrivacyContext
@@ -57,16 +53,11 @@ class NotClean(RapportError):
 
 
 class Executor:
-    def __init__(self, settings: Settings, ctx: PrivacyContext, catalog: Catalog, delivery: Delivery) -> None:
+    def __init__(self, settings: Settings, ctx: PrivacyContext, catalog: Catalog, outbox: Outbox) -> None:
         self.settings = settings
         self.ctx = ctx
         self.catalog = catalog
-        self.delivery = delivery
-        self._twilio: TwilioSender | None = None
-
-    async def close(self) -> None:
-        if self._twilio is not None:
-            await self._twilio.close()
+        self.outbox = outbox
 
     async def run(self, tenant: Tenant, request: dict[str, Any]) -> dict[str, Any]:
         handler = {
@@ -179,7 +170,7 @@ class Executor:
             if channel == "rest":
                 return "queued"
         try:
-            await self.delivery(tenant.id, {"channel": channel, "guest_ref": gref}, message, essential=True)
+            await self.outbox.to_guest(tenant.id, channel, gref, message, essential=True)
         except DeliveryFailed as e:
             if e.retryable:
                 raise
@@ -196,36 +187,14 @@ class Executor:
         text: str,
     ) -> str:
         """The erasure receipt, from memory: nothing of the guest is written anywhere."""
-        if channel == "webchat":
-            payload = {"id": f"{request['_id']}:receipt", "text": text, "from": "system"}
-            room = guest_room(tenant.id, request["guest_ref"])
-            await self.delivery.socketio().emit(STAFF_EVENT, payload, room=room, namespace="/")
-            return "sent"
-        if channel not in ("sms", "email") or contact is None:
-            return "undeliverable:no_contact"
+        message_id = f"{request['_id']}:receipt"
         try:
-            if channel == "sms":
-                if stopped:
-                    return "undeliverable:opted_out"
-                if self._twilio is None:
-                    self._twilio = twilio_sender(self.settings)
-                for part in split_message(text, self.settings.sms_max_segments):
-                    await self._twilio.send(to=contact.address, from_=contact.via, body=part)
-            else:
-                thread = contact.thread
-                reply = build_reply(
-                    from_address=contact.via,
-                    to_address=contact.address,
-                    subject=thread.get("subject") or "",
-                    text=text,
-                    html_text=None,
-                    in_reply_to=thread.get("message_id"),
-                    references=list(thread.get("references") or []),
-                    domain=contact.via.split("@", 1)[1],
-                    loop_marker=LOOP_MARKER,
-                )
-                await SmtpSender.from_settings(self.settings).send(reply)
+            await self.outbox.from_memory(
+                tenant.id, channel, request["guest_ref"], contact, stopped, message_id, text
+            )
         except RapportError as e:  # erased all the same; the receipt cannot be retried
+            if isinstance(e, DeliveryFailed) and e.code != "provider_failed":
+                return f"undeliverable:{e.code}"  # no contact, or the guest sent STOP
             event(logger, "dsr.receipt_failed", logging.WARNING, tenant=tenant.id, error=type(e).__name__)
             return "failed"
         return "sent"

@@ -45,9 +45,9 @@ from bot.base.errors import RapportError
 from bot.base.refs import guest_ref as make_guest_ref
 from bot.base.sealing import Cipher, DecryptionError
 from bot.base.settings import REDIS_PREFIX, Settings
-from bot.channels.sms.store import SmsStore
 from bot.handover.store import HandoverStore
 from bot.inbox.queue import open_payload, payload_aad
+from bot.outbox.sms_store import SmsStore
 from bot.privacy import locks
 from bot.storage.contacts import ContactStore
 from bot.storage.mongo import DURABLE, MongoStore, connect, delete_matching

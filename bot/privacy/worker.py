@@ -25,8 +25,6 @@ import logging
 import secrets
 import time
 from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from typing import Any
 
 from pymongo import ReturnDocument
@@ -36,9 +34,8 @@ from bot.audit.log import AuditLog, AuditRecord
 from bot.base.errors import RapportError
 from bot.base.logs import event
 from bot.base.settings import Settings
-from bot.channels.email.smtp import EmailSendError, SmtpSender
-from bot.handover.delivery import Delivery
 from bot.i18n import Catalog
+from bot.outbox import DeliveryFailed, Outbox
 from bot.privacy.execute import Executor, NotClean
 from bot.privacy.links import ExportLinks
 from bot.privacy.requests import AWAITING, DONE, OPEN, VERIFIED, DsrStore
@@ -50,7 +47,6 @@ logger = logging.getLogger(__name__)
 
 LEASE = 300.0  # seconds a claimed request is left to its worker
 RETRY_BASE = 30.0  # a failed request is tried again after 30 s, 60 s, 120 s ... (at most 1 h)
-SENDER_LOCAL_PART = "no-reply"
 WARN_BEFORE = 3 * 86_400.0  # admins are reminded of an open request three days before it is due
 
 
@@ -93,7 +89,7 @@ class DsrWorker:
         tenants: Tenants,
         catalog: Catalog,
         audit: AuditLog,
-        delivery: Delivery,
+        outbox: Outbox,
     ) -> None:
         self.settings = settings
         self.ctx = ctx
@@ -102,7 +98,8 @@ class DsrWorker:
         self.catalog = catalog
         self.audit = audit
         self.id = "w_" + secrets.token_hex(4)
-        self.executor = Executor(settings, ctx, catalog, delivery)
+        self.outbox = outbox  # the tenant's admins are mailed through it, guests told by the executor
+        self.executor = Executor(settings, ctx, catalog, outbox)
 
     def store(self, tenant_id: str) -> DsrStore:
         return DsrStore(self.ctx.mongo, tenant_id, self.settings.guest_key, self.settings.control_db)
@@ -195,22 +192,12 @@ class DsrWorker:
         ]
 
     async def _mail(self, tenant: Tenant, addresses: list[str], subject: str, body: str) -> int:
-        domain = tenant.email_addresses[0].split("@", 1)[1] if tenant.email_addresses else "rapport.invalid"
-        sender = SmtpSender.from_settings(self.settings)
         sent = 0
         for address in addresses:
-            msg = EmailMessage()
-            msg["From"] = f"{SENDER_LOCAL_PART}@{domain}"
-            msg["To"] = address
-            msg["Subject"] = subject
-            msg["Message-ID"] = make_msgid(domain=domain)
-            msg["Date"] = format_datetime(datetime.now(UTC))
-            msg["Auto-Submitted"] = "auto-generated"
-            msg.set_content(body)
             try:
-                await sender.send(msg)
+                await self.outbox.to_staff(tenant, "email", address, body, subject=subject)
                 sent += 1
-            except EmailSendError as e:
+            except DeliveryFailed as e:
                 event(
                     logger, "dsr.tenant_mail_failed", logging.WARNING, tenant=tenant.id, retryable=e.retryable
                 )

@@ -10,9 +10,10 @@ Collection `contacts` in the tenant's database, one document per guest reference
                so a staff reply lands in the same thread in the guest's mail client
     updated_at epoch seconds
 
-Channels write it when a guest writes (bot/channels/sms/channel.py, bot/channels/email/channel.py); staff
-replies read it (bot/handover/delivery.py). The web widget needs none: its guests are
-reached through a socket.io room named after the guest reference.
+Channels write it when a guest writes (bot/channels/sms/channel.py,
+bot/channels/email/channel.py); the outbox reads it for staff replies and system
+messages (bot/outbox/outbox.py). The web widget needs none: its guests are reached
+through a socket.io room named after the guest reference.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ import pytest
 from bot.audit.log import AuditLog, AuditRecord, SystemAccess, redis_inbox_entry, redis_inbox_key
 from bot.base.errors import RapportError
 from bot.base.settings import Settings
-from bot.channels.sms.store import SmsStore
+from bot.outbox.sms_store import SmsStore
 from bot.privacy import backup as bk
 from bot.privacy.backup_archive import RAW, ArchiveError
 from bot.privacy.cli import main

@@ -12,8 +12,10 @@ import pytest
 
 from bot.base.refs import guest_ref
 from bot.base.settings import Settings
-from bot.handover.delivery import Delivery, DeliveryFailed
+from bot.channels.transports import build_outbox
+from bot.handover.delivery import Delivery
 from bot.handover.store import HandoverStore
+from bot.outbox import DeliveryFailed
 from bot.storage.mongo import MongoStore
 from tests.stack.client import mongo, tenant_db
 from tests.stack.test_email import Mailbox
@@ -30,7 +32,7 @@ async def staff(stack):
     """The console's view: the handover store with real delivery."""
     client = mongo(stack)
     settings = Settings.from_env(stack.child_env())  # as the console process sees them
-    delivery = Delivery(settings, MongoStore(client, stack.settings.db_prefix))
+    delivery = Delivery(build_outbox(settings, MongoStore(client, stack.settings.db_prefix)))
 
     def make(tenant: str = "alpenhof") -> HandoverStore:
         return HandoverStore(MongoStore(client, stack.settings.db_prefix), tenant, deliver=delivery)

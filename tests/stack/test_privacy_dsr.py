@@ -274,6 +274,7 @@ async def test_no_personal_data_in_any_log_through_escalation_and_requests(stack
     address, room, words — through the bot, a handover, a staff reply and a verified
     data-subject request: no log line of any process contains any of it."""
     from bot.base.settings import Settings
+    from bot.channels.transports import build_outbox
     from bot.handover.delivery import Delivery
     from bot.handover.store import HandoverStore
     from bot.storage.mongo import MongoStore
@@ -290,7 +291,7 @@ async def test_no_personal_data_in_any_log_through_escalation_and_requests(stack
         store = HandoverStore(
             MongoStore(client, stack.settings.db_prefix),
             "alpenhof",
-            deliver=Delivery(settings, MongoStore(client, stack.settings.db_prefix)),
+            deliver=Delivery(build_outbox(settings, MongoStore(client, stack.settings.db_prefix))),
         )
         for _ in range(50):
             doc = await store.handovers.find_one({"guest_ref": ref})

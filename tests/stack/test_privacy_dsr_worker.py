@@ -19,9 +19,11 @@ import pytest
 from bot.base.refs import guest_ref
 from bot.base.sealing import Cipher
 from bot.base.settings import Settings
-from bot.handover.delivery import Delivery, DeliveryFailed
+from bot.channels.transports import build_outbox
+from bot.handover.delivery import Delivery
 from bot.handover.store import HandoverStore
 from bot.i18n import Catalog
+from bot.outbox import DeliveryFailed
 from bot.privacy.links import ExportLinks
 from bot.privacy.requests import RECEIVED, VERIFIED, DsrStore
 from bot.privacy.stores import PrivacyContext
@@ -260,7 +262,7 @@ async def test_objection_confirmed_then_no_staff_reply_and_no_more_sms(stack):
     gref = sms_ref(stack, phone.number)
     client = mongo(stack)
     mstore = MongoStore(client, stack.settings.db_prefix)
-    delivery = Delivery(settings_of(stack), mstore)
+    delivery = Delivery(build_outbox(settings_of(stack), mstore))
     try:
         handovers = HandoverStore(mstore, "alpenhof", deliver=delivery)
         deadline = time.monotonic() + 20
@@ -345,14 +347,14 @@ async def test_two_workers_execute_a_request_once(stack):
     settings = settings_of(stack)
     client = console_mongo(stack)
     ctxs = [await PrivacyContext.open(settings) for _ in range(2)]
-    delivery = Delivery(settings, MongoStore(client, settings.db_prefix))
+    outbox = build_outbox(settings, MongoStore(client, settings.db_prefix))
     from bot.audit.log import AuditLog
     from bot.tenants.registry import Tenants
 
     tenants = Tenants.load(settings.tenants_file, CATALOG.languages)
     staff = StaffStore(client[settings.control_db])
     workers = [
-        DsrWorker(settings, c, staff, tenants, CATALOG, AuditLog.from_settings(client, settings), delivery)
+        DsrWorker(settings, c, staff, tenants, CATALOG, AuditLog.from_settings(client, settings), outbox)
         for c in ctxs
     ]
     try:
@@ -365,7 +367,7 @@ async def test_two_workers_execute_a_request_once(stack):
     finally:
         for c in ctxs:
             await c.close()
-        await delivery.close()
+        await outbox.close()
         client.close()
     assert history.count("done") == 1 and audits == 1
 
@@ -413,11 +415,11 @@ async def test_a_worker_claims_exactly_the_request_it_names(stack, tmp_path):
     settings = settings_of(stack)
     client = console_mongo(stack)
     ctx = await PrivacyContext.open(settings)
-    delivery = Delivery(settings, MongoStore(client, settings.db_prefix))
+    outbox = build_outbox(settings, MongoStore(client, settings.db_prefix))
     tenants = Tenants.load(settings.tenants_file, CATALOG.languages)
     audit = AuditLog.from_settings(client, settings)
     worker = DsrWorker(
-        settings, ctx, StaffStore(client[settings.control_db]), tenants, CATALOG, audit, delivery
+        settings, ctx, StaffStore(client[settings.control_db]), tenants, CATALOG, audit, outbox
     )
     store = DsrStore(ctx.mongo, tenant_id, settings.guest_key, settings.control_db)
     try:
@@ -438,5 +440,5 @@ async def test_a_worker_claims_exactly_the_request_it_names(stack, tmp_path):
     finally:
         await ctx.mongo.drop_tenant(tenant_id)
         await ctx.close()
-        await delivery.close()
+        await outbox.close()
         client.close()

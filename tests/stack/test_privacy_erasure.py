@@ -25,9 +25,9 @@ from bot.base.refs import guest_ref
 from bot.base.settings import Settings
 from bot.base.turn import Answer
 from bot.channels.email.smtp import SmtpSender
-from bot.channels.sms.store import SmsStore
 from bot.handover.store import HandoverStore
 from bot.inbox.queue import RetryPolicy, TurnQueue
+from bot.outbox.sms_store import SmsStore
 from bot.privacy.backup import archives, create_backup
 from bot.privacy.erasure import erase_guest, scan_guest
 from bot.privacy.export import export_guest, summary

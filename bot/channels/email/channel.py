@@ -15,8 +15,8 @@ back when the mail could not be stored (503), so Mailgun's retry with the same t
 taken. Attachments are counted and typed, never stored. Auto-replies, mail loops and
 mail from a hotel's own inbound address are acknowledged and dropped, never answered.
 Each Message-Id is processed once. The turn runs after the answer; the reply is a
-threaded multipart mail (In-Reply-To, References) sent with aiosmtplib. Both inbound
-routes end in `accept`.
+threaded multipart mail (In-Reply-To, References) sent through the outbox (bot/outbox,
+over SMTP). Both inbound routes end in `accept`.
 """
 
 from __future__ import annotations
@@ -47,18 +47,17 @@ from bot.channels.base import WebhookChannel, posted_form
 from bot.channels.email.autoreply import is_automatic, is_loop
 from bot.channels.email.mailgun import parse_mailgun_form, replay_ttl, verify_signature
 from bot.channels.email.message import InboundEmail
-from bot.channels.email.outbound import build_reply
-from bot.channels.email.smtp import EmailSendError, SmtpSender
+from bot.channels.email.outbound import LOOP_MARKER
 from bot.channels.email.smtp_inbound import InboundHandler, start_receiver, tls_context
 from bot.inbox.queue import keyed_job_id
 from bot.inbox.text import guest_text
+from bot.outbox import DeliveryFailed
 from bot.storage.contacts import Contact
 from bot.tenants.registry import Tenant
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 25 * 1024 * 1024  # Mailgun's own limit for a message, attachments included
-LOOP_MARKER = "rapport"
 ATTACHMENT_FIELD = re.compile(r"attachment-[0-9]{1,4}")
 
 
@@ -90,9 +89,6 @@ class EmailChannel(WebhookChannel):
                 retry_on_error=[RedisConnectionError, RedisTimeoutError, ConnectionResetError],
             )
         return self._redis
-
-    def sender(self) -> SmtpSender:
-        return SmtpSender.from_settings(self.settings)
 
     async def first_use(self, token: str) -> bool:
         key = "rapport:mailgun:token:" + hashlib.sha256(token.encode()).hexdigest()
@@ -270,18 +266,15 @@ class EmailChannel(WebhookChannel):
         texts = [m["text"] for m in collector.messages if m.get("text")]
         if not texts:
             return
-        reply = build_reply(
-            from_address=mail.to_address,
-            to_address=mail.from_address,
-            subject=mail.subject,
-            text="\n\n".join(texts),
-            html_text=None,
-            in_reply_to=mail.message_id,
-            references=mail.references,
-            domain=mail.to_address.split("@", 1)[1],
-            loop_marker=LOOP_MARKER,
-        )
         try:
-            await self.sender().send(reply)
-        except EmailSendError as e:
+            await self.outbox().reply(
+                tenant.id,
+                gref,
+                "email",
+                to=mail.from_address,
+                via=mail.to_address,
+                text="\n\n".join(texts),
+                thread=thread,
+            )
+        except DeliveryFailed as e:
             event(logger, "email.send.failed", logging.ERROR, tenant=tenant.id, retryable=e.retryable)

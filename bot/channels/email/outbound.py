@@ -1,18 +1,25 @@
-"""Building the reply the bot sends: threaded, multipart text + HTML, UTF-8, marked as
-automatic (RFC 3834 `Auto-Submitted: auto-replied`) and with our loop marker, so that
-other robots do not answer it and we recognise it if it ever comes back."""
+"""Building the mails we send.
+
+- `build_reply`: to a guest (the bot's, staff's or the system's words), threaded,
+  multipart text + HTML, UTF-8, marked as automatic (RFC 3834 `Auto-Submitted:
+  auto-replied`) and with our loop marker (`LOOP_MARKER`, also what the inbound side
+  recognises), so that other robots do not answer it and we recognise it if it ever
+  comes back.
+- `build_notice`: to staff or an admin, plain text, `Auto-Submitted: auto-generated`.
+"""
 
 from __future__ import annotations
 
 import html
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formatdate, make_msgid
 
 from bot.channels.email.message import MESSAGE_ID
 
+LOOP_MARKER = "rapport"  # X-Rapport-Loop of every mail we send
 MAX_REFERENCES = 20
 REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|antw|rif|r|rv|réf)\s?(?:\[\d+\])?\s?:\s*)+", re.IGNORECASE)
 
@@ -85,4 +92,18 @@ def build_reply(
         charset="utf-8",
         cte="quoted-printable",
     )
+    return msg
+
+
+def build_notice(*, from_address: str, to_address: str, subject: str, text: str) -> EmailMessage:
+    """A notice to staff: plain text, auto-generated (RFC 3834: no auto-replies to it),
+    its Message-ID in the sender's domain."""
+    msg = EmailMessage()
+    msg["From"] = from_address
+    msg["To"] = to_address
+    msg["Subject"] = subject
+    msg["Message-ID"] = make_msgid(domain=from_address.split("@", 1)[1])
+    msg["Date"] = format_datetime(datetime.now(UTC))
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(text)
     return msg

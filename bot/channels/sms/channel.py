@@ -7,8 +7,9 @@ Unlike Rasa 3.6's TwilioInput: every request's `X-Twilio-Signature` is verified
 (over the configured public URL, so it works behind a TLS-terminating proxy) before
 anything else; each MessageSid is processed once however often Twilio retries it; the
 webhook answers at once with empty TwiML and the turn runs afterwards, as a durable job
-retried with backoff if it fails (bot/channels/base.py); replies go out
-through Twilio's async client, split on sentence boundaries within the segment budget;
+retried with backoff if it fails (bot/channels/base.py); replies go out through the
+outbox (bot/outbox: Twilio's async client, split on sentence boundaries within the
+segment budget, each part recorded);
 STOP/START/HELP in every supported language are honoured and persisted.
 """
 
@@ -30,12 +31,11 @@ from bot.base.refs import guest_ref, make_sender
 from bot.channels.base import OnNewMessage, WebhookChannel, form_dict
 from bot.channels.sms.inbound import InboundSms, parse_twilio_form
 from bot.channels.sms.keywords import classify_keyword, keyword_language
-from bot.channels.sms.outbound import send_text, twilio_sender
 from bot.channels.sms.signature import public_url, verify
-from bot.channels.sms.store import SmsStore
-from bot.channels.sms.twilio import SmsSendError, TwilioSender
 from bot.i18n import Catalog
 from bot.inbox.text import guest_text
+from bot.outbox import DeliveryFailed
+from bot.outbox.sms_store import SmsStore
 from bot.storage.contacts import Contact
 from bot.tenants.registry import Tenant
 
@@ -60,20 +60,9 @@ class SmsChannel(WebhookChannel):
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
         self.catalog = Catalog.load()
-        self._sender: TwilioSender | None = None
 
     def store(self, tenant: Tenant) -> SmsStore:
         return SmsStore(self.mongo(), tenant.id)
-
-    async def close(self) -> None:
-        if self._sender is not None:
-            await self._sender.close()
-        await super().close()
-
-    def sender(self) -> TwilioSender:
-        if self._sender is None:
-            self._sender = twilio_sender(self.settings)
-        return self._sender
 
     def authentic(self, request: Request, form: dict[str, str]) -> bool:
         url = public_url(self.settings.public_url, request.path, request.query_string)
@@ -178,15 +167,8 @@ class SmsChannel(WebhookChannel):
         """A bot reply. A failed send is logged (sms.send.failed) and not retried
         blindly: Twilio may have taken it (bot/channels/sms/twilio.py)."""
         try:
-            await send_text(
-                self.settings,
-                self.sender(),
-                self.store(tenant),
-                tenant_id=tenant.id,
-                guest_ref=gref,
-                to=sms.from_number,
-                from_=sms.to_number,
-                text=text,
+            await self.outbox().reply(
+                tenant.id, gref, "sms", to=sms.from_number, via=sms.to_number, text=text
             )
-        except SmsSendError:
+        except DeliveryFailed:
             return

@@ -16,6 +16,7 @@ session_request ({"token"?})    -> session_confirm {"token", "resumed", "languag
                                    over the per-socket or per-IP limit: rapport_error
                                    "rate_limited", no session
 user_uttered ({"message", "locale"?}) -> bot_uttered {"text"} to this socket only
+                                   (through the outbox: bot/outbox, webchat/transport.py)
                                    (of texts starting with "/" only the widget's "/start"
                                    reaches Rasa as an intent),
                                    or rapport_error {"error": code}; over the per-socket or
@@ -70,11 +71,11 @@ from bot.base.logs import event
 from bot.base.refs import guest_ref, make_sender
 from bot.base.settings import Settings
 from bot.channels.base import TenantChannel
+from bot.channels.transports import build_transports
 from bot.channels.webchat.pages import demo_index, demo_page
 from bot.channels.webchat.session import (
     SOCKETIO_CHANNEL,
     STAFF_ACK_EVENT,
-    STAFF_EVENT,
     guest_room,
     issue_session,
     origin_allowed,
@@ -84,6 +85,7 @@ from bot.channels.webchat.session import (
 )
 from bot.handover.store import HandoverStore
 from bot.inbox.ratelimit import RateLimiter, SharedRateLimiter, client_ip, limits_redis
+from bot.outbox import Outbox, Transport
 from bot.tenants.registry import Tenant
 
 logger = logging.getLogger(__name__)
@@ -101,19 +103,20 @@ EMBED_CLIENT = "socket.io.embed.js"  # the same client, as window.RapportIo (emb
 
 
 class WebchatOutput(OutputChannel):
-    """Sends to the one socket that sent the message, never to a shared room."""
+    """Sends to the one socket that sent the message, never to a shared room (through
+    the outbox; the socket is in this process: no round trip through Redis)."""
 
     @classmethod
     def name(cls) -> str:
         return "webchat"
 
-    def __init__(self, sio: AsyncServer, socket_id: str) -> None:
-        self.sio = sio
+    def __init__(self, outbox: Outbox, tenant_id: str, socket_id: str) -> None:
+        self.outbox = outbox
+        self.tenant_id = tenant_id
         self.socket_id = socket_id
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        # the socket is in this process: no need to publish through Redis
-        await self.sio.emit("bot_uttered", {"text": text}, room=self.socket_id, ignore_queue=True)
+        await self.outbox.on_socket(self.tenant_id, self.socket_id, text)
 
 
 class _SocketBlueprint(Blueprint):
@@ -135,6 +138,11 @@ class WebchatChannel(TenantChannel):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self._redis: aioredis.Redis | None = None
+        self._sio: AsyncServer | None = None
+
+    def transports(self) -> dict[str, Transport]:
+        """With this process's socket.io server: the widget's sockets are held here."""
+        return build_transports(self.settings, server=self._sio)
 
     def redis(self) -> aioredis.Redis:
         """The per-IP limits' client, created on first use inside the server's loop."""
@@ -173,7 +181,7 @@ class WebchatChannel(TenantChannel):
         session_limit = self._shared_limit("ip_sessions", s.webchat_ip_sessions_per_min)
         sio = AsyncServer(
             async_mode="sanic",
-            # staff replies (bot/handover/delivery.py) come from the console process through
+            # staff replies (bot/outbox, webchat/transport.py) come from the console process through
             # Redis to whichever process holds the guest's socket (JSON messages, not pickle)
             client_manager=AsyncRedisManager(s.effective_redis_url.value, channel=SOCKETIO_CHANNEL),
             # long-polling first, then the upgrade to a websocket; Sanic 21.12's websockets
@@ -185,6 +193,7 @@ class WebchatChannel(TenantChannel):
             logger=False,
             engineio_logger=False,
         )
+        self._sio = sio
         bp = _SocketBlueprint(sio, "/socket.io", "rapport_webchat", __name__)
         key = s.guest_key
         max_chars = s.max_message_chars
@@ -192,6 +201,7 @@ class WebchatChannel(TenantChannel):
 
         @bp.listener("before_server_stop")
         async def close(app: Any, _loop: Any) -> None:
+            await self.close_outbox()
             if self._redis is not None:
                 await self._redis.close()
             if self._mongo is not None:
@@ -278,7 +288,7 @@ class WebchatChannel(TenantChannel):
                 "session_confirm", {"token": token, "resumed": resumed, "language": language}, room=sid
             )
             if resumed:
-                await self.redeliver(sio, sid, tenant_id, session["guest_ref"])
+                await self.redeliver(sid, tenant_id, session["guest_ref"])
 
         @sio.on(STAFF_ACK_EVENT)
         async def staff_received(sid: str, data: Any = None, *_: Any) -> None:
@@ -311,10 +321,9 @@ class WebchatChannel(TenantChannel):
                 await sio.emit("rapport_error", {"error": e.code}, room=sid)
                 return
             try:
+                output = WebchatOutput(self.outbox(), session["tenant"], sid)
                 await on_new_message(
-                    UserMessage(
-                        text, WebchatOutput(sio, sid), sender, input_channel=self.name(), metadata=metadata
-                    )
+                    UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata)
                 )
             except Exception as e:  # noqa: BLE001
                 event(logger, "webchat.turn.failed", logging.ERROR, error=type(e).__name__)
@@ -325,7 +334,7 @@ class WebchatChannel(TenantChannel):
     def handovers(self, tenant_id: str) -> HandoverStore:
         return HandoverStore(self.mongo(), tenant_id)
 
-    async def redeliver(self, sio: AsyncServer, sid: str, tenant_id: str, gref: str) -> None:
+    async def redeliver(self, sid: str, tenant_id: str, gref: str) -> None:
         """Staff messages the guest's widget has not acknowledged (it was closed or
         offline when they were sent)."""
         try:
@@ -334,8 +343,7 @@ class WebchatChannel(TenantChannel):
             event(logger, "webchat.redeliver.failed", logging.WARNING)
             return
         for m in missed:
-            payload = {"id": m["_id"], "text": m["text"], "from": m["author"]}
-            await sio.emit(STAFF_EVENT, payload, room=sid, ignore_queue=True)
+            await self.outbox().on_socket(tenant_id, sid, m["text"], message_id=m["_id"], author=m["author"])
         if missed:
             event(logger, "webchat.redelivered", tenant=tenant_id, count=len(missed))
 

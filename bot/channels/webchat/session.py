@@ -23,6 +23,7 @@ from bot.base.settings import Secret
 from bot.inbox.text import LANG_TAG, WIDGET_PAYLOADS, clean_text, guest_text
 
 SESSION_BYTES = 16
+BOT_EVENT = "bot_uttered"  # the bot's replies, to the socket that sent the message
 # Staff messages reach the widget as this event, in the room of the guest (every socket
 # of one guest session joins it), published across processes on this Redis channel.
 STAFF_EVENT = "staff_uttered"

@@ -22,10 +22,10 @@ from bot.base.settings import Settings
 from bot.base.turn import Reply, Turn
 from bot.feedback.pipeline import TurnContext, TurnOutcome, handled
 from bot.feedback.transcript import transcript_write
-from bot.handover.delivery import Delivery
 from bot.handover.store import HandoverStore
 from bot.i18n import Catalog
 from bot.language import LanguageDetector
+from bot.outbox import Outbox
 from bot.privacy.dsr_flow import CODE as CODE_MASK
 from bot.privacy.dsr_flow import QUESTION, DsrFlow
 from bot.privacy.requests import DsrStore
@@ -46,7 +46,7 @@ class DataSubjectRequest:
         settings: Settings,
         store: MongoStore,
         cipher: Cipher,
-        delivery: Delivery | None,
+        outbox: Outbox | None,
         catalog: Catalog,
         detector: LanguageDetector,
         audit: AuditLog,
@@ -56,7 +56,7 @@ class DataSubjectRequest:
         self.settings = settings
         self.store = store
         self.cipher = cipher
-        self.delivery = delivery
+        self.outbox = outbox
         self.catalog = catalog
         self.detector = detector
         self.audit = audit
@@ -86,7 +86,7 @@ class DataSubjectRequest:
             self.dsr_store(tenant.id),
             ContactStore(self.store, tenant.id, self.cipher),
             self.cipher,
-            self.delivery,
+            self.outbox,
             self.catalog,
             self.settings.max_message_chars,
         )

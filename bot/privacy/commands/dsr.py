@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.base.errors import InvalidInput
-from bot.handover.delivery import Delivery
+from bot.channels.transports import build_outbox
 from bot.i18n import Catalog
 from bot.privacy import decisions
 from bot.privacy.cli import OK, Context, add_confirm
@@ -165,11 +165,10 @@ class _notices:
 
     async def __aenter__(self) -> Executor:
         self.privacy = await PrivacyContext.open(self.settings)
-        self.delivery = Delivery(self.settings, self.privacy.mongo)
-        self.executor = Executor(self.settings, self.privacy, Catalog.load(), self.delivery)
+        self.outbox = build_outbox(self.settings, self.privacy.mongo)
+        self.executor = Executor(self.settings, self.privacy, Catalog.load(), self.outbox)
         return self.executor
 
     async def __aexit__(self, *_: Any) -> None:
-        await self.executor.close()
-        await self.delivery.close()
+        await self.outbox.close()
         await self.privacy.close()

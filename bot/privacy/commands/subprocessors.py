@@ -7,11 +7,13 @@ import logging
 from pathlib import Path
 
 from bot.base.logs import event
-from bot.channels.email.smtp import EmailSendError, SmtpSender
+from bot.channels.transports import build_outbox
 from bot.i18n import Catalog
+from bot.outbox import DeliveryFailed, Outbox
 from bot.privacy.cli import FAILED, OK, Context, add_confirm
 from bot.privacy.subprocessors import Change, RegisterSnapshots, describe, diff, notice
 from bot.staff.accounts import StaffStore
+from bot.storage.mongo import MongoStore
 from bot.tenants.registry import Subprocessor, Tenants
 
 logger = logging.getLogger(__name__)
@@ -74,7 +76,16 @@ async def notify_changes(ctx: Context, args: argparse.Namespace) -> int:
     """Dry run: who would be told what. --confirm: send, audit, store the new version."""
     staff = StaffStore(ctx.client[ctx.settings.control_db])
     snapshots = RegisterSnapshots(ctx.client[ctx.settings.control_db])
-    sender = SmtpSender.from_settings(ctx.settings)
+    outbox = build_outbox(ctx.settings, MongoStore(ctx.client, ctx.settings.db_prefix))
+    try:
+        return await _notify(ctx, args, staff, snapshots, outbox)
+    finally:
+        await outbox.close()
+
+
+async def _notify(
+    ctx: Context, args: argparse.Namespace, staff: StaffStore, snapshots: RegisterSnapshots, outbox: Outbox
+) -> int:
     failed = 0
     for tenant_id, found in (await _changes(ctx, None)).items():
         tenant = ctx.tenants.get(tenant_id)
@@ -97,10 +108,13 @@ async def notify_changes(ctx: Context, args: argparse.Namespace) -> int:
             continue
         sent = 0
         for admin in admins:
+            mail = notice(tenant, change, admin.email or "", ctx.settings.console_url)
             try:
-                await sender.send(notice(tenant, change, admin.email or "", ctx.settings.console_url))
+                await outbox.to_staff(
+                    tenant, "email", mail["To"], mail.get_content(), subject=mail["Subject"]
+                )
                 sent += 1
-            except EmailSendError as e:
+            except DeliveryFailed as e:
                 event(
                     logger,
                     "subprocessors.notice_failed",

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.channels.sms.status import advances
+from bot.outbox.sms_status import advances
 from bot.storage.mongo import DURABLE, MongoStore, delete_matching
 
 

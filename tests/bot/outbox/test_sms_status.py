@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.channels.sms.status import STATUSES, advances
+from bot.outbox.sms_status import STATUSES, advances
 
 ROWS = [
     # (current, new, advances?)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.channels.sms.segments import is_gsm7, segment_count, split_message
+from bot.outbox.segments import is_gsm7, segment_count, split_message
 
 # TS 23.038 basic character set, code points 0x00-0x7F, 16 per row (0x1B is the escape).
 REFERENCE_BASIC = (

@@ -1,0 +1,31 @@
+"""The transports of every medium, built from the settings, for an entry point to give
+its `Outbox` (bot/outbox): the Rasa channels, the console, the privacy worker and CLI,
+the action server's feedback service."""
+
+from __future__ import annotations
+
+import socketio
+
+from bot.base.settings import Settings
+from bot.channels.email.transport import EmailTransport
+from bot.channels.sms.transport import SmsTransport
+from bot.channels.webchat.transport import WebchatTransport
+from bot.outbox import Outbox, Transport
+from bot.storage.mongo import MongoStore
+
+
+def build_transports(
+    settings: Settings, *, server: socketio.AsyncServer | None = None
+) -> dict[str, Transport]:
+    """`server`: the Rasa server's socket.io server, in the process holding the sockets."""
+    return {
+        "sms": SmsTransport(settings),
+        "email": EmailTransport(settings),
+        "webchat": WebchatTransport(settings.effective_redis_url.value, server),
+    }
+
+
+def build_outbox(
+    settings: Settings, mongo: MongoStore, *, server: socketio.AsyncServer | None = None
+) -> Outbox:
+    return Outbox(settings, mongo, build_transports(settings, server=server))
