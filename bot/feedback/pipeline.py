@@ -62,8 +62,10 @@ The walk of a guest SMS from webhook to stored rating and reply:
    documents from bot/storage/documents.py) and the conversation state.
 7. actions/feedback.py utters each of the outcome's texts and sets the slot `rapport`;
    Rasa saves the tracker (bot/rasa/tracker_store.py) and collects the utterances.
-8. back in `SmsChannel.run_turn` the texts are joined and sent by `SmsChannel.send` ->
-   bot/channels/sms/outbound.py `send_text` (split into segments) ->
+8. back in `SmsChannel.run_turn` the texts are joined and handed to the outbox:
+   bot/outbox/outbox.py `Outbox.reply` -> `_sms` (split into segments,
+   bot/outbox/segments.py; each part recorded, bot/outbox/sms_store.py) ->
+   bot/channels/sms/transport.py `SmsTransport.transmit` ->
    bot/channels/sms/twilio.py `TwilioSender.send` (`client.messages.create_async`) ->
    Twilio, which texts the guest.
 """
