@@ -20,6 +20,7 @@ from pymongo.errors import PyMongoError
 from bot.audit.log import SYSTEM, AuditLog, AuditRecord, SystemAccess
 from bot.base.errors import StorageError, UnknownTenant
 from bot.base.logs import event
+from bot.base.names import GUEST_FLAGS
 from bot.base.refs import conversation_id, guest_ref, log_ref, split_sender
 from bot.base.sealing import Cipher
 from bot.base.settings import Settings
@@ -140,7 +141,7 @@ class FeedbackService:
             flow.before_engine(handovers, conv, turn, (state or {}).get("lang") or tenant.default_language),
         )
         # the turn's reads of personal data, recorded with its writes (one inbox document)
-        reads = [SystemAccess("guest_flags.read", "guest_flags", gref)]
+        reads = [SystemAccess("guest_flags.read", GUEST_FLAGS, gref)]
         if before.handover is not None:
             reads.append(SystemAccess("handover.read", "handover", conv))
         if flags.objected:
@@ -167,7 +168,7 @@ class FeedbackService:
             # the guest corrected their language through a request (bot/privacy/execute.py)
             state = {**state, "lang": flags.language, "lang_source": "explicit"}
             await FlagStore(self.store, tenant.id).language_applied(gref, flags.language)
-            writes.append(SystemAccess("guest_flags.update", "guest_flags", gref))
+            writes.append(SystemAccess("guest_flags.update", GUEST_FLAGS, gref))
         result = engine.step(state, turn, ctx)
         lang = result.state["lang"]
         conv = result.state["conversation"]

@@ -24,6 +24,7 @@ from typing import Any
 from pymongo.errors import PyMongoError
 
 from bot.base.logs import event
+from bot.base.names import HANDOVERS
 from bot.base.settings import Settings
 from bot.channels.email.smtp import EmailSendError, SmtpSender
 from bot.channels.sms.outbound import twilio_sender
@@ -100,7 +101,7 @@ class Notifier:
         """Notify about every escalation not yet notified; how many were claimed."""
         claimed = 0
         for tenant in self.tenants:
-            handovers = self.mongo.database(tenant.id).get_collection("handovers", write_concern=DURABLE)
+            handovers = self.mongo.database(tenant.id).get_collection(HANDOVERS, write_concern=DURABLE)
             while True:
                 now = time.time()
                 doc = await handovers.find_one_and_update(

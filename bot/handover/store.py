@@ -41,6 +41,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from bot.base.errors import InvalidInput, RapportError, StorageError
 from bot.base.logs import event
+from bot.base.names import HANDOVER_HISTORY, HANDOVERS, MESSAGE_SEQ, MESSAGES
 from bot.handover.events import Publisher
 from bot.storage.mongo import DURABLE, MongoStore, delete_matching
 
@@ -96,10 +97,10 @@ class HandoverStore:
     ) -> None:
         db = mongo.database(tenant_id)
         self.tenant_id = tenant_id
-        self.handovers = db.get_collection("handovers", write_concern=DURABLE)
-        self.messages = db.get_collection("messages", write_concern=DURABLE)
-        self.seq = db.get_collection("message_seq", write_concern=DURABLE)
-        self.history = db.get_collection("handover_history", write_concern=DURABLE)
+        self.handovers = db.get_collection(HANDOVERS, write_concern=DURABLE)
+        self.messages = db.get_collection(MESSAGES, write_concern=DURABLE)
+        self.seq = db.get_collection(MESSAGE_SEQ, write_concern=DURABLE)
+        self.history = db.get_collection(HANDOVER_HISTORY, write_concern=DURABLE)
         self.publisher = publisher
         self.deliver = deliver
 

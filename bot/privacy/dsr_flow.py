@@ -42,6 +42,7 @@ import phonenumbers
 
 from bot.audit.log import SystemAccess
 from bot.base.logs import event
+from bot.base.names import DSR_REGISTER
 from bot.base.sealing import Cipher
 from bot.base.turn import Reply, Turn
 from bot.handover.delivery import Delivery, DeliveryFailed
@@ -122,7 +123,7 @@ def register_writes(tenant_id: str, request_id: str, what: str) -> list[SystemAc
     """A request's document and its line in the processor's register (bot/privacy/requests.py)."""
     return [
         SystemAccess(f"dsr_request.{what}", "dsr_request", request_id),
-        SystemAccess(f"dsr_register.{what}", "dsr_register", f"{tenant_id}:{request_id}"),
+        SystemAccess(f"dsr_register.{what}", DSR_REGISTER, f"{tenant_id}:{request_id}"),
     ]
 
 

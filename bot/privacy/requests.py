@@ -44,6 +44,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import PyMongoError
 
 from bot.base.errors import InvalidInput, RapportError, StorageError
+from bot.base.names import DSR_HISTORY, DSR_QUESTIONS, DSR_REGISTER, DSR_REQUESTS
 from bot.base.settings import Secret
 from bot.storage.mongo import DURABLE, MongoStore
 
@@ -89,11 +90,11 @@ class DsrStore:
         db = mongo.database(tenant_id)
         self.tenant_id = tenant_id
         self.key = key
-        self.requests = db.get_collection("dsr_requests", write_concern=DURABLE)
-        self.history = db.get_collection("dsr_history", write_concern=DURABLE)
-        self.questions = db.get_collection("dsr_questions", write_concern=DURABLE)
+        self.requests = db.get_collection(DSR_REQUESTS, write_concern=DURABLE)
+        self.history = db.get_collection(DSR_HISTORY, write_concern=DURABLE)
+        self.questions = db.get_collection(DSR_QUESTIONS, write_concern=DURABLE)
         self.register = (
-            mongo.client[control_db].get_collection("dsr_register", write_concern=DURABLE)
+            mongo.client[control_db].get_collection(DSR_REGISTER, write_concern=DURABLE)
             if control_db
             else None
         )

@@ -42,9 +42,34 @@ import redis.asyncio as aioredis
 from motor.motor_asyncio import AsyncIOMotorDatabase
 
 from bot.base.errors import RapportError
+from bot.base.names import (
+    AUDIT,
+    AUDIT_INBOX,
+    CONTACTS,
+    CONVERSATIONS,
+    DELETION_CERTIFICATES,
+    DSR_HISTORY,
+    DSR_QUESTIONS,
+    DSR_REGISTER,
+    DSR_REQUESTS,
+    EMAIL_INBOUND,
+    GUEST_FLAGS,
+    HANDOVER_HISTORY,
+    HANDOVERS,
+    LOCK,
+    MESSAGE_SEQ,
+    MESSAGES,
+    RATINGS,
+    REDIS_PREFIX,
+    SMS_CONSENT,
+    SMS_INBOUND,
+    SMS_OUTBOUND,
+    TRACKER,
+    tracker_pattern,
+)
 from bot.base.refs import guest_ref as make_guest_ref
 from bot.base.sealing import Cipher, DecryptionError
-from bot.base.settings import REDIS_PREFIX, Settings
+from bot.base.settings import Settings
 from bot.channels.sms.store import SmsStore
 from bot.handover.store import HandoverStore
 from bot.inbox.queue import open_payload, payload_aad
@@ -54,10 +79,8 @@ from bot.storage.mongo import DURABLE, MongoStore, connect, delete_matching
 
 SEPARATOR = "~"  # sender id = <tenant>~<guest id> (bot/feedback/service.py make_sender)
 # collections that keep evidence with ids and keyed hashes only (never erased per guest)
-EVIDENCE = frozenset(
-    {"audit", "audit_inbox", "dsr_requests", "dsr_history", "dsr_register", "deletion_certificates"}
-)
-CERTIFICATES = "deletion_certificates"  # control db: one per offboarded tenant (offboard.py)
+EVIDENCE = frozenset({AUDIT, AUDIT_INBOX, DSR_REQUESTS, DSR_HISTORY, DSR_REGISTER, DELETION_CERTIFICATES})
+CERTIFICATES = DELETION_CERTIFICATES  # control db: one per offboarded tenant (offboard.py)
 # what a request document keeps once its guest is erased (DPA §10.2)
 DSR_EVIDENCE_FIELDS = (
     "_id",
@@ -131,7 +154,7 @@ class PrivacyContext:
         tenant = tenant if sep and tenant.isidentifier() else "_"
         key = self.settings.guest_key.value.encode()
         digest = hmac.new(key, sender_id.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
-        return f"{REDIS_PREFIX}:tracker:{tenant}:{digest[:40]}"
+        return f"{REDIS_PREFIX}:{TRACKER}:{tenant}:{digest[:40]}"
 
 
 def _loopback(url: str) -> bool:
@@ -181,7 +204,7 @@ def sender_of(tracker: Any) -> str:
 async def tenant_trackers(ctx: PrivacyContext, tenant: str) -> list[tuple[str, dict[str, Any]]]:
     """Every tracker of a tenant as (key, parsed value)."""
     found = []
-    async for key in ctx.redis.scan_iter(match=f"{REDIS_PREFIX}:tracker:{tenant}:*", count=500):
+    async for key in ctx.redis.scan_iter(match=tracker_pattern(tenant), count=500):
         raw = await ctx.redis.get(key)
         if raw is None:
             continue
@@ -216,7 +239,7 @@ async def tracker_senders(ctx: PrivacyContext, tenant: str, batch: int = 2000) -
     """{tracker key: sender id} of every tracker of a tenant, reading only each value's
     tail, so a tenant with 20,000 trackers is resolved in about 0.2 s instead of
     transferring every conversation."""
-    keys = [k async for k in ctx.redis.scan_iter(match=f"{REDIS_PREFIX}:tracker:{tenant}:*", count=5000)]
+    keys = [k async for k in ctx.redis.scan_iter(match=tracker_pattern(tenant), count=5000)]
     found: dict[str, str] = {}
     for i in range(0, len(keys), batch):
         chunk = keys[i : i + batch]
@@ -236,9 +259,9 @@ async def conversations_of(ctx: PrivacyContext, tenant: str, guest_ref: str) -> 
     """The ids of the guest's conversations (indexed look-ups by guest_ref)."""
     db = ctx.db(tenant)
     conversations: set[str] = set()
-    for name in ("conversations", "handovers"):
+    for name in (CONVERSATIONS, HANDOVERS):
         conversations |= {d["_id"] async for d in db[name].find({"guest_ref": guest_ref}, {"_id": 1})}
-    for name, fld in (("ratings", "conversation_id"), ("messages", "conversation")):
+    for name, fld in ((RATINGS, "conversation_id"), (MESSAGES, "conversation")):
         cursor = db[name].find({"guest_ref": guest_ref}, {fld: 1})
         conversations |= {c for c in [d.get(fld) async for d in cursor] if isinstance(c, str) and c}
     return conversations
@@ -262,7 +285,7 @@ async def resolve(
         contact = await ContactStore(ctx.mongo, tenant, ctx.cipher).get(guest_ref)
     if contact is not None:
         known.add(contact.address)
-    for name, fld in (("sms_inbound", "from_number"), ("email_inbound", "from_address")):
+    for name, fld in ((SMS_INBOUND, "from_number"), (EMAIL_INBOUND, "from_address")):
         async for job in ctx.db(tenant)[name].find({"guest_ref": guest_ref, "payload": {"$exists": True}}):
             payload = opened_job(ctx, tenant, name, job).get("payload")
             if isinstance(payload, dict) and payload.get(fld):
@@ -275,7 +298,7 @@ async def resolve(
     for sender in (await tracker_senders(ctx, tenant)).values():
         if sender and ref_of_sender(ctx, tenant, sender) == guest_ref:
             senders.add(sender)
-    async for key in ctx.redis.scan_iter(match=f"{REDIS_PREFIX}:lock:{tenant}{SEPARATOR}*", count=500):
+    async for key in ctx.redis.scan_iter(match=f"{REDIS_PREFIX}:{LOCK}:{tenant}{SEPARATOR}*", count=500):
         sender = key.split(":", 2)[2]
         if ref_of_sender(ctx, tenant, sender) == guest_ref:
             senders.add(sender)
@@ -356,8 +379,8 @@ class Handovers:
     async def erase(self, ctx: PrivacyContext, s: Subject) -> int:
         n = await HandoverStore(ctx.mongo, s.tenant).erase_guest(s.guest_ref)
         db = ctx.db(s.tenant)
-        messages = db.get_collection("messages", write_concern=DURABLE)
-        seq = db.get_collection("message_seq", write_concern=DURABLE)
+        messages = db.get_collection(MESSAGES, write_concern=DURABLE)
+        seq = db.get_collection(MESSAGE_SEQ, write_concern=DURABLE)
         for conversation in s.conversations:  # transcripts whose guest_ref was lost, and counters
             n += await delete_matching(messages, {"conversation": conversation})
             await seq.delete_one({"_id": conversation})
@@ -366,9 +389,9 @@ class Handovers:
     async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
         db = ctx.db(s.tenant)
         ids = list(s.conversations)
-        n = await present(db.handovers, [{"guest_ref": s.guest_ref}] + [{"_id": c} for c in ids])
-        n += await present(db.messages, [{"guest_ref": s.guest_ref}] + [{"conversation": c} for c in ids])
-        return n + await present(db.message_seq, [{"_id": c} for c in ids])
+        n = await present(db[HANDOVERS], [{"guest_ref": s.guest_ref}] + [{"_id": c} for c in ids])
+        n += await present(db[MESSAGES], [{"guest_ref": s.guest_ref}] + [{"conversation": c} for c in ids])
+        return n + await present(db[MESSAGE_SEQ], [{"_id": c} for c in ids])
 
 
 class HandoverHistory:
@@ -377,16 +400,16 @@ class HandoverHistory:
     name = "handover_history"
 
     async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
-        coll = ctx.db(s.tenant).handover_history
+        coll = ctx.db(s.tenant)[HANDOVER_HISTORY]
         return [d for c in s.conversations async for d in coll.find({"conversation": c})]
 
     async def erase(self, ctx: PrivacyContext, s: Subject) -> int:
-        coll = ctx.db(s.tenant).get_collection("handover_history", write_concern=DURABLE)
+        coll = ctx.db(s.tenant).get_collection(HANDOVER_HISTORY, write_concern=DURABLE)
         return sum([await delete_matching(coll, {"conversation": c}) for c in s.conversations])
 
     async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
         return await present(
-            ctx.db(s.tenant).handover_history, [{"conversation": c} for c in s.conversations]
+            ctx.db(s.tenant)[HANDOVER_HISTORY], [{"conversation": c} for c in s.conversations]
         )
 
 
@@ -403,7 +426,7 @@ class Contacts:
         return await ContactStore(ctx.mongo, s.tenant, ctx.cipher).erase_guest(s.guest_ref)
 
     async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
-        return await present(ctx.db(s.tenant).contacts, [{"_id": s.guest_ref}])
+        return await present(ctx.db(s.tenant)[CONTACTS], [{"_id": s.guest_ref}])
 
 
 class Sms:
@@ -415,7 +438,7 @@ class Sms:
         store = SmsStore(ctx.mongo, s.tenant)
         inbound = store.inbound.find({"guest_ref": s.guest_ref})
         return {
-            "inbound": [opened_job(ctx, s.tenant, "sms_inbound", d) async for d in inbound],
+            "inbound": [opened_job(ctx, s.tenant, SMS_INBOUND, d) async for d in inbound],
             "outbound": [d async for d in store.outbound.find({"guest_ref": s.guest_ref})],
             "consent": [d async for d in store.consent.find({"guest_ref": s.guest_ref})],
         }
@@ -443,11 +466,11 @@ class DsrRequests:
     name = "dsr_requests"
 
     async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
-        docs = [d async for d in ctx.db(s.tenant).dsr_requests.find({"guest_ref": s.guest_ref})]
+        docs = [d async for d in ctx.db(s.tenant)[DSR_REQUESTS].find({"guest_ref": s.guest_ref})]
         return [{k: v for k, v in d.items() if k not in ("code_hash", "details")} for d in docs]
 
     async def erase(self, ctx: PrivacyContext, s: Subject) -> int:
-        coll = ctx.db(s.tenant).get_collection("dsr_requests", write_concern=DURABLE)
+        coll = ctx.db(s.tenant).get_collection(DSR_REQUESTS, write_concern=DURABLE)
         n = 0
         async for doc in coll.find({"guest_ref": s.guest_ref}):
             kept = {k: doc[k] for k in DSR_EVIDENCE_FIELDS if k in doc}
@@ -459,7 +482,7 @@ class DsrRequests:
     async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
         """Requests still carrying more than evidence."""
         extra = ("details", "code_hash", "code_expires_at", "extension_reason")
-        docs = ctx.db(s.tenant).dsr_requests.find({"guest_ref": s.guest_ref})
+        docs = ctx.db(s.tenant)[DSR_REQUESTS].find({"guest_ref": s.guest_ref})
         return len([d async for d in docs if any(k in d for k in extra)])
 
 
@@ -497,7 +520,7 @@ class Locks:
 
     @staticmethod
     def keys(s: Subject) -> list[str]:
-        return [f"{REDIS_PREFIX}:lock:{sender}" for sender in s.sender_ids]
+        return [f"{REDIS_PREFIX}:{LOCK}:{sender}" for sender in s.sender_ids]
 
     async def export(self, ctx: PrivacyContext, s: Subject) -> list[str]:
         return []  # locks hold no data of the guest beyond the sender id
@@ -561,14 +584,14 @@ def _mentions(record: dict[str, Any], addresses: Iterable[str]) -> bool:
 # Queued inbound turns first, so no pending turn of the guest runs after the erasure.
 STORES: tuple[Store, ...] = (
     Sms(),
-    EmailInbound("email_inbound", "email_inbound"),
-    ByGuestRef("ratings", "ratings"),
-    ByGuestRef("conversations", "conversations"),
+    EmailInbound("email_inbound", EMAIL_INBOUND),
+    ByGuestRef("ratings", RATINGS),
+    ByGuestRef("conversations", CONVERSATIONS),
     Handovers(),
     HandoverHistory(),
     Contacts(),
-    ByGuestRef("flags", "guest_flags"),
-    ByGuestRef("dsr_questions", "dsr_questions"),
+    ByGuestRef("flags", GUEST_FLAGS),
+    ByGuestRef("dsr_questions", DSR_QUESTIONS),
     DsrRequests(),
     Trackers(),
     Locks(),
@@ -583,14 +606,14 @@ STORES: tuple[Store, ...] = (
 # documents the look-ups find; contacts hold only sealed values. The deep scan reads
 # every document of these too.
 KEYED_FIELDS: dict[str, tuple[str, ...]] = {
-    "ratings": ("guest_ref", "conversation_id"),
-    "conversations": ("_id", "guest_ref"),
-    "messages": ("guest_ref", "conversation"),
-    "handovers": ("_id", "guest_ref"),
-    "handover_history": ("conversation",),
-    "contacts": ("_id",),
-    "audit": ("resource_id", "resources"),  # `resources`: the ids a system.batch entry names
-    "audit_inbox": ("writes.resource_id",),
+    RATINGS: ("guest_ref", "conversation_id"),
+    CONVERSATIONS: ("_id", "guest_ref"),
+    MESSAGES: ("guest_ref", "conversation"),
+    HANDOVERS: ("_id", "guest_ref"),
+    HANDOVER_HISTORY: ("conversation",),
+    CONTACTS: ("_id",),
+    AUDIT: ("resource_id", "resources"),  # `resources`: the ids a system.batch entry names
+    AUDIT_INBOX: ("writes.resource_id",),
 }
 ARRAY_FIELDS = frozenset({"resources"})  # indexed arrays: looked up with $in (see erasure.py)
 
@@ -598,20 +621,20 @@ ARRAY_FIELDS = frozenset({"resources"})  # indexed arrays: looked up with $in (s
 # collection holding the guest as a store missing from this registry).
 COVERED = frozenset(
     {
-        "ratings",
-        "conversations",
-        "handovers",
-        "messages",
-        "message_seq",
-        "handover_history",
-        "contacts",
-        "sms_inbound",
-        "sms_outbound",
-        "sms_consent",
-        "email_inbound",
-        "guest_flags",
-        "dsr_questions",
-        "dsr_requests",
+        RATINGS,
+        CONVERSATIONS,
+        HANDOVERS,
+        MESSAGES,
+        MESSAGE_SEQ,
+        HANDOVER_HISTORY,
+        CONTACTS,
+        SMS_INBOUND,
+        SMS_OUTBOUND,
+        SMS_CONSENT,
+        EMAIL_INBOUND,
+        GUEST_FLAGS,
+        DSR_QUESTIONS,
+        DSR_REQUESTS,
     }
 )
 

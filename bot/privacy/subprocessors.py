@@ -30,6 +30,7 @@ from pymongo import DESCENDING
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from bot.base.errors import StorageError
+from bot.base.names import SUBPROCESSOR_REGISTER
 from bot.storage.mongo import DURABLE
 from bot.tenants.registry import Subprocessor, Tenant
 
@@ -104,7 +105,7 @@ class RegisterSnapshots:
     """The announced versions, in the control database (inserted, never updated)."""
 
     def __init__(self, control: AsyncIOMotorDatabase) -> None:
-        self.collection = control.get_collection("subprocessor_register", write_concern=DURABLE)
+        self.collection = control.get_collection(SUBPROCESSOR_REGISTER, write_concern=DURABLE)
 
     async def latest(self, tenant_id: str) -> tuple[int, tuple[Subprocessor, ...]] | None:
         try:

@@ -51,6 +51,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.audit.log import SystemAccess, redis_inbox_entry, redis_inbox_key
+from bot.base.names import REDIS_PREFIX, TRACKER, tracker_pattern
 from bot.base.settings import Settings
 from bot.rasa import speedups
 
@@ -76,7 +77,7 @@ class RapportTrackerStore(TrackerStore, SerializedTrackerAsText):
         port: int | str = 6379,
         db: int | str = 0,
         password: str | None = None,
-        key_prefix: str = "rapport",
+        key_prefix: str = REDIS_PREFIX,
         record_exp: float | None = None,
         event_broker: EventBroker | None = None,
         guest_key: str | None = None,
@@ -107,7 +108,7 @@ class RapportTrackerStore(TrackerStore, SerializedTrackerAsText):
         tenant, sep, _ = sender_id.partition(SEPARATOR)
         tenant = tenant if sep and tenant.isidentifier() else NO_TENANT
         digest = hmac.new(self._key, sender_id.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
-        return f"{self.prefix}:tracker:{tenant}:{digest[:40]}"
+        return f"{self.prefix}:{TRACKER}:{tenant}:{digest[:40]}"
 
     def _audit(self, key: str, action: str) -> tuple[str, str] | None:
         """(the tenant's Redis audit inbox, the record) for an access to the tracker `key`."""
@@ -155,7 +156,7 @@ class RapportTrackerStore(TrackerStore, SerializedTrackerAsText):
         return bool(await self.redis.delete(self.key(sender_id)))
 
     async def tenant_keys(self, tenant_id: str) -> list[str]:
-        return [k async for k in self.redis.scan_iter(match=f"{self.prefix}:tracker:{tenant_id}:*")]
+        return [k async for k in self.redis.scan_iter(match=tracker_pattern(tenant_id, self.prefix))]
 
 
 def _strict_failsafe() -> None:

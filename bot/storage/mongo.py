@@ -16,6 +16,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, WriteConcern
 from pymongo.errors import PyMongoError
 
 from bot.base.errors import StorageError, UnknownTenant
+from bot.base.names import CONVERSATIONS, RATINGS
 
 DURABLE = WriteConcern(w="majority", j=True)
 _TENANT_ID = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
@@ -67,18 +68,18 @@ class MongoStore:
             return
         db = self.database(tenant_id)
         try:
-            await db.ratings.create_indexes(RATING_INDEXES)
-            await db.conversations.create_indexes(CONVERSATION_INDEXES)
+            await db[RATINGS].create_indexes(RATING_INDEXES)
+            await db[CONVERSATIONS].create_indexes(CONVERSATION_INDEXES)
         except PyMongoError as e:
             raise StorageError("creating indexes failed") from e
         self._indexed.add(tenant_id)
 
     def ratings(self, tenant_id: str) -> "MongoRatings":
-        return MongoRatings(self.database(tenant_id).get_collection("ratings", write_concern=DURABLE))
+        return MongoRatings(self.database(tenant_id).get_collection(RATINGS, write_concern=DURABLE))
 
     def conversations(self, tenant_id: str) -> "MongoConversations":
         return MongoConversations(
-            self.database(tenant_id).get_collection("conversations", write_concern=DURABLE)
+            self.database(tenant_id).get_collection(CONVERSATIONS, write_concern=DURABLE)
         )
 
     async def drop_tenant(self, tenant_id: str) -> None:

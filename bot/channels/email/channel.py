@@ -42,6 +42,7 @@ from sanic.response import HTTPResponse
 
 from bot.base.errors import InvalidInput, StorageError, UnknownTenant
 from bot.base.logs import event
+from bot.base.names import EMAIL_INBOUND, MAILGUN_TOKEN
 from bot.base.refs import guest_ref, make_sender
 from bot.channels.base import WebhookChannel, posted_form
 from bot.channels.email.autoreply import is_automatic, is_loop
@@ -63,7 +64,7 @@ ATTACHMENT_FIELD = re.compile(r"attachment-[0-9]{1,4}")
 
 
 class EmailChannel(WebhookChannel):
-    INBOUND = "email_inbound"
+    INBOUND = EMAIL_INBOUND
 
     @classmethod
     def name(cls) -> str:
@@ -95,12 +96,12 @@ class EmailChannel(WebhookChannel):
         return SmtpSender.from_settings(self.settings)
 
     async def first_use(self, token: str) -> bool:
-        key = "rapport:mailgun:token:" + hashlib.sha256(token.encode()).hexdigest()
+        key = MAILGUN_TOKEN + hashlib.sha256(token.encode()).hexdigest()
         return bool(await self.redis().set(key, "1", nx=True, ex=int(replay_ttl())))
 
     async def forget_token(self, token: str) -> None:
         """Let the provider's retry of a request we could not store through the guard."""
-        key = "rapport:mailgun:token:" + hashlib.sha256(token.encode()).hexdigest()
+        key = MAILGUN_TOKEN + hashlib.sha256(token.encode()).hexdigest()
         try:
             await self.redis().delete(key)
         except RedisError:

@@ -26,6 +26,7 @@ from sanic.response import HTTPResponse
 from bot.audit.log import SystemAccess
 from bot.base.errors import InvalidInput, RapportError, UnknownTenant
 from bot.base.logs import event
+from bot.base.names import SMS_CONSENT, SMS_INBOUND
 from bot.base.refs import guest_ref, make_sender
 from bot.channels.base import OnNewMessage, WebhookChannel, form_dict
 from bot.channels.sms.inbound import InboundSms, parse_twilio_form
@@ -51,7 +52,7 @@ def twiml() -> HTTPResponse:
 
 
 class SmsChannel(WebhookChannel):
-    INBOUND = "sms_inbound"
+    INBOUND = SMS_INBOUND
 
     @classmethod
     def name(cls) -> str:
@@ -147,7 +148,7 @@ class SmsChannel(WebhookChannel):
         keyword = classify_keyword(sms.body)
         if keyword in ("stop", "start"):
             consent = store.set_consent(gref, opted_out=keyword == "stop", keyword=keyword)
-            await self.audited(tenant, [SystemAccess("sms_consent.update", "sms_consent", gref)], consent)
+            await self.audited(tenant, [SystemAccess("sms_consent.update", SMS_CONSENT, gref)], consent)
             event(logger, "sms.consent.changed", tenant=tenant.id, keyword=keyword)
         if keyword:
             lang = keyword_language(sms.body) or tenant.default_language
