@@ -24,6 +24,7 @@ from bot.base.names import GUEST_FLAGS
 from bot.base.refs import conversation_id, guest_ref, log_ref, split_sender
 from bot.base.sealing import Cipher
 from bot.base.settings import Settings
+from bot.base.states import Channel
 from bot.base.turn import Reply, Turn
 from bot.feedback import engine
 from bot.handover import flow
@@ -357,7 +358,7 @@ def _turn(message: Mapping[str, Any]) -> Turn:
         confidence=float(intent.get("confidence") or 0.0) if isinstance(intent, Mapping) else 0.0,
         runner_up=runner_up(ranking, name or ""),
         message_id=message.get("message_id"),
-        channel=_str(metadata.get("channel")) or "rest",
+        channel=_str(metadata.get("channel")) or Channel.REST,
         locale=_str(metadata.get("locale")),
         reservation_language=_str(metadata.get("reservation_language")),
     )

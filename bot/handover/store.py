@@ -42,15 +42,16 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 from bot.base.errors import InvalidInput, RapportError, StorageError
 from bot.base.logs import event
 from bot.base.names import HANDOVER_HISTORY, HANDOVERS, MESSAGE_SEQ, MESSAGES
+from bot.base.states import Author, HandoverState
 from bot.handover.events import Publisher
 from bot.storage.mongo import DURABLE, MongoStore, delete_matching
 
 logger = logging.getLogger(__name__)
 
-BOT, WAITING, WITH_STAFF, RESOLVED = "bot", "waiting_for_staff", "with_staff", "resolved"
-STATES = (BOT, WAITING, WITH_STAFF, RESOLVED)
+BOT, WAITING, WITH_STAFF, RESOLVED = HandoverState
+STATES = tuple(HandoverState)
 HELD = (WAITING, WITH_STAFF)  # the bot is silent
-AUTHORS = ("guest", "bot", "staff", "note", "system")
+AUTHORS = tuple(Author)
 MAX_STAFF_TEXT = 2000
 
 # (tenant id, handover document, message document) -> True when the message is with
@@ -340,7 +341,7 @@ class HandoverStore:
         doc = await self.require(conversation_id)
         return (
             await self.record(
-                conversation_id, doc["guest_ref"], [("note", clean_staff_text(text))], staff=staff_id
+                conversation_id, doc["guest_ref"], [(Author.NOTE, clean_staff_text(text))], staff=staff_id
             )
         )[0]
 
@@ -353,7 +354,7 @@ class HandoverStore:
             raise Conflict("take the conversation over before replying")
         message = (
             await self.record(
-                conversation_id, doc["guest_ref"], [("staff", text)], staff=staff_id, delivered=False
+                conversation_id, doc["guest_ref"], [(Author.STAFF, text)], staff=staff_id, delivered=False
             )
         )[0]
         await self.send(doc, message)
@@ -378,7 +379,7 @@ class HandoverStore:
 
     async def undelivered(self, guest_ref: str, limit: int = 50) -> list[dict[str, Any]]:
         """Staff and system messages to this guest not yet acknowledged, oldest first."""
-        query = {"guest_ref": guest_ref, "delivered": False, "author": {"$in": ["staff", "system"]}}
+        query = {"guest_ref": guest_ref, "delivered": False, "author": {"$in": [Author.STAFF, Author.SYSTEM]}}
         cursor = self.messages.find(query).sort("at", 1).limit(limit)
         return [d async for d in cursor]
 

@@ -50,6 +50,7 @@ from bot.base.names import (
     REDIS_PREFIX,
     SMS_CONSENT,
 )
+from bot.base.states import DsrType
 from bot.channels.sms.store import SmsStore
 from bot.privacy.erasure import erase_guest
 from bot.privacy.execute import apply_rectification
@@ -60,7 +61,7 @@ from bot.storage.flags import FlagStore
 from bot.storage.mongo import DURABLE
 
 SKEW = 300.0  # seconds: a request done this long before the backup is re-applied too
-ACTED = ("erasure", "restriction", "objection", "rectification")
+ACTED = (DsrType.ERASURE, DsrType.RESTRICTION, DsrType.OBJECTION, DsrType.RECTIFICATION)
 
 
 class BackupRefused(RapportError):
@@ -114,10 +115,10 @@ class AfterBackup:
         if not isinstance(guest_ref, str) or not guest_ref or when is None or when < self.since:
             return
         {
-            "erasure": self.erasures,
-            "restriction": self.restrictions,
-            "objection": self.objections,
-            "rectification": self.rectifications,
+            DsrType.ERASURE: self.erasures,
+            DsrType.RESTRICTION: self.restrictions,
+            DsrType.OBJECTION: self.objections,
+            DsrType.RECTIFICATION: self.rectifications,
         }[kind].add(guest_ref)
 
 
@@ -144,14 +145,14 @@ async def after_backup(
     async for r in db[DSR_REQUESTS].find(done):
         after.note(r["type"], r.get("guest_ref"), r.get("updated_at"))
         since = (epoch(r.get("updated_at")) or 0) >= after.since
-        if r["type"] == "rectification" and isinstance(r.get("guest_ref"), str) and since:
+        if r["type"] == DsrType.RECTIFICATION and isinstance(r.get("guest_ref"), str) and since:
             after.rectification_requests.append(r)
     after.rectification_requests.sort(key=lambda r: epoch(r.get("updated_at")) or 0)
     async for r in control[DSR_REGISTER].find({"tenant": tenant, **done}):
         after.note(r["type"], r.get("guest_hash"), r.get("updated_at"))
     for audit, query in ((db[AUDIT], {}), (control[AUDIT], {"tenant": tenant})):
         async for e in audit.find({"action": "guest.erase", "outcome": "allowed", **query}):
-            after.note("erasure", e.get("resource_id"), e.get("at"))
+            after.note(DsrType.ERASURE, e.get("resource_id"), e.get("at"))
     after.requests = [r async for r in db[DSR_REQUESTS].find({})]
     after.history = [h async for h in db[DSR_HISTORY].find({})]
     after.inbox = [d async for d in db[AUDIT_INBOX].find({})]

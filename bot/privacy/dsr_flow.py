@@ -44,6 +44,7 @@ from bot.audit.log import SystemAccess
 from bot.base.logs import event
 from bot.base.names import DSR_REGISTER
 from bot.base.sealing import Cipher
+from bot.base.states import Channel, DsrType
 from bot.base.turn import Reply, Turn
 from bot.handover.delivery import Delivery, DeliveryFailed
 from bot.i18n import Catalog
@@ -67,7 +68,7 @@ WITHDRAW = re.compile(
     r"valoraciones|respuestas|valutazioni|risposte|voti)\b",
     re.IGNORECASE | re.DOTALL,
 )
-VERIFIED_BY_SESSION = ("webchat", "rest")
+VERIFIED_BY_SESSION = (Channel.WEBCHAT, Channel.REST)
 
 
 @dataclass
@@ -194,7 +195,7 @@ class DsrFlow:
         if same_open and open_request["status"] in (RECEIVED, PENDING):
             return DsrTurn([Reply("dsr.already_open")], ["dsr_already_open"])
         details = None
-        if type_ == "rectification":
+        if type_ == DsrType.RECTIFICATION:
             found = rectification_details(turn.text)
             details = self.cipher.seal(json.dumps(found), f"{tenant.id}|{guest_ref}|dsr")
         until = await self.dsr.ask(
@@ -255,12 +256,12 @@ class DsrFlow:
         return Reply("dsr.verified.auto")
 
     async def _names_someone_else(self, type_: str, text: str, guest_ref: str, channel: str) -> bool:
-        if type_ == "rectification":
+        if type_ == DsrType.RECTIFICATION:
             return False  # the new address or number is theirs by definition
         emails, phones = identifiers_in(text)
         if not emails and not phones:
             return False
-        own = await self.contacts.get(guest_ref) if channel in ("sms", "email") else None
+        own = await self.contacts.get(guest_ref) if channel in (Channel.SMS, Channel.EMAIL) else None
         if own is not None:
             self.reads.append(SystemAccess("contact.read", "contact", guest_ref))
         mine = {own.address.lower()} if own is not None else set()

@@ -31,6 +31,7 @@ from bot.base.errors import RapportError
 from bot.base.logs import event
 from bot.base.names import CONVERSATIONS, HANDOVERS, RATINGS
 from bot.base.settings import Settings
+from bot.base.states import DsrType
 from bot.channels.email.outbound import build_reply
 from bot.channels.email.smtp import SmtpSender
 from bot.channels.sms.outbound import twilio_sender
@@ -71,11 +72,11 @@ class Executor:
 
     async def run(self, tenant: Tenant, request: dict[str, Any]) -> dict[str, Any]:
         handler = {
-            "access": self.access,
-            "erasure": self.erasure,
-            "rectification": self.rectification,
-            "restriction": self.restriction,
-            "objection": self.objection,
+            DsrType.ACCESS: self.access,
+            DsrType.ERASURE: self.erasure,
+            DsrType.RECTIFICATION: self.rectification,
+            DsrType.RESTRICTION: self.restriction,
+            DsrType.OBJECTION: self.objection,
         }[request["type"]]
         return await handler(tenant, request)
 

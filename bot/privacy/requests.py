@@ -46,18 +46,12 @@ from pymongo.errors import PyMongoError
 from bot.base.errors import InvalidInput, RapportError, StorageError
 from bot.base.names import DSR_HISTORY, DSR_QUESTIONS, DSR_REGISTER, DSR_REQUESTS
 from bot.base.settings import Secret
+from bot.base.states import DsrStatus, DsrType
 from bot.storage.mongo import DURABLE, MongoStore
 
-TYPES = ("erasure", "access", "rectification", "restriction", "objection")
-RECEIVED, PENDING, VERIFIED, AWAITING, DONE, REJECTED = (
-    "received",
-    "verification_pending",
-    "verified",
-    "awaiting_approval",
-    "done",
-    "rejected",
-)
-STATUSES = (RECEIVED, PENDING, VERIFIED, AWAITING, DONE, REJECTED)
+TYPES = tuple(DsrType)
+RECEIVED, PENDING, VERIFIED, AWAITING, DONE, REJECTED = DsrStatus
+STATUSES = tuple(DsrStatus)
 OPEN = (RECEIVED, PENDING, VERIFIED, AWAITING)
 CODE_DIGITS = 6
 CODE_TTL = 600.0  # ten minutes

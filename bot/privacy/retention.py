@@ -32,6 +32,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.audit.log import AuditLog, AuditRecord
 from bot.base.logs import event
+from bot.base.states import JobState
 from bot.handover.store import HELD
 from bot.privacy.stores import PrivacyContext, tenant_trackers
 from bot.storage.mongo import DURABLE
@@ -175,7 +176,7 @@ async def run_retention(
         c["contacts"], "_id", await _old(c["contacts"], ("updated_at",), cutoff), confirm
     )
     for name in ("sms_inbound", "email_inbound"):
-        ended = await _old(c[name], ("ended_at", "received_at"), cutoff, {"state": {"$ne": "pending"}})
+        ended = await _old(c[name], ("ended_at", "received_at"), cutoff, {"state": {"$ne": JobState.PENDING}})
         counts[name] = await _delete(c[name], "_id", ended, confirm)
     old_sms = await _old(c["sms_outbound"], ("sent_at", "updated_at"), cutoff)
     counts["sms_outbound"] = await _delete(c["sms_outbound"], "_id", old_sms, confirm)

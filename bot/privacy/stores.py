@@ -70,6 +70,7 @@ from bot.base.names import (
 from bot.base.refs import guest_ref as make_guest_ref
 from bot.base.sealing import Cipher, DecryptionError
 from bot.base.settings import Settings
+from bot.base.states import Channel
 from bot.channels.sms.store import SmsStore
 from bot.handover.store import HandoverStore
 from bot.inbox.queue import open_payload, payload_aad
@@ -182,7 +183,7 @@ def standins_of(settings: Settings) -> dict[str, str]:
 
 def channel_guest_id(ctx: PrivacyContext, tenant: str, channel: str, address: str) -> str:
     """The guest id the SMS and e-mail channels derive from a number or address."""
-    prefix = {"sms": "sms-", "email": "email-"}[channel]
+    prefix = {Channel.SMS: "sms-", Channel.EMAIL: "email-"}[channel]
     return prefix + make_guest_ref(ctx.settings.guest_key, tenant, address)[2:26]
 
 
@@ -291,7 +292,7 @@ async def resolve(
             if isinstance(payload, dict) and payload.get(fld):
                 known.add(str(payload[fld]))
     for address in list(known):
-        for channel in ("sms", "email"):
+        for channel in (Channel.SMS, Channel.EMAIL):
             guest = channel_guest_id(ctx, tenant, channel, address)
             if make_guest_ref(ctx.settings.guest_key, tenant, guest) == guest_ref:
                 senders.add(f"{tenant}{SEPARATOR}{guest}")

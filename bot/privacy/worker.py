@@ -37,6 +37,7 @@ from bot.audit.log import AuditLog, AuditRecord
 from bot.base.errors import RapportError
 from bot.base.logs import event
 from bot.base.settings import Settings
+from bot.base.states import DsrType
 from bot.channels.email.smtp import EmailSendError, SmtpSender
 from bot.handover.delivery import Delivery
 from bot.i18n import Catalog
@@ -293,7 +294,7 @@ class DsrWorker:
         done = await store.transition(
             rid, VERIFIED, DONE, "system", fields={"outcome": outcome}, unset=("claimed_until", "claimed_by")
         )
-        if type_ == "erasure":
+        if type_ == DsrType.ERASURE:
             await store.forget_details(rid)
         event(
             logger,

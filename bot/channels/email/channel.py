@@ -44,6 +44,7 @@ from bot.base.errors import InvalidInput, StorageError, UnknownTenant
 from bot.base.logs import event
 from bot.base.names import EMAIL_INBOUND, MAILGUN_TOKEN
 from bot.base.refs import guest_ref, make_sender
+from bot.base.states import Channel
 from bot.channels.base import WebhookChannel, posted_form
 from bot.channels.email.autoreply import is_automatic, is_loop
 from bot.channels.email.mailgun import parse_mailgun_form, replay_ttl, verify_signature
@@ -68,7 +69,7 @@ class EmailChannel(WebhookChannel):
 
     @classmethod
     def name(cls) -> str:
-        return "email"
+        return Channel.EMAIL
 
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
@@ -255,7 +256,7 @@ class EmailChannel(WebhookChannel):
         )
         guest, gref = self.guest_of(tenant, mail)
         thread = {"subject": mail.subject, "message_id": mail.message_id, "references": list(mail.references)}
-        contact = Contact(gref, "email", mail.from_address, mail.to_address, thread)
+        contact = Contact(gref, Channel.EMAIL, mail.from_address, mail.to_address, thread)
         await self.remember(tenant, contact)
         assert self.on_new_message is not None, "blueprint() sets it"
         collector = CollectingOutputChannel()
@@ -265,7 +266,7 @@ class EmailChannel(WebhookChannel):
                 collector,
                 make_sender(tenant.id, guest),
                 input_channel=self.name(),
-                metadata={"channel": "email"},
+                metadata={"channel": Channel.EMAIL},
             )
         )
         texts = [m["text"] for m in collector.messages if m.get("text")]

@@ -28,6 +28,7 @@ from bot.base.errors import InvalidInput, RapportError, UnknownTenant
 from bot.base.logs import event
 from bot.base.names import SMS_CONSENT, SMS_INBOUND
 from bot.base.refs import guest_ref, make_sender
+from bot.base.states import Channel
 from bot.channels.base import OnNewMessage, WebhookChannel, form_dict
 from bot.channels.sms.inbound import InboundSms, parse_twilio_form
 from bot.channels.sms.keywords import classify_keyword, keyword_language
@@ -56,7 +57,7 @@ class SmsChannel(WebhookChannel):
 
     @classmethod
     def name(cls) -> str:
-        return "sms"
+        return Channel.SMS
 
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
@@ -159,7 +160,7 @@ class SmsChannel(WebhookChannel):
         if await store.opted_out(gref):
             event(logger, "sms.inbound.opted_out", tenant=tenant.id)
             return
-        await self.remember(tenant, Contact(gref, "sms", sms.from_number, sms.to_number))
+        await self.remember(tenant, Contact(gref, Channel.SMS, sms.from_number, sms.to_number))
         assert self.on_new_message is not None, "blueprint() sets it"
         collector = CollectingOutputChannel()
         await self.on_new_message(
@@ -168,7 +169,7 @@ class SmsChannel(WebhookChannel):
                 collector,
                 make_sender(tenant.id, guest),
                 input_channel=self.name(),
-                metadata={"channel": "sms"},
+                metadata={"channel": Channel.SMS},
             )
         )
         texts = [m["text"] for m in collector.messages if m.get("text")]

@@ -69,6 +69,7 @@ from bot.base.errors import InvalidInput, UnknownTenant
 from bot.base.logs import event
 from bot.base.refs import guest_ref, make_sender
 from bot.base.settings import Settings
+from bot.base.states import Channel
 from bot.channels.base import TenantChannel
 from bot.channels.webchat.pages import demo_index, demo_page
 from bot.channels.webchat.session import (
@@ -105,7 +106,7 @@ class WebchatOutput(OutputChannel):
 
     @classmethod
     def name(cls) -> str:
-        return "webchat"
+        return Channel.WEBCHAT
 
     def __init__(self, sio: AsyncServer, socket_id: str) -> None:
         self.sio = sio
@@ -130,7 +131,7 @@ class _SocketBlueprint(Blueprint):
 class WebchatChannel(TenantChannel):
     @classmethod
     def name(cls) -> str:
-        return "webchat"
+        return Channel.WEBCHAT
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
