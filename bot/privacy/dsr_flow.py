@@ -52,6 +52,7 @@ from bot.language import explicit_request
 from bot.privacy.intake import INTENTS, is_yes, requested
 from bot.privacy.requests import PENDING, RECEIVED, VERIFIED, DsrStore
 from bot.storage.contacts import ContactStore
+from bot.storage.documents import DsrRequestDoc
 from bot.tenants.registry import Tenant
 
 logger = logging.getLogger(__name__)
@@ -232,7 +233,7 @@ class DsrFlow:
         )
 
     async def _check(
-        self, tenant: Tenant, request: dict[str, Any], code: str, guest_ref: str, channel: str, lang: str
+        self, tenant: Tenant, request: DsrRequestDoc, code: str, guest_ref: str, channel: str, lang: str
     ) -> DsrTurn:
         result = await self.dsr.check_code(request["_id"], code)
         event(logger, "dsr.code_checked", tenant=tenant.id, request=request["_id"], result=result.reason)
