@@ -31,6 +31,31 @@ AUDIT = "audit"  # the hash-chained audit log (bot/audit/log.py), also in the co
 AUDIT_CHAIN = "audit_chain"  # the chain's head
 AUDIT_INBOX = "audit_inbox"  # system accesses waiting to be folded into the chain
 
+TENANT_COLLECTIONS = frozenset(
+    {
+        RATINGS,
+        CONVERSATIONS,
+        RATING_AGGREGATES,
+        HANDOVERS,
+        MESSAGES,
+        MESSAGE_SEQ,
+        HANDOVER_HISTORY,
+        CONTACTS,
+        GUEST_FLAGS,
+        SMS_INBOUND,
+        SMS_OUTBOUND,
+        SMS_CONSENT,
+        EMAIL_INBOUND,
+        DSR_QUESTIONS,
+        DSR_REQUESTS,
+        DSR_HISTORY,
+        DSR_EXPORTS,
+        AUDIT,
+        AUDIT_CHAIN,
+        AUDIT_INBOX,
+    }
+)
+
 # ---- the control database -----------------------------------------------------------
 
 STAFF = "staff"  # staff accounts (bot/staff/accounts.py)

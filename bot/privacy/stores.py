@@ -1,8 +1,10 @@
 """The one registry of every place Rapport keeps data about a guest.
 
-Each store can export, erase and count (scan) one guest of one tenant. Export,
-erasure (bot/privacy/erasure.py) and the verification scan walk `STORES` in order, so
-a new store is added here once and nothing is missed. A new collection that holds
+Each store can export, erase and count (scan) one guest of one tenant, and declares
+the tenant collections it covers with their retention rule (`collections`: expired by
+conversation, by age, or kept, read by bot/privacy/retention.py). Export, erasure
+(bot/privacy/erasure.py), the verification scan and retention walk `STORES`, so a new
+store is added here once and nothing is missed. A new collection that holds
 guest data and is missing here makes the exhaustive scan of erasure.py fail.
 
 | store              | where                                   | keyed by                    |
@@ -32,8 +34,9 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -70,7 +73,7 @@ from bot.base.names import (
 from bot.base.refs import guest_ref as make_guest_ref
 from bot.base.sealing import Cipher, DecryptionError
 from bot.base.settings import Settings
-from bot.base.states import Channel
+from bot.base.states import Channel, JobState
 from bot.channels.sms.store import SmsStore
 from bot.handover.store import HandoverStore
 from bot.inbox.queue import open_payload, payload_aad
@@ -323,9 +326,6 @@ def opened_job(ctx: PrivacyContext, tenant: str, collection: str, job: dict[str,
     return {**job, "payload": payload if payload is not None else {"sealed": True}}
 
 
-# ---- the stores ------------------------------------------------------------------------
-
-
 async def present(coll: Any, queries: Iterable[dict[str, Any]]) -> int:
     """How many documents match any of `queries` (equality look-ups, one find each).
 
@@ -338,8 +338,50 @@ async def present(coll: Any, queries: Iterable[dict[str, Any]]) -> int:
     return len(ids)
 
 
+# ---- retention: how long each registered collection keeps its documents -------------
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How retention (bot/privacy/retention.py) expires a registered collection.
+
+    - "conversation": the documents of a conversation in which nothing happened for the
+      tenant's period; `key` holds the conversation id, and the latest of the
+      `activity` fields is the conversation's last activity in this collection.
+    - "age": documents (matching `only`) whose latest `activity` field is older than
+      the period.
+    - "keep": never expired by retention, for the reason `why`.
+    `counted`: the report counts what was deleted (False for bookkeeping)."""
+
+    expire: str  # "conversation" | "age" | "keep"
+    key: str = "_id"
+    activity: tuple[str, ...] = ()
+    only: Mapping[str, Any] | None = None
+    counted: bool = True
+    why: str = ""
+
+
+def by_conversation(key: str, *activity: str, counted: bool = True) -> Retention:
+    return Retention("conversation", key=key, activity=activity, counted=counted)
+
+
+def by_age(*activity: str, only: Mapping[str, Any] | None = None) -> Retention:
+    return Retention("age", activity=activity, only=only)
+
+
+def kept(why: str) -> Retention:
+    return Retention("keep", why=why)
+
+
+FINISHED = {"state": {"$ne": JobState.PENDING}}  # inbound jobs: a pending turn still runs
+
+# ---- the stores ------------------------------------------------------------------------
+
+
 class Store(Protocol):
     name: str
+    # the tenant collections the store covers, each with its retention (none: Redis, providers)
+    collections: Mapping[str, Retention]
 
     async def export(self, ctx: PrivacyContext, s: Subject) -> Any: ...
 
@@ -355,6 +397,11 @@ class ByGuestRef:
 
     name: str
     collection: str
+    retention: Retention
+
+    @property
+    def collections(self) -> Mapping[str, Retention]:
+        return {self.collection: self.retention}
 
     async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
         return [d async for d in ctx.db(s.tenant)[self.collection].find({"guest_ref": s.guest_ref})]
@@ -373,6 +420,13 @@ class Handovers:
     """handovers + messages (transcripts, staff replies, private notes) + message_seq."""
 
     name = "handovers"
+    collections: Mapping[str, Retention] = MappingProxyType(
+        {
+            HANDOVERS: by_conversation("_id", "updated_at", "escalated_at"),
+            MESSAGES: by_conversation("conversation", "at"),
+            MESSAGE_SEQ: by_conversation("_id", counted=False),
+        }
+    )
 
     async def export(self, ctx: PrivacyContext, s: Subject) -> dict[str, list[dict[str, Any]]]:
         return await HandoverStore(ctx.mongo, s.tenant).export_guest(s.guest_ref)
@@ -399,6 +453,9 @@ class HandoverHistory:
     """One document per transition, keyed by conversation (no guest_ref)."""
 
     name = "handover_history"
+    collections: Mapping[str, Retention] = MappingProxyType(
+        {HANDOVER_HISTORY: by_conversation("conversation")}
+    )
 
     async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
         coll = ctx.db(s.tenant)[HANDOVER_HISTORY]
@@ -416,6 +473,8 @@ class HandoverHistory:
 
 class Contacts:
     name = "contacts"
+    # a contact of a guest who has not written within the period
+    collections: Mapping[str, Retention] = MappingProxyType({CONTACTS: by_age("updated_at")})
 
     async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
         try:
@@ -434,6 +493,13 @@ class Sms:
     """sms_inbound (queued turns: number and text while pending), sms_outbound, sms_consent."""
 
     name = "sms"
+    collections: Mapping[str, Retention] = MappingProxyType(
+        {
+            SMS_INBOUND: by_age("ended_at", "received_at", only=FINISHED),
+            SMS_OUTBOUND: by_age("sent_at", "updated_at"),
+            SMS_CONSENT: kept("forgetting a STOP would allow messaging the guest again"),
+        }
+    )
 
     async def export(self, ctx: PrivacyContext, s: Subject) -> dict[str, list[dict[str, Any]]]:
         store = SmsStore(ctx.mongo, s.tenant)
@@ -465,6 +531,9 @@ class DsrRequests:
     hash, dates, outcome) and kept."""
 
     name = "dsr_requests"
+    collections: Mapping[str, Retention] = MappingProxyType(
+        {DSR_REQUESTS: kept("evidence of the request (DPA §10.2); stripped when the guest is erased")}
+    )
 
     async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
         docs = [d async for d in ctx.db(s.tenant)[DSR_REQUESTS].find({"guest_ref": s.guest_ref})]
@@ -491,6 +560,7 @@ class Trackers:
     """Rasa trackers in Redis (events with the guest's messages)."""
 
     name = "trackers"
+    collections: Mapping[str, Retention] = MappingProxyType({})  # Redis: retention reads their events
 
     async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
         out = []
@@ -518,6 +588,7 @@ class Locks:
     turn. The scan after the release reports any lock still there."""
 
     name = "locks"
+    collections: Mapping[str, Retention] = MappingProxyType({})
 
     @staticmethod
     def keys(s: Subject) -> list[str]:
@@ -541,6 +612,7 @@ class StandIn:
 
     name: str
     records: str  # GET path listing the records
+    collections: Mapping[str, Retention] = field(default_factory=lambda: MappingProxyType({}))
 
     def _url(self, ctx: PrivacyContext, path: str) -> str | None:
         base = ctx.standins.get(self.name)
@@ -585,14 +657,14 @@ def _mentions(record: dict[str, Any], addresses: Iterable[str]) -> bool:
 # Queued inbound turns first, so no pending turn of the guest runs after the erasure.
 STORES: tuple[Store, ...] = (
     Sms(),
-    EmailInbound("email_inbound", EMAIL_INBOUND),
-    ByGuestRef("ratings", RATINGS),
-    ByGuestRef("conversations", CONVERSATIONS),
+    EmailInbound("email_inbound", EMAIL_INBOUND, by_age("ended_at", "received_at", only=FINISHED)),
+    ByGuestRef("ratings", RATINGS, by_conversation("conversation_id", "updated_at", "answered_at")),
+    ByGuestRef("conversations", CONVERSATIONS, by_conversation("_id", "updated_at", "started_at")),
     Handovers(),
     HandoverHistory(),
     Contacts(),
-    ByGuestRef("flags", GUEST_FLAGS),
-    ByGuestRef("dsr_questions", DSR_QUESTIONS),
+    ByGuestRef("flags", GUEST_FLAGS, kept("a restriction or objection holds until the guest lifts it")),
+    ByGuestRef("dsr_questions", DSR_QUESTIONS, kept("answered or dropped at the guest's next message")),
     DsrRequests(),
     Trackers(),
     Locks(),
@@ -618,26 +690,12 @@ KEYED_FIELDS: dict[str, tuple[str, ...]] = {
 }
 ARRAY_FIELDS = frozenset({"resources"})  # indexed arrays: looked up with $in (see erasure.py)
 
-# Tenant collections the registry covers (the exhaustive scan treats any other
-# collection holding the guest as a store missing from this registry).
-COVERED = frozenset(
-    {
-        RATINGS,
-        CONVERSATIONS,
-        HANDOVERS,
-        MESSAGES,
-        MESSAGE_SEQ,
-        HANDOVER_HISTORY,
-        CONTACTS,
-        SMS_INBOUND,
-        SMS_OUTBOUND,
-        SMS_CONSENT,
-        EMAIL_INBOUND,
-        GUEST_FLAGS,
-        DSR_QUESTIONS,
-        DSR_REQUESTS,
-    }
+# Tenant collections the registry covers, each with its retention rule (the exhaustive
+# scan treats any other collection holding the guest as a store missing from this registry).
+RETENTION: Mapping[str, Retention] = MappingProxyType(
+    {c: r for st in STORES for c, r in st.collections.items()}
 )
+COVERED = frozenset(RETENTION)
 
 
 def with_names(subject: Subject, names: Iterable[str]) -> Subject:
