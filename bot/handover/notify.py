@@ -37,8 +37,6 @@ from bot.tenants.registry import Tenant, Tenants
 
 logger = logging.getLogger(__name__)
 
-SENDER_LOCAL_PART = "no-reply"
-
 
 @dataclass(frozen=True)
 class Notice:
@@ -136,12 +134,12 @@ class Notifier:
     async def _emails(self, tenant: Tenant, addresses: Sequence[str], notice: Notice) -> int:
         if not addresses:
             return 0
-        domain = tenant.email_addresses[0].split("@", 1)[1] if tenant.email_addresses else "rapport.invalid"
+        domain = tenant.mail_domain
         sent = 0
         sender = SmtpSender.from_settings(self.settings)
         for address in addresses:
             msg = EmailMessage()
-            msg["From"] = f"{SENDER_LOCAL_PART}@{domain}"
+            msg["From"] = tenant.notice_sender
             msg["To"] = address
             msg["Subject"] = notice.subject
             msg["Message-ID"] = make_msgid(domain=domain)

@@ -30,8 +30,6 @@ keep ids and keyed hashes only and are never erased per guest (evidence, DPA §1
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -67,9 +65,9 @@ from bot.base.names import (
     SMS_CONSENT,
     SMS_INBOUND,
     SMS_OUTBOUND,
-    TRACKER,
     tracker_pattern,
 )
+from bot.base.refs import SENDER_SEPARATOR, tracker_key
 from bot.base.refs import guest_ref as make_guest_ref
 from bot.base.sealing import Cipher, DecryptionError
 from bot.base.settings import Settings
@@ -81,7 +79,7 @@ from bot.privacy import locks
 from bot.storage.contacts import ContactStore
 from bot.storage.mongo import DURABLE, MongoStore, connect, delete_matching
 
-SEPARATOR = "~"  # sender id = <tenant>~<guest id> (bot/feedback/service.py make_sender)
+SEPARATOR = SENDER_SEPARATOR  # sender id = <tenant>~<guest id> (bot/base/refs.py make_sender)
 # collections that keep evidence with ids and keyed hashes only (never erased per guest)
 EVIDENCE = frozenset({AUDIT, AUDIT_INBOX, DSR_REQUESTS, DSR_HISTORY, DSR_REGISTER, DELETION_CERTIFICATES})
 CERTIFICATES = DELETION_CERTIFICATES  # control db: one per offboarded tenant (offboard.py)
@@ -154,11 +152,7 @@ class PrivacyContext:
 
     def tracker_key(self, sender_id: str) -> str:
         """bot/rasa/tracker_store.py RapportTrackerStore.key, same key and prefix."""
-        tenant, sep, _ = sender_id.partition(SEPARATOR)
-        tenant = tenant if sep and tenant.isidentifier() else "_"
-        key = self.settings.guest_key.value.encode()
-        digest = hmac.new(key, sender_id.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
-        return f"{REDIS_PREFIX}:{TRACKER}:{tenant}:{digest[:40]}"
+        return tracker_key(self.settings.guest_key.value.encode(), sender_id)
 
 
 def _loopback(url: str) -> bool:

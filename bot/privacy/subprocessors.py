@@ -77,9 +77,9 @@ def describe(change: Change) -> list[str]:
 
 def notice(tenant: Tenant, change: Change, to: str, console_url: str) -> EmailMessage:
     """The e-mail to one of the tenant's admins (no guest data in it)."""
-    domain = tenant.email_addresses[0].split("@", 1)[1] if tenant.email_addresses else "rapport.invalid"
+    domain = tenant.mail_domain
     msg = EmailMessage()
-    msg["From"] = f"no-reply@{domain}"
+    msg["From"] = tenant.notice_sender
     msg["To"] = to
     msg["Subject"] = f"Change of subprocessors for {tenant.name}"
     msg["Message-ID"] = make_msgid(domain=domain)

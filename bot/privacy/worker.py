@@ -52,7 +52,6 @@ logger = logging.getLogger(__name__)
 
 LEASE = 300.0  # seconds a claimed request is left to its worker
 RETRY_BASE = 30.0  # a failed request is tried again after 30 s, 60 s, 120 s ... (at most 1 h)
-SENDER_LOCAL_PART = "no-reply"
 WARN_BEFORE = 3 * 86_400.0  # admins are reminded of an open request three days before it is due
 
 
@@ -205,12 +204,12 @@ class DsrWorker:
         ]
 
     async def _mail(self, tenant: Tenant, addresses: list[str], subject: str, body: str) -> int:
-        domain = tenant.email_addresses[0].split("@", 1)[1] if tenant.email_addresses else "rapport.invalid"
+        domain = tenant.mail_domain
         sender = SmtpSender.from_settings(self.settings)
         sent = 0
         for address in addresses:
             msg = EmailMessage()
-            msg["From"] = f"{SENDER_LOCAL_PART}@{domain}"
+            msg["From"] = tenant.notice_sender
             msg["To"] = address
             msg["Subject"] = subject
             msg["Message-ID"] = make_msgid(domain=domain)
