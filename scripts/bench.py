@@ -40,7 +40,9 @@ import aiohttp  # noqa: E402
 sys.path.insert(0, str(ROOT / "scripts"))  # bench_privacy beside this file, also when imported
 from bench_privacy import privacy_load  # noqa: E402
 
+from bot.base.names import HANDOVERS  # noqa: E402
 from bot.base.settings import Settings  # noqa: E402
+from bot.base.states import HandoverState  # noqa: E402
 from bot.privacy.stores import PrivacyContext  # noqa: E402
 from bot.stack import BIN, QUIET_ENV, Stack, isolated_env, pick_free_port, train_if_needed  # noqa: E402
 
@@ -348,8 +350,8 @@ async def _escalated_guest(stack: Stack, session, tenant: str, db) -> tuple[str,
         body = {"sender": sender, "message": text, "metadata": {"tenant": tenant}}
         async with session.post(url, json=body) as r:
             assert r.status == 200, r.status
-    doc = await db.handovers.find_one({"guest_ref": guest_ref(stack.settings.guest_key, tenant, sender)})
-    assert doc is not None and doc["state"] == "waiting_for_staff", doc and doc["state"]
+    doc = await db[HANDOVERS].find_one({"guest_ref": guest_ref(stack.settings.guest_key, tenant, sender)})
+    assert doc is not None and doc["state"] == HandoverState.WAITING, doc and doc["state"]
     return sender, doc["_id"]
 
 

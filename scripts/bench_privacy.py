@@ -17,6 +17,7 @@ import time
 import uuid
 from typing import Any
 
+from bot.base.names import RATINGS
 from bot.privacy.erasure import erase_guest, scan_guest
 from bot.privacy.offboard import offboard_tenant
 from bot.privacy.stores import PrivacyContext, resolve
@@ -28,7 +29,7 @@ async def privacy_load(ctx: PrivacyContext, *, guests: int = 20_000, erasures: i
     started = time.perf_counter()
     seeded = await seed(ctx, tenant, guests=guests)
     seed_s = time.perf_counter() - started
-    ratings = await ctx.db(tenant).ratings.estimated_document_count()
+    ratings = await ctx.db(tenant)[RATINGS].estimated_document_count()
     redis_keys = await ctx.redis.dbsize()
     # guests with a transcript (the most stores), spread over the seeding order
     targets = [seeded[i * (min(len(seeded), 1000) // erasures)] for i in range(erasures)]

@@ -59,7 +59,7 @@ from bot.audit.log import (
 )
 from bot.base.errors import StorageError
 from bot.base.logs import event
-from bot.base.settings import REDIS_PREFIX
+from bot.base.names import AUDIT, AUDIT_CHAIN, REDIS_PREFIX
 from bot.storage.mongo import DURABLE
 
 logger = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ class InboxFolder:
         whose filter has a top-level `$or` to the first document matching the `$or`
         alone, ignoring `_id`."""
         now = self.clock()
-        chain = self._db(tenant_id).get_collection("audit_chain", write_concern=DURABLE)
+        chain = self._db(tenant_id).get_collection(AUDIT_CHAIN, write_concern=DURABLE)
         mine = {"$set": {"owner": self.owner, "until": now + self.lease}}
         for held in ({"owner": self.owner}, {"until": {"$lt": now}}):
             if (await chain.update_one({"_id": LEASE, **held}, mine)).matched_count:
@@ -150,7 +150,7 @@ class InboxFolder:
         now = self.clock()
         renewed = await (
             self._db(tenant_id)
-            .get_collection("audit_chain", write_concern=DURABLE)
+            .get_collection(AUDIT_CHAIN, write_concern=DURABLE)
             .update_one(
                 {"_id": LEASE, "owner": self.owner, "until": {"$gt": now + self.lease / 3}},
                 {"$set": {"until": now + self.lease}},
@@ -162,7 +162,7 @@ class InboxFolder:
     async def _chained(self, tenant_id: str, ids: list[str]) -> set[str]:
         """Which of these inbox ids a batch in the chain already holds."""
         found: set[str] = set()
-        cursor = self._db(tenant_id).audit.find({"detail.folded": {"$in": ids}}, {"detail.folded": 1})
+        cursor = self._db(tenant_id)[AUDIT].find({"detail.folded": {"$in": ids}}, {"detail.folded": 1})
         async for e in cursor:
             # MongoDB answers {detail: {folded}}; nx-27017 answers {"detail.folded": ...}
             found |= set(e.get("detail.folded") or (e.get("detail") or {}).get("folded") or ())

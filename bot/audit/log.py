@@ -96,7 +96,8 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from bot.base.errors import StorageError
 from bot.base.logs import event
-from bot.base.settings import REDIS_PREFIX, Secret
+from bot.base.names import AUDIT, AUDIT_CHAIN, AUDIT_INBOX, REDIS_PREFIX
+from bot.base.settings import Secret
 from bot.storage.mongo import DURABLE
 
 logger = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ MAX_TRIES = 200
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # the fields the hash covers, besides the record's own
 CHAINED = ("seq", "at", "prev", "kid")
-INBOX = "audit_inbox"
+INBOX = AUDIT_INBOX
 BATCH = "system.batch"  # the action of a chained entry folding inbox documents
 
 
@@ -388,10 +389,10 @@ class AuditLog:
         return self.db_prefix + tenant_id
 
     def _collection(self, database: str) -> AsyncIOMotorCollection:
-        return self.client[database].get_collection("audit", write_concern=DURABLE)
+        return self.client[database].get_collection(AUDIT, write_concern=DURABLE)
 
     def _head(self, database: str) -> AsyncIOMotorCollection:
-        return self.client[database].get_collection("audit_chain", write_concern=DURABLE)
+        return self.client[database].get_collection(AUDIT_CHAIN, write_concern=DURABLE)
 
     async def _last(self, database: str) -> tuple[int, str]:
         head = await self._head(database).find_one({"_id": "head"})

@@ -12,9 +12,11 @@ import hashlib
 import hmac
 
 from bot.base.errors import InvalidInput
+from bot.base.names import REDIS_PREFIX, TRACKER
 from bot.base.settings import Secret
 
-SENDER_SEPARATOR = "~"
+SENDER_SEPARATOR = "~"  # a Rasa sender id is <tenant>~<guest id> (make_sender)
+NO_TENANT = "_"  # the tenant segment of a tracker key whose sender id names no tenant
 
 
 def _digest(key: Secret, *parts: str) -> str:
@@ -49,3 +51,13 @@ def split_sender(sender_id: str) -> tuple[str, str]:
 
 def make_sender(tenant_id: str, guest: str) -> str:
     return f"{tenant_id}{SENDER_SEPARATOR}{guest}"
+
+
+def tracker_key(key: bytes, sender_id: str, prefix: str = REDIS_PREFIX) -> str:
+    """The Redis key of a sender's Rasa tracker, `<prefix>:tracker:<tenant>:<HMAC of the
+    sender id>` (bot/rasa/tracker_store.py writes it, bot/privacy/stores.py finds it):
+    no phone number or address in a key."""
+    tenant, sep, _ = sender_id.partition(SENDER_SEPARATOR)
+    tenant = tenant if sep and tenant.isidentifier() else NO_TENANT
+    digest = hmac.new(key, sender_id.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+    return f"{prefix}:{TRACKER}:{tenant}:{digest[:40]}"

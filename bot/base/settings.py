@@ -19,9 +19,6 @@ from pathlib import Path
 from bot.base.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-# endpoints.yml `key_prefix` of the tracker and lock stores: the first segment of every
-# Redis key of a conversation (trackers, locks, the audit inbox of tracker accesses)
-REDIS_PREFIX = "rapport"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.base.scale import Scale
+from bot.base.states import Channel
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class Turn:
     confidence: float = 0.0
     runner_up: float = 0.0  # the next intent's confidence (bot/privacy/intake.py wants a margin)
     message_id: str | None = None
-    channel: str = "rest"
+    channel: str = Channel.REST
     locale: str | None = None
     reservation_language: str | None = None
 

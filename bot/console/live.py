@@ -31,6 +31,7 @@ from websockets.connection import OPEN
 from websockets.server import ServerConnection
 
 from bot.base.logs import event
+from bot.base.names import console_channel
 from bot.console.access import NotAuthenticated, NotVisible, access
 from bot.console.security import same_origin
 
@@ -38,10 +39,6 @@ logger = logging.getLogger(__name__)
 
 RECHECK_SECONDS = 30.0
 MAX_MESSAGE_BYTES = 8 * 1024
-
-
-def channel(tenant_id: str) -> str:
-    return f"rapport:console:{tenant_id}"
 
 
 def register(app: Sanic) -> None:
@@ -106,7 +103,7 @@ async def live(request: Request, ws: Any, tenant: str) -> None:
     closed = asyncio.create_task(_until_closed(ws), name="console-live-reader")
     event(logger, "console.live.open", staff=grant.staff.id, tenant=grant.tenant_id)
     try:
-        await pubsub.subscribe(channel(grant.tenant_id))
+        await pubsub.subscribe(console_channel(grant.tenant_id))
         await ws.send(json.dumps({"type": "ready"}))
         checked = time.monotonic()
         while not closed.done():

@@ -41,7 +41,9 @@ from typing import Any, Literal
 
 import redis.asyncio as aioredis
 
-PREFIX = "rapport:console:login_failures:"  # tests clear every limit under this prefix
+from bot.base.names import LOGIN_FAILURES
+
+PREFIX = LOGIN_FAILURES  # tests clear every limit under this prefix
 
 # KEYS[1]: the IP's sorted set, KEYS[2]: the account's hash.
 # ARGV: now, ip_max, ip_window, attempt token, account_free, account_base, account_cap,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
+from bot.base.states import DsrStatus
 from bot.handover.store import MAX_STAFF_TEXT
 
 LOGIN_ERROR = "invalid username or password"
@@ -14,12 +15,12 @@ VIEWS = (("waiting", "Waiting"), ("mine", "Mine"), ("all", "All"), ("resolved", 
 MAX_TEXT = MAX_STAFF_TEXT
 DSR_STATUSES = (
     ("", "All"),
-    ("received", "Received"),
-    ("verification_pending", "Verification pending"),
-    ("verified", "Verified"),
-    ("awaiting_approval", "Awaiting approval"),
-    ("done", "Done"),
-    ("rejected", "Rejected"),
+    (DsrStatus.RECEIVED, "Received"),
+    (DsrStatus.PENDING, "Verification pending"),
+    (DsrStatus.VERIFIED, "Verified"),
+    (DsrStatus.AWAITING, "Awaiting approval"),
+    (DsrStatus.DONE, "Done"),
+    (DsrStatus.REJECTED, "Rejected"),
 )
 _COUNT = ' <span class="count" id="waiting-count"></span>'
 

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.base.states import ConversationStatus
 from bot.base.turn import Answer, Reply, StepResult, Turn
 from bot.language import LanguageChoice, LanguageDetector, initial_choice, update_choice
 from bot.ratings import Rating, parse_answer
@@ -31,7 +32,7 @@ from bot.tenants.registry import Question, Tenant
 
 STATE_VERSION = 1
 
-ACTIVE, COMPLETED, STOPPED = "active", "completed", "stopped"
+ACTIVE, COMPLETED, STOPPED = ConversationStatus
 
 # Intents that are about the conversation itself rather than an answer.
 SKIP_INTENTS = frozenset({"skip", "deny"})

@@ -19,12 +19,9 @@ from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.base.logs import event
+from bot.base.names import console_channel
 
 logger = logging.getLogger(__name__)
-
-
-def console_channel(tenant_id: str) -> str:
-    return f"rapport:console:{tenant_id}"
 
 
 class Publisher:

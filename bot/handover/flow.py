@@ -28,6 +28,7 @@ from bot.base.turn import Reply, StepResult, Turn
 from bot.handover.store import HELD, HandoverStore
 from bot.handover.triggers import escalation_reason
 from bot.ratings import Scale, parse_answer
+from bot.storage.documents import HandoverDoc, LastRating
 from bot.tenants.registry import Tenant
 
 SATISFACTION_SCALE = Scale(1, 5)
@@ -39,7 +40,7 @@ class Before:
     replies: list[Reply] = field(default_factory=list)  # answered here (satisfaction)
     prefix: list[Reply] = field(default_factory=list)  # said before the engine's replies
     resumed: bool = False  # handed back: drop the pending follow-up
-    handover: dict[str, Any] | None = None
+    handover: HandoverDoc | None = None
 
 
 def when_open(tenant: Tenant, lang: str, now: datetime) -> str | None:
@@ -119,7 +120,7 @@ def escalation(
     return Escalation(reason, tuple(kept + notice))
 
 
-def lowest_rating(tenant: Tenant, state: dict[str, Any]) -> tuple[dict[str, Any] | None, float | None]:
+def lowest_rating(tenant: Tenant, state: dict[str, Any]) -> tuple[LastRating | None, float | None]:
     """The conversation's lowest rating so far (for the inbox and the recovery figure)."""
     lowest: tuple[float, str, float] | None = None
     for qid, value in (state.get("answers") or {}).items():

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.base.logs import event
+from bot.base.names import HANDOVERS
 from bot.base.settings import Settings
 from bot.handover.store import WAITING
 from bot.i18n import Catalog
@@ -79,7 +80,7 @@ class Notifier:
         """Notify about every escalation not yet notified; how many were claimed."""
         claimed = 0
         for tenant in self.tenants:
-            handovers = self.mongo.database(tenant.id).get_collection("handovers", write_concern=DURABLE)
+            handovers = self.mongo.database(tenant.id).get_collection(HANDOVERS, write_concern=DURABLE)
             while True:
                 now = time.time()
                 doc = await handovers.find_one_and_update(

@@ -41,20 +41,23 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from bot.base.errors import InvalidInput, RapportError, StorageError
 from bot.base.logs import event
+from bot.base.names import HANDOVER_HISTORY, HANDOVERS, MESSAGE_SEQ, MESSAGES
+from bot.base.states import Author, HandoverState
 from bot.handover.events import Publisher
+from bot.storage.documents import HandoverDoc, HandoverHistoryDoc, LastRating, MessageDoc
 from bot.storage.mongo import DURABLE, MongoStore, delete_matching
 
 logger = logging.getLogger(__name__)
 
-BOT, WAITING, WITH_STAFF, RESOLVED = "bot", "waiting_for_staff", "with_staff", "resolved"
-STATES = (BOT, WAITING, WITH_STAFF, RESOLVED)
+BOT, WAITING, WITH_STAFF, RESOLVED = HandoverState
+STATES = tuple(HandoverState)
 HELD = (WAITING, WITH_STAFF)  # the bot is silent
-AUTHORS = ("guest", "bot", "staff", "note", "system")
+AUTHORS = tuple(Author)
 MAX_STAFF_TEXT = 2000
 
 # (tenant id, handover document, message document) -> True when the message is with
 # the guest's provider (bot/handover/delivery.py, through bot/outbox)
-Deliver = Callable[[str, dict[str, Any], dict[str, Any]], Awaitable[bool]]
+Deliver = Callable[[str, HandoverDoc, MessageDoc], Awaitable[bool]]
 
 
 class Conflict(RapportError):
@@ -96,10 +99,10 @@ class HandoverStore:
     ) -> None:
         db = mongo.database(tenant_id)
         self.tenant_id = tenant_id
-        self.handovers = db.get_collection("handovers", write_concern=DURABLE)
-        self.messages = db.get_collection("messages", write_concern=DURABLE)
-        self.seq = db.get_collection("message_seq", write_concern=DURABLE)
-        self.history = db.get_collection("handover_history", write_concern=DURABLE)
+        self.handovers = db.get_collection(HANDOVERS, write_concern=DURABLE)
+        self.messages = db.get_collection(MESSAGES, write_concern=DURABLE)
+        self.seq = db.get_collection(MESSAGE_SEQ, write_concern=DURABLE)
+        self.history = db.get_collection(HANDOVER_HISTORY, write_concern=DURABLE)
         self.publisher = publisher
         self.deliver = deliver
 
@@ -112,13 +115,13 @@ class HandoverStore:
 
     # ---- reads -----------------------------------------------------------------
 
-    async def get(self, conversation_id: str) -> dict[str, Any] | None:
+    async def get(self, conversation_id: str) -> HandoverDoc | None:
         try:
             return await self.handovers.find_one({"_id": conversation_id})
         except PyMongoError as e:
             raise StorageError("reading the handover state failed") from e
 
-    async def require(self, conversation_id: str) -> dict[str, Any]:
+    async def require(self, conversation_id: str) -> HandoverDoc:
         doc = await self.get(conversation_id)
         if doc is None:
             raise NotFound("no such conversation")
@@ -126,7 +129,7 @@ class HandoverStore:
 
     async def list(
         self, state: str | None = None, assigned_to: str | None = None, limit: int = 100
-    ) -> list[dict[str, Any]]:
+    ) -> list[HandoverDoc]:
         """Escalated conversations, most recently changed first."""
         query: dict[str, Any] = {}
         if state is not None:
@@ -140,7 +143,7 @@ class HandoverStore:
 
     async def transcript(
         self, conversation_id: str, since_seq: int = 0, limit: int = 500
-    ) -> list[dict[str, Any]]:
+    ) -> list[MessageDoc]:
         cursor = (
             self.messages.find({"conversation": conversation_id, "seq": {"$gt": int(since_seq)}})
             .sort("seq", 1)
@@ -159,7 +162,7 @@ class HandoverStore:
         staff: str | None = None,
         publish: bool = True,
         delivered: bool | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[MessageDoc]:
         """Append (author, text) messages to the transcript, in order."""
         entries = [(a, t) for a, t in entries if t]
         if not entries:
@@ -177,7 +180,7 @@ class HandoverStore:
             now = _now()
             docs = []
             for i, (author, text) in enumerate(entries):
-                doc: dict[str, Any] = {
+                doc: MessageDoc = {
                     "_id": f"{conversation_id}:{first + i:07d}",
                     "conversation": conversation_id,
                     "guest_ref": guest_ref,
@@ -208,9 +211,9 @@ class HandoverStore:
         guest_ref: str,
         channel: str,
         language: str,
-        last_rating: dict[str, Any] | None = None,
+        last_rating: LastRating | None = None,
         score_before: float | None = None,
-    ) -> tuple[dict[str, Any], bool]:
+    ) -> tuple[HandoverDoc, bool]:
         """Hand the conversation to staff; (document, True) when this turn did it,
         (document, False) when staff already have it."""
         now = _epoch()
@@ -247,7 +250,7 @@ class HandoverStore:
         await self._changed(doc)
         return doc, True
 
-    async def take(self, conversation_id: str, staff_id: str) -> dict[str, Any]:
+    async def take(self, conversation_id: str, staff_id: str) -> HandoverDoc:
         """Assign to `staff_id`; exactly one of several concurrent takes wins."""
         now = _epoch()
         doc = await self._transition(
@@ -263,7 +266,7 @@ class HandoverStore:
             raise Conflict("another member of staff has this conversation")
         return doc
 
-    async def hand_back(self, conversation_id: str, staff_id: str) -> dict[str, Any]:
+    async def hand_back(self, conversation_id: str, staff_id: str) -> HandoverDoc:
         """Back to the bot; it drops its pending low-score follow-up (staff handled it)."""
         doc = await self._transition(
             conversation_id,
@@ -276,7 +279,7 @@ class HandoverStore:
             raise Conflict("only the member of staff who has the conversation can hand it back")
         return doc
 
-    async def resolve(self, conversation_id: str, staff_id: str, *, ask_satisfaction: bool) -> dict[str, Any]:
+    async def resolve(self, conversation_id: str, staff_id: str, *, ask_satisfaction: bool) -> HandoverDoc:
         now = _epoch()
         fields = {
             "state": RESOLVED,
@@ -309,7 +312,7 @@ class HandoverStore:
         )
         return bool(result.modified_count)
 
-    async def record_satisfaction(self, conversation_id: str, score: float) -> dict[str, Any] | None:
+    async def record_satisfaction(self, conversation_id: str, score: float) -> HandoverDoc | None:
         """The guest's answer (normalised 0..1) to the question after resolving; keeps
         the recovery figure (after minus before) when a rating came before."""
         doc = await self.handovers.find_one_and_update(
@@ -335,15 +338,15 @@ class HandoverStore:
 
     # ---- staff writing ---------------------------------------------------------------
 
-    async def add_note(self, conversation_id: str, staff_id: str, text: Any) -> dict[str, Any]:
+    async def add_note(self, conversation_id: str, staff_id: str, text: Any) -> MessageDoc:
         doc = await self.require(conversation_id)
         return (
             await self.record(
-                conversation_id, doc["guest_ref"], [("note", clean_staff_text(text))], staff=staff_id
+                conversation_id, doc["guest_ref"], [(Author.NOTE, clean_staff_text(text))], staff=staff_id
             )
         )[0]
 
-    async def staff_reply(self, conversation_id: str, staff_id: str, text: Any) -> dict[str, Any]:
+    async def staff_reply(self, conversation_id: str, staff_id: str, text: Any) -> MessageDoc:
         """Persist the reply, then deliver it on the guest's channel. Only the member of
         staff who has the conversation may reply."""
         text = clean_staff_text(text)
@@ -352,13 +355,13 @@ class HandoverStore:
             raise Conflict("take the conversation over before replying")
         message = (
             await self.record(
-                conversation_id, doc["guest_ref"], [("staff", text)], staff=staff_id, delivered=False
+                conversation_id, doc["guest_ref"], [(Author.STAFF, text)], staff=staff_id, delivered=False
             )
         )[0]
         await self.send(doc, message)
         return message
 
-    async def send(self, handover: dict[str, Any], message: dict[str, Any]) -> bool:
+    async def send(self, handover: HandoverDoc, message: MessageDoc) -> bool:
         """Deliver a stored message to the guest; marked delivered when the provider has
         it (the web widget acknowledges instead: `acknowledge`)."""
         if self.deliver is None:
@@ -375,17 +378,17 @@ class HandoverStore:
         )
         return bool(result.modified_count)
 
-    async def undelivered(self, guest_ref: str, limit: int = 50) -> list[dict[str, Any]]:
+    async def undelivered(self, guest_ref: str, limit: int = 50) -> list[MessageDoc]:
         """Staff and system messages to this guest not yet acknowledged, oldest first."""
-        query = {"guest_ref": guest_ref, "delivered": False, "author": {"$in": ["staff", "system"]}}
+        query = {"guest_ref": guest_ref, "delivered": False, "author": {"$in": [Author.STAFF, Author.SYSTEM]}}
         cursor = self.messages.find(query).sort("at", 1).limit(limit)
         return [d async for d in cursor]
 
-    async def system_message(self, conversation_id: str, text: str, *, deliver: bool) -> dict[str, Any]:
+    async def system_message(self, conversation_id: str, text: str, *, deliver: bool) -> MessageDoc:
         doc = await self.require(conversation_id)
-        message = (await self.record(conversation_id, doc["guest_ref"], [("system", text)], delivered=False))[
-            0
-        ]
+        message = (
+            await self.record(conversation_id, doc["guest_ref"], [(Author.SYSTEM, text)], delivered=False)
+        )[0]
         if deliver:
             await self.send(doc, message)
         return message
@@ -412,7 +415,7 @@ class HandoverStore:
 
     async def _transition(
         self, conversation_id: str, condition: dict[str, Any], fields: dict[str, Any], change: tuple[str, str]
-    ) -> dict[str, Any] | None:
+    ) -> HandoverDoc | None:
         now = _epoch()
         try:
             doc = await self.handovers.find_one_and_update(
@@ -439,10 +442,10 @@ class HandoverStore:
             {"conversation": conversation_id, "to": to, "by": by, "at": at, **extra}
         )
 
-    async def history_of(self, conversation_id: str) -> list[dict[str, Any]]:
+    async def history_of(self, conversation_id: str) -> list[HandoverHistoryDoc]:
         return [d async for d in self.history.find({"conversation": conversation_id}).sort("at", 1)]
 
-    async def _changed(self, doc: dict[str, Any]) -> None:
+    async def _changed(self, doc: HandoverDoc) -> None:
         await self._publish({"type": "conversation", "conversation": doc["_id"], "state": doc["state"]})
 
     async def _publish(self, payload: dict[str, Any]) -> None:

@@ -45,8 +45,9 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from bot.base.errors import StorageError
 from bot.base.sealing import Cipher, DecryptionError
+from bot.base.states import JobState
 
-PENDING, DONE, FAILED = "pending", "done", "failed"
+PENDING, DONE, FAILED = JobState
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.base.logs import event
+from bot.base.names import REDIS_PREFIX
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +136,7 @@ class SharedRateLimiter:
         burst: float,
         *,
         secret: bytes,
-        prefix: str = "rapport",
+        prefix: str = REDIS_PREFIX,
         retry_after: float = 5.0,
         clock: Clock = time.monotonic,
     ) -> None:

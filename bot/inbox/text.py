@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.base.errors import InvalidInput
+from bot.base.states import Channel
 from bot.tenants.registry import Tenant, Tenants
 
 # Used with fullmatch: `$` would also accept a trailing newline ("adv-nl\n").
 GUEST_ID = re.compile(r"[A-Za-z0-9_.:@+\-]{1,128}")
 LANG_TAG = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8}){0,3}")
-CHANNELS = frozenset({"rest", "webchat", "sms", "email"})
+CHANNELS = frozenset(Channel)
 HARD_MAX_CHARS = 20_000  # beyond this a request is refused outright (413)
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -107,5 +108,8 @@ def parse_rest_payload(body: Any, tenants: Tenants) -> InboundMessage:
     else:
         raise InvalidInput("bad_metadata", "metadata.tenant or metadata.widget_key is required")
     return InboundMessage(
-        tenant, sender, guest_text(clean_text(message)), parse_metadata(metadata, default_channel="rest")
+        tenant,
+        sender,
+        guest_text(clean_text(message)),
+        parse_metadata(metadata, default_channel=Channel.REST),
     )

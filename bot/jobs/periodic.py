@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.base.logs import event
-from bot.base.settings import REDIS_PREFIX
+from bot.base.names import REDIS_PREFIX
 from bot.jobs.lease import Lease, LeaseLost
 
 logger = logging.getLogger(__name__)

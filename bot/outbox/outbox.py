@@ -23,9 +23,6 @@ from bot.tenants.registry import Tenant
 
 logger = logging.getLogger(__name__)
 
-NO_REPLY = "no-reply"  # the local part notices to staff are sent from
-NO_DOMAIN = "rapport.invalid"  # their domain for a tenant without an inbox
-
 
 class DeliveryFailed(RapportError):
     """The message could not be handed to the channel: `code` says why ("objected",
@@ -245,9 +242,8 @@ class Outbox:
         auto-generated; SMS from the tenant's first number, in one message. Raises
         DeliveryFailed("provider_failed")."""
         if medium == "email":
-            domain = tenant.email_addresses[0].split("@", 1)[1] if tenant.email_addresses else NO_DOMAIN
             envelope = Envelope(
-                "email", "notice", tenant.id, text, to=to, sender=f"{NO_REPLY}@{domain}", subject=subject
+                "email", "notice", tenant.id, text, to=to, sender=tenant.notice_sender, subject=subject
             )
         else:
             envelope = Envelope("sms", "notice", tenant.id, text, to=to, sender=tenant.sms_numbers[0])

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.base.names import SMS_CONSENT, SMS_INBOUND, SMS_OUTBOUND
 from bot.outbox.sms_status import advances
 from bot.storage.mongo import DURABLE, MongoStore, delete_matching
 
@@ -26,9 +27,9 @@ def _now() -> datetime:
 class SmsStore:
     def __init__(self, store: MongoStore, tenant_id: str) -> None:
         db = store.database(tenant_id)
-        self.inbound = db.get_collection("sms_inbound", write_concern=DURABLE)
-        self.outbound = db.get_collection("sms_outbound", write_concern=DURABLE)
-        self.consent = db.get_collection("sms_consent", write_concern=DURABLE)
+        self.inbound = db.get_collection(SMS_INBOUND, write_concern=DURABLE)
+        self.outbound = db.get_collection(SMS_OUTBOUND, write_concern=DURABLE)
+        self.consent = db.get_collection(SMS_CONSENT, write_concern=DURABLE)
 
     async def opted_out(self, guest_ref: str) -> bool:
         doc = await self.consent.find_one({"_id": guest_ref})

@@ -46,10 +46,11 @@ from pymongo.errors import CollectionInvalid, ConfigurationError, OperationFailu
 from bot.audit.log import AuditLog
 from bot.base.errors import InvalidInput, StorageError
 from bot.base.logs import event
+from bot.base.names import AUDIT, LOCK, REDIS_PREFIX
 from bot.base.settings import Settings
 from bot.privacy import backup_replay as replay
 from bot.privacy.backup_archive import RAW, ArchiveError, ArchiveReader, ArchiveWriter
-from bot.privacy.stores import REDIS_PREFIX, PrivacyContext, redis_keys
+from bot.privacy.stores import PrivacyContext, redis_keys
 from bot.storage.documents import SCHEMA_VERSION
 from bot.storage.mongo import DURABLE
 
@@ -176,7 +177,7 @@ async def _dump_collection(db: Any, name: str, session: Any, writer: ArchiveWrit
         tally.add(doc.raw)
         docs.append(doc)
         size += len(doc.raw)
-        if name == "audit" and isinstance(doc.get("seq"), int) and doc["seq"] > last["seq"]:
+        if name == AUDIT and isinstance(doc.get("seq"), int) and doc["seq"] > last["seq"]:
             last = {"seq": doc["seq"], "hash": str(doc.get("hash", ""))}
         if len(docs) >= BATCH_DOCS or size >= BATCH_BYTES:
             await asyncio.to_thread(writer.write, {"k": "documents", "name": name, "docs": docs})
@@ -202,7 +203,7 @@ def _read(pipe: Any, kind: str, key: str) -> None:
 
 
 async def _dump_redis(ctx: PrivacyContext, tenant: str, writer: ArchiveWriter) -> dict[str, Any]:
-    keys = [k for k in await redis_keys(ctx, tenant) if not k.startswith(f"{REDIS_PREFIX}:lock:")]
+    keys = [k for k in await redis_keys(ctx, tenant) if not k.startswith(f"{REDIS_PREFIX}:{LOCK}:")]
     tally, skipped = Tally(), 0
     raw_redis = aioredis.from_url(ctx.settings.effective_redis_url.value, decode_responses=False)
     try:
@@ -263,7 +264,7 @@ async def create_backup(
                 for name in names:
                     tally, last = await _dump_collection(db, name, session, writer)
                     collections[name] = tally.summary()
-                    audit_last = last if name == "audit" else audit_last
+                    audit_last = last if name == AUDIT else audit_last
             redis = await _dump_redis(ctx, tenant, writer)
             manifest = {
                 "tenant": tenant,
@@ -360,7 +361,7 @@ def verify(reader: ArchiveReader) -> dict[str, Any]:
 
 async def _wipe(ctx: PrivacyContext, tenant: str) -> int:
     await ctx.mongo.drop_tenant(tenant)
-    keys = [k for k in await redis_keys(ctx, tenant) if not k.startswith(f"{REDIS_PREFIX}:lock:")]
+    keys = [k for k in await redis_keys(ctx, tenant) if not k.startswith(f"{REDIS_PREFIX}:{LOCK}:")]
     for i in range(0, len(keys), REDIS_BATCH):
         await ctx.redis.delete(*keys[i : i + REDIS_BATCH])
     return len(keys)

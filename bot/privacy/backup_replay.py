@@ -38,17 +38,30 @@ from pymongo.errors import BulkWriteError
 
 from bot.audit.log import GENESIS, AuditLog, redis_inbox_key
 from bot.base.errors import RapportError
+from bot.base.names import (
+    AUDIT,
+    AUDIT_CHAIN,
+    AUDIT_INBOX,
+    DSR_HISTORY,
+    DSR_REGISTER,
+    DSR_REQUESTS,
+    GUEST_FLAGS,
+    RATINGS,
+    REDIS_PREFIX,
+    SMS_CONSENT,
+)
+from bot.base.states import DsrType
 from bot.outbox.sms_store import SmsStore
 from bot.privacy.erasure import erase_guest
 from bot.privacy.execute import apply_rectification
 from bot.privacy.requests import DONE
 from bot.privacy.retention import epoch
-from bot.privacy.stores import CERTIFICATES, REDIS_PREFIX, PrivacyContext
+from bot.privacy.stores import CERTIFICATES, PrivacyContext
 from bot.storage.flags import FlagStore
 from bot.storage.mongo import DURABLE
 
 SKEW = 300.0  # seconds: a request done this long before the backup is re-applied too
-ACTED = ("erasure", "restriction", "objection", "rectification")
+ACTED = (DsrType.ERASURE, DsrType.RESTRICTION, DsrType.OBJECTION, DsrType.RECTIFICATION)
 
 
 class BackupRefused(RapportError):
@@ -102,10 +115,10 @@ class AfterBackup:
         if not isinstance(guest_ref, str) or not guest_ref or when is None or when < self.since:
             return
         {
-            "erasure": self.erasures,
-            "restriction": self.restrictions,
-            "objection": self.objections,
-            "rectification": self.rectifications,
+            DsrType.ERASURE: self.erasures,
+            DsrType.RESTRICTION: self.restrictions,
+            DsrType.OBJECTION: self.objections,
+            DsrType.RECTIFICATION: self.rectifications,
         }[kind].add(guest_ref)
 
 
@@ -129,27 +142,27 @@ async def after_backup(
     db = ctx.db(tenant)
     control = ctx.mongo.client[ctx.settings.control_db]
     done = {"status": DONE, "type": {"$in": list(ACTED)}}
-    async for r in db.dsr_requests.find(done):
+    async for r in db[DSR_REQUESTS].find(done):
         after.note(r["type"], r.get("guest_ref"), r.get("updated_at"))
         since = (epoch(r.get("updated_at")) or 0) >= after.since
-        if r["type"] == "rectification" and isinstance(r.get("guest_ref"), str) and since:
+        if r["type"] == DsrType.RECTIFICATION and isinstance(r.get("guest_ref"), str) and since:
             after.rectification_requests.append(r)
     after.rectification_requests.sort(key=lambda r: epoch(r.get("updated_at")) or 0)
-    async for r in control.dsr_register.find({"tenant": tenant, **done}):
+    async for r in control[DSR_REGISTER].find({"tenant": tenant, **done}):
         after.note(r["type"], r.get("guest_hash"), r.get("updated_at"))
-    for audit, query in ((db.audit, {}), (control.audit, {"tenant": tenant})):
+    for audit, query in ((db[AUDIT], {}), (control[AUDIT], {"tenant": tenant})):
         async for e in audit.find({"action": "guest.erase", "outcome": "allowed", **query}):
-            after.note("erasure", e.get("resource_id"), e.get("at"))
-    after.requests = [r async for r in db.dsr_requests.find({})]
-    after.history = [h async for h in db.dsr_history.find({})]
-    after.inbox = [d async for d in db.audit_inbox.find({})]
-    after.flags = [f async for f in db.guest_flags.find({}) if (epoch(f.get("at")) or 0) >= after.since]
+            after.note(DsrType.ERASURE, e.get("resource_id"), e.get("at"))
+    after.requests = [r async for r in db[DSR_REQUESTS].find({})]
+    after.history = [h async for h in db[DSR_HISTORY].find({})]
+    after.inbox = [d async for d in db[AUDIT_INBOX].find({})]
+    after.flags = [f async for f in db[GUEST_FLAGS].find({}) if (epoch(f.get("at")) or 0) >= after.since]
     after.consent = [
-        c async for c in db.sms_consent.find({}) if (epoch(c.get("updated_at")) or 0) >= after.since
+        c async for c in db[SMS_CONSENT].find({}) if (epoch(c.get("updated_at")) or 0) >= after.since
     ]
     seq, last_hash = int(audit_last.get("seq") or 0), str(audit_last.get("hash") or GENESIS)
-    tail = [e async for e in db.audit.find({"seq": {"$gt": seq}}).sort("seq", 1)]
-    joint = await db.audit.find_one({"seq": seq}) if seq else {"hash": GENESIS}
+    tail = [e async for e in db[AUDIT].find({"seq": {"$gt": seq}}).sort("seq", 1)]
+    joint = await db[AUDIT].find_one({"seq": seq}) if seq else {"hash": GENESIS}
     if tail and (joint is None or joint.get("hash") != last_hash or tail[0].get("prev") != last_hash):
         after.audit_unchained = len(tail)  # the current chain is not the backup's continued
         tail = []
@@ -181,19 +194,19 @@ async def carry_over(ctx: PrivacyContext, tenant: str, after: AfterBackup) -> di
         return db.get_collection(name, write_concern=DURABLE)
 
     counts = {
-        "requests": await _upsert_all(coll("dsr_requests"), after.requests),
-        "history": await _insert_missing(coll("dsr_history"), after.history),
-        "audit_inbox": await _insert_missing(coll("audit_inbox"), after.inbox),
-        "flags": await _upsert_all(coll("guest_flags"), after.flags),
-        "sms_consent": await _upsert_all(coll("sms_consent"), after.consent),
-        "audit_entries": await _insert_missing(coll("audit"), after.audit_tail),
+        "requests": await _upsert_all(coll(DSR_REQUESTS), after.requests),
+        "history": await _insert_missing(coll(DSR_HISTORY), after.history),
+        "audit_inbox": await _insert_missing(coll(AUDIT_INBOX), after.inbox),
+        "flags": await _upsert_all(coll(GUEST_FLAGS), after.flags),
+        "sms_consent": await _upsert_all(coll(SMS_CONSENT), after.consent),
+        "audit_entries": await _insert_missing(coll(AUDIT), after.audit_tail),
     }
     if after.redis_inbox:  # appended after what the archive held; the folder skips what is chained
         await ctx.redis.rpush(redis_inbox_key(REDIS_PREFIX, tenant), *after.redis_inbox)
         counts["audit_inbox_redis"] = len(after.redis_inbox)
     if after.audit_tail:
         last = after.audit_tail[-1]
-        await coll("audit_chain").replace_one(
+        await coll(AUDIT_CHAIN).replace_one(
             {"_id": "head"}, {"_id": "head", "seq": last["seq"], "hash": last["hash"]}, upsert=True
         )
     return counts
@@ -216,7 +229,7 @@ async def reapply(
         await apply_rectification(ctx, tenant, languages, request)
         rectified += 1
     flags = FlagStore(ctx.mongo, tenant)
-    ratings = ctx.db(tenant).get_collection("ratings", write_concern=DURABLE)
+    ratings = ctx.db(tenant).get_collection(RATINGS, write_concern=DURABLE)
     now = time.time()
     for ref in sorted(after.restrictions - after.erasures):
         await flags.set(ref, restricted=True)

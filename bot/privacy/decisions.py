@@ -21,6 +21,7 @@ from bot.base.errors import InvalidInput
 from bot.base.logs import event
 from bot.outbox import DeliveryFailed
 from bot.privacy.requests import AWAITING, PENDING, RECEIVED, REJECTED, VERIFIED, DsrStore, RequestConflict
+from bot.storage.documents import DsrRequestDoc
 from bot.tenants.registry import Tenant, Tenants
 
 logger = logging.getLogger(__name__)
@@ -30,10 +31,10 @@ MAX_REASON = 500
 
 
 class Notices(Protocol):
-    async def notify(self, tenant: Tenant, request: dict[str, Any], key: str, **params: Any) -> str: ...
+    async def notify(self, tenant: Tenant, request: DsrRequestDoc, key: str, **params: Any) -> str: ...
 
 
-def public(doc: dict[str, Any]) -> dict[str, Any]:
+def public(doc: DsrRequestDoc) -> dict[str, Any]:
     """A request as staff and operators see it (no sealed details, no code hash)."""
     out = {("id" if k == "_id" else k): v for k, v in doc.items() if k not in HIDDEN}
     out["has_details"] = bool(doc.get("details"))
@@ -53,7 +54,7 @@ def _reason(raw: Any) -> str:
     return " ".join(raw.split())
 
 
-async def approve(dsr: DsrStore, request_id: str, actor: str) -> dict[str, Any]:
+async def approve(dsr: DsrStore, request_id: str, actor: str) -> DsrRequestDoc:
     fields = {"approved_by": actor, "approved_at": time.time()}
     doc = await dsr.transition(request_id, AWAITING, VERIFIED, actor, fields=fields)
     if doc is None:
@@ -64,7 +65,7 @@ async def approve(dsr: DsrStore, request_id: str, actor: str) -> dict[str, Any]:
 
 async def reject(
     dsr: DsrStore, request_id: str, actor: str, reason: Any, tenants: Tenants, notices: Notices | None
-) -> dict[str, Any]:
+) -> DsrRequestDoc:
     reason = _reason(reason)
     doc = await dsr.transition(
         request_id, (RECEIVED, PENDING, AWAITING), REJECTED, actor, fields={"rejection_reason": reason}
@@ -84,7 +85,7 @@ async def extend(
     reason: Any,
     tenants: Tenants,
     notices: Notices | None,
-) -> dict[str, Any]:
+) -> DsrRequestDoc:
     if isinstance(days, bool) or not isinstance(days, int):
         raise InvalidInput("days_invalid", "days is a whole number (1-60)")
     doc = await dsr.extend(request_id, days, _reason(reason), actor)
@@ -96,9 +97,7 @@ async def extend(
     return doc
 
 
-async def _tell(
-    tenant: Tenant, doc: dict[str, Any], key: str, notices: Notices | None, **params: Any
-) -> None:
+async def _tell(tenant: Tenant, doc: DsrRequestDoc, key: str, notices: Notices | None, **params: Any) -> None:
     if notices is None:
         return
     try:

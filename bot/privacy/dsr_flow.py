@@ -42,7 +42,9 @@ import phonenumbers
 
 from bot.audit.log import SystemAccess
 from bot.base.logs import event
+from bot.base.names import DSR_REGISTER
 from bot.base.sealing import Cipher
+from bot.base.states import Channel, DsrType
 from bot.base.turn import Reply, Turn
 from bot.i18n import Catalog
 from bot.language import explicit_request
@@ -50,6 +52,7 @@ from bot.outbox import DeliveryFailed, Outbox
 from bot.privacy.intake import INTENTS, is_yes, requested
 from bot.privacy.requests import PENDING, RECEIVED, VERIFIED, DsrStore
 from bot.storage.contacts import ContactStore
+from bot.storage.documents import DsrRequestDoc
 from bot.tenants.registry import Tenant
 
 logger = logging.getLogger(__name__)
@@ -66,7 +69,7 @@ WITHDRAW = re.compile(
     r"valoraciones|respuestas|valutazioni|risposte|voti)\b",
     re.IGNORECASE | re.DOTALL,
 )
-VERIFIED_BY_SESSION = ("webchat", "rest")
+VERIFIED_BY_SESSION = (Channel.WEBCHAT, Channel.REST)
 
 
 @dataclass
@@ -122,7 +125,7 @@ def register_writes(tenant_id: str, request_id: str, what: str) -> list[SystemAc
     """A request's document and its line in the processor's register (bot/privacy/requests.py)."""
     return [
         SystemAccess(f"dsr_request.{what}", "dsr_request", request_id),
-        SystemAccess(f"dsr_register.{what}", "dsr_register", f"{tenant_id}:{request_id}"),
+        SystemAccess(f"dsr_register.{what}", DSR_REGISTER, f"{tenant_id}:{request_id}"),
     ]
 
 
@@ -193,7 +196,7 @@ class DsrFlow:
         if same_open and open_request["status"] in (RECEIVED, PENDING):
             return DsrTurn([Reply("dsr.already_open")], ["dsr_already_open"])
         details = None
-        if type_ == "rectification":
+        if type_ == DsrType.RECTIFICATION:
             found = rectification_details(turn.text)
             details = self.cipher.seal(json.dumps(found), f"{tenant.id}|{guest_ref}|dsr")
         until = await self.dsr.ask(
@@ -230,7 +233,7 @@ class DsrFlow:
         )
 
     async def _check(
-        self, tenant: Tenant, request: dict[str, Any], code: str, guest_ref: str, channel: str, lang: str
+        self, tenant: Tenant, request: DsrRequestDoc, code: str, guest_ref: str, channel: str, lang: str
     ) -> DsrTurn:
         result = await self.dsr.check_code(request["_id"], code)
         event(logger, "dsr.code_checked", tenant=tenant.id, request=request["_id"], result=result.reason)
@@ -254,12 +257,12 @@ class DsrFlow:
         return Reply("dsr.verified.auto")
 
     async def _names_someone_else(self, type_: str, text: str, guest_ref: str, channel: str) -> bool:
-        if type_ == "rectification":
+        if type_ == DsrType.RECTIFICATION:
             return False  # the new address or number is theirs by definition
         emails, phones = identifiers_in(text)
         if not emails and not phones:
             return False
-        own = await self.contacts.get(guest_ref) if channel in ("sms", "email") else None
+        own = await self.contacts.get(guest_ref) if channel in (Channel.SMS, Channel.EMAIL) else None
         if own is not None:
             self.reads.append(SystemAccess("contact.read", "contact", guest_ref))
         mine = {own.address.lower()} if own is not None else set()

@@ -47,9 +47,10 @@ from redis.exceptions import RedisError
 
 from bot.audit.log import INBOX, AuditLog, AuditRecord
 from bot.base.logs import event
+from bot.base.names import REDIS_PREFIX
 from bot.privacy import disk, locks, rawsearch
 from bot.privacy import stores as st
-from bot.privacy.stores import EVIDENCE, REDIS_PREFIX, STORES, PrivacyContext, StandInError, Subject
+from bot.privacy.stores import EVIDENCE, STORES, PrivacyContext, StandInError, Subject
 from bot.storage.mongo import connect
 
 logger = logging.getLogger(__name__)

@@ -31,7 +31,9 @@ from typing import Any
 
 from bot.base.errors import RapportError
 from bot.base.logs import event
+from bot.base.names import CONVERSATIONS, HANDOVERS, RATINGS
 from bot.base.settings import Settings
+from bot.base.states import DsrType
 from bot.handover.store import HandoverStore
 from bot.i18n import Catalog
 from bot.outbox import DeliveryFailed, Outbox
@@ -61,11 +63,11 @@ class Executor:
 
     async def run(self, tenant: Tenant, request: dict[str, Any]) -> dict[str, Any]:
         handler = {
-            "access": self.access,
-            "erasure": self.erasure,
-            "rectification": self.rectification,
-            "restriction": self.restriction,
-            "objection": self.objection,
+            DsrType.ACCESS: self.access,
+            DsrType.ERASURE: self.erasure,
+            DsrType.RECTIFICATION: self.rectification,
+            DsrType.RESTRICTION: self.restriction,
+            DsrType.OBJECTION: self.objection,
         }[request["type"]]
         return await handler(tenant, request)
 
@@ -129,7 +131,7 @@ class Executor:
         await FlagStore(self.ctx.mongo, tenant.id).set(gref, restricted=True)
         # nx-27017 stores a bool written by $set as 1; real MongoDB keeps true. Readers
         # filter with {"restricted": {"$nin": [True, 1]}} or on `restricted_at`.
-        flagged = await self.ctx.db(tenant.id).ratings.update_many(
+        flagged = await self.ctx.db(tenant.id)[RATINGS].update_many(
             {"guest_ref": gref}, {"$set": {"restricted": True, "restricted_at": time.time()}}
         )
         notice = await self.notify(tenant, request, "dsr.result.restriction")
@@ -246,14 +248,14 @@ async def apply_rectification(
         if lang in languages:
             db = ctx.db(tenant_id)
             change = {"$set": {"language": lang, "language_source": "rectification"}}
-            await db.conversations.update_many({"guest_ref": gref}, change)
-            await db.handovers.update_many({"guest_ref": gref}, {"$set": {"language": lang}})
+            await db[CONVERSATIONS].update_many({"guest_ref": gref}, change)
+            await db[HANDOVERS].update_many({"guest_ref": gref}, {"$set": {"language": lang}})
             await FlagStore(ctx.mongo, tenant_id).set(gref, language=lang)  # the next turn applies it
             changed.append("language")
         else:
             skipped.append("language")
     withdrawn = 0
     if details.get("withdraw_ratings") is True:
-        withdrawn = (await ctx.db(tenant_id).ratings.delete_many({"guest_ref": gref})).deleted_count
+        withdrawn = (await ctx.db(tenant_id)[RATINGS].delete_many({"guest_ref": gref})).deleted_count
         changed.append("ratings_withdrawn")
     return {"changed": changed, "skipped": skipped, "ratings_withdrawn": withdrawn, "language": lang}

@@ -28,15 +28,16 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.base.states import DsrType
 from bot.nlu.clean import is_junk, strip_markup
 from bot.nlu.legal import assess
 
 INTENTS = {
-    "dsr_erasure": "erasure",
-    "dsr_access": "access",
-    "dsr_rectification": "rectification",
-    "dsr_restriction": "restriction",
-    "dsr_objection": "objection",
+    "dsr_erasure": DsrType.ERASURE,
+    "dsr_access": DsrType.ACCESS,
+    "dsr_rectification": DsrType.RECTIFICATION,
+    "dsr_restriction": DsrType.RESTRICTION,
+    "dsr_objection": DsrType.OBJECTION,
 }
 MIN_CONFIDENCE = 0.4
 MIN_CONFIDENCE_STRONG = 0.3  # enough when a strong cue names the request ("Werbemails")
@@ -86,7 +87,7 @@ COMM = (
 # Per request type: STRONG cues name the request on their own; WEAK ones only together
 # with DATA ("remove" the extra bed is feedback, "remove my details" a request).
 STRONG: dict[str, re.Pattern[str]] = {
-    "erasure": _any(
+    DsrType.ERASURE: _any(
         r"\bdelet|\berase|\berasure|\bwipe|\bforget me|\bforgotten\b|\bpurge|\bscrub",
         r"\boff (?:your|the) (?:database|system|records|files)\b",
         r"losch|loesch|\bvergessen werden|\bvergesst mich|\btilg",
@@ -95,7 +96,7 @@ STRONG: dict[str, re.Pattern[str]] = {
         r"\bborr|\bsupresion|\bsuprim|\bolvid",
         r"\bcancellat[ei]\b.{0,30}\b(?:dati|mio|mia|miei|mie)\b|\bcancellazione|\bdimentic|\boblio\b",
     ),
-    "access": _any(
+    DsrType.ACCESS: _any(
         r"\bcopy\b|\bexport|\bdownload|\bsubject access|\bdsar\b|\bportab|\bpersonal data|\bmy data\b",
         r"\baccess\b|\bacces\b|\bacceso\b|\baccesso\b|auskunft",
         r"\bwhat (?:\w+ )?(?:data|info|information|details)",
@@ -116,15 +117,17 @@ STRONG: dict[str, re.Pattern[str]] = {
         r"\bcopia\b|\bscaric|\bi miei dati\b|\bdati personali|\bquali (?:\w+ )?(?:dati|informazioni)",
         r"\bsapete di me\b|\bsu di me\b|\bavete (?:il mio|la mia|i miei)\b",
     ),
-    "rectification": _any(r"\brectif|\bberichtig|\brettific|\binaccurate|\binexact|\binesatt|\bunrichtig"),
-    "restriction": _any(
+    DsrType.RECTIFICATION: _any(
+        r"\brectif|\bberichtig|\brettific|\binaccurate|\binexact|\binesatt|\bunrichtig"
+    ),
+    DsrType.RESTRICTION: _any(
         r"\bstatistic|\bstats\b|\banaly|\bbenchmark|\brestrict|\branking",
         r"\bstatistik|\bauswert|\bausgewert|\bwert(?:en|et)\b.{0,50}\baus\b|\banalys|\beinschrank|\beinschraenk|\bumfrageergebnis",
         r"\bstatisti|\banalys|\brestrei|\bclassement|\bresultats du sondage",
         r"\bestadistic|\banalic|\banalis|\banaliz|\brestring|\bresultados de la encuesta",
         r"\bstatistic|\banalis|\banaliz|\blimitazion|\bclassific|\brisultati del sondaggio",
     ),
-    "objection": _any(
+    DsrType.OBJECTION: _any(
         r"\bcontact|\bmessag|\btext(?:s|ing)?\b|\bsms\b|\bunsubscri|\bopt(?:[- ]?me)?[- ]?out",
         r"\be-?mailing\b|\be-?mail(?:ing)? me\b",
         r"\bspam|\bnewsletter|\bmarketing|\badverti|\bpromot|\bhear from|\bmailing list",
@@ -152,12 +155,12 @@ STRONG: dict[str, re.Pattern[str]] = {
     ),
 }
 WEAK: dict[str, re.Pattern[str]] = {
-    "erasure": _any(
+    DsrType.ERASURE: _any(
         r"\bremove|\bget rid of|\bgone\b|\bentfern|\bweg\b|\bretir|\braye|\bdisparaiss|\bdetrui",
         r"\belimin|\bquit|\bsaque|\bdesaparezc|\bcancell|\brimuov|\btogli|\btolt[oa]\b|\bspariscan",
         r"\bclear\b|\bdestroy|\bdiscard|\bvernicht|\benlev|\bradi(?:er|ez)\b|\bdistrugg",
     ),
-    "access": _any(
+    DsrType.ACCESS: _any(
         r"\bdata\b|\bdaten\b|\bdonnees\b|\bdatos\b|\bdati\b",
         r"\bshow me|\bsend me|\bgive me|\bzeig|\bschick|\bgebt",
         r"\bmontrez|\benvoyez|\bdonnez|\bmuestr|\benvi|\bdadme|\bmostrat|\bmandat|\bdatemi",
@@ -165,7 +168,7 @@ WEAK: dict[str, re.Pattern[str]] = {
         r"\bguard|\balmacen|\bsalvat|\bmemorizz|\bconserv|\babfrag",
         r"\beinsicht|\beinseh|\bacced|\bconsult",
     ),
-    "rectification": _any(
+    DsrType.RECTIFICATION: _any(
         r"\bwrong\b|\bincorrect|\bcorrect|\bupdate|\bchange|\bamend|\bedit\b|\bmodif|\bfix\b|\bmisspel|\bspelt\b|\bspelled\b|\btypo\b",
         r"\bout of date\b|\boutdated\b|\bno longer\b|\bisn't mine\b|\bnot mine\b|\breplace|\bright one\b",
         r"\bnew (?:one|number|address|email)\b|\bold (?:one|number|address|email)\b",
@@ -180,7 +183,7 @@ WEAK: dict[str, re.Pattern[str]] = {
         r"\bsbagliat|\berrat|\bcorregg|\bcorrett|\baggiorn|\bcambi|\bmodific|\bnuov|\bvecchi|\bsostitu",
         r"\bscritto male|\bsalvat[oa] male|\bgiust[oa]\b|\bnon e piu\b",
     ),
-    "restriction": _any(
+    DsrType.RESTRICTION: _any(
         r"\breports?\b|\breporting\b|\blimit|\bprocess|\bcompar|\bevaluat|\bcount|\bfreeze|\bthird part",
         r"\bshare|\bpass (?:my|it|them)|\bai training\b|\bus(?:e|ed|ing)\b|\bleft out\b|\bleave\b|\bexclude",
         r"\bprivate\b|\bsurvey results|\bpublish|\baverage\b",
@@ -195,7 +198,7 @@ WEAK: dict[str, re.Pattern[str]] = {
         r"\breport|\blimit|\btratt|\bconfront|\bvalutaz|\bcondivid|\bced|\bus(?:ate|are|i|ateli)\b",
         r"\butilizz|\bcontate|\bblocc|\bterzi|\bprivat|\bfuori dai|\bmettete|\bincludete|\buso\b|\ball'uso",
     ),
-    "objection": _any(
+    DsrType.OBJECTION: _any(
         r"\be-?mails?\b|\boffers?\b|\bsurveys?\b|\blist\b|\bschreib|\bangebot|\bumfrage|\bliste\b",
         r"\boffres?\b|\bpromo|\bsondage|\benquete|\becri|\benvoyez|\bcorreo|\bofertas?\b|\bencuesta|\blista\b",
         r"\bescrib|\bmand|\bofferte?\b|\bsondagg|\bquestionar|\bscriv|\bmandate",
@@ -223,11 +226,11 @@ def cue(type_: str, text: str, strong_only: bool = False) -> bool:
         found = True
     elif strong_only:
         found = False
-    elif type_ == "rectification":  # what is named (RECTIFIABLE) stands for the data
+    elif type_ == DsrType.RECTIFICATION:  # what is named (RECTIFIABLE) stands for the data
         found = bool(WEAK[type_].search(p))
     else:
         found = bool(WEAK[type_].search(p)) and bool(DATA.search(p))
-    return found and (type_ != "rectification" or bool(RECTIFIABLE.search(p)))
+    return found and (type_ != DsrType.RECTIFICATION or bool(RECTIFIABLE.search(p)))
 
 
 def runner_up(ranking: Sequence[Mapping[str, Any]], intent: str) -> float:

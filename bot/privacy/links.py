@@ -26,10 +26,11 @@ import secrets
 import time
 from typing import Any
 
+from bot.base.names import DSR_EXPORTS
 from bot.base.sealing import Cipher, DecryptionError
 from bot.storage.mongo import DURABLE, MongoStore
 
-COLLECTION = "dsr_exports"
+COLLECTION = DSR_EXPORTS
 TTL = 24 * 3600.0
 TOKEN = re.compile(r"^([a-z][a-z0-9_]{1,30})\.([A-Za-z0-9_-]{43})$")  # <tenant>.<32 random bytes>
 

@@ -30,7 +30,7 @@ from rasa.core.lock_store import LOCK_LIFETIME, RedisLockStore
 from redis.connection import parse_url
 
 from bot.base.errors import RapportError
-from bot.base.settings import REDIS_PREFIX
+from bot.base.names import REDIS_PREFIX
 
 
 class ConversationBusy(RapportError):

@@ -44,6 +44,7 @@ from typing import Any
 
 from bot.audit.log import AuditLog, AuditRecord
 from bot.base.logs import event
+from bot.base.names import CONVERSATIONS, HANDOVER_HISTORY, MESSAGE_SEQ, RATINGS
 from bot.privacy import stores as st
 from bot.privacy.backup import archives, delete_backups
 from bot.privacy.erasure import Needles, ScanResult, scan_mongo, scan_redis, scan_standins
@@ -55,7 +56,7 @@ from bot.storage.mongo import DURABLE
 
 logger = logging.getLogger(__name__)
 
-_GUEST_COLLECTIONS = sorted(st.COVERED - {"message_seq", "handover_history"})  # carry guest_ref
+_GUEST_COLLECTIONS = sorted(st.COVERED - {MESSAGE_SEQ, HANDOVER_HISTORY})  # carry guest_ref
 
 
 def data_files(ctx: PrivacyContext, tenant: str) -> list[Path]:
@@ -145,8 +146,8 @@ async def _identifiers(ctx: PrivacyContext, tenant: str) -> Needles:
     refs: set[str] = set()
     for name in _GUEST_COLLECTIONS:
         refs |= {r for r in await db[name].distinct("guest_ref") if isinstance(r, str)}
-    conversations = {c for c in await db.ratings.distinct("conversation_id") if c}
-    conversations |= {d["_id"] async for d in db.conversations.find({}, {"_id": 1})}
+    conversations = {c for c in await db[RATINGS].distinct("conversation_id") if c}
+    conversations |= {d["_id"] async for d in db[CONVERSATIONS].find({}, {"_id": 1})}
     addresses = await ContactStore(ctx.mongo, tenant, ctx.cipher).addresses()
     needles = Needles()
     needles.add("guest_ref", refs)

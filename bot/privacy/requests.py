@@ -44,19 +44,15 @@ from pymongo import ReturnDocument
 from pymongo.errors import PyMongoError
 
 from bot.base.errors import InvalidInput, RapportError, StorageError
+from bot.base.names import DSR_HISTORY, DSR_QUESTIONS, DSR_REGISTER, DSR_REQUESTS
 from bot.base.settings import Secret
+from bot.base.states import DsrStatus, DsrType
+from bot.storage.documents import DsrQuestionDoc, DsrRequestDoc
 from bot.storage.mongo import DURABLE, MongoStore
 
-TYPES = ("erasure", "access", "rectification", "restriction", "objection")
-RECEIVED, PENDING, VERIFIED, AWAITING, DONE, REJECTED = (
-    "received",
-    "verification_pending",
-    "verified",
-    "awaiting_approval",
-    "done",
-    "rejected",
-)
-STATUSES = (RECEIVED, PENDING, VERIFIED, AWAITING, DONE, REJECTED)
+TYPES = tuple(DsrType)
+RECEIVED, PENDING, VERIFIED, AWAITING, DONE, REJECTED = DsrStatus
+STATUSES = tuple(DsrStatus)
 OPEN = (RECEIVED, PENDING, VERIFIED, AWAITING)
 CODE_DIGITS = 6
 CODE_TTL = 600.0  # ten minutes
@@ -89,21 +85,21 @@ class DsrStore:
         db = mongo.database(tenant_id)
         self.tenant_id = tenant_id
         self.key = key
-        self.requests = db.get_collection("dsr_requests", write_concern=DURABLE)
-        self.history = db.get_collection("dsr_history", write_concern=DURABLE)
-        self.questions = db.get_collection("dsr_questions", write_concern=DURABLE)
+        self.requests = db.get_collection(DSR_REQUESTS, write_concern=DURABLE)
+        self.history = db.get_collection(DSR_HISTORY, write_concern=DURABLE)
+        self.questions = db.get_collection(DSR_QUESTIONS, write_concern=DURABLE)
         self.register = (
-            mongo.client[control_db].get_collection("dsr_register", write_concern=DURABLE)
+            mongo.client[control_db].get_collection(DSR_REGISTER, write_concern=DURABLE)
             if control_db
             else None
         )
 
     # ---- reads ----------------------------------------------------------------------
 
-    async def get(self, request_id: str) -> dict[str, Any] | None:
+    async def get(self, request_id: str) -> DsrRequestDoc | None:
         return await self.requests.find_one({"_id": request_id})
 
-    async def open_for(self, guest_ref: str) -> dict[str, Any] | None:
+    async def open_for(self, guest_ref: str) -> DsrRequestDoc | None:
         """The guest's newest open request, if any."""
         cursor = self.requests.find({"guest_ref": guest_ref, "status": {"$in": list(OPEN)}}).sort(
             "created_at", -1
@@ -111,11 +107,11 @@ class DsrStore:
         docs = await cursor.limit(1).to_list(1)
         return docs[0] if docs else None
 
-    async def list(self, status: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    async def list(self, status: str | None = None, limit: int = 200) -> list[DsrRequestDoc]:
         query = {"status": status} if status else {}
         return await self.requests.find(query).sort("created_at", -1).limit(limit).to_list(limit)
 
-    async def due(self, statuses: tuple[str, ...] = (VERIFIED,), limit: int = 50) -> list[dict[str, Any]]:
+    async def due(self, statuses: tuple[str, ...] = (VERIFIED,), limit: int = 50) -> list[DsrRequestDoc]:
         return (
             await self.requests.find({"status": {"$in": list(statuses)}}).sort("created_at", 1).to_list(limit)
         )
@@ -130,7 +126,7 @@ class DsrStore:
         if type_ not in TYPES:
             raise InvalidInput("dsr_type", "unknown request type")
         now = time.time()
-        doc = {
+        doc: DsrQuestionDoc = {
             "_id": guest_ref,
             "guest_ref": guest_ref,
             "type": type_,
@@ -146,7 +142,7 @@ class DsrStore:
             raise StorageError("recording the question failed") from e
         return doc["expires_at"]
 
-    async def take_question(self, guest_ref: str, now: float | None = None) -> dict[str, Any] | None:
+    async def take_question(self, guest_ref: str, now: float | None = None) -> DsrQuestionDoc | None:
         """The guest's open question, removed in the same step (so one yes registers one
         request), or None when there is none or it has expired."""
         doc = await self.questions.find_one_and_delete({"_id": guest_ref})
@@ -162,11 +158,11 @@ class DsrStore:
 
     async def create(
         self, *, type_: str, guest_ref: str, channel: str, language: str, details: str | None = None
-    ) -> dict[str, Any]:
+    ) -> DsrRequestDoc:
         if type_ not in TYPES:
             raise InvalidInput("dsr_type", "unknown request type")
         now = time.time()
-        doc = {
+        doc: DsrRequestDoc = {
             "_id": "r_" + secrets.token_hex(8),
             "type": type_,
             "status": RECEIVED,
@@ -255,7 +251,7 @@ class DsrStore:
         *,
         fields: dict[str, Any] | None = None,
         unset: tuple[str, ...] = (),
-    ) -> dict[str, Any] | None:
+    ) -> DsrRequestDoc | None:
         """Move the request from one of `from_` to `to`; None when it was not there."""
         now = time.time()
         sources = [from_] if isinstance(from_, str) else list(from_)
@@ -275,7 +271,7 @@ class DsrStore:
                 )
         return doc
 
-    async def extend(self, request_id: str, days: int, reason: str, actor: str) -> dict[str, Any]:
+    async def extend(self, request_id: str, days: int, reason: str, actor: str) -> DsrRequestDoc:
         """Extend the deadline (GDPR allows two further months) with a recorded reason."""
         if not 1 <= days <= 60 or not reason.strip():
             raise InvalidInput("extension", "1-60 days and a reason")

@@ -12,6 +12,10 @@ Also expired: contacts of guests who have not written within the period, finishe
 inbound jobs, SMS delivery records, and Rasa trackers whose last event is older.
 Consent (STOP) records are kept: forgetting a STOP would allow messaging again.
 
+What happens to each collection is declared once, beside its store, in the registry
+(bot/privacy/stores.py `Retention`, collected in `RETENTION`): this module reads the
+rules and knows no collection but the ratings it folds and the handovers staff hold.
+
 `run_retention` is a dry run (counts) unless `confirm`; each confirmed run writes an
 audit record in the tenant's database. The jobs process (bot/jobs) runs `run_all` once
 a day, on one process only; `python -m bot.privacy retention run` on demand.
@@ -30,14 +34,15 @@ from typing import Any
 
 from bot.audit.log import AuditLog, AuditRecord
 from bot.base.logs import event
+from bot.base.names import GUEST_FLAGS, HANDOVERS, RATING_AGGREGATES, RATINGS
 from bot.handover.store import HELD
-from bot.privacy.stores import PrivacyContext, tenant_trackers
+from bot.privacy.stores import RETENTION, PrivacyContext, Retention, tenant_trackers
 from bot.storage.mongo import DURABLE
 
 logger = logging.getLogger(__name__)
 
 DAY = 86_400.0
-AGGREGATES = "rating_aggregates"
+AGGREGATES = RATING_AGGREGATES
 
 
 def epoch(value: Any) -> float | None:
@@ -54,6 +59,13 @@ def epoch(value: Any) -> float | None:
             return None
         return epoch(parsed)
     return None
+
+
+def _rules(expire: str) -> list[tuple[str, Retention]]:
+    """The registered collections (bot/privacy/stores.py RETENTION) expired this way,
+    ratings first (they are folded into the aggregates before they go)."""
+    rules = [(name, rule) for name, rule in RETENTION.items() if rule.expire == expire]
+    return sorted(rules, key=lambda item: item[0] != RATINGS)
 
 
 def _latest(doc: dict[str, Any], fields: Iterable[str]) -> float | None:
@@ -88,11 +100,13 @@ async def _delete(coll: Any, field: str, values: list[Any], confirm: bool) -> in
 
 async def _fold(db: Any, conversations: list[str]) -> int:
     """Expired ratings into anonymous monthly aggregates."""
-    restricted = {d["_id"] async for d in db.guest_flags.find({"restricted": {"$in": [True, 1]}}, {"_id": 1})}
+    restricted = {
+        d["_id"] async for d in db[GUEST_FLAGS].find({"restricted": {"$in": [True, 1]}}, {"_id": 1})
+    }
     sums: dict[str, dict[str, Any]] = {}
     for i in range(0, len(conversations), 1000):
         query = {"conversation_id": {"$in": conversations[i : i + 1000]}, "kind": "rating"}
-        async for r in db.ratings.find(query):
+        async for r in db[RATINGS].find(query):
             if r.get("guest_ref") in restricted or r.get("restricted") or r.get("score") is None:
                 continue
             at = epoch(r.get("answered_at")) or time.time()
@@ -128,55 +142,27 @@ async def run_retention(
     now = time.time() if now is None else now
     cutoff = now - days * DAY
     db = ctx.db(tenant)
-    c = {
-        name: db.get_collection(name, write_concern=DURABLE)
-        for name in (
-            "conversations",
-            "ratings",
-            "handovers",
-            "messages",
-            "message_seq",
-            "handover_history",
-            "contacts",
-            "sms_inbound",
-            "email_inbound",
-            "sms_outbound",
-        )
-    }
-    held = {d["_id"] async for d in c["handovers"].find({"state": {"$in": list(HELD)}}, {"_id": 1})}
+    c = {name: db.get_collection(name, write_concern=DURABLE) for name in RETENTION}
+    held = {d["_id"] async for d in c[HANDOVERS].find({"state": {"$in": list(HELD)}}, {"_id": 1})}
     # the last activity of each conversation, from every place it is recorded
     last: dict[str, float] = {}
-
-    def seen(cid: Any, at: float | None) -> None:
-        if isinstance(cid, str) and at is not None:
-            last[cid] = max(last.get(cid, 0.0), at)
-
-    async for d in c["conversations"].find({}, {"updated_at": 1, "started_at": 1}):
-        seen(d["_id"], _latest(d, ("updated_at", "started_at")))
-    async for d in c["handovers"].find({}, {"updated_at": 1, "escalated_at": 1}):
-        seen(d["_id"], _latest(d, ("updated_at", "escalated_at")))
-    async for d in c["ratings"].find({}, {"conversation_id": 1, "updated_at": 1, "answered_at": 1}):
-        seen(d.get("conversation_id"), _latest(d, ("updated_at", "answered_at")))
-    async for d in c["messages"].find({}, {"conversation": 1, "at": 1}):
-        seen(d.get("conversation"), epoch(d.get("at")))
+    for name, rule in _rules("conversation"):
+        if rule.activity:
+            async for d in c[name].find({}, dict.fromkeys((rule.key, *rule.activity), 1)):
+                cid, at = d.get(rule.key), _latest(d, rule.activity)
+                if isinstance(cid, str) and at is not None:
+                    last[cid] = max(last.get(cid, 0.0), at)
     expired = sorted(cid for cid, at in last.items() if at < cutoff and cid not in held)
 
     counts: dict[str, int] = {}
     counts["aggregated_ratings"] = await _fold(db, expired) if confirm and expired else 0
-    counts["ratings"] = await _delete(c["ratings"], "conversation_id", expired, confirm)
-    counts["conversations"] = await _delete(c["conversations"], "_id", expired, confirm)
-    counts["handovers"] = await _delete(c["handovers"], "_id", expired, confirm)
-    counts["messages"] = await _delete(c["messages"], "conversation", expired, confirm)
-    counts["handover_history"] = await _delete(c["handover_history"], "conversation", expired, confirm)
-    await _delete(c["message_seq"], "_id", expired, confirm)
-    counts["contacts"] = await _delete(
-        c["contacts"], "_id", await _old(c["contacts"], ("updated_at",), cutoff), confirm
-    )
-    for name in ("sms_inbound", "email_inbound"):
-        ended = await _old(c[name], ("ended_at", "received_at"), cutoff, {"state": {"$ne": "pending"}})
-        counts[name] = await _delete(c[name], "_id", ended, confirm)
-    old_sms = await _old(c["sms_outbound"], ("sent_at", "updated_at"), cutoff)
-    counts["sms_outbound"] = await _delete(c["sms_outbound"], "_id", old_sms, confirm)
+    for name, rule in _rules("conversation"):  # ratings first: folded just above
+        n = await _delete(c[name], rule.key, expired, confirm)
+        if rule.counted:
+            counts[name] = n
+    for name, rule in _rules("age"):
+        old = await _old(c[name], rule.activity, cutoff, dict(rule.only) if rule.only else None)
+        counts[name] = await _delete(c[name], "_id", old, confirm)
     old_trackers = []
     for key, tracker in await tenant_trackers(ctx, tenant):
         events = tracker.get("events") or []

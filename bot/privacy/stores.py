@@ -1,8 +1,10 @@
 """The one registry of every place Rapport keeps data about a guest.
 
-Each store can export, erase and count (scan) one guest of one tenant. Export,
-erasure (bot/privacy/erasure.py) and the verification scan walk `STORES` in order, so
-a new store is added here once and nothing is missed. A new collection that holds
+Each store can export, erase and count (scan) one guest of one tenant, and declares
+the tenant collections it covers with their retention rule (`collections`: expired by
+conversation, by age, or kept, read by bot/privacy/retention.py). Export, erasure
+(bot/privacy/erasure.py), the verification scan and retention walk `STORES`, so a new
+store is added here once and nothing is missed. A new collection that holds
 guest data and is missing here makes the exhaustive scan of erasure.py fail.
 
 | store              | where                                   | keyed by                    |
@@ -28,12 +30,11 @@ keep ids and keyed hashes only and are never erased per guest (evidence, DPA §1
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -42,9 +43,35 @@ import redis.asyncio as aioredis
 from motor.motor_asyncio import AsyncIOMotorDatabase
 
 from bot.base.errors import RapportError
+from bot.base.names import (
+    AUDIT,
+    AUDIT_INBOX,
+    CONTACTS,
+    CONVERSATIONS,
+    DELETION_CERTIFICATES,
+    DSR_HISTORY,
+    DSR_QUESTIONS,
+    DSR_REGISTER,
+    DSR_REQUESTS,
+    EMAIL_INBOUND,
+    GUEST_FLAGS,
+    HANDOVER_HISTORY,
+    HANDOVERS,
+    LOCK,
+    MESSAGE_SEQ,
+    MESSAGES,
+    RATINGS,
+    REDIS_PREFIX,
+    SMS_CONSENT,
+    SMS_INBOUND,
+    SMS_OUTBOUND,
+    tracker_pattern,
+)
+from bot.base.refs import SENDER_SEPARATOR, tracker_key
 from bot.base.refs import guest_ref as make_guest_ref
 from bot.base.sealing import Cipher, DecryptionError
-from bot.base.settings import REDIS_PREFIX, Settings
+from bot.base.settings import Settings
+from bot.base.states import Channel, JobState
 from bot.handover.store import HandoverStore
 from bot.inbox.queue import open_payload, payload_aad
 from bot.outbox.sms_store import SmsStore
@@ -52,12 +79,10 @@ from bot.privacy import locks
 from bot.storage.contacts import ContactStore
 from bot.storage.mongo import DURABLE, MongoStore, connect, delete_matching
 
-SEPARATOR = "~"  # sender id = <tenant>~<guest id> (bot/feedback/service.py make_sender)
+SEPARATOR = SENDER_SEPARATOR  # sender id = <tenant>~<guest id> (bot/base/refs.py make_sender)
 # collections that keep evidence with ids and keyed hashes only (never erased per guest)
-EVIDENCE = frozenset(
-    {"audit", "audit_inbox", "dsr_requests", "dsr_history", "dsr_register", "deletion_certificates"}
-)
-CERTIFICATES = "deletion_certificates"  # control db: one per offboarded tenant (offboard.py)
+EVIDENCE = frozenset({AUDIT, AUDIT_INBOX, DSR_REQUESTS, DSR_HISTORY, DSR_REGISTER, DELETION_CERTIFICATES})
+CERTIFICATES = DELETION_CERTIFICATES  # control db: one per offboarded tenant (offboard.py)
 # what a request document keeps once its guest is erased (DPA §10.2)
 DSR_EVIDENCE_FIELDS = (
     "_id",
@@ -127,11 +152,7 @@ class PrivacyContext:
 
     def tracker_key(self, sender_id: str) -> str:
         """bot/rasa/tracker_store.py RapportTrackerStore.key, same key and prefix."""
-        tenant, sep, _ = sender_id.partition(SEPARATOR)
-        tenant = tenant if sep and tenant.isidentifier() else "_"
-        key = self.settings.guest_key.value.encode()
-        digest = hmac.new(key, sender_id.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
-        return f"{REDIS_PREFIX}:tracker:{tenant}:{digest[:40]}"
+        return tracker_key(self.settings.guest_key.value.encode(), sender_id)
 
 
 def _loopback(url: str) -> bool:
@@ -159,7 +180,7 @@ def standins_of(settings: Settings) -> dict[str, str]:
 
 def channel_guest_id(ctx: PrivacyContext, tenant: str, channel: str, address: str) -> str:
     """The guest id the SMS and e-mail channels derive from a number or address."""
-    prefix = {"sms": "sms-", "email": "email-"}[channel]
+    prefix = {Channel.SMS: "sms-", Channel.EMAIL: "email-"}[channel]
     return prefix + make_guest_ref(ctx.settings.guest_key, tenant, address)[2:26]
 
 
@@ -181,7 +202,7 @@ def sender_of(tracker: Any) -> str:
 async def tenant_trackers(ctx: PrivacyContext, tenant: str) -> list[tuple[str, dict[str, Any]]]:
     """Every tracker of a tenant as (key, parsed value)."""
     found = []
-    async for key in ctx.redis.scan_iter(match=f"{REDIS_PREFIX}:tracker:{tenant}:*", count=500):
+    async for key in ctx.redis.scan_iter(match=tracker_pattern(tenant), count=500):
         raw = await ctx.redis.get(key)
         if raw is None:
             continue
@@ -216,7 +237,7 @@ async def tracker_senders(ctx: PrivacyContext, tenant: str, batch: int = 2000) -
     """{tracker key: sender id} of every tracker of a tenant, reading only each value's
     tail, so a tenant with 20,000 trackers is resolved in about 0.2 s instead of
     transferring every conversation."""
-    keys = [k async for k in ctx.redis.scan_iter(match=f"{REDIS_PREFIX}:tracker:{tenant}:*", count=5000)]
+    keys = [k async for k in ctx.redis.scan_iter(match=tracker_pattern(tenant), count=5000)]
     found: dict[str, str] = {}
     for i in range(0, len(keys), batch):
         chunk = keys[i : i + batch]
@@ -236,9 +257,9 @@ async def conversations_of(ctx: PrivacyContext, tenant: str, guest_ref: str) -> 
     """The ids of the guest's conversations (indexed look-ups by guest_ref)."""
     db = ctx.db(tenant)
     conversations: set[str] = set()
-    for name in ("conversations", "handovers"):
+    for name in (CONVERSATIONS, HANDOVERS):
         conversations |= {d["_id"] async for d in db[name].find({"guest_ref": guest_ref}, {"_id": 1})}
-    for name, fld in (("ratings", "conversation_id"), ("messages", "conversation")):
+    for name, fld in ((RATINGS, "conversation_id"), (MESSAGES, "conversation")):
         cursor = db[name].find({"guest_ref": guest_ref}, {fld: 1})
         conversations |= {c for c in [d.get(fld) async for d in cursor] if isinstance(c, str) and c}
     return conversations
@@ -262,20 +283,20 @@ async def resolve(
         contact = await ContactStore(ctx.mongo, tenant, ctx.cipher).get(guest_ref)
     if contact is not None:
         known.add(contact.address)
-    for name, fld in (("sms_inbound", "from_number"), ("email_inbound", "from_address")):
+    for name, fld in ((SMS_INBOUND, "from_number"), (EMAIL_INBOUND, "from_address")):
         async for job in ctx.db(tenant)[name].find({"guest_ref": guest_ref, "payload": {"$exists": True}}):
             payload = opened_job(ctx, tenant, name, job).get("payload")
             if isinstance(payload, dict) and payload.get(fld):
                 known.add(str(payload[fld]))
     for address in list(known):
-        for channel in ("sms", "email"):
+        for channel in (Channel.SMS, Channel.EMAIL):
             guest = channel_guest_id(ctx, tenant, channel, address)
             if make_guest_ref(ctx.settings.guest_key, tenant, guest) == guest_ref:
                 senders.add(f"{tenant}{SEPARATOR}{guest}")
     for sender in (await tracker_senders(ctx, tenant)).values():
         if sender and ref_of_sender(ctx, tenant, sender) == guest_ref:
             senders.add(sender)
-    async for key in ctx.redis.scan_iter(match=f"{REDIS_PREFIX}:lock:{tenant}{SEPARATOR}*", count=500):
+    async for key in ctx.redis.scan_iter(match=f"{REDIS_PREFIX}:{LOCK}:{tenant}{SEPARATOR}*", count=500):
         sender = key.split(":", 2)[2]
         if ref_of_sender(ctx, tenant, sender) == guest_ref:
             senders.add(sender)
@@ -299,9 +320,6 @@ def opened_job(ctx: PrivacyContext, tenant: str, collection: str, job: dict[str,
     return {**job, "payload": payload if payload is not None else {"sealed": True}}
 
 
-# ---- the stores ------------------------------------------------------------------------
-
-
 async def present(coll: Any, queries: Iterable[dict[str, Any]]) -> int:
     """How many documents match any of `queries` (equality look-ups, one find each).
 
@@ -314,8 +332,50 @@ async def present(coll: Any, queries: Iterable[dict[str, Any]]) -> int:
     return len(ids)
 
 
+# ---- retention: how long each registered collection keeps its documents -------------
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How retention (bot/privacy/retention.py) expires a registered collection.
+
+    - "conversation": the documents of a conversation in which nothing happened for the
+      tenant's period; `key` holds the conversation id, and the latest of the
+      `activity` fields is the conversation's last activity in this collection.
+    - "age": documents (matching `only`) whose latest `activity` field is older than
+      the period.
+    - "keep": never expired by retention, for the reason `why`.
+    `counted`: the report counts what was deleted (False for bookkeeping)."""
+
+    expire: str  # "conversation" | "age" | "keep"
+    key: str = "_id"
+    activity: tuple[str, ...] = ()
+    only: Mapping[str, Any] | None = None
+    counted: bool = True
+    why: str = ""
+
+
+def by_conversation(key: str, *activity: str, counted: bool = True) -> Retention:
+    return Retention("conversation", key=key, activity=activity, counted=counted)
+
+
+def by_age(*activity: str, only: Mapping[str, Any] | None = None) -> Retention:
+    return Retention("age", activity=activity, only=only)
+
+
+def kept(why: str) -> Retention:
+    return Retention("keep", why=why)
+
+
+FINISHED = {"state": {"$ne": JobState.PENDING}}  # inbound jobs: a pending turn still runs
+
+# ---- the stores ------------------------------------------------------------------------
+
+
 class Store(Protocol):
     name: str
+    # the tenant collections the store covers, each with its retention (none: Redis, providers)
+    collections: Mapping[str, Retention]
 
     async def export(self, ctx: PrivacyContext, s: Subject) -> Any: ...
 
@@ -331,6 +391,11 @@ class ByGuestRef:
 
     name: str
     collection: str
+    retention: Retention
+
+    @property
+    def collections(self) -> Mapping[str, Retention]:
+        return {self.collection: self.retention}
 
     async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
         return [d async for d in ctx.db(s.tenant)[self.collection].find({"guest_ref": s.guest_ref})]
@@ -349,6 +414,13 @@ class Handovers:
     """handovers + messages (transcripts, staff replies, private notes) + message_seq."""
 
     name = "handovers"
+    collections: Mapping[str, Retention] = MappingProxyType(
+        {
+            HANDOVERS: by_conversation("_id", "updated_at", "escalated_at"),
+            MESSAGES: by_conversation("conversation", "at"),
+            MESSAGE_SEQ: by_conversation("_id", counted=False),
+        }
+    )
 
     async def export(self, ctx: PrivacyContext, s: Subject) -> dict[str, list[dict[str, Any]]]:
         return await HandoverStore(ctx.mongo, s.tenant).export_guest(s.guest_ref)
@@ -356,8 +428,8 @@ class Handovers:
     async def erase(self, ctx: PrivacyContext, s: Subject) -> int:
         n = await HandoverStore(ctx.mongo, s.tenant).erase_guest(s.guest_ref)
         db = ctx.db(s.tenant)
-        messages = db.get_collection("messages", write_concern=DURABLE)
-        seq = db.get_collection("message_seq", write_concern=DURABLE)
+        messages = db.get_collection(MESSAGES, write_concern=DURABLE)
+        seq = db.get_collection(MESSAGE_SEQ, write_concern=DURABLE)
         for conversation in s.conversations:  # transcripts whose guest_ref was lost, and counters
             n += await delete_matching(messages, {"conversation": conversation})
             await seq.delete_one({"_id": conversation})
@@ -366,32 +438,37 @@ class Handovers:
     async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
         db = ctx.db(s.tenant)
         ids = list(s.conversations)
-        n = await present(db.handovers, [{"guest_ref": s.guest_ref}] + [{"_id": c} for c in ids])
-        n += await present(db.messages, [{"guest_ref": s.guest_ref}] + [{"conversation": c} for c in ids])
-        return n + await present(db.message_seq, [{"_id": c} for c in ids])
+        n = await present(db[HANDOVERS], [{"guest_ref": s.guest_ref}] + [{"_id": c} for c in ids])
+        n += await present(db[MESSAGES], [{"guest_ref": s.guest_ref}] + [{"conversation": c} for c in ids])
+        return n + await present(db[MESSAGE_SEQ], [{"_id": c} for c in ids])
 
 
 class HandoverHistory:
     """One document per transition, keyed by conversation (no guest_ref)."""
 
     name = "handover_history"
+    collections: Mapping[str, Retention] = MappingProxyType(
+        {HANDOVER_HISTORY: by_conversation("conversation")}
+    )
 
     async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
-        coll = ctx.db(s.tenant).handover_history
+        coll = ctx.db(s.tenant)[HANDOVER_HISTORY]
         return [d for c in s.conversations async for d in coll.find({"conversation": c})]
 
     async def erase(self, ctx: PrivacyContext, s: Subject) -> int:
-        coll = ctx.db(s.tenant).get_collection("handover_history", write_concern=DURABLE)
+        coll = ctx.db(s.tenant).get_collection(HANDOVER_HISTORY, write_concern=DURABLE)
         return sum([await delete_matching(coll, {"conversation": c}) for c in s.conversations])
 
     async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
         return await present(
-            ctx.db(s.tenant).handover_history, [{"conversation": c} for c in s.conversations]
+            ctx.db(s.tenant)[HANDOVER_HISTORY], [{"conversation": c} for c in s.conversations]
         )
 
 
 class Contacts:
     name = "contacts"
+    # a contact of a guest who has not written within the period
+    collections: Mapping[str, Retention] = MappingProxyType({CONTACTS: by_age("updated_at")})
 
     async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
         try:
@@ -403,19 +480,26 @@ class Contacts:
         return await ContactStore(ctx.mongo, s.tenant, ctx.cipher).erase_guest(s.guest_ref)
 
     async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
-        return await present(ctx.db(s.tenant).contacts, [{"_id": s.guest_ref}])
+        return await present(ctx.db(s.tenant)[CONTACTS], [{"_id": s.guest_ref}])
 
 
 class Sms:
     """sms_inbound (queued turns: number and text while pending), sms_outbound, sms_consent."""
 
     name = "sms"
+    collections: Mapping[str, Retention] = MappingProxyType(
+        {
+            SMS_INBOUND: by_age("ended_at", "received_at", only=FINISHED),
+            SMS_OUTBOUND: by_age("sent_at", "updated_at"),
+            SMS_CONSENT: kept("forgetting a STOP would allow messaging the guest again"),
+        }
+    )
 
     async def export(self, ctx: PrivacyContext, s: Subject) -> dict[str, list[dict[str, Any]]]:
         store = SmsStore(ctx.mongo, s.tenant)
         inbound = store.inbound.find({"guest_ref": s.guest_ref})
         return {
-            "inbound": [opened_job(ctx, s.tenant, "sms_inbound", d) async for d in inbound],
+            "inbound": [opened_job(ctx, s.tenant, SMS_INBOUND, d) async for d in inbound],
             "outbound": [d async for d in store.outbound.find({"guest_ref": s.guest_ref})],
             "consent": [d async for d in store.consent.find({"guest_ref": s.guest_ref})],
         }
@@ -441,13 +525,16 @@ class DsrRequests:
     hash, dates, outcome) and kept."""
 
     name = "dsr_requests"
+    collections: Mapping[str, Retention] = MappingProxyType(
+        {DSR_REQUESTS: kept("evidence of the request (DPA §10.2); stripped when the guest is erased")}
+    )
 
     async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
-        docs = [d async for d in ctx.db(s.tenant).dsr_requests.find({"guest_ref": s.guest_ref})]
+        docs = [d async for d in ctx.db(s.tenant)[DSR_REQUESTS].find({"guest_ref": s.guest_ref})]
         return [{k: v for k, v in d.items() if k not in ("code_hash", "details")} for d in docs]
 
     async def erase(self, ctx: PrivacyContext, s: Subject) -> int:
-        coll = ctx.db(s.tenant).get_collection("dsr_requests", write_concern=DURABLE)
+        coll = ctx.db(s.tenant).get_collection(DSR_REQUESTS, write_concern=DURABLE)
         n = 0
         async for doc in coll.find({"guest_ref": s.guest_ref}):
             kept = {k: doc[k] for k in DSR_EVIDENCE_FIELDS if k in doc}
@@ -459,7 +546,7 @@ class DsrRequests:
     async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
         """Requests still carrying more than evidence."""
         extra = ("details", "code_hash", "code_expires_at", "extension_reason")
-        docs = ctx.db(s.tenant).dsr_requests.find({"guest_ref": s.guest_ref})
+        docs = ctx.db(s.tenant)[DSR_REQUESTS].find({"guest_ref": s.guest_ref})
         return len([d async for d in docs if any(k in d for k in extra)])
 
 
@@ -467,6 +554,7 @@ class Trackers:
     """Rasa trackers in Redis (events with the guest's messages)."""
 
     name = "trackers"
+    collections: Mapping[str, Retention] = MappingProxyType({})  # Redis: retention reads their events
 
     async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
         out = []
@@ -494,10 +582,11 @@ class Locks:
     turn. The scan after the release reports any lock still there."""
 
     name = "locks"
+    collections: Mapping[str, Retention] = MappingProxyType({})
 
     @staticmethod
     def keys(s: Subject) -> list[str]:
-        return [f"{REDIS_PREFIX}:lock:{sender}" for sender in s.sender_ids]
+        return [f"{REDIS_PREFIX}:{LOCK}:{sender}" for sender in s.sender_ids]
 
     async def export(self, ctx: PrivacyContext, s: Subject) -> list[str]:
         return []  # locks hold no data of the guest beyond the sender id
@@ -517,6 +606,7 @@ class StandIn:
 
     name: str
     records: str  # GET path listing the records
+    collections: Mapping[str, Retention] = field(default_factory=lambda: MappingProxyType({}))
 
     def _url(self, ctx: PrivacyContext, path: str) -> str | None:
         base = ctx.standins.get(self.name)
@@ -561,14 +651,14 @@ def _mentions(record: dict[str, Any], addresses: Iterable[str]) -> bool:
 # Queued inbound turns first, so no pending turn of the guest runs after the erasure.
 STORES: tuple[Store, ...] = (
     Sms(),
-    EmailInbound("email_inbound", "email_inbound"),
-    ByGuestRef("ratings", "ratings"),
-    ByGuestRef("conversations", "conversations"),
+    EmailInbound("email_inbound", EMAIL_INBOUND, by_age("ended_at", "received_at", only=FINISHED)),
+    ByGuestRef("ratings", RATINGS, by_conversation("conversation_id", "updated_at", "answered_at")),
+    ByGuestRef("conversations", CONVERSATIONS, by_conversation("_id", "updated_at", "started_at")),
     Handovers(),
     HandoverHistory(),
     Contacts(),
-    ByGuestRef("flags", "guest_flags"),
-    ByGuestRef("dsr_questions", "dsr_questions"),
+    ByGuestRef("flags", GUEST_FLAGS, kept("a restriction or objection holds until the guest lifts it")),
+    ByGuestRef("dsr_questions", DSR_QUESTIONS, kept("answered or dropped at the guest's next message")),
     DsrRequests(),
     Trackers(),
     Locks(),
@@ -583,37 +673,23 @@ STORES: tuple[Store, ...] = (
 # documents the look-ups find; contacts hold only sealed values. The deep scan reads
 # every document of these too.
 KEYED_FIELDS: dict[str, tuple[str, ...]] = {
-    "ratings": ("guest_ref", "conversation_id"),
-    "conversations": ("_id", "guest_ref"),
-    "messages": ("guest_ref", "conversation"),
-    "handovers": ("_id", "guest_ref"),
-    "handover_history": ("conversation",),
-    "contacts": ("_id",),
-    "audit": ("resource_id", "resources"),  # `resources`: the ids a system.batch entry names
-    "audit_inbox": ("writes.resource_id",),
+    RATINGS: ("guest_ref", "conversation_id"),
+    CONVERSATIONS: ("_id", "guest_ref"),
+    MESSAGES: ("guest_ref", "conversation"),
+    HANDOVERS: ("_id", "guest_ref"),
+    HANDOVER_HISTORY: ("conversation",),
+    CONTACTS: ("_id",),
+    AUDIT: ("resource_id", "resources"),  # `resources`: the ids a system.batch entry names
+    AUDIT_INBOX: ("writes.resource_id",),
 }
 ARRAY_FIELDS = frozenset({"resources"})  # indexed arrays: looked up with $in (see erasure.py)
 
-# Tenant collections the registry covers (the exhaustive scan treats any other
-# collection holding the guest as a store missing from this registry).
-COVERED = frozenset(
-    {
-        "ratings",
-        "conversations",
-        "handovers",
-        "messages",
-        "message_seq",
-        "handover_history",
-        "contacts",
-        "sms_inbound",
-        "sms_outbound",
-        "sms_consent",
-        "email_inbound",
-        "guest_flags",
-        "dsr_questions",
-        "dsr_requests",
-    }
+# Tenant collections the registry covers, each with its retention rule (the exhaustive
+# scan treats any other collection holding the guest as a store missing from this registry).
+RETENTION: Mapping[str, Retention] = MappingProxyType(
+    {c: r for st in STORES for c, r in st.collections.items()}
 )
+COVERED = frozenset(RETENTION)
 
 
 def with_names(subject: Subject, names: Iterable[str]) -> Subject:

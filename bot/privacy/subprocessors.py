@@ -30,6 +30,7 @@ from pymongo import DESCENDING
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from bot.base.errors import StorageError
+from bot.base.names import SUBPROCESSOR_REGISTER
 from bot.storage.mongo import DURABLE
 from bot.tenants.registry import Subprocessor, Tenant
 
@@ -76,9 +77,9 @@ def describe(change: Change) -> list[str]:
 
 def notice(tenant: Tenant, change: Change, to: str, console_url: str) -> EmailMessage:
     """The e-mail to one of the tenant's admins (no guest data in it)."""
-    domain = tenant.email_addresses[0].split("@", 1)[1] if tenant.email_addresses else "rapport.invalid"
+    domain = tenant.mail_domain
     msg = EmailMessage()
-    msg["From"] = f"no-reply@{domain}"
+    msg["From"] = tenant.notice_sender
     msg["To"] = to
     msg["Subject"] = f"Change of subprocessors for {tenant.name}"
     msg["Message-ID"] = make_msgid(domain=domain)
@@ -104,7 +105,7 @@ class RegisterSnapshots:
     """The announced versions, in the control database (inserted, never updated)."""
 
     def __init__(self, control: AsyncIOMotorDatabase) -> None:
-        self.collection = control.get_collection("subprocessor_register", write_concern=DURABLE)
+        self.collection = control.get_collection(SUBPROCESSOR_REGISTER, write_concern=DURABLE)
 
     async def latest(self, tenant_id: str) -> tuple[int, tuple[Subprocessor, ...]] | None:
         try:

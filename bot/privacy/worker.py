@@ -25,7 +25,6 @@ import logging
 import secrets
 import time
 from datetime import UTC, datetime
-from typing import Any
 
 from pymongo import ReturnDocument
 from pymongo.errors import PyMongoError
@@ -34,6 +33,7 @@ from bot.audit.log import AuditLog, AuditRecord
 from bot.base.errors import RapportError
 from bot.base.logs import event
 from bot.base.settings import Settings
+from bot.base.states import DsrType
 from bot.i18n import Catalog
 from bot.outbox import DeliveryFailed, Outbox
 from bot.privacy.execute import Executor, NotClean
@@ -41,6 +41,7 @@ from bot.privacy.links import ExportLinks
 from bot.privacy.requests import AWAITING, DONE, OPEN, VERIFIED, DsrStore
 from bot.privacy.stores import PrivacyContext, StandInError
 from bot.staff.accounts import StaffStore
+from bot.storage.documents import DsrRequestDoc
 from bot.tenants.registry import Tenant, Tenants
 
 logger = logging.getLogger(__name__)
@@ -54,12 +55,12 @@ def retry_after(failures: int) -> float:
     return min(3600.0, RETRY_BASE * 2 ** max(0, failures - 1))
 
 
-def deadline_of(request: dict[str, Any]) -> float:
+def deadline_of(request: DsrRequestDoc) -> float:
     return float(request.get("extended_until") or request["deadline_at"])
 
 
 def tenant_notice(
-    catalog: Catalog, tenant: Tenant, request: dict[str, Any], console_url: str
+    catalog: Catalog, tenant: Tenant, request: DsrRequestDoc, console_url: str
 ) -> tuple[str, str]:
     """Subject and body of the e-mail to the tenant's admins: ids, type, deadline,
     link; nothing about the guest."""
@@ -220,7 +221,7 @@ class DsrWorker:
             counts["done" if await self.execute(tenant, store, claimed) else "failed"] += 1
         return counts
 
-    async def claim(self, store: DsrStore, request_id: str) -> dict[str, Any] | None:
+    async def claim(self, store: DsrStore, request_id: str) -> DsrRequestDoc | None:
         """The request, claimed for this worker for LEASE seconds; None when another has it."""
         now = time.time()
         # never claimed, or the claim expired: two conditional updates, not one `$or`
@@ -236,7 +237,7 @@ class DsrWorker:
                 return claimed
         return None
 
-    async def execute(self, tenant: Tenant, store: DsrStore, request: dict[str, Any]) -> bool:
+    async def execute(self, tenant: Tenant, store: DsrStore, request: DsrRequestDoc) -> bool:
         rid, type_ = request["_id"], request["type"]
         started = time.time()
         try:
@@ -271,7 +272,7 @@ class DsrWorker:
         done = await store.transition(
             rid, VERIFIED, DONE, "system", fields={"outcome": outcome}, unset=("claimed_until", "claimed_by")
         )
-        if type_ == "erasure":
+        if type_ == DsrType.ERASURE:
             await store.forget_details(rid)
         event(
             logger,

@@ -35,8 +35,6 @@ for this store the wrapper passes errors through instead (`_strict_failsafe`).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 from collections.abc import Iterable
 from typing import Any
 
@@ -51,13 +49,13 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.audit.log import SystemAccess, redis_inbox_entry, redis_inbox_key
+from bot.base.names import REDIS_PREFIX, tracker_pattern
+from bot.base.refs import NO_TENANT, tracker_key
 from bot.base.settings import Settings
 from bot.rasa import speedups
 
 speedups.apply()
 
-SEPARATOR = "~"
-NO_TENANT = "_"
 # KEYS: tracker, audit inbox; ARGV: the inbox entry. Recorded only when a tracker was found.
 _READ = "local v = redis.call('GET', KEYS[1]) if v then redis.call('RPUSH', KEYS[2], ARGV[1]) end return v"
 # KEYS: tracker, audit inbox; ARGV: the tracker, the inbox entry, seconds to live ('' for none)
@@ -76,7 +74,7 @@ class RapportTrackerStore(TrackerStore, SerializedTrackerAsText):
         port: int | str = 6379,
         db: int | str = 0,
         password: str | None = None,
-        key_prefix: str = "rapport",
+        key_prefix: str = REDIS_PREFIX,
         record_exp: float | None = None,
         event_broker: EventBroker | None = None,
         guest_key: str | None = None,
@@ -104,10 +102,7 @@ class RapportTrackerStore(TrackerStore, SerializedTrackerAsText):
         super().__init__(domain, event_broker, **kwargs)
 
     def key(self, sender_id: str) -> str:
-        tenant, sep, _ = sender_id.partition(SEPARATOR)
-        tenant = tenant if sep and tenant.isidentifier() else NO_TENANT
-        digest = hmac.new(self._key, sender_id.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
-        return f"{self.prefix}:tracker:{tenant}:{digest[:40]}"
+        return tracker_key(self._key, sender_id, self.prefix)
 
     def _audit(self, key: str, action: str) -> tuple[str, str] | None:
         """(the tenant's Redis audit inbox, the record) for an access to the tracker `key`."""
@@ -155,7 +150,7 @@ class RapportTrackerStore(TrackerStore, SerializedTrackerAsText):
         return bool(await self.redis.delete(self.key(sender_id)))
 
     async def tenant_keys(self, tenant_id: str) -> list[str]:
-        return [k async for k in self.redis.scan_iter(match=f"{self.prefix}:tracker:{tenant_id}:*")]
+        return [k async for k in self.redis.scan_iter(match=tracker_pattern(tenant_id, self.prefix))]
 
 
 def _strict_failsafe() -> None:

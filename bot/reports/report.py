@@ -33,6 +33,7 @@ from motor.motor_asyncio import AsyncIOMotorDatabase
 from pymongo.errors import PyMongoError
 
 from bot.base.errors import StorageError
+from bot.base.names import GUEST_FLAGS, RATINGS
 from bot.reports.period import Period
 from bot.tenants.registry import Tenant
 
@@ -67,7 +68,7 @@ NOTES = (
 
 async def restricted_guests(db: AsyncIOMotorDatabase) -> list[str]:
     """guest_refs whose `guest_flags` say restricted."""
-    cursor = db.guest_flags.find({"restricted": {"$in": RESTRICTED}}, {"_id": 1})
+    cursor = db[GUEST_FLAGS].find({"restricted": {"$in": RESTRICTED}}, {"_id": 1})
     return sorted([d["_id"] async for d in cursor])
 
 
@@ -96,7 +97,7 @@ async def included(db: AsyncIOMotorDatabase, period: Period) -> AsyncIterator[li
     try:
         guests = await restricted_guests(db)
         for start, end in period.windows(WINDOW_DAYS):
-            cursor = db.ratings.find(base_filter(start, end, guests), PROJECTION, batch_size=BATCH)
+            cursor = db[RATINGS].find(base_filter(start, end, guests), PROJECTION, batch_size=BATCH)
             yield await cursor.to_list(None)
     except PyMongoError as e:
         raise StorageError("reading ratings for a report failed") from e

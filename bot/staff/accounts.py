@@ -24,6 +24,7 @@ from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from bot.base.errors import InvalidInput, RapportError, StorageError
+from bot.base.names import STAFF
 from bot.storage.mongo import DURABLE
 
 ROLES = ("agent", "admin")
@@ -110,7 +111,7 @@ class Staff:
 
 class StaffStore:
     def __init__(self, control: AsyncIOMotorDatabase) -> None:
-        self.collection: AsyncIOMotorCollection = control.get_collection("staff", write_concern=DURABLE)
+        self.collection: AsyncIOMotorCollection = control.get_collection(STAFF, write_concern=DURABLE)
 
     async def ensure_indexes(self) -> None:
         try:

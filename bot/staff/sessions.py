@@ -24,7 +24,9 @@ from dataclasses import dataclass
 
 import redis.asyncio as aioredis
 
-SESSION_PREFIX = "rapport:console:session:"
+from bot.base.names import CONSOLE_SESSION
+
+SESSION_PREFIX = CONSOLE_SESSION
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")
 IDLE_SECONDS = 8 * 3600
 ABSOLUTE_SECONDS = 24 * 3600

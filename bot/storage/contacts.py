@@ -27,6 +27,7 @@ from typing import Any
 from pymongo.errors import PyMongoError
 
 from bot.base.errors import StorageError
+from bot.base.names import CONTACTS
 from bot.base.sealing import Cipher, DecryptionError
 from bot.storage.mongo import DURABLE, MongoStore
 
@@ -43,7 +44,7 @@ class Contact:
 class ContactStore:
     def __init__(self, mongo: MongoStore, tenant_id: str, cipher: Cipher) -> None:
         self.tenant_id = tenant_id
-        self.collection = mongo.database(tenant_id).get_collection("contacts", write_concern=DURABLE)
+        self.collection = mongo.database(tenant_id).get_collection(CONTACTS, write_concern=DURABLE)
         self.cipher = cipher
 
     def _aad(self, guest_ref: str, name: str) -> str:

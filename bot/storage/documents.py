@@ -1,9 +1,19 @@
-"""Building the stored documents (pure; the schema is documented in docs/SCHEMA.md)."""
+"""The stored documents: their types, and building ratings and conversation summaries
+(pure; the schema is documented in docs/SCHEMA.md).
+
+A `TypedDict` per document a store writes and reads: `RatingDoc`, `ConversationDoc`
+(here built), `HandoverDoc`, `MessageDoc`, `HandoverHistoryDoc` (bot/handover/store.py),
+`DsrRequestDoc`, `DsrQuestionDoc` (bot/privacy/requests.py). They are plain dicts at
+run time (what pymongo reads and writes); fields that only some documents carry, or
+that a later update adds, are `NotRequired`. Times in handover and request documents
+are epoch seconds; `datetime` in ratings, conversations and messages (inserted, so
+they keep their type).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from bot.base.turn import Answer
 from bot.ratings import Scale
@@ -11,7 +21,155 @@ from bot.ratings import Scale
 SCHEMA_VERSION = 1
 
 
-def _scale(s: Scale | None) -> dict[str, Any] | None:
+class ScaleDoc(TypedDict):
+    low: float
+    high: float
+    halves: bool
+
+
+class RatingDoc(TypedDict):
+    """`ratings`: one document per answered question."""
+
+    _id: str  # <conversation_id>:<question>
+    schema: int
+    tenant: str
+    conversation_id: str
+    guest_ref: str
+    channel: str  # a Channel
+    language: str
+    question: str
+    kind: str  # "rating" | "text"
+    scale: ScaleDoc | None
+    source_scale: ScaleDoc | None
+    raw: str
+    value: float | None
+    score: float | None
+    corrected: bool
+    message_id: str | None
+    answered_at: datetime
+    updated_at: NotRequired[datetime]  # set by the store's upsert
+    restricted: NotRequired[bool]  # a restriction request (bot/privacy/execute.py)
+    restricted_at: NotRequired[float]
+
+
+class ConversationDoc(TypedDict):
+    """`conversations`: one summary per feedback conversation."""
+
+    _id: str  # the conversation id
+    schema: int
+    tenant: str
+    guest_ref: str
+    channel: str | None  # a Channel
+    language: str | None
+    language_source: str | None
+    status: str | None  # a ConversationStatus
+    answered: int
+    skipped: int
+    updated_at: datetime
+    started_at: NotRequired[datetime]  # set on insert by the store
+
+
+class LastRating(TypedDict):
+    question: str
+    value: float | None
+    score: float | None
+
+
+class HandoverDoc(TypedDict):
+    """`handovers`: one per escalated conversation (bot/handover/store.py)."""
+
+    _id: str  # the conversation id
+    state: str  # a HandoverState
+    reason: str
+    guest_ref: str
+    channel: str  # a Channel
+    language: str
+    escalated_at: float
+    updated_at: float
+    assigned_to: str | None  # staff id
+    awaiting_satisfaction: bool
+    resume: bool  # handed back or resolved: the bot drops its pending follow-up
+    last_rating: NotRequired[LastRating]
+    score_before: NotRequired[float]
+    score_after: NotRequired[float]
+    recovery: NotRequired[float]
+    taken_at: NotRequired[float]
+    resolved_at: NotRequired[float]
+    resolved_by: NotRequired[str]
+    notified_at: NotRequired[float]  # on-duty staff were told (bot/handover/notify.py)
+
+
+class MessageDoc(TypedDict):
+    """`messages`: one transcript message (bot/handover/store.py)."""
+
+    _id: str  # <conversation>:<seq, 7 digits>
+    conversation: str
+    guest_ref: str
+    seq: int
+    at: datetime
+    author: str  # an Author
+    text: str
+    staff: NotRequired[str]  # staff id (staff replies and notes)
+    delivered: NotRequired[bool]  # staff and system messages
+
+
+class HandoverHistoryDoc(TypedDict):
+    """`handover_history`: one per transition."""
+
+    conversation: str
+    to: str  # a HandoverState
+    by: str  # staff id or "system"
+    at: float
+    reason: NotRequired[str]
+
+
+class DsrRequestDoc(TypedDict):
+    """`dsr_requests`: one data-subject request (bot/privacy/requests.py)."""
+
+    _id: str  # "r_" + 16 hex
+    type: str  # a DsrType
+    status: str  # a DsrStatus
+    guest_ref: str
+    channel: str  # a Channel
+    language: str
+    created_at: float
+    deadline_at: float
+    updated_at: float
+    attempts: int
+    codes_sent: int
+    details: str | None  # sealed JSON
+    acted_by: str | None
+    tenant_informed: bool
+    code_hash: NotRequired[str]
+    code_expires_at: NotRequired[float]
+    extended_until: NotRequired[float]
+    extension_reason: NotRequired[str]
+    outcome: NotRequired[dict[str, Any]]
+    approved_by: NotRequired[str]  # bot/privacy/decisions.py
+    approved_at: NotRequired[float]
+    rejection_reason: NotRequired[str]
+    informed_at: NotRequired[float]  # bot/privacy/worker.py
+    deadline_warned_at: NotRequired[float]
+    failures: NotRequired[int]
+    last_error: NotRequired[str]
+    claimed_until: NotRequired[float]
+    claimed_by: NotRequired[str]
+
+
+class DsrQuestionDoc(TypedDict):
+    """`dsr_questions`: a request the guest was asked to confirm (`_id` = guest_ref)."""
+
+    _id: str
+    guest_ref: str
+    type: str  # a DsrType
+    channel: str
+    language: str
+    details: str | None
+    asked_at: float
+    expires_at: float
+
+
+def _scale(s: Scale | None) -> ScaleDoc | None:
     return None if s is None else {"low": s.low, "high": s.high, "halves": s.halves}
 
 
@@ -24,7 +182,7 @@ def rating_document(
     language: str,
     answer: Answer,
     now: datetime,
-) -> dict[str, Any]:
+) -> RatingDoc:
     """One document per answered question. `_id` is conversation + question, so a
     retried write (or a correction) replaces instead of duplicating."""
     return {
@@ -55,7 +213,7 @@ def conversation_document(
     guest_ref: str,
     state: dict[str, Any],
     now: datetime,
-) -> dict[str, Any]:
+) -> ConversationDoc:
     answers = state.get("answers", {})
     return {
         "_id": conversation_id,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pymongo.errors import PyMongoError
 
 from bot.base.errors import StorageError
+from bot.base.names import GUEST_FLAGS
 from bot.storage.mongo import DURABLE, MongoStore
 
 
@@ -31,7 +32,7 @@ class GuestFlags:
 
 class FlagStore:
     def __init__(self, mongo: MongoStore, tenant_id: str) -> None:
-        self.collection = mongo.database(tenant_id).get_collection("guest_flags", write_concern=DURABLE)
+        self.collection = mongo.database(tenant_id).get_collection(GUEST_FLAGS, write_concern=DURABLE)
 
     async def get(self, guest_ref: str) -> GuestFlags:
         try:

@@ -16,6 +16,8 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, WriteConcern
 from pymongo.errors import PyMongoError
 
 from bot.base.errors import StorageError, UnknownTenant
+from bot.base.names import CONVERSATIONS, RATINGS
+from bot.storage.documents import ConversationDoc, RatingDoc
 
 DURABLE = WriteConcern(w="majority", j=True)
 _TENANT_ID = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
@@ -67,18 +69,18 @@ class MongoStore:
             return
         db = self.database(tenant_id)
         try:
-            await db.ratings.create_indexes(RATING_INDEXES)
-            await db.conversations.create_indexes(CONVERSATION_INDEXES)
+            await db[RATINGS].create_indexes(RATING_INDEXES)
+            await db[CONVERSATIONS].create_indexes(CONVERSATION_INDEXES)
         except PyMongoError as e:
             raise StorageError("creating indexes failed") from e
         self._indexed.add(tenant_id)
 
     def ratings(self, tenant_id: str) -> "MongoRatings":
-        return MongoRatings(self.database(tenant_id).get_collection("ratings", write_concern=DURABLE))
+        return MongoRatings(self.database(tenant_id).get_collection(RATINGS, write_concern=DURABLE))
 
     def conversations(self, tenant_id: str) -> "MongoConversations":
         return MongoConversations(
-            self.database(tenant_id).get_collection("conversations", write_concern=DURABLE)
+            self.database(tenant_id).get_collection(CONVERSATIONS, write_concern=DURABLE)
         )
 
     async def drop_tenant(self, tenant_id: str) -> None:
@@ -99,7 +101,7 @@ class _GuestData:
 
 
 class MongoRatings(_GuestData):
-    async def save(self, document: dict[str, Any]) -> None:
+    async def save(self, document: RatingDoc) -> None:
         body = {k: v for k, v in document.items() if k != "_id"}
         first = body.pop("answered_at")
         try:
@@ -111,13 +113,13 @@ class MongoRatings(_GuestData):
         except PyMongoError as e:
             raise StorageError("saving a rating failed") from e
 
-    async def for_conversation(self, conversation_id: str) -> list[dict[str, Any]]:
+    async def for_conversation(self, conversation_id: str) -> list[RatingDoc]:
         cursor = self.collection.find({"conversation_id": str(conversation_id)}).sort("question", ASCENDING)
         return [d async for d in cursor]
 
 
 class MongoConversations(_GuestData):
-    async def record_turn(self, document: dict[str, Any]) -> None:
+    async def record_turn(self, document: ConversationDoc) -> None:
         body = {k: v for k, v in document.items() if k != "_id"}
         try:
             await self.collection.update_one(
@@ -128,7 +130,7 @@ class MongoConversations(_GuestData):
         except PyMongoError as e:
             raise StorageError("saving a conversation failed") from e
 
-    async def get(self, conversation_id: str) -> dict[str, Any] | None:
+    async def get(self, conversation_id: str) -> ConversationDoc | None:
         return await self.collection.find_one({"_id": str(conversation_id)})
 
 

@@ -17,6 +17,7 @@ from bot.tenants.handover_policy import HandoverPolicy, parse_policy
 
 TENANT_ID = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 QUESTION_KINDS = ("rating", "text")
+NOTICE_LOCAL_PART = "no-reply"  # notices to staff and admins come from no-reply@<mail domain>
 DSR_APPROVALS = ("auto", "staff")  # verified data-subject requests run at once, or after staff approve
 
 
@@ -68,6 +69,16 @@ class Tenant:
     @property
     def rating_scales(self) -> dict[str, Scale]:
         return {q.id: q.scale for q in self.questions if q.scale is not None}
+
+    @property
+    def mail_domain(self) -> str:
+        """The domain of the tenant's first inbox: staff and admin notices come from it."""
+        return self.email_addresses[0].split("@", 1)[1] if self.email_addresses else "rapport.invalid"
+
+    @property
+    def notice_sender(self) -> str:
+        """The From address of the e-mails to the tenant's staff and admins."""
+        return f"{NOTICE_LOCAL_PART}@{self.mail_domain}"
 
 
 @dataclass(frozen=True)

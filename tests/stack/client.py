@@ -74,7 +74,7 @@ async def last_user_parse(stack: Stack, sender_id: str) -> dict[str, Any]:
 
     import redis.asyncio as aioredis
 
-    from bot.base.settings import REDIS_PREFIX
+    from bot.base.names import REDIS_PREFIX
 
     tenant = sender_id.split("~", 1)[0]
     key = stack.settings.guest_key.value.encode()

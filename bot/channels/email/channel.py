@@ -42,7 +42,9 @@ from sanic.response import HTTPResponse
 
 from bot.base.errors import InvalidInput, StorageError, UnknownTenant
 from bot.base.logs import event
+from bot.base.names import EMAIL_INBOUND, MAILGUN_TOKEN
 from bot.base.refs import guest_ref, make_sender
+from bot.base.states import Channel
 from bot.channels.base import WebhookChannel, posted_form
 from bot.channels.email.autoreply import is_automatic, is_loop
 from bot.channels.email.mailgun import parse_mailgun_form, replay_ttl, verify_signature
@@ -62,11 +64,11 @@ ATTACHMENT_FIELD = re.compile(r"attachment-[0-9]{1,4}")
 
 
 class EmailChannel(WebhookChannel):
-    INBOUND = "email_inbound"
+    INBOUND = EMAIL_INBOUND
 
     @classmethod
     def name(cls) -> str:
-        return "email"
+        return Channel.EMAIL
 
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
@@ -91,12 +93,12 @@ class EmailChannel(WebhookChannel):
         return self._redis
 
     async def first_use(self, token: str) -> bool:
-        key = "rapport:mailgun:token:" + hashlib.sha256(token.encode()).hexdigest()
+        key = MAILGUN_TOKEN + hashlib.sha256(token.encode()).hexdigest()
         return bool(await self.redis().set(key, "1", nx=True, ex=int(replay_ttl())))
 
     async def forget_token(self, token: str) -> None:
         """Let the provider's retry of a request we could not store through the guard."""
-        key = "rapport:mailgun:token:" + hashlib.sha256(token.encode()).hexdigest()
+        key = MAILGUN_TOKEN + hashlib.sha256(token.encode()).hexdigest()
         try:
             await self.redis().delete(key)
         except RedisError:
@@ -250,7 +252,7 @@ class EmailChannel(WebhookChannel):
         )
         guest, gref = self.guest_of(tenant, mail)
         thread = {"subject": mail.subject, "message_id": mail.message_id, "references": list(mail.references)}
-        contact = Contact(gref, "email", mail.from_address, mail.to_address, thread)
+        contact = Contact(gref, Channel.EMAIL, mail.from_address, mail.to_address, thread)
         await self.remember(tenant, contact)
         assert self.on_new_message is not None, "blueprint() sets it"
         collector = CollectingOutputChannel()
@@ -260,7 +262,7 @@ class EmailChannel(WebhookChannel):
                 collector,
                 make_sender(tenant.id, guest),
                 input_channel=self.name(),
-                metadata={"channel": "email"},
+                metadata={"channel": Channel.EMAIL},
             )
         )
         texts = [m["text"] for m in collector.messages if m.get("text")]

@@ -33,6 +33,7 @@ from sanic.response import HTTPResponse
 from bot.base.errors import InvalidInput, UnknownTenant
 from bot.base.logs import event
 from bot.base.refs import guest_ref, make_sender
+from bot.base.states import Channel
 from bot.channels.base import TenantChannel, apply_server_limits
 from bot.handover.store import HandoverStore
 from bot.inbox.text import parse_rest_payload
@@ -56,7 +57,7 @@ def error(code: str, status: int, detail: str = "") -> HTTPResponse:
 class RestChannel(TenantChannel):
     @classmethod
     def name(cls) -> str:
-        return "rest"
+        return Channel.REST
 
     async def staff_messages(self, tenant_id: str, guest: str) -> list[dict[str, Any]]:
         """Staff messages waiting for this guest, now delivered (oldest first)."""

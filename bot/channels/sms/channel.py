@@ -27,7 +27,9 @@ from sanic.response import HTTPResponse
 from bot.audit.log import SystemAccess
 from bot.base.errors import InvalidInput, RapportError, UnknownTenant
 from bot.base.logs import event
+from bot.base.names import SMS_CONSENT, SMS_INBOUND
 from bot.base.refs import guest_ref, make_sender
+from bot.base.states import Channel
 from bot.channels.base import OnNewMessage, WebhookChannel, form_dict
 from bot.channels.sms.inbound import InboundSms, parse_twilio_form
 from bot.channels.sms.keywords import classify_keyword, keyword_language
@@ -51,11 +53,11 @@ def twiml() -> HTTPResponse:
 
 
 class SmsChannel(WebhookChannel):
-    INBOUND = "sms_inbound"
+    INBOUND = SMS_INBOUND
 
     @classmethod
     def name(cls) -> str:
-        return "sms"
+        return Channel.SMS
 
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
@@ -136,7 +138,7 @@ class SmsChannel(WebhookChannel):
         keyword = classify_keyword(sms.body)
         if keyword in ("stop", "start"):
             consent = store.set_consent(gref, opted_out=keyword == "stop", keyword=keyword)
-            await self.audited(tenant, [SystemAccess("sms_consent.update", "sms_consent", gref)], consent)
+            await self.audited(tenant, [SystemAccess("sms_consent.update", SMS_CONSENT, gref)], consent)
             event(logger, "sms.consent.changed", tenant=tenant.id, keyword=keyword)
         if keyword:
             lang = keyword_language(sms.body) or tenant.default_language
@@ -147,7 +149,7 @@ class SmsChannel(WebhookChannel):
         if await store.opted_out(gref):
             event(logger, "sms.inbound.opted_out", tenant=tenant.id)
             return
-        await self.remember(tenant, Contact(gref, "sms", sms.from_number, sms.to_number))
+        await self.remember(tenant, Contact(gref, Channel.SMS, sms.from_number, sms.to_number))
         assert self.on_new_message is not None, "blueprint() sets it"
         collector = CollectingOutputChannel()
         await self.on_new_message(
@@ -156,7 +158,7 @@ class SmsChannel(WebhookChannel):
                 collector,
                 make_sender(tenant.id, guest),
                 input_channel=self.name(),
-                metadata={"channel": "sms"},
+                metadata={"channel": Channel.SMS},
             )
         )
         texts = [m["text"] for m in collector.messages if m.get("text")]

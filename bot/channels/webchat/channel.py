@@ -70,6 +70,7 @@ from bot.base.errors import InvalidInput, UnknownTenant
 from bot.base.logs import event
 from bot.base.refs import guest_ref, make_sender
 from bot.base.settings import Settings
+from bot.base.states import Channel
 from bot.channels.base import TenantChannel
 from bot.channels.transports import build_transports
 from bot.channels.webchat.pages import demo_index, demo_page
@@ -108,7 +109,7 @@ class WebchatOutput(OutputChannel):
 
     @classmethod
     def name(cls) -> str:
-        return "webchat"
+        return Channel.WEBCHAT
 
     def __init__(self, outbox: Outbox, tenant_id: str, socket_id: str) -> None:
         self.outbox = outbox
@@ -133,7 +134,7 @@ class _SocketBlueprint(Blueprint):
 class WebchatChannel(TenantChannel):
     @classmethod
     def name(cls) -> str:
-        return "webchat"
+        return Channel.WEBCHAT
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)

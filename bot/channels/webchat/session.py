@@ -20,6 +20,7 @@ from typing import Any
 
 from bot.base.errors import ConfigError, InvalidInput
 from bot.base.settings import Secret
+from bot.base.states import Channel
 from bot.inbox.text import LANG_TAG, WIDGET_PAYLOADS, clean_text, guest_text
 
 SESSION_BYTES = 16
@@ -116,7 +117,7 @@ def parse_user_message(data: Any, max_chars: int) -> tuple[str, dict[str, str]]:
         raise InvalidInput("bad_message", "message must be a string")
     if len(text) > max_chars:
         raise InvalidInput("too_large", f"message longer than {max_chars} characters")
-    metadata = {"channel": "webchat"}
+    metadata = {"channel": Channel.WEBCHAT}
     locale = data.get("locale")
     if isinstance(locale, str) and LANG_TAG.fullmatch(locale):
         metadata["locale"] = locale

@@ -9,6 +9,7 @@ import asyncio
 from collections.abc import Callable
 
 from bot.audit.log import SystemAccess
+from bot.base.names import GUEST_FLAGS
 from bot.feedback.pipeline import TurnContext
 from bot.handover import flow
 from bot.handover.store import HandoverStore
@@ -29,6 +30,6 @@ class GuestState:
             flow.before_engine(self.handovers(t.tenant.id), t.conversation, t.turn, t.lang),
         )
         # the turn's reads of personal data, recorded with its writes (one inbox document)
-        t.reads.append(SystemAccess("guest_flags.read", "guest_flags", t.guest_ref))
+        t.reads.append(SystemAccess("guest_flags.read", GUEST_FLAGS, t.guest_ref))
         if t.before.handover is not None:
             t.reads.append(SystemAccess("handover.read", "handover", t.conversation))

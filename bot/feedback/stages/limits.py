@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.base.refs import conversation_id, guest_ref, split_sender
 from bot.base.settings import Settings
+from bot.base.states import Channel
 from bot.base.turn import Turn
 from bot.feedback.pipeline import TurnContext
 from bot.inbox.text import as_written
@@ -78,7 +79,7 @@ def read_turn(message: Mapping[str, Any]) -> Turn:
         confidence=float(intent.get("confidence") or 0.0) if isinstance(intent, Mapping) else 0.0,
         runner_up=runner_up(ranking, name or ""),
         message_id=message.get("message_id"),
-        channel=_str(metadata.get("channel")) or "rest",
+        channel=_str(metadata.get("channel")) or Channel.REST,
         locale=_str(metadata.get("locale")),
         reservation_language=_str(metadata.get("reservation_language")),
     )

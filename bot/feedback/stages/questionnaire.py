@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.audit.log import SystemAccess
+from bot.base.names import GUEST_FLAGS
 from bot.base.settings import Settings
 from bot.feedback import engine
 from bot.feedback.pipeline import TurnContext
@@ -40,7 +41,7 @@ class Questionnaire:
             # the guest corrected their language through a request (bot/privacy/execute.py)
             state = {**state, "lang": flags.language, "lang_source": "explicit"}
             await FlagStore(self.store, tenant.id).language_applied(t.guest_ref, flags.language)
-            t.writes.append(SystemAccess("guest_flags.update", "guest_flags", t.guest_ref))
+            t.writes.append(SystemAccess("guest_flags.update", GUEST_FLAGS, t.guest_ref))
         ctx = engine.Context(
             tenant=tenant,
             detector=self.detector,

@@ -11,7 +11,7 @@ import redis.asyncio as aioredis
 
 from bot.audit.log import redis_inbox_status
 from bot.base.errors import InvalidInput
-from bot.base.settings import REDIS_PREFIX
+from bot.base.names import REDIS_PREFIX
 from bot.privacy.cli import FAILED, OK, Context
 
 # The folder chains inbox records about once a second; one waiting this long means no

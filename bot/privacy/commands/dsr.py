@@ -26,7 +26,7 @@ from bot.i18n import Catalog
 from bot.privacy import decisions
 from bot.privacy.cli import OK, Context, add_confirm
 from bot.privacy.execute import Executor
-from bot.privacy.requests import AWAITING, OPEN, REJECTED, STATUSES, DsrStore, RequestConflict
+from bot.privacy.requests import AWAITING, OPEN, REJECTED, STATUSES, VERIFIED, DsrStore, RequestConflict
 from bot.privacy.stores import PrivacyContext
 from bot.storage.mongo import MongoStore
 
@@ -122,7 +122,7 @@ async def approve_request(ctx: Context, args: argparse.Namespace) -> int:
 
 async def reject_request(ctx: Context, args: argparse.Namespace) -> int:
     tenant, store, doc = await _load(ctx, args)
-    if doc["status"] not in OPEN or doc["status"] == "verified":
+    if doc["status"] not in OPEN or doc["status"] == VERIFIED:
         ctx.print(f"{doc['_id']} is {doc['status']}: it cannot be rejected")
         return CONFLICT
     if not args.confirm:

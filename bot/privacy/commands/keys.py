@@ -29,6 +29,7 @@ from typing import Any
 from pymongo.errors import PyMongoError
 
 from bot.base.errors import StorageError
+from bot.base.names import CONTACTS
 from bot.base.sealing import Cipher, DecryptionError
 from bot.privacy.cli import FAILED, OK, Context, add_confirm
 from bot.storage.mongo import DURABLE
@@ -45,7 +46,7 @@ class Sealed:
 
 SEALED = (
     # bot/storage/contacts.py: ContactStore._aad
-    Sealed("contacts", ("address", "thread"), lambda tenant, doc, f: f"{tenant}|{doc['_id']}|{f}"),
+    Sealed(CONTACTS, ("address", "thread"), lambda tenant, doc, f: f"{tenant}|{doc['_id']}|{f}"),
 )
 
 
@@ -96,7 +97,7 @@ async def rotate_keys(ctx: Context, args: argparse.Namespace) -> int:
             "unreadable": tally.unreadable,
         }
         action = "keys.rotate" if args.confirm else "keys.rotate_dry_run"
-        await ctx.record(action, "contacts", None, tenant=tenant, detail={**detail, "key": cipher.current})
+        await ctx.record(action, CONTACTS, None, tenant=tenant, detail={**detail, "key": cipher.current})
     if args.confirm and not remaining and not unreadable:
         ctx.print(
             "every value is under the current key: the other keys can be dropped from RAPPORT_DATA_KEYS"

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from bot.base.logs import event
+from bot.base.names import SUBPROCESSOR_REGISTER
 from bot.channels.transports import build_outbox
 from bot.i18n import Catalog
 from bot.outbox import DeliveryFailed, Outbox
@@ -37,7 +38,7 @@ async def list_registers(ctx: Context, args: argparse.Namespace) -> int:
     for tenant_id in ctx.tenant_ids(args.tenant):
         for s in ctx.tenants.get(tenant_id).subprocessors:
             ctx.print(f"{tenant_id}\t{s.name}\t{s.purpose}\t{s.region}")
-    await ctx.record("subprocessors.list", "subprocessor_register", args.tenant)
+    await ctx.record("subprocessors.list", SUBPROCESSOR_REGISTER, args.tenant)
     return OK
 
 
@@ -68,7 +69,7 @@ async def diff_registers(ctx: Context, args: argparse.Namespace) -> int:
         else:
             for line in describe(found[1]):
                 ctx.print(f"{tenant_id}: {line}")
-    await ctx.record("subprocessors.diff", "subprocessor_register", None)
+    await ctx.record("subprocessors.diff", SUBPROCESSOR_REGISTER, None)
     return OK
 
 
@@ -92,7 +93,7 @@ async def _notify(
         if found is None:
             ctx.print(f"{tenant_id}: no announced register yet; the configured one becomes the baseline")
             if args.confirm and await snapshots.store(tenant_id, 1, tenant.subprocessors, ctx.actor):
-                await ctx.record("subprocessors.baseline", "subprocessor_register", "1", tenant=tenant_id)
+                await ctx.record("subprocessors.baseline", SUBPROCESSOR_REGISTER, "1", tenant=tenant_id)
             continue
         version, change = found
         if not change:
@@ -128,7 +129,7 @@ async def _notify(
             ctx.print(f"{tenant_id}: {sent} of {len(admins)} notices sent; run again to retry")
             await ctx.record(
                 "subprocessors.notice_incomplete",
-                "subprocessor_register",
+                SUBPROCESSOR_REGISTER,
                 str(version + 1),
                 tenant=tenant_id,
                 detail=detail,
@@ -136,6 +137,6 @@ async def _notify(
             continue
         await snapshots.store(tenant_id, version + 1, tenant.subprocessors, ctx.actor)
         await ctx.record(
-            "subprocessors.notice", "subprocessor_register", str(version + 1), tenant=tenant_id, detail=detail
+            "subprocessors.notice", SUBPROCESSOR_REGISTER, str(version + 1), tenant=tenant_id, detail=detail
         )
     return FAILED if failed else OK

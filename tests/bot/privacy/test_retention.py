@@ -1,4 +1,5 @@
-"""Pure parts of retention: stored times in every shape, and the per-tenant period."""
+"""Pure parts of retention: stored times in every shape, the per-tenant period, and
+the rules it reads from the one registry of guest data (bot/privacy/stores.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.base.errors import ConfigError
-from bot.privacy.retention import epoch
+from bot.base.names import AUDIT_CHAIN, DSR_EXPORTS, RATING_AGGREGATES, TENANT_COLLECTIONS
+from bot.privacy.retention import _rules, epoch
+from bot.privacy.stores import COVERED, EVIDENCE, RETENTION, STORES, Retention
 from bot.tenants.registry import _retention
 
 
@@ -28,3 +31,58 @@ def test_retention_days_must_be_whole_days_in_range(days):
 
 def test_retention_days_accepted():
     assert _retention("alpenhof", 1) == 1 and _retention("alpenhof", 3650) == 3650
+
+
+# ---- the one registry: every guest-data collection has its retention rule ------------
+
+# Tenant collections outside the registry, and why (anything else named in
+# bot/base/names.py must be registered in bot/privacy/stores.py with a retention rule).
+NOT_REGISTERED = {
+    RATING_AGGREGATES: "anonymous monthly sums: no guest reference",
+    AUDIT_CHAIN: "the head of the audit chain: a sequence number and a hash",
+    DSR_EXPORTS: "sealed one-time export links: the worker purges expired ones (bot/privacy/links.py)",
+}
+
+
+def test_every_tenant_collection_is_registered_with_a_retention_rule_or_excused():
+    unaccounted = TENANT_COLLECTIONS - COVERED - EVIDENCE - set(NOT_REGISTERED)
+    assert not unaccounted, f"register these in bot/privacy/stores.py with a Retention: {unaccounted}"
+
+
+@pytest.mark.parametrize("store", [s for s in STORES if s.collections], ids=lambda s: s.name)
+def test_every_registered_collection_says_how_it_expires(store):
+    for name, rule in store.collections.items():
+        assert name in RETENTION and RETENTION[name] is rule
+        assert isinstance(rule, Retention) and rule.expire in ("conversation", "age", "keep"), name
+        if rule.expire == "conversation":
+            assert rule.key, name
+        if rule.expire == "age":
+            assert rule.activity, f"{name}: which time fields age it"
+        if rule.expire == "keep":
+            assert rule.why.strip(), f"{name}: why it is kept"
+
+
+def test_the_registry_gives_the_retention_of_before():
+    """The rules read from the registry are exactly what retention.py listed itself."""
+    plan = {
+        name: (r.expire, r.key, r.activity, dict(r.only or {}), r.counted) for name, r in RETENTION.items()
+    }
+    finished = {"state": {"$ne": "pending"}}
+    assert plan == {
+        "ratings": ("conversation", "conversation_id", ("updated_at", "answered_at"), {}, True),
+        "conversations": ("conversation", "_id", ("updated_at", "started_at"), {}, True),
+        "handovers": ("conversation", "_id", ("updated_at", "escalated_at"), {}, True),
+        "messages": ("conversation", "conversation", ("at",), {}, True),
+        "handover_history": ("conversation", "conversation", (), {}, True),
+        "message_seq": ("conversation", "_id", (), {}, False),
+        "contacts": ("age", "_id", ("updated_at",), {}, True),
+        "sms_inbound": ("age", "_id", ("ended_at", "received_at"), finished, True),
+        "email_inbound": ("age", "_id", ("ended_at", "received_at"), finished, True),
+        "sms_outbound": ("age", "_id", ("sent_at", "updated_at"), {}, True),
+        "sms_consent": ("keep", "_id", (), {}, True),
+        "guest_flags": ("keep", "_id", (), {}, True),
+        "dsr_questions": ("keep", "_id", (), {}, True),
+        "dsr_requests": ("keep", "_id", (), {}, True),
+    }
+    assert set(plan) == COVERED
+    assert [name for name, _ in _rules("conversation")][0] == "ratings"  # folded before they go

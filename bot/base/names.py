@@ -1,0 +1,86 @@
+"""The names of every MongoDB collection and of the Redis keys spelled in more than one
+place: one module to find where data lives and to rename it.
+
+Tenant databases (`<db prefix>_<tenant>`, bot/storage/mongo.py) and the control
+database (`Settings.control_db`) hold these collections; docs/SCHEMA.md describes
+their documents. Tests may keep the literal names: they check what is stored.
+"""
+
+from __future__ import annotations
+
+# ---- tenant databases -------------------------------------------------------------
+
+RATINGS = "ratings"  # one per answered question (bot/storage/documents.py)
+CONVERSATIONS = "conversations"  # one summary per conversation
+RATING_AGGREGATES = "rating_aggregates"  # anonymous monthly sums (bot/privacy/retention.py)
+HANDOVERS = "handovers"  # one per escalated conversation (bot/handover/store.py)
+MESSAGES = "messages"  # the transcript staff see
+MESSAGE_SEQ = "message_seq"  # the transcript's per-conversation counter
+HANDOVER_HISTORY = "handover_history"  # one per handover transition
+CONTACTS = "contacts"  # sealed guest addresses (bot/storage/contacts.py)
+GUEST_FLAGS = "guest_flags"  # restriction / objection (bot/storage/flags.py)
+SMS_INBOUND = "sms_inbound"  # queued SMS turns (bot/inbox/queue.py)
+SMS_OUTBOUND = "sms_outbound"  # SMS delivery records (bot/channels/sms/store.py)
+SMS_CONSENT = "sms_consent"  # STOP / START
+EMAIL_INBOUND = "email_inbound"  # queued e-mail turns
+DSR_QUESTIONS = "dsr_questions"  # unconfirmed data-subject requests (bot/privacy/requests.py)
+DSR_REQUESTS = "dsr_requests"  # data-subject requests
+DSR_HISTORY = "dsr_history"  # one per request status change
+DSR_EXPORTS = "dsr_exports"  # export download links (bot/privacy/links.py)
+AUDIT = "audit"  # the hash-chained audit log (bot/audit/log.py), also in the control db
+AUDIT_CHAIN = "audit_chain"  # the chain's head
+AUDIT_INBOX = "audit_inbox"  # system accesses waiting to be folded into the chain
+
+TENANT_COLLECTIONS = frozenset(
+    {
+        RATINGS,
+        CONVERSATIONS,
+        RATING_AGGREGATES,
+        HANDOVERS,
+        MESSAGES,
+        MESSAGE_SEQ,
+        HANDOVER_HISTORY,
+        CONTACTS,
+        GUEST_FLAGS,
+        SMS_INBOUND,
+        SMS_OUTBOUND,
+        SMS_CONSENT,
+        EMAIL_INBOUND,
+        DSR_QUESTIONS,
+        DSR_REQUESTS,
+        DSR_HISTORY,
+        DSR_EXPORTS,
+        AUDIT,
+        AUDIT_CHAIN,
+        AUDIT_INBOX,
+    }
+)
+
+# ---- the control database -----------------------------------------------------------
+
+STAFF = "staff"  # staff accounts (bot/staff/accounts.py)
+DSR_REGISTER = "dsr_register"  # the processor's cross-tenant register of requests
+DELETION_CERTIFICATES = "deletion_certificates"  # one per offboarded tenant
+SUBPROCESSOR_REGISTER = "subprocessor_register"  # sub-processor notices
+
+# ---- Redis ------------------------------------------------------------------------------
+
+# endpoints.yml `key_prefix` of the tracker and lock stores: the first segment of every
+# Redis key of a conversation (trackers, locks, the audit inbox of tracker accesses)
+REDIS_PREFIX = "rapport"
+TRACKER = "tracker"  # <prefix>:tracker:<tenant>:<HMAC of the sender id> (bot/rasa/tracker_store.py)
+LOCK = "lock"  # <prefix>:lock:<sender id> (Rasa's RedisLockStore, bot/privacy/locks.py)
+CONSOLE = f"{REDIS_PREFIX}:console:"  # + tenant: the consoles' pub/sub channel (bot/handover/events.py)
+CONSOLE_SESSION = f"{REDIS_PREFIX}:console:session:"  # + sha256: staff sessions (bot/staff/sessions.py)
+LOGIN_FAILURES = f"{REDIS_PREFIX}:console:login_failures:"  # bot/console/login_limit.py
+MAILGUN_TOKEN = f"{REDIS_PREFIX}:mailgun:token:"  # + sha256: webhook tokens seen (replay guard)
+
+
+def tracker_pattern(tenant: str, prefix: str = REDIS_PREFIX) -> str:
+    """The SCAN pattern of every tracker key of a tenant."""
+    return f"{prefix}:{TRACKER}:{tenant}:*"
+
+
+def console_channel(tenant_id: str) -> str:
+    """The Redis pub/sub channel of a tenant's consoles."""
+    return CONSOLE + tenant_id
