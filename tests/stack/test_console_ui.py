@@ -46,6 +46,13 @@ WATCH_SOCKETS = """(() => {
   window.WebSocket = Watched;
   window.__csp = [];
   document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective));
+  // requests in flight, so a test can wait until the page has nothing pending
+  const realFetch = window.fetch;
+  window.__inflight = 0;
+  window.fetch = (...args) => {
+    window.__inflight += 1;
+    return realFetch(...args).finally(() => { window.__inflight -= 1; });
+  };
 })();"""
 
 
@@ -277,6 +284,9 @@ async def test_messages_sent_while_disconnected_appear_after_reconnect(stack):
         status = page.locator("#live-status")
         await page.evaluate("window.__blockLive = true; window.__sockets.at(-1).close()")
         await expect(status).to_have_attribute("data-state", "offline")
+        # a load the page started while still live (after "take") may be answered late on a
+        # busy machine: it would carry the message below although the page is offline
+        await page.wait_for_function("window.__inflight === 0")
         text = f"Is anyone there? {uuid.uuid4().hex[:6]}"
         assert await guest.say(text) == []  # stored (and published to nobody here)
         second = Guest(stack, TENANT, locale="en")
