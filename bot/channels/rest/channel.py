@@ -35,8 +35,8 @@ from bot.base.logs import event
 from bot.base.refs import guest_ref, make_sender
 from bot.base.states import Channel
 from bot.channels.base import TenantChannel, apply_server_limits
+from bot.channels.rest.parse import parse_rest_payload
 from bot.handover.store import HandoverStore
-from bot.inbox.text import parse_rest_payload
 
 logger = logging.getLogger(__name__)
 
