@@ -114,14 +114,19 @@ async def import_stays(
         sid = store.id_of(stay.reservation)
         if sid not in known:
             report.new += 1
-        elif known[sid] != store.digest(stay):
+        elif known[sid][0] != store.digest(stay):
             report.changed += 1
         else:
             report.unchanged += 1
             continue
         if not dry_run:
             doc = store.document(stay, source=SOURCE, import_id=report.import_id, now=now)
-            (new if sid not in known else changed).append(doc)
+            if sid in known:
+                if known[sid][1] is not None:
+                    doc["created_at"] = known[sid][1]
+                changed.append(doc)
+            else:
+                new.append(doc)
     if dry_run or (strict and parsed.rejected):
         return report
     if new or changed:

@@ -54,6 +54,7 @@ from bot.outreach.headers import LANGUAGES, REQUIRED, STATUSES, field_of, fold
 
 MAX_TEXT = 64
 MAX_ROWS = 1_000_000
+MAX_BYTES = 200_000_000  # a million rows of a wide export fit
 SEPARATORS = (";", ",", "\t")
 PROGRESS_EVERY = 10_000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]{2,}$")
@@ -125,6 +126,8 @@ Progress = Callable[[int], None]
 
 def parse_file(path: Path, hotel: Hotel, progress: Progress | None = None) -> Parsed:
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise BadFile(f"larger than {MAX_BYTES // 1_000_000} MB: split the list")
         with path.open("rb") as f:
             head = f.read(8)
         if head.startswith(b"PK\x03\x04"):

@@ -150,10 +150,11 @@ class StayStore:
         )
         return doc
 
-    async def digests(self) -> dict[str, str]:
-        """{_id: digest} of every stay of the tenant, in one read."""
+    async def digests(self) -> dict[str, tuple[str, float | None]]:
+        """{_id: (digest, created_at)} of every stay of the tenant, in one read."""
         try:
-            return {d["_id"]: d.get("digest", "") async for d in self.collection.find({}, {"digest": 1})}
+            cursor = self.collection.find({}, {"digest": 1, "created_at": 1})
+            return {d["_id"]: (d.get("digest", ""), d.get("created_at")) async for d in cursor}
         except PyMongoError as e:
             raise StorageError("reading the stays failed") from e
 
@@ -169,22 +170,18 @@ class StayStore:
                 if any(err.get("code") != 11000 for err in errors):
                     raise StorageError("storing the stays failed") from e
                 n += e.details.get("nInserted", 0)
-                for err in errors:
-                    n += await self.replace([chunk[err["index"]]])
+                n += await self.replace(chunk[err["index"]] for err in errors)
             except PyMongoError as e:
                 raise StorageError("storing the stays failed") from e
         return n
 
     async def replace(self, docs: Iterable[dict[str, Any]]) -> int:
-        """Changed stays: the whole document, keeping when it was first stored."""
+        """Changed stays: the whole document (with the `created_at` it had)."""
         n = 0
         try:
             for doc in docs:
-                old = await self.collection.find_one({"_id": doc["_id"]}, {"created_at": 1})
-                created = (old or {}).get("created_at", doc.get("created_at", doc["updated_at"]))
-                await self.collection.replace_one(
-                    {"_id": doc["_id"]}, {**doc, "created_at": created}, upsert=True
-                )
+                doc.setdefault("created_at", doc["updated_at"])
+                await self.collection.replace_one({"_id": doc["_id"]}, doc, upsert=True)
                 n += 1
         except PyMongoError as e:
             raise StorageError("storing the stays failed") from e
