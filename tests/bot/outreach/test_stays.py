@@ -147,3 +147,21 @@ async def test_retention_expires_stays_by_departure_or_check_out(mongo):
     assert sorted(await retention._old(coll, rule.activity, cutoff)) == sorted(
         store.id_of(r) for r in ("R-1", "R-2", "R-3")
     )
+
+
+async def test_offboarding_searches_for_the_stays_guests_too(mongo):
+    """A tenant's offboarding collects every guest identifier before dropping the
+    database (bot/privacy/offboard.py): the stays' refs and opened numbers and addresses."""
+    from bot.privacy.offboard import _identifiers
+
+    store = StayStore(mongo, "alpenhof", CIPHER, KEY)
+    await import_stays(store, parse_bytes(LIST.encode(), HOTEL))
+    needles = await _identifiers(context(mongo), "alpenhof")
+    assert set(needles.by_kind["address"]) >= {
+        "+491701234567",
+        "+393471234567",
+        "anna@example.org",
+        "guest@example.com",
+    }
+    anna = await store.get("R-2")
+    assert anna["guest_ref"] in needles.keyed
