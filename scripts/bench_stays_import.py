@@ -14,10 +14,12 @@ Figures are printed, never asserted (a 2-core machine is noisy).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,8 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.base.sealing import Cipher  # noqa: E402
 from bot.base.settings import Settings  # noqa: E402
+from bot.outreach.stays import StayStore, guest_refs_of  # noqa: E402
 from bot.stack import Stack, pick_free_port  # noqa: E402
+from bot.storage.mongo import MongoStore, connect  # noqa: E402
 
 HEADER = "Reservierung;Status;Anreise;Abreise;Vorname;Telefon;E-Mail;Sprache;Zimmertyp;Buchungskanal\n"
 STATUSES = ("erwartet", "anwesend", "abgereist", "storniert", "no_show")
@@ -76,6 +81,28 @@ def run(env: dict[str, str], path: Path, *extra: str) -> dict[str, object]:
     }
 
 
+async def lookups(settings: Settings, rows: int) -> dict[str, float]:
+    """What export and erasure do per guest among the imported stays: find by either
+    ref (indexed array field), open, delete; milliseconds, median of 20."""
+    mongo = MongoStore(connect(settings.effective_mongodb_url.value), settings.db_prefix)
+    store = StayStore(mongo, "alpenhof", Cipher(settings.data_keys), settings.guest_key)
+    times: dict[str, list[float]] = {"export_ms": [], "erase_ms": []}
+    try:
+        for i in range(0, rows, max(1, rows // 20)):  # 20 guests across the list (never a rejected row)
+            phone = "+49170" + str(1000000 + i)
+            ref = guest_refs_of(settings.guest_key, "alpenhof", phone, None)[0]
+            started = time.perf_counter()
+            found = await store.export_guest(ref)
+            times["export_ms"].append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            erased = await store.erase_guest(ref)
+            times["erase_ms"].append((time.perf_counter() - started) * 1000)
+            assert len(found) == erased == 1, (len(found), erased)
+    finally:
+        mongo.client.close()
+    return {k: round(statistics.median(v), 1) for k, v in times.items()}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=100_000)
@@ -98,6 +125,7 @@ def main() -> None:
             print(f"{args.rows} rows, {size / 1e6:.1f} MB CSV")
             for name, extra in (("dry run", ("--dry-run",)), ("import", ()), ("again", ())):
                 print(f"{name:8s}", json.dumps(run(env, path, *extra)), flush=True)
+            print("look-up", json.dumps(asyncio.run(lookups(Settings.from_env(env), args.rows))))
         finally:
             stack.stop()
     finally:
