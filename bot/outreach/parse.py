@@ -6,9 +6,11 @@
 The format is told by content, not by the file name: a ZIP (XLSX) is read with openpyxl in
 read-only mode (first worksheet, values not formulas); anything else is CSV, decoded as
 UTF-8 (with or without BOM), else Windows-1252, else Latin-1, and separated by the one of
-`;`, `,` or tab that makes the first line a header of known columns. The first row names
-the columns (bot/outreach/headers.py: the template's English names and the usual ones in
-German, French, Spanish and Italian); unknown columns are ignored and listed.
+`;`, `,` or tab that makes a line a header of known columns. The first row that names at
+least two known columns is the header (title lines above it, within the first ten rows,
+are skipped); it names the columns (bot/outreach/headers.py: the template's English
+names and the usual ones in German, French, Spanish and Italian); unknown columns are
+ignored and listed.
 
 Each row is checked field by field; a row with any bad field is rejected with its line
 (the file's line, header = 1; an XLSX row number), the column as the file names it, and
@@ -57,6 +59,7 @@ MAX_ROWS = 1_000_000
 MAX_BYTES = 200_000_000  # a million rows of a wide export fit
 SEPARATORS = (";", ",", "\t")
 PROGRESS_EVERY = 10_000
+HEADER_WITHIN = 10  # the header may sit below title lines, within the first rows
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]{2,}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -147,10 +150,9 @@ def parse_bytes(data: bytes, hotel: Hotel, progress: Progress | None = None) -> 
     if "\x00" in text:
         raise BadFile("not a text file (CSV) nor an XLSX workbook")
     lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), "")
-    if not first:
+    if not any(line.strip() for line in lines):
         raise BadFile("the file is empty")
-    sep = separator(first)
+    sep = separator(lines)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     rows = ((reader.line_num, row) for row in reader)
     parsed = _parse_rows(rows, hotel, progress)
@@ -173,16 +175,18 @@ def decode(data: bytes) -> tuple[str, str]:
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
 
 
-def separator(header_line: str) -> str:
-    """The separator that splits the header into the most known column names."""
+def separator(lines: list[str]) -> str:
+    """The separator that splits a line among the first (the header, maybe below a
+    title line) into the most known column names."""
+    head = [line for line in lines[:HEADER_WITHIN] if line.strip()]
 
     def known(sep: str) -> int:
-        cells = next(csv.reader([header_line], delimiter=sep), [])
-        return sum(1 for c in cells if field_of(c))
+        rows = csv.reader(head, delimiter=sep)
+        return max((sum(1 for c in cells if field_of(c)) for cells in rows), default=0)
 
     best = max(SEPARATORS, key=known)
     if known(best) == 0:
-        raise BadFile("the first line names no known column (see the template in docs/OUTREACH.md)")
+        raise BadFile("no line names a known column (see the template in docs/OUTREACH.md)")
     return best
 
 
@@ -242,11 +246,16 @@ def _parse_rows(rows: Iterator[tuple[int, list[Any]]], hotel: Hotel, progress: P
     by_index: dict[int, str] | None = None
     seen: dict[str, int] = {}
     count = 0
+    before: list[list[Any]] = []  # non-blank rows above the header (a title, a date)
     for line, cells in rows:
         if _blank(cells):
             continue
         if by_index is None:
-            by_index, parsed.columns, parsed.ignored = _header(cells)
+            known = sum(1 for c in cells if c is not None and field_of(str(c)))
+            if known < 2 and len(before) + 1 < HEADER_WITHIN:
+                before.append(cells)
+                continue
+            by_index, parsed.columns, parsed.ignored = _header(cells if known >= 2 else before[0])
             continue
         count += 1
         if count > MAX_ROWS:
@@ -265,6 +274,8 @@ def _parse_rows(rows: Iterator[tuple[int, list[Any]]], hotel: Hotel, progress: P
             seen[row.reservation] = line
             parsed.rows.append(row)
     if by_index is None:
+        if before:
+            _header(before[0])  # raises: what is wrong with the first line
         raise BadFile("the file is empty")
     if progress is not None and count % PROGRESS_EVERY:
         progress(count)

@@ -106,7 +106,7 @@ def test_bad_file_and_unknown_tenant_exit_2_before_touching_storage(tmp_path):
     bad = tmp_path / "notes.csv"
     bad.write_text("name,age\nx,1\n", encoding="utf-8")
     code, _, err = run(env, "--tenant", "alpenhof", "--file", str(bad))
-    assert code == ERROR and "bad_file" in err and "names no known column" in err
+    assert code == ERROR and "bad_file" in err and "no line names a known column" in err
     code, _, err = run(env, "--tenant", "nowhere", "--file", str(bad))
     assert code == ERROR and "unknown tenant" in err
     code, _, err = run(env, "--tenant", "alpenhof", "--file", str(tmp_path / "missing.csv"))

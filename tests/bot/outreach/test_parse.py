@@ -222,7 +222,7 @@ def test_a_national_number_without_a_hotel_country_is_rejected():
     [
         (b"", "empty"),
         (b"\n\n", "empty"),
-        (b"name,age\nx,1\n", "names no known column"),
+        (b"name,age\nx,1\n", "no line names a known column"),
         (b"reservation,arrival,departure,phone\n", "required columns missing: status"),
         (b"reservation,status,arrival,departure,first_name\n", "a phone or an email column"),
         (b"reservation,status,arrival,departure,phone,telefon\n", "two columns are 'phone'"),
@@ -297,3 +297,34 @@ def test_progress_is_reported_for_large_lists():
     seen: list[int] = []
     parsed = parse_bytes("\n".join(lines).encode(), ALPENHOF, seen.append)
     assert len(parsed.rows) == 25_000 and seen == [10_000, 20_000, 25_000]
+
+
+def test_title_lines_above_the_header_are_skipped():
+    data = (
+        "Hotel Alpenhof – Anreiseliste;;;\n"
+        "Stand: 07.12.2026;;;\n"
+        "\n"
+        "Reservierung;Status;Anreise;Abreise;Telefon\n"
+        "A1;erwartet;2026-12-20;2026-12-22;0170 1234567\n"
+        "A2;erwartet;2026-12-20;2026-12-22;\n"
+    ).encode("cp1252")
+    parsed = parse_bytes(data, ALPENHOF)
+    assert [r.reservation for r in parsed.rows] == ["A1"]
+    assert [(r.line, r.column) for r in parsed.rejected] == [(6, None)]
+    book = xlsx(
+        [
+            ["Anreiseliste"],
+            [],
+            ["reservation", "status", "arrival", "departure", "email"],
+            ["1", "expected", "2026-01-01", "2026-01-02", "a@b.example"],
+        ]
+    )
+    parsed = parse_bytes(book, ALPENHOF)
+    assert parsed.rows[0].line == 4 and parsed.rejected == []
+
+
+def test_a_header_further_down_than_ten_rows_is_not_looked_for():
+    data = ("title\n" * 10 + "reservation,status,arrival,departure,phone\n").encode()
+    with pytest.raises(BadFile) as e:
+        parse_bytes(data, ALPENHOF)
+    assert "no line names a known column" in e.value.detail
