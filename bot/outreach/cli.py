@@ -95,7 +95,9 @@ async def run_import(args: argparse.Namespace, settings: Settings, out: TextIO, 
             print(message, file=err, flush=True)
 
     parsed = await asyncio.to_thread(parse_file, args.file, hotel_of(tenant), parsed_rows)
-    client = connect(settings.effective_mongodb_url.value)
+    # not a chat turn: reading every stay's digest of a large tenant takes longer than
+    # the turn's 5 s socket timeout
+    client = connect(settings.effective_mongodb_url.value, socketTimeoutMS=300_000)
     try:
         store = StayStore(
             MongoStore(client, settings.db_prefix), tenant.id, Cipher(settings.data_keys), settings.guest_key
