@@ -24,6 +24,9 @@ LAYERS: list[set[str]] = [
     {"outbox"},  # everything sent to a guest (and staff alerts)
     {"handover"},
     {"channels"},  # one folder per medium: receive, parse, send
+    # stays and (later) invitations: below privacy, whose registry erases and exports the
+    # stays; above the outbox, handover and channels its sending will need
+    {"outreach"},
     {"privacy"},
     {"feedback"},  # the guest-turn pipeline
     {"console", "jobs", "actions"},  # entry points

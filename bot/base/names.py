@@ -30,6 +30,7 @@ DSR_EXPORTS = "dsr_exports"  # export download links (bot/privacy/links.py)
 AUDIT = "audit"  # the hash-chained audit log (bot/audit/log.py), also in the control db
 AUDIT_CHAIN = "audit_chain"  # the chain's head
 AUDIT_INBOX = "audit_inbox"  # system accesses waiting to be folded into the chain
+STAYS = "stays"  # the hotel's reservations, contacts sealed (bot/outreach/stays.py)
 
 TENANT_COLLECTIONS = frozenset(
     {
@@ -53,6 +54,7 @@ TENANT_COLLECTIONS = frozenset(
         AUDIT,
         AUDIT_CHAIN,
         AUDIT_INBOX,
+        STAYS,
     }
 )
 

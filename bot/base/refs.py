@@ -29,6 +29,22 @@ def guest_ref(key: Secret, tenant_id: str, raw_guest_id: str) -> str:
     return "g_" + _digest(key, "guest", tenant_id, raw_guest_id)[:32]
 
 
+# the guest id the SMS and e-mail channels give the sender of a number or address
+CHANNEL_GUEST_PREFIX = {"sms": "sms-", "email": "email-"}
+
+
+def channel_guest_id(key: Secret, tenant_id: str, channel: str, address: str) -> str:
+    """The guest id (the part after `~` of the sender id) the SMS channel derives from an
+    E.164 number and the e-mail channel from a lower-case address."""
+    return CHANNEL_GUEST_PREFIX[channel] + guest_ref(key, tenant_id, address)[2:26]
+
+
+def address_guest_ref(key: Secret, tenant_id: str, channel: str, address: str) -> str:
+    """The guest reference of whoever writes from `address` on `channel`: what the
+    channels store with their turns, so a stay keyed by it continues as that guest."""
+    return guest_ref(key, tenant_id, channel_guest_id(key, tenant_id, channel, address))
+
+
 def conversation_id(key: Secret, sender_id: str, first_message_id: str) -> str:
     """Id of one feedback conversation, derived from the message that opened it, so a
     retried action computes the same id and stores nothing twice."""

@@ -76,3 +76,13 @@ class ConversationStatus(StrEnum):
     ACTIVE = "active"
     COMPLETED = "completed"
     STOPPED = "stopped"
+
+
+class StayStatus(StrEnum):
+    """A stay's status as the hotel's list or PMS gives it (bot/outreach/stays.py)."""
+
+    EXPECTED = "expected"
+    IN_HOUSE = "in_house"
+    CHECKED_OUT = "checked_out"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"

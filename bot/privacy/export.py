@@ -1,7 +1,8 @@
 """Access requests: everything Rapport holds about one guest in one tenant.
 
 `export_guest` walks the store registry (bot/privacy/stores.py) and returns one JSON
-document (format `rapport.export.v1`): the contact opened from its seal, conversations,
+document (format `rapport.export.v1`): the contact opened from its seal, the hotel's
+stays of the guest (reservation, dates, status, contact and first name opened), conversations,
 ratings, transcripts (with staff replies; private notes are staff's working notes about
 the guest and are included too — they are the guest's personal data), handovers and
 their history, requests, SMS records and consent, queued messages, the guest's
@@ -26,6 +27,27 @@ from bot.privacy.stores import PrivacyContext
 
 FORMAT = "rapport.export.v1"
 _TRACKER_EVENTS = ("user", "bot")
+
+
+# what an export shows of a stay (bot/outreach/stays.py): the hotel's data, contact opened
+STAY_FIELDS = (
+    "reservation",
+    "status",
+    "arrival",
+    "departure",
+    "checked_out_at",
+    "room_type",
+    "booking_channel",
+    "country",
+    "language",
+    "first_name",
+    "phone",
+    "email",
+    "guest_ref",
+    "source",
+    "created_at",
+    "updated_at",
+)
 
 
 def _plain(value: Any) -> Any:
@@ -87,6 +109,7 @@ async def export_guest(
                 ],
                 "preferences": raw["flags"],
             },
+            "stays": [{k: v for k, v in d.items() if k in STAY_FIELDS} for d in raw["stays"]],
             "conversations": raw["conversations"],
             "ratings": raw["ratings"],
             "transcripts": messages,

@@ -149,6 +149,7 @@ async def _identifiers(ctx: PrivacyContext, tenant: str) -> Needles:
     conversations = {c for c in await db[RATINGS].distinct("conversation_id") if c}
     conversations |= {d["_id"] async for d in db[CONVERSATIONS].find({}, {"_id": 1})}
     addresses = await ContactStore(ctx.mongo, tenant, ctx.cipher).addresses()
+    addresses += await st.stays(ctx, tenant).addresses()  # numbers and addresses of the stays
     needles = Needles()
     needles.add("guest_ref", refs)
     needles.add("conversation", conversations)

@@ -8,7 +8,8 @@ count and a sum of normalised scores, no guest reference, no conversation id —
 hotel keeps its statistics and nothing in them identifies a guest (DPA annex 1:
 anonymised aggregates). Ratings of guests who restricted processing are not folded in.
 
-Also expired: contacts of guests who have not written within the period, finished
+Also expired: the hotel's stays whose departure (or check-out) is older than the
+period (bot/outreach/stays.py), contacts of guests who have not written within the period, finished
 inbound jobs, SMS delivery records, and Rasa trackers whose last event is older.
 Consent (STOP) records are kept: forgetting a STOP would allow messaging again.
 

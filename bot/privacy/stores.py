@@ -17,6 +17,7 @@ guest data and is missing here makes the exhaustive scan of erasure.py fail.
 | sms                | `sms_inbound` (queued turns, sealed), `sms_outbound`, `sms_consent` | guest_ref |
 | email_inbound      | `email_inbound` (queued turns, sealed)  | guest_ref                   |
 | flags              | `guest_flags`                           | _id = guest_ref             |
+| stays              | `stays` (contact, first name sealed)    | guest_refs (phone's, address's) |
 | dsr_questions      | `dsr_questions` (unconfirmed requests)  | _id = guest_ref             |
 | dsr_requests       | `dsr_requests` (evidence: stripped, kept) | guest_ref                 |
 | trackers           | Redis `rapport:tracker:<tenant>:<HMAC>` | HMAC of the sender id       |
@@ -42,6 +43,7 @@ import aiohttp
 import redis.asyncio as aioredis
 from motor.motor_asyncio import AsyncIOMotorDatabase
 
+from bot.base import refs
 from bot.base.errors import RapportError
 from bot.base.names import (
     AUDIT,
@@ -65,6 +67,7 @@ from bot.base.names import (
     SMS_CONSENT,
     SMS_INBOUND,
     SMS_OUTBOUND,
+    STAYS,
     tracker_pattern,
 )
 from bot.base.refs import SENDER_SEPARATOR, tracker_key
@@ -75,6 +78,7 @@ from bot.base.states import Channel, JobState
 from bot.handover.store import HandoverStore
 from bot.inbox.queue import open_payload, payload_aad
 from bot.outbox.sms_store import SmsStore
+from bot.outreach.stays import StayStore
 from bot.privacy import locks
 from bot.storage.contacts import ContactStore
 from bot.storage.mongo import DURABLE, MongoStore, connect, delete_matching
@@ -180,8 +184,7 @@ def standins_of(settings: Settings) -> dict[str, str]:
 
 def channel_guest_id(ctx: PrivacyContext, tenant: str, channel: str, address: str) -> str:
     """The guest id the SMS and e-mail channels derive from a number or address."""
-    prefix = {Channel.SMS: "sms-", Channel.EMAIL: "email-"}[channel]
-    return prefix + make_guest_ref(ctx.settings.guest_key, tenant, address)[2:26]
+    return refs.channel_guest_id(ctx.settings.guest_key, tenant, channel, address)
 
 
 def ref_of_sender(ctx: PrivacyContext, tenant: str, sender_id: str) -> str | None:
@@ -283,6 +286,7 @@ async def resolve(
         contact = await ContactStore(ctx.mongo, tenant, ctx.cipher).get(guest_ref)
     if contact is not None:
         known.add(contact.address)
+    known.update(await stays(ctx, tenant).addresses_of(guest_ref))  # a retired key: skipped
     for name, fld in ((SMS_INBOUND, "from_number"), (EMAIL_INBOUND, "from_address")):
         async for job in ctx.db(tenant)[name].find({"guest_ref": guest_ref, "payload": {"$exists": True}}):
             payload = opened_job(ctx, tenant, name, job).get("payload")
@@ -483,6 +487,29 @@ class Contacts:
         return await present(ctx.db(s.tenant)[CONTACTS], [{"_id": s.guest_ref}])
 
 
+def stays(ctx: PrivacyContext, tenant: str) -> StayStore:
+    return StayStore(ctx.mongo, tenant, ctx.cipher, ctx.settings.guest_key)
+
+
+class Stays:
+    """The hotel's stays (bot/outreach/stays.py): found by either of the guest's refs
+    (the phone number's and the address's), exported with the contact opened, deleted
+    whole. Expired `retention_days` after departure (or check-out, if later)."""
+
+    name = "stays"
+    collections: Mapping[str, Retention] = MappingProxyType({STAYS: by_age("departure", "checked_out_at")})
+
+    async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
+        return await stays(ctx, s.tenant).export_guest(s.guest_ref)
+
+    async def erase(self, ctx: PrivacyContext, s: Subject) -> int:
+        return await stays(ctx, s.tenant).erase_guest(s.guest_ref)
+
+    async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
+        coll = ctx.db(s.tenant)[STAYS]
+        return await present(coll, ({"guest_refs": {"$in": [s.guest_ref]}}, {"guest_ref": s.guest_ref}))
+
+
 class Sms:
     """sms_inbound (queued turns: number and text while pending), sms_outbound, sms_consent."""
 
@@ -657,6 +684,7 @@ STORES: tuple[Store, ...] = (
     Handovers(),
     HandoverHistory(),
     Contacts(),
+    Stays(),
     ByGuestRef("flags", GUEST_FLAGS, kept("a restriction or objection holds until the guest lifts it")),
     ByGuestRef("dsr_questions", DSR_QUESTIONS, kept("answered or dropped at the guest's next message")),
     DsrRequests(),
@@ -679,10 +707,11 @@ KEYED_FIELDS: dict[str, tuple[str, ...]] = {
     HANDOVERS: ("_id", "guest_ref"),
     HANDOVER_HISTORY: ("conversation",),
     CONTACTS: ("_id",),
+    STAYS: ("guest_ref", "guest_refs"),  # contacts and first names sealed
     AUDIT: ("resource_id", "resources"),  # `resources`: the ids a system.batch entry names
     AUDIT_INBOX: ("writes.resource_id",),
 }
-ARRAY_FIELDS = frozenset({"resources"})  # indexed arrays: looked up with $in (see erasure.py)
+ARRAY_FIELDS = frozenset({"resources", "guest_refs"})  # indexed arrays: looked up with $in (see erasure.py)
 
 # Tenant collections the registry covers, each with its retention rule (the exhaustive
 # scan treats any other collection holding the guest as a store missing from this registry).

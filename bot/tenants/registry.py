@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -59,6 +60,12 @@ class Tenant:
     retention_days: int = 365
     subprocessors: tuple[Subprocessor, ...] = ()  # shown to its admins; changes are announced
     dsr_approval: str = "auto"  # "staff": verified requests wait for approval (bot/privacy/worker.py)
+    # ISO 3166-1 alpha-2 country of the hotel: the default region of a guest's phone
+    # number written without a country code (bot/outreach/parse.py)
+    country: str | None = None
+    # IANA time zone of the hotel (local times in guest lists; later the journeys'
+    # quiet hours); default: the staffed hours' zone
+    timezone: str = "Europe/Berlin"
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:
@@ -148,6 +155,7 @@ def _tenant(d: Any, supported: tuple[str, ...]) -> Tenant:
     threshold = float(d.get("escalation_threshold", 0.4))
     if not 0 <= threshold <= 1:
         raise ConfigError(f"tenant {tid}: escalation_threshold must be within 0..1")
+    handover = parse_policy(tid, d.get("handover"))
     questions = tuple(_question(tid, q) for q in d.get("questions") or ())
     if not questions or len({q.id for q in questions}) != len(questions):
         raise ConfigError(f"tenant {tid}: needs questions with unique ids")
@@ -162,11 +170,31 @@ def _tenant(d: Any, supported: tuple[str, ...]) -> Tenant:
         sms_numbers=tuple(_e164(tid, n) for n in d.get("sms_numbers") or ()),
         email_addresses=tuple(_address(tid, a) for a in d.get("email_addresses") or ()),
         widget_origins=_origins(tid, d.get("widget_origins")),
-        handover=parse_policy(tid, d.get("handover")),
+        handover=handover,
         subprocessors=_subprocessors(tid, d.get("subprocessors")),
         dsr_approval=_dsr_approval(tid, d.get("dsr")),
         retention_days=_retention(tid, d.get("retention_days", 365)),
+        country=_country(tid, d.get("country")),
+        timezone=_timezone(tid, d.get("timezone"), handover.hours.timezone),
     )
+
+
+def _country(tid: str, country: Any) -> str | None:
+    if country is None:
+        return None
+    if not isinstance(country, str) or not re.fullmatch(r"[A-Z]{2}", country):
+        raise ConfigError(f"tenant {tid}: country must be an ISO 3166-1 alpha-2 code like DE")
+    return country
+
+
+def _timezone(tid: str, zone: Any, default: str) -> str:
+    if zone is None:
+        return default
+    try:
+        ZoneInfo(str(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"tenant {tid}: timezone {zone!r} is not a known time zone") from None
+    return str(zone)
 
 
 def _dsr_approval(tid: str, dsr: Any) -> str:

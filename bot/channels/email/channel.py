@@ -43,7 +43,7 @@ from sanic.response import HTTPResponse
 from bot.base.errors import InvalidInput, StorageError, UnknownTenant
 from bot.base.logs import event
 from bot.base.names import EMAIL_INBOUND, MAILGUN_TOKEN
-from bot.base.refs import guest_ref, make_sender
+from bot.base.refs import channel_guest_id, guest_ref, make_sender
 from bot.base.states import Channel
 from bot.channels.base import WebhookChannel, posted_form
 from bot.channels.email.autoreply import is_automatic, is_loop
@@ -173,7 +173,7 @@ class EmailChannel(WebhookChannel):
 
     def guest_of(self, tenant: Tenant, mail: InboundEmail) -> tuple[str, str]:
         """The guest id inside the sender id, and its keyed reference."""
-        guest = "email-" + guest_ref(self.settings.guest_key, tenant.id, mail.from_address)[2:26]
+        guest = channel_guest_id(self.settings.guest_key, tenant.id, Channel.EMAIL, mail.from_address)
         return guest, guest_ref(self.settings.guest_key, tenant.id, guest)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

@@ -28,7 +28,7 @@ from bot.audit.log import SystemAccess
 from bot.base.errors import InvalidInput, RapportError, UnknownTenant
 from bot.base.logs import event
 from bot.base.names import SMS_CONSENT, SMS_INBOUND
-from bot.base.refs import guest_ref, make_sender
+from bot.base.refs import channel_guest_id, guest_ref, make_sender
 from bot.base.states import Channel
 from bot.channels.base import OnNewMessage, WebhookChannel, form_dict
 from bot.channels.sms.inbound import InboundSms, parse_twilio_form
@@ -126,7 +126,7 @@ class SmsChannel(WebhookChannel):
 
     def guest_of(self, tenant: Tenant, sms: InboundSms) -> tuple[str, str]:
         """The guest id inside the sender id, and its keyed reference."""
-        guest = "sms-" + guest_ref(self.settings.guest_key, tenant.id, sms.from_number)[2:26]
+        guest = channel_guest_id(self.settings.guest_key, tenant.id, Channel.SMS, sms.from_number)
         return guest, guest_ref(self.settings.guest_key, tenant.id, guest)
 
     async def run_turn(self, tenant: Tenant, payload: dict[str, Any]) -> None:

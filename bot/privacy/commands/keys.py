@@ -29,7 +29,7 @@ from typing import Any
 from pymongo.errors import PyMongoError
 
 from bot.base.errors import StorageError
-from bot.base.names import CONTACTS
+from bot.base.names import CONTACTS, STAYS
 from bot.base.sealing import Cipher, DecryptionError
 from bot.privacy.cli import FAILED, OK, Context, add_confirm
 from bot.storage.mongo import DURABLE
@@ -47,6 +47,8 @@ class Sealed:
 SEALED = (
     # bot/storage/contacts.py: ContactStore._aad
     Sealed(CONTACTS, ("address", "thread"), lambda tenant, doc, f: f"{tenant}|{doc['_id']}|{f}"),
+    # bot/outreach/stays.py: StayStore._aad
+    Sealed(STAYS, ("phone", "email", "first_name"), lambda tenant, doc, f: f"{tenant}|{doc['_id']}|{f}"),
 )
 
 

@@ -1,0 +1,136 @@
+"""The outreach CLI: `python -m bot.outreach import --tenant T --file F [--dry-run]`.
+
+    python -m bot.outreach import --tenant alpenhof --file guests.csv --dry-run
+    python -m bot.outreach import --tenant alpenhof --file guests.xlsx [--strict] [--json]
+
+Reads a guest list (CSV or XLSX, bot/outreach/parse.py) and upserts its stays on the
+reservation reference (bot/outreach/importer.py). Prints the counts — new, changed,
+unchanged, rejected — and every rejected row with its line, column and reason (never a
+value); `--json` prints the same as one JSON object. `--dry-run` writes nothing (no
+stays, no audit record). Rejected rows are skipped and the valid ones imported, unless
+`--strict`: then nothing is written when any row is rejected.
+
+The file is read where it is and never copied or kept. Progress goes to standard error
+(every 10,000 rows). Logs and the audit record (actor `cli:<os uid>`, action
+`stays.import`, in the tenant's and the control database) carry the import id and
+counts only. Exit codes: 0 imported, nothing rejected; 1 rows rejected (the valid ones
+imported unless --strict or --dry-run); 2 bad file, unknown tenant or storage down.
+Settings come from the environment (MONGODB_URL, or the embedded server of `make run`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TextIO
+
+from bot.audit.log import AuditLog, AuditRecord, cli_actor
+from bot.base.errors import InvalidInput, RapportError
+from bot.base.logs import event
+from bot.base.sealing import Cipher
+from bot.base.settings import Settings
+from bot.outreach.importer import ImportReport, import_stays
+from bot.outreach.parse import Hotel, parse_file
+from bot.outreach.stays import StayStore
+from bot.storage.mongo import MongoStore, connect
+from bot.tenants.registry import Tenant, Tenants
+
+logger = logging.getLogger(__name__)
+OK, REJECTED, ERROR = 0, 1, 2
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bot.outreach", description=__doc__.split("\n\n")[0])
+    commands = p.add_subparsers(dest="command", required=True)
+    imp = commands.add_parser("import", help="import a guest list (CSV or XLSX) as stays")
+    imp.add_argument("--tenant", required=True)
+    imp.add_argument("--file", required=True, type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    imp.add_argument("--strict", action="store_true", help="write nothing if any row is rejected")
+    imp.add_argument("--json", action="store_true", help="print the report as JSON")
+    return p
+
+
+def hotel_of(tenant: Tenant) -> Hotel:
+    return Hotel(country=tenant.country, timezone=tenant.timezone, languages=tenant.languages)
+
+
+def print_report(report: ImportReport, out: TextIO, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(report.public(), sort_keys=True), file=out)
+        return
+    verb = "would be" if report.dry_run else ("held back" if report.held_back else "")
+    print(f"import {report.import_id} ({report.format}): {report.rows} rows", file=out)
+    print(
+        f"new {report.new}, changed {report.changed}, unchanged {report.unchanged}, "
+        f"rejected {report.rejected_rows}" + (f" ({verb})" if verb else "") + f"; written {report.written}",
+        file=out,
+    )
+    if report.ignored_columns:
+        print("ignored columns: " + ", ".join(report.ignored_columns), file=out)
+    for r in report.rejected:
+        column = f", column {r.column!r}" if r.column else ""
+        print(f"rejected: line {r.line}{column}: {r.reason}", file=out)
+    if report.strict and report.rejected and not report.dry_run:
+        print("nothing written (--strict): correct the rejected rows and import again", file=out)
+
+
+async def run_import(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
+    from bot.i18n import Catalog
+
+    tenant = Tenants.load(settings.tenants_file, Catalog.load().languages).get(args.tenant)
+    big = [False]
+
+    def parsed_rows(n: int) -> None:
+        big[0] = True
+        print(f"read {n} rows", file=err, flush=True)
+
+    def step(message: str) -> None:
+        if big[0]:
+            print(message, file=err, flush=True)
+
+    parsed = await asyncio.to_thread(parse_file, args.file, hotel_of(tenant), parsed_rows)
+    # not a chat turn: reading every stay's digest of a large tenant takes longer than
+    # the turn's 5 s socket timeout
+    client = connect(settings.effective_mongodb_url.value, socketTimeoutMS=300_000)
+    try:
+        store = StayStore(
+            MongoStore(client, settings.db_prefix), tenant.id, Cipher(settings.data_keys), settings.guest_key
+        )
+        report = await import_stays(store, parsed, dry_run=args.dry_run, strict=args.strict, progress=step)
+        if not args.dry_run:
+            record = AuditRecord(
+                cli_actor(), "stays.import", "stays", report.import_id, "allowed", tenant.id, report.counts()
+            )
+            audit = AuditLog.from_settings(client, settings)
+            await audit.tenant(tenant.id, record)
+            await audit.control(record)
+    finally:
+        client.close()
+    event(logger, "outreach.import.done", tenant=tenant.id, **report.counts())
+    print_report(report, out, args.json)
+    return REJECTED if report.rejected else OK
+
+
+def main(
+    argv: list[str] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    args = parser().parse_args(argv)
+    err = err or sys.stderr
+    try:
+        settings = Settings.from_env(env)
+        return asyncio.run(run_import(args, settings, out or sys.stdout, err))
+    except InvalidInput as e:
+        print(f"error: {e.code}" + (f" ({e.detail})" if e.detail else ""), file=err)
+    except RapportError as e:
+        print(f"error: {e}", file=err)
+    return ERROR
