@@ -14,7 +14,8 @@ guest data and is missing here makes the exhaustive scan of erasure.py fail.
 | handovers          | `handovers`, `messages`, `message_seq`  | guest_ref (HandoverStore)   |
 | handover_history   | `handover_history`                      | conversation id             |
 | contacts           | `contacts` (sealed, base/sealing.py)  | _id = guest_ref             |
-| sms                | `sms_inbound` (queued turns, sealed), `sms_outbound`, `sms_consent` | guest_ref |
+| sms (and WhatsApp) | `sms_inbound` (queued turns, sealed), `sms_outbound`, `sms_consent` | guest_ref |
+| whatsapp_window    | `whatsapp_window` (last inbound time)   | guest_ref                   |
 | email_inbound      | `email_inbound` (queued turns, sealed)  | guest_ref                   |
 | flags              | `guest_flags`                           | _id = guest_ref             |
 | dsr_questions      | `dsr_questions` (unconfirmed requests)  | _id = guest_ref             |
@@ -65,6 +66,7 @@ from bot.base.names import (
     SMS_CONSENT,
     SMS_INBOUND,
     SMS_OUTBOUND,
+    WHATSAPP_WINDOW,
     tracker_pattern,
 )
 from bot.base.refs import SENDER_SEPARATOR, tracker_key
@@ -179,8 +181,9 @@ def standins_of(settings: Settings) -> dict[str, str]:
 
 
 def channel_guest_id(ctx: PrivacyContext, tenant: str, channel: str, address: str) -> str:
-    """The guest id the SMS and e-mail channels derive from a number or address."""
-    prefix = {Channel.SMS: "sms-", Channel.EMAIL: "email-"}[channel]
+    """The guest id the SMS and e-mail channels derive from a number or address (WhatsApp:
+    the number's, as by SMS: one guest)."""
+    prefix = {Channel.SMS: "sms-", Channel.WHATSAPP: "sms-", Channel.EMAIL: "email-"}[channel]
     return prefix + make_guest_ref(ctx.settings.guest_key, tenant, address)[2:26]
 
 
@@ -657,6 +660,8 @@ STORES: tuple[Store, ...] = (
     Handovers(),
     HandoverHistory(),
     Contacts(),
+    # WhatsApp's 24-hour window: when the guest last wrote, dropped with old contacts
+    ByGuestRef("whatsapp_window", WHATSAPP_WINDOW, by_age("last_inbound_at")),
     ByGuestRef("flags", GUEST_FLAGS, kept("a restriction or objection holds until the guest lifts it")),
     ByGuestRef("dsr_questions", DSR_QUESTIONS, kept("answered or dropped at the guest's next message")),
     DsrRequests(),

@@ -23,7 +23,7 @@ BUILDER = "bot/channels/transports.py"
 GUEST_EVENTS = {"bot_uttered", "staff_uttered"}
 # the names the outbox and the transports use for the provider clients and transports
 PROVIDER_CLIENTS = {"TwilioSender": {SMS_TRANSPORT}, "SmtpSender": {EMAIL_TRANSPORT}}
-TRANSPORTS = {"SmsTransport", "EmailTransport", "WebchatTransport"}
+TRANSPORTS = {"SmsTransport", "WhatsappTransport", "EmailTransport", "WebchatTransport"}
 ABOVE_THE_OUTBOX = ("bot.channels", "bot.handover", "bot.privacy", "bot.feedback", "bot.console", "bot.jobs")
 
 
