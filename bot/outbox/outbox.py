@@ -148,7 +148,9 @@ class Outbox:
         and e-mail open the guest's sealed contact (the read is recorded in the audit
         inbox alongside; nothing is sent if that fails): "no_contact" without one; no SMS
         or WhatsApp to a guest who sent STOP ("opted_out"); on WhatsApp free text only
-        within 24 hours of the guest's last message ("outside_window")."""
+        within 24 hours of the guest's last message ("outside_window"). SMS and WhatsApp
+        are one number: the message goes on the one the guest last wrote on (the
+        contact's), whichever the conversation began on."""
         if not essential and (await FlagStore(self.mongo, tenant_id).get(guest_ref)).objected:
             event(logger, "handover.delivery_refused", tenant=tenant_id, reason="objected")
             raise DeliveryFailed("objected")  # GDPR Art. 21: no further messages on any channel
@@ -175,6 +177,8 @@ class Outbox:
         )
         if contact is None:
             raise DeliveryFailed("no_contact")
+        if channel in ("sms", "whatsapp") and contact.channel in ("sms", "whatsapp"):
+            channel = contact.channel  # one number, two media: where the guest last wrote
         if channel in ("sms", "whatsapp"):
             if await SmsStore(self.mongo, tenant_id).opted_out(guest_ref):
                 raise DeliveryFailed("opted_out")

@@ -158,6 +158,14 @@ async def test_a_staff_reply_on_whatsapp_uses_the_stored_contact_and_is_split_by
     assert {m["to"] for m in sent} == {"whatsapp:" + GUEST} and len(await records(outbox, gref)) == 2
 
 
+async def test_a_staff_reply_goes_where_the_guest_last_wrote(outbox, twilio, clock):
+    gref = await guest_wrote(outbox, T0)  # the conversation began by SMS, the guest now writes on WhatsApp
+    clock.now = T0 + 60
+    assert await outbox.to_guest(TENANT, "sms", gref, message("On WhatsApp."))
+    [sent] = await twilio.messages()
+    assert sent["to"] == "whatsapp:" + GUEST and sent["body"] == "On WhatsApp."
+
+
 async def test_stop_and_objection_hold_on_whatsapp(outbox, twilio):
     stopped = await guest_wrote(outbox, T0)
     await SmsStore(outbox.mongo, TENANT).set_consent(stopped, opted_out=True, keyword="stop")
