@@ -119,6 +119,13 @@ def test_the_designated_modules_exist_and_do_what_they_are_designated_for():
         assert any(
             isinstance(n, ast.AsyncFunctionDef) and n.name == "transmit" for n in ast.walk(trees[path])
         )
+    # WhatsApp is Twilio's too: its transport sits beside the SMS one, over the same client
+    classes = {n.name: n for n in ast.walk(trees[SMS_TRANSPORT]) if isinstance(n, ast.ClassDef)}
+    assert {"SmsTransport", "WhatsappTransport"} <= set(classes)
+    assert any(
+        isinstance(n, ast.AsyncFunctionDef) and n.name == "transmit"
+        for n in ast.walk(classes["WhatsappTransport"])
+    )
 
 
 def test_the_rules_catch_what_they_forbid():
