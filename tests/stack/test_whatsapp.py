@@ -112,10 +112,12 @@ async def test_the_same_number_by_sms_continues_as_the_same_guest(stack):
     await sms.post(sms.form("5"))  # the room question, answered by SMS
     await sms.wait_for_text(QUESTION_CLEANLINESS)
     ratings = await find(stack, "ratings", {"guest_ref": refs(stack, wa.number)})
+    # one conversation: its ratings carry the channel it began on
     assert sorted((d["question"], d["value"], d["channel"]) for d in ratings) == [
         ("overall", 4, "whatsapp"),
-        ("room", 5, "sms"),
+        ("room", 5, "whatsapp"),
     ]
+    assert len({d["conversation_id"] for d in ratings}) == 1
     assert QUESTION_CLEANLINESS not in await wa.text()  # the reply went where the guest wrote
 
 
