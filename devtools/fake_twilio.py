@@ -3,9 +3,22 @@
 It speaks the real HTTP shape, so the unmodified `twilio` client talks to it:
 
     POST /2010-04-01/Accounts/{AccountSid}/Messages.json
-        form: To, From | MessagingServiceSid, Body, StatusCallback
+        form: To, From | MessagingServiceSid, Body, StatusCallback; WhatsApp: To and From
+        `whatsapp:+<E.164>`, Body or ContentSid ("HX" + 32 hex) with ContentVariables (a
+        JSON object of up to 100 string values)
         HTTP basic auth AccountSid:AuthToken, else 401 with Twilio's error JSON
         -> 201 with Twilio's Message JSON (sid "SM" + 32 hex, status "queued")
+
+WhatsApp's 24-hour window: the fake remembers each guest's last inbound message to a
+sender (posted through /_fake/inbound, or set with /_fake/sessions). A free-form
+message (Body, no ContentSid) outside that window is taken (201, "queued"), as Twilio
+takes it, and then fails with Twilio's error 63016 ("Failed to send freeform message
+because you are outside the allowed window"): the message reads status "failed",
+error_code 63016, and its status callbacks (/_fake/deliver) say so. Twilio's
+synchronous errors for WhatsApp shapes: 21910 (From and To of different channels),
+21656 (ContentVariables not a JSON object of strings), 21619 (neither Body nor
+ContentSid). A template is recorded with its `content_sid` and `content_variables`
+(stand-in fields; Twilio itself fills `body` with the rendered template).
 
 Test controls (not part of Twilio's API):
 
@@ -20,8 +33,17 @@ Test controls (not part of Twilio's API):
                                   {"statuses": [...], "error_code": n}) to the message's
                                   StatusCallback, signed like Twilio (X-Twilio-Signature)
     POST   /_fake/erase           {"addresses": ["+39..."]}: forget every message to or from
-                                  those numbers (the provider's records of an erased guest,
-                                  bot/privacy/stores.py); loopback callers only -> {"erased": n}
+                                  those numbers, by SMS or WhatsApp (the provider's records
+                                  of an erased guest, bot/privacy/stores.py); loopback
+                                  callers only -> {"erased": n}
+    POST   /_fake/inbound         {"url", "from", "to", "body", "account"?}: POST Twilio's
+                                  incoming-message form (SMS, or WhatsApp with `whatsapp:`
+                                  addresses, ProfileName and WaId) to `url`, signed like
+                                  Twilio; a WhatsApp message opens its 24-hour window
+                                  -> {"sid", "http_status"}
+    POST   /_fake/sessions        {"user": "whatsapp:+49...", "sender": "whatsapp:+49...",
+                                  "age": s}: the guest last wrote `age` seconds ago
+                                  (null: never) -> {"open": bool}
 
 A delayed create is recorded after its delay even when the client has given up, as
 Twilio would have accepted it: that is the case a sender must not blindly resend.
@@ -34,7 +56,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hmac
+import json
+import re
 import secrets
+import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -55,6 +80,14 @@ ERROR_TEXT = {
     503: "Service Unavailable",
 }
 DEFAULT_CALLBACK_STATUSES = ("queued", "sent", "delivered")
+WHATSAPP = "whatsapp:"
+WINDOW_SECONDS = 24 * 60 * 60
+OUTSIDE_WINDOW = 63016
+OUTSIDE_WINDOW_TEXT = (
+    "Failed to send freeform message because you are outside the allowed window. "
+    "If you are using WhatsApp, please use a Message Template."
+)
+CONTENT_SID = re.compile(r"HX[0-9a-fA-F]{32}")
 
 # GSM 03.38: basic characters cost one septet, extension characters two (escape + char).
 _GSM_BASIC = frozenset(
@@ -107,6 +140,12 @@ class FakeState:
     callbacks: dict[str, str] = field(default_factory=dict)  # sid -> StatusCallback URL
     attempts: list[dict[str, Any]] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
+    # (guest address, sender address) -> epoch of the guest's last inbound WhatsApp message
+    sessions: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def window_open(self, user: str, sender: str) -> bool:
+        last = self.sessions.get((user, sender))
+        return last is not None and time.time() - last < WINDOW_SECONDS
 
     def next_fault(self) -> Fault | None:
         while self.faults and self.faults[0].remaining <= 0:
@@ -169,7 +208,19 @@ async def _create(request: web.Request, state: FakeState, account_sid: str) -> w
         return _error_response(400, 21604, "A 'To' phone number is required.")
     if not from_ and not service:
         return _error_response(400, 21603, "A 'From' phone number is required.")
-    if not body and not form.get("MediaUrl"):
+    whatsapp = str(to).startswith(WHATSAPP)
+    content: dict[str, Any] = {}
+    if whatsapp:
+        if from_ and not str(from_).startswith(WHATSAPP):
+            return _error_response(
+                400, 21910, "Invalid From and To pair. From and To should be of the same channel"
+            )
+        content, refused = _content(form)
+        if refused is not None:
+            return refused
+        if not body and not content and not form.get("MediaUrl"):
+            return _error_response(400, 21619, "A text message body or media urls must be specified.")
+    elif not body and not form.get("MediaUrl"):
         return _error_response(400, 21602, "Message body is required.")
 
     sid = "SM" + secrets.token_hex(16)
@@ -189,7 +240,7 @@ async def _create(request: web.Request, state: FakeState, account_sid: str) -> w
         "messaging_service_sid": str(service) if service else None,
         "num_media": "0",
         # Twilio reports 0 segments while a Messaging Service still has to pick the sender.
-        "num_segments": str(count_segments(str(body or ""))) if from_ else "0",
+        "num_segments": ("1" if whatsapp else str(count_segments(str(body or "")))) if from_ else "0",
         "price": None,
         "price_unit": "USD",
         "sid": sid,
@@ -199,10 +250,42 @@ async def _create(request: web.Request, state: FakeState, account_sid: str) -> w
         "to": str(to),
         "uri": f"{uri}.json",
     }
+    answer = dict(message)
+    if content:
+        message.update(content)
+    elif whatsapp and not state.window_open(str(to), str(from_ or "")):
+        # taken now ("queued" in the answer), failed by WhatsApp afterwards: error 63016
+        message.update(status="failed", error_code=OUTSIDE_WINDOW, error_message=OUTSIDE_WINDOW_TEXT)
     state.messages.append(message)
     if form.get("StatusCallback"):
         state.callbacks[sid] = str(form["StatusCallback"])
-    return web.json_response(message, status=201)
+    return web.json_response(answer, status=201)
+
+
+def _content(form: Any) -> tuple[dict[str, Any], web.Response | None]:
+    """A WhatsApp template's ContentSid and ContentVariables, or Twilio's 400."""
+    sid = form.get("ContentSid")
+    if not sid:
+        return {}, None
+    if not CONTENT_SID.fullmatch(str(sid)):
+        return {}, _error_response(400, 21655, "The ContentSid is Invalid.")
+    raw = form.get("ContentVariables")
+    try:
+        variables = json.loads(str(raw)) if raw else {}
+    except ValueError:
+        variables = None
+    if (
+        not isinstance(variables, dict)
+        or len(variables) > 100
+        or not all(isinstance(v, str) for v in variables.values())
+    ):
+        return {}, _error_response(400, 21656, "The ContentVariables Parameter is invalid.")
+    return {"content_sid": str(sid), "content_variables": variables}, None
+
+
+def _number(address: Any) -> str:
+    """ "whatsapp:+49..." -> "+49..."; an SMS number as it is."""
+    return str(address or "").removeprefix(WHATSAPP)
 
 
 async def list_messages(request: web.Request) -> web.Response:
@@ -230,7 +313,9 @@ async def erase(request: web.Request) -> web.Response:
     except (ValueError, KeyError, TypeError):
         return _error_response(400, None, 'expected JSON {"addresses": [...]}')
     state = request.app[STATE]
-    gone = [m for m in state.messages if m.get("to") in addresses or m.get("from") in addresses]
+    gone = [
+        m for m in state.messages if _number(m.get("to")) in addresses or _number(m.get("from")) in addresses
+    ]
     state.messages[:] = [m for m in state.messages if m not in gone]
     for m in gone:
         state.callbacks.pop(m["sid"], None)
@@ -298,8 +383,9 @@ async def deliver(request: web.Request) -> web.Response:
         spec = await request.json() if request.can_read_body else {}
     except ValueError:
         return _error_response(400, message="expected JSON {statuses, error_code}")
-    statuses = spec.get("statuses", DEFAULT_CALLBACK_STATUSES)
-    error_code = spec.get("error_code")
+    refused = message.get("error_code") == OUTSIDE_WINDOW
+    statuses = spec.get("statuses", ("queued", "failed") if refused else DEFAULT_CALLBACK_STATUSES)
+    error_code = spec.get("error_code", OUTSIDE_WINDOW if refused else None)
     validator = RequestValidator(state.tokens[message["account_sid"]])
     results = []
     for status in statuses:
@@ -309,7 +395,77 @@ async def deliver(request: web.Request) -> web.Response:
             results.append({"status": status, "http_status": resp.status})
         message["status"] = status
         message["date_updated"] = _now()
+        if error_code is not None and status in ("failed", "undelivered"):
+            message["error_code"] = int(error_code)
+            if int(error_code) == OUTSIDE_WINDOW:
+                message["error_message"] = OUTSIDE_WINDOW_TEXT
     return web.json_response({"sid": sid, "callbacks": results})
+
+
+def inbound_form(account_sid: str, from_: str, to: str, body: str) -> dict[str, str]:
+    """The form Twilio POSTs to a number's (or WhatsApp sender's) incoming-message webhook."""
+    sid = "SM" + secrets.token_hex(16)
+    form = {
+        "ToCountry": "",
+        "SmsMessageSid": sid,
+        "NumMedia": "0",
+        "SmsSid": sid,
+        "SmsStatus": "received",
+        "Body": body,
+        "To": to,
+        "NumSegments": "1",
+        "MessageSid": sid,
+        "AccountSid": account_sid,
+        "From": from_,
+        "ApiVersion": API_VERSION,
+    }
+    if from_.startswith(WHATSAPP):
+        form.update(
+            {
+                "ProfileName": "Guest",
+                "WaId": _number(from_).lstrip("+"),
+                "MessageType": "text",
+                "ReferralNumMedia": "0",
+            }
+        )
+        del form["ToCountry"]
+    return form
+
+
+async def inbound(request: web.Request) -> web.Response:
+    """A guest's message to the hotel, posted to the bot's webhook as Twilio posts it."""
+    state = request.app[STATE]
+    try:
+        spec = await request.json()
+        url, from_, to = str(spec["url"]), str(spec["from"]), str(spec["to"])
+        body = str(spec.get("body", ""))
+        account = str(spec.get("account") or next(iter(state.tokens)))
+    except (ValueError, KeyError, TypeError, StopIteration):
+        return _error_response(400, message='expected JSON {"url", "from", "to", "body"}')
+    if account not in state.tokens:
+        return _error_response(404, 20404)
+    form = inbound_form(account, from_, to, body)
+    if from_.startswith(WHATSAPP):
+        state.sessions[(from_, to)] = time.time()
+    signature = RequestValidator(state.tokens[account]).compute_signature(url, form)
+    async with request.app[HTTP].post(url, data=form, headers={"X-Twilio-Signature": signature}) as resp:
+        return web.json_response({"sid": form["MessageSid"], "http_status": resp.status})
+
+
+async def set_session(request: web.Request) -> web.Response:
+    state = request.app[STATE]
+    try:
+        spec = await request.json()
+        key = (str(spec["user"]), str(spec["sender"]))
+        age = spec.get("age")
+        at = None if age is None else time.time() - float(age)
+    except (ValueError, KeyError, TypeError):
+        return _error_response(400, message='expected JSON {"user", "sender", "age"}')
+    if at is None:
+        state.sessions.pop(key, None)
+    else:
+        state.sessions[key] = at
+    return web.json_response({"open": state.window_open(*key)})
 
 
 def create_app(auth_token_by_account: dict[str, str]) -> web.Application:
@@ -330,6 +486,8 @@ def create_app(auth_token_by_account: dict[str, str]) -> web.Application:
     app.router.add_delete("/_fake/faults", clear_faults)
     app.router.add_post("/_fake/deliver/{sid}", deliver)
     app.router.add_post("/_fake/erase", erase)
+    app.router.add_post("/_fake/inbound", inbound)
+    app.router.add_post("/_fake/sessions", set_session)
     return app
 
 
@@ -368,6 +526,20 @@ class FakeTwilio:
         async with self._http.post(f"{self.url}/_fake/deliver/{sid}", json=spec) as resp:
             resp.raise_for_status()
             return await resp.json()
+
+    async def inbound(self, url: str, from_: str, to: str, body: str) -> dict[str, Any]:
+        """Twilio's incoming-message webhook to `url` (signed), from the guest `from_`."""
+        spec = {"url": url, "from": from_, "to": to, "body": body}
+        async with self._http.post(f"{self.url}/_fake/inbound", json=spec) as resp:
+            resp.raise_for_status()
+            return await resp.json()
+
+    async def session(self, user: str, sender: str, age: float | None) -> bool:
+        """The WhatsApp guest `user` last wrote to `sender` `age` seconds ago (None: never)."""
+        spec = {"user": user, "sender": sender, "age": age}
+        async with self._http.post(f"{self.url}/_fake/sessions", json=spec) as resp:
+            resp.raise_for_status()
+            return (await resp.json())["open"]
 
 
 @asynccontextmanager

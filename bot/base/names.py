@@ -20,8 +20,9 @@ HANDOVER_HISTORY = "handover_history"  # one per handover transition
 CONTACTS = "contacts"  # sealed guest addresses (bot/storage/contacts.py)
 GUEST_FLAGS = "guest_flags"  # restriction / objection (bot/storage/flags.py)
 SMS_INBOUND = "sms_inbound"  # queued SMS turns (bot/inbox/queue.py)
-SMS_OUTBOUND = "sms_outbound"  # SMS delivery records (bot/channels/sms/store.py)
-SMS_CONSENT = "sms_consent"  # STOP / START
+SMS_OUTBOUND = "sms_outbound"  # Twilio delivery records, SMS and WhatsApp (bot/outbox/sms_store.py)
+SMS_CONSENT = "sms_consent"  # STOP / START (SMS and WhatsApp: one per number)
+WHATSAPP_WINDOW = "whatsapp_window"  # last inbound WhatsApp message per guest (bot/outbox/whatsapp_window.py)
 EMAIL_INBOUND = "email_inbound"  # queued e-mail turns
 DSR_QUESTIONS = "dsr_questions"  # unconfirmed data-subject requests (bot/privacy/requests.py)
 DSR_REQUESTS = "dsr_requests"  # data-subject requests
@@ -46,6 +47,7 @@ TENANT_COLLECTIONS = frozenset(
         SMS_INBOUND,
         SMS_OUTBOUND,
         SMS_CONSENT,
+        WHATSAPP_WINDOW,
         EMAIL_INBOUND,
         DSR_QUESTIONS,
         DSR_REQUESTS,

@@ -30,7 +30,11 @@ def guest_ref(key: Secret, tenant_id: str, raw_guest_id: str) -> str:
 
 
 # the guest id the SMS and e-mail channels give the sender of a number or address
-CHANNEL_GUEST_PREFIX = {"sms": "sms-", "email": "email-"}
+CHANNEL_GUEST_PREFIX = {
+    "sms": "sms-",
+    "whatsapp": "sms-",
+    "email": "email-",
+}  # WhatsApp: the number's, as by SMS
 
 
 def channel_guest_id(key: Secret, tenant_id: str, channel: str, address: str) -> str:

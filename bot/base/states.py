@@ -20,6 +20,7 @@ class Channel(StrEnum):
     WEBCHAT = "webchat"
     SMS = "sms"
     EMAIL = "email"
+    WHATSAPP = "whatsapp"  # over Twilio, beside SMS (bot/channels/sms/)
 
 
 class HandoverState(StrEnum):

@@ -8,7 +8,7 @@ import socketio
 
 from bot.base.settings import Settings
 from bot.channels.email.transport import EmailTransport
-from bot.channels.sms.transport import SmsTransport
+from bot.channels.sms.transport import SmsTransport, WhatsappTransport
 from bot.channels.webchat.transport import WebchatTransport
 from bot.outbox import Outbox, Transport
 from bot.storage.mongo import MongoStore
@@ -20,6 +20,7 @@ def build_transports(
     """`server`: the Rasa server's socket.io server, in the process holding the sockets."""
     return {
         "sms": SmsTransport(settings),
+        "whatsapp": WhatsappTransport(settings),
         "email": EmailTransport(settings),
         "webchat": WebchatTransport(settings.effective_redis_url.value, server),
     }

@@ -4,6 +4,8 @@ sends:
 
 - SMS: the guest's number from `contacts` (sealed, the read audited), split and sent from
   the hotel number the guest wrote to; never to a guest who sent STOP.
+- WhatsApp: as SMS, from the hotel's WhatsApp sender, and only within 24 hours of the
+  guest's last message (else `DeliveryFailed("outside_window")`, the console says so).
 - E-mail: a reply in the guest's thread, from the hotel inbox they wrote to.
 - Web widget: an event to every socket of the guest, in whichever Rasa server process
   holds it. The widget acknowledges what it showed; what was not acknowledged is sent

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+import re
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.audit.log import AuditLog, SystemAccess
@@ -13,9 +15,10 @@ from bot.base.errors import RapportError
 from bot.base.logs import event
 from bot.base.sealing import Cipher
 from bot.base.settings import Settings
-from bot.outbox.segments import split_message
+from bot.outbox.segments import split_message, split_text
 from bot.outbox.sms_store import SmsStore
 from bot.outbox.transport import Envelope, Kind, Sent, Transport, TransportFailed
+from bot.outbox.whatsapp_window import WhatsappWindow
 from bot.storage.contacts import Contact, ContactStore
 from bot.storage.flags import FlagStore
 from bot.storage.mongo import MongoStore
@@ -23,11 +26,19 @@ from bot.tenants.registry import Tenant
 
 logger = logging.getLogger(__name__)
 
+WHATSAPP_MAX_CHARS = 1600  # Twilio's limit of one message's Body
+OUTSIDE_WINDOW = 63016  # Twilio: free-form WhatsApp message outside the 24-hour window
+CONTENT_SID = re.compile(r"HX[0-9a-fA-F]{32}")
+VARIABLE_KEY = re.compile(r"[A-Za-z0-9_]{1,16}")  # Twilio: up to 16 characters, no spaces
+MAX_VARIABLES = 100
+
 
 class DeliveryFailed(RapportError):
     """The message could not be handed to the channel: `code` says why ("objected",
-    "opted_out", "no_contact", "provider_failed"); `retryable` whether sending it again
-    later cannot duplicate it."""
+    "opted_out", "no_contact", "provider_failed", "no_transport"; WhatsApp:
+    "outside_window" for free text more than 24 hours after the guest's last message, so
+    the caller can fall back to a template or another medium, "bad_template");
+    `retryable` whether sending it again later cannot duplicate it."""
 
     def __init__(self, code: str, *, retryable: bool = False) -> None:
         super().__init__(code)
@@ -39,8 +50,16 @@ class Outbox:
     """One per process: `transports` are the media's (bot/channels/transports.py builds
     them from the settings), keyed by medium; `close()` releases them."""
 
-    def __init__(self, settings: Settings, mongo: MongoStore, transports: Mapping[str, Transport]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        mongo: MongoStore,
+        transports: Mapping[str, Transport],
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.settings = settings
+        self.clock = clock  # epoch seconds: WhatsApp's 24-hour window
         self.mongo = mongo
         self.transports = dict(transports)
         self.cipher = Cipher(settings.data_keys)
@@ -58,6 +77,8 @@ class Outbox:
         try:
             return await transport.transmit(envelope)
         except TransportFailed as e:
+            if e.code == OUTSIDE_WINDOW:  # Twilio's own verdict (our record missed a message)
+                raise DeliveryFailed("outside_window") from None
             raise DeliveryFailed("provider_failed", retryable=e.retryable) from None
 
     # ---- the bot's replies in the conversation -------------------------------------------
@@ -77,11 +98,14 @@ class Outbox:
         it came from (`via`: the hotel's number or inbox it was sent to; `thread`: the
         mail's subject, message_id and references). No flags are read: the turn already
         decided (a guest who objected gets no texts, a STOP is answered). SMS: split
-        within the segment budget, each part tracked and recorded. Raises
+        within the segment budget, each part tracked and recorded. WhatsApp: the same,
+        within the 24-hour window (else "outside_window"). Raises
         DeliveryFailed("provider_failed"); the channel logs it and does not retry blindly
         (the provider may have taken it)."""
         if medium == "sms":
             await self._sms(tenant_id, guest_ref, to, via, text, "reply")
+        elif medium == "whatsapp":
+            await self._whatsapp(tenant_id, guest_ref, to, via, text, "reply")
         elif medium != "email":
             raise ValueError(f"no reply by {medium}: web chat answers on its socket (on_socket)")
         else:
@@ -123,7 +147,10 @@ class Outbox:
         verification code, the confirmation of the objection, a request's result). SMS
         and e-mail open the guest's sealed contact (the read is recorded in the audit
         inbox alongside; nothing is sent if that fails): "no_contact" without one; no SMS
-        to a guest who sent STOP ("opted_out")."""
+        or WhatsApp to a guest who sent STOP ("opted_out"); on WhatsApp free text only
+        within 24 hours of the guest's last message ("outside_window"). SMS and WhatsApp
+        are one number: the message goes on the one the guest last wrote on (the
+        contact's), whichever the conversation began on."""
         if not essential and (await FlagStore(self.mongo, tenant_id).get(guest_ref)).objected:
             event(logger, "handover.delivery_refused", tenant=tenant_id, reason="objected")
             raise DeliveryFailed("objected")  # GDPR Art. 21: no further messages on any channel
@@ -141,7 +168,7 @@ class Outbox:
             )
             event(logger, "handover.delivered", tenant=tenant_id, channel=channel, pending_ack=True)
             return False
-        if channel not in ("sms", "email"):
+        if channel not in ("sms", "whatsapp", "email"):
             event(logger, "handover.delivery_skipped", tenant=tenant_id, channel=channel or "-")
             return False
         contact, _ = await asyncio.gather(
@@ -150,10 +177,13 @@ class Outbox:
         )
         if contact is None:
             raise DeliveryFailed("no_contact")
-        if channel == "sms":
+        if channel in ("sms", "whatsapp") and contact.channel in ("sms", "whatsapp"):
+            channel = contact.channel  # one number, two media: where the guest last wrote
+        if channel in ("sms", "whatsapp"):
             if await SmsStore(self.mongo, tenant_id).opted_out(guest_ref):
                 raise DeliveryFailed("opted_out")
-            await self._sms(tenant_id, guest_ref, contact.address, contact.via, message["text"], "message")
+            send = self._sms if channel == "sms" else self._whatsapp
+            await send(tenant_id, guest_ref, contact.address, contact.via, message["text"], "message")
         else:
             await self._transmit(
                 Envelope(
@@ -179,11 +209,15 @@ class Outbox:
         opted_out: bool,
         message_id: str,
         text: str,
+        *,
+        window_open: bool = False,
     ) -> None:
         """A message to a guest whose data is already erased (the erasure receipt), from
         the contact and STOP state read before: nothing of the guest is read or written
-        (no flags, no record, no status callback). DeliveryFailed: "no_contact" (neither
-        web chat nor a contact), "opted_out", "provider_failed"."""
+        (no flags, no record, no status callback). WhatsApp: only when the caller read
+        the 24-hour window as open before (`window_open`). DeliveryFailed: "no_contact"
+        (neither web chat nor a contact), "opted_out", "outside_window",
+        "provider_failed"."""
         if channel == "webchat":
             await self._transmit(
                 Envelope(
@@ -197,14 +231,16 @@ class Outbox:
                 )
             )
             return
-        if channel not in ("sms", "email") or contact is None:
+        if channel not in ("sms", "whatsapp", "email") or contact is None:
             raise DeliveryFailed("no_contact")
-        if channel == "sms":
+        if channel in ("sms", "whatsapp"):
             if opted_out:
                 raise DeliveryFailed("opted_out")
-            for part in split_message(text, self.settings.sms_max_segments):
+            if channel == "whatsapp" and not window_open:
+                raise DeliveryFailed("outside_window")
+            for part in self._parts(channel, text):
                 await self._transmit(
-                    Envelope("sms", "message", tenant_id, part, to=contact.address, sender=contact.via)
+                    Envelope(channel, "message", tenant_id, part, to=contact.address, sender=contact.via)
                 )
             return
         await self._transmit(
@@ -233,6 +269,94 @@ class Outbox:
                 event(logger, "sms.send.failed", logging.ERROR, tenant=tenant_id, retryable=e.retryable)
                 raise
             await store.record_sent(sent.id, guest_ref=guest_ref, status=sent.status, segments=sent.segments)
+
+    def _parts(self, medium: str, text: str) -> list[str]:
+        if medium == "whatsapp":
+            return split_text(text, WHATSAPP_MAX_CHARS)
+        return split_message(text, self.settings.sms_max_segments)
+
+    async def _whatsapp(
+        self, tenant_id: str, guest_ref: str, to: str, via: str, text: str, kind: Kind
+    ) -> None:
+        """Free text on WhatsApp, only within 24 hours of the guest's last message to
+        `via` (bot/outbox/whatsapp_window.py): else DeliveryFailed("outside_window"),
+        nothing sent. Parts of at most 1,600 characters, each tracked and recorded."""
+        window = WhatsappWindow(self.mongo, tenant_id, self.clock)
+        if not await window.is_open(guest_ref, via):
+            event(logger, "whatsapp.send.refused", tenant=tenant_id, reason="outside_window")
+            raise DeliveryFailed("outside_window")
+        for part in self._parts("whatsapp", text):
+            envelope = Envelope(
+                "whatsapp", kind, tenant_id, part, to=to, sender=via, guest_ref=guest_ref, tracked=True
+            )
+            await self._tracked(tenant_id, guest_ref, envelope)
+
+    async def _tracked(self, tenant_id: str, guest_ref: str, envelope: Envelope) -> Sent:
+        try:
+            sent = await self._transmit(envelope)
+        except DeliveryFailed as e:
+            event(
+                logger,
+                f"{envelope.medium}.send.failed",
+                logging.ERROR,
+                tenant=tenant_id,
+                reason=e.code,
+                retryable=e.retryable,
+            )
+            raise
+        await SmsStore(self.mongo, tenant_id).record_sent(
+            sent.id, guest_ref=guest_ref, status=sent.status, segments=sent.segments, medium=envelope.medium
+        )
+        return sent
+
+    async def whatsapp_template(
+        self,
+        tenant_id: str,
+        guest_ref: str,
+        *,
+        to: str,
+        via: str,
+        content_sid: str,
+        variables: Mapping[str, str] | None = None,
+        essential: bool = False,
+    ) -> str:
+        """A pre-approved WhatsApp template (Twilio's Content API: `content_sid` "HX..."
+        and its `variables`, {"1": "Anna", ...}) from the hotel's sender `via` to the
+        guest's number `to`: the only business-initiated message WhatsApp allows outside
+        the 24-hour window, so no window is checked. Consent as for a staff message: not
+        to a guest who objected unless `essential`, never after STOP. Tracked and
+        recorded; returns Twilio's message sid. DeliveryFailed: "objected",
+        "opted_out", "bad_template" (a malformed SID or variables), "provider_failed"."""
+        if not CONTENT_SID.fullmatch(content_sid or ""):
+            raise DeliveryFailed("bad_template")
+        values = dict(variables or {})
+        if len(values) > MAX_VARIABLES or not all(
+            isinstance(k, str)
+            and VARIABLE_KEY.fullmatch(k)
+            and isinstance(v, str)
+            and len(v) <= WHATSAPP_MAX_CHARS
+            for k, v in values.items()
+        ):
+            raise DeliveryFailed("bad_template")
+        if not essential and (await FlagStore(self.mongo, tenant_id).get(guest_ref)).objected:
+            raise DeliveryFailed("objected")
+        if await SmsStore(self.mongo, tenant_id).opted_out(guest_ref):
+            raise DeliveryFailed("opted_out")
+        envelope = Envelope(
+            "whatsapp",
+            "message",
+            tenant_id,
+            "",
+            to=to,
+            sender=via,
+            guest_ref=guest_ref,
+            tracked=True,
+            content_sid=content_sid,
+            variables=values,
+        )
+        sent = await self._tracked(tenant_id, guest_ref, envelope)
+        event(logger, "whatsapp.template.sent", tenant=tenant_id, sid=sent.id, variables=len(values))
+        return sent.id
 
     # ---- staff and operators ---------------------------------------------------------------
 

@@ -140,3 +140,21 @@ def split_message(text: str, max_segments: int = 3) -> list[str]:
         end = low if low == n else _cut(text, start, low)
         parts.append(text[start:end].rstrip())
         start = end
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """`text` as consecutive non-empty parts of at most `limit` characters (WhatsApp: no
+    segments, one message up to Twilio's 1,600 characters), cut like `split_message`:
+    at a sentence end, else a word boundary, never inside a character sequence."""
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    parts: list[str] = []
+    start, n = 0, len(text)
+    while True:
+        while start < n and text[start].isspace():
+            start += 1
+        if start == n:
+            return parts
+        end = n if n - start <= limit else _cut(text, start, start + limit)
+        parts.append(text[start:end].rstrip())
+        start = end

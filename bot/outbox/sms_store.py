@@ -4,10 +4,15 @@
   turn queue (bot/inbox/queue.py). Inserting it is the exactly-once gate: the
   unique `_id` makes a concurrent or later retry of the same webhook a no-op. It holds
   the message (number and body, sealed) only until its turn has run.
-- `sms_outbound`: one document per message we sent: provider sid, status and its
-  history, the conversation's guest reference. Statuses never move backwards.
+- `sms_outbound`: one document per message we sent through Twilio: provider sid, status
+  and its history, the conversation's guest reference; `medium: "whatsapp"` on a
+  WhatsApp message (none on an SMS). Statuses never move backwards.
 - `sms_consent`: opt-out state per guest reference (STOP / START), persisted so a
-  restart forgets nothing.
+  restart forgets nothing. SMS and WhatsApp from one number are one guest reference,
+  so a STOP on either medium stops both (docs/INTEGRATORS.md#whatsapp).
+
+WhatsApp's inbound turns share `sms_inbound` (the same webhook; the payload says
+`medium`), its 24-hour window is `whatsapp_window.py`.
 """
 
 from __future__ import annotations
@@ -45,11 +50,16 @@ class SmsStore:
             upsert=True,
         )
 
-    async def record_sent(self, sid: str, *, guest_ref: str, status: str, segments: int | None) -> None:
+    async def record_sent(
+        self, sid: str, *, guest_ref: str, status: str, segments: int | None, medium: str = "sms"
+    ) -> None:
+        first: dict[str, Any] = {"guest_ref": guest_ref, "segments": segments, "sent_at": _now()}
+        if medium != "sms":
+            first["medium"] = medium
         await self.outbound.update_one(
             {"_id": sid},
             {
-                "$setOnInsert": {"guest_ref": guest_ref, "segments": segments, "sent_at": _now()},
+                "$setOnInsert": first,
                 "$set": {"status": status},
                 "$addToSet": {"history": status},
             },

@@ -1,6 +1,7 @@
 """What the outbox hands a transport, and what a transport promises.
 
-A transport is one provider's send, wrapped: SMS over Twilio (bot/channels/sms/transport.py),
+A transport is one provider's send, wrapped: SMS and WhatsApp over Twilio
+(bot/channels/sms/transport.py),
 e-mail over SMTP (bot/channels/email/transport.py), socket.io events to a guest's widget
 (bot/channels/webchat/transport.py). It turns one `Envelope` into the provider's message
 and sends it: no decisions (whom, whether, how many parts: the outbox's), no storage. A
@@ -15,7 +16,7 @@ from typing import Any, Literal, Protocol
 
 from bot.base.errors import RapportError
 
-Medium = Literal["sms", "email", "webchat"]
+Medium = Literal["sms", "whatsapp", "email", "webchat"]
 
 # What an envelope is, which decides its shape on the wire:
 #   reply    the bot's answer in the conversation (web chat: `bot_uttered`)
@@ -43,6 +44,10 @@ class Envelope:
     tracked: bool = False  # SMS: the provider reports statuses back (signed callback)
     message_id: str = ""  # web chat messages: what the widget acknowledges
     author: str = ""  # web chat messages: "staff" or "system"
+    # WhatsApp templates (outside the 24-hour window): the approved content's SID
+    # ("HX" + 32 hex) and its variables; `text` is then empty
+    content_sid: str = ""
+    variables: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -56,12 +61,14 @@ class Sent:
 
 class TransportFailed(RapportError):
     """The provider did not take the message. `retryable`: sending it again later cannot
-    duplicate it (the provider's own error says why; see the transport)."""
+    duplicate it (the provider's own error says why; see the transport). `code`: the
+    provider's error code when it gave one (Twilio: 63016 outside WhatsApp's window)."""
 
-    def __init__(self, medium: str, *, retryable: bool) -> None:
-        super().__init__(f"{medium} provider failed (retryable={retryable})")
+    def __init__(self, medium: str, *, retryable: bool, code: int | None = None) -> None:
+        super().__init__(f"{medium} provider failed (retryable={retryable}, code={code})")
         self.medium = medium
         self.retryable = retryable
+        self.code = code
 
 
 class Transport(Protocol):

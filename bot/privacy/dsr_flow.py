@@ -262,7 +262,11 @@ class DsrFlow:
         emails, phones = identifiers_in(text)
         if not emails and not phones:
             return False
-        own = await self.contacts.get(guest_ref) if channel in (Channel.SMS, Channel.EMAIL) else None
+        own = (
+            await self.contacts.get(guest_ref)
+            if channel in (Channel.SMS, Channel.WHATSAPP, Channel.EMAIL)
+            else None
+        )
         if own is not None:
             self.reads.append(SystemAccess("contact.read", "contact", guest_ref))
         mine = {own.address.lower()} if own is not None else set()

@@ -33,11 +33,12 @@ from bot.base.errors import RapportError
 from bot.base.logs import event
 from bot.base.names import CONVERSATIONS, HANDOVERS, RATINGS
 from bot.base.settings import Settings
-from bot.base.states import DsrType
+from bot.base.states import Channel, DsrType
 from bot.handover.store import HandoverStore
 from bot.i18n import Catalog
 from bot.outbox import DeliveryFailed, Outbox
 from bot.outbox.sms_store import SmsStore
+from bot.outbox.whatsapp_window import WhatsappWindow
 from bot.privacy import erasure, export
 from bot.privacy.links import ExportLinks
 from bot.privacy.stores import PrivacyContext
@@ -93,6 +94,10 @@ class Executor:
         gref, channel = request["guest_ref"], request["channel"]
         contact = await ContactStore(self.ctx.mongo, tenant.id, self.ctx.cipher).get(gref)
         stopped = await SmsStore(self.ctx.mongo, tenant.id).opted_out(gref)
+        # WhatsApp: free text only within 24 h of the guest's last message, read before it goes
+        window_open = False
+        if contact is not None and contact.channel == Channel.WHATSAPP:
+            window_open = await WhatsappWindow(self.ctx.mongo, tenant.id).is_open(gref, contact.via)
         text = self.render(tenant, request, "dsr.result.erasure")
         await ExportLinks(self.ctx.mongo, tenant.id, self.ctx.cipher).erase_guest(gref)
         report = await erasure.erase_guest(self.ctx, tenant.id, gref, actor="system")
@@ -107,7 +112,7 @@ class Executor:
                 hits=hits,
             )
             raise NotClean("the scan after the erasure found the guest")
-        notice = await self.receipt(tenant, request, channel, contact, stopped, text)
+        notice = await self.receipt(tenant, request, channel, contact, stopped, text, window_open)
         return {
             "erased": report["erased"],
             "scan": {"clean": True, "searched": report["scan"].get("searched", {})},
@@ -187,12 +192,20 @@ class Executor:
         contact: Contact | None,
         stopped: bool,
         text: str,
+        window_open: bool = False,
     ) -> str:
         """The erasure receipt, from memory: nothing of the guest is written anywhere."""
         message_id = f"{request['_id']}:receipt"
         try:
             await self.outbox.from_memory(
-                tenant.id, channel, request["guest_ref"], contact, stopped, message_id, text
+                tenant.id,
+                channel,
+                request["guest_ref"],
+                contact,
+                stopped,
+                message_id,
+                text,
+                window_open=window_open,
             )
         except RapportError as e:  # erased all the same; the receipt cannot be retried
             if isinstance(e, DeliveryFailed) and e.code != "provider_failed":
@@ -232,13 +245,14 @@ async def apply_rectification(
     skipped: list[str] = []
     contacts = ContactStore(ctx.mongo, tenant_id, ctx.cipher)
     contact = await contacts.get(gref)
-    for field, channel in (("email", "email"), ("phone", "sms")):
+    for field, channels in (("email", ("email",)), ("phone", ("sms", "whatsapp"))):
         new = details.get(field)
         if not isinstance(new, str) or not new:
             continue
-        if contact is None or contact.channel != channel:
+        if contact is None or contact.channel not in channels:
             skipped.append(field)  # one contact per guest: the channel they wrote on
             continue
+        channel = contact.channel
         thread = {"subject": contact.thread.get("subject")} if channel == "email" else {}
         contact = Contact(gref, channel, new, contact.via, thread)
         await contacts.remember(contact)

@@ -118,6 +118,7 @@ async def export_guest(
             "requests": raw["dsr_requests"],
             "sms": {"outbound": raw["sms"]["outbound"], "inbound": raw["sms"]["inbound"]},
             "consent": raw["sms"]["consent"],
+            "whatsapp_window": raw["whatsapp_window"],  # when the guest last wrote on WhatsApp
             "email_inbound": raw["email_inbound"],
             "conversation_memory": _conversation_memory(raw["trackers"]),
             "provider_records": {"sms": raw["twilio"], "email": raw["smtp"]},

@@ -14,7 +14,8 @@ guest data and is missing here makes the exhaustive scan of erasure.py fail.
 | handovers          | `handovers`, `messages`, `message_seq`  | guest_ref (HandoverStore)   |
 | handover_history   | `handover_history`                      | conversation id             |
 | contacts           | `contacts` (sealed, base/sealing.py)  | _id = guest_ref             |
-| sms                | `sms_inbound` (queued turns, sealed), `sms_outbound`, `sms_consent` | guest_ref |
+| sms (and WhatsApp) | `sms_inbound` (queued turns, sealed), `sms_outbound`, `sms_consent` | guest_ref |
+| whatsapp_window    | `whatsapp_window` (last inbound time)   | guest_ref                   |
 | email_inbound      | `email_inbound` (queued turns, sealed)  | guest_ref                   |
 | flags              | `guest_flags`                           | _id = guest_ref             |
 | stays              | `stays` (contact, first name sealed)    | guest_refs (phone's, address's) |
@@ -68,6 +69,7 @@ from bot.base.names import (
     SMS_INBOUND,
     SMS_OUTBOUND,
     STAYS,
+    WHATSAPP_WINDOW,
     tracker_pattern,
 )
 from bot.base.refs import SENDER_SEPARATOR, tracker_key
@@ -183,7 +185,8 @@ def standins_of(settings: Settings) -> dict[str, str]:
 
 
 def channel_guest_id(ctx: PrivacyContext, tenant: str, channel: str, address: str) -> str:
-    """The guest id the SMS and e-mail channels derive from a number or address."""
+    """The guest id the SMS and e-mail channels derive from a number or address (WhatsApp:
+    the number's, as by SMS: one guest)."""
     return refs.channel_guest_id(ctx.settings.guest_key, tenant, channel, address)
 
 
@@ -685,6 +688,8 @@ STORES: tuple[Store, ...] = (
     HandoverHistory(),
     Contacts(),
     Stays(),
+    # WhatsApp's 24-hour window: when the guest last wrote, dropped with old contacts
+    ByGuestRef("whatsapp_window", WHATSAPP_WINDOW, by_age("last_inbound_at")),
     ByGuestRef("flags", GUEST_FLAGS, kept("a restriction or objection holds until the guest lifts it")),
     ByGuestRef("dsr_questions", DSR_QUESTIONS, kept("answered or dropped at the guest's next message")),
     DsrRequests(),

@@ -51,6 +51,9 @@ class Tenant:
     escalation_threshold: float
     questions: tuple[Question, ...]
     sms_numbers: tuple[str, ...] = ()  # E.164 numbers that receive this tenant's SMS
+    # E.164 numbers of the tenant's WhatsApp senders on Twilio (`whatsapp:` is added on the
+    # wire); may repeat an SMS number of the same tenant (one Twilio number, both media)
+    whatsapp_numbers: tuple[str, ...] = ()
     email_addresses: tuple[str, ...] = ()  # lower-case inbox addresses of this tenant
     # origins (scheme://host[:port], lower case) of the hotel's pages that embed the widget
     widget_origins: tuple[str, ...] = ()
@@ -109,6 +112,9 @@ class Tenants:
         numbers = [n for t in tenants for n in t.sms_numbers]
         if len(set(numbers)) != len(numbers):
             raise ConfigError(f"{path}: an SMS number belongs to two tenants")
+        senders = [n for t in tenants for n in t.whatsapp_numbers]
+        if len(set(senders)) != len(senders):
+            raise ConfigError(f"{path}: a WhatsApp number belongs to two tenants")
         return cls(by_id)
 
     def get(self, tenant_id: str) -> Tenant:
@@ -128,6 +134,13 @@ class Tenants:
             if number in t.sms_numbers:
                 return t
         raise UnknownTenant("no tenant receives SMS on this number")
+
+    def by_whatsapp_number(self, number: str) -> Tenant:
+        """The tenant whose WhatsApp sender `number` (E.164, without `whatsapp:`) is."""
+        for t in self.by_id.values():
+            if number in t.whatsapp_numbers:
+                return t
+        raise UnknownTenant("no tenant receives WhatsApp messages on this number")
 
     def by_email_address(self, address: str) -> Tenant:
         for t in self.by_id.values():
@@ -168,6 +181,7 @@ def _tenant(d: Any, supported: tuple[str, ...]) -> Tenant:
         escalation_threshold=threshold,
         questions=questions,
         sms_numbers=tuple(_e164(tid, n) for n in d.get("sms_numbers") or ()),
+        whatsapp_numbers=_whatsapp_numbers(tid, d.get("whatsapp_numbers")),
         email_addresses=tuple(_address(tid, a) for a in d.get("email_addresses") or ()),
         widget_origins=_origins(tid, d.get("widget_origins")),
         handover=handover,
@@ -252,6 +266,23 @@ def _e164(tid: str, number: Any) -> str:
     if not isinstance(number, str) or not re.match(r"^\+[1-9][0-9]{6,14}$", number):
         raise ConfigError(f"tenant {tid}: SMS numbers must be E.164 strings like +49882112345")
     return number
+
+
+def _whatsapp_numbers(tid: str, raw: Any) -> tuple[str, ...]:
+    """`whatsapp_numbers: ["+49882112345"]`: E.164 as for SMS, without the `whatsapp:`
+    prefix Twilio puts on the wire, each once."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError(f"tenant {tid}: whatsapp_numbers must be a list")
+    numbers = []
+    for n in raw:
+        if not isinstance(n, str) or not re.match(r"^\+[1-9][0-9]{6,14}$", n):
+            raise ConfigError(f"tenant {tid}: WhatsApp numbers must be E.164 strings like +49882112345")
+        numbers.append(n)
+    if len(set(numbers)) != len(numbers):
+        raise ConfigError(f"tenant {tid}: a WhatsApp number is listed twice")
+    return tuple(numbers)
 
 
 def _question(tid: str, d: Any) -> Question:

@@ -19,7 +19,7 @@ def scratch_tenant(stack: Stack, tmp_path: Path, **overrides: Any) -> tuple[str,
     tenant_id = "scratch_" + uuid.uuid4().hex[:10]
     extra = copy.deepcopy(raw["tenants"][0])
     extra.update(id=tenant_id, name=f"Scratch {tenant_id}", widget_key="wk_" + tenant_id)
-    for key in ("sms_numbers", "email_addresses", "widget_origins"):
+    for key in ("sms_numbers", "whatsapp_numbers", "email_addresses", "widget_origins"):
         extra.pop(key, None)
     extra.update(overrides)
     raw["tenants"].append(extra)

@@ -1,7 +1,13 @@
-"""SMS over Twilio.
+"""SMS and WhatsApp over Twilio.
 
-    POST /webhooks/sms/inbound   Twilio's incoming-message webhook
-    POST /webhooks/sms/status    delivery-status callbacks (?tenant=<id>)
+    POST /webhooks/sms/inbound   Twilio's incoming-message webhook (SMS and WhatsApp)
+    POST /webhooks/sms/status    delivery-status callbacks (?tenant=<id>), both media
+
+WhatsApp arrives on the same webhook, signed the same way, with `whatsapp:+...` in From
+and To (bot/channels/sms/whatsapp.py): the tenant is the one whose `whatsapp_numbers`
+holds To; the guest is the phone number's, the same guest as by SMS, so a reply on either
+medium continues one conversation; each message records the guest's 24-hour window
+(bot/outbox/whatsapp_window.py) and the bot answers on WhatsApp.
 
 Unlike Rasa 3.6's TwilioInput: every request's `X-Twilio-Signature` is verified
 (over the configured public URL, so it works behind a TLS-terminating proxy) before
@@ -10,7 +16,8 @@ webhook answers at once with empty TwiML and the turn runs afterwards, as a dura
 retried with backoff if it fails (bot/channels/base.py); replies go out through the
 outbox (bot/outbox: Twilio's async client, split on sentence boundaries within the
 segment budget, each part recorded);
-STOP/START/HELP in every supported language are honoured and persisted.
+STOP/START/HELP in every supported language are honoured and persisted (on WhatsApp
+too, where Twilio answers none of them, so the English ones are answered here).
 """
 
 from __future__ import annotations
@@ -27,17 +34,19 @@ from sanic.response import HTTPResponse
 from bot.audit.log import SystemAccess
 from bot.base.errors import InvalidInput, RapportError, UnknownTenant
 from bot.base.logs import event
-from bot.base.names import SMS_CONSENT, SMS_INBOUND
+from bot.base.names import SMS_CONSENT, SMS_INBOUND, WHATSAPP_WINDOW
 from bot.base.refs import channel_guest_id, guest_ref, make_sender
 from bot.base.states import Channel
 from bot.channels.base import OnNewMessage, WebhookChannel, form_dict
 from bot.channels.sms.inbound import InboundSms, parse_twilio_form
 from bot.channels.sms.keywords import classify_keyword, keyword_language
 from bot.channels.sms.signature import public_url, verify
+from bot.channels.sms.whatsapp import InboundWhatsapp, is_whatsapp, parse_whatsapp_form
 from bot.i18n import Catalog
 from bot.inbox.text import guest_text
 from bot.outbox import DeliveryFailed
 from bot.outbox.sms_store import SmsStore
+from bot.outbox.whatsapp_window import WhatsappWindow
 from bot.storage.contacts import Contact
 from bot.tenants.registry import Tenant
 
@@ -46,6 +55,7 @@ logger = logging.getLogger(__name__)
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 MAX_BODY_BYTES = 64 * 1024
 KEYWORD_REPLIES = {"stop": "sms.stopped", "start": "sms.started", "help": "sms.help"}
+OUTSIDE_WINDOW = "63016"  # Twilio's ErrorCode: free-form WhatsApp message outside the window
 
 
 def twiml() -> HTTPResponse:
@@ -83,9 +93,14 @@ class SmsChannel(WebhookChannel):
             if not self.settings.twilio_auth_token or not self.authentic(request, form):
                 event(logger, "sms.inbound.rejected", logging.WARNING, reason="signature")
                 return response.json({"error": "forbidden"}, status=403)
+            whatsapp = is_whatsapp(form)
             try:
-                sms = parse_twilio_form(form)
-                tenant = self.tenants.by_sms_number(sms.to_number)
+                if whatsapp:
+                    sms = parse_whatsapp_form(form)
+                    tenant = self.tenants.by_whatsapp_number(sms.to_number)
+                else:
+                    sms = parse_twilio_form(form)
+                    tenant = self.tenants.by_sms_number(sms.to_number)
             except UnknownTenant:
                 event(logger, "sms.inbound.rejected", logging.WARNING, reason="unknown_number")
                 return response.json({"error": "unknown_number"}, status=404)
@@ -93,12 +108,12 @@ class SmsChannel(WebhookChannel):
                 # signed by Twilio but unusable: answer 200 so it is not retried forever
                 event(logger, "sms.inbound.unparseable", logging.WARNING, reason=e.code)
                 return twiml()
+            payload = dataclasses.asdict(sms)
+            if whatsapp:
+                payload["medium"] = Channel.WHATSAPP
             try:
                 first = await self.accept_turn(
-                    tenant,
-                    sms.message_sid,
-                    dataclasses.asdict(sms),
-                    guest_ref=self.guest_of(tenant, sms)[1],
+                    tenant, sms.message_sid, payload, guest_ref=self.guest_of(tenant, sms)[1]
                 )
             except RapportError:
                 return response.json({"error": "unavailable"}, status=503)  # Twilio retries
@@ -120,21 +135,31 @@ class SmsChannel(WebhookChannel):
                 return response.json({"error": "bad_status"}, status=400)
             changed = await self.store(tenant).update_status(sid, new)
             event(logger, "sms.status.received", sid=sid, status=new, applied=changed)
+            if form.get("ErrorCode") == OUTSIDE_WINDOW:  # Twilio refused free text on WhatsApp
+                event(logger, "whatsapp.send.outside_window", logging.WARNING, tenant=tenant.id, sid=sid)
             return response.text("", status=204)
 
         return bp
 
     def guest_of(self, tenant: Tenant, sms: InboundSms) -> tuple[str, str]:
-        """The guest id inside the sender id, and its keyed reference."""
+        """The guest id inside the sender id, and its keyed reference: the phone
+        number's, on SMS and WhatsApp alike (one guest, one conversation, one STOP)."""
         guest = channel_guest_id(self.settings.guest_key, tenant.id, Channel.SMS, sms.from_number)
         return guest, guest_ref(self.settings.guest_key, tenant.id, guest)
 
     async def run_turn(self, tenant: Tenant, payload: dict[str, Any]) -> None:
         """The turn, after Twilio has its answer. Raises when it should be retried
         (the message was not taken: tracker store or Rasa failed)."""
-        sms = InboundSms(**payload)
+        payload = dict(payload)
+        medium = payload.pop("medium", Channel.SMS)
+        sms = InboundWhatsapp(**payload) if medium == Channel.WHATSAPP else InboundSms(**payload)
         guest, gref = self.guest_of(tenant, sms)
         store = self.store(tenant)
+        if isinstance(sms, InboundWhatsapp):  # the guest wrote: free text may answer for 24 h
+            window = WhatsappWindow(self.mongo(), tenant.id).opened(gref, sms.to_number, sms.received_at)
+            await self.audited(
+                tenant, [SystemAccess("whatsapp_window.update", WHATSAPP_WINDOW, gref)], window
+            )
         keyword = classify_keyword(sms.body)
         if keyword in ("stop", "start"):
             consent = store.set_consent(gref, opted_out=keyword == "stop", keyword=keyword)
@@ -142,14 +167,15 @@ class SmsChannel(WebhookChannel):
             event(logger, "sms.consent.changed", tenant=tenant.id, keyword=keyword)
         if keyword:
             lang = keyword_language(sms.body) or tenant.default_language
-            if lang != "en":  # Twilio itself answers its standard English keywords
+            # Twilio itself answers its standard English keywords by SMS, not on WhatsApp
+            if lang != "en" or medium == Channel.WHATSAPP:
                 text = self.catalog.render(lang, KEYWORD_REPLIES[keyword], hotel=tenant.name)
                 await self.send(tenant, gref, sms, text)
             return
         if await store.opted_out(gref):
             event(logger, "sms.inbound.opted_out", tenant=tenant.id)
             return
-        await self.remember(tenant, Contact(gref, Channel.SMS, sms.from_number, sms.to_number))
+        await self.remember(tenant, Contact(gref, medium, sms.from_number, sms.to_number))
         assert self.on_new_message is not None, "blueprint() sets it"
         collector = CollectingOutputChannel()
         await self.on_new_message(
@@ -158,7 +184,7 @@ class SmsChannel(WebhookChannel):
                 collector,
                 make_sender(tenant.id, guest),
                 input_channel=self.name(),
-                metadata={"channel": Channel.SMS},
+                metadata={"channel": medium},
             )
         )
         texts = [m["text"] for m in collector.messages if m.get("text")]
@@ -166,11 +192,13 @@ class SmsChannel(WebhookChannel):
             await self.send(tenant, gref, sms, "\n\n".join(texts))
 
     async def send(self, tenant: Tenant, gref: str, sms: InboundSms, text: str) -> None:
-        """A bot reply. A failed send is logged (sms.send.failed) and not retried
-        blindly: Twilio may have taken it (bot/channels/sms/twilio.py)."""
+        """A bot reply, on the medium the guest wrote on. A failed send is logged
+        (sms.send.failed, whatsapp.send.failed) and not retried blindly: Twilio may have
+        taken it (bot/channels/sms/twilio.py)."""
+        medium = Channel.WHATSAPP if isinstance(sms, InboundWhatsapp) else Channel.SMS
         try:
             await self.outbox().reply(
-                tenant.id, gref, "sms", to=sms.from_number, via=sms.to_number, text=text
+                tenant.id, gref, medium, to=sms.from_number, via=sms.to_number, text=text
             )
         except DeliveryFailed:
             return

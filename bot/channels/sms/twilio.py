@@ -1,4 +1,4 @@
-"""Send SMS through Twilio's REST API without blocking the event loop.
+"""Send SMS and WhatsApp messages through Twilio's REST API without blocking the event loop.
 
 Uses twilio's own client (`Client.messages.create_async`) over its aiohttp transport.
 What happens on failure depends on whether Twilio can have created the message:
@@ -190,10 +190,20 @@ class TwilioSender:
         return min(self._max_delay, max(backoff, retry_after or 0.0))
 
     async def send(
-        self, *, to: str, from_: str, body: str, status_callback: str | None = None, ref: str | None = None
+        self,
+        *,
+        to: str,
+        from_: str,
+        body: str | None,
+        status_callback: str | None = None,
+        ref: str | None = None,
+        content_sid: str | None = None,
+        content_variables: str | None = None,
     ) -> SentSms:
         """Create one outbound message. `ref` is an opaque caller reference (an outbox id,
-        a guest reference) echoed in log events; never pass a phone number."""
+        a guest reference) echoed in log events; never pass a phone number. A template
+        (WhatsApp outside its 24-hour window) has `content_sid` and `content_variables`
+        (a JSON object as text) and no `body`."""
         client = self._twilio()
         refs = {"ref": ref} if ref else {}
         for attempt in range(1, self._max_attempts + 1):
@@ -202,8 +212,10 @@ class TwilioSender:
                 message = await client.messages.create_async(
                     to=to,
                     from_=from_,
-                    body=body,
+                    body=body if body is not None else values.unset,
                     status_callback=status_callback if status_callback else values.unset,
+                    content_sid=content_sid if content_sid else values.unset,
+                    content_variables=content_variables if content_variables else values.unset,
                 )
             except TwilioRestException as exc:
                 if exc.status == 429 and attempt < self._max_attempts:

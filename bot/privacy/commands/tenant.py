@@ -31,7 +31,9 @@ async def delete_tenant(ctx: Context, args: argparse.Namespace) -> int:
         raise UnknownTenant("invalid tenant id")
     try:
         tenant = ctx.tenants.get(args.tenant)
-        parties = [*tenant.sms_numbers, *tenant.email_addresses]
+        parties = list(
+            dict.fromkeys([*tenant.sms_numbers, *tenant.whatsapp_numbers, *tenant.email_addresses])
+        )
     except UnknownTenant:
         parties = []  # already removed from the configuration
     async with privacy_context(ctx) as privacy:

@@ -43,7 +43,7 @@ def test_the_values_are_the_strings_stored_before():
         "rejected",
     )
     assert requests.OPEN == ("received", "verification_pending", "verified", "awaiting_approval")
-    assert set(CHANNELS) == {"rest", "webchat", "sms", "email"}
+    assert set(CHANNELS) == {"rest", "webchat", "sms", "email", "whatsapp"}  # whatsapp: issue 12
     assert (PENDING, JOB_DONE, FAILED) == ("pending", "done", "failed")
     assert (ACTIVE, COMPLETED, STOPPED) == ("active", "completed", "stopped")
 

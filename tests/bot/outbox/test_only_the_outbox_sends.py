@@ -23,7 +23,7 @@ BUILDER = "bot/channels/transports.py"
 GUEST_EVENTS = {"bot_uttered", "staff_uttered"}
 # the names the outbox and the transports use for the provider clients and transports
 PROVIDER_CLIENTS = {"TwilioSender": {SMS_TRANSPORT}, "SmtpSender": {EMAIL_TRANSPORT}}
-TRANSPORTS = {"SmsTransport", "EmailTransport", "WebchatTransport"}
+TRANSPORTS = {"SmsTransport", "WhatsappTransport", "EmailTransport", "WebchatTransport"}
 ABOVE_THE_OUTBOX = ("bot.channels", "bot.handover", "bot.privacy", "bot.feedback", "bot.console", "bot.jobs")
 
 
@@ -119,6 +119,13 @@ def test_the_designated_modules_exist_and_do_what_they_are_designated_for():
         assert any(
             isinstance(n, ast.AsyncFunctionDef) and n.name == "transmit" for n in ast.walk(trees[path])
         )
+    # WhatsApp is Twilio's too: its transport sits beside the SMS one, over the same client
+    classes = {n.name: n for n in ast.walk(trees[SMS_TRANSPORT]) if isinstance(n, ast.ClassDef)}
+    assert {"SmsTransport", "WhatsappTransport"} <= set(classes)
+    assert any(
+        isinstance(n, ast.AsyncFunctionDef) and n.name == "transmit"
+        for n in ast.walk(classes["WhatsappTransport"])
+    )
 
 
 def test_the_rules_catch_what_they_forbid():

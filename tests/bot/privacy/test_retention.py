@@ -81,6 +81,7 @@ def test_the_registry_gives_the_retention_of_before():
         "email_inbound": ("age", "_id", ("ended_at", "received_at"), finished, True),
         "sms_outbound": ("age", "_id", ("sent_at", "updated_at"), {}, True),
         "sms_consent": ("keep", "_id", (), {}, True),
+        "whatsapp_window": ("age", "_id", ("last_inbound_at",), {}, True),  # issue 12
         "guest_flags": ("keep", "_id", (), {}, True),
         "dsr_questions": ("keep", "_id", (), {}, True),
         "dsr_requests": ("keep", "_id", (), {}, True),
