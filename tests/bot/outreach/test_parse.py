@@ -328,3 +328,19 @@ def test_a_header_further_down_than_ten_rows_is_not_looked_for():
     with pytest.raises(BadFile) as e:
         parse_bytes(data, ALPENHOF)
     assert "no line names a known column" in e.value.detail
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    import bot.outreach.parse as parse
+
+    monkeypatch.setattr(parse, "MAX_BYTES", 100)
+    big = tmp_path / "guests.csv"
+    big.write_text("reservation;status\n" + "R1;expected\n" * 20, encoding="utf-8")
+    with pytest.raises(BadFile, match="larger than"):
+        parse_file(big, ALPENHOF)
+
+
+@pytest.mark.parametrize("data", [b"PK\x03\x04not a zip at all", b"PK\x03\x04" + b"\x00" * 64])
+def test_a_broken_workbook_is_a_bad_file(data):
+    with pytest.raises(BadFile):
+        parse_bytes(data, ALPENHOF)
