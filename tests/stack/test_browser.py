@@ -70,6 +70,17 @@ async def chromium() -> AsyncIterator:
             await browser.close()
 
 
+async def wait_until(page, expression: str, timeout: float = 15.0) -> None:
+    """Polls a JavaScript expression from Python until it is truthy. Playwright's own
+    `wait_for_function` re-evaluates a string with eval() once the first check is false,
+    which the console's CSP (script-src 'self') refuses."""
+    for _ in range(int(timeout * 10)):
+        if await page.evaluate(expression):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"still false after {timeout:.0f} s: {expression}")
+
+
 def record_errors(page, errors: list[str]) -> None:
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on(

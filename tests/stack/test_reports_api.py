@@ -13,7 +13,7 @@ from playwright.async_api import expect
 
 from tests.console.client import Browser, audit_records, base_url, clear_login_failures, make_staff
 from tests.stack.client import mongo, tenant_db
-from tests.stack.test_browser import CHROMIUM, chromium
+from tests.stack.test_browser import CHROMIUM, chromium, wait_until
 from tests.stack.test_console_ui import console
 from tests.stack.test_reports import conversation
 
@@ -139,7 +139,7 @@ async def test_the_reports_view_shows_figures_and_a_chart(stack, seeded):
             chart = page.locator("#report-chart-scores")
             await expect(chart).to_have_count(1)
             # Chart.js (vendored, loaded from /static/vendor) drew into the canvas
-            await page.wait_for_function("() => window.Chart && Chart.getChart('report-chart-scores')")
+            await wait_until(page, "!!(window.Chart && Chart.getChart('report-chart-scores'))")
             assert await chart.evaluate("c => c.width > 0 && c.height > 0")
             assert "lovely" not in await page.locator("#reports").inner_text()
             # a period the server refuses is explained
