@@ -187,6 +187,45 @@ class StayStore:
             raise StorageError("storing the stays failed") from e
         return n
 
+    async def upsert(
+        self, stays: Iterable[Stay], *, source: str, import_id: str, now: float
+    ) -> dict[str, list[str]]:
+        """A batch of stays from the API or a PMS connector: new ones inserted, changed
+        ones replaced (keeping `created_at`), unchanged ones left alone, so sending the
+        same batch again writes nothing. Reads only the given stays' digests. Returns the
+        stays' `_id`s by outcome: {"new": [...], "changed": [...], "unchanged": [...]}
+        (the last of two stays with one reservation in a batch wins)."""
+        by_id: dict[str, Stay] = {}
+        for stay in stays:
+            by_id[self.id_of(stay.reservation)] = stay
+        outcome: dict[str, list[str]] = {"new": [], "changed": [], "unchanged": []}
+        if not by_id:
+            return outcome
+        try:
+            cursor = self.collection.find({"_id": {"$in": list(by_id)}}, {"digest": 1, "created_at": 1})
+            known = {d["_id"]: (d.get("digest", ""), d.get("created_at")) async for d in cursor}
+        except PyMongoError as e:
+            raise StorageError("reading the stays failed") from e
+        new, changed = [], []
+        for sid, stay in by_id.items():
+            if sid in known and known[sid][0] == self.digest(stay):
+                outcome["unchanged"].append(sid)
+                continue
+            doc = self.document(stay, source=source, import_id=import_id, now=now)
+            if sid in known:
+                if known[sid][1] is not None:
+                    doc["created_at"] = known[sid][1]
+                changed.append(doc)
+                outcome["changed"].append(sid)
+            else:
+                new.append(doc)
+                outcome["new"].append(sid)
+        if new or changed:
+            await self.ensure_indexes()
+        await self.insert(new, now)
+        await self.replace(changed)
+        return outcome
+
     # ---- reading one stay, the registry's duties ------------------------------------
 
     def open(self, doc: dict[str, Any]) -> dict[str, Any]:

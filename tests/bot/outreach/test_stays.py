@@ -165,3 +165,24 @@ async def test_offboarding_searches_for_the_stays_guests_too(mongo):
     }
     anna = await store.get("R-2")
     assert anna["guest_ref"] in needles.keyed
+
+
+async def test_upsert_writes_new_and_changed_stays_once_and_leaves_unchanged_ones(mongo):
+    from bot.outreach.stays import Stay
+
+    store = StayStore(mongo, "alpenhof", CIPHER, KEY)
+    one = Stay("A-1", "expected", "2026-12-20", "2026-12-22", phone="+4917012345678", first_name="Jo")
+    two = Stay("A-2", "expected", "2026-12-21", "2026-12-23", email="two@example.org")
+    first = await store.upsert([one, two], source="api", import_id="b1", now=10.0)
+    assert first == {"new": [store.id_of("A-1"), store.id_of("A-2")], "changed": [], "unchanged": []}
+    again = await store.upsert([one, two], source="api", import_id="b2", now=20.0)
+    assert again == {"new": [], "changed": [], "unchanged": [store.id_of("A-1"), store.id_of("A-2")]}
+    moved = Stay("A-1", "checked_out", "2026-12-20", "2026-12-22", phone="+4917012345678", checked_out_at=99.0)
+    third = await store.upsert([moved], source="apaleo", import_id="b3", now=30.0)
+    assert third["changed"] == [store.id_of("A-1")]
+    doc = await store.get("A-1")
+    assert doc["status"] == "checked_out" and doc["created_at"] == 10.0 and doc["updated_at"] == 30.0
+    assert doc["source"] == "apaleo" and "first_name" not in doc  # the PMS's latest word
+    untouched = await mongo.database("alpenhof")[STAYS].find_one({"_id": store.id_of("A-2")})
+    assert untouched["import_id"] == "b1" and untouched["updated_at"] == 10.0
+    assert await store.upsert([], source="api", import_id="b4", now=40.0) == {"new": [], "changed": [], "unchanged": []}
