@@ -15,6 +15,7 @@ from bot.base.errors import ConfigError, UnknownTenant
 from bot.base.settings import parse_origin
 from bot.ratings import Scale
 from bot.tenants.handover_policy import HandoverPolicy, parse_policy
+from bot.tenants.outreach_policy import OutreachPolicy, parse_outreach
 
 TENANT_ID = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 QUESTION_KINDS = ("rating", "text")
@@ -69,6 +70,9 @@ class Tenant:
     # IANA time zone of the hotel (local times in guest lists; later the journeys'
     # quiet hours); default: the staffed hours' zone
     timezone: str = "Europe/Berlin"
+    # invitations: journeys, quiet hours, cap, rates, review links (outreach_policy.py);
+    # the console may override it per tenant (bot/outreach/settings.py)
+    outreach: OutreachPolicy = OutreachPolicy()
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:
@@ -190,6 +194,7 @@ def _tenant(d: Any, supported: tuple[str, ...]) -> Tenant:
         retention_days=_retention(tid, d.get("retention_days", 365)),
         country=_country(tid, d.get("country")),
         timezone=_timezone(tid, d.get("timezone"), handover.hours.timezone),
+        outreach=parse_outreach(tid, d.get("outreach"), languages),
     )
 
 
