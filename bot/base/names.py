@@ -32,6 +32,12 @@ AUDIT = "audit"  # the hash-chained audit log (bot/audit/log.py), also in the co
 AUDIT_CHAIN = "audit_chain"  # the chain's head
 AUDIT_INBOX = "audit_inbox"  # system accesses waiting to be folded into the chain
 STAYS = "stays"  # the hotel's reservations, contacts sealed (bot/outreach/stays.py)
+# issue 12 (outreach); each is added to TENANT_COLLECTIONS with its privacy registry entry
+INVITATIONS = "invitations"  # the send schedule: one per (stay, journey[, reminder]) (bot/outreach/invitations.py)
+OUTREACH_SETTINGS = "outreach_settings"  # the admins' edited outreach policy (bot/outreach/settings.py)
+API_TOKENS = "api_tokens"  # hashed stay-import API tokens (bot/outreach/tokens.py)
+PMS_EVENTS = "pms_events"  # PMS webhook events seen, for replay protection (bot/outreach/pms/)
+PMS_CURSORS = "pms_cursors"  # where each polling connector got to (bot/outreach/pms/)
 
 TENANT_COLLECTIONS = frozenset(
     {
@@ -77,6 +83,7 @@ LOCK = "lock"  # <prefix>:lock:<sender id> (Rasa's RedisLockStore, bot/privacy/l
 CONSOLE = f"{REDIS_PREFIX}:console:"  # + tenant: the consoles' pub/sub channel (bot/handover/events.py)
 CONSOLE_SESSION = f"{REDIS_PREFIX}:console:session:"  # + sha256: staff sessions (bot/staff/sessions.py)
 LOGIN_FAILURES = f"{REDIS_PREFIX}:console:login_failures:"  # bot/console/login_limit.py
+OUTBOX_RATE = f"{REDIS_PREFIX}:outbox:rate:"  # + medium:sender: send rate limits (bot/outbox)
 MAILGUN_TOKEN = f"{REDIS_PREFIX}:mailgun:token:"  # + sha256: webhook tokens seen (replay guard)
 
 
