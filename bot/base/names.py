@@ -33,7 +33,7 @@ AUDIT_CHAIN = "audit_chain"  # the chain's head
 AUDIT_INBOX = "audit_inbox"  # system accesses waiting to be folded into the chain
 STAYS = "stays"  # the hotel's reservations, contacts sealed (bot/outreach/stays.py)
 # issue 12 (outreach); each is added to TENANT_COLLECTIONS with its privacy registry entry
-INVITATIONS = "invitations"  # the send schedule: one per (stay, journey[, reminder]) (bot/outreach/invitations.py)
+INVITATIONS = "invitations"  # the send schedule, one per (stay, journey, reminder) (outreach/invitations.py)
 OUTREACH_SETTINGS = "outreach_settings"  # the admins' edited outreach policy (bot/outreach/settings.py)
 API_TOKENS = "api_tokens"  # hashed stay-import API tokens (bot/outreach/tokens.py)
 PMS_EVENTS = "pms_events"  # PMS webhook events seen, for replay protection (bot/outreach/pms/)

@@ -177,7 +177,9 @@ async def test_upsert_writes_new_and_changed_stays_once_and_leaves_unchanged_one
     assert first == {"new": [store.id_of("A-1"), store.id_of("A-2")], "changed": [], "unchanged": []}
     again = await store.upsert([one, two], source="api", import_id="b2", now=20.0)
     assert again == {"new": [], "changed": [], "unchanged": [store.id_of("A-1"), store.id_of("A-2")]}
-    moved = Stay("A-1", "checked_out", "2026-12-20", "2026-12-22", phone="+4917012345678", checked_out_at=99.0)
+    moved = Stay(
+        "A-1", "checked_out", "2026-12-20", "2026-12-22", phone="+4917012345678", checked_out_at=99.0
+    )
     third = await store.upsert([moved], source="apaleo", import_id="b3", now=30.0)
     assert third["changed"] == [store.id_of("A-1")]
     doc = await store.get("A-1")
@@ -185,4 +187,8 @@ async def test_upsert_writes_new_and_changed_stays_once_and_leaves_unchanged_one
     assert doc["source"] == "apaleo" and "first_name" not in doc  # the PMS's latest word
     untouched = await mongo.database("alpenhof")[STAYS].find_one({"_id": store.id_of("A-2")})
     assert untouched["import_id"] == "b1" and untouched["updated_at"] == 10.0
-    assert await store.upsert([], source="api", import_id="b4", now=40.0) == {"new": [], "changed": [], "unchanged": []}
+    assert await store.upsert([], source="api", import_id="b4", now=40.0) == {
+        "new": [],
+        "changed": [],
+        "unchanged": [],
+    }
