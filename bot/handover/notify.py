@@ -2,11 +2,17 @@
 allows it), with a link to the conversation in the console.
 
 `Notifier.run_once` is one round; the jobs process (bot/jobs) runs it every second.
-Each escalated conversation is claimed once (`notified_at` set with a conditional
-update, so two jobs processes never both notify), then every on-duty member of staff of the tenant
-with an address gets one message. The body says only what the tenant's policy
-(`handover.notify.include`) allows: the hotel, the reason, the channel, the language,
-how long the guest has waited — never the guest's name, number, address or words.
+Each escalated conversation is claimed with a lease (`notify_claim_until`, set with a
+conditional update, so two jobs processes never both notify at once), then every
+on-duty member of staff of the tenant with an address gets one message. Only then is
+`notified_at` set. When every message failed, the claim is kept as a back-off (2, 4, 8 …
+seconds) and the next round after it tries again, up to MAX_ATTEMPTS; a process that
+dies between claim and send leaves a lease that expires after LEASE seconds, and another
+round notifies (staff may then, rarely, get an alert twice: better than never).
+
+The body says only what the tenant's policy (`handover.notify.include`) allows: the
+hotel, the reason, the channel, the language, how long the guest has waited — never the
+guest's name, number, address or words.
 """
 
 from __future__ import annotations
@@ -28,6 +34,9 @@ from bot.storage.mongo import DURABLE, MongoStore
 from bot.tenants.registry import Tenant, Tenants
 
 logger = logging.getLogger(__name__)
+
+LEASE = 60.0  # seconds a claim holds while the notices are sent
+MAX_ATTEMPTS = 6  # rounds that found every notice failing before the alert is given up
 
 
 @dataclass(frozen=True)
@@ -83,17 +92,60 @@ class Notifier:
             handovers = self.mongo.database(tenant.id).get_collection(HANDOVERS, write_concern=DURABLE)
             while True:
                 now = time.time()
-                doc = await handovers.find_one_and_update(
-                    {"state": WAITING, "notified_at": {"$exists": False}},
-                    {"$set": {"notified_at": now}},
-                )
+                doc = await self._claim(handovers, now)
                 if doc is None:
                     break
                 claimed += 1
-                await self.notify(tenant, doc, now)
+                attempts = int(doc.get("notify_attempts") or 0) + 1
+                sent = await self.notify(tenant, doc, now)
+                await self._settle(handovers, tenant, doc["_id"], sent, attempts, time.time())
         return claimed
 
-    async def notify(self, tenant: Tenant, handover: dict[str, Any], now: float) -> None:
+    async def _claim(self, handovers: Any, now: float) -> dict[str, Any] | None:
+        """An escalation nobody was told of and nobody holds (two passes: nx-27017 must
+        not get a write filter with a top-level $or)."""
+        lease = {"$set": {"notify_claim_until": now + LEASE}}
+        unclaimed = {
+            "state": WAITING,
+            "notified_at": {"$exists": False},
+            "notify_claim_until": {"$exists": False},
+        }
+        doc = await handovers.find_one_and_update(unclaimed, lease)
+        if doc is None:
+            expired = {
+                "state": WAITING,
+                "notified_at": {"$exists": False},
+                "notify_claim_until": {"$lt": now},
+            }
+            doc = await handovers.find_one_and_update(expired, lease)
+        return doc
+
+    async def _settle(
+        self, handovers: Any, tenant: Tenant, hid: str, sent: int | None, attempts: int, now: float
+    ) -> None:
+        """`sent` None: nobody on duty with an address (nothing to retry)."""
+        if sent == 0 and attempts < MAX_ATTEMPTS:
+            retry = min(2.0**attempts, LEASE)
+            await handovers.update_one(
+                {"_id": hid}, {"$set": {"notify_claim_until": now + retry, "notify_attempts": attempts}}
+            )
+            event(logger, "notify.retry", logging.WARNING, tenant=tenant.id, attempt=attempts, after=retry)
+            return
+        done: dict[str, Any] = {"notified_at": now, "notify_attempts": attempts}
+        if sent == 0:
+            done["notify_failed"] = 1
+            event(
+                logger,
+                "notify.given_up",
+                logging.ERROR,
+                tenant=tenant.id,
+                conversation=hid,
+                attempts=attempts,
+            )
+        await handovers.update_one({"_id": hid}, {"$set": done, "$unset": {"notify_claim_until": ""}})
+
+    async def notify(self, tenant: Tenant, handover: dict[str, Any], now: float) -> int | None:
+        """Sends the notices; how many went out (None: there was nobody to send to)."""
         notice = compose(self.catalog, tenant, handover, self.settings.console_url, now)
         on_duty = [s for s in await self.staff.list(tenant.id) if s.on_duty and not s.disabled]
         policy = tenant.handover
@@ -111,6 +163,7 @@ class Notifier:
         )
         if not on_duty:
             event(logger, "notify.nobody_on_duty", logging.WARNING, tenant=tenant.id)
+        return sent if emails or phones else None
 
     async def _emails(self, tenant: Tenant, addresses: Sequence[str], notice: Notice) -> int:
         sent = 0

@@ -17,8 +17,9 @@ are only the loops, the schedule, start and stop.
 
 Safe on several processes at once (any number of `python -m bot.jobs`):
 
-- notify: each escalation is claimed with one `find_one_and_update` (`state: waiting`,
-  no `notified_at` -> `notified_at` set); only the process that claimed it sends, once.
+- notify: each escalation is claimed with a 60 s lease (`notify_claim_until`, two
+  conditional updates); only the process holding it sends, and `notified_at` is set after
+  the send. When every notice failed it is retried after 2, 4, 8 … s (6 rounds at most).
 - dsr: the tenant's notice is claimed the same way (`informed_at`), as is the deadline
   reminder (`deadline_warned_at`); a request moves to awaiting approval by a
   conditional status change; a verified request is claimed for 300 s

@@ -97,6 +97,9 @@ class HandoverDoc(TypedDict):
     resolved_at: NotRequired[float]
     resolved_by: NotRequired[str]
     notified_at: NotRequired[float]  # on-duty staff were told (bot/handover/notify.py)
+    notify_claim_until: NotRequired[float]  # a notifier holds it, or waits to retry, until then
+    notify_attempts: NotRequired[int]  # notifier rounds that tried to tell staff
+    notify_failed: NotRequired[int]  # 1: every notice failed MAX_ATTEMPTS times (given up)
 
 
 class MessageDoc(TypedDict):

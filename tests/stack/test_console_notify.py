@@ -126,3 +126,42 @@ async def test_staff_go_on_and_off_duty_themselves(stack):
             {"on_duty": False},
         )
         assert not (await browser.request("GET", "/t/alpenhof/api/me"))[1]["on_duty"]
+
+
+async def test_an_alert_whose_mail_failed_is_sent_again_not_lost(stack):
+    agent = await make_staff(stack, {"alpenhof": "agent"})
+    address = f"staff-{secrets.token_hex(4)}@alpenhof.example"
+    await _set(stack, agent.id, email=address, on_duty=True)
+    client = console_mongo(stack)
+    try:  # staff of earlier tests go off duty: the one refused mail must be this agent's
+        await StaffStore(client[stack.settings.control_db]).collection.update_many(
+            {"_id": {"$ne": agent.id}}, {"$set": {"on_duty": False}}
+        )
+    finally:
+        client.close()
+    async with aiohttp.ClientSession() as s:
+        r = await s.post(
+            stack.fake_email.http_url + "/_fake/faults", json={"code": 451, "stage": "rcpt", "count": 1}
+        )
+        assert r.status < 300
+    try:
+        guest = Guest(stack, "alpenhof", locale="en")
+        await guest.say("hi")
+        await guest.say("I want to talk to a human")
+        mails = await _wait(lambda: _mail_to(stack, address), timeout=20)
+        assert len(mails) == 1  # the relay refused the first try; the retry got through
+    finally:
+        async with aiohttp.ClientSession() as s:
+            await s.delete(stack.fake_email.http_url + "/_fake/faults")
+    ref = guest_ref(stack.settings.guest_key, "alpenhof", guest.sender)
+    client = mongo(stack)
+    try:
+        (handover,) = [
+            d async for d in tenant_db(stack, client, "alpenhof").handovers.find({"guest_ref": ref})
+        ]
+    finally:
+        client.close()
+    assert handover["notify_attempts"] == 2 and "notify_claim_until" not in handover
+    assert isinstance(handover["notified_at"], float) and "notify_failed" not in handover
+    await asyncio.sleep(2.5)  # and nobody is told twice
+    assert len(await _mail_to(stack, address)) == 1
