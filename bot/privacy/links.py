@@ -94,8 +94,11 @@ class ExportLinks:
     async def purge(self, *, now: float | None = None) -> int:
         """Delete expired links and used ones (nothing of them is kept)."""
         now = time.time() if now is None else now
-        query = {"$or": [{"expires_at": {"$lte": now}}, {"export": {"$exists": False}}]}
-        return (await self.collection.delete_many(query)).deleted_count
+        # one condition per write: nx-27017 sends a write whose filter has a top-level
+        # $or to the wrong document (/work/shared/notes)
+        expired = await self.collection.delete_many({"expires_at": {"$lte": now}})
+        used = await self.collection.delete_many({"export": {"$exists": False}})
+        return expired.deleted_count + used.deleted_count
 
     async def erase_guest(self, guest_ref: str) -> int:
         return (await self.collection.delete_many({"guest_ref": guest_ref})).deleted_count

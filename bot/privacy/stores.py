@@ -52,6 +52,7 @@ from bot.base.names import (
     CONTACTS,
     CONVERSATIONS,
     DELETION_CERTIFICATES,
+    DSR_EXPORTS,
     DSR_HISTORY,
     DSR_QUESTIONS,
     DSR_REGISTER,
@@ -580,6 +581,26 @@ class DsrRequests:
         return len([d async for d in docs if any(k in d for k in extra)])
 
 
+class DsrExports:
+    """One-time export download links (bot/privacy/links.py): the worker purges them when
+    used or expired (24 h); an erasure, by request or from the CLI, removes the guest's at
+    once. The export lists the links, not their sealed content (the export itself)."""
+
+    name = "dsr_exports"
+    collections: Mapping[str, Retention] = MappingProxyType({DSR_EXPORTS: by_age("expires_at", "created_at")})
+
+    async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
+        fields = {"request": 1, "created_at": 1, "expires_at": 1, "used_at": 1}
+        return [d async for d in ctx.db(s.tenant)[DSR_EXPORTS].find({"guest_ref": s.guest_ref}, fields)]
+
+    async def erase(self, ctx: PrivacyContext, s: Subject) -> int:
+        coll = ctx.db(s.tenant).get_collection(DSR_EXPORTS, write_concern=DURABLE)
+        return await delete_matching(coll, {"guest_ref": s.guest_ref})
+
+    async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
+        return await present(ctx.db(s.tenant)[DSR_EXPORTS], ({"guest_ref": s.guest_ref},))
+
+
 class Trackers:
     """Rasa trackers in Redis (events with the guest's messages)."""
 
@@ -691,8 +712,11 @@ STORES: tuple[Store, ...] = (
     # WhatsApp's 24-hour window: when the guest last wrote, dropped with old contacts
     ByGuestRef("whatsapp_window", WHATSAPP_WINDOW, by_age("last_inbound_at")),
     ByGuestRef("flags", GUEST_FLAGS, kept("a restriction or objection holds until the guest lifts it")),
-    ByGuestRef("dsr_questions", DSR_QUESTIONS, kept("answered or dropped at the guest's next message")),
+    # a question is answered or dropped at the guest's next message; one never answered
+    # goes after the tenant's period
+    ByGuestRef("dsr_questions", DSR_QUESTIONS, by_age("asked_at")),
     DsrRequests(),
+    DsrExports(),
     Trackers(),
     Locks(),
     StandIn("twilio", "/_fake/messages"),

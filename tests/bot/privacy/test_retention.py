@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.base.errors import ConfigError
-from bot.base.names import AUDIT_CHAIN, DSR_EXPORTS, RATING_AGGREGATES, TENANT_COLLECTIONS
+from bot.base.names import AUDIT_CHAIN, RATING_AGGREGATES, TENANT_COLLECTIONS
 from bot.privacy.retention import _rules, epoch
 from bot.privacy.stores import COVERED, EVIDENCE, RETENTION, STORES, Retention
 from bot.tenants.registry import _retention
@@ -40,7 +40,6 @@ def test_retention_days_accepted():
 NOT_REGISTERED = {
     RATING_AGGREGATES: "anonymous monthly sums: no guest reference",
     AUDIT_CHAIN: "the head of the audit chain: a sequence number and a hash",
-    DSR_EXPORTS: "sealed one-time export links: the worker purges expired ones (bot/privacy/links.py)",
 }
 
 
@@ -83,7 +82,8 @@ def test_the_registry_gives_the_retention_of_before():
         "sms_consent": ("keep", "_id", (), {}, True),
         "whatsapp_window": ("age", "_id", ("last_inbound_at",), {}, True),  # issue 12
         "guest_flags": ("keep", "_id", (), {}, True),
-        "dsr_questions": ("keep", "_id", (), {}, True),
+        "dsr_questions": ("age", "_id", ("asked_at",), {}, True),  # was kept until the next message
+        "dsr_exports": ("age", "_id", ("expires_at", "created_at"), {}, True),  # was unregistered
         "dsr_requests": ("keep", "_id", (), {}, True),
     }
     assert set(plan) == COVERED

@@ -1,4 +1,5 @@
-"""A MongoDB-wire server of its own (the embedded nx-27017) for the outreach tests."""
+"""A MongoDB-wire server of its own (the embedded nx-27017) for unit tests that need
+storage (outreach, privacy stores)."""
 
 from __future__ import annotations
 
