@@ -58,6 +58,7 @@ INDEXES = [
     IndexModel([("arrival", ASCENDING)], name="arrival"),
 ]
 BATCH = 1000
+FEW = 50  # up to this many stays are looked up one by one (an `$in` scans the collection)
 
 
 @dataclass(frozen=True)
@@ -201,9 +202,14 @@ class StayStore:
         outcome: dict[str, list[str]] = {"new": [], "changed": [], "unchanged": []}
         if not by_id:
             return outcome
+        fields = {"digest": 1, "created_at": 1}
         try:
-            cursor = self.collection.find({"_id": {"$in": list(by_id)}}, {"digest": 1, "created_at": 1})
-            known = {d["_id"]: (d.get("digest", ""), d.get("created_at")) async for d in cursor}
+            if len(by_id) <= FEW:  # nx-27017 reads the whole collection for `$in`
+                found = [await self.collection.find_one({"_id": sid}, fields) for sid in by_id]
+                docs = [d for d in found if d is not None]
+            else:
+                docs = await self.collection.find({"_id": {"$in": list(by_id)}}, fields).to_list(None)
+            known = {d["_id"]: (d.get("digest", ""), d.get("created_at")) for d in docs}
         except PyMongoError as e:
             raise StorageError("reading the stays failed") from e
         new, changed = [], []
