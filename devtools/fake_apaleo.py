@@ -41,7 +41,7 @@ from typing import Any
 
 from aiohttp import BasicAuth, ClientSession, ClientTimeout, web
 
-from devtools.pms_faults import Faults, count_statuses
+from devtools.pms_faults import FAULTS, Faults, count_statuses
 
 ACCOUNT = "RAPP"
 
@@ -64,10 +64,10 @@ def _when(text: str | None) -> float | None:
 def create_app(clients: dict[str, str], token_lifetime: int = 3600) -> web.Application:
     app = web.Application(middlewares=[count_statuses])
     faults = Faults()
-    app["faults"] = faults
-    app["reservations"] = {}  # id -> (modified epoch, reservation)
-    app["tokens"] = {}  # token -> expires at
-    app["issued"] = 0
+    app[FAULTS] = faults
+    reservations: dict[str, tuple[float, dict[str, Any]]] = {}  # id -> (modified epoch, reservation)
+    issued: dict[str, float] = {}  # token -> expires at
+    count = [0]  # tokens issued
 
     async def token(request: web.Request) -> web.Response:
         if (fault := await faults.apply(lambda s: {"error": "server_error"})) is not None:
@@ -86,8 +86,8 @@ def create_app(clients: dict[str, str], token_lifetime: int = 3600) -> web.Appli
         if not client_id or clients.get(str(client_id)) != secret:
             return web.json_response({"error": "invalid_client"}, status=400)
         value = secrets.token_urlsafe(24)
-        app["tokens"][value] = time.time() + token_lifetime
-        app["issued"] += 1
+        issued[value] = time.time() + token_lifetime
+        count[0] += 1
         return web.json_response(
             {
                 "access_token": value,
@@ -100,14 +100,14 @@ def create_app(clients: dict[str, str], token_lifetime: int = 3600) -> web.Appli
     def authorized(request: web.Request) -> bool:
         header = request.headers.get("Authorization", "")
         value = header[7:] if header.startswith("Bearer ") else ""
-        return app["tokens"].get(value, 0) > time.time()
+        return issued.get(value, 0) > time.time()
 
     async def one(request: web.Request) -> web.Response:
         if (fault := await faults.apply(_error)) is not None:
             return fault
         if not authorized(request):
             return web.json_response(_error(401), status=401, headers={"WWW-Authenticate": "Bearer"})
-        found = app["reservations"].get(request.match_info["id"])
+        found = reservations.get(request.match_info["id"])
         if found is None:
             return web.json_response(_error(404), status=404)
         return web.json_response(found[1])
@@ -124,7 +124,7 @@ def create_app(clients: dict[str, str], token_lifetime: int = 3600) -> web.Appli
         page, size = int(q.get("pageNumber", "1")), int(q.get("pageSize", "100"))
         rows = sorted(
             (m, r["id"], r)
-            for m, r in app["reservations"].values()
+            for m, r in reservations.values()
             if (start is None or m >= start) and (end is None or m < end)
         )
         chosen = [r for _, _, r in rows[(page - 1) * size : page * size]]
@@ -136,7 +136,7 @@ def create_app(clients: dict[str, str], token_lifetime: int = 3600) -> web.Appli
         res = await request.json()
         res.setdefault("id", f"{secrets.token_hex(4).upper()}-1")
         modified = float(res.pop("_modified", time.time()))
-        app["reservations"][res["id"]] = (modified, res)
+        reservations[res["id"]] = (modified, res)
         return web.json_response({"id": res["id"]})
 
     async def fire(request: web.Request) -> web.Response:
@@ -156,11 +156,11 @@ def create_app(clients: dict[str, str], token_lifetime: int = 3600) -> web.Appli
                 return web.json_response({"id": body["id"], "http_status": resp.status, "body": answer})
 
     async def revoke(_request: web.Request) -> web.Response:
-        app["tokens"].clear()
+        issued.clear()
         return web.json_response({"revoked": True})
 
     async def tokens(_request: web.Request) -> web.Response:
-        return web.json_response({"issued": app["issued"]})
+        return web.json_response({"issued": count[0]})
 
     app.add_routes(
         [

@@ -32,7 +32,7 @@ from typing import Any
 
 from aiohttp import ClientSession, ClientTimeout, web
 
-from devtools.pms_faults import Faults, count_statuses
+from devtools.pms_faults import FAULTS, Faults, count_statuses
 
 MAX_INTERVAL = dt.timedelta(days=92)
 
@@ -59,10 +59,10 @@ def _stamp(at: dt.datetime) -> str:
 def create_app(client_token: str, access_token: str) -> web.Application:
     app = web.Application(middlewares=[count_statuses])
     faults = Faults()
-    app["faults"] = faults
-    app["reservations"] = {}  # Id -> reservation
-    app["customers"] = {}  # Id -> customer
-    app["calls"] = []
+    app[FAULTS] = faults
+    stored: dict[str, dict[str, Any]] = {}  # Id -> reservation
+    people: dict[str, dict[str, Any]] = {}  # Id -> customer
+    windows: list[dict[str, str]] = []
 
     async def checked(request: web.Request) -> tuple[dict[str, Any] | None, web.Response | None]:
         if (fault := await faults.apply(_error)) is not None:
@@ -98,7 +98,7 @@ def create_app(client_token: str, access_token: str) -> web.Application:
         if error is not None:
             return error
         assert body is not None
-        rows = sorted(app["reservations"].values(), key=lambda r: (r["UpdatedUtc"], r["Id"]))
+        rows = sorted(stored.values(), key=lambda r: (r["UpdatedUtc"], r["Id"]))
         if body.get("ReservationIds"):
             wanted = set(body["ReservationIds"])
             rows = [r for r in rows if r["Id"] in wanted]
@@ -110,7 +110,7 @@ def create_app(client_token: str, access_token: str) -> web.Application:
                 return web.json_response(_error(400, "UpdatedUtc must be an interval."), status=400)
             if end < start or end - start > MAX_INTERVAL:
                 return web.json_response(_error(400, "UpdatedUtc interval too long."), status=400)
-            app["calls"].append({"StartUtc": window["StartUtc"], "EndUtc": window["EndUtc"]})
+            windows.append({"StartUtc": window["StartUtc"], "EndUtc": window["EndUtc"]})
             rows = [r for r in rows if start <= _utc(r["UpdatedUtc"]) <= end]
         chosen, cursor = page(rows, body["Limitation"])
         return web.json_response({"Reservations": chosen, "Cursor": cursor})
@@ -123,7 +123,7 @@ def create_app(client_token: str, access_token: str) -> web.Application:
         ids = body.get("CustomerIds")
         if not isinstance(ids, list) or not ids or len(ids) > 1000:
             return web.json_response(_error(400, "CustomerIds must hold 1-1000 ids."), status=400)
-        rows = [app["customers"][i] for i in ids if i in app["customers"]]
+        rows = [people[i] for i in ids if i in people]
         chosen, cursor = page(rows, body["Limitation"])
         return web.json_response({"Customers": chosen, "Cursor": cursor})
 
@@ -136,14 +136,14 @@ def create_app(client_token: str, access_token: str) -> web.Application:
         if customer:
             customer = dict(customer)
             customer.setdefault("Id", str(uuid.uuid4()))
-            app["customers"][customer["Id"]] = customer
+            people[customer["Id"]] = customer
             res["AccountId"] = customer["Id"]
             res.setdefault("AccountType", "Customer")
-        app["reservations"][res["Id"]] = res
+        stored[res["Id"]] = res
         return web.json_response({"Id": res["Id"], "UpdatedUtc": res["UpdatedUtc"]})
 
     async def calls(_request: web.Request) -> web.Response:
-        return web.json_response(app["calls"])
+        return web.json_response(windows)
 
     app.add_routes(
         [

@@ -70,6 +70,9 @@ class Faults:
         return web.json_response({"count": len(self.statuses), "statuses": self.statuses})
 
 
+FAULTS = web.AppKey("faults", Faults)
+
+
 @web.middleware
 async def count_statuses(request: web.Request, handler: Any) -> web.StreamResponse:
     """Record the status of every API call (not of /_fake/ controls)."""
@@ -78,7 +81,7 @@ async def count_statuses(request: web.Request, handler: Any) -> web.StreamRespon
     except web.HTTPException as e:
         resp = e
     if not request.path.startswith("/_fake/"):
-        request.app["faults"].seen(resp.status)
+        request.app[FAULTS].seen(resp.status)
     if isinstance(resp, web.HTTPException):
         raise resp
     return resp

@@ -92,7 +92,8 @@ async def poll(
     max_windows: int = MAX_WINDOWS,
 ) -> PollReport:
     """Poll from `since` (else the cursor minus the overlap, else `initial` ago) up to now."""
-    now = time.time() if now is None else now
+    # milliseconds, as the PMSs count: nx-27017 keeps ~15 significant digits of a $set float
+    now = round(time.time() if now is None else now, 3)
     import_id = import_id or f"pms_{connector.name}_{secrets.token_hex(4)}"
     report = PollReport()
     window = float(getattr(connector, "window", 3600.0))
@@ -104,7 +105,7 @@ async def poll(
             since = now - float(getattr(connector, "initial", 86400.0))
     start = since
     while start < now and report.windows < max_windows:
-        end = min(start + window, now)
+        end = round(min(start + window, now), 3)
         try:
             async for batch in connector.changed_stays(start, end):
                 if batch:
@@ -141,12 +142,13 @@ async def sync_tenant(
     since: float | None = None,
     connector: PmsConnector | None = None,
     poll_webhook_kinds: bool = False,
+    **connector_args: Any,
 ) -> dict[str, Any]:
     """One tenant's round: poll (a polling connector, or any with `since` / when asked),
     retry due webhook events. A report of counts and codes."""
     now = time.time() if now is None else now
     own = connector is None
-    connector = connector or connector_for(settings, tenant)
+    connector = connector or connector_for(settings, tenant, **connector_args)
     import_id = f"pms_{connector.name}_{secrets.token_hex(4)}"
     stays = StayStore(mongo, tenant.id, Cipher(settings.data_keys), settings.guest_key)
     report = PollReport()
@@ -184,16 +186,22 @@ async def sync_tenant(
 
 
 async def poll_round(
-    mongo: MongoStore, settings: Settings, tenants: Tenants, *, now: float | None = None
+    mongo: MongoStore,
+    settings: Settings,
+    tenants: Tenants,
+    *,
+    now: float | None = None,
+    **connector_args: Any,
 ) -> list[dict[str, Any]]:
     """Every tenant with a PMS connector, one after the other; a tenant that fails is
-    reported and the others still run. For the jobs process (bot/jobs)."""
+    reported and the others still run. For the jobs process (bot/jobs). `connector_args`
+    (timeout, backoff) go to registry.connector_for."""
     reports = []
     for tenant in tenants:
         if tenant.pms is None:
             continue
         try:
-            out = await sync_tenant(mongo, settings, tenant, now=now)
+            out = await sync_tenant(mongo, settings, tenant, now=now, **connector_args)
         except ConfigError:
             out = {"tenant": tenant.id, "pms": tenant.pms.kind, "error": "config"}
         except RapportError as e:
