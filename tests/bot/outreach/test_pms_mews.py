@@ -3,16 +3,20 @@ windows with a cursor that survives a restart."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import io
+import json
 import time
 from pathlib import Path
 
 import pytest
 
-from bot.base.names import PMS_CURSORS
+from bot.base.names import AUDIT, PMS_CURSORS
 from bot.base.sealing import Cipher
 from bot.base.settings import Settings
 from bot.i18n import Catalog
+from bot.outreach.cli import main
 from bot.outreach.pms.base import Backoff, Counters
 from bot.outreach.pms.poller import CursorStore, poll, poll_round
 from bot.outreach.pms.registry import connector_for
@@ -189,3 +193,31 @@ async def test_bad_tokens_are_refused_not_retried(mongo, world, mews_fake, mongo
     assert out["error"] == "http_401" and out["refused"] == 1 and "retries" not in out
     [out] = await poll_round(mongo, Settings.from_env(mongo_env), tenants, now=time.time())
     assert out["error"] == "config"  # no credentials at all: a configuration error, reported
+
+
+def cli(env: dict[str, str], *argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["pms", "sync", *argv], env=env, out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+async def test_the_cli_runs_one_round_and_prints_counts_only(mongo, world, mews_fake, mongo_env):
+    settings, _ = world
+    env = {**mongo_env, "RAPPORT_TENANTS": str(settings.tenants_file)}
+    env |= {"RAPPORT_PMS_LAGUNA_CLIENT_TOKEN": CT, "RAPPORT_PMS_LAGUNA_ACCESS_TOKEN": AT}
+    t0 = time.time()
+    await mews_fake.add(res("1", "Confirmed", t0 - 600), guest(1))
+    code, out, _ = await asyncio.to_thread(cli, env, "--tenant", "laguna", "--since", iso(t0 - 3600))
+    assert code == 0 and "mews pms_mews_" in out and "new 1, changed 0" in out, out
+    assert "guest1" not in out and "+39" not in out
+    code, out, _ = await asyncio.to_thread(cli, env, "--tenant", "laguna", "--json")
+    again = json.loads(out)  # from the cursor minus the 120 s overlap: nothing changed there
+    assert code == 0 and (again["windows"], again["new"], again["unchanged"]) == (1, 0, 0)
+    audit = [d async for d in mongo.database("laguna")[AUDIT].find({"action": "stays.pms_sync"})]
+    assert len(audit) == 1 and audit[0]["detail"]["new"] == 1 and "guest1" not in str(audit)
+    code, _, err = await asyncio.to_thread(cli, env, "--tenant", "laguna", "--since", "yesterday")
+    assert code == 2 and "bad_since" in err
+    code, _, err = await asyncio.to_thread(
+        cli, {**env, "RAPPORT_PMS_LAGUNA_ACCESS_TOKEN": ""}, "--tenant", "laguna"
+    )
+    assert code == 2 and "ACCESS_TOKEN" in err
