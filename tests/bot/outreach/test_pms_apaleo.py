@@ -4,6 +4,7 @@ the reservation is re-fetched with client credentials and stored in nx-27017."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -41,6 +42,15 @@ tenants:
     timezone: Europe/Berlin
     questions: [{{id: overall, kind: rating, scale: {{low: 1, high: 5}}}}]
     pms: {{kind: apaleo, client_id: {client}, identity_url: "{url}", api_url: "{url}", property_id: MUC}}
+  - id: seehof
+    name: Hotel Seehof
+    widget_key: wk_s
+    languages: [de, en]
+    default_language: de
+    country: DE
+    timezone: Europe/Berlin
+    questions: [{{id: overall, kind: rating, scale: {{low: 1, high: 5}}}}]
+    pms: {{kind: apaleo, client_id: SEEHOF-AC, identity_url: "{url}", api_url: "{url}"}}
   - id: laguna
     name: Albergo Laguna
     widget_key: wk_l
@@ -82,6 +92,8 @@ def world(mongo, mongo_env, tmp_path: Path, apaleo_fake):
         "RAPPORT_TENANTS": str(path),
         "RAPPORT_PMS_ALPENHOF_CLIENT_SECRET": SECRET,
         "RAPPORT_PMS_ALPENHOF_WEBHOOK_TOKEN": TOKEN,
+        "RAPPORT_PMS_SEEHOF_CLIENT_SECRET": "seehof-secret",
+        "RAPPORT_PMS_SEEHOF_WEBHOOK_TOKEN": "s" * 32,
     }
     settings = Settings.from_env(env)
     tenants = Tenants.load(path, Catalog.load().languages)
@@ -294,3 +306,36 @@ async def test_catch_up_by_modification_time(mongo, world, apaleo_fake):
     report = await sync_tenant(mongo, settings, tenants.get("alpenhof"), now=now, since=now - 3600)
     assert (report["new"], report["windows"]) == (3, 1)
     assert await stays_of(mongo, settings).get("OLD-1") is None
+
+
+async def test_another_tenants_token_is_refused(mongo, world, apaleo_fake):
+    settings, tenants = world
+    body = b'{"id":"c1","topic":"Reservation","type":"changed","data":{"entityId":"ABCDEF-1"}}'
+    answer = await receive(mongo, settings, tenants, "seehof", "apaleo", TOKEN, body)
+    assert answer.status == 401
+    answer = await receive(mongo, settings, tenants, "alpenhof", "apaleo", "s" * 32, body)
+    assert answer.status == 401
+    assert await mongo.database("seehof")[PMS_EVENTS].count_documents({}) == 0
+    assert await mongo.database("alpenhof")[PMS_EVENTS].count_documents({}) == 0
+
+
+async def test_concurrent_processing_of_one_event_fetches_once(mongo, world, apaleo_fake):
+    settings, tenants = world
+    await apaleo_fake.add(reservation())
+    body = b'{"id":"cc","topic":"Reservation","type":"changed","data":{"entityId":"ABCDEF-1"}}'
+    answer = await receive(mongo, settings, tenants, "alpenhof", "apaleo", TOKEN, body)
+    tenant = tenants.get("alpenhof")
+    conns = [connector_for(settings, tenant, backoff=FAST) for _ in range(4)]
+    try:
+        outcomes = await asyncio.gather(
+            *(
+                process(EventStore(mongo, "alpenhof"), stays_of(mongo, settings), c, answer.event)
+                for c in conns
+            )
+        )
+    finally:
+        for c in conns:
+            await c.close()
+    assert sorted(outcomes) == ["busy", "busy", "busy", "new"]
+    reads = [s for s in (await apaleo_fake.attempts())["statuses"]]
+    assert len(reads) == 2  # one token, one reservation
