@@ -37,7 +37,9 @@ def register(app: Sanic) -> None:
 async def pms_webhook(request: Request, tenant: str, kind: str, token: str) -> HTTPResponse:
     ctx = request.app.ctx
     mongo = MongoStore(ctx.mongo, ctx.settings.db_prefix)
-    answer = await receive(mongo, ctx.settings, ctx.tenants, tenant, kind, token, request.body or b"")
+    answer = await receive(
+        mongo, ctx.settings, ctx.tenants, tenant, kind, token, request.body or b"", headers=request.headers
+    )
     if answer.status != 200:
         event(logger, "console.pms_webhook.refused", logging.WARNING, status=answer.status, pms=kind)
     if answer.event is not None:

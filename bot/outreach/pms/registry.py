@@ -21,6 +21,7 @@ from bot.tenants.registry import Tenant
 MODULES = {
     "apaleo": "bot.outreach.pms.apaleo",
     "mews": "bot.outreach.pms.mews",
+    "signed": "bot.outreach.pms.signed",  # a generic HMAC-signed webhook (Impala's event shape)
 }
 
 

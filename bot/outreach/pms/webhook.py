@@ -12,7 +12,10 @@ entity id (what to re-fetch with the client credentials). Answers:
     200 {"ok": true, "event": "duplicate"}     the same event id again: nothing happens
     200 {"ok": true, "event": "ignored"}       a health check or another topic
     400 {"error": "malformed"}                 not JSON, or no event id / entity id
-    401 {"error": "unauthorized"}              a wrong token
+    401 {"error": "unauthorized"}              a wrong token (or, for a signed kind, a
+                                               missing, stale or wrong signature)
+    422 {"error": "unmappable", "detail": ...} a signed kind's booking that cannot be a
+                                               stay (nothing recorded)
     404 {"error": "not_found"}                 no such tenant, no connector of this kind
                                                for it, or no webhook token configured
     413 (the console's request size limit, 64 KB)
@@ -20,17 +23,22 @@ entity id (what to re-fetch with the client credentials). Answers:
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
+import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.base.errors import UnknownTenant
+from bot.base.errors import RapportError, UnknownTenant
+from bot.base.sealing import Cipher
 from bot.base.settings import Settings
+from bot.outreach.pms.base import Counters, Unmappable
 from bot.outreach.pms.events import EventStore, WebhookEvent
-from bot.outreach.pms.registry import MODULES, module
-from bot.outreach.stays import stay_id
+from bot.outreach.pms.registry import MODULES, hotel_of, module
+from bot.outreach.stays import StayStore, stay_id
 from bot.storage.mongo import MongoStore
 from bot.tenants.registry import Tenants
 
@@ -61,7 +69,11 @@ async def receive(
     token: str,
     body: bytes,
     now: float | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Answer:
+    """A webhook's answer; a kind with `verify` (signed bodies) is checked against its
+    signing secret, and one with `webhook_stay` is stored at once (no re-fetch)."""
+    now = time.time() if now is None else now
     try:
         tenant = tenants.get(tenant_id)
     except UnknownTenant:
@@ -74,6 +86,11 @@ async def receive(
         return NOT_FOUND
     if not hmac.compare_digest(expected.encode(), token.encode("utf-8", "surrogatepass")):
         return Answer(401, {"error": "unauthorized"})
+    verify = getattr(module(kind), "verify", None)
+    if verify is not None:
+        key = settings.pms_secret(tenant.id, "signing_secret")
+        if not verify(headers or {}, body, key.value if key else None, now):
+            return Answer(401, {"error": "unauthorized"})
     try:
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -84,12 +101,31 @@ async def receive(
         return Answer(400, {"error": "malformed"})
     if ev is None:
         return Answer(200, {"ok": True, "event": "ignored"})
-    stay = stay_id(settings.guest_key, tenant.id, ev.entity)
-    now = time.time() if now is None else now
-    doc_id = await EventStore(mongo, tenant.id).record(kind, ev, stay, now)
+    to_stay = getattr(module(kind), "webhook_stay", None)
+    stay = None
+    if to_stay is not None:
+        try:
+            stay = to_stay(payload, hotel_of(tenant), Counters())
+        except Unmappable as e:
+            return Answer(422, {"error": "unmappable", "detail": str(e)})
+    events = EventStore(mongo, tenant.id)
+    doc_id = await events.record(kind, ev, stay_id(settings.guest_key, tenant.id, ev.entity), now)
     if doc_id is None:
         return Answer(200, {"ok": True, "event": "duplicate"})
-    return Answer(200, {"ok": True, "event": "recorded"}, doc_id)
+    if stay is None:
+        return Answer(200, {"ok": True, "event": "recorded"}, doc_id)
+    stays = StayStore(mongo, tenant.id, Cipher(settings.data_keys), settings.guest_key)
+    try:
+        result = await stays.upsert(
+            [stay], source=kind, import_id=f"pms_{kind}_{secrets.token_hex(4)}", now=now
+        )
+    except RapportError:
+        with contextlib.suppress(Exception):  # the sender's retry must not read as a replay
+            await events.collection.delete_one({"_id": doc_id})
+        raise
+    outcome = next((k for k in ("new", "changed", "unchanged") if result[k]), "unchanged")
+    await events.finish(doc_id, outcome, now)
+    return Answer(200, {"ok": True, "event": "recorded", "outcome": outcome})
 
 
 __all__ = ["Answer", "WebhookEvent", "receive", "webhook_token"]
