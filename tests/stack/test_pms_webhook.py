@@ -7,6 +7,8 @@ no session or CSRF token is asked of a PMS, and staff routes still are guarded."
 from __future__ import annotations
 
 import asyncio
+import copy
+import json
 import subprocess
 import sys
 import time
@@ -14,9 +16,11 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+import yaml
 
 from bot.base.names import PMS_EVENTS, STAYS
 from bot.base.sealing import Cipher
+from bot.outreach.pms import signed
 from bot.outreach.stays import StayStore
 from bot.stack import pick_free_port
 from bot.storage.mongo import MongoStore, connect
@@ -25,7 +29,18 @@ from tests.stack.scratch_tenant import scratch_tenant
 
 pytestmark = pytest.mark.stack
 ROOT = Path(__file__).resolve().parents[2]
-CLIENT, SECRET, TOKEN = "RAPP-AC-STACK", "stack-client-secret", "t" * 40
+CLIENT, SECRET, TOKEN, SIGNING = "RAPP-AC-STACK", "stack-client-secret", "t" * 40, "g" * 40
+
+
+def add_signed_tenant(path: Path, like: str) -> str:
+    """A second scratch tenant in the same tenants file, fed by the signed webhook."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    extra = copy.deepcopy(next(t for t in raw["tenants"] if t["id"] == like))
+    tenant_id = like + "_sig"
+    extra.update(id=tenant_id, name=tenant_id, widget_key="wk_" + tenant_id, pms={"kind": "signed"})
+    raw["tenants"].append(extra)
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    return tenant_id
 
 
 async def wait_healthy(base: str, child: subprocess.Popen, log: Path) -> None:
@@ -46,7 +61,8 @@ async def wait_healthy(base: str, child: subprocess.Popen, log: Path) -> None:
 async def test_apaleo_webhook_through_the_console(stack, tmp_path):
     async with running_fake({CLIENT: SECRET}) as fake:
         pms = {"kind": "apaleo", "client_id": CLIENT, "identity_url": fake.url, "api_url": fake.url}
-        tenant, env, _ = scratch_tenant(stack, tmp_path, pms=pms)
+        tenant, env, path = scratch_tenant(stack, tmp_path, pms=pms)
+        other = add_signed_tenant(path, tenant)
         port = pick_free_port()
         base = f"http://127.0.0.1:{port}"
         upper = tenant.upper()
@@ -55,6 +71,8 @@ async def test_apaleo_webhook_through_the_console(stack, tmp_path):
             "RAPPORT_CONSOLE_URL": base,
             f"RAPPORT_PMS_{upper}_CLIENT_SECRET": SECRET,
             f"RAPPORT_PMS_{upper}_WEBHOOK_TOKEN": TOKEN,
+            f"RAPPORT_PMS_{other.upper()}_WEBHOOK_TOKEN": TOKEN,
+            f"RAPPORT_PMS_{other.upper()}_SIGNING_SECRET": SIGNING,
         }
         log = tmp_path / "console.log"
         with open(log, "wb") as out:
@@ -121,6 +139,37 @@ async def test_apaleo_webhook_through_the_console(stack, tmp_path):
                 # the exemption is this route only: a staff route still wants a session
                 assert (await post(f"/t/{tenant}/staff", b"{}"))[0] in (401, 403)
             assert await db[PMS_EVENTS].count_documents({}) == 1
+
+            # the generic signed webhook: the signature travels in headers through Sanic
+            body = json.dumps(
+                {
+                    "id": "sig-1",
+                    "type": "booking.created",
+                    "data": {
+                        "old": None,
+                        "new": {
+                            "id": "SIG-1",
+                            "status": "confirmed",
+                            "arrival": "2026-12-20",
+                            "departure": "2026-12-22",
+                            "guest": {"email": "sig@example.org"},
+                        },
+                    },
+                }
+            ).encode()
+            stamp = str(int(time.time()))
+            headers = {signed.TIMESTAMP: stamp, signed.SIGNATURE: signed.sign(SIGNING, stamp, body)}
+            async with aiohttp.ClientSession() as s:
+                url = f"{base}/pms/{other}/signed/webhook/{TOKEN}"
+                async with s.post(url, data=body, headers=headers) as r:
+                    assert (r.status, await r.json()) == (
+                        200,
+                        {"ok": True, "event": "recorded", "outcome": "new"},
+                    )
+                async with s.post(url, data=body, headers={**headers, signed.SIGNATURE: "v1=00"}) as r:
+                    assert r.status == 401
+            signed_stays = StayStore(mongo, other, Cipher(stack.settings.data_keys), stack.settings.guest_key)
+            assert (await signed_stays.get("SIG-1"))["email"] == "sig@example.org"
         finally:
             client.close()
             child.terminate()
