@@ -132,3 +132,35 @@ def test_the_signing_secret_is_required(world, mongo_env):
     assert connector_for(settings, tenants.get("alpenhof")).name == "signed"
     with pytest.raises(ConfigError, match="SIGNING_SECRET"):
         connector_for(Settings.from_env(mongo_env), tenants.get("alpenhof"))
+
+
+async def test_the_privacy_registry_erases_the_events_of_a_guests_stays(mongo, world):
+    """PmsRecords (bot/privacy/stores.py) finds events through the guest's stays, so it
+    runs before Stays erases them; another guest's events stay."""
+    from types import SimpleNamespace
+
+    from bot.base.refs import address_guest_ref
+    from bot.base.states import Channel
+    from bot.privacy.stores import STORES, PmsRecords, Stays, Subject
+
+    settings, _ = world
+    for n, phone in ((1, "+49 170 1234567"), (2, "+49 170 7654321")):
+        body = json.loads(event(event_id=f"evt_{n}", phone=phone))
+        body["data"]["new"]["id"] = f"BK-{n}"
+        raw = json.dumps(body).encode()
+        assert (await send(mongo, world, raw, signed_headers(raw))).status == 200
+    ctx = SimpleNamespace(
+        settings=settings, mongo=mongo, cipher=Cipher(settings.data_keys), db=mongo.database
+    )
+    guest = Subject(
+        "alpenhof", address_guest_ref(settings.guest_key, "alpenhof", Channel.SMS, "+491701234567")
+    )
+    records = PmsRecords()
+    assert [d["_id"] for d in await records.export(ctx, guest)] == ["signed:evt_1"]
+    assert await records.scan(ctx, guest) == 1
+    names = [s.name for s in STORES]
+    assert names.index("pms") < names.index("stays")
+    assert await records.erase(ctx, guest) == 1 and await Stays().erase(ctx, guest) == 1
+    assert await records.scan(ctx, guest) == 0
+    left = [d["_id"] async for d in mongo.database("alpenhof")[PMS_EVENTS].find({})]
+    assert left == ["signed:evt_2"]
