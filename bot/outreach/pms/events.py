@@ -46,6 +46,7 @@ MAX_ATTEMPTS = 8
 RETRY_BASE = 30.0
 RETRY_CAP = 6 * 3600.0
 INDEXES = [IndexModel([("status", ASCENDING)], name="status"), IndexModel([("stay", ASCENDING)], name="stay")]
+_INDEXED: set[tuple[int, str]] = set()  # (client, tenant) whose indexes this process made
 
 
 @dataclass(frozen=True)
@@ -104,10 +105,13 @@ class EventStore:
             return None
         except PyMongoError as e:
             raise StorageError("recording the PMS event failed") from e
-        try:
-            await self.collection.create_indexes(INDEXES)
-        except PyMongoError:
-            event(logger, "outreach.pms.indexes_failed", logging.WARNING, tenant=self.tenant_id)
+        key = (id(self.collection.database.client), self.tenant_id)
+        if key not in _INDEXED:
+            try:
+                await self.collection.create_indexes(INDEXES)
+                _INDEXED.add(key)
+            except PyMongoError:
+                event(logger, "outreach.pms.indexes_failed", logging.WARNING, tenant=self.tenant_id)
         return doc_id
 
     async def _claim(self, query: Mapping[str, Any], now: float) -> dict[str, Any] | None:

@@ -15,7 +15,8 @@ The body is signed, so it is trusted as the stay's data: nothing is re-fetched.
      "data": {"old": <booking> | null, "new": <booking>}}
 
     booking: {"id": "BK-1042", "status": "confirmed" | "checked_in" | "checked_out" |
-              "cancelled" | "no_show" (or Rapport's own: expected, in_house), "arrival": "2026-12-20", "departure": "2026-12-23",
+              "cancelled" | "no_show" (or Rapport's own: expected, in_house),
+              "arrival": "2026-12-20", "departure": "2026-12-23",
               "checkedOutAt": "2026-12-23T10:05:00+01:00"?, "roomType"?, "channel"?,
               "guest": {"firstName"?, "email"?, "phone"?, "language"?, "countryCode"?}}
 
