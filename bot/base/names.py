@@ -63,6 +63,8 @@ TENANT_COLLECTIONS = frozenset(
         AUDIT_CHAIN,
         AUDIT_INBOX,
         STAYS,
+        PMS_EVENTS,
+        PMS_CURSORS,
     }
 )
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from bot.base.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PMS_PREFIX = "RAPPORT_PMS_"
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,9 @@ class Settings:
     # seconds, the periods starting `retention_at` seconds after midnight UTC (03:17).
     retention_every: float = 86_400.0
     retention_at: float = 11_820.0
+    # PMS connector credentials (bot/outreach/pms/): every RAPPORT_PMS_<TENANT>_<NAME>
+    # variable, by its name without the prefix; read with `pms_secret(tenant, name)`
+    pms_secrets: Mapping[str, Secret] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -192,7 +196,14 @@ class Settings:
             console_trust_proxy=_flag(env, "RAPPORT_CONSOLE_TRUST_PROXY"),
             retention_every=_seconds(env, "RAPPORT_RETENTION_EVERY", 86_400.0),
             retention_at=_time_of_day(env, "RAPPORT_RETENTION_AT", 11_820.0),
+            pms_secrets={
+                k[len(PMS_PREFIX) :]: Secret(v) for k, v in env.items() if k.startswith(PMS_PREFIX) and v
+            },
         )
+
+    def pms_secret(self, tenant: str, name: str) -> Secret | None:
+        """RAPPORT_PMS_<TENANT>_<NAME> (e.g. RAPPORT_PMS_ALPENHOF_CLIENT_SECRET), or None."""
+        return self.pms_secrets.get(f"{tenant.upper()}_{name.upper()}")
 
     @property
     def action_url(self) -> str:

@@ -45,7 +45,7 @@ from bot.base.errors import InvalidInput, StorageError
 from bot.base.logs import event
 from bot.base.settings import Settings
 from bot.channels.transports import build_outbox
-from bot.console import assets, auth, conversations, dsr, live, routes
+from bot.console import assets, auth, conversations, dsr, live, pms_webhook, routes
 from bot.console.access import Gate, NotAuthenticated, NotPermitted, NotVisible
 from bot.console.login_limit import LoginLimiter
 from bot.console.security import (
@@ -107,6 +107,7 @@ def create_app(settings: Settings, *, name: str = "rapport_console") -> Sanic:
     conversations.register(app)
     dsr.register(app)
     live.register(app)
+    pms_webhook.register(app)  # POST /pms/<tenant>/<kind>/webhook/<token>: a PMS, not staff
     return app
 
 
@@ -193,6 +194,8 @@ async def guard(request: Request) -> HTTPResponse | None:
         return await live.before_upgrade(request)
     if request.method not in STATE_CHANGING:
         return None
+    if route is not None and route.name.endswith("." + pms_webhook.ROUTE):
+        return None  # machine to machine: its secret path segment authenticates it
     if not same_origin(request.headers, request.app.ctx.origin):
         event(logger, "console.csrf.cross_origin", logging.WARNING, path=_route_name(request))
         return response.json({"error": "cross_origin"}, status=403)

@@ -1,4 +1,5 @@
-"""The outreach CLI: `python -m bot.outreach import --tenant T --file F [--dry-run]`.
+"""The outreach CLI: `python -m bot.outreach import --tenant T --file F [--dry-run]`,
+`python -m bot.outreach pms sync --tenant T [--since ISO]` (bot/outreach/pms/cli.py).
 
     python -m bot.outreach import --tenant alpenhof --file guests.csv --dry-run
     python -m bot.outreach import --tenant alpenhof --file guests.xlsx [--strict] [--json]
@@ -36,6 +37,7 @@ from bot.base.sealing import Cipher
 from bot.base.settings import Settings
 from bot.outreach.importer import ImportReport, import_stays
 from bot.outreach.parse import Hotel, parse_file
+from bot.outreach.pms import cli as pms_cli
 from bot.outreach.stays import StayStore
 from bot.storage.mongo import MongoStore, connect
 from bot.tenants.registry import Tenant, Tenants
@@ -53,6 +55,7 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
     imp.add_argument("--strict", action="store_true", help="write nothing if any row is rejected")
     imp.add_argument("--json", action="store_true", help="print the report as JSON")
+    pms_cli.add_parser(commands)
     return p
 
 
@@ -128,6 +131,8 @@ def main(
     err = err or sys.stderr
     try:
         settings = Settings.from_env(env)
+        if args.command == "pms":
+            return asyncio.run(pms_cli.run_sync(args, settings, out or sys.stdout))
         return asyncio.run(run_import(args, settings, out or sys.stdout, err))
     except InvalidInput as e:
         print(f"error: {e.code}" + (f" ({e.detail})" if e.detail else ""), file=err)

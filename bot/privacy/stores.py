@@ -19,6 +19,7 @@ guest data and is missing here makes the exhaustive scan of erasure.py fail.
 | email_inbound      | `email_inbound` (queued turns, sealed)  | guest_ref                   |
 | flags              | `guest_flags`                           | _id = guest_ref             |
 | stays              | `stays` (contact, first name sealed)    | guest_refs (phone's, address's) |
+| pms                | `pms_events` (ids, codes), `pms_cursors` | the guest's stays' ids     |
 | dsr_questions      | `dsr_questions` (unconfirmed requests)  | _id = guest_ref             |
 | dsr_requests       | `dsr_requests` (evidence: stripped, kept) | guest_ref                 |
 | trackers           | Redis `rapport:tracker:<tenant>:<HMAC>` | HMAC of the sender id       |
@@ -64,6 +65,8 @@ from bot.base.names import (
     LOCK,
     MESSAGE_SEQ,
     MESSAGES,
+    PMS_CURSORS,
+    PMS_EVENTS,
     RATINGS,
     REDIS_PREFIX,
     SMS_CONSENT,
@@ -514,6 +517,39 @@ class Stays:
         return await present(coll, ({"guest_refs": {"$in": [s.guest_ref]}}, {"guest_ref": s.guest_ref}))
 
 
+class PmsRecords:
+    """PMS webhook events (bot/outreach/pms/events.py) and polling cursors: no guest data
+    (event, reservation and stay ids, codes, times), but an event names one stay, so a
+    guest's erasure deletes the events of their stays (found through the stays, hence
+    before `Stays` in STORES). Events expire with the tenant's period after their last
+    update; the cursors (one per connector: a time) are kept."""
+
+    name = "pms"
+    collections: Mapping[str, Retention] = MappingProxyType(
+        {
+            PMS_EVENTS: by_age("updated_at", "received_at"),
+            PMS_CURSORS: kept("where a polling PMS connector got to: a time per connector, no guest data"),
+        }
+    )
+
+    async def _stays(self, ctx: PrivacyContext, s: Subject) -> list[str]:
+        coll = ctx.db(s.tenant)[STAYS]
+        return [d["_id"] async for d in coll.find({"guest_refs": {"$in": [s.guest_ref]}}, {"_id": 1})]
+
+    async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
+        coll = ctx.db(s.tenant)[PMS_EVENTS]
+        return [d for stay in await self._stays(ctx, s) async for d in coll.find({"stay": stay})]
+
+    async def erase(self, ctx: PrivacyContext, s: Subject) -> int:
+        coll = ctx.db(s.tenant).get_collection(PMS_EVENTS, write_concern=DURABLE)
+        return sum([await delete_matching(coll, {"stay": stay}) for stay in await self._stays(ctx, s)])
+
+    async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
+        return await present(
+            ctx.db(s.tenant)[PMS_EVENTS], [{"stay": stay} for stay in await self._stays(ctx, s)]
+        )
+
+
 class Sms:
     """sms_inbound (queued turns: number and text while pending), sms_outbound, sms_consent."""
 
@@ -708,6 +744,7 @@ STORES: tuple[Store, ...] = (
     Handovers(),
     HandoverHistory(),
     Contacts(),
+    PmsRecords(),  # before Stays: finds the events through the guest's stays
     Stays(),
     # WhatsApp's 24-hour window: when the guest last wrote, dropped with old contacts
     ByGuestRef("whatsapp_window", WHATSAPP_WINDOW, by_age("last_inbound_at")),

@@ -16,6 +16,7 @@ from bot.base.settings import parse_origin
 from bot.ratings import Scale
 from bot.tenants.handover_policy import HandoverPolicy, parse_policy
 from bot.tenants.outreach_policy import OutreachPolicy, parse_outreach
+from bot.tenants.pms_config import PmsConfig, parse_pms
 
 TENANT_ID = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 QUESTION_KINDS = ("rating", "text")
@@ -73,6 +74,8 @@ class Tenant:
     # invitations: journeys, quiet hours, cap, rates, review links (outreach_policy.py);
     # the console may override it per tenant (bot/outreach/settings.py)
     outreach: OutreachPolicy = OutreachPolicy()
+    # the PMS connector that feeds its stays (bot/tenants/pms_config.py); None: none
+    pms: PmsConfig | None = None
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:
@@ -195,6 +198,7 @@ def _tenant(d: Any, supported: tuple[str, ...]) -> Tenant:
         country=_country(tid, d.get("country")),
         timezone=_timezone(tid, d.get("timezone"), handover.hours.timezone),
         outreach=parse_outreach(tid, d.get("outreach"), languages),
+        pms=parse_pms(tid, d.get("pms")),
     )
 
 

@@ -76,6 +76,8 @@ def test_the_registry_gives_the_retention_of_before():
         "message_seq": ("conversation", "_id", (), {}, False),
         "contacts": ("age", "_id", ("updated_at",), {}, True),
         "stays": ("age", "_id", ("departure", "checked_out_at"), {}, True),
+        "pms_events": ("age", "_id", ("updated_at", "received_at"), {}, True),  # issue 12
+        "pms_cursors": ("keep", "_id", (), {}, True),
         "sms_inbound": ("age", "_id", ("ended_at", "received_at"), finished, True),
         "email_inbound": ("age", "_id", ("ended_at", "received_at"), finished, True),
         "sms_outbound": ("age", "_id", ("sent_at", "updated_at"), {}, True),
