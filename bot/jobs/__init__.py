@@ -14,6 +14,8 @@ are only the loops, the schedule, start and stop.
     retention     once a day retention.run_all (confirm)         bot/privacy/retention.py
                   from 03:17 UTC (RAPPORT_RETENTION_AT, RAPPORT_RETENTION_EVERY seconds;
                   looked at every min(30 s, period / 4))
+    pms           once a minute poll_round: Mews windows, apaleo  bot/outreach/pms/poller.py
+                  catch-up, failed webhook events again
 
 Safe on several processes at once (any number of `python -m bot.jobs`):
 
@@ -33,9 +35,11 @@ Safe on several processes at once (any number of `python -m bot.jobs`):
 - retention: nothing in the data claims a run, so each period's run is claimed in Redis
   (bot/jobs/periodic.py: SET NX PX with a random token, renewed while the run lasts,
   released or settled with compare-and-set Lua scripts): one process per period.
+- pms: the same Redis claim per minute; the rounds are idempotent anyway (stays are
+  upserted by digest, webhook events claimed with conditional updates).
 
 lease.py     Lease: take / renew / release / settle a Redis lease; hold(work)
-periodic.py  Periodic: work once per period across all processes (retention)
+periodic.py  Periodic: work once per period across all processes (retention, pms)
 runner.py    Runner: the table of jobs, one loop per job, graceful stop
 stores.py    the MongoDB and Redis clients; StoreUnreachable when one does not answer
 __main__.py  the process: signals (SIGTERM, SIGINT), exit codes, `--check`

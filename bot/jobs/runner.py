@@ -26,6 +26,7 @@ from bot.handover.notify import Notifier
 from bot.i18n import Catalog
 from bot.jobs.periodic import Periodic
 from bot.jobs.stores import clients, ping
+from bot.outreach.pms.poller import poll_round
 from bot.privacy import retention
 from bot.privacy.stores import PrivacyContext
 from bot.privacy.worker import DsrWorker
@@ -36,6 +37,7 @@ from bot.tenants.registry import Tenants
 logger = logging.getLogger(__name__)
 
 GRACE = 10.0  # seconds a stopping loop may finish its round
+PMS_EVERY = 60.0  # seconds between PMS rounds (bot/outreach/pms/poller.py)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,14 @@ class Runner:
             every=s.retention_every,
             at=s.retention_at,
         )
+        # PMS connectors: Mews polling and apaleo catch-up, failed webhook events again;
+        # once a minute across all jobs processes (a Redis lease, like retention)
+        self.pms = Periodic(
+            "pms",
+            functools.partial(poll_round, MongoStore(self.mongo, s.db_prefix), s, self.tenants),
+            self.redis,
+            every=PMS_EVERY,
+        )
 
     def jobs(self) -> tuple[Job, ...]:
         """The table of jobs (bot/jobs/__init__.py says how each is safe on several processes)."""
@@ -87,6 +97,7 @@ class Runner:
             Job("dsr", 2.0, self.dsr.run_once),
             Job("audit_folder", 1.0, functools.partial(self.folder.fold_all, tenant_ids)),
             Job("retention", self.retention.tick, self.retention.run_once),
+            Job("pms", self.pms.tick, self.pms.run_once),
         )
 
     async def run(self, stop: asyncio.Event) -> None:
