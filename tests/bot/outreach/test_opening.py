@@ -64,7 +64,9 @@ async def test_nothing_for_an_old_invitation_another_guest_or_another_tenant(mon
 
 async def test_answered_at_is_set_once_even_by_concurrent_turns(mongo):
     await _insert(mongo, invitation("d", "post_stay"), invitation("e", "post_stay"))
-    results = await asyncio.gather(*(mark_answered(mongo, "alpenhof", "i_d_post_stay", NOW + i) for i in range(5)))
+    results = await asyncio.gather(
+        *(mark_answered(mongo, "alpenhof", "i_d_post_stay", NOW + i) for i in range(5))
+    )
     assert sorted(results) == [False] * 4 + [True]
     coll = mongo.database("alpenhof")[INVITATIONS]
     doc = await coll.find_one({"_id": "i_d_post_stay"})
