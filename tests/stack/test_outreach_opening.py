@@ -24,6 +24,8 @@ from bot.outreach.stays import Stay, StayStore
 from bot.storage.mongo import MongoStore, connect
 from bot.tenants.registry import Tenants
 from tests.stack.client import conversation_ratings
+from tests.stack.test_audit_inbox import batches
+from tests.stack.test_audit_reads import accesses
 from tests.stack.test_browser import chromium, record_errors, wait_until
 from tests.stack.test_email import Mailbox
 from tests.stack.test_email_multipart import reply_text
@@ -191,6 +193,11 @@ async def test_the_signed_link_opens_the_invited_guest_s_chat_in_the_browser(sta
         "overall": (4, "it", "webchat")
     }
     assert "answered_at" in await invited.invitation_doc()
+    # opening the stay's sealed number to bind the socket was recorded (inbox or chain)
+    db = invited.mongo.database("alpenhof")
+    pending = [{"detail": {"records": await db.audit_inbox.find({}).to_list(None)}}]
+    read = ("read", "stay.read", stay["_id"])
+    assert read in accesses(await batches(invited.mongo.client, db.name) + pending)
 
     # the same guest texts afterwards: the same conversation, the next question
     phone = Phone(stack, phone_number)
