@@ -30,6 +30,7 @@ from tests.stack.test_browser import chromium, record_errors, wait_until
 from tests.stack.test_email import Mailbox
 from tests.stack.test_email_multipart import reply_text
 from tests.stack.test_sms import Phone
+from tests.stack.test_webchat import chats  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.stack
 
@@ -228,3 +229,45 @@ async def test_expired_and_altered_links_are_refused_in_the_hotel_s_language(sta
         response = await page.goto(expired)
         assert response is not None and response.status == 410
         assert await page.locator("#rapport-chat").count() == 0
+
+
+async def test_the_widget_s_invite_session_is_checked_again_and_bound_to_the_guest(
+    stack,
+    invited,
+    chats,  # noqa: F811
+):
+    phone_number = _italian_number()
+    stay = await invited.create(phone=phone_number, email=None, lang="it", channel="sms")
+    good = invited.link().rsplit("/", 1)[1]
+    s = stack.settings
+    laguna = invite_link.mint(s.guest_key, "laguna", stay["guest_ref"], stay["_id"], time.time() + 3600)
+    expired = invited.link(expires_in=-1).rsplit("/", 1)[1]
+    for bad in (
+        laguna,
+        expired,
+        good[:-2] + ("yy" if good.endswith("xx") else "xx"),
+        "",
+        None,
+        42,
+        {"t": "alpenhof"},
+        "x" * 10_000,
+    ):
+        chat = chats("alpenhof")  # a socket may ask for 5 sessions a minute
+        await chat.connect()
+        assert await chat.error({"invite": bad}, event="session_request") == "invite_refused", bad
+        assert await chat.error({"message": "4"}) == "no_session"  # nothing was bound
+    chat = chats("alpenhof")
+    await chat.connect()
+    await chat.sio.emit("session_request", {"invite": good})
+    name, body = await chat.next(10)
+    assert (name, body["token"], body["resumed"]) == ("session_confirm", None, True)
+    assert await chat.say("4", 1) == [question("it", "room")]
+    ratings = await conversation_ratings(stack, "alpenhof", stay["guest_ref"])
+    assert {q: d["value"] for q, d in ratings.items()} == {"overall": 4}
+    # another tab holding the same link is the same guest: the conversation goes on
+    other = chats("alpenhof")
+    await other.connect()
+    await other.sio.emit("session_request", {"invite": good})
+    assert (await other.next(10))[0] == "session_confirm"
+    third = TENANTS.get("alpenhof").questions[2].id
+    assert await other.say("5", 1) == [question("it", third)]
