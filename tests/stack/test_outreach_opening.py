@@ -1,6 +1,6 @@
 """The invitation opens the conversation, end to end in the running stack: a stay and a
 "sent" invitation (the documents the scheduler writes, CONTRACTS §1) are inserted, then
-the guest answers — "4" by SMS through the Twilio stand-in, a reply by e-mail over the
+the guest answers — "4" by SMS or WhatsApp through the Twilio stand-in, a reply by e-mail over the
 Mailgun webhook, or in a real browser through the invitation's signed link — and the
 answer is stored for the first question, the reply is the second question in the
 invitation's language (Italian or French for Hotel Alpenhof, whose default is German),
@@ -31,6 +31,7 @@ from tests.stack.test_email import Mailbox
 from tests.stack.test_email_multipart import reply_text
 from tests.stack.test_sms import Phone
 from tests.stack.test_webchat import chats  # noqa: F401 - the fixture
+from tests.stack.test_whatsapp import WhatsappPhone
 
 pytestmark = pytest.mark.stack
 
@@ -138,6 +139,15 @@ async def test_an_sms_reply_4_answers_the_first_question_and_the_second_comes_in
     assert (conv["language"], conv["language_source"]) == ("it", "reservation")
     answered = (await invited.invitation_doc())["answered_at"]
     assert isinstance(answered, float) and abs(answered - time.time()) < 120
+
+
+async def test_a_whatsapp_reply_answers_it_too(stack, invited):
+    phone = WhatsappPhone(stack, "+34612" + str(secrets.randbelow(10**6)).zfill(6))
+    stay = await invited.create(phone=phone.number, email=None, lang="es", channel="whatsapp")
+    assert await phone.write("4") == 200
+    assert await phone.wait_for_text(question("es", "room")) == question("es", "room")
+    ratings = await conversation_ratings(stack, "alpenhof", stay["guest_ref"])
+    assert {q: (d["value"], d["language"]) for q, d in ratings.items()} == {"overall": (4, "es")}
 
 
 async def test_an_e_mail_reply_to_the_invitation_threads_into_the_conversation(stack, invited):
