@@ -34,7 +34,9 @@ DAY = 86_400.0
 SENT = "sent"
 
 
-async def open_invitation(mongo: MongoStore, tenant_id: str, guest_ref: str, now: float) -> dict[str, Any] | None:
+async def open_invitation(
+    mongo: MongoStore, tenant_id: str, guest_ref: str, now: float
+) -> dict[str, Any] | None:
     """The newest invitation with status "sent" to this guest (any of the stay's
     references), sent within the last WINDOW_DAYS days; None when there is none."""
     if not isinstance(guest_ref, str) or not guest_ref:
