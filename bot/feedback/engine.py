@@ -15,12 +15,20 @@ Turn handling, in order:
 5. a text question (comment) takes the text; a rating question takes ratings parsed by
    bot/ratings (several at once, out of order, corrections), asks to clarify what is
    ambiguous, and never invents a score;
-6. the next unanswered question is asked, or the conversation is closed.
+6. the next unanswered question is asked, or the conversation is closed — and then
+   every guest, whatever their scores, is offered the hotel's review links once (no
+   review gating: Google's and Tripadvisor's policies forbid asking only happy guests).
+
+A conversation an invitation opened (`Context.opening`, bot/outreach/opening.py) starts
+in the invitation's language (source "reservation": a one-word reply never flips it)
+with the first question already asked and no second greeting, so the guest's first
+reply ("4", "vier Sterne") answers it; the state keeps the invitation, stay and journey,
+and the first guest message marks the invitation answered (event "invitation_answered").
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +36,7 @@ from bot.base.states import ConversationStatus
 from bot.base.turn import Answer, Reply, StepResult, Turn
 from bot.language import LanguageChoice, LanguageDetector, initial_choice, update_choice
 from bot.ratings import Rating, parse_answer
+from bot.tenants.outreach_policy import ReviewLink
 from bot.tenants.registry import Question, Tenant
 
 STATE_VERSION = 1
@@ -40,12 +49,27 @@ SOCIAL_INTENTS = frozenset({"greet", "start", "thanks", "affirm"})
 
 
 @dataclass(frozen=True)
+class Opening:
+    """The invitation a new conversation answers (bot/outreach/opening.py): its id,
+    stay, journey and language. `asked`: the invitation's first question is still
+    open (False once the invitation was answered in another conversation: then only
+    its language, stay and journey carry over and the bot greets as usual)."""
+
+    invitation: str
+    stay: str
+    journey: str
+    lang: str
+    asked: bool = True
+
+
+@dataclass(frozen=True)
 class Context:
     tenant: Tenant
     detector: LanguageDetector
     language_names: Mapping[str, str]  # code -> the language's own name
     conversation_id: str  # used when this turn starts a conversation
     max_message_chars: int = 2000
+    opening: Opening | None = None  # used when this turn starts a conversation
 
 
 @dataclass
@@ -65,15 +89,22 @@ class _Turn:
         return StepResult(self.state, tuple(self.replies), tuple(self.answers), tuple(self.events))
 
 
+def starts(state: Mapping[str, Any] | None, tenant: Tenant) -> bool:
+    """Whether a turn with this state starts a new conversation."""
+    return not state or state.get("v") != STATE_VERSION or state.get("tenant") != tenant.id
+
+
 def new_state(turn: Turn, ctx: Context) -> dict[str, Any]:
     tenant = ctx.tenant
+    opening = ctx.opening
     choice = initial_choice(
         supported=tenant.languages,
         default=tenant.default_language,
-        reservation=turn.reservation_language,
+        # the invitation was written in the stay's language: it is the reservation's
+        reservation=opening.lang if opening is not None else turn.reservation_language,
         locale=turn.locale,
     )
-    return {
+    state: dict[str, Any] = {
         "v": STATE_VERSION,
         "tenant": tenant.id,
         "conversation": ctx.conversation_id,
@@ -87,18 +118,27 @@ def new_state(turn: Turn, ctx: Context) -> dict[str, Any]:
         "last": None,
         "misses": 0,
     }
+    if opening is not None:
+        state["invitation"] = {"id": opening.invitation, "answered": 0}
+        state["stay"], state["journey"] = opening.stay, opening.journey
+        if opening.asked and tenant.questions:
+            state["asked"] = tenant.questions[0].id  # the invitation asked it
+    return state
 
 
 def step(state: Mapping[str, Any] | None, turn: Turn, ctx: Context) -> StepResult:
     tenant = ctx.tenant
-    starting = not state or state.get("v") != STATE_VERSION or state.get("tenant") != tenant.id
+    starting = starts(state, tenant)
     t = _Turn(new_state(turn, ctx) if starting else dict(state))  # type: ignore[arg-type]
     t.state["answers"] = dict(t.state["answers"])
     text = turn.text.strip()
+    # an invitation asked the first question: the guest's first reply answers it, no greeting
+    invited = starting and t.state.get("invitation") is not None and t.state["asked"] is not None
 
     if len(text) > ctx.max_message_chars:
         t.say("input.too_long", limit=ctx.max_message_chars)
         return t.result()
+    _note_reply(t, turn, text)
 
     switched_only = _resolve_language(t, text, ctx)
 
@@ -107,7 +147,8 @@ def step(state: Mapping[str, Any] | None, turn: Turn, ctx: Context) -> StepResul
         return t.result()
 
     if starting:
-        t.say("greeting", hotel=tenant.name)
+        if not invited:
+            t.say("greeting", hotel=tenant.name)
         t.events.append("started")
 
     if not text:
@@ -135,6 +176,18 @@ def step(state: Mapping[str, Any] | None, turn: Turn, ctx: Context) -> StepResul
 
     _ask_next(t, ctx)
     return t.result()
+
+
+def _note_reply(t: _Turn, turn: Turn, text: str) -> None:
+    """The guest wrote back to the invitation that opened the conversation (the web
+    chat's own "/start" on opening is not a reply)."""
+    invitation = t.state.get("invitation")
+    if not isinstance(invitation, Mapping) or invitation.get("answered"):
+        return
+    if not text or (turn.intent == "start" and text.startswith("/")):
+        return
+    t.state["invitation"] = {**invitation, "answered": 1}
+    t.events.append("invitation_answered")
 
 
 def _awaits_text(state: Mapping[str, Any], ctx: Context) -> bool:
@@ -318,6 +371,24 @@ def _ask_next(t: _Turn, ctx: Context) -> None:
     state["status"] = COMPLETED
     t.say("closing", hotel=tenant.name)
     t.events.append("completed")
+    _offer_reviews(t, ctx)
+
+
+def _offer_reviews(t: _Turn, ctx: Context) -> None:
+    """The hotel's review links, once per conversation, to every guest whatever their
+    scores (no review gating); nothing when the hotel configured none."""
+    links = ctx.tenant.outreach.review_links
+    if not links or t.state.get("reviews_offered"):
+        return
+    t.state["reviews_offered"] = 1
+    t.say("review.offer", links=review_links_text(links))
+    t.events.append("reviews_offered")
+
+
+def review_links_text(links: Sequence[ReviewLink]) -> str:
+    """One "Site: URL" per line, on a line of its own: a URL followed by a comma is
+    often cut wrongly by phones' link detection."""
+    return "".join(f"\n{link.site}: {link.url}" for link in links)
 
 
 def _topic(qid: str) -> str:

@@ -17,10 +17,13 @@ either passes the turn on (returns None, having filled in its part of the
     consent               the guest objected (bot/storage/flags.py): nothing is said
     staff_hold            staff hold the conversation (silent, transcript kept) or the
                           satisfaction question is answered (bot/handover/flow.py)
-    questionnaire         handed back / a corrected language applied to the state,
-                          then the state machine (bot/feedback/engine.py)
+    questionnaire         handed back / a corrected language applied to the state; a
+                          new conversation answering an invitation starts from it
+                          (bot/outreach/opening.py); then the state machine
+                          (bot/feedback/engine.py)
     escalation            hand over to staff? what the guest is told; replies rendered
-    storage               ratings, the conversation, the transcript, the audit inbox
+    storage               ratings, the conversation, the transcript, the invitation
+                          answered, the audit inbox
     handover              an escalating turn opens the handover (staff are alerted)
     reply                 the outcome: its texts go back to Rasa and the channel
 

@@ -5,6 +5,9 @@
 - `parse.py`, `headers.py`: a guest list (CSV or XLSX) -> stays and rejected rows (pure);
 - `importer.py`: new / changed / unchanged, idempotent upsert of an import;
 - `cli.py`: `python -m bot.outreach import --tenant T --file F [--dry-run]`.
+- `opening.py`: the invitation a guest's first reply answers (`open_invitation`), and
+  `answered_at` set once (`mark_answered`); the feedback pipeline starts the
+  conversation from it.
 
 Journeys, sending, the import API and PMS connectors come later (docs/OUTREACH.md).
 """

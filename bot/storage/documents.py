@@ -67,6 +67,10 @@ class ConversationDoc(TypedDict):
     skipped: int
     updated_at: datetime
     started_at: NotRequired[datetime]  # set on insert by the store
+    # a conversation an invitation opened (bot/outreach/opening.py): ids only
+    invitation: NotRequired[str]  # the invitation's _id
+    stay: NotRequired[str]  # the stay's _id
+    journey: NotRequired[str]  # the journey's id
 
 
 class LastRating(TypedDict):
@@ -218,7 +222,7 @@ def conversation_document(
     now: datetime,
 ) -> ConversationDoc:
     answers = state.get("answers", {})
-    return {
+    document: ConversationDoc = {
         "_id": conversation_id,
         "schema": SCHEMA_VERSION,
         "tenant": tenant_id,
@@ -231,3 +235,9 @@ def conversation_document(
         "skipped": sum(1 for v in answers.values() if v is None),
         "updated_at": now,
     }
+    invitation = state.get("invitation")
+    if isinstance(invitation, dict) and invitation.get("id"):
+        document["invitation"] = str(invitation["id"])
+        document["stay"] = str(state.get("stay") or "")
+        document["journey"] = str(state.get("journey") or "")
+    return document

@@ -136,7 +136,12 @@ async def test_full_conversation_in_each_language_is_stored(stack, lang):
     replies = await guest.say(lines[6])
     assert replies == [CATALOG.render(lang, "ack.comment"), q(lang, "recommend", 0, 10)]
     replies = await guest.say(lines[7])
-    assert replies == [CATALOG.render(lang, "closing", hotel="Hotel Alpenhof")]
+    alpenhof = Tenants.load(stack.settings.tenants_file, CATALOG.languages).get("alpenhof")
+    links = "".join(f"\n{r.site}: {r.url}" for r in alpenhof.outreach.review_links)
+    assert replies == [  # every guest is offered the review links (no review gating)
+        CATALOG.render(lang, "closing", hotel="Hotel Alpenhof"),
+        CATALOG.render(lang, "review.offer", links=links),
+    ]
 
     docs = await conversation_ratings(stack, "alpenhof", ref)
     values = {k: d["value"] for k, d in docs.items() if d["kind"] == "rating"}

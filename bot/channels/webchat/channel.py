@@ -3,6 +3,8 @@
     GET  /webhooks/webchat/                  demo index (one link per tenant)
     GET  /webhooks/webchat/demo/<widget key> demo page with the chat
     GET  /webhooks/webchat/static/<file>     widget script, style, socket.io client, embed.js
+    GET  /webhooks/webchat/i/<token>         an invitation's signed link: the chat bound to
+                                             the invited guest (bot/channels/webchat/invite.py)
     socket.io at /socket.io/                 events below
 
 connect (auth: {"widget_key"}) -> refused unless the key names a tenant, when a browser's
@@ -13,6 +15,11 @@ session_request ({"token"?})    -> session_confirm {"token", "resumed", "languag
                                    token this server signed for this tenant, not older than
                                    RAPPORT_WEBCHAT_TOKEN_DAYS, resumes a session; "language"
                                    is the tenant's default (the widget's UI fallback);
+session_request ({"invite"})    -> the invitation link's page: the socket talks as the
+                                   invited guest (checked again: signature, expiry, this
+                                   tenant, the stay) -> session_confirm {"token": null,
+                                   "resumed": true, "language"}, else rapport_error
+                                   "invite_refused";
                                    over the per-socket or per-IP limit: rapport_error
                                    "rate_limited", no session
 user_uttered ({"message", "locale"?}) -> bot_uttered {"text"} to this socket only
@@ -66,14 +73,18 @@ from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 from socketio.exceptions import ConnectionRefusedError as SocketRefused
 
-from bot.base.errors import InvalidInput, UnknownTenant
+from bot.audit.log import AuditLog, SystemAccess
+from bot.base.errors import InvalidInput, StorageError, UnknownTenant
 from bot.base.logs import event
+from bot.base.names import STAYS
 from bot.base.refs import guest_ref, make_sender
+from bot.base.sealing import Cipher
 from bot.base.settings import Settings
 from bot.base.states import Channel
 from bot.channels.base import TenantChannel
 from bot.channels.transports import build_transports
-from bot.channels.webchat.pages import demo_index, demo_page
+from bot.channels.webchat.invite import Refused, check, invited_guest, stay_exists
+from bot.channels.webchat.pages import INVITE_HEADERS, demo_index, demo_page, invite_page, invite_refused
 from bot.channels.webchat.session import (
     SOCKETIO_CHANNEL,
     STAFF_ACK_EVENT,
@@ -140,6 +151,8 @@ class WebchatChannel(TenantChannel):
         super().__init__(settings)
         self._redis: aioredis.Redis | None = None
         self._sio: AsyncServer | None = None
+        self._audit: AuditLog | None = None
+        self.cipher = Cipher(settings.data_keys)
 
     def transports(self) -> dict[str, Transport]:
         """With this process's socket.io server: the widget's sockets are held here."""
@@ -220,6 +233,22 @@ class WebchatChannel(TenantChannel):
                 return response.json({"error": "unknown_widget_key"}, status=404)
             return response.html(demo_page(tenant))
 
+        @bp.route("/i/<token>", methods=["GET"])
+        async def invitation(request: Request, token: str) -> HTTPResponse:
+            try:
+                claim = check(key, self.tenants, token)
+                if not await stay_exists(self.mongo(), claim):
+                    raise Refused("gone", self.tenants.get(claim.tenant).default_language)
+            except Refused as e:
+                event(logger, "webchat.invite.refused", logging.INFO, reason=e.reason)
+                return response.html(invite_refused(e.lang, e.kind), status=e.status, headers=INVITE_HEADERS)
+            except StorageError:
+                event(logger, "webchat.invite.unavailable", logging.ERROR)
+                return response.text("unavailable", status=503, headers=INVITE_HEADERS)
+            event(logger, "webchat.invite.opened", tenant=claim.tenant)
+            page = invite_page(self.tenants.get(claim.tenant), token)
+            return response.html(page, headers=INVITE_HEADERS)
+
         embed_client = private_socketio_client(
             (WEB_DIR / STATIC["socket.io.min.js"][0]).read_text(encoding="utf-8")
         )
@@ -275,6 +304,9 @@ class WebchatChannel(TenantChannel):
                 await sio.emit("rapport_error", {"error": "rate_limited"}, room=sid)
                 return
             tenant_id = session["tenant"]
+            if isinstance(data, dict) and "invite" in data:
+                await self.invited_session(sid, session, data["invite"])
+                return
             token = data.get("token") if isinstance(data, dict) else None
             session_id = resume_session(key, tenant_id, token, max_age_days=token_days)
             resumed = session_id is not None
@@ -334,6 +366,44 @@ class WebchatChannel(TenantChannel):
 
     def handovers(self, tenant_id: str) -> HandoverStore:
         return HandoverStore(self.mongo(), tenant_id)
+
+    async def invited_session(self, sid: str, session: dict[str, Any], invite: Any) -> None:
+        """Bind the socket to the guest an invitation link names (bot/channels/webchat/
+        invite.py): the link is checked again (it may have expired since the page
+        loaded), for the socket's tenant only; the stay's contact is opened to work out
+        the invited guest's sender id, and that read is audited."""
+        assert self._sio is not None
+        tenant_id = session["tenant"]
+        s = self.settings
+        try:
+            claim = check(s.guest_key, self.tenants, invite)
+            if claim.tenant != tenant_id:
+                raise Refused("bad_signature", "en")  # another hotel's link on this widget key
+            reads = [SystemAccess("stay.read", STAYS, claim.stay)]
+            if self._audit is None:
+                self._audit = AuditLog.from_settings(self.mongo().client, s)
+            await self._audit.system_access(tenant_id, [], reads)  # recorded before it is used
+            guest = await invited_guest(self.mongo(), self.cipher, s.guest_key, claim)
+            if guest is None:
+                raise Refused("gone", "en")
+        except Refused as e:
+            event(logger, "webchat.invite.refused", logging.INFO, reason=e.reason)
+            await self._sio.emit("rapport_error", {"error": "invite_refused"}, room=sid)
+            return
+        except (StorageError, PyMongoError):
+            event(logger, "webchat.invite.unavailable", logging.ERROR)
+            await self._sio.emit("rapport_error", {"error": "unavailable"}, room=sid)
+            return
+        session["sender"] = make_sender(tenant_id, guest)
+        session["guest_ref"] = claim.guest_ref
+        await self._sio.save_session(sid, session)
+        await self._sio.enter_room(sid, guest_room(tenant_id, claim.guest_ref))
+        language = self.tenants.get(tenant_id).default_language
+        await self._sio.emit(
+            "session_confirm", {"token": None, "resumed": True, "language": language}, room=sid
+        )
+        event(logger, "webchat.invite.bound", tenant=tenant_id)
+        await self.redeliver(sid, tenant_id, claim.guest_ref)
 
     async def redeliver(self, sid: str, tenant_id: str, gref: str) -> None:
         """Staff messages the guest's widget has not acknowledged (it was closed or

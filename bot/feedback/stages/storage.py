@@ -1,19 +1,23 @@
 """Stage `storage`: the turn's writes, in their order — each rating (bot/storage/
 documents.py; flagged `restricted` for a guest who restricted processing), the
 conversation state, and the transcript when staff know the conversation or it
-escalates now (from what was said before, bot/feedback/transcript.py) — with the
+escalates now (from what was said before, bot/feedback/transcript.py), and the
+invitation the guest just answered (bot/outreach/opening.py `mark_answered`) — with the
 turn's audit record (reads and writes, one inbox document) alongside, not after."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.audit.log import AuditLog, SystemAccess
+from bot.base.names import INVITATIONS
 from bot.feedback.pipeline import TurnContext
 from bot.feedback.transcript import said_this_turn, transcript_before, transcript_write
 from bot.handover.store import HandoverStore
+from bot.outreach.opening import mark_answered
 from bot.storage.documents import conversation_document, rating_document
 from bot.storage.mongo import MongoStore
 
@@ -57,6 +61,10 @@ class Storage:
         if transcript:
             t.writes.append(transcript_write(conv, transcript))
         handovers = self.handovers(tenant.id)
+        answered = None
+        if "invitation_answered" in result.events:
+            answered = str(result.state["invitation"]["id"])
+            t.writes.append(SystemAccess("invitation.answered", INVITATIONS, answered))
 
         async def store() -> None:  # the turn's writes, in their order
             for document in documents:
@@ -68,6 +76,8 @@ class Storage:
             )
             if transcript:
                 await handovers.record(conv, gref, transcript, publish=t.before.handover is not None)
+            if answered is not None:  # once: a retried turn finds it set
+                await mark_answered(self.store, tenant.id, answered, time.time())
 
         # the audit record goes alongside the writes: no round trip added to the turn
         await asyncio.gather(store(), self.audit.system_access(tenant.id, t.writes, t.reads))

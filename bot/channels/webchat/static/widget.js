@@ -3,24 +3,32 @@
 // Talks socket.io to the Rasa server's webchat channel (bot/channels/webchat/channel.py).
 // The visible history lives in sessionStorage (per widget key, last 50 messages): the
 // server keeps no copy, so a reload re-renders it from the browser.
+// An invitation's link page (/webhooks/webchat/i/<token>) adds data-invite="<token>": the
+// session is then the invited guest's (the server checks the token on every connect) and
+// no session token is kept in localStorage.
 (function () {
   "use strict";
   var STRINGS = {
     en: { title: "Your feedback", placeholder: "Type your message…", send: "Send", typing: "typing…",
           lost: "Connection lost — reconnecting…", rateLimited: "Too many messages — please wait a moment.",
-          refused: "Chat unavailable", open: "Open chat", close: "Close chat" },
+          refused: "Chat unavailable", open: "Open chat", close: "Close chat",
+          inviteRefused: "This feedback link no longer works." },
     de: { title: "Ihr Feedback", placeholder: "Nachricht eingeben…", send: "Senden", typing: "schreibt…",
           lost: "Verbindung unterbrochen – neuer Versuch…", rateLimited: "Zu viele Nachrichten – bitte einen Moment warten.",
-          refused: "Chat nicht verfügbar", open: "Chat öffnen", close: "Chat schließen" },
+          refused: "Chat nicht verfügbar", open: "Chat öffnen", close: "Chat schließen",
+          inviteRefused: "Dieser Feedback-Link funktioniert nicht mehr." },
     fr: { title: "Votre avis", placeholder: "Écrivez votre message…", send: "Envoyer", typing: "écrit…",
           lost: "Connexion perdue — reconnexion…", rateLimited: "Trop de messages — veuillez patienter un instant.",
-          refused: "Chat indisponible", open: "Ouvrir le chat", close: "Fermer le chat" },
+          refused: "Chat indisponible", open: "Ouvrir le chat", close: "Fermer le chat",
+          inviteRefused: "Ce lien d'avis ne fonctionne plus." },
     es: { title: "Su opinión", placeholder: "Escriba su mensaje…", send: "Enviar", typing: "escribiendo…",
           lost: "Conexión perdida — reconectando…", rateLimited: "Demasiados mensajes — espere un momento.",
-          refused: "Chat no disponible", open: "Abrir chat", close: "Cerrar chat" },
+          refused: "Chat no disponible", open: "Abrir chat", close: "Cerrar chat",
+          inviteRefused: "Este enlace para opinar ya no funciona." },
     it: { title: "La sua opinione", placeholder: "Scriva il suo messaggio…", send: "Invia", typing: "sta scrivendo…",
           lost: "Connessione persa — riconnessione…", rateLimited: "Troppi messaggi — attenda un momento.",
-          refused: "Chat non disponibile", open: "Apri chat", close: "Chiudi chat" }
+          refused: "Chat non disponibile", open: "Apri chat", close: "Chiudi chat",
+          inviteRefused: "Questo link per il feedback non funziona più." }
   };
   var HISTORY_MAX = 50;
 
@@ -41,8 +49,9 @@
 
   function mount(root, opts) {
     var widgetKey = opts.widgetKey;
+    var invite = opts.invite || null; // an invitation link's token: the invited guest's chat
     var tokenKey = "rapport-token-" + widgetKey;
-    var historyKey = "rapport-history-" + widgetKey;
+    var historyKey = invite ? "rapport-history-i-" + invite.slice(-22) : "rapport-history-" + widgetKey;
     var local = storage("localStorage");
     var session = storage("sessionStorage");
     var lang = browserLanguage() || "en";
@@ -126,7 +135,7 @@
       if ((m.k === "bot" || m.k === "guest" || m.k === "staff") && typeof m.t === "string") add(m.k, m.t, false);
     });
     // staff messages already shown (ids), so a redelivery after a reconnect is not doubled
-    var seenKey = "rapport-staff-seen-" + widgetKey;
+    var seenKey = invite ? "rapport-staff-seen-i-" + invite.slice(-22) : "rapport-staff-seen-" + widgetKey;
     var seen = (function () {
       try { return JSON.parse((session && session.getItem(seenKey)) || "[]") || []; } catch (e) { return []; }
     })();
@@ -154,15 +163,18 @@
       socket = opts.origin ? client(opts.origin, options) : client(options);
       socket.on("connect", function () {
         showStatus(null);
-        socket.emit("session_request", { token: local && local.getItem(tokenKey) });
+        socket.emit("session_request", invite ? { invite: invite } : { token: local && local.getItem(tokenKey) });
       });
       socket.on("session_confirm", function (data) {
-        if (local) local.setItem(tokenKey, data.token);
+        if (local && !invite) local.setItem(tokenKey, data.token);
         if (!langFromBrowser && STRINGS[data.language]) {
           lang = data.language;
           texts();
         }
-        if (!data.resumed) {
+        if (invite) {
+          // the invitation asked the first question: "/start" shows it here (once per tab)
+          if (!ready && !history.length) send("/start", true);
+        } else if (!data.resumed) {
           if (history.length) forget(); // a new session (expired token): the old history is gone
           if (!ready) send("/start", true);
         }
@@ -187,6 +199,7 @@
       socket.on("rapport_error", function (data) {
         setTyping(false);
         if (data && data.error === "rate_limited") add("error", STRINGS[lang].rateLimited, false);
+        else if (data && data.error === "invite_refused") add("error", STRINGS[lang].inviteRefused, false);
         else add("error", "⚠ " + (data && data.error), false);
       });
       socket.on("connect_error", function () { setTyping(false); showStatus("refused"); });
@@ -208,6 +221,9 @@
 
   var root = document.getElementById("rapport-chat");
   if (root && root.getAttribute("data-widget-key") && !window.RapportEmbedded) {
-    mount(root, { widgetKey: root.getAttribute("data-widget-key") }).connect();
+    mount(root, {
+      widgetKey: root.getAttribute("data-widget-key"),
+      invite: root.getAttribute("data-invite")
+    }).connect();
   }
 })();
