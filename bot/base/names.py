@@ -87,6 +87,9 @@ OUTBOX_RATE = f"{REDIS_PREFIX}:outbox:rate:"  # + medium:sender: send rate limit
 # + tenant: a hash of stay id -> the digest its invitations were planned from, and the
 # planner's cursor (bot/outreach/invitations.py plan_from_stays); keyed hashes only
 OUTREACH_PLANNED = f"{REDIS_PREFIX}:outreach:planned:"
+# + tenant:guest_ref: held while one invitation to the guest is checked and sent, so two
+# processes cannot both pass the cap for one guest (bot/outreach/scheduler.py); seconds
+OUTREACH_GUEST = f"{REDIS_PREFIX}:outreach:guest:"
 MAILGUN_TOKEN = f"{REDIS_PREFIX}:mailgun:token:"  # + sha256: webhook tokens seen (replay guard)
 
 

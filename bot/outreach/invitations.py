@@ -28,6 +28,8 @@ MAX_ATTEMPTS claims; then "failed".
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -64,6 +66,7 @@ INDEXES = [
     IndexModel([("claimed_until", ASCENDING)], name="lease"),
 ]
 CURSOR_FIELD = "~cursor"  # in the OUTREACH_PLANNED hash: the latest stay updated_at planned
+POLICY_FIELD = "~policy"  # ... and the fingerprint of the policy it was planned with
 
 
 def invitation_id(stay_id: str, journey: str, reminder: int) -> str:
@@ -175,19 +178,28 @@ class InvitationStore:
     # ---- claiming ---------------------------------------------------------------------
 
     async def claim_due(
-        self, owner: str, now: float, *, limit: int = 100, lease: float = LEASE
+        self,
+        owner: str,
+        now: float,
+        *,
+        limit: int = 100,
+        lease: float = LEASE,
+        due_by: float | None = None,
     ) -> list[dict]:
-        """Up to `limit` invitations due at `now`, each claimed for `owner` until
-        now + lease: first the planned ones (oldest due first), then claims whose holder
-        let the lease run out before it began sending. Each claim is one conditional
-        update; a document another process claimed first is skipped."""
+        """Up to `limit` invitations due by `due_by` (default `now`), each claimed for
+        `owner` until now + lease: first the planned ones (oldest due first), then claims
+        whose holder let the lease run out before it began sending. Each claim is one
+        conditional update; a document another process claimed first is skipped. `now`
+        is the wall clock every process shares (leases); `due_by` may be another time
+        (`send-due --now`)."""
+        due_by = now if due_by is None else due_by
         claim = {
             "$set": {"status": CLAIMED, "claimed_by": owner, "claimed_until": now + lease, "updated_at": now},
             "$inc": {"attempts": 1},
         }
         claimed: list[dict[str, Any]] = []
         passes = (
-            ({"status": PLANNED, "due": {"$lte": now}}, [("due", ASCENDING)]),
+            ({"status": PLANNED, "due": {"$lte": due_by}}, [("due", ASCENDING)]),
             (
                 {"status": CLAIMED, "claimed_until": {"$lt": now}, "sending_at": 0.0},
                 [("claimed_until", ASCENDING)],
@@ -255,8 +267,10 @@ class InvitationStore:
         )
 
     async def mark_suppressed(self, inv_id: str, owner: str, reason: str, now: float) -> bool:
+        """Not sent, for `reason`; a cancelled stay's invitation is "cancelled"."""
+        status = CANCELLED if reason == "cancelled_stay" else SUPPRESSED
         return await self._settle(
-            inv_id, owner, {"status": SUPPRESSED, "reason": reason, "claimed_until": 0.0, "updated_at": now}
+            inv_id, owner, {"status": status, "reason": reason, "claimed_until": 0.0, "updated_at": now}
         )
 
     async def mark_failed(
@@ -283,9 +297,11 @@ class InvitationStore:
         *,
         reason: str = "",
         tried: Iterable[Sequence[str]] = (),
+        counted: bool = True,
     ) -> bool:
         """Back to "planned" at `due` (the cap moved it, a retry after a failure that sent
-        nothing): the send stamp is cleared, so it may be claimed again."""
+        nothing): the send stamp is cleared, so it may be claimed again. Not `counted`:
+        the claim does not count as an attempt (the cap or a rate moved it)."""
         fields: dict[str, Any] = {
             "status": PLANNED,
             "due": float(due),
@@ -298,7 +314,14 @@ class InvitationStore:
             fields["reason"] = reason
         if tried:
             fields["tried"] = [list(t) for t in tried]
-        return await self._settle(inv_id, owner, fields)
+        update: dict[str, Any] = {"$set": fields}
+        if not counted:
+            update["$inc"] = {"attempts": -1}
+        try:
+            result = await self.collection.update_one(self._held(inv_id, owner), update)
+        except PyMongoError as e:
+            raise StorageError("releasing an invitation failed") from e
+        return bool(result.matched_count)
 
     async def expire_uncertain(self, now: float) -> int:
         """Claims that began sending and whose holder let the lease run out: failed,
@@ -360,12 +383,14 @@ async def plan_from_stays(
     """(Re)plan the invitations of every stay that is new or changed since the last
     round: stays whose `updated_at` is at or after the tenant's cursor (Redis
     OUTREACH_PLANNED + tenant, a hash of stay id -> digest planned, and the cursor), and
-    whose digest differs from the one planned. A cancelled stay cancels its planned
-    invitations. Losing the hash replans everything, which inserts nothing twice.
-    `stays`: the tenant's `stays` collection."""
+    whose digest differs from the one planned. A changed policy (journeys, quiet hours,
+    check-out time, zone) replans every stay; a settled invitation stays as it is. A
+    cancelled stay cancels its planned invitations. Losing the hash replans everything,
+    which inserts nothing twice. `stays`: the tenant's `stays` collection."""
     key = OUTREACH_PLANNED + tenant.id
-    raw = await redis.hget(key, CURSOR_FIELD)
-    cursor = float(raw) if raw else 0.0
+    raw, planned_with = await redis.hmget(key, [CURSOR_FIELD, POLICY_FIELD])
+    fingerprint = policy_fingerprint(policy, tenant.timezone)
+    cursor = float(raw) if raw and _text(planned_with) == fingerprint else 0.0  # new policy: every stay
     counts = {"stays": 0, "new": 0, "replanned": 0, "cancelled": 0}
     fields = {"status": 1, "arrival": 1, "departure": 1, "checked_out_at": 1, "guest_ref": 1}
     fields.update(guest_refs=1, language=1, digest=1, updated_at=1)
@@ -374,7 +399,9 @@ async def plan_from_stays(
 
     async def flush() -> None:
         known = await redis.hmget(key, [d["_id"] for d in chunk])
-        fresh = [d for d, planned in zip(chunk, known, strict=True) if _text(planned) != d.get("digest", "")]
+        fresh = [
+            d for d, planned in zip(chunk, known, strict=True) if _text(planned) != _mark(d, fingerprint)
+        ]
         docs = []
         for stay in fresh:
             lang = language_of(tenant, stay.get("language"))
@@ -391,7 +418,7 @@ async def plan_from_stays(
             counts[name] += got[name]
         counts["stays"] += len(fresh)
         if fresh:
-            await redis.hset(key, mapping={d["_id"]: d.get("digest", "") for d in fresh})
+            await redis.hset(key, mapping={d["_id"]: _mark(d, fingerprint) for d in fresh})
         chunk.clear()
 
     try:
@@ -406,9 +433,21 @@ async def plan_from_stays(
             await flush()
     except PyMongoError as e:
         raise StorageError("reading the stays failed") from e
-    if seen > cursor:
-        await redis.hset(key, CURSOR_FIELD, repr(seen))
+    if seen > cursor or _text(planned_with) != fingerprint:
+        await redis.hset(key, mapping={CURSOR_FIELD: repr(seen), POLICY_FIELD: fingerprint})
     return counts
+
+
+def policy_fingerprint(policy: OutreachPolicy, timezone: str) -> str:
+    """What planning depends on: journeys, quiet hours, check-out time, the zone."""
+    public = policy.public()
+    basis = {k: public.get(k) for k in ("journeys", "quiet_hours", "checkout_time")}
+    canonical = json.dumps([basis, timezone], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def _mark(stay: Mapping[str, Any], fingerprint: str) -> str:
+    return f"{stay.get('digest', '')}|{fingerprint}"
 
 
 def _text(value: Any) -> str:
