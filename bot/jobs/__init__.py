@@ -14,6 +14,8 @@ are only the loops, the schedule, start and stop.
     retention     once a day retention.run_all (confirm)         bot/privacy/retention.py
                   from 03:17 UTC (RAPPORT_RETENTION_AT, RAPPORT_RETENTION_EVERY seconds;
                   looked at every min(30 s, period / 4))
+    outreach      15 s       Scheduler.run_all(every tenant      bot/outreach/scheduler.py
+                             with outreach enabled)
 
 Safe on several processes at once (any number of `python -m bot.jobs`):
 
@@ -32,6 +34,11 @@ Safe on several processes at once (any number of `python -m bot.jobs`):
 - retention: nothing in the data claims a run, so each period's run is claimed in Redis
   (bot/jobs/periodic.py: SET NX PX with a random token, renewed while the run lasts,
   released or settled with compare-and-set Lua scripts): one process per period.
+- outreach: each due invitation is claimed with one `find_one_and_update` (`status:
+  planned`, `due <= now`) and a lease; an expired lease is taken over by a second,
+  separate conditional update only before the holder stamped `sending_at`; after the
+  stamp it is never sent again (at most once: bot/outreach/invitations.py). Send rates
+  per number are shared in Redis (bot/outbox/throttle.py).
 
 lease.py     Lease: take / renew / release / settle a Redis lease; hold(work)
 periodic.py  Periodic: work once per period across all processes (retention)

@@ -26,6 +26,7 @@ from bot.handover.notify import Notifier
 from bot.i18n import Catalog
 from bot.jobs.periodic import Periodic
 from bot.jobs.stores import clients, ping
+from bot.outreach.scheduler import Scheduler
 from bot.privacy import retention
 from bot.privacy.stores import PrivacyContext
 from bot.privacy.worker import DsrWorker
@@ -64,13 +65,15 @@ class Runner:
         audit = AuditLog.from_settings(self.mongo, s)
         self.privacy = await PrivacyContext.open(s)
         self._close.append(self.privacy.close)
-        outbox = build_outbox(s, MongoStore(self.mongo, s.db_prefix))  # receipts, codes, staff alerts
+        # receipts, codes, staff alerts, invitations (rates per sending number in Redis)
+        outbox = build_outbox(s, MongoStore(self.mongo, s.db_prefix), redis=self.redis)
         self._close.append(outbox.close)
         self.notifier = Notifier(
             s, MongoStore(self.mongo, s.db_prefix), staff, self.tenants, self.catalog, outbox
         )
         self.dsr = DsrWorker(s, self.privacy, staff, self.tenants, self.catalog, audit, outbox)
         self.folder = InboxFolder(audit, redis=self.redis)
+        self.outreach = Scheduler(s, MongoStore(self.mongo, s.db_prefix), self.redis, outbox, self.catalog)
         self.retention = Periodic(
             "retention",
             functools.partial(retention.run_all, self.privacy, self.tenants, confirm=True),
@@ -87,6 +90,8 @@ class Runner:
             Job("dsr", 2.0, self.dsr.run_once),
             Job("audit_folder", 1.0, functools.partial(self.folder.fold_all, tenant_ids)),
             Job("retention", self.retention.tick, self.retention.run_once),
+            # invitations due, every tenant with outreach enabled; each claimed by one process
+            Job("outreach", 15.0, functools.partial(self.outreach.run_all, list(self.tenants))),
         )
 
     async def run(self, stop: asyncio.Event) -> None:
