@@ -63,6 +63,7 @@ TENANT_COLLECTIONS = frozenset(
         AUDIT_CHAIN,
         AUDIT_INBOX,
         STAYS,
+        INVITATIONS,
     }
 )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 
@@ -20,6 +21,8 @@ from bot.outreach.invitations import (
 )
 from bot.outreach.plan import Planned
 from bot.outreach.stays import Stay, StayStore
+from bot.privacy import retention
+from bot.privacy.stores import RETENTION, STORES, Subject
 from bot.tenants.outreach_policy import parse_outreach
 from bot.tenants.registry import Tenants
 from tests.bot.outreach.backing import running
@@ -168,3 +171,27 @@ async def test_plan_from_stays_plans_new_and_changed_stays_once(backing):
     assert lost["stays"] == 5 and lost["new"] == 0
     assert await mongo.database("alpenhof")[INVITATIONS].count_documents({}) == 10
     await redis.close()
+
+
+async def test_the_privacy_registry_exports_erases_and_expires_invitations_by_either_ref(backing):
+    mongo = backing.mongo()
+    store = InvitationStore(mongo, "alpenhof")
+    two_refs = {"_id": "s_0001", "guest_ref": "g_phone", "guest_refs": ["g_phone", "g_mail"], "status": "x"}
+    docs = [
+        InvitationStore.document(two_refs, Planned("post_stay", 0, T0), "de", T0),
+        InvitationStore.document(stay_doc(2), Planned("post_stay", 0, T0 + 86400 * 400), "de", T0),
+    ]
+    await store.plan(docs, T0)
+    ctx = SimpleNamespace(db=mongo.database)
+    registry = next(s for s in STORES if s.name == "invitations")
+    by_mail = Subject("alpenhof", "g_mail")
+    (exported,) = await registry.export(ctx, by_mail)
+    assert exported["_id"] == "i_0001_post_stay" and exported["journey"] == "post_stay"
+    assert await registry.scan(ctx, Subject("alpenhof", "g_phone")) == 1
+    assert await registry.erase(ctx, by_mail) == 1
+    assert await registry.scan(ctx, Subject("alpenhof", "g_phone")) == 0
+    assert await store.get("i_0002_post_stay") is not None  # only that guest
+    rule = RETENTION[INVITATIONS]
+    coll = mongo.database("alpenhof")[INVITATIONS]
+    assert await retention._old(coll, rule.activity, T0 + 86400 * 30) == []  # due in a year
+    assert await retention._old(coll, rule.activity, T0 + 86400 * 401) == ["i_0002_post_stay"]

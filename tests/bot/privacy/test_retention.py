@@ -77,6 +77,7 @@ def test_the_registry_gives_the_retention_of_before():
         "message_seq": ("conversation", "_id", (), {}, False),
         "contacts": ("age", "_id", ("updated_at",), {}, True),
         "stays": ("age", "_id", ("departure", "checked_out_at"), {}, True),
+        "invitations": ("age", "_id", ("due", "updated_at"), {}, True),  # issue 12
         "sms_inbound": ("age", "_id", ("ended_at", "received_at"), finished, True),
         "email_inbound": ("age", "_id", ("ended_at", "received_at"), finished, True),
         "sms_outbound": ("age", "_id", ("sent_at", "updated_at"), {}, True),
