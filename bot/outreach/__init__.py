@@ -4,7 +4,15 @@
   guest's contact and first name sealed; the only writer of the `stays` collection;
 - `parse.py`, `headers.py`: a guest list (CSV or XLSX) -> stays and rejected rows (pure);
 - `importer.py`: new / changed / unchanged, idempotent upsert of an import;
-- `cli.py`: `python -m bot.outreach import --tenant T --file F [--dry-run]`.
+- `plan.py`: when each journey's invitation of a stay is due (hotel's zone, DST, quiet
+  hours, cap; pure);
+- `invitations.py`: the send schedule (`invitations`): planning, exclusive claims,
+  at-most-once sending stamp, outcomes;
+- `scheduler.py`: one round per tenant: plan, claim, check suppression, send through
+  `Outbox.invite`, record (the jobs process, every 15 s);
+- `message.py`: what an invitation says;
+- `cli.py`: `python -m bot.outreach import --tenant T --file F [--dry-run]` and
+  `python -m bot.outreach send-due [--tenant T] [--now ISO-TIME] [--json]`.
 
-Journeys, sending, the import API and PMS connectors come later (docs/OUTREACH.md).
+The import API and PMS connectors come later (docs/OUTREACH.md).
 """

@@ -234,12 +234,13 @@ class InvitationStore:
         )
         return bool(result.matched_count)
 
-    async def begin_send(self, inv_id: str, owner: str, now: float) -> bool:
-        """Stamp `sending_at` before the provider is called; False when the claim is no
-        longer this process's (then nothing may be sent). From here on the invitation is
-        never claimed again (at most once)."""
+    async def begin_send(self, inv_id: str, owner: str, now: float, lease: float = LEASE) -> bool:
+        """Stamp `sending_at` before the provider is called (and renew the lease); False
+        when the claim is no longer this process's (then nothing may be sent). From here
+        on the invitation is never claimed again (at most once)."""
         result = await self.collection.update_one(
-            {**self._held(inv_id, owner), "sending_at": 0.0}, {"$set": {"sending_at": now, "updated_at": now}}
+            {**self._held(inv_id, owner), "sending_at": 0.0},
+            {"$set": {"sending_at": now, "claimed_until": now + lease, "updated_at": now}},
         )
         return bool(result.matched_count)
 

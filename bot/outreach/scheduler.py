@@ -55,7 +55,14 @@ from bot.base.settings import Settings
 from bot.handover.store import HELD
 from bot.i18n import Catalog
 from bot.outbox import DeliveryFailed, Outbox
-from bot.outreach.invitations import MAX_ATTEMPTS, InvitationStore, backoff, invitation_id, plan_from_stays
+from bot.outreach.invitations import (
+    LEASE,
+    MAX_ATTEMPTS,
+    InvitationStore,
+    backoff,
+    invitation_id,
+    plan_from_stays,
+)
 from bot.outreach.message import compose
 from bot.outreach.plan import (
     local_instant,
@@ -297,8 +304,7 @@ class Scheduler:
             reminder=bool(inv.get("reminder")),
         )
         now = self.clock()
-        await store.renew(inv["_id"], self.owner, now, self.lease or 60.0)
-        if not await store.begin_send(inv["_id"], self.owner, now):
+        if not await store.begin_send(inv["_id"], self.owner, now, self.lease or LEASE):
             return "lost_claim"  # another process took it over: it sends, not this one
         try:
             done = await self.outbox.invite(
