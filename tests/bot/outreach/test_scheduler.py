@@ -269,3 +269,27 @@ async def test_twilios_429_puts_the_invitation_back_for_later(world):
     await asyncio.sleep(RATE_LIMITED_RETRY)  # the number's bucket was pushed back for every process
     counts = await scheduler.run_tenant(t, doc["due"])
     assert counts["sent_sms"] == 1
+
+
+def test_send_due_refuses_a_malformed_time_and_an_unknown_tenant(tmp_path):
+    import io
+
+    from bot.outreach.cli import main
+
+    env = {"RAPPORT_DATA_DIR": str(tmp_path)}
+    err = io.StringIO()
+    assert main(["send-due", "--tenant", "alpenhof", "--now", "tomorrow-ish"], env=env, err=err) == 2
+    assert "bad_time" in err.getvalue()
+    err = io.StringIO()
+    assert main(["send-due", "--tenant", "nowhere"], env=env, err=err) == 2
+    assert err.getvalue().startswith("error:")
+
+
+def test_now_without_an_offset_is_the_hotels_local_time():
+    assert parse_at("2026-03-29T10:00", "Europe/Berlin") == datetime(2026, 3, 29, 8, tzinfo=UTC).timestamp()
+    assert (
+        parse_at("2026-03-29T10:00+00:00", "Europe/Berlin")
+        == datetime(2026, 3, 29, 10, tzinfo=UTC).timestamp()
+    )
+    with pytest.raises(ValueError):
+        parse_at("soon")
