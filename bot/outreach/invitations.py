@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -66,6 +67,7 @@ INDEXES = [
     IndexModel([("claimed_until", ASCENDING)], name="lease"),
 ]
 CURSOR_FIELD = "~cursor"  # in the OUTREACH_PLANNED hash: the latest stay updated_at planned
+SETTLE = 600.0  # seconds an import may take to write all its stays (one `updated_at`)
 POLICY_FIELD = "~policy"  # ... and the fingerprint of the policy it was planned with
 
 
@@ -434,8 +436,11 @@ async def plan_from_stays(
             await flush()
     except PyMongoError as e:
         raise StorageError("reading the stays failed") from e
-    if seen > cursor or _text(planned_with) != fingerprint:
-        await redis.hset(key, mapping={CURSOR_FIELD: repr(seen), POLICY_FIELD: fingerprint})
+    # the cursor stops SETTLE seconds before the wall clock: an import still writing stays
+    # stamped with its start time is read again (and compared by digest) until it is done
+    settled = max(cursor, min(seen, time.time() - SETTLE))
+    if settled > cursor or _text(planned_with) != fingerprint:
+        await redis.hset(key, mapping={CURSOR_FIELD: repr(settled), POLICY_FIELD: fingerprint})
     return counts
 
 
