@@ -110,7 +110,7 @@ async def test_an_expired_claim_is_taken_over_only_before_sending_began(backing)
     await store.plan(docs, T0)
     first = await store.claim_due("dead", T0, lease=60)
     assert len(first) == 2
-    assert await store.begin_send("i_0002_post_stay", "dead", T0 + 1)  # then the process died
+    assert await store.begin_send("i_0002_post_stay", "dead", T0 + 1, lease=59)  # then it died
     assert await store.claim_due("other", T0 + 30) == []  # lease not over
     taken = await store.claim_due("other", T0 + 61)
     assert [d["_id"] for d in taken] == ["i_0001_post_stay"] and taken[0]["attempts"] == 2

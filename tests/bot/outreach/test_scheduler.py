@@ -247,7 +247,7 @@ async def test_the_provider_is_called_only_after_the_send_stamp(world):
     await plan_from_stays(store, db["stays"], scheduler.redis, t, t.outreach, NOON)
     now = scheduler.clock()
     [inv] = await store.claim_due("dead-process", now, lease=1, due_by=NOON)
-    assert await store.begin_send(inv["_id"], "dead-process", now)  # ... and it died here
+    assert await store.begin_send(inv["_id"], "dead-process", now, lease=1)  # ... and it died here
     await asyncio.sleep(1.2)
     counts = await scheduler.run_tenant(t, NOON)
     assert counts["uncertain"] == 1 and "sent_sms" not in counts
