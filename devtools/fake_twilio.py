@@ -29,6 +29,10 @@ Test controls (not part of Twilio's API):
                                   the next n create calls wait `delay` seconds, then fail with
                                   `status` (429 carries Retry-After) or, without status, succeed
     DELETE /_fake/faults          drop pending faults
+    POST   /_fake/rate            {"per_second": n | null}: at most n creates per second per
+                                  From number (sliding second), as Twilio's queue limits a long
+                                  code; one more is refused with 429, Twilio's error body
+                                  (code 20429) and Retry-After: 1 (null: no limit)
     POST   /_fake/deliver/{sid}   POST status callbacks (queued, sent, delivered, or JSON
                                   {"statuses": [...], "error_code": n}) to the message's
                                   StatusCallback, signed like Twilio (X-Twilio-Signature)
@@ -142,6 +146,20 @@ class FakeState:
     faults: list[Fault] = field(default_factory=list)
     # (guest address, sender address) -> epoch of the guest's last inbound WhatsApp message
     sessions: dict[tuple[str, str], float] = field(default_factory=dict)
+    per_second: float | None = None  # /_fake/rate: creates per second per From number
+    recent: dict[str, list[float]] = field(default_factory=dict)  # From -> create times
+
+    def over_rate(self, sender: str) -> bool:
+        """One more create from `sender` now would exceed `per_second` (then not counted)."""
+        if self.per_second is None:
+            return False
+        now = time.monotonic()
+        times = [t for t in self.recent.get(sender, []) if now - t < 1.0]
+        if len(times) >= self.per_second:
+            self.recent[sender] = times
+            return True
+        self.recent[sender] = [*times, now]
+        return False
 
     def window_open(self, user: str, sender: str) -> bool:
         last = self.sessions.get((user, sender))
@@ -203,6 +221,10 @@ async def _create(request: web.Request, state: FakeState, account_sid: str) -> w
             return response
 
     to, from_, service = form.get("To"), form.get("From"), form.get("MessagingServiceSid")
+    if state.over_rate(str(from_ or service or "")):
+        response = _error_response(429, 20429, "Too Many Requests")
+        response.headers["Retry-After"] = "1"
+        return response
     body = form.get("Body")
     if not to:
         return _error_response(400, 21604, "A 'To' phone number is required.")
@@ -345,6 +367,20 @@ async def add_fault(request: web.Request) -> web.Response:
     return web.json_response({"pending": sum(f.remaining for f in request.app[STATE].faults)}, status=201)
 
 
+async def set_rate(request: web.Request) -> web.Response:
+    state = request.app[STATE]
+    try:
+        value = (await request.json())["per_second"]
+        per_second = None if value is None else float(value)
+    except (ValueError, KeyError, TypeError):
+        return _error_response(400, message='expected JSON {"per_second": n | null}')
+    if per_second is not None and per_second <= 0:
+        return _error_response(400, message="per_second must be positive")
+    state.per_second = per_second
+    state.recent.clear()
+    return web.json_response({"per_second": per_second})
+
+
 async def clear_faults(request: web.Request) -> web.Response:
     request.app[STATE].faults.clear()
     return web.Response(status=204)
@@ -484,6 +520,7 @@ def create_app(auth_token_by_account: dict[str, str]) -> web.Application:
     app.router.add_get("/_fake/attempts", list_attempts)
     app.router.add_post("/_fake/faults", add_fault)
     app.router.add_delete("/_fake/faults", clear_faults)
+    app.router.add_post("/_fake/rate", set_rate)
     app.router.add_post("/_fake/deliver/{sid}", deliver)
     app.router.add_post("/_fake/erase", erase)
     app.router.add_post("/_fake/inbound", inbound)
@@ -515,6 +552,11 @@ class FakeTwilio:
     ) -> None:
         spec = {"status": status, "count": count, "delay": delay, "retry_after": retry_after}
         async with self._http.post(f"{self.url}/_fake/faults", json=spec) as resp:
+            resp.raise_for_status()
+
+    async def rate(self, per_second: float | None) -> None:
+        """Refuse creates over `per_second` per From number with 429 (None: no limit)."""
+        async with self._http.post(f"{self.url}/_fake/rate", json={"per_second": per_second}) as resp:
             resp.raise_for_status()
 
     async def deliver(

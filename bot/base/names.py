@@ -65,6 +65,7 @@ TENANT_COLLECTIONS = frozenset(
         STAYS,
         PMS_EVENTS,
         PMS_CURSORS,
+        INVITATIONS,
     }
 )
 
@@ -86,6 +87,12 @@ CONSOLE = f"{REDIS_PREFIX}:console:"  # + tenant: the consoles' pub/sub channel 
 CONSOLE_SESSION = f"{REDIS_PREFIX}:console:session:"  # + sha256: staff sessions (bot/staff/sessions.py)
 LOGIN_FAILURES = f"{REDIS_PREFIX}:console:login_failures:"  # bot/console/login_limit.py
 OUTBOX_RATE = f"{REDIS_PREFIX}:outbox:rate:"  # + medium:sender: send rate limits (bot/outbox)
+# + tenant: a hash of stay id -> the digest its invitations were planned from, and the
+# planner's cursor (bot/outreach/invitations.py plan_from_stays); keyed hashes only
+OUTREACH_PLANNED = f"{REDIS_PREFIX}:outreach:planned:"
+# + tenant:guest_ref: held while one invitation to the guest is checked and sent, so two
+# processes cannot both pass the cap for one guest (bot/outreach/scheduler.py); seconds
+OUTREACH_GUEST = f"{REDIS_PREFIX}:outreach:guest:"
 MAILGUN_TOKEN = f"{REDIS_PREFIX}:mailgun:token:"  # + sha256: webhook tokens seen (replay guard)
 
 

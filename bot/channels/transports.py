@@ -4,6 +4,8 @@ the action server's feedback service."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import socketio
 
 from bot.base.settings import Settings
@@ -27,6 +29,14 @@ def build_transports(
 
 
 def build_outbox(
-    settings: Settings, mongo: MongoStore, *, server: socketio.AsyncServer | None = None
+    settings: Settings,
+    mongo: MongoStore,
+    *,
+    server: socketio.AsyncServer | None = None,
+    redis: Any = None,
 ) -> Outbox:
-    return Outbox(settings, mongo, build_transports(settings, server=server))
+    """`redis`: where the send rates per sending number are kept (bot/outbox/throttle.py);
+    the processes that send invitations (the jobs, `python -m bot.outreach send-due`)
+    pass theirs. Without it nothing is throttled before the provider (replies, staff
+    messages and notices are one at a time; Twilio's 429 is still retried)."""
+    return Outbox(settings, mongo, build_transports(settings, server=server), redis=redis)

@@ -16,6 +16,8 @@ are only the loops, the schedule, start and stop.
                   looked at every min(30 s, period / 4))
     pms           once a minute poll_round: Mews windows, apaleo  bot/outreach/pms/poller.py
                   catch-up, failed webhook events again
+    outreach      15 s       Scheduler.run_all(every tenant      bot/outreach/scheduler.py
+                             with outreach enabled)
 
 Safe on several processes at once (any number of `python -m bot.jobs`):
 
@@ -37,6 +39,11 @@ Safe on several processes at once (any number of `python -m bot.jobs`):
   released or settled with compare-and-set Lua scripts): one process per period.
 - pms: the same Redis claim per minute; the rounds are idempotent anyway (stays are
   upserted by digest, webhook events claimed with conditional updates).
+- outreach: each due invitation is claimed with one `find_one_and_update` (`status:
+  planned`, `due <= now`) and a lease; an expired lease is taken over by a second,
+  separate conditional update only before the holder stamped `sending_at`; after the
+  stamp it is never sent again (at most once: bot/outreach/invitations.py). Send rates
+  per number are shared in Redis (bot/outbox/throttle.py).
 
 lease.py     Lease: take / renew / release / settle a Redis lease; hold(work)
 periodic.py  Periodic: work once per period across all processes (retention, pms)

@@ -27,6 +27,7 @@ from bot.i18n import Catalog
 from bot.jobs.periodic import Periodic
 from bot.jobs.stores import clients, ping
 from bot.outreach.pms.poller import poll_round
+from bot.outreach.scheduler import Scheduler
 from bot.privacy import retention
 from bot.privacy.stores import PrivacyContext
 from bot.privacy.worker import DsrWorker
@@ -66,13 +67,15 @@ class Runner:
         audit = AuditLog.from_settings(self.mongo, s)
         self.privacy = await PrivacyContext.open(s)
         self._close.append(self.privacy.close)
-        outbox = build_outbox(s, MongoStore(self.mongo, s.db_prefix))  # receipts, codes, staff alerts
+        # receipts, codes, staff alerts, invitations (rates per sending number in Redis)
+        outbox = build_outbox(s, MongoStore(self.mongo, s.db_prefix), redis=self.redis)
         self._close.append(outbox.close)
         self.notifier = Notifier(
             s, MongoStore(self.mongo, s.db_prefix), staff, self.tenants, self.catalog, outbox
         )
         self.dsr = DsrWorker(s, self.privacy, staff, self.tenants, self.catalog, audit, outbox)
         self.folder = InboxFolder(audit, redis=self.redis)
+        self.outreach = Scheduler(s, MongoStore(self.mongo, s.db_prefix), self.redis, outbox, self.catalog)
         self.retention = Periodic(
             "retention",
             functools.partial(retention.run_all, self.privacy, self.tenants, confirm=True),
@@ -98,6 +101,8 @@ class Runner:
             Job("audit_folder", 1.0, functools.partial(self.folder.fold_all, tenant_ids)),
             Job("retention", self.retention.tick, self.retention.run_once),
             Job("pms", self.pms.tick, self.pms.run_once),
+            # invitations due, every tenant with outreach enabled; each claimed by one process
+            Job("outreach", 15.0, functools.partial(self.outreach.run_all, list(self.tenants))),
         )
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -9,6 +9,7 @@
     sms_status.py the order Twilio's statuses move in
     whatsapp_window.py  WhatsApp's 24-hour window: the guest's last inbound message per
                   hotel sender, and the rule (free text only within 24 hours)
+    throttle.py   send rates per sending number, shared by every process in Redis
 
 Who calls what:
 
@@ -24,6 +25,9 @@ Who calls what:
 - WhatsApp templates (`Outbox.whatsapp_template`: a Content SID and its variables), the
   one business-initiated WhatsApp message allowed outside the 24-hour window: for
   invitations (issue 12).
+- Invitations (bot/outreach/scheduler.py): `Outbox.invite`, the journey's channels in
+  order with fallback, consent, the WhatsApp window or template, rates per sending
+  number (the outbox is given Redis for them: `build_outbox(..., redis=)`).
 - Staff notices (bot/handover/notify.py), DSR mails to a tenant's admins
   (bot/privacy/worker.py), sub-processor change notices
   (bot/privacy/commands/subprocessors.py): `Outbox.to_staff`.

@@ -7,8 +7,9 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from bot.audit.log import AuditLog, SystemAccess
 from bot.base.errors import RapportError
@@ -17,6 +18,7 @@ from bot.base.sealing import Cipher
 from bot.base.settings import Settings
 from bot.outbox.segments import split_message, split_text
 from bot.outbox.sms_store import SmsStore
+from bot.outbox.throttle import Throttle
 from bot.outbox.transport import Envelope, Kind, Sent, Transport, TransportFailed
 from bot.outbox.whatsapp_window import WhatsappWindow
 from bot.storage.contacts import Contact, ContactStore
@@ -28,6 +30,10 @@ logger = logging.getLogger(__name__)
 
 WHATSAPP_MAX_CHARS = 1600  # Twilio's limit of one message's Body
 OUTSIDE_WINDOW = 63016  # Twilio: free-form WhatsApp message outside the 24-hour window
+TOO_MANY_REQUESTS = (429, 20429)  # Twilio's HTTP status and error code for 429
+RATE_LIMITED_RETRY = 5.0  # seconds to wait after the provider's 429 (it says no Retry-After here)
+MAX_RATE_WAIT = 2.0  # an invitation waits this long for its sender's slot, else "rate_limited"
+INVITE_CHANNELS = ("whatsapp", "sms", "email")
 CONTENT_SID = re.compile(r"HX[0-9a-fA-F]{32}")
 VARIABLE_KEY = re.compile(r"[A-Za-z0-9_]{1,16}")  # Twilio: up to 16 characters, no spaces
 MAX_VARIABLES = 100
@@ -37,13 +43,47 @@ class DeliveryFailed(RapportError):
     """The message could not be handed to the channel: `code` says why ("objected",
     "opted_out", "no_contact", "provider_failed", "no_transport"; WhatsApp:
     "outside_window" for free text more than 24 hours after the guest's last message, so
-    the caller can fall back to a template or another medium, "bad_template");
-    `retryable` whether sending it again later cannot duplicate it."""
+    the caller can fall back to a template or another medium, "bad_template";
+    "rate_limited" when the sending number is at its rate, with `retry_after` seconds;
+    invitations: "restricted", "no_channel", "provider_uncertain");
+    `retryable` whether sending it again later cannot duplicate it. `tried`: the
+    channels an invitation tried before, with why each did not take it."""
 
-    def __init__(self, code: str, *, retryable: bool = False) -> None:
+    def __init__(
+        self,
+        code: str,
+        *,
+        retryable: bool = False,
+        retry_after: float | None = None,
+        tried: Sequence[tuple[str, str]] = (),
+        uncertain: bool = False,
+    ) -> None:
         super().__init__(code)
         self.code = code
         self.retryable = retryable
+        self.retry_after = retry_after
+        self.tried = list(tried)
+        # the provider may have taken it (a timeout, a 5xx): sending again could duplicate it
+        self.uncertain = uncertain
+
+
+class InviteText(Protocol):
+    """What `Outbox.invite` sends (bot/outreach/message.py InviteMessage)."""
+
+    text: str
+    email_text: str
+    subject: str
+    template_variables: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Invited:
+    """An invitation went out on `channel`, after the channels in `tried` did not take
+    it ([channel, DeliveryFailed code]); `message_id`: the provider's id."""
+
+    channel: str
+    tried: list[tuple[str, str]] = field(default_factory=list)
+    message_id: str = ""
 
 
 class Outbox:
@@ -57,13 +97,18 @@ class Outbox:
         transports: Mapping[str, Transport],
         *,
         clock: Callable[[], float] = time.time,
+        redis: Any = None,
     ) -> None:
+        """`redis`: the send rates per sending number (bot/outbox/throttle.py) are kept
+        there, shared by every process; without it invitations are not throttled here
+        (the provider's 429 still backs them off)."""
         self.settings = settings
         self.clock = clock  # epoch seconds: WhatsApp's 24-hour window
         self.mongo = mongo
         self.transports = dict(transports)
         self.cipher = Cipher(settings.data_keys)
         self.audit = AuditLog.from_settings(mongo.client, settings)
+        self.throttle = Throttle(redis) if redis is not None else None
 
     async def close(self) -> None:
         for transport in self.transports.values():
@@ -79,7 +124,10 @@ class Outbox:
         except TransportFailed as e:
             if e.code == OUTSIDE_WINDOW:  # Twilio's own verdict (our record missed a message)
                 raise DeliveryFailed("outside_window") from None
-            raise DeliveryFailed("provider_failed", retryable=e.retryable) from None
+            if e.code in TOO_MANY_REQUESTS:  # refused before anything was created
+                raise DeliveryFailed("rate_limited", retryable=True, retry_after=RATE_LIMITED_RETRY) from None
+            uncertain = not e.retryable and (e.code is None or 20500 <= e.code < 20600)
+            raise DeliveryFailed("provider_failed", retryable=e.retryable, uncertain=uncertain) from None
 
     # ---- the bot's replies in the conversation -------------------------------------------
 
@@ -357,6 +405,183 @@ class Outbox:
         sent = await self._tracked(tenant_id, guest_ref, envelope)
         event(logger, "whatsapp.template.sent", tenant=tenant_id, sid=sent.id, variables=len(values))
         return sent.id
+
+    # ---- invitations (bot/outreach/scheduler.py) -------------------------------------------
+
+    async def invite(
+        self,
+        tenant: Tenant,
+        guest_ref: str,
+        *,
+        channels: Sequence[str],
+        phone: str | None,
+        email: str | None,
+        message: InviteText,
+        template_sid: str | None,
+        rates: Mapping[str, float] | None = None,
+    ) -> Invited:
+        """An invitation: Rapport writes first. Tries `channels` in order (the journey's
+        preference) and returns the one that took it, with what was tried before.
+
+        Nothing to a guest who objected ("objected") or restricted processing
+        ("restricted"), on any channel. A channel is skipped (noted in `tried`) when
+        its contact is missing ("no_contact"), the hotel has no sender for it
+        ("no_sender": its first sms_numbers / whatsapp_numbers / email_addresses is
+        the sender), the number sent STOP ("opted_out", SMS and WhatsApp alike), or on
+        WhatsApp outside the 24-hour window without a template ("outside_window"; within
+        it free text, else the template `template_sid` with the message's
+        template_variables). A provider failure that created nothing moves on to the
+        next channel. SMS is split as replies are; e-mail goes out with the subject and
+        its own Message-ID from the hotel's inbox, so the guest's reply threads there.
+
+        Rates per sending number (`rates` per channel, else the tenant's policy): an
+        invitation waits up to MAX_RATE_WAIT for its sender's slot. Raises
+        DeliveryFailed: "objected", "restricted"; "rate_limited" (retryable, with
+        `retry_after`) when the sender is at its rate or the provider answered 429;
+        "provider_failed" with `uncertain` when the provider may have taken it (no
+        other channel is tried then: the guest might get two); "no_channel" when none
+        took it (`tried` says why each did not)."""
+        flags = await FlagStore(self.mongo, tenant.id).get(guest_ref)
+        if flags.objected:
+            raise DeliveryFailed("objected")
+        if flags.restricted:
+            raise DeliveryFailed("restricted")  # GDPR Art. 18: no outreach while restricted
+        rates = dict(rates) if rates is not None else dict(tenant.outreach.rate_per_second)
+        opted_out: bool | None = None
+        tried: list[tuple[str, str]] = []
+        for channel in channels:
+            if channel not in INVITE_CHANNELS:
+                tried.append((channel, "unknown_channel"))
+                continue
+            address = email if channel == "email" else phone
+            senders = {
+                "sms": tenant.sms_numbers,
+                "whatsapp": tenant.whatsapp_numbers,
+                "email": tenant.email_addresses,
+            }[channel]
+            if not address:
+                tried.append((channel, "no_contact"))
+                continue
+            if not senders:
+                tried.append((channel, "no_sender"))
+                continue
+            if channel != "email":
+                if opted_out is None:
+                    opted_out = await SmsStore(self.mongo, tenant.id).opted_out(guest_ref)
+                if opted_out:
+                    tried.append((channel, "opted_out"))
+                    continue
+            try:
+                sent_id = await self._invite_on(
+                    tenant, guest_ref, channel, address, senders[0], message, template_sid, rates
+                )
+            except DeliveryFailed as e:
+                if e.code == "rate_limited" or e.uncertain:
+                    e.tried = tried
+                    raise
+                tried.append((channel, e.code))
+                continue
+            event(logger, "outreach.invite.sent", tenant=tenant.id, channel=channel, fallbacks=len(tried))
+            return Invited(channel, tried, sent_id)
+        raise DeliveryFailed("no_channel", tried=tried)
+
+    async def _slot(self, medium: str, sender: str, rate: float | None, n: int = 1) -> None:
+        """Wait for the sender's `n` slots (bot/outbox/throttle.py), at most MAX_RATE_WAIT."""
+        if self.throttle is None or not rate:
+            return
+        waited = 0.0
+        while True:
+            wait = await self.throttle.take(medium, sender, rate, n)
+            if wait <= 0:
+                return
+            if waited + wait > MAX_RATE_WAIT:
+                raise DeliveryFailed("rate_limited", retryable=True, retry_after=wait)
+            await asyncio.sleep(wait)
+            waited += wait
+
+    async def _invite_on(
+        self,
+        tenant: Tenant,
+        guest_ref: str,
+        channel: str,
+        to: str,
+        via: str,
+        message: InviteText,
+        template_sid: str | None,
+        rates: Mapping[str, float],
+    ) -> str:
+        rate = rates.get(channel)
+        try:
+            if channel == "email":
+                await self._slot("email", via, rate)
+                envelope = Envelope(
+                    "email",
+                    "notice",  # a new thread: its own subject and Message-ID, auto-generated
+                    tenant.id,
+                    message.email_text,
+                    to=to,
+                    sender=via,
+                    guest_ref=guest_ref,
+                    subject=message.subject,
+                )
+                return (await self._transmit(envelope)).id
+            if channel == "sms":
+                parts = split_message(message.text, self.settings.sms_max_segments)
+                await self._slot("sms", via, rate, len(parts))
+                return await self._sms_parts(tenant.id, guest_ref, to, via, parts)
+            if await WhatsappWindow(self.mongo, tenant.id, self.clock).is_open(guest_ref, via):
+                parts = self._parts("whatsapp", message.text)
+                await self._slot("whatsapp", via, rate, len(parts))
+                ids: list[str] = []
+                for part in parts:
+                    envelope = Envelope(
+                        "whatsapp",
+                        "message",
+                        tenant.id,
+                        part,
+                        to=to,
+                        sender=via,
+                        guest_ref=guest_ref,
+                        tracked=True,
+                    )
+                    try:
+                        ids.append((await self._tracked(tenant.id, guest_ref, envelope)).id)
+                    except DeliveryFailed as e:
+                        e.uncertain = e.uncertain or bool(ids)  # a part is out
+                        raise
+                return ids[0]
+            if not template_sid:
+                raise DeliveryFailed("outside_window")
+            await self._slot("whatsapp", via, rate)
+            return await self.whatsapp_template(
+                tenant.id,
+                guest_ref,
+                to=to,
+                via=via,
+                content_sid=template_sid,
+                variables=message.template_variables,
+            )
+        except DeliveryFailed as e:
+            if e.code == "rate_limited" and self.throttle is not None and e.retry_after:
+                await self.throttle.penalize(channel, via, e.retry_after)  # every process backs off
+            raise
+
+    async def _sms_parts(self, tenant_id: str, guest_ref: str, to: str, via: str, parts: list[str]) -> str:
+        """`parts` of one SMS, each tracked and recorded; the first part's sid."""
+        store = SmsStore(self.mongo, tenant_id)
+        first = ""
+        for part in parts:
+            envelope = Envelope(
+                "sms", "message", tenant_id, part, to=to, sender=via, guest_ref=guest_ref, tracked=True
+            )
+            try:
+                sent = await self._transmit(envelope)
+            except DeliveryFailed as e:
+                e.uncertain = e.uncertain or bool(first)  # a part is out: never resend or fall back
+                raise
+            await store.record_sent(sent.id, guest_ref=guest_ref, status=sent.status, segments=sent.segments)
+            first = first or sent.id
+        return first
 
     # ---- staff and operators ---------------------------------------------------------------
 

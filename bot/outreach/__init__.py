@@ -4,10 +4,19 @@
   guest's contact and first name sealed; the only writer of the `stays` collection;
 - `parse.py`, `headers.py`: a guest list (CSV or XLSX) -> stays and rejected rows (pure);
 - `importer.py`: new / changed / unchanged, idempotent upsert of an import;
-- `cli.py`: `python -m bot.outreach import --tenant T --file F [--dry-run]`.
+- `plan.py`: when each journey's invitation of a stay is due (hotel's zone, DST, quiet
+  hours, cap; pure);
+- `invitations.py`: the send schedule (`invitations`): planning, exclusive claims,
+  at-most-once sending stamp, outcomes;
+- `scheduler.py`: one round per tenant: plan, claim, check suppression, send through
+  `Outbox.invite`, record (the jobs process, every 15 s);
+- `message.py`: what an invitation says;
 - `opening.py`: the invitation a guest's first reply answers (`open_invitation`), and
   `answered_at` set once (`mark_answered`); the feedback pipeline starts the
-  conversation from it.
+  conversation from it;
+- `pms/`: live PMS connectors behind one `PmsConnector` interface (apaleo by webhook
+  and re-fetch, Mews by polling, a generic signed webhook);
+- `cli.py`: `import`, `send-due`, `pms sync` (see its docstring).
 
-Journeys, sending, the import API and PMS connectors come later (docs/OUTREACH.md).
+docs/OUTREACH.md is the guide.
 """

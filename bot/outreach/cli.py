@@ -1,4 +1,5 @@
 """The outreach CLI: `python -m bot.outreach import --tenant T --file F [--dry-run]`,
+`python -m bot.outreach send-due [--tenant T] [--now ISO-TIME] [--json]` and
 `python -m bot.outreach pms sync --tenant T [--since ISO]` (bot/outreach/pms/cli.py).
 
     python -m bot.outreach import --tenant alpenhof --file guests.csv --dry-run
@@ -17,6 +18,16 @@ The file is read where it is and never copied or kept. Progress goes to standard
 counts only. Exit codes: 0 imported, nothing rejected; 1 rows rejected (the valid ones
 imported unless --strict or --dry-run); 2 bad file, unknown tenant or storage down.
 Settings come from the environment (MONGODB_URL, or the embedded server of `make run`).
+
+    python -m bot.outreach send-due [--tenant alpenhof] [--now 2026-06-15T12:00+02:00] [--json]
+
+Plans the invitations of new and changed stays and sends what is due at `--now`
+(default: now; an ISO time, without an offset in the hotel's zone) for one tenant or
+every tenant with outreach enabled, as the jobs process does every 15 seconds
+(bot/outreach/scheduler.py). Operators catch up with it; several may run at once, with
+the jobs: each invitation is claimed by exactly one. Prints the counts per tenant
+(sent per channel, suppressed per reason, moved, retried, failed). Exit codes: 0 done,
+2 unknown tenant or storage down.
 """
 
 from __future__ import annotations
@@ -56,6 +67,11 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--strict", action="store_true", help="write nothing if any row is rejected")
     imp.add_argument("--json", action="store_true", help="print the report as JSON")
     pms_cli.add_parser(commands)
+    due = commands.add_parser("send-due", help="plan and send the invitations due now (or at --now)")
+    due.add_argument("--tenant", help="one tenant (default: every tenant with outreach enabled)")
+    due.add_argument("--now", help="the time to send for, ISO 8601 (default: now)")
+    due.add_argument("--json", action="store_true", help="print the counts as JSON")
+    due.add_argument("--lease", type=float, default=None, help=argparse.SUPPRESS)  # tests: claim lease, s
     return p
 
 
@@ -120,6 +136,47 @@ async def run_import(args: argparse.Namespace, settings: Settings, out: TextIO, 
     return REJECTED if report.rejected else OK
 
 
+async def run_send_due(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    import redis.asyncio as aioredis
+
+    from bot.channels.transports import build_outbox
+    from bot.i18n import Catalog
+    from bot.outreach.scheduler import Scheduler, parse_at
+
+    catalog = Catalog.load()
+    tenants = Tenants.load(settings.tenants_file, catalog.languages)
+    chosen = [tenants.get(args.tenant)] if args.tenant else list(tenants)
+    try:
+        ats = {t.id: parse_at(args.now, t.timezone) if args.now else None for t in chosen}
+    except ValueError:
+        raise InvalidInput("bad_time", "--now takes an ISO 8601 time, e.g. 2026-06-15T12:00+02:00") from None
+    client = connect(settings.effective_mongodb_url.value, socketTimeoutMS=60_000)
+    redis = aioredis.from_url(settings.effective_redis_url.value, socket_timeout=10)
+    mongo = MongoStore(client, settings.db_prefix)
+    outbox = build_outbox(settings, mongo, redis=redis)
+    try:
+        # an operator's round sends everything due (the jobs' rounds stop after ROUND_BUDGET)
+        scheduler = Scheduler(settings, mongo, redis, outbox, catalog, lease=args.lease, budget=float("inf"))
+        report: dict[str, dict[str, int]] = {}
+        for tenant in chosen:
+            at = ats[tenant.id]
+            if args.tenant:
+                report[tenant.id] = await scheduler.run_tenant(tenant, at)
+            else:
+                report.update(await scheduler.run_all([tenant], at))
+    finally:
+        await outbox.close()
+        await redis.close()
+        client.close()
+    if args.json:
+        print(json.dumps(report, sort_keys=True), file=out)
+    else:
+        for tid, counts in report.items():
+            shown = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing due"
+            print(f"{tid}: {shown}", file=out)
+    return OK
+
+
 def main(
     argv: list[str] | None = None,
     *,
@@ -133,6 +190,8 @@ def main(
         settings = Settings.from_env(env)
         if args.command == "pms":
             return asyncio.run(pms_cli.run_sync(args, settings, out or sys.stdout))
+        if args.command == "send-due":
+            return asyncio.run(run_send_due(args, settings, out or sys.stdout))
         return asyncio.run(run_import(args, settings, out or sys.stdout, err))
     except InvalidInput as e:
         print(f"error: {e.code}" + (f" ({e.detail})" if e.detail else ""), file=err)

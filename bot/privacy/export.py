@@ -110,6 +110,7 @@ async def export_guest(
                 "preferences": raw["flags"],
             },
             "stays": [{k: v for k, v in d.items() if k in STAY_FIELDS} for d in raw["stays"]],
+            "invitations": raw["invitations"],  # when the hotel invited them, on which channel
             "conversations": raw["conversations"],
             "ratings": raw["ratings"],
             "transcripts": messages,

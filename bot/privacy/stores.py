@@ -20,6 +20,7 @@ guest data and is missing here makes the exhaustive scan of erasure.py fail.
 | flags              | `guest_flags`                           | _id = guest_ref             |
 | stays              | `stays` (contact, first name sealed)    | guest_refs (phone's, address's) |
 | pms                | `pms_events` (ids, codes), `pms_cursors` | the guest's stays' ids     |
+| invitations        | `invitations` (the send schedule: ids, times, channel, reason) | guest_refs |
 | dsr_questions      | `dsr_questions` (unconfirmed requests)  | _id = guest_ref             |
 | dsr_requests       | `dsr_requests` (evidence: stripped, kept) | guest_ref                 |
 | trackers           | Redis `rapport:tracker:<tenant>:<HMAC>` | HMAC of the sender id       |
@@ -62,6 +63,7 @@ from bot.base.names import (
     GUEST_FLAGS,
     HANDOVER_HISTORY,
     HANDOVERS,
+    INVITATIONS,
     LOCK,
     MESSAGE_SEQ,
     MESSAGES,
@@ -548,6 +550,28 @@ class PmsRecords:
         return await present(
             ctx.db(s.tenant)[PMS_EVENTS], [{"stay": stay} for stay in await self._stays(ctx, s)]
         )
+class Invitations:
+    """The send schedule (bot/outreach/invitations.py): ids, times, channel and reason,
+    no contact data; found by either of the guest's refs, deleted whole (an erased
+    guest is never invited again: their stays go too). Expired with the stays: its
+    latest time (`due`, `updated_at`) older than the period."""
+
+    name = "invitations"
+    collections: Mapping[str, Retention] = MappingProxyType({INVITATIONS: by_age("due", "updated_at")})
+
+    @staticmethod
+    def _of(s: Subject) -> dict[str, Any]:
+        return {"guest_refs": {"$in": [s.guest_ref]}}  # nx-27017: an array element by $in
+
+    async def export(self, ctx: PrivacyContext, s: Subject) -> list[dict[str, Any]]:
+        return [d async for d in ctx.db(s.tenant)[INVITATIONS].find(self._of(s))]
+
+    async def erase(self, ctx: PrivacyContext, s: Subject) -> int:
+        coll = ctx.db(s.tenant).get_collection(INVITATIONS, write_concern=DURABLE)
+        return await delete_matching(coll, self._of(s))
+
+    async def scan(self, ctx: PrivacyContext, s: Subject) -> int:
+        return await present(ctx.db(s.tenant)[INVITATIONS], (self._of(s), {"guest_ref": s.guest_ref}))
 
 
 class Sms:
@@ -746,6 +770,7 @@ STORES: tuple[Store, ...] = (
     Contacts(),
     PmsRecords(),  # before Stays: finds the events through the guest's stays
     Stays(),
+    Invitations(),
     # WhatsApp's 24-hour window: when the guest last wrote, dropped with old contacts
     ByGuestRef("whatsapp_window", WHATSAPP_WINDOW, by_age("last_inbound_at")),
     ByGuestRef("flags", GUEST_FLAGS, kept("a restriction or objection holds until the guest lifts it")),
@@ -774,6 +799,7 @@ KEYED_FIELDS: dict[str, tuple[str, ...]] = {
     HANDOVER_HISTORY: ("conversation",),
     CONTACTS: ("_id",),
     STAYS: ("guest_ref", "guest_refs"),  # contacts and first names sealed
+    INVITATIONS: ("guest_ref", "guest_refs"),  # ids, times and codes only
     AUDIT: ("resource_id", "resources"),  # `resources`: the ids a system.batch entry names
     AUDIT_INBOX: ("writes.resource_id",),
 }

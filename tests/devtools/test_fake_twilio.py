@@ -3,6 +3,7 @@ with plain aiohttp, the way the twilio client (and curl) would."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import subprocess
 import sys
@@ -278,3 +279,20 @@ async def test_cli_serves_the_fake():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+async def test_the_rate_switch_refuses_a_numbers_creates_over_its_rate_with_429(fake):
+    await fake.rate(2)
+    form = {"To": GUEST, "From": HOTEL, "Body": "hi"}
+    results = [await post_message(fake, form) for _ in range(3)]
+    assert [r[0] for r in results] == [201, 201, 429]
+    status, headers, body = results[2]
+    assert headers["Retry-After"] == "1" and body["code"] == 20429 and body["status"] == 429
+    assert (await post_message(fake, {**form, "From": "+15005550002"}))[0] == 201  # per number
+    await asyncio.sleep(1.05)
+    assert (await post_message(fake, form))[0] == 201  # the next second
+    await fake.rate(None)
+    assert [(await post_message(fake, form))[0] for _ in range(5)] == [201] * 5
+    assert len(await fake.messages()) == 9
+    async with ClientSession() as http, http.post(f"{fake.url}/_fake/rate", json={"per_second": -1}) as resp:
+        assert resp.status == 400

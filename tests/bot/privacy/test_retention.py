@@ -78,6 +78,7 @@ def test_the_registry_gives_the_retention_of_before():
         "stays": ("age", "_id", ("departure", "checked_out_at"), {}, True),
         "pms_events": ("age", "_id", ("updated_at", "received_at"), {}, True),  # issue 12
         "pms_cursors": ("keep", "_id", (), {}, True),
+        "invitations": ("age", "_id", ("due", "updated_at"), {}, True),  # issue 12
         "sms_inbound": ("age", "_id", ("ended_at", "received_at"), finished, True),
         "email_inbound": ("age", "_id", ("ended_at", "received_at"), finished, True),
         "sms_outbound": ("age", "_id", ("sent_at", "updated_at"), {}, True),
