@@ -200,9 +200,11 @@ async def test_twilios_429_is_rate_limited_and_retryable_and_slows_every_process
 
 
 async def test_two_outboxes_share_the_numbers_rate(outbox, mongo_server, twilio, smtp, valkey, tenant):
-    """Rate 4/s on one number, the stand-in refusing anything over 4/s: 12 invitations
-    from two outboxes (two Redis clients) take ~3 s and none is refused."""
-    await twilio.rate(4)
+    """Rate 4/s on one number, the stand-in refusing anything over 5 in any second (a
+    margin for the requests' jitter on a loaded machine; unthrottled, 7 of the 12 would
+    be refused): 12 invitations from two outboxes (two Redis clients) take ~3 s and none
+    is refused."""
+    await twilio.rate(5)
     settings = settings_for(mongo_server, twilio, smtp.smtp_port)
     other_redis = aioredis.from_url(valkey)  # another process's client
     mongo = MongoStore(connect(settings.effective_mongodb_url.value), settings.db_prefix)
