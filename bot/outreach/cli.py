@@ -2,9 +2,13 @@
 
     python -m bot.outreach import --tenant alpenhof --file guests.csv --dry-run
     python -m bot.outreach import --tenant alpenhof --file guests.xlsx [--strict] [--json]
+    python -m bot.outreach tokens create --tenant alpenhof --name "Mews middleware"
+    python -m bot.outreach tokens list --tenant alpenhof
+    python -m bot.outreach tokens revoke --tenant alpenhof --id tok_0123456789ab
 
 Reads a guest list (CSV or XLSX, bot/outreach/parse.py) and upserts its stays on the
-reservation reference (bot/outreach/importer.py). Prints the counts — new, changed,
+reservation reference (bot/outreach/importer.py); column names the tenant's admins mapped
+in the console (bot/outreach/mapping.py) are read as their fields. Prints the counts — new, changed,
 unchanged, rejected — and every rejected row with its line, column and reason (never a
 value); `--json` prints the same as one JSON object. `--dry-run` writes nothing (no
 stays, no audit record). Rejected rows are skipped and the valid ones imported, unless
@@ -16,6 +20,11 @@ The file is read where it is and never copied or kept. Progress goes to standard
 counts only. Exit codes: 0 imported, nothing rejected; 1 rows rejected (the valid ones
 imported unless --strict or --dry-run); 2 bad file, unknown tenant or storage down.
 Settings come from the environment (MONGODB_URL, or the embedded server of `make run`).
+
+`tokens` manages the tenant's API tokens of the stay-import API (bot/outreach/tokens.py):
+`create` prints the new token once (only its hash is stored), `list` shows ids, names
+and dates, `revoke` ends one; each change is audited (`api_token.create` / `.revoke`,
+actor `cli:<os uid>`, the token's id).
 """
 
 from __future__ import annotations
@@ -35,10 +44,12 @@ from bot.base.logs import event
 from bot.base.sealing import Cipher
 from bot.base.settings import Settings
 from bot.outreach.importer import ImportReport, import_stays
-from bot.outreach.parse import Hotel, parse_file
+from bot.outreach.mapping import MappingStore, hotel_of
+from bot.outreach.parse import BadFile, parse_file
 from bot.outreach.stays import StayStore
+from bot.outreach.tokens import TokenStore
 from bot.storage.mongo import MongoStore, connect
-from bot.tenants.registry import Tenant, Tenants
+from bot.tenants.registry import Tenants
 
 logger = logging.getLogger(__name__)
 OK, REJECTED, ERROR = 0, 1, 2
@@ -53,11 +64,12 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
     imp.add_argument("--strict", action="store_true", help="write nothing if any row is rejected")
     imp.add_argument("--json", action="store_true", help="print the report as JSON")
+    tok = commands.add_parser("tokens", help="API tokens of the stay-import API")
+    tok.add_argument("action", choices=("create", "list", "revoke"))
+    tok.add_argument("--tenant", required=True)
+    tok.add_argument("--name", help="create: what the token is for (the system that uses it)")
+    tok.add_argument("--id", dest="token_id", help="revoke: the token's id (tok_...)")
     return p
-
-
-def hotel_of(tenant: Tenant) -> Hotel:
-    return Hotel(country=tenant.country, timezone=tenant.timezone, languages=tenant.languages)
 
 
 def print_report(report: ImportReport, out: TextIO, as_json: bool) -> None:
@@ -94,11 +106,17 @@ async def run_import(args: argparse.Namespace, settings: Settings, out: TextIO, 
         if big[0]:
             print(message, file=err, flush=True)
 
-    parsed = await asyncio.to_thread(parse_file, args.file, hotel_of(tenant), parsed_rows)
+    try:  # an unreadable file fails before storage is touched
+        with args.file.open("rb"):
+            pass
+    except OSError as e:
+        raise BadFile(f"cannot read the file ({e.strerror or type(e).__name__})") from None
     # not a chat turn: reading every stay's digest of a large tenant takes longer than
     # the turn's 5 s socket timeout
     client = connect(settings.effective_mongodb_url.value, socketTimeoutMS=300_000)
     try:
+        columns = await MappingStore(MongoStore(client, settings.db_prefix), tenant.id).columns()
+        parsed = await asyncio.to_thread(parse_file, args.file, hotel_of(tenant, columns), parsed_rows)
         store = StayStore(
             MongoStore(client, settings.db_prefix), tenant.id, Cipher(settings.data_keys), settings.guest_key
         )
@@ -117,6 +135,53 @@ async def run_import(args: argparse.Namespace, settings: Settings, out: TextIO, 
     return REJECTED if report.rejected else OK
 
 
+async def run_tokens(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
+    from bot.i18n import Catalog
+
+    tenant = Tenants.load(settings.tenants_file, Catalog.load().languages).get(args.tenant)
+    client = connect(settings.effective_mongodb_url.value)
+    try:
+        store = TokenStore(MongoStore(client, settings.db_prefix), tenant.id)
+        if args.action == "list":
+            for t in await store.list():
+                state = "revoked" if t.revoked else "valid"
+                used = f"last used {_when(t.last_used_at)}" if t.last_used_at else "never used"
+                print(
+                    f"{t.id}  {state}  {t.name!r}  created {_when(t.created_at)} by {t.created_by}; {used}",
+                    file=out,
+                )
+            return OK
+        if args.action == "create":
+            token, made = await store.create(args.name, by=cli_actor())
+            found = made
+        else:
+            found = await store.revoke(args.token_id or "", by=cli_actor())
+            if found is None:
+                print("error: no such token", file=err)
+                return ERROR
+        record = AuditRecord(
+            cli_actor(), f"api_token.{args.action}", "api_token", found.id, "allowed", tenant.id
+        )
+        audit = AuditLog.from_settings(client, settings)
+        await audit.tenant(tenant.id, record)
+        await audit.control(record)
+    finally:
+        client.close()
+    event(logger, f"outreach.token.{args.action}", tenant=tenant.id, token=found.id)
+    if args.action == "create":
+        print(f"token {found.id} ({found.name!r}) created; it is shown only now:", file=err)
+        print(token, file=out)
+    else:
+        print(f"token {found.id} revoked", file=out)
+    return OK
+
+
+def _when(epoch: float) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def main(
     argv: list[str] | None = None,
     *,
@@ -128,7 +193,8 @@ def main(
     err = err or sys.stderr
     try:
         settings = Settings.from_env(env)
-        return asyncio.run(run_import(args, settings, out or sys.stdout, err))
+        run = run_tokens if args.command == "tokens" else run_import
+        return asyncio.run(run(args, settings, out or sys.stdout, err))
     except InvalidInput as e:
         print(f"error: {e.code}" + (f" ({e.detail})" if e.detail else ""), file=err)
     except RapportError as e:

@@ -8,7 +8,14 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.base.errors import ConfigError
-from bot.base.names import AUDIT_CHAIN, DSR_EXPORTS, RATING_AGGREGATES, TENANT_COLLECTIONS
+from bot.base.names import (
+    API_TOKENS,
+    AUDIT_CHAIN,
+    DSR_EXPORTS,
+    OUTREACH_MAPPING,
+    RATING_AGGREGATES,
+    TENANT_COLLECTIONS,
+)
 from bot.privacy.retention import _rules, epoch
 from bot.privacy.stores import COVERED, EVIDENCE, RETENTION, STORES, Retention
 from bot.tenants.registry import _retention
@@ -41,6 +48,9 @@ NOT_REGISTERED = {
     RATING_AGGREGATES: "anonymous monthly sums: no guest reference",
     AUDIT_CHAIN: "the head of the audit chain: a sequence number and a hash",
     DSR_EXPORTS: "sealed one-time export links: the worker purges expired ones (bot/privacy/links.py)",
+    API_TOKENS: "the hotel's API credentials (a hash, a name, staff ids, times): no guest; revoked, "
+    "not expired, and dropped with the tenant's database at offboarding",
+    OUTREACH_MAPPING: "the hotel's column names of its guest-list export: no guest",
 }
 
 
