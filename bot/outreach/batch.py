@@ -136,8 +136,10 @@ def check_item(index: int, given: Any, hotel: Hotel) -> Item:
             item.errors.append(FieldError(name, "not_string", "must be a string or null"))
         else:
             values[name] = value
-    typed = {e.field for e in item.errors}
+    typed: set[str | None] = {e.field for e in item.errors}
     row, problems = check_stay(values, hotel)
+    if typed & {"phone", "email"}:
+        typed.add(None)  # "no contact" only because a contact was of the wrong type
     item.errors += [p for p in problems if p.field not in typed]
     item.row = row if not item.errors else None
     return item
