@@ -6,6 +6,7 @@ imports it, maps a column of its own export, and creates and revokes an API toke
 
 from __future__ import annotations
 
+import re
 import secrets
 
 import pytest
@@ -50,7 +51,7 @@ async def test_an_admin_checks_then_imports_a_guest_list_maps_a_column_and_makes
         await page.get_by_role("link", name="Guest lists").click()
         await expect(page.get_by_role("heading", name="Upload a guest list")).to_be_visible()
 
-        await page.get_by_label("Guest list").set_input_files(str(path))
+        await page.get_by_label("Guest list", exact=True).set_input_files(str(path))
         await page.get_by_role("button", name="Check the list").click()
         summary = page.locator("#upload-summary")
         await expect(summary).to_contain_text("2 rows checked: 1 new, 0 changed, 0 unchanged, 1 rejected")
@@ -75,7 +76,7 @@ async def test_an_admin_checks_then_imports_a_guest_list_maps_a_column_and_makes
         await expect(page.locator("#mapping-status")).to_have_text("Mapping saved (1 columns).")
         await page.reload()
         await expect(page.get_by_label("Column 1 in your export")).to_have_value("Gastland")
-        await page.get_by_label("Guest list").set_input_files(str(path))
+        await page.get_by_label("Guest list", exact=True).set_input_files(str(path))
         await page.get_by_role("button", name="Check the list").click()
         await expect(summary).to_contain_text("1 changed")  # the country is now read
         await expect(page.locator("#upload-ignored")).to_be_hidden()
@@ -84,8 +85,9 @@ async def test_an_admin_checks_then_imports_a_guest_list_maps_a_column_and_makes
         await expect(page.locator("#mapping-status")).to_have_text("Mapping saved (0 columns).")
 
         # an API token: shown once, listed without it, revoked
-        await page.get_by_label("Name").fill("UI middleware")
+        await page.get_by_label("Name", exact=True).fill("UI middleware")
         await page.get_by_role("button", name="Create a token").click()
+        await expect(page.locator("#token-value")).to_have_text(re.compile(r"^rpt_[A-Za-z0-9_-]{43}$"))
         token = await page.locator("#token-value").text_content()
         assert token and token.startswith("rpt_")
         row = page.locator("#token-list tr", has_text="UI middleware")
