@@ -428,3 +428,34 @@ async def test_the_cli_creates_lists_and_revokes_tokens(stack, admin):
     assert nothing.returncode == 2 and "no such token" in nothing.stderr
     records = await audit_records(stack, stack.settings.db_prefix + "alpenhof", resource_id=token_id)
     assert [r["action"] for r in records] == ["api_token.create", "api_token.revoke"]
+
+
+async def test_a_full_batch_of_500_stays(stack, admin):
+    """The largest batch, every field given: accepted, then replayed (timed, for the docs)."""
+    made = await new_token(admin)
+    ref = "R500-" + secrets.token_hex(4)
+    body = {
+        "stays": [
+            stay(
+                f"{ref}-{i}",
+                status="checked_out",
+                first_name="Zoë",
+                email=f"guest{i}@example.org",
+                checked_out_at="2026-12-23T10:15:00+01:00",
+                room_type="Double superior",
+                booking_channel="Booking.com",
+                country="AT",
+            )
+            for i in range(500)
+        ]
+    }
+    assert len(json.dumps(body)) < 1_000_000
+    started = asyncio.get_running_loop().time()
+    status, answer, _ = await post(stack, "alpenhof", made["token"], body)
+    first = asyncio.get_running_loop().time() - started
+    assert status == 200 and answer["new"] == 500, answer.get("rejected")
+    started = asyncio.get_running_loop().time()
+    status, answer, _ = await post(stack, "alpenhof", made["token"], body)
+    replay = asyncio.get_running_loop().time() - started
+    assert status == 200 and answer["unchanged"] == 500
+    print(f"\n500 stays: new {first:.2f} s, replayed {replay:.2f} s")

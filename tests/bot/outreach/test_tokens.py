@@ -67,3 +67,12 @@ def test_bearer_header():
     assert bearer("Bearer rpt_abc") == "rpt_abc" and bearer("bearer  rpt_abc ") == "rpt_abc"
     for header in (None, "", "Basic dXNlcjpwYXNz", "Bearer", "Bearer a b", "rpt_abc"):
         assert bearer(header) is None, header
+
+
+async def test_tokens_live_in_the_tenants_database_and_go_with_it(mongo):
+    """Offboarding drops the tenant's database (bot/privacy/offboard.py `drop_tenant`)."""
+    store = TokenStore(mongo, "scratch_tokens")
+    token, _ = await store.create("PMS", by="st_a")
+    assert store.collection.database.name == mongo.database("scratch_tokens").name
+    await mongo.drop_tenant("scratch_tokens")
+    assert await store.verify(token) is None and await store.list() == []
