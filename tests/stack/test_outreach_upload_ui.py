@@ -63,9 +63,9 @@ async def test_an_admin_checks_then_imports_a_guest_list_maps_a_column_and_makes
         await expect(page.locator("#upload-ignored")).to_contain_text("Gastland")
         assert not await stored(stack, f"{ref}-1")
 
-        await page.get_by_role("button", name="Import 1 stays").click()
+        await page.get_by_role("button", name="Import 1 stay").click()
         await expect(summary).to_contain_text("Imported: 1 new")
-        await expect(page.get_by_role("button", name="Import 1 stays")).to_be_hidden()
+        await expect(page.get_by_role("button", name="Import 1 stay")).to_be_hidden()
         assert await stored(stack, f"{ref}-1") and not await stored(stack, f"{ref}-2")
 
         # map the export's "Gastland" to the country field; the next check reads it
@@ -73,7 +73,7 @@ async def test_an_admin_checks_then_imports_a_guest_list_maps_a_column_and_makes
         await page.get_by_label("Column 1 in your export").fill("Gastland")
         await page.get_by_label("Field of column 1").select_option("country")
         await page.get_by_role("button", name="Save the mapping").click()
-        await expect(page.locator("#mapping-status")).to_have_text("Mapping saved (1 columns).")
+        await expect(page.locator("#mapping-status")).to_have_text("Mapping saved (1 column).")
         await page.reload()
         await expect(page.get_by_label("Column 1 in your export")).to_have_value("Gastland")
         await page.get_by_label("Guest list", exact=True).set_input_files(str(path))

@@ -59,6 +59,10 @@ function when(epoch) {
   return new Date(epoch * 1000).toISOString().slice(0, 16).replace("T", " ") + " UTC";
 }
 
+function count(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
 function problem(r) {
   return r.data.detail || r.data.error || `HTTP ${r.status}`;
 }
@@ -132,7 +136,8 @@ class Upload {
     const importable = report.dry_run && (report.new + report.changed) > 0;
     const button = $("upload-import");
     button.hidden = !importable;
-    button.textContent = `Import ${report.new + report.changed} stays` + (rejected ? ` (the ${rejected} rejected rows ${what} skipped)` : "");
+    button.textContent = `Import ${count(report.new + report.changed, "stay")}`
+      + (rejected ? ` (${count(rejected, "rejected row")} ${what} skipped)` : "");
   }
 }
 
@@ -181,7 +186,7 @@ class Mapping {
     const r = await call("POST", `${this.base}/api/outreach/mapping`, { json: { mapping } });
     if (!r.ok) { show($("mapping-error"), `The mapping was not saved: ${problem(r)}.`); return; }
     show($("mapping-error"), "");
-    show($("mapping-status"), `Mapping saved (${r.data.mapping.length} columns).`);
+    show($("mapping-status"), `Mapping saved (${count(r.data.mapping.length, "column")}).`);
     await this.load();
   }
 }
