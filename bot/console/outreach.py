@@ -13,7 +13,9 @@ tenant 404); the POSTs carry the session's CSRF token like every console change.
 
 The upload's body is the file itself (any content type but JSON), at most `MAX_UPLOAD`
 bytes, read into memory and parsed there (bot/outreach/parse.py with the tenant's column
-mapping): it is never written to disk, and dropped when the answer is sent. With
+mapping): it is never written to disk, and dropped when the answer is sent. Parsing
+and storing run shielded (a browser that leaves does not cut an import short) with a
+response timeout of `UPLOAD_SECONDS` for that connection, once the body is in. With
 `dry_run=1` nothing is stored: the page shows the counts and every rejected row (line,
 column, reason) and sends the same bytes again without it to import
 (bot/outreach/importer.py, rejected rows skipped, as the CLI does). An import is audited
@@ -38,8 +40,8 @@ from bot.base.sealing import Cipher
 from bot.console.access import NotVisible, access
 from bot.console.pages import _csrf_meta, _logout, _page
 from bot.console.routes import json_body
-from bot.console.stays_api import read_body
-from bot.outreach.importer import import_stays
+from bot.console.stays_api import bulk, read_body
+from bot.outreach.importer import ImportReport, import_stays
 from bot.outreach.mapping import MappingStore, hotel_of
 from bot.outreach.parse import STAY_FIELDS, parse_bytes
 from bot.outreach.stays import StayStore
@@ -48,8 +50,9 @@ from bot.storage.mongo import MongoStore
 
 logger = logging.getLogger(__name__)
 
-MAX_UPLOAD = 10_000_000  # bytes: some 100,000 rows; larger lists go through the CLI
+MAX_UPLOAD = 5_000_000  # bytes: some 50,000 rows; larger lists go through the CLI
 UPLOADS_AT_ONCE = 2  # per console process: bounds the memory uploads hold
+UPLOAD_SECONDS = 300  # the response timeout of an upload's connection (50,000 rows: ~40 s)
 OUTREACH_ROUTES = (
     ("GET", "/t/<tenant>/outreach", "outreach_page"),
     ("POST", "/t/<tenant>/api/outreach/upload", "outreach_upload"),
@@ -79,6 +82,7 @@ def register(app: Sanic) -> None:
 
 async def _open(app: Sanic, _loop: Any) -> None:
     app.ctx.upload_slots = asyncio.Semaphore(UPLOADS_AT_ONCE)
+    app.ctx.upload_jobs = set()  # running imports (shielded from a client that leaves)
 
 
 def _mongo(request: Request) -> MongoStore:
@@ -190,11 +194,8 @@ def _flag(args: Any, name: str) -> bool:
 async def outreach_upload(request: Request, tenant: str) -> HTTPResponse:
     grant = await access(request, tenant, action="stays.upload", resource_type="stays", need="admin")
     dry_run = _flag(request.args, "dry_run")
-    if (
-        (request.content_type or "")
-        .lower()
-        .startswith(("application/json", "multipart/", "application/x-www"))
-    ):
+    kind = (request.content_type or "").lower()
+    if kind.startswith(("application/json", "multipart/", "application/x-www")):
         return response.json(
             {"error": "file_required", "detail": "send the file itself as the body"}, status=415
         )
@@ -203,26 +204,35 @@ async def outreach_upload(request: Request, tenant: str) -> HTTPResponse:
         data = await read_body(request, MAX_UPLOAD)
         if not data:
             raise InvalidInput("file_required", "the body is empty: send the guest list")
-        s = ctx.settings
-        columns = await MappingStore(_mongo(request), grant.tenant_id).columns()
-        hotel = hotel_of(ctx.tenants.get(grant.tenant_id), columns)
-        parsed = await asyncio.to_thread(parse_bytes, data, hotel)  # BadFile: 400 bad_file
+        # parsing and storing a large list outlasts the console's 30 s response timeout:
+        # this connection gets longer (the body is in: no slow sender holds it)
+        protocol = getattr(request.transport, "get_protocol", lambda: None)()
+        if protocol is not None and hasattr(protocol, "response_timeout"):
+            protocol.response_timeout = max(protocol.response_timeout, UPLOAD_SECONDS)
+        # shielded: a browser that goes away mid-import does not cut the import short
+        job = asyncio.ensure_future(_upload(request, grant.tenant_id, grant.staff.id, data, dry_run))
+        ctx.upload_jobs.add(job)
+        job.add_done_callback(ctx.upload_jobs.discard)
         del data
-        store = StayStore(_mongo(request), grant.tenant_id, Cipher(s.data_keys), s.guest_key)
-        report = await import_stays(store, parsed, dry_run=dry_run)
-    if not dry_run:
-        record = AuditRecord(
-            grant.staff.id,
-            "stays.import",
-            "stays",
-            report.import_id,
-            "allowed",
-            grant.tenant_id,
-            report.counts(),
-        )
-        await ctx.audit.tenant(grant.tenant_id, record)
+        report = await asyncio.shield(job)
     event(logger, "console.outreach.upload", tenant=grant.tenant_id, actor=grant.staff.id, **report.counts())
     return response.json(report.public())
+
+
+async def _upload(request: Request, tenant_id: str, actor: str, data: bytes, dry_run: bool) -> ImportReport:
+    ctx, s = request.app.ctx, request.app.ctx.settings
+    columns = await MappingStore(_mongo(request), tenant_id).columns()
+    hotel = hotel_of(ctx.tenants.get(tenant_id), columns)
+    parsed = await asyncio.to_thread(parse_bytes, data, hotel)  # BadFile: 400 bad_file
+    del data
+    store = StayStore(bulk(request), tenant_id, Cipher(s.data_keys), s.guest_key)
+    report = await import_stays(store, parsed, dry_run=dry_run)
+    if not dry_run:
+        record = AuditRecord(
+            actor, "stays.import", "stays", report.import_id, "allowed", tenant_id, report.counts()
+        )
+        await ctx.audit.tenant(tenant_id, record)
+    return report
 
 
 # ---- column mapping ---------------------------------------------------------------------

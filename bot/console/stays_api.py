@@ -32,6 +32,7 @@ revoked token's attempt is audited as denied.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from sanic import Sanic, response
 from sanic.request import Request
@@ -47,17 +48,36 @@ from bot.outreach.batch import MAX_BODY, MAX_ITEMS, check_batch, import_batch
 from bot.outreach.mapping import hotel_of
 from bot.outreach.stays import StayStore
 from bot.outreach.tokens import TokenStore, bearer
-from bot.storage.mongo import MongoStore
+from bot.storage.mongo import MongoStore, connect
 
 logger = logging.getLogger(__name__)
 
 STAYS_API_ROUTES = (("POST", "/t/<tenant>/api/stays", "stays_api"),)
 RATE = (60, 60.0, 20)  # calls per token: 60 a minute, bursts of 20
+BULK_SECONDS = 120  # the socket timeout of one MongoDB operation on stays in bulk
 
 
 def register(app: Sanic) -> None:
     app.add_route(stays_api, "/t/<tenant>/api/stays", methods=["POST"], name="stays_api", stream=True)
     app.ctx.stays_api_rate = RateLimiter.per(RATE[0], RATE[1], burst=RATE[2], max_keys=10_000)
+    app.register_listener(_open, "before_server_start")
+    app.register_listener(_close, "after_server_stop")
+
+
+async def _open(app: Sanic, _loop: Any) -> None:
+    # stays in bulk (this API, the console upload): reading every stay's digest and
+    # writing thousands of sealed stays outlasts a chat turn's 5 s socket timeout
+    url = app.ctx.settings.effective_mongodb_url.value
+    app.ctx.bulk_mongo = connect(url, socketTimeoutMS=BULK_SECONDS * 1000)
+
+
+async def _close(app: Sanic, _loop: Any) -> None:
+    app.ctx.bulk_mongo.close()
+
+
+def bulk(request: Request) -> MongoStore:
+    """The tenant databases through the console's client for stays in bulk."""
+    return MongoStore(request.app.ctx.bulk_mongo, request.app.ctx.settings.db_prefix)
 
 
 def _unauthorized() -> HTTPResponse:
@@ -106,7 +126,7 @@ async def stays_api(request: Request, tenant: str) -> HTTPResponse:
     await read_body(request, MAX_BODY)
     batch = check_batch(json_body(request), hotel_of(ctx.tenants.get(tenant)))
     s = ctx.settings
-    store = StayStore(MongoStore(ctx.mongo, s.db_prefix), tenant, Cipher(s.data_keys), s.guest_key)
+    store = StayStore(bulk(request), tenant, Cipher(s.data_keys), s.guest_key)
     report = await import_batch(store, batch)
     counts = report.counts()
     record = AuditRecord(
@@ -118,4 +138,4 @@ async def stays_api(request: Request, tenant: str) -> HTTPResponse:
     return response.json(report.public(), status=status)
 
 
-__all__ = ["MAX_ITEMS", "STAYS_API_ROUTES", "register", "read_body"]
+__all__ = ["MAX_ITEMS", "STAYS_API_ROUTES", "bulk", "register", "read_body"]
