@@ -55,6 +55,7 @@ logger = logging.getLogger(__name__)
 STAYS_API_ROUTES = (("POST", "/t/<tenant>/api/stays", "stays_api"),)
 RATE = (60, 60.0, 20)  # calls per token: 60 a minute, bursts of 20
 BULK_SECONDS = 120  # the socket timeout of one MongoDB operation on stays in bulk
+DRAIN = 4  # a body up to 4 times the limit is read (and dropped) before the 413
 
 
 def register(app: Sanic) -> None:
@@ -89,14 +90,31 @@ def _unauthorized() -> HTTPResponse:
 
 
 async def read_body(request: Request, limit: int) -> bytes:
-    """The body of a streamed route, at most `limit` bytes (else 413 `too_large`)."""
+    """The body of a streamed route, at most `limit` bytes, else 413 `too_large`. A body
+    somewhat over the limit is read to its end and dropped, so that the client, still
+    sending, gets the answer (a connection closed under it reads as a network error);
+    one of over `DRAIN` times the limit is cut off."""
     stream = getattr(request, "stream", None)
     if stream is not None:
-        stream.request_max_size = limit
-        await request.receive_body()
-    if len(request.body or b"") > limit:
+        declared = request.headers.get("content-length") or ""
+        if declared.isdigit() and int(declared) > limit * DRAIN:
+            raise InvalidInput("too_large", f"at most {limit} bytes")
+        stream.request_max_size = limit * DRAIN  # beyond that Sanic answers 413 and closes
+        parts: list[bytes] = []
+        size = 0
+        async for chunk in stream:
+            size += len(chunk)
+            if size <= limit:
+                parts.append(chunk)
+            elif parts:
+                parts = []  # over the limit: drain, keep nothing
+        if size > limit:
+            raise InvalidInput("too_large", f"at most {limit} bytes")
+        request.body = b"".join(parts)
+    body = request.body or b""
+    if len(body) > limit:
         raise InvalidInput("too_large", f"at most {limit} bytes")
-    return request.body or b""
+    return body
 
 
 async def stays_api(request: Request, tenant: str) -> HTTPResponse:
