@@ -129,14 +129,14 @@ async def stays_api(request: Request, tenant: str) -> HTTPResponse:
             record = AuditRecord(f"token:{found.id}", "stays.api", "stays", None, "denied", tenant)
             await ctx.audit.tenant(tenant, record)
         return _unauthorized()
-    token = await tokens.used(found)
-    if not ctx.stays_api_rate.allow(token.id):
-        event(logger, "outreach.api.rate_limited", logging.WARNING, tenant=tenant, token=token.id)
+    if not ctx.stays_api_rate.allow(found.id):
+        event(logger, "outreach.api.rate_limited", logging.WARNING, tenant=tenant, token=found.id)
         return response.json(
             {"error": "rate_limited", "detail": f"at most {RATE[0]} calls a minute per token"},
             status=429,
             headers={"Retry-After": "5"},
         )
+    token = await tokens.used(found)
     if not (request.content_type or "").lower().startswith("application/json"):
         return response.json(
             {"error": "json_required", "detail": "send Content-Type: application/json"}, status=415
