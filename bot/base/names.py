@@ -38,6 +38,7 @@ OUTREACH_SETTINGS = "outreach_settings"  # the admins' edited outreach policy (b
 API_TOKENS = "api_tokens"  # hashed stay-import API tokens (bot/outreach/tokens.py)
 PMS_EVENTS = "pms_events"  # PMS webhook events seen, for replay protection (bot/outreach/pms/)
 PMS_CURSORS = "pms_cursors"  # where each polling connector got to (bot/outreach/pms/)
+OUTREACH_MAPPING = "outreach_mapping"  # the tenant's guest-list column names (bot/outreach/mapping.py)
 
 TENANT_COLLECTIONS = frozenset(
     {
@@ -66,6 +67,8 @@ TENANT_COLLECTIONS = frozenset(
         PMS_EVENTS,
         PMS_CURSORS,
         INVITATIONS,
+        API_TOKENS,
+        OUTREACH_MAPPING,
     }
 )
 

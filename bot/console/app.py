@@ -10,14 +10,15 @@ on `app.ctx`. Around every request:
 - `guard` (request middleware): state-changing requests must come from the console's
   own origin (Origin/Referer) and carry the session's CSRF token (`X-CSRF-Token`
   header, or the `csrf` form field); the login form carries a pre-session token
-  (double-submit cookie). Websocket upgrades must come from the console's origin and
-  pass `access()` before the handshake;
+  (double-submit cookie); the stay-import API (stays_api.py) carries a bearer token
+  instead, checked by its handler. Websocket upgrades must come from the console's
+  origin and pass `access()` before the handshake;
 - `secure_headers` (response middleware): CSP, X-Frame-Options, Referrer-Policy,
   nosniff, no-store.
 
 Errors map to HTTP only here (`ConsoleErrors`): NotAuthenticated 401 (303 to /login
-for pages), NotVisible 404, NotPermitted 403, InvalidInput 400 (413 when too large),
-StorageError and Redis errors 503, a body that never arrives in full 408 (Sanic calls it
+for pages), NotVisible 404, NotPermitted 403, InvalidInput 400 (413 when too large or
+`batch_too_large`), StorageError and Redis errors 503, a body that never arrives in full 408 (Sanic calls it
 a 503 response timeout), anything else 500 without details.
 """
 
@@ -45,7 +46,7 @@ from bot.base.errors import InvalidInput, StorageError
 from bot.base.logs import event
 from bot.base.settings import Settings
 from bot.channels.transports import build_outbox
-from bot.console import assets, auth, conversations, dsr, live, pms_webhook, routes
+from bot.console import assets, auth, conversations, dsr, live, outreach, pms_webhook, routes, stays_api
 from bot.console.access import Gate, NotAuthenticated, NotPermitted, NotVisible
 from bot.console.login_limit import LoginLimiter
 from bot.console.security import (
@@ -75,7 +76,7 @@ from bot.tenants.registry import Tenants
 logger = logging.getLogger(__name__)
 
 REQUEST_MAX_SIZE = 64 * 1024  # the console takes small JSON bodies and forms only
-PAGES = frozenset({"index", "shell"})  # route names answered with a redirect to /login
+PAGES = frozenset({"index", "shell", "outreach_page"})  # route names answered with a redirect to /login
 
 
 def create_app(settings: Settings, *, name: str = "rapport_console") -> Sanic:
@@ -108,6 +109,8 @@ def create_app(settings: Settings, *, name: str = "rapport_console") -> Sanic:
     dsr.register(app)
     live.register(app)
     pms_webhook.register(app)  # POST /pms/<tenant>/<kind>/webhook/<token>: a PMS, not staff
+    stays_api.register(app)  # POST /t/<tenant>/api/stays: bearer tokens, not sessions
+    outreach.register(app)  # admins: guest-list upload, column mapping, API tokens
     return app
 
 
@@ -196,6 +199,8 @@ async def guard(request: Request) -> HTTPResponse | None:
         return None
     if route is not None and route.name.endswith("." + pms_webhook.ROUTE):
         return None  # machine to machine: its secret path segment authenticates it
+    if route is not None and route.name.endswith(".stays_api"):
+        return None  # a bearer token, not a cookie: the handler checks it (stays_api.py)
     if not same_origin(request.headers, request.app.ctx.origin):
         event(logger, "console.csrf.cross_origin", logging.WARNING, path=_route_name(request))
         return response.json({"error": "cross_origin"}, status=403)
@@ -248,7 +253,7 @@ class ConsoleErrors(ErrorHandler):
             event(logger, "console.delivery_failed", logging.WARNING, reason=exception.code)
             return response.json({"error": "delivery_failed", "detail": exception.code}, status=502)
         if isinstance(exception, InvalidInput):
-            status = 413 if exception.code == "too_large" else 400
+            status = 413 if exception.code in ("too_large", "batch_too_large") else 400
             return response.json({"error": exception.code, "detail": exception.detail}, status=status)
         if isinstance(exception, StorageError | RedisError | OSError):
             event(logger, "console.unavailable", logging.ERROR, error=type(exception).__name__)

@@ -154,7 +154,8 @@ def _duty_switch(on_duty: bool) -> str:
 
 def _admin_nav() -> str:
     return """<nav class="admin-nav" aria-label="Administration">
-<a href="#/requests" id="nav-requests">Requests</a> <a href="#" id="nav-inbox">Inbox</a></nav>
+<a href="#/requests" id="nav-requests">Requests</a> <a href="outreach" id="nav-outreach">Guest lists</a>
+<a href="#" id="nav-inbox">Inbox</a></nav>
 """
 
 

@@ -16,7 +16,12 @@
   conversation from it;
 - `pms/`: live PMS connectors behind one `PmsConnector` interface (apaleo by webhook
   and re-fetch, Mews by polling, a generic signed webhook);
-- `cli.py`: `import`, `send-due`, `pms sync` (see its docstring).
+- `batch.py`: a JSON batch of stays (the import API): checked item by item, upserted;
+- `tokens.py`: the import API's per-tenant tokens, stored hashed, revocable;
+- `mapping.py`: the tenant's own guest-list column names, mapped once to fields;
+- `cli.py`: `import`, `tokens`, `send-due`, `pms sync` (see its docstring).
+
+The console serves the import API and the upload (bot/console/stays_api.py, outreach.py).
 
 docs/OUTREACH.md is the guide.
 """

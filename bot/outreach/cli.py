@@ -4,9 +4,13 @@
 
     python -m bot.outreach import --tenant alpenhof --file guests.csv --dry-run
     python -m bot.outreach import --tenant alpenhof --file guests.xlsx [--strict] [--json]
+    python -m bot.outreach tokens create --tenant alpenhof --name "Mews middleware"
+    python -m bot.outreach tokens list --tenant alpenhof
+    python -m bot.outreach tokens revoke --tenant alpenhof --id tok_0123456789ab
 
 Reads a guest list (CSV or XLSX, bot/outreach/parse.py) and upserts its stays on the
-reservation reference (bot/outreach/importer.py). Prints the counts — new, changed,
+reservation reference (bot/outreach/importer.py); column names the tenant's admins mapped
+in the console (bot/outreach/mapping.py) are read as their fields. Prints the counts — new, changed,
 unchanged, rejected — and every rejected row with its line, column and reason (never a
 value); `--json` prints the same as one JSON object. `--dry-run` writes nothing (no
 stays, no audit record). Rejected rows are skipped and the valid ones imported, unless
@@ -28,6 +32,11 @@ every tenant with outreach enabled, as the jobs process does every 15 seconds
 the jobs: each invitation is claimed by exactly one. Prints the counts per tenant
 (sent per channel, suppressed per reason, moved, retried, failed). Exit codes: 0 done,
 2 unknown tenant or storage down.
+
+`tokens` manages the tenant's API tokens of the stay-import API (bot/outreach/tokens.py):
+`create` prints the new token once (only its hash is stored), `list` shows ids, names
+and dates, `revoke` ends one; each change is audited (`api_token.create` / `.revoke`,
+actor `cli:<os uid>`, the token's id).
 """
 
 from __future__ import annotations
@@ -47,11 +56,13 @@ from bot.base.logs import event
 from bot.base.sealing import Cipher
 from bot.base.settings import Settings
 from bot.outreach.importer import ImportReport, import_stays
-from bot.outreach.parse import Hotel, parse_file
+from bot.outreach.mapping import MappingStore, hotel_of
+from bot.outreach.parse import BadFile, parse_file
 from bot.outreach.pms import cli as pms_cli
 from bot.outreach.stays import StayStore
+from bot.outreach.tokens import TokenStore
 from bot.storage.mongo import MongoStore, connect
-from bot.tenants.registry import Tenant, Tenants
+from bot.tenants.registry import Tenants
 
 logger = logging.getLogger(__name__)
 OK, REJECTED, ERROR = 0, 1, 2
@@ -72,11 +83,12 @@ def parser() -> argparse.ArgumentParser:
     due.add_argument("--now", help="the time to send for, ISO 8601 (default: now)")
     due.add_argument("--json", action="store_true", help="print the counts as JSON")
     due.add_argument("--lease", type=float, default=None, help=argparse.SUPPRESS)  # tests: claim lease, s
+    tok = commands.add_parser("tokens", help="API tokens of the stay-import API")
+    tok.add_argument("action", choices=("create", "list", "revoke"))
+    tok.add_argument("--tenant", required=True)
+    tok.add_argument("--name", help="create: what the token is for (the system that uses it)")
+    tok.add_argument("--id", dest="token_id", help="revoke: the token's id (tok_...)")
     return p
-
-
-def hotel_of(tenant: Tenant) -> Hotel:
-    return Hotel(country=tenant.country, timezone=tenant.timezone, languages=tenant.languages)
 
 
 def print_report(report: ImportReport, out: TextIO, as_json: bool) -> None:
@@ -113,11 +125,17 @@ async def run_import(args: argparse.Namespace, settings: Settings, out: TextIO, 
         if big[0]:
             print(message, file=err, flush=True)
 
-    parsed = await asyncio.to_thread(parse_file, args.file, hotel_of(tenant), parsed_rows)
+    try:  # an unreadable file fails before storage is touched
+        with args.file.open("rb"):
+            pass
+    except OSError as e:
+        raise BadFile(f"cannot read the file ({e.strerror or type(e).__name__})") from None
     # not a chat turn: reading every stay's digest of a large tenant takes longer than
     # the turn's 5 s socket timeout
     client = connect(settings.effective_mongodb_url.value, socketTimeoutMS=300_000)
     try:
+        columns = await MappingStore(MongoStore(client, settings.db_prefix), tenant.id).columns()
+        parsed = await asyncio.to_thread(parse_file, args.file, hotel_of(tenant, columns), parsed_rows)
         store = StayStore(
             MongoStore(client, settings.db_prefix), tenant.id, Cipher(settings.data_keys), settings.guest_key
         )
@@ -177,6 +195,53 @@ async def run_send_due(args: argparse.Namespace, settings: Settings, out: TextIO
     return OK
 
 
+async def run_tokens(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
+    from bot.i18n import Catalog
+
+    tenant = Tenants.load(settings.tenants_file, Catalog.load().languages).get(args.tenant)
+    client = connect(settings.effective_mongodb_url.value)
+    try:
+        store = TokenStore(MongoStore(client, settings.db_prefix), tenant.id)
+        if args.action == "list":
+            for t in await store.list():
+                state = "revoked" if t.revoked else "valid"
+                used = f"last used {_when(t.last_used_at)}" if t.last_used_at else "never used"
+                print(
+                    f"{t.id}  {state}  {t.name!r}  created {_when(t.created_at)} by {t.created_by}; {used}",
+                    file=out,
+                )
+            return OK
+        if args.action == "create":
+            token, made = await store.create(args.name, by=cli_actor())
+            found = made
+        else:
+            found = await store.revoke(args.token_id or "", by=cli_actor())
+            if found is None:
+                print("error: no such token", file=err)
+                return ERROR
+        record = AuditRecord(
+            cli_actor(), f"api_token.{args.action}", "api_token", found.id, "allowed", tenant.id
+        )
+        audit = AuditLog.from_settings(client, settings)
+        await audit.tenant(tenant.id, record)
+        await audit.control(record)
+    finally:
+        client.close()
+    event(logger, f"outreach.token.{args.action}", tenant=tenant.id, token=found.id)
+    if args.action == "create":
+        print(f"token {found.id} ({found.name!r}) created; it is shown only now:", file=err)
+        print(token, file=out)
+    else:
+        print(f"token {found.id} revoked", file=out)
+    return OK
+
+
+def _when(epoch: float) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def main(
     argv: list[str] | None = None,
     *,
@@ -192,7 +257,8 @@ def main(
             return asyncio.run(pms_cli.run_sync(args, settings, out or sys.stdout))
         if args.command == "send-due":
             return asyncio.run(run_send_due(args, settings, out or sys.stdout))
-        return asyncio.run(run_import(args, settings, out or sys.stdout, err))
+        run = run_tokens if args.command == "tokens" else run_import
+        return asyncio.run(run(args, settings, out or sys.stdout, err))
     except InvalidInput as e:
         print(f"error: {e.code}" + (f" ({e.detail})" if e.detail else ""), file=err)
     except RapportError as e:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 
 from bot.base.states import StayStatus
 
@@ -279,5 +280,10 @@ def fold(text: str) -> str:
     return _NOT_WORD.sub("_", plain.lower()).strip("_")
 
 
-def field_of(header: str) -> str | None:
-    return HEADERS.get(fold(header))
+def field_of(header: str, columns: Mapping[str, str] | None = None) -> str | None:
+    """The field a header names: the tenant's own mapping (`columns`, folded header ->
+    field; bot/outreach/mapping.py) first, then the built-in names."""
+    folded = fold(header)
+    if columns and folded in columns:
+        return columns[folded]
+    return HEADERS.get(folded)

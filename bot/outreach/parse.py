@@ -2,6 +2,8 @@
 
     parse_file(path, hotel)    -> Parsed(rows, rejected, columns, ignored)
     parse_bytes(data, hotel)   -> the same from the file's bytes (CSV or XLSX, by content)
+    check_stay(values, hotel)  -> (StayRow or None, [FieldError]): one stay's rules, shared
+                                  by the file import and the JSON import API
 
 The format is told by content, not by the file name: a ZIP (XLSX) is read with openpyxl in
 read-only mode (first worksheet, values not formulas); anything else is CSV, decoded as
@@ -9,12 +11,14 @@ UTF-8 (with or without BOM), else Windows-1252, else Latin-1, and separated by t
 `;`, `,` or tab that makes a line a header of known columns. The first row that names at
 least two known columns is the header (title lines above it, within the first ten rows,
 are skipped); it names the columns (bot/outreach/headers.py: the template's English
-names and the usual ones in German, French, Spanish and Italian); unknown columns are
-ignored and listed.
+names and the usual ones in German, French, Spanish and Italian, or the tenant's own
+names mapped once to fields, `Hotel.columns`, bot/outreach/mapping.py); unknown
+columns are ignored and listed.
 
 Each row is checked field by field; a row with any bad field is rejected with its line
 (the file's line, header = 1; an XLSX row number), the column as the file names it, and
-the reason, never the value (it may be a phone number). Rules:
+the reason, never the value (it may be a phone number); `check_stay` gives each
+problem as a field, a stable code and the same reason. Rules:
 
 - reservation: required, at most 64 characters, unique in the file;
 - status: one of expected, in_house, checked_out, cancelled, no_show (or the usual words
@@ -42,9 +46,10 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -53,6 +58,22 @@ import phonenumbers
 from bot.base.errors import InvalidInput
 from bot.base.states import StayStatus
 from bot.outreach.headers import LANGUAGES, REQUIRED, STATUSES, field_of, fold
+
+# the fields of a stay, in the template's order (what check_stay reads)
+STAY_FIELDS = (
+    "reservation",
+    "status",
+    "arrival",
+    "departure",
+    "first_name",
+    "phone",
+    "email",
+    "language",
+    "checked_out_at",
+    "room_type",
+    "booking_channel",
+    "country",
+)
 
 MAX_TEXT = 64
 MAX_ROWS = 1_000_000
@@ -79,6 +100,9 @@ class Hotel:
     country: str | None
     timezone: str
     languages: tuple[str, ...] = ("en", "de", "fr", "es", "it")
+    # the tenant's own column names (folded, bot/outreach/headers.py fold) -> field;
+    # they win over the built-in names (bot/outreach/mapping.py stores them)
+    columns: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -106,6 +130,24 @@ class Rejection:
 
     def public(self) -> dict[str, Any]:
         return {"line": self.line, "column": self.column, "reason": self.reason}
+
+
+class FieldProblem(ValueError):
+    """A field's value breaks a rule: `code` is stable, the message says which rule."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str | None  # None: the stay as a whole
+    code: str  # e.g. "required", "too_long", "invalid_phone", "no_contact"
+    message: str  # never the value
+
+    def public(self) -> dict[str, Any]:
+        return {"field": self.field, "code": self.code, "message": self.message}
 
 
 @dataclass
@@ -152,7 +194,7 @@ def parse_bytes(data: bytes, hotel: Hotel, progress: Progress | None = None) -> 
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
         raise BadFile("the file is empty")
-    sep = separator(lines)
+    sep = separator(lines, hotel.columns)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     rows = ((reader.line_num, row) for row in reader)
     parsed = _parse_rows(rows, hotel, progress)
@@ -175,14 +217,14 @@ def decode(data: bytes) -> tuple[str, str]:
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
 
 
-def separator(lines: list[str]) -> str:
+def separator(lines: list[str], columns: Mapping[str, str] | None = None) -> str:
     """The separator that splits a line among the first (the header, maybe below a
     title line) into the most known column names."""
     head = [line for line in lines[:HEADER_WITHIN] if line.strip()]
 
     def known(sep: str) -> int:
         rows = csv.reader(head, delimiter=sep)
-        return max((sum(1 for c in cells if field_of(c)) for cells in rows), default=0)
+        return max((sum(1 for c in cells if field_of(c, columns)) for cells in rows), default=0)
 
     best = max(SEPARATORS, key=known)
     if known(best) == 0:
@@ -216,7 +258,7 @@ def _blank(row: list[Any]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
 
 
-def _header(cells: list[Any]) -> tuple[dict[int, str], dict[str, str], list[str]]:
+def _header(cells: list[Any], columns: Mapping[str, str]) -> tuple[dict[int, str], dict[str, str], list[str]]:
     """(cell index -> field, field -> header text, ignored header texts)."""
     by_index: dict[int, str] = {}
     names: dict[str, str] = {}
@@ -225,7 +267,7 @@ def _header(cells: list[Any]) -> tuple[dict[int, str], dict[str, str], list[str]
         text = "" if cell is None else str(cell).strip()
         if not text:
             continue
-        name = field_of(text)
+        name = field_of(text, columns)
         if name is None:
             ignored.append(text)
         elif name in names:
@@ -251,11 +293,12 @@ def _parse_rows(rows: Iterator[tuple[int, list[Any]]], hotel: Hotel, progress: P
         if _blank(cells):
             continue
         if by_index is None:
-            known = sum(1 for c in cells if c is not None and field_of(str(c)))
+            known = sum(1 for c in cells if c is not None and field_of(str(c), hotel.columns))
             if known < 2 and len(before) + 1 < HEADER_WITHIN:
                 before.append(cells)
                 continue
-            by_index, parsed.columns, parsed.ignored = _header(cells if known >= 2 else before[0])
+            header = cells if known >= 2 else before[0]
+            by_index, parsed.columns, parsed.ignored = _header(header, hotel.columns)
             continue
         count += 1
         if count > MAX_ROWS:
@@ -275,7 +318,7 @@ def _parse_rows(rows: Iterator[tuple[int, list[Any]]], hotel: Hotel, progress: P
             parsed.rows.append(row)
     if by_index is None:
         if before:
-            _header(before[0])  # raises: what is wrong with the first line
+            _header(before[0], hotel.columns)  # raises: what is wrong with the first line
         raise BadFile("the file is empty")
     if progress is not None and count % PROGRESS_EVERY:
         progress(count)
@@ -293,14 +336,23 @@ def _text(value: Any) -> str:
 def _row(
     line: int, values: dict[str, Any], columns: dict[str, str], hotel: Hotel
 ) -> tuple[StayRow | None, list[Rejection]]:
-    problems: list[Rejection] = []
+    row, errors = check_stay(values, hotel, line=line)
+    return row, [Rejection(line, columns.get(e.field) if e.field else None, e.message) for e in errors]
+
+
+def check_stay(
+    values: Mapping[str, Any], hotel: Hotel, *, line: int = 0
+) -> tuple[StayRow | None, list[FieldError]]:
+    """One stay's fields (STAY_FIELDS; a missing one is empty) checked by the rules
+    above: the stay, or None and every problem found (field, code, reason)."""
+    problems: list[FieldError] = []
     out: dict[str, Any] = {}
 
     def check(name: str, fn: Callable[[Any], Any]) -> None:
         try:
             out[name] = fn(values.get(name))
         except ValueError as e:
-            problems.append(Rejection(line, columns.get(name), str(e)))
+            problems.append(FieldError(name, getattr(e, "code", "invalid"), str(e)))
 
     check("reservation", _reservation)
     check("status", _status)
@@ -315,9 +367,9 @@ def _row(
     check("booking_channel", lambda v: _free(v, MAX_TEXT))
     check("country", _country)
     if out.get("arrival") and out.get("departure") and out["departure"] < out["arrival"]:
-        problems.append(Rejection(line, columns["departure"], "departure is before arrival"))
+        problems.append(FieldError("departure", "before_arrival", "departure is before arrival"))
     if "phone" in out and "email" in out and not out["phone"] and not out["email"]:
-        problems.append(Rejection(line, None, "neither a phone number nor an e-mail address"))
+        problems.append(FieldError(None, "no_contact", "neither a phone number nor an e-mail address"))
     if problems:
         return None, problems
     return StayRow(line=line, **out), []
@@ -326,20 +378,22 @@ def _row(
 def _reservation(value: Any) -> str:
     text = _text(value)
     if not text:
-        raise ValueError("reservation is empty")
+        raise FieldProblem("required", "reservation is empty")
     if len(text) > MAX_TEXT:
-        raise ValueError(f"reservation longer than {MAX_TEXT} characters")
+        raise FieldProblem("too_long", f"reservation longer than {MAX_TEXT} characters")
     return text
 
 
 def _status(value: Any) -> StayStatus:
     text = fold(_text(value))
     if not text:
-        raise ValueError("status is empty")
+        raise FieldProblem("required", "status is empty")
     try:
         return STATUSES[text]
     except KeyError:
-        raise ValueError("status must be one of " + ", ".join(s.value for s in StayStatus)) from None
+        raise FieldProblem(
+            "invalid_status", "status must be one of " + ", ".join(s.value for s in StayStatus)
+        ) from None
 
 
 def _date(value: Any, *, required: bool) -> str | None:
@@ -350,14 +404,14 @@ def _date(value: Any, *, required: bool) -> str | None:
     text = _text(value)
     if not text:
         if required:
-            raise ValueError("date is empty")
+            raise FieldProblem("required", "date is empty")
         return None
     if not _ISO_DATE.match(text):
-        raise ValueError("not a date as YYYY-MM-DD")
+        raise FieldProblem("invalid_date", "not a date as YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:
-        raise ValueError("not a calendar date") from None
+        raise FieldProblem("invalid_date", "not a calendar date") from None
 
 
 def _phone(value: Any, region: str | None) -> str | None:
@@ -374,7 +428,7 @@ def _phone(value: Any, region: str | None) -> str | None:
             continue
         if phonenumbers.is_valid_number(number):
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    raise ValueError("not a valid phone number" + ("" if region else " (no country code)"))
+    raise FieldProblem("invalid_phone", "not a valid phone number" + ("" if region else " (no country code)"))
 
 
 def _email(value: Any) -> str | None:
@@ -382,14 +436,14 @@ def _email(value: Any) -> str | None:
     if not text:
         return None
     if len(text) > 254 or not _EMAIL.match(text):
-        raise ValueError("not an e-mail address")
+        raise FieldProblem("invalid_email", "not an e-mail address")
     return text.lower()
 
 
 def _free(value: Any, limit: int) -> str | None:
     text = _text(value)
     if len(text) > limit:
-        raise ValueError(f"longer than {limit} characters")
+        raise FieldProblem("too_long", f"longer than {limit} characters")
     return text or None
 
 
@@ -399,7 +453,7 @@ def _language(value: Any, known: Iterable[str]) -> str | None:
         return None
     code = LANGUAGES.get(text) or LANGUAGES.get(text.split("_")[0])
     if code is None or code not in known:
-        raise ValueError("language must be one of " + ", ".join(known))
+        raise FieldProblem("invalid_language", "language must be one of " + ", ".join(known))
     return code
 
 
@@ -413,9 +467,11 @@ def _instant(value: Any, zone: str) -> float | None:
         try:
             at = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            raise ValueError("not a date-time as YYYY-MM-DDTHH:MM[:SS][+HH:MM]") from None
+            raise FieldProblem(
+                "invalid_datetime", "not a date-time as YYYY-MM-DDTHH:MM[:SS][+HH:MM]"
+            ) from None
         if "T" not in text and " " not in text:
-            raise ValueError("not a date-time as YYYY-MM-DDTHH:MM[:SS][+HH:MM]")
+            raise FieldProblem("invalid_datetime", "not a date-time as YYYY-MM-DDTHH:MM[:SS][+HH:MM]")
     if at.tzinfo is None:
         at = at.replace(tzinfo=ZoneInfo(zone))  # fold 0: the earlier reading
     return at.timestamp()
@@ -426,5 +482,5 @@ def _country(value: Any) -> str | None:
     if not text:
         return None
     if not _COUNTRY.match(text):
-        raise ValueError("country must be a two-letter ISO 3166 code")
+        raise FieldProblem("invalid_country", "country must be a two-letter ISO 3166 code")
     return text

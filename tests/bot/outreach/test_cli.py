@@ -98,15 +98,21 @@ async def test_strict_writes_nothing_and_says_so(mongo, mongo_env, tmp_path):
     assert audit["detail"]["strict"] and audit["detail"]["written"] == 0
 
 
-def test_bad_file_and_unknown_tenant_exit_2_before_touching_storage(tmp_path):
+async def test_a_file_of_unknown_columns_is_a_bad_file(mongo, mongo_env, tmp_path):
+    """(Read after the tenant's column mapping, which could name them.)"""
+    bad = tmp_path / "notes.csv"
+    bad.write_text("name,age\nx,1\n", encoding="utf-8")
+    code, _, err = await arun(mongo_env, "--tenant", "alpenhof", "--file", str(bad))
+    assert code == ERROR and "bad_file" in err and "no line names a known column" in err
+
+
+def test_unknown_tenant_and_unreadable_file_exit_2_before_touching_storage(tmp_path):
     env = {
         "RAPPORT_DATA_DIR": str(tmp_path),
         "MONGODB_URL": "mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=100",
     }
     bad = tmp_path / "notes.csv"
     bad.write_text("name,age\nx,1\n", encoding="utf-8")
-    code, _, err = run(env, "--tenant", "alpenhof", "--file", str(bad))
-    assert code == ERROR and "bad_file" in err and "no line names a known column" in err
     code, _, err = run(env, "--tenant", "nowhere", "--file", str(bad))
     assert code == ERROR and "unknown tenant" in err
     code, _, err = run(env, "--tenant", "alpenhof", "--file", str(tmp_path / "missing.csv"))

@@ -8,7 +8,13 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.base.errors import ConfigError
-from bot.base.names import AUDIT_CHAIN, RATING_AGGREGATES, TENANT_COLLECTIONS
+from bot.base.names import (
+    API_TOKENS,
+    AUDIT_CHAIN,
+    OUTREACH_MAPPING,
+    RATING_AGGREGATES,
+    TENANT_COLLECTIONS,
+)
 from bot.privacy.retention import _rules, epoch
 from bot.privacy.stores import COVERED, EVIDENCE, RETENTION, STORES, Retention
 from bot.tenants.registry import _retention
@@ -40,6 +46,9 @@ def test_retention_days_accepted():
 NOT_REGISTERED = {
     RATING_AGGREGATES: "anonymous monthly sums: no guest reference",
     AUDIT_CHAIN: "the head of the audit chain: a sequence number and a hash",
+    API_TOKENS: "the hotel's API credentials (a hash, a name, staff ids, times): no guest; revoked, "
+    "not expired, and dropped with the tenant's database at offboarding",
+    OUTREACH_MAPPING: "the hotel's column names of its guest-list export: no guest",
 }
 
 
