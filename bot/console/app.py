@@ -45,7 +45,7 @@ from bot.base.errors import InvalidInput, StorageError
 from bot.base.logs import event
 from bot.base.settings import Settings
 from bot.channels.transports import build_outbox
-from bot.console import assets, auth, conversations, dsr, live, routes
+from bot.console import assets, auth, conversations, dsr, live, outreach, routes
 from bot.console.access import Gate, NotAuthenticated, NotPermitted, NotVisible
 from bot.console.login_limit import LoginLimiter
 from bot.console.security import (
@@ -106,6 +106,7 @@ def create_app(settings: Settings, *, name: str = "rapport_console") -> Sanic:
     routes.register(app)
     conversations.register(app)
     dsr.register(app)
+    outreach.register(app)  # journeys, previews, tests to oneself, the send log
     live.register(app)
     return app
 
