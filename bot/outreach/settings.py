@@ -115,7 +115,8 @@ async def stored_policy(db: AsyncIOMotorDatabase, tenant: Tenant) -> StoredPolic
 
 
 def _reason(error: ConfigError) -> str:
-    return _PREFIX.sub("", str(error))
+    """parse_outreach's message without the tenant and the file's `outreach.` prefix."""
+    return _PREFIX.sub("", str(error)).removeprefix("outreach.")
 
 
 def _journey_field(journey: Any, message: str) -> str | None:
@@ -156,9 +157,8 @@ def validate(tenant: Tenant, raw: Any) -> OutreachPolicy:
             try:
                 parse_outreach(tenant.id, {"journeys": [journey]}, tenant.languages)
             except ConfigError as e:
-                message = _reason(e)
-                sub = _journey_field(journey, message)
-                fields[f"journeys.{i}.{sub}" if sub else f"journeys.{i}"] = message
+                sub = _journey_field(journey, _PREFIX.sub("", str(e)))
+                fields[f"journeys.{i}.{sub}" if sub else f"journeys.{i}"] = _reason(e)
     if not fields:
         try:
             return parse_outreach(tenant.id, raw, tenant.languages)

@@ -479,3 +479,36 @@ async def test_the_journeys_view_edits_saves_previews_and_sends_a_test(stack):
     assert doc["policy"]["journeys"][1]["reminder"] == {"after_hours": 36}
     assert doc["policy"]["journeys"][1]["whatsapp_template"] == {"de": SID}
     assert [e for e in errors if "400" not in e] == [], errors
+
+
+async def test_concurrent_tests_are_counted_before_sending_five_go_out(stack):
+    admin = await make_staff(stack, {TENANT: "admin"})
+    address = f"admin-{secrets.token_hex(4)}@alpenhof.example"
+    await _contact(stack, admin.id, email=address)
+    async with Browser(stack) as b:
+        await b.login_ok(admin, TENANT)
+        answers = await asyncio.gather(
+            *(
+                b.request("POST", f"{API}/test", {"journey": "post_stay", "channel": "email"})
+                for _ in range(8)
+            )
+        )
+    assert sorted(status for status, _ in answers) == [200] * 5 + [429] * 3
+    assert len(await _wait(lambda: _mail_to(stack, address), count=6, timeout=3)) == 5
+
+
+async def test_agents_see_the_journeys_view_read_only(stack):
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found")
+    agent = await make_staff(stack, {TENANT: "agent"})
+    errors: list[str] = []
+    async with chromium() as browser:
+        async with console(browser, stack, agent, errors, tenant=TENANT) as page:
+            await page.get_by_role("link", name="Journeys").click()
+            await expect(page.locator(".preview")).to_have_count(2)
+            await expect(page.locator("#outreach-fields")).to_be_disabled()
+            await expect(page.get_by_label("Check-out time")).to_be_disabled()
+            await expect(page.get_by_role("button", name="Save settings")).to_have_count(0)
+            await expect(page.get_by_role("button", name="Send a test to me")).to_have_count(0)
+            await expect(page.locator("#log-totals")).to_be_visible()
+    assert errors == [], errors

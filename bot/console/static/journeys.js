@@ -23,10 +23,13 @@ const WHEN_KINDS = [
 let fieldSeq = 0;
 function fid(name) { fieldSeq += 1; return `o-${name}-${fieldSeq}`; }
 
-// <label>text <input></label> with an id; returns [label, input]
+// a <label for> and its <input>, kept on one line: returns [span with both, input]
 function labelled(text, props) {
   const input = el("input", { id: fid(props.name || "f"), ...props });
-  return [el("label", { for: input.id, text }), input];
+  const label = el("label", { for: input.id, text });
+  const pair = props.type === "checkbox" ? el("span", { className: "pair" }, input, label)
+    : el("span", { className: "pair" }, label, input);
+  return [pair, input];
 }
 
 function numberOrNull(input) {
@@ -40,7 +43,11 @@ class Journeys {
     this.state = null; // the last GET /api/outreach answer
     this.refresh = coalesced(() => this.load());
     this.refreshLog = coalesced(() => this.loadLog());
-    this.section = this.build();
+    // the view's content is made the first time it is shown (its form fields would
+    // otherwise sit hidden beside the Reports view's "From" and "To")
+    this.section = el("section", { id: "journeys", "aria-labelledby": "journeys-title" });
+    this.section.hidden = true;
+    this.built = false;
     app.main.append(this.section);
     this.addNav();
   }
@@ -59,7 +66,7 @@ class Journeys {
     period.addEventListener("submit", (e) => { e.preventDefault(); this.refreshLog(); });
     const form = el("form", { id: "outreach-form", novalidate: "" });
     form.addEventListener("submit", (e) => { e.preventDefault(); this.save(); });
-    const section = el("section", { id: "journeys", "aria-labelledby": "journeys-title" },
+    this.section.append(
       el("h1", { id: "journeys-title", tabindex: "-1", text: "Journeys" }),
       el("p", { id: "outreach-source", className: "hint" }),
       el("p", { id: "outreach-error", className: "error", role: "alert", hidden: "" }),
@@ -75,8 +82,7 @@ class Journeys {
       el("p", { className: "hint", text: "Whole days in UTC; empty: the last 90 days. Counts only: no guest is named." }),
       el("p", { id: "log-error", className: "error", role: "alert", hidden: "" }),
       el("div", { id: "send-log", "aria-busy": "true" }));
-    section.hidden = true;
-    return section;
+    this.built = true;
   }
 
   addNav() {
@@ -93,6 +99,7 @@ class Journeys {
       else nav.removeAttribute("aria-current");
     }
     if (!on) return;
+    if (!this.built) this.build();
     this.refresh();
     this.refreshLog();
     this.$("journeys-title").focus();
@@ -153,9 +160,8 @@ class Journeys {
   }
 
   general(p) {
-    const [enabledLabel, enabled] = labelled("", { type: "checkbox", name: "enabled" });
+    const [enabledPair, enabled] = labelled("Invite guests (outreach on)", { type: "checkbox", name: "enabled" });
     enabled.checked = p.enabled === true;
-    enabledLabel.textContent = "Invite guests (outreach on)";
     const q = p.quiet_hours || {};
     const [qfL, qf] = labelled("Quiet hours from", { type: "time", name: "quiet-from", value: q.from || "" });
     const [qtL, qt] = labelled("to", { type: "time", name: "quiet-to", value: q.to || "" });
@@ -170,14 +176,14 @@ class Journeys {
       const [l, i] = labelled(CHANNEL_NAMES[c], { type: "number", name: `rate-${c}`, min: "0.01", step: "any",
         value: String((p.rate_per_second || {})[c] ?? "") });
       this.inputs.rates[c] = i;
-      rates.append(l, i);
+      rates.append(l);
     }
     return el("div", { className: "general" },
-      el("div", { className: "row", dataset: { field: "enabled" } }, enabled, enabledLabel),
-      el("div", { className: "row", dataset: { field: "quiet_hours" } }, qfL, qf, qtL, qt,
+      el("div", { className: "row", dataset: { field: "enabled" } }, enabledPair),
+      el("div", { className: "row", dataset: { field: "quiet_hours" } }, qfL, qtL,
         el("span", { className: "hint", text: "(hotel time; both empty: none)" })),
-      el("div", { className: "row", dataset: { field: "cap" } }, chL, ch, csL, cs),
-      el("div", { className: "row", dataset: { field: "checkout_time" } }, coL, co),
+      el("div", { className: "row", dataset: { field: "cap" } }, chL, csL),
+      el("div", { className: "row", dataset: { field: "checkout_time" } }, coL),
       rates);
   }
 
@@ -187,7 +193,7 @@ class Journeys {
       const [sL, s] = labelled("Site", { name: "review-site", value: link.site || "", maxlength: "40" });
       const [uL, u] = labelled("Link (https)", { type: "url", name: "review-url", value: link.url || "", maxlength: "500" });
       const remove = el("button", { type: "button", text: "Remove" });
-      const node = el("div", { className: "row review-link" }, sL, s, uL, u, remove);
+      const node = el("div", { className: "row review-link" }, sL, uL, remove);
       remove.addEventListener("click", () => node.remove());
       return node;
     };
@@ -215,8 +221,8 @@ class Journeys {
     const [aL, atI] = labelled("At", { type: "time", name: "when-at", value: w.at || "10:00" });
     const [hL, hours] = labelled("Hours", { type: "number", name: "when-hours", min: "0", step: "any",
       value: w.hours === undefined ? "3" : String(w.hours) });
-    const arrival = el("span", { className: "when-arrival" }, dL, days, aL, atI);
-    const checkout = el("span", { className: "when-checkout" }, hL, hours);
+    const arrival = el("span", { className: "when-arrival" }, dL, " ", aL);
+    const checkout = el("span", { className: "when-checkout" }, hL);
     const sync = () => {
       arrival.hidden = kindSel.value === "after_checkout";
       checkout.hidden = kindSel.value !== "after_checkout";
@@ -232,7 +238,7 @@ class Journeys {
     });
     const channels = el("div", { className: "row", dataset: { part: "channels" } },
       el("span", { text: "Channels, in order:" }),
-      ...channelSel.flatMap((s, n) => [el("label", { for: s.id, text: ["1st", "2nd", "3rd"][n] }), s]));
+      ...channelSel.map((s, n) => el("span", { className: "pair" }, el("label", { for: s.id, text: ["1st", "2nd", "3rd"][n] }), s)));
     const [rL, reminder] = labelled("Reminder after (hours; empty: none)", { type: "number", name: "reminder",
       min: "1", step: "any", value: j.reminder ? String(j.reminder.after_hours) : "" });
     const templates = {};
@@ -242,16 +248,16 @@ class Journeys {
       const [l, i] = labelled(language(lang), { name: `template-${lang}`, value: (j.whatsapp_template || {})[lang] || "",
         maxlength: "34", size: "36", placeholder: "HX…" });
       templates[lang] = i;
-      tplRow.append(l, i);
+      tplRow.append(l);
     }
     box.append(
       el("div", { className: "row" },
-        el("span", { dataset: { part: "id" } }, idL, id),
-        el("span", { dataset: { part: "enabled" } }, on, onL)),
+        el("span", { dataset: { part: "id" } }, idL),
+        el("span", { dataset: { part: "enabled" } }, onL)),
       el("div", { className: "row", dataset: { part: "when" } }, el("label", { for: kindSel.id, text: "When" }),
         kindSel, arrival, checkout),
       channels,
-      el("div", { className: "row", dataset: { part: "reminder" } }, rL, reminder),
+      el("div", { className: "row", dataset: { part: "reminder" } }, rL),
       tplRow);
     if (this.state.can_edit) {
       const remove = el("button", { type: "button", className: "journey-remove", text: "Remove journey" });

@@ -1056,8 +1056,10 @@ class Reports {
     const section = el("section", { className: "response-rate", id: "report-response-rate" },
       el("h2", { text: "Response rate of invitations" }),
       el("p", { className: "hint", text: rr.note }));
-    if (rr.suppressed) {
-      section.append(el("p", { className: "empty", text: "Fewer than 5 guests were invited in this period: nothing can be shown." }));
+    if (rr.suppressed || rr.invited === 0) {
+      section.append(el("p", { className: "empty", id: "response-rate-empty", text: rr.suppressed
+        ? "Fewer than 5 guests were invited in this period: nothing can be shown."
+        : "No invitations were sent in this period." }));
       return section;
     }
     section.append(el("dl", { className: "facts", id: "response-rate-summary" },
