@@ -506,7 +506,6 @@ async def test_agents_see_the_journeys_view_read_only(stack):
         async with console(browser, stack, agent, errors, tenant=TENANT) as page:
             await page.get_by_role("link", name="Journeys").click()
             await expect(page.locator(".preview")).to_have_count(2)
-            await expect(page.locator("#outreach-fields")).to_be_disabled()
             await expect(page.get_by_label("Check-out time")).to_be_disabled()
             await expect(page.get_by_role("button", name="Save settings")).to_have_count(0)
             await expect(page.get_by_role("button", name="Send a test to me")).to_have_count(0)
