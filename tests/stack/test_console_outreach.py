@@ -399,7 +399,11 @@ async def test_the_send_log_counts_without_guest_data_and_checks_its_period(stac
             "suppressed": {"opted_out": 1}
         }
         assert "g_cons" not in str(log) and "s_cons" not in str(log) and "i_cons" not in str(log)
-        for query, code in (("?from=2004-02-30", "from_invalid"), ("?since=x", "parameter_unknown")):
+        for query, code in (
+            ("?from=2004-02-30", "from_invalid"),
+            ("?since=x", "parameter_unknown"),
+            ("?from=2004-01-01&to=2004-05-31", "period_too_long"),
+        ):
             status, body = await b.request("GET", f"{API}/log{query}")
             assert (status, body["error"]) == (400, code)
     records = await audit_records(stack, db(stack), actor=agent.id, action="outreach.log.read")

@@ -79,7 +79,7 @@ class Journeys {
       el("div", { id: "preview", "aria-busy": "true" }),
       el("h2", { id: "log-title", text: "Send log" }),
       period,
-      el("p", { className: "hint", text: "Whole days in UTC; empty: the last 90 days. Counts only: no guest is named." }),
+      el("p", { className: "hint", text: "Whole days in UTC, 92 at most; empty: the last 90 days. Counts only: no guest is named." }),
       el("p", { id: "log-error", className: "error", role: "alert", hidden: "" }),
       el("div", { id: "send-log", "aria-busy": "true" }));
     this.built = true;

@@ -214,3 +214,21 @@ async def test_fewer_than_five_invited_shows_nothing(mongo):
     await store(mongo, [invitation(sent=at(3), answered=at(4)) for _ in range(4)])
     rate = await response_rates(mongo.database("alpenhof"), PERIOD, [])
     assert rate["suppressed"] is True and rate["invited"] is None and rate["breakdowns"] == {}
+
+
+async def test_a_long_period_is_read_window_by_window_each_invitation_once(mongo):
+    quarter = parse_period("2026-09-01", "2026-11-30", TODAY)
+    boundary = dt.datetime(2026, 10, 2, tzinfo=dt.UTC).timestamp()  # where the first 31-day window ends
+    docs = [
+        invitation(sent=at(2, month=9)),
+        invitation(sent=boundary),
+        invitation(sent=boundary - 0.001),
+        invitation(status="suppressed", updated=at(15, month=10), reason="cap"),
+        invitation(status="planned", due=at(29)),
+        invitation(sent=at(31, 23, month=8)),  # before
+    ]
+    await store(mongo, docs)
+    log = await send_log(mongo.database("alpenhof"), quarter)
+    assert log["totals"] == {"sent": 3, "suppressed": 1, "planned": 1}
+    days = sorted({r["day"] for r in log["rows"]})
+    assert days == ["2026-09-02", "2026-10-01", "2026-10-02", "2026-10-15", "2026-11-29"]
