@@ -501,7 +501,7 @@ async def test_concurrent_tests_are_counted_before_sending_five_go_out(stack):
     assert len(await _wait(lambda: _mail_to(stack, address), count=6, timeout=3)) == 5
 
 
-async def test_agents_see_the_journeys_view_read_only(stack):
+async def test_agents_see_the_journeys_view_read_only_and_the_response_rate_in_reports(stack, invitations):
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not found")
     agent = await make_staff(stack, {TENANT: "agent"})
@@ -514,4 +514,16 @@ async def test_agents_see_the_journeys_view_read_only(stack):
             await expect(page.get_by_role("button", name="Save settings")).to_have_count(0)
             await expect(page.get_by_role("button", name="Send a test to me")).to_have_count(0)
             await expect(page.locator("#log-totals")).to_be_visible()
+            await page.get_by_role("link", name="Reports").click()
+            # the default period's report first (it sets the dates it shows when it arrives)
+            await expect(page.locator("#report-response-rate")).to_be_visible()
+            await page.locator("#report-from").fill(FROM)
+            await page.locator("#report-to").fill(TO)
+            await page.get_by_role("button", name="Show", exact=True).click()
+            rate = page.locator("#response-rate-summary")
+            await expect(rate.locator('[data-fact="invited"]')).to_have_text("8")
+            await expect(rate.locator('[data-fact="rate"]')).to_have_text("75 %")
+            by_language = page.locator('table[data-rate="language"] tbody tr')
+            await expect(by_language).to_have_count(2)
+            await expect(by_language.first.locator(".suppressed").first).to_be_visible()
     assert errors == [], errors
