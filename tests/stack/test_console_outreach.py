@@ -469,6 +469,12 @@ async def test_the_journeys_view_edits_saves_previews_and_sends_a_test(stack):
             await expect(preview.locator(".test-status")).to_contain_text("Sent by SMS")
             (sms,) = await _wait(lambda: _sms_to(stack, phone))
             assert "Anne" in sms["body"]
+            # and its reminder
+            await preview.get_by_label("the reminder").check()
+            await preview.get_by_role("button", name="Send a test to me").click()
+            await expect(preview.locator(".test-status")).to_contain_text("3 more this hour")
+            _, reminder = await _wait(lambda: _sms_to(stack, phone), count=2)
+            assert CATALOG.render("fr", "invite.reminder", hotel="Hotel Alpenhof") in reminder["body"]
             # the send log is drawn (empty in the default period is fine)
             await expect(page.locator("#log-totals")).to_be_visible()
             await wait_until(

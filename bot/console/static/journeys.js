@@ -423,11 +423,13 @@ class Journeys {
     const chanSel = el("select", { id: fid("test-channel") });
     if (this.state.me.phone && this.state.senders.sms) chanSel.append(el("option", { value: "sms", text: "SMS to my phone" }));
     if (this.state.me.email && this.state.senders.email) chanSel.append(el("option", { value: "email", text: "E-mail to my address" }));
+    const hasReminder = Object.values(j.languages).some((entry) => entry.reminder);
+    const [reminderPair, reminder] = labelled("the reminder", { type: "checkbox", name: "test-reminder" });
     const button = el("button", { type: "submit", className: "test-send", text: "Send a test to me" });
     const status = el("p", { className: "hint test-status", role: "status" });
     const form = el("form", { className: "test row" },
       el("label", { for: langSel.id, text: "Language" }), langSel,
-      el("label", { for: chanSel.id, text: "Channel" }), chanSel, button, status);
+      el("label", { for: chanSel.id, text: "Channel" }), chanSel, hasReminder ? reminderPair : "", button, status);
     if (!chanSel.options.length) {
       button.disabled = true;
       status.textContent = "Add your phone or e-mail to your staff account to receive tests.";
@@ -438,7 +440,7 @@ class Journeys {
       status.textContent = "Sending…";
       try {
         const r = await post(`${this.app.base}/api/outreach/test`,
-          { journey: j.id, language: langSel.value, channel: chanSel.value });
+          { journey: j.id, language: langSel.value, channel: chanSel.value, reminder: hasReminder && reminder.checked });
         if (r.ok) status.textContent = `Sent by ${CHANNEL_NAMES[r.data.channel]}; ${r.data.left} more this hour.`;
         else if (r.status === 429) status.textContent = `Limit reached: try again in ${Math.ceil((r.data.retry_after || 60) / 60)} min.`;
         else status.textContent = `Not sent: ${r.data.detail || r.data.error || r.status}.`;
