@@ -69,6 +69,7 @@ TENANT_COLLECTIONS = frozenset(
         INVITATIONS,
         API_TOKENS,
         OUTREACH_MAPPING,
+        OUTREACH_SETTINGS,
     }
 )
 

@@ -46,7 +46,18 @@ from bot.base.errors import InvalidInput, StorageError
 from bot.base.logs import event
 from bot.base.settings import Settings
 from bot.channels.transports import build_outbox
-from bot.console import assets, auth, conversations, dsr, live, outreach, pms_webhook, routes, stays_api
+from bot.console import (
+    assets,
+    auth,
+    conversations,
+    dsr,
+    journeys,
+    live,
+    outreach,
+    pms_webhook,
+    routes,
+    stays_api,
+)
 from bot.console.access import Gate, NotAuthenticated, NotPermitted, NotVisible
 from bot.console.login_limit import LoginLimiter
 from bot.console.security import (
@@ -107,6 +118,7 @@ def create_app(settings: Settings, *, name: str = "rapport_console") -> Sanic:
     routes.register(app)
     conversations.register(app)
     dsr.register(app)
+    journeys.register(app)  # journeys, previews, tests to oneself, the send log
     live.register(app)
     pms_webhook.register(app)  # POST /pms/<tenant>/<kind>/webhook/<token>: a PMS, not staff
     stays_api.register(app)  # POST /t/<tenant>/api/stays: bearer tokens, not sessions

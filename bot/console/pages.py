@@ -25,7 +25,9 @@ DSR_STATUSES = (
 _COUNT = ' <span class="count" id="waiting-count"></span>'
 
 
-def _page(title: str, body: str, *, script: str, meta: str = "") -> str:
+def _page(title: str, body: str, *, script: str, meta: str = "", more: tuple[str, ...] = ()) -> str:
+    """`script` and then each of `more` (static/), deferred: they run in this order."""
+    extra = "".join(f'<script src="/static/{escape(name)}" defer></script>\n' for name in more)
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -34,7 +36,7 @@ def _page(title: str, body: str, *, script: str, meta: str = "") -> str:
 {meta}<title>{escape(title)} · Rapport console</title>
 <link rel="stylesheet" href="/static/console.css">
 <script src="/static/{escape(script)}" defer></script>
-</head>
+{extra}</head>
 <body>
 {body}
 </body>
@@ -137,7 +139,8 @@ def shell_page(
 </form>
 </section>
 {_requests_section() if role == "admin" else ""}</main>"""
-    return _page(tenant_name, body, script="shell.js", meta=_csrf_meta(csrf))
+    # journeys.js: the Journeys view (outreach policy, previews, send log), which shell.js routes to
+    return _page(tenant_name, body, script="shell.js", meta=_csrf_meta(csrf), more=("journeys.js",))
 
 
 def _duty_switch(on_duty: bool) -> str:

@@ -19,6 +19,7 @@
 - `batch.py`: a JSON batch of stays (the import API): checked item by item, upserted;
 - `tokens.py`: the import API's per-tenant tokens, stored hashed, revocable;
 - `mapping.py`: the tenant's own guest-list column names, mapped once to fields;
+- `settings.py`: the policy admins edit in the console, `effective_policy(mongo, tenant)`;
 - `cli.py`: `import`, `tokens`, `send-due`, `pms sync` (see its docstring).
 
 The console serves the import API and the upload (bot/console/stays_api.py, outreach.py).

@@ -1,4 +1,5 @@
-"""A tenant's report over a period, from its `ratings` collection.
+"""A tenant's report over a period, from its `ratings` collection, and the response
+rate of its invitations (`response_rate`, from `invitations`: bot/reports/outreach.py).
 
 Restriction of processing (GDPR Art. 18) is honoured by construction: `included()` is
 the only reader of ratings here and every query it sends is built by `base_filter()`,
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import AsyncIterator, Hashable, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,10 +35,11 @@ from pymongo.errors import PyMongoError
 
 from bot.base.errors import StorageError
 from bot.base.names import GUEST_FLAGS, RATINGS
+from bot.reports.groups import MIN_GROUP, protect
+from bot.reports.outreach import response_rates
 from bot.reports.period import Period
 from bot.tenants.registry import Tenant
 
-MIN_GROUP = 5
 WINDOW_DAYS = 14
 BATCH = 100_000  # a window in one reply: nx-27017 is slow to page a cursor in small batches
 RESTRICTED = [True, 1]  # how guest_flags.restricted reads back (bool or nx-27017's 1)
@@ -109,7 +111,14 @@ async def build_report(
     tally = Tally()
     async for docs in included(db, period):
         tally.add(docs)
-    return tally.report(tenant, period, min_group)
+    report = tally.report(tenant, period, min_group)
+    try:
+        restricted = await restricted_guests(db)
+    except PyMongoError as e:
+        raise StorageError("reading guest flags for a report failed") from e
+    # invitations sent in the period and how many guests answered (bot/reports/outreach.py)
+    report["response_rate"] = await response_rates(db, period, restricted, min_group)
+    return report
 
 
 # ---- aggregating (pure) -----------------------------------------------------------------
@@ -267,19 +276,6 @@ class Tally:
         small = any(0 < c < k for c in groups.values())
         shown: dict[str, int | None] = {g: None if small else c for g, c in groups.items()}
         return {"question": NPS_QUESTION, "count": n, "score": score, **shown, "groups_suppressed": small}
-
-
-def protect(counts: Mapping[Hashable, int], k: int = MIN_GROUP) -> set[Hashable]:
-    """Keys of `counts` (cells that add up to a shown total) to hide: every cell with
-    1 to k-1 answers, then the smallest shown non-zero cells until the hidden ones add
-    up to k or more (one hidden cell alone is the total minus the others)."""
-    hidden = {key for key, n in counts.items() if 0 < n < k}
-    if not hidden:
-        return hidden
-    shown = sorted((n, str(key), key) for key, n in counts.items() if n > 0 and key not in hidden)
-    while shown and (len(hidden) == 1 or sum(counts[h] for h in hidden) < k):
-        hidden.add(shown.pop(0)[2])
-    return hidden
 
 
 def _figures(cell: Cell, kind: str) -> dict[str, Any]:

@@ -169,6 +169,8 @@ class Console {
     const section = this.$("requests");
     this.requests = section ? new Requests(this) : null;
     this.reports = new Reports(this);
+    // the Journeys view lives in journeys.js (loaded after this file, before DOMContentLoaded)
+    this.journeys = typeof Journeys === "function" ? new Journeys(this) : null;
     window.addEventListener("hashchange", () => this.route());
     setInterval(() => document.querySelectorAll("time[data-since]").forEach(tick), 5000);
     const duty = this.$("duty-switch") ? new DutySwitch(this) : null;
@@ -307,10 +309,13 @@ class Console {
 
   route() {
     const hash = window.location.hash;
-    const view = hash === "#/reports" ? "reports" : hash === "#/requests" && this.requests ? "requests" : "inbox";
+    const view = hash === "#/reports" ? "reports"
+      : hash === "#/journeys" && this.journeys ? "journeys"
+        : hash === "#/requests" && this.requests ? "requests" : "inbox";
     this.main.dataset.view = view;
     if (this.requests) this.requests.show(view === "requests");
     this.reports.show(view === "reports");
+    if (this.journeys) this.journeys.show(view === "journeys");
     const m = /^#\/c\/(.+)$/.exec(window.location.hash);
     const id = m ? decodeURIComponent(m[1]) : null;
     if (id === this.open) return;
@@ -1038,9 +1043,40 @@ class Reports {
         parts.push(this.breakdown(dim, rows, report.questions));
       }
     }
+    if (report.response_rate) parts.push(this.responseRate(report.response_rate));
     body.replaceChildren(...parts);
     body.setAttribute("aria-busy", "false");
     if (!report.suppressed) this.draw(report);
+  }
+
+  // answered / invited per journey, channel and language (bot/reports/outreach.py)
+  responseRate(rr) {
+    const rate = (row) => (row.suppressed ? hidden() : figure(row.rate, (v) => `${Math.round(v * 1000) / 10} %`));
+    const count = (row, key) => (row.suppressed ? hidden() : String(row[key]));
+    const section = el("section", { className: "response-rate", id: "report-response-rate" },
+      el("h2", { text: "Response rate of invitations" }),
+      el("p", { className: "hint", text: rr.note }));
+    if (rr.suppressed || rr.invited === 0) {
+      section.append(el("p", { className: "empty", id: "response-rate-empty", text: rr.suppressed
+        ? "Fewer than 5 guests were invited in this period: nothing can be shown."
+        : "No invitations were sent in this period." }));
+      return section;
+    }
+    section.append(el("dl", { className: "facts", id: "response-rate-summary" },
+      ...[["Invited", String(rr.invited)], ["Answered", String(rr.answered)], ["Rate", rate(rr)],
+        ["After the reminder", rr.answered_after_reminder === null ? hidden() : String(rr.answered_after_reminder)]]
+        .map(([name, value]) => el("div", {}, el("dt", { text: name }),
+          el("dd", { dataset: { fact: name.toLowerCase() } }, value)))));
+    const titles = { journey: "Journey", channel: "Channel", language: "Language" };
+    for (const [dim, rows] of Object.entries(rr.breakdowns)) {
+      section.append(el("div", { className: "table-wrap" }, el("table", { className: "dsr report", dataset: { rate: dim } },
+        el("caption", { text: `By ${dim}` }),
+        el("thead", {}, el("tr", {}, ...[titles[dim] || dim, "Invited", "Answered", "Rate"].map((t) => el("th", { scope: "col", text: t })))),
+        el("tbody", {}, ...rows.map((row) => el("tr", { dataset: { key: row.key } },
+          el("th", { scope: "row", text: dim === "language" ? language(row.key) : row.key }),
+          el("td", {}, count(row, "invited")), el("td", {}, count(row, "answered")), el("td", {}, rate(row))))))));
+    }
+    return section;
   }
 
   summary(report) {

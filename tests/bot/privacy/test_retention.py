@@ -12,6 +12,7 @@ from bot.base.names import (
     API_TOKENS,
     AUDIT_CHAIN,
     OUTREACH_MAPPING,
+    OUTREACH_SETTINGS,
     RATING_AGGREGATES,
     TENANT_COLLECTIONS,
 )
@@ -49,6 +50,7 @@ NOT_REGISTERED = {
     API_TOKENS: "the hotel's API credentials (a hash, a name, staff ids, times): no guest; revoked, "
     "not expired, and dropped with the tenant's database at offboarding",
     OUTREACH_MAPPING: "the hotel's column names of its guest-list export: no guest",
+    OUTREACH_SETTINGS: "the hotel's outreach policy as its admins edited it: no guest",
 }
 
 
