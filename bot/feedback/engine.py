@@ -70,6 +70,9 @@ class Context:
     conversation_id: str  # used when this turn starts a conversation
     max_message_chars: int = 2000
     opening: Opening | None = None  # used when this turn starts a conversation
+    # the hotel's review links in force (the console may have edited them); None: the
+    # tenant's configured ones
+    review_links: tuple[ReviewLink, ...] | None = None
 
 
 @dataclass
@@ -377,7 +380,7 @@ def _ask_next(t: _Turn, ctx: Context) -> None:
 def _offer_reviews(t: _Turn, ctx: Context) -> None:
     """The hotel's review links, once per conversation, to every guest whatever their
     scores (no review gating); nothing when the hotel configured none."""
-    links = ctx.tenant.outreach.review_links
+    links = ctx.review_links if ctx.review_links is not None else ctx.tenant.outreach.review_links
     if not links or t.state.get("reviews_offered"):
         return
     t.state["reviews_offered"] = 1

@@ -65,6 +65,9 @@ INDEXES = [
     IndexModel([("guest_ref", ASCENDING)], name="guest"),
     IndexModel([("guest_refs", ASCENDING)], name="guests"),
     IndexModel([("claimed_until", ASCENDING)], name="lease"),
+    # the console's send log and the response rate read by these (bot/reports/outreach.py)
+    IndexModel([("sent_at", ASCENDING)], name="sent"),
+    IndexModel([("updated_at", ASCENDING)], name="updated"),
 ]
 CURSOR_FIELD = "~cursor"  # in the OUTREACH_PLANNED hash: the latest stay updated_at planned
 SETTLE = 600.0  # seconds an import may take to write all its stays (one `updated_at`)

@@ -73,6 +73,7 @@ from bot.outreach.plan import (
     wait_for_checkout,
     zone,
 )
+from bot.outreach.settings import effective_policy
 from bot.outreach.stays import StayStore
 from bot.storage.flags import FlagStore
 from bot.storage.mongo import MongoStore
@@ -97,8 +98,9 @@ return 0
 
 
 async def policy_of(mongo: MongoStore, tenant: Tenant) -> OutreachPolicy:
-    """The tenant's outreach policy: the one place the scheduler looks it up."""
-    return tenant.outreach
+    """The tenant's outreach policy: the one place the scheduler looks it up (the admins'
+    edited one, else config/tenants.yml's: bot/outreach/settings.py)."""
+    return await effective_policy(mongo, tenant)
 
 
 def owner_id() -> str:

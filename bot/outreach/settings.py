@@ -91,6 +91,28 @@ async def effective_policy(mongo: MongoStore, tenant: Tenant) -> OutreachPolicy:
     return (await stored_policy(mongo.database(tenant.id), tenant)).policy
 
 
+class PolicyCache:
+    """`effective_policy` remembered for `ttl` seconds per tenant: for the turn pipeline,
+    which needs the review links in force without a read on every turn. An admin's
+    change reaches every process within `ttl`."""
+
+    def __init__(self, mongo: MongoStore, ttl: float = 30.0, clock: Any = time.monotonic) -> None:
+        self.mongo, self.ttl, self.clock = mongo, ttl, clock
+        self._seen: dict[str, tuple[float, OutreachPolicy]] = {}
+
+    async def get(self, tenant: Tenant) -> OutreachPolicy:
+        now = self.clock()
+        seen = self._seen.get(tenant.id)
+        if seen is not None and now - seen[0] < self.ttl:
+            return seen[1]
+        try:
+            policy = await effective_policy(self.mongo, tenant)
+        except StorageError:
+            return seen[1] if seen is not None else tenant.outreach  # a slow store: the last known
+        self._seen[tenant.id] = (now, policy)
+        return policy
+
+
 async def stored_policy(db: AsyncIOMotorDatabase, tenant: Tenant) -> StoredPolicy:
     """The policy in force in the tenant database `db`, with its version and author."""
     try:

@@ -18,6 +18,7 @@ from bot.feedback.pipeline import TurnContext
 from bot.handover import flow
 from bot.language import LanguageDetector
 from bot.outreach.opening import open_invitation
+from bot.outreach.settings import PolicyCache
 from bot.storage.flags import FlagStore
 from bot.storage.mongo import MongoStore
 
@@ -36,6 +37,7 @@ class Questionnaire:
         self.store = store
         self.detector = detector
         self.language_names = language_names
+        self.policies = PolicyCache(store)  # the review links in force (console edits)
 
     async def __call__(self, t: TurnContext) -> None:
         tenant, state, flags = t.tenant, t.state, t.flags
@@ -56,6 +58,7 @@ class Questionnaire:
             conversation_id=t.conversation,
             max_message_chars=self.settings.max_message_chars,
             opening=opening,
+            review_links=(await self.policies.get(tenant)).review_links,
         )
         t.result = engine.step(state, t.turn, ctx)
         t.conversation = t.result.state["conversation"]

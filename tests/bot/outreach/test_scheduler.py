@@ -293,3 +293,19 @@ def test_now_without_an_offset_is_the_hotels_local_time():
     )
     with pytest.raises(ValueError):
         parse_at("soon")
+
+
+async def test_the_policy_admins_saved_in_the_console_is_the_one_sent_by(world):
+    from bot.audit.log import AuditLog
+    from bot.outreach.settings import save_policy
+
+    scheduler, stays, twilio = world
+    t = tenant_with()  # enabled in the file
+    edited = {**t.outreach.public(), "enabled": False}
+    db = scheduler.mongo.database("alpenhof")
+    audit = AuditLog.from_settings(scheduler.mongo.client, scheduler.settings)
+    await save_policy(db, audit, t, edited, staff_id="st_1", username="admin", version=0, now=MORNING)
+    await stays.upsert([checked_out(7)], source="import", import_id="i7", now=MORNING)
+    assert await scheduler.run_tenant(t, NOON) == {"disabled": 1}
+    assert await scheduler.run_all([t], NOON) == {}
+    assert await twilio.messages() == []

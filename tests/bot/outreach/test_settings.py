@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,33 @@ async def test_a_stored_policy_that_no_longer_parses_falls_back_to_the_file(mong
     policy["journeys"][1]["whatsapp_template"] = {"ja": SID}  # a language the hotel dropped
     await db[OUTREACH_SETTINGS].insert_one({"_id": "policy", "policy": policy, "version": 3})
     assert await effective_policy(mongo, ALPENHOF) == ALPENHOF.outreach
+
+
+async def test_the_policy_cache_reads_once_per_ttl_and_keeps_the_last_known_when_storage_fails(mongo):
+    from bot.base.errors import StorageError
+    from bot.outreach import settings as module
+
+    clock = [0.0]
+    calls = []
+
+    async def counting(m, tenant):
+        calls.append(tenant.id)
+        if len(calls) == 3:
+            raise StorageError("down")
+        return replace(tenant.outreach, cap_per_stay=len(calls) + 5)  # 6, then 7
+
+    cache = module.PolicyCache(mongo, ttl=30, clock=lambda: clock[0])
+    tenant = ALPENHOF
+    original, module.effective_policy = module.effective_policy, counting
+    try:
+        first = await cache.get(tenant)
+        clock[0] = 29.0
+        assert await cache.get(tenant) is first and calls == ["alpenhof"]  # within the ttl
+        assert first.cap_per_stay == 6
+        clock[0] = 31.0
+        assert (await cache.get(tenant)).cap_per_stay == 7 and len(calls) == 2
+        clock[0] = 62.0
+        kept = await cache.get(tenant)
+        assert kept.cap_per_stay == 7 and len(calls) == 3  # storage down: the last known
+    finally:
+        module.effective_policy = original
