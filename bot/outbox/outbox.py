@@ -37,6 +37,7 @@ INVITE_CHANNELS = ("whatsapp", "sms", "email")
 CONTENT_SID = re.compile(r"HX[0-9a-fA-F]{32}")
 VARIABLE_KEY = re.compile(r"[A-Za-z0-9_]{1,16}")  # Twilio: up to 16 characters, no spaces
 MAX_VARIABLES = 100
+INVITE_SEGMENTS = 10  # an invitation is sent whole up to this many SMS segments (Twilio's advice)
 
 
 class DeliveryFailed(RapportError):
@@ -526,7 +527,9 @@ class Outbox:
                 )
                 return (await self._transmit(envelope)).id
             if channel == "sms":
-                parts = split_message(message.text, self.settings.sms_max_segments)
+                # one message, however long (within Twilio's 10 concatenated segments): an
+                # invitation cut in parts reads badly and costs no fewer segments
+                parts = split_message(message.text, max(self.settings.sms_max_segments, INVITE_SEGMENTS))
                 await self._slot("sms", via, rate, len(parts))
                 return await self._sms_parts(tenant.id, guest_ref, to, via, parts)
             if await WhatsappWindow(self.mongo, tenant.id, self.clock).is_open(guest_ref, via):

@@ -230,3 +230,20 @@ async def test_two_outboxes_share_the_numbers_rate(outbox, mongo_server, twilio,
     await other.close()
     await other_redis.close()
     mongo.client.close()
+
+
+async def test_a_long_invitation_goes_as_one_sms_beyond_the_reply_budget(outbox, tenant, twilio):
+    """Replies are cut at RAPPORT_SMS_MAX_SEGMENTS (3 by default, 1 here); an invitation in
+    Spanish (UCS-2 for its "á", 67 characters a segment) with its link is 7 segments: one
+    message all the same."""
+    from bot.outreach.message import compose
+
+    assert outbox.settings.sms_max_segments < 7
+    link = "https://feedback.hotel-alpenhof.example/webhooks/webchat/i/" + "A" * 78
+    message = compose(Catalog.load(), tenant, "post_stay", language="es", first_name="Lucía", link=link)
+    assert len(message.text) > 3 * 67
+    done = await outbox.invite(
+        tenant, fresh_ref(), channels=["sms"], phone=GUEST, email=None, message=message, template_sid=None
+    )
+    [sms] = await twilio.messages()
+    assert done.channel == "sms" and sms["body"] == message.text
