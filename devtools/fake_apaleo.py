@@ -42,6 +42,7 @@ from typing import Any
 from aiohttp import BasicAuth, ClientSession, ClientTimeout, web
 
 from devtools.pms_faults import FAULTS, Faults, count_statuses
+from devtools.serving import serving
 
 ACCOUNT = "RAPP"
 
@@ -222,16 +223,11 @@ async def running_fake(
     clients: dict[str, str], host: str = "127.0.0.1", port: int = 0, token_lifetime: int = 3600
 ) -> AsyncIterator[FakeApaleo]:
     """Serve the stand-in on loopback (a free port by default) for the duration of the block."""
-    runner = web.AppRunner(create_app(clients, token_lifetime), shutdown_timeout=2)
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, host, port)
-        await site.start()
-        bound = runner.addresses[0][1]
-        async with ClientSession(timeout=ClientTimeout(total=30)) as session:
-            yield FakeApaleo(f"http://{host}:{bound}", session)
-    finally:
-        await runner.cleanup()
+    async with serving(create_app(clients, token_lifetime), host, port, timeout=30, shutdown=2) as (
+        url,
+        session,
+    ):
+        yield FakeApaleo(url, session)
 
 
 def main(argv: list[str] | None = None) -> None:

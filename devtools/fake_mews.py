@@ -30,9 +30,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import ClientSession, ClientTimeout, web
+from aiohttp import ClientSession, web
 
 from devtools.pms_faults import FAULTS, Faults, count_statuses
+from devtools.serving import serving
 
 MAX_INTERVAL = dt.timedelta(days=92)
 
@@ -191,16 +192,11 @@ class FakeMews:
 async def running_fake(
     client_token: str, access_token: str, host: str = "127.0.0.1", port: int = 0
 ) -> AsyncIterator[FakeMews]:
-    runner = web.AppRunner(create_app(client_token, access_token), shutdown_timeout=2)
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, host, port)
-        await site.start()
-        bound = runner.addresses[0][1]
-        async with ClientSession(timeout=ClientTimeout(total=30)) as session:
-            yield FakeMews(f"http://{host}:{bound}", session)
-    finally:
-        await runner.cleanup()
+    async with serving(create_app(client_token, access_token), host, port, timeout=30, shutdown=2) as (
+        url,
+        session,
+    ):
+        yield FakeMews(url, session)
 
 
 def main(argv: list[str] | None = None) -> None:

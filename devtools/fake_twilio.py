@@ -74,6 +74,8 @@ from typing import Any
 from aiohttp import BasicAuth, ClientSession, ClientTimeout, web
 from twilio.request_validator import RequestValidator
 
+from devtools.serving import serving
+
 API_VERSION = "2010-04-01"
 ERROR_TEXT = {
     400: "Bad Request",
@@ -589,16 +591,11 @@ async def running_fake(
     auth_token_by_account: dict[str, str], host: str = "127.0.0.1", port: int = 0
 ) -> AsyncIterator[FakeTwilio]:
     """Serve the fake on loopback (a free port by default) for the duration of the block."""
-    runner = web.AppRunner(create_app(auth_token_by_account), shutdown_timeout=5)
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, host, port)
-        await site.start()
-        bound_port = runner.addresses[0][1]
-        async with ClientSession(timeout=ClientTimeout(total=10)) as session:
-            yield FakeTwilio(f"http://{host}:{bound_port}", session)
-    finally:
-        await runner.cleanup()
+    async with serving(create_app(auth_token_by_account), host, port, timeout=10, shutdown=5) as (
+        url,
+        session,
+    ):
+        yield FakeTwilio(url, session)
 
 
 def _parse_args(argv: list[str] | None = None) -> argparse.Namespace:
