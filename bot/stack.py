@@ -10,6 +10,7 @@ to `<data dir>/logs/<name>.log`, and is stopped in reverse order on exit.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import signal
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bot.base.settings import PROJECT_ROOT, Settings
+from bot.base.settings import PROJECT_ROOT, Secret, Settings
 
 BIN = Path(sys.executable).parent
 MODEL_NAME = "rapport"
@@ -238,6 +239,24 @@ def fake_email_for(s: Settings) -> FakeEmail:
     seed = hashlib.sha256(("fake-mailgun" + s.guest_key.value).encode()).hexdigest()
     key = s.mailgun_signing_key.value or seed[:32]
     return FakeEmail(key, s.fake_smtp_port, f"http://{s.host}:{s.fake_smtp_http_port}")
+
+
+def with_local_standins(s: Settings) -> Settings:
+    """The settings a process started by hand (an operator's CLI) needs to send through
+    the same providers as `make run`'s processes: without Twilio credentials or an SMTP
+    relay, `make run` starts the local stand-ins and gives its children their addresses
+    (`Stack.child_env`); this gives them to `s` the same way. With credentials, `s`."""
+    changes: dict[str, object] = {}
+    if not s.twilio_account_sid:
+        fake = fake_twilio_for(s)
+        changes.update(
+            twilio_account_sid=fake.account_sid,
+            twilio_auth_token=Secret(fake.auth_token),
+            twilio_api_base=fake.base_url,
+        )
+    if not s.smtp_host:
+        changes.update(smtp_host=s.host, smtp_port=s.fake_smtp_port)
+    return dataclasses.replace(s, **changes) if changes else s
 
 
 @dataclass

@@ -160,7 +160,10 @@ async def run_send_due(args: argparse.Namespace, settings: Settings, out: TextIO
     from bot.channels.transports import build_outbox
     from bot.i18n import Catalog
     from bot.outreach.scheduler import Scheduler, parse_at
+    from bot.stack import with_local_standins
 
+    # on `make run` without credentials: the same local stand-ins as the jobs process
+    settings = with_local_standins(settings)
     catalog = Catalog.load()
     tenants = Tenants.load(settings.tenants_file, catalog.languages)
     chosen = [tenants.get(args.tenant)] if args.tenant else list(tenants)

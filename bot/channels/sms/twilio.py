@@ -204,8 +204,13 @@ class TwilioSender:
         a guest reference) echoed in log events; never pass a phone number. A template
         (WhatsApp outside its 24-hour window) has `content_sid` and `content_variables`
         (a JSON object as text) and no `body`."""
-        client = self._twilio()
         refs = {"ref": ref} if ref else {}
+        if not self._account_sid or not self._auth_token:  # nothing was sent: safe to retry once set
+            event(logger, "sms.send.no_credentials", logging.ERROR, **refs)
+            raise SmsSendError(
+                "no Twilio credentials (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)", retryable=True
+            )
+        client = self._twilio()
         for attempt in range(1, self._max_attempts + 1):
             _last_response.set(None)
             try:

@@ -242,3 +242,30 @@ def test_invalid_settings_are_refused():
 
 def test_repr_hides_the_token():
     assert TOKEN not in repr(TwilioSender(ACCOUNT, TOKEN))
+
+
+async def test_without_credentials_a_send_fails_clearly_and_retryably():
+    sender = TwilioSender("", "")
+    with pytest.raises(SmsSendError) as e:
+        await sender.send(to="+4915112345678", from_="+49882112345", body="hi", ref="g_1")
+    assert e.value.retryable and "TWILIO_ACCOUNT_SID" in str(e.value)
+    await sender.close()
+
+
+def test_an_operators_cli_on_make_run_gets_the_stand_ins_the_stack_gives_its_children():
+    from bot.base.settings import Settings
+    from bot.stack import fake_twilio_for, with_local_standins
+
+    bare = Settings.from_env({})
+    local = with_local_standins(bare)
+    fake = fake_twilio_for(bare)
+    assert (local.twilio_account_sid, local.twilio_auth_token.value, local.twilio_api_base) == (
+        fake.account_sid,
+        fake.auth_token,
+        fake.base_url,
+    )
+    assert (local.smtp_host, local.smtp_port) == (bare.host, bare.fake_smtp_port)
+    real = Settings.from_env(
+        {"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t", "SMTP_HOST": "mail.example"}
+    )
+    assert with_local_standins(real) == real
