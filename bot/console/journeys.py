@@ -58,7 +58,7 @@ from bot.tenants.registry import Tenant
 
 logger = logging.getLogger(__name__)
 
-OUTREACH_ROUTES = (
+JOURNEY_ROUTES = (
     ("GET", "/t/<tenant>/api/outreach", "outreach_show"),
     ("POST", "/t/<tenant>/api/outreach", "outreach_save"),
     ("POST", "/t/<tenant>/api/outreach/reset", "outreach_reset"),
@@ -83,7 +83,7 @@ def register(app: Sanic) -> None:
         "outreach_test": test_send,
         "outreach_log": log,
     }
-    for method, path, name in OUTREACH_ROUTES:
+    for method, path, name in JOURNEY_ROUTES:
         app.add_route(handlers[name], path, methods=[method], name=name)
 
 

@@ -26,7 +26,8 @@ _COUNT = ' <span class="count" id="waiting-count"></span>'
 
 
 def _page(title: str, body: str, *, script: str, meta: str = "", more: tuple[str, ...] = ()) -> str:
-    """`script` and then each of `more` (static/), deferred: they run in this order."""
+    """dom.js (what every page script shares), `script`, then each of `more` (static/),
+    deferred: they run in this order."""
     extra = "".join(f'<script src="/static/{escape(name)}" defer></script>\n' for name in more)
     return f"""<!doctype html>
 <html lang="en">
@@ -35,6 +36,7 @@ def _page(title: str, body: str, *, script: str, meta: str = "", more: tuple[str
 <meta name="viewport" content="width=device-width, initial-scale=1">
 {meta}<title>{escape(title)} · Rapport console</title>
 <link rel="stylesheet" href="/static/console.css">
+<script src="/static/dom.js" defer></script>
 <script src="/static/{escape(script)}" defer></script>
 {extra}</head>
 <body>

@@ -147,7 +147,6 @@ class Scheduler:
         self.budget = budget
         self.cipher = Cipher(settings.data_keys)
         self.audit = AuditLog.from_settings(mongo.client, settings)
-        self._stay_index: set[str] = set()
 
     async def run_all(self, tenants: Iterable[Tenant], at: float | None = None) -> dict[str, dict[str, int]]:
         """A round for every tenant whose outreach is enabled."""
@@ -166,9 +165,6 @@ class Scheduler:
         fixed = at
         store = InvitationStore(self.mongo, tenant.id)
         stays = self.mongo.database(tenant.id)[STAYS]
-        if tenant.id not in self._stay_index:  # the planner reads stays by updated_at
-            await stays.create_index("updated_at", name="updated")
-            self._stay_index.add(tenant.id)
         planned = await plan_from_stays(store, stays, self.redis, tenant, policy, fixed or self.clock())
         counts.update({f"planned_{k}": v for k, v in planned.items() if v})
         counts["uncertain"] += await store.expire_uncertain(self.clock())

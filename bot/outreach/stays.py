@@ -56,6 +56,7 @@ INDEXES = [
     IndexModel([("guest_refs", ASCENDING)], name="guests"),
     IndexModel([("departure", ASCENDING)], name="departure"),
     IndexModel([("arrival", ASCENDING)], name="arrival"),
+    IndexModel([("updated_at", ASCENDING)], name="updated"),  # the scheduler plans new and changed stays
 ]
 BATCH = 1000
 FEW = 50  # up to this many stays are looked up one by one (an `$in` scans the collection)

@@ -550,6 +550,8 @@ class PmsRecords:
         return await present(
             ctx.db(s.tenant)[PMS_EVENTS], [{"stay": stay} for stay in await self._stays(ctx, s)]
         )
+
+
 class Invitations:
     """The send schedule (bot/outreach/invitations.py): ids, times, channel and reason,
     no contact data; found by either of the guest's refs, deleted whole (an erased

@@ -14,7 +14,7 @@ from yarl import URL
 
 from bot.console.conversations import CONVERSATION_ROUTES
 from bot.console.dsr import DSR_ROUTES
-from bot.console.journeys import OUTREACH_ROUTES
+from bot.console.journeys import JOURNEY_ROUTES
 from bot.console.routes import TENANT_ROUTES
 from tests.console.client import Browser, clear_login_failures, make_staff
 from tests.stack.test_console_conversations import escalated
@@ -26,7 +26,7 @@ DEEP_LIST = b"[" * 25_000 + b"]" * 25_000  # 50 kB: under the 64 kB body limit
 DEEP_OBJECT = (b'{"t": "' + MARK.encode() + b'", "a":') * 1_800 + b"1" + b"}" * 1_800  # 56 kB
 JSON_POSTS = [
     (path, name)
-    for method, path, name in TENANT_ROUTES + CONVERSATION_ROUTES + DSR_ROUTES + OUTREACH_ROUTES
+    for method, path, name in TENANT_ROUTES + CONVERSATION_ROUTES + DSR_ROUTES + JOURNEY_ROUTES
     if method == "POST" and name not in ("take", "hand_back")  # these two take no body
 ]
 

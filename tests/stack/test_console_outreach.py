@@ -21,7 +21,7 @@ import pytest
 from playwright.async_api import expect
 
 from bot.base.names import INVITATIONS, OUTREACH_SETTINGS
-from bot.console.journeys import OUTREACH_ROUTES, TEST_KEY
+from bot.console.journeys import JOURNEY_ROUTES, TEST_KEY
 from bot.i18n import Catalog
 from bot.staff.accounts import StaffStore
 from tests.console.client import Browser, audit_records, clear_login_failures, make_staff, redis
@@ -205,7 +205,7 @@ async def test_malformed_and_oversized_bodies(stack, raw, content_type, status, 
             assert (got, body["error"]) == (status, code), (path, got, body)
 
 
-@pytest.mark.parametrize(("method", "path", "name"), OUTREACH_ROUTES)
+@pytest.mark.parametrize(("method", "path", "name"), JOURNEY_ROUTES)
 async def test_another_hotels_staff_get_404_on_every_route_audited(stack, method, path, name):
     other = await make_staff(stack, {"laguna": "admin"})
     async with Browser(stack) as b:

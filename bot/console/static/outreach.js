@@ -6,46 +6,7 @@
 // checked. Every text from the server is inserted with textContent, never as HTML.
 "use strict";
 
-const csrf = () => document.querySelector('meta[name="csrf-token"]').content;
-
-async function call(method, url, { json, bytes } = {}) {
-  const init = {
-    method,
-    credentials: "same-origin",
-    referrerPolicy: "same-origin",
-    headers: { Accept: "application/json" },
-  };
-  if (method !== "GET") {
-    init.headers["X-CSRF-Token"] = csrf();
-    if (bytes !== undefined) {
-      init.headers["Content-Type"] = "application/octet-stream";
-      init.body = bytes;
-    } else {
-      init.headers["Content-Type"] = "application/json";
-      if (json !== undefined) init.body = JSON.stringify(json);
-    }
-  }
-  const r = await fetch(url, init);
-  if (r.status === 401) {
-    window.location.assign("/login");
-    throw new Error("login required");
-  }
-  const data = await r.json().catch(() => ({}));
-  return { status: r.status, ok: r.ok, data };
-}
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null) continue;
-    if (key === "text") node.textContent = String(value);
-    else if (key === "className") node.className = value;
-    else if (key === "dataset") Object.assign(node.dataset, value);
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
+// csrf, request and el come from dom.js (loaded first).
 
 const $ = (id) => document.getElementById(id);
 
@@ -103,7 +64,7 @@ class Upload {
     $("upload-result").hidden = false;
     let r;
     try {
-      r = await call("POST", `${this.base}/api/outreach/upload?dry_run=${dryRun ? 1 : 0}`, { bytes: this.bytes });
+      r = await request("POST", `${this.base}/api/outreach/upload?dry_run=${dryRun ? 1 : 0}`, { bytes: this.bytes });
     } catch (_) {
       r = null;
     }
@@ -170,7 +131,7 @@ class Mapping {
   }
 
   async load() {
-    const r = await call("GET", `${this.base}/api/outreach/mapping`);
+    const r = await request("GET", `${this.base}/api/outreach/mapping`);
     if (!r.ok) { show($("mapping-error"), `The mapping cannot be loaded: ${problem(r)}.`); return; }
     $("mapping-rows").replaceChildren();
     for (const m of r.data.mapping) this.row(m.header, m.field);
@@ -183,7 +144,7 @@ class Mapping {
       if (header) mapping[header] = tr.querySelector("select").value;
     }
     show($("mapping-status"), "");
-    const r = await call("POST", `${this.base}/api/outreach/mapping`, { json: { mapping } });
+    const r = await request("POST", `${this.base}/api/outreach/mapping`, { json: { mapping } });
     if (!r.ok) { show($("mapping-error"), `The mapping was not saved: ${problem(r)}.`); return; }
     show($("mapping-error"), "");
     show($("mapping-status"), `Mapping saved (${count(r.data.mapping.length, "column")}).`);
@@ -200,7 +161,7 @@ class Tokens {
   }
 
   async load() {
-    const r = await call("GET", `${this.base}/api/outreach/tokens`);
+    const r = await request("GET", `${this.base}/api/outreach/tokens`);
     const list = $("token-list");
     if (!r.ok) { show($("token-error"), `The tokens cannot be loaded: ${problem(r)}.`); return; }
     list.replaceChildren(...r.data.tokens.map((t) => {
@@ -223,7 +184,7 @@ class Tokens {
 
   async create() {
     const name = $("token-name").value;
-    const r = await call("POST", `${this.base}/api/outreach/tokens`, { json: { name } });
+    const r = await request("POST", `${this.base}/api/outreach/tokens`, { json: { name } });
     if (!r.ok) { show($("token-error"), `No token was created: ${problem(r)}.`); return; }
     show($("token-error"), "");
     $("token-value").textContent = r.data.token;
@@ -234,7 +195,7 @@ class Tokens {
 
   async revoke(t) {
     if (!window.confirm(`Revoke the token "${t.name}"? Calls with it are refused from now on.`)) return;
-    const r = await call("POST", `${this.base}/api/outreach/tokens/${encodeURIComponent(t.id)}/revoke`);
+    const r = await request("POST", `${this.base}/api/outreach/tokens/${encodeURIComponent(t.id)}/revoke`);
     if (!r.ok) show($("token-error"), `The token was not revoked: ${problem(r)}.`);
     $("token-new").hidden = true;
     await this.load();
@@ -246,7 +207,7 @@ function setupLogout() {
   if (!form) return;
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    await call("POST", "/logout").catch(() => null);
+    await request("POST", "/logout").catch(() => null);
     window.location.assign("/login");
   });
 }

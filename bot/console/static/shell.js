@@ -11,47 +11,14 @@
 // textContent — never as HTML.
 "use strict";
 
-const csrf = () => document.querySelector('meta[name="csrf-token"]').content;
+// csrf, LoginRequired, request and el come from dom.js (loaded first).
 
-class LoginRequired extends Error {}
-
-async function api(method, url, body) {
-  const init = {
-    method,
-    credentials: "same-origin",
-    referrerPolicy: "same-origin",
-    headers: { Accept: "application/json" },
-  };
-  if (method !== "GET") {
-    init.headers["Content-Type"] = "application/json";
-    init.headers["X-CSRF-Token"] = csrf();
-    if (body !== undefined) init.body = JSON.stringify(body);
-  }
-  const r = await fetch(url, init);
-  if (r.status === 401) {
-    window.location.assign("/login");
-    throw new LoginRequired();
-  }
-  const data = await r.json().catch(() => ({}));
-  return { status: r.status, ok: r.ok, data };
+function api(method, url, body) {
+  return request(method, url, { json: body });
 }
 
 function post(url, body) {
   return api("POST", url, body);
-}
-
-// el("li", {className: "x", text: "guest text"}, child, ...): text goes in as text.
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null) continue;
-    if (key === "text") node.textContent = String(value);
-    else if (key === "className") node.className = value;
-    else if (key === "dataset") Object.assign(node.dataset, value);
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
 }
 
 // One call of `fn` at a time; calls made meanwhile run it once more afterwards, so
