@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # bottom -> top; a package may import from its own layer and those below it
 LAYERS: list[set[str]] = [
     {"base"},  # errors, logs, settings, refs, sealing, scale, turn
-    {"language", "i18n", "nlu", "ratings"},  # understanding, pure
+    {"language", "i18n", "nlu", "ratings", "insights"},  # understanding, pure
     {"tenants", "storage", "staff", "audit", "reports", "rasa", "stack"},
     {"inbox"},  # what every channel does with a guest's message before Rasa
     {"outbox"},  # everything sent to a guest (and staff alerts)

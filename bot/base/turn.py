@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.base.scale import Scale
 from bot.base.states import Channel
+from bot.base.insight import Mention
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,10 @@ class Turn:
     channel: str = Channel.REST
     locale: str | None = None
     reservation_language: str | None = None
+    # weak language priors (bot/language): the ISO 3166 country of the sender's phone
+    # number (SMS, WhatsApp) and an e-mail's Content-Language / Accept-Language
+    phone_region: str | None = None
+    language_hint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,14 @@ class Answer:
     source_scale: Scale | None = None  # the scale the guest used, when it differs
     corrected: bool = False
     message_id: str | None = None
+    # free text (kind "text" or "comment"): what it talks about (bot/insights)
+    topics: tuple[Mention, ...] = ()
+    polarity: str | None = None  # "positive" | "negative" | "neutral" | "mixed"
+    # kind "comment": the question being asked when the guest wrote it ("" if none)
+    about: str | None = None
+    # kind "rating": a topic the hotel does not ask about ("breakfast 2" without a
+    # breakfast question), kept rather than discarded
+    unsolicited: bool = False
 
 
 @dataclass(frozen=True)

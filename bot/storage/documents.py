@@ -38,7 +38,7 @@ class RatingDoc(TypedDict):
     channel: str  # a Channel
     language: str
     question: str
-    kind: str  # "rating" | "text"
+    kind: str  # "rating" | "text" | "comment"
     scale: ScaleDoc | None
     source_scale: ScaleDoc | None
     raw: str
@@ -50,6 +50,21 @@ class RatingDoc(TypedDict):
     updated_at: NotRequired[datetime]  # set by the store's upsert
     restricted: NotRequired[bool]  # a restriction request (bot/privacy/execute.py)
     restricted_at: NotRequired[float]
+    # free text (kind "text": the answer to a text question; kind "comment": free text
+    # given at any other point): what it talks about (bot/insights)
+    topics: NotRequired[list[TopicDoc]]
+    polarity: NotRequired[str]  # "positive" | "negative" | "neutral" | "mixed"
+    about: NotRequired[str]  # kind "comment": the question being asked then ("" none)
+    unsolicited: NotRequired[int]  # kind "rating": 1 = a topic the hotel does not ask about
+
+
+class TopicDoc(TypedDict):
+    """One topic a comment's sentence mentions."""
+
+    topic: str  # bot/base/insight.py TOPICS
+    polarity: str  # "positive" | "negative" | "neutral"
+    words: list[str]  # the words that decided it
+    sentence: int  # the sentence's index in the comment
 
 
 class ConversationDoc(TypedDict):
@@ -210,7 +225,24 @@ def rating_document(
         "corrected": answer.corrected,
         "message_id": answer.message_id,
         "answered_at": now,
+        **_insight(answer),
     }
+
+
+def _insight(answer: Answer) -> dict[str, Any]:
+    """The optional fields of free text and unsolicited ratings (absent otherwise)."""
+    extra: dict[str, Any] = {}
+    if answer.kind in ("text", "comment"):
+        extra["topics"] = [
+            {"topic": m.topic, "polarity": m.polarity, "words": list(m.words), "sentence": m.sentence}
+            for m in answer.topics
+        ]
+        extra["polarity"] = answer.polarity or "neutral"
+    if answer.kind == "comment":
+        extra["about"] = answer.about or ""
+    if answer.unsolicited:
+        extra["unsolicited"] = 1
+    return extra
 
 
 def conversation_document(
