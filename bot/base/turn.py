@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.base.insight import Mention
 from bot.base.scale import Scale
 from bot.base.states import Channel
-from bot.base.insight import Mention
 
 
 @dataclass(frozen=True)
