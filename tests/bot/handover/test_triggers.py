@@ -193,7 +193,7 @@ def test_complaints_are_recognised_with_the_model_or_the_backstop(lang, text):
         ("de", "Das Frühstück war kalt und es gab keinen Kaffee mehr"),
         ("fr", "Le wifi ne fonctionnait pas de tout le séjour"),
         ("es", "No pudimos dormir por el ruido de la discoteca de al lado"),
-        ("it", "Il wifi non funzionava mai in camera"),
+        ("it", "Abbiamo aspettato un'ora per il check-in, una vergogna"),
     ],
 )
 def test_complaints_without_list_words_are_recognised_by_the_model(lang, text):
