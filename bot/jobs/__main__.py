@@ -56,11 +56,7 @@ async def digest(settings: Settings, tenant_id: str, send: bool) -> int:
     settings = with_local_standins(settings)  # on `make run`: the local SMTP stand-in
     catalog = Catalog.load()
     tenants = Tenants.load(settings.tenants_file, catalog.languages)
-    try:
-        tenant = tenants.get(tenant_id)
-    except KeyError:
-        print(f"error: no tenant {tenant_id!r}", file=sys.stderr)
-        return ERROR
+    tenant = tenants.get(tenant_id)  # UnknownTenant: "error: unknown tenant", exit 2
     client = connect(settings.effective_mongodb_url.value)
     mongo = MongoStore(client, settings.db_prefix)
     outbox = build_outbox(settings, mongo)

@@ -393,3 +393,27 @@ async def test_preview_sends_nothing_and_send_now_claims_the_week(world):
     assert await jobs.send_now(ROME) == 1
     assert await jobs.run_once() == 0
     assert len(world.mails(admin.email)) == 1
+
+
+# ---- the CLI ------------------------------------------------------------------------------
+
+
+async def test_the_cli_previews_without_sending_and_sends_once(world, monkeypatch, capsys):
+    from bot.jobs.__main__ import digest as cli_digest
+    from bot.jobs.__main__ import main
+
+    await seed(world)
+    admin = await world.staff("laguna", "admin")
+    # an unknown hotel: a clear error, exit 2
+    monkeypatch.setenv("RAPPORT_DATA_DIR", str(world.settings.data_dir))
+    assert await asyncio.to_thread(main, ["digest", "--tenant", "nohotel", "--preview"]) == 2
+    assert capsys.readouterr().err == "error: unknown tenant\n"
+    # this week (the clock of the CLI is the real one): the preview prints, sends nothing
+    assert await cli_digest(world.settings, "laguna", send=False) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("Subject: Albergo Laguna: opinioni degli ospiti")
+    assert SECRET not in printed and world.mails() == []
+    assert await cli_digest(world.settings, "laguna", send=True) == 0
+    assert await cli_digest(world.settings, "laguna", send=True) == 0
+    assert "already sent this week" in capsys.readouterr().out
+    assert len(world.mails(admin.email)) == 1
