@@ -39,6 +39,8 @@ API_TOKENS = "api_tokens"  # hashed stay-import API tokens (bot/outreach/tokens.
 PMS_EVENTS = "pms_events"  # PMS webhook events seen, for replay protection (bot/outreach/pms/)
 PMS_CURSORS = "pms_cursors"  # where each polling connector got to (bot/outreach/pms/)
 OUTREACH_MAPPING = "outreach_mapping"  # the tenant's guest-list column names (bot/outreach/mapping.py)
+# issue 13
+DIGESTS = "digests"  # one per ISO week the weekly digest was claimed and sent (bot/jobs/digest.py)
 
 TENANT_COLLECTIONS = frozenset(
     {
@@ -70,6 +72,7 @@ TENANT_COLLECTIONS = frozenset(
         API_TOKENS,
         OUTREACH_MAPPING,
         OUTREACH_SETTINGS,
+        DIGESTS,
     }
 )
 

@@ -91,7 +91,7 @@ def shell_page(
 <span class="who">{escape(username)} <span class="role">{escape(role)}</span></span>
 {_duty_switch(on_duty)}
 <span id="live-status" class="live-status" data-state="connecting" role="status">connecting…</span>
-{_admin_nav() if role == "admin" else ""}{_logout(csrf)}
+{_digest_switch() if role == "admin" else ""}{_admin_nav() if role == "admin" else ""}{_logout(csrf)}
 </header>
 <main id="console" data-tenant="{escape(tenant_id)}" data-role="{escape(role)}" data-open="">
 <section id="inbox" aria-labelledby="inbox-title">
@@ -142,7 +142,21 @@ def shell_page(
 </section>
 {_requests_section() if role == "admin" else ""}</main>"""
     # journeys.js: the Journeys view (outreach policy, previews, send log), which shell.js routes to
-    return _page(tenant_name, body, script="shell.js", meta=_csrf_meta(csrf), more=("journeys.js",))
+    # digest.js: an admin's weekly-digest switch (GET/POST /api/me/digest)
+    more = ("journeys.js", "digest.js") if role == "admin" else ("journeys.js",)
+    return _page(tenant_name, body, script="shell.js", meta=_csrf_meta(csrf), more=more)
+
+
+def _digest_switch() -> str:
+    """Admins: the weekly digest e-mail of this hotel, for themselves (bot/jobs/digest.py).
+    static/digest.js reads the state and toggles it through the API."""
+    return """<span class="duty digest">
+<button type="button" id="digest-switch" class="switch" role="switch" aria-checked="false"
+ aria-describedby="digest-help" data-state="off" disabled>Weekly digest
+<span class="switch-state" aria-hidden="true">off</span></button>
+<span id="digest-help" hidden>Every Monday at 08:00 (hotel time): last week's figures and topics
+by e-mail to your account's address.</span>
+<span id="digest-error" class="error" role="alert" hidden></span></span>"""
 
 
 def _duty_switch(on_duty: bool) -> str:

@@ -32,6 +32,8 @@ TENANT_ROUTES = (
     ("GET", "/t/<tenant>/", "shell"),
     ("GET", "/t/<tenant>/api/me", "me"),
     ("POST", "/t/<tenant>/api/me/duty", "duty"),
+    ("GET", "/t/<tenant>/api/me/digest", "digest_read"),
+    ("POST", "/t/<tenant>/api/me/digest", "digest_set"),
     ("GET", "/t/<tenant>/staff", "staff_list"),
     ("POST", "/t/<tenant>/staff", "staff_create"),
     ("GET", "/t/<tenant>/api/subprocessors", "subprocessors"),
@@ -44,6 +46,8 @@ def register(app: Sanic) -> None:
         "shell": shell,
         "me": me,
         "duty": duty,
+        "digest_read": digest_read,
+        "digest_set": digest_set,
         "staff_list": staff_list,
         "staff_create": staff_create,
         "subprocessors": subprocessors,
@@ -101,6 +105,34 @@ async def duty(request: Request, tenant: str) -> HTTPResponse:
     await request.app.ctx.staff.set_on_duty(grant.staff.id, on_duty)
     event(logger, "console.staff.duty", staff=grant.staff.id, on_duty=on_duty)
     return response.json({"on_duty": on_duty})
+
+
+async def digest_read(request: Request, tenant: str) -> HTTPResponse:
+    """Whether this admin gets the hotel's weekly digest e-mail (bot/jobs/digest.py)."""
+    grant = await access(
+        request, tenant, action="staff.digest.read", resource_type="staff", resource_id=None, need="admin"
+    )
+    return response.json(_digest_state(grant.staff.digest, grant.tenant_id, grant.staff.email))
+
+
+async def digest_set(request: Request, tenant: str) -> HTTPResponse:
+    """An admin subscribes to (or leaves) the hotel's weekly digest, for themselves only.
+    Body: {"subscribed": true|false}."""
+    grant = await access(
+        request, tenant, action="staff.digest", resource_type="staff", resource_id=None, need="admin"
+    )
+    subscribed = json_body(request).get("subscribed")
+    if not isinstance(subscribed, bool):
+        raise InvalidInput("subscribed_invalid", "true or false")
+    await request.app.ctx.staff.set_digest(grant.staff.id, grant.tenant_id, subscribed)
+    event(logger, "console.staff.digest", staff=grant.staff.id, tenant=grant.tenant_id, subscribed=subscribed)
+    digest = grant.staff.digest | {grant.tenant_id} if subscribed else grant.staff.digest - {grant.tenant_id}
+    return response.json(_digest_state(digest, grant.tenant_id, grant.staff.email))
+
+
+def _digest_state(digest: frozenset[str], tenant_id: str, email: str | None) -> dict[str, Any]:
+    # `has_email`: without an address on the account nothing can be sent
+    return {"subscribed": tenant_id in digest, "has_email": bool(email)}
 
 
 async def staff_list(request: Request, tenant: str) -> HTTPResponse:

@@ -103,6 +103,7 @@ def escalation(
         intent=turn.intent,
         events=result.events,
         misses=int(result.state.get("misses") or 0),
+        lang=lang,
     )
     if reason is None:
         return None

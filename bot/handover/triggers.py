@@ -5,8 +5,11 @@ Reasons, in priority order:
   injury or illness, locked out, safety) — word lists in the five languages below;
 - `request`: the guest asks for a person (NLU intent `request_human`);
 - `low_rating`: a rating at or below the tenant threshold (the engine's `low_score`);
-- `complaint`: a complaint in words with negative sentiment (the lexicon below, with
-  negation: "not bad" is not negative);
+- `complaint`: a complaint in words: the sentiment model (`bot.insights.analyse`, in the
+  conversation's language) finds the comment negative about a concrete topic ("the
+  shower was cold"); the word lists below are the backstop for what the model misses
+  (with negation: "not bad" is not negative), unless the model found the comment
+  positive ("nothing bad to say, lovely staff");
 - `misunderstood`: the tenant's number of misunderstandings in a row.
 
 The word lists are deliberately explicit and small: each entry is a test case
@@ -21,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from bot.insights import Analysis, analyse
 from bot.tenants.handover_policy import HandoverPolicy
 
 # Whole words or phrases; an entry ending in "*" is a stem ("überschwemm*" matches
@@ -135,12 +139,32 @@ def negative_hits(text: str) -> int:
     return hits
 
 
-def is_negative_complaint(text: str, intent: str | None) -> bool:
-    """A sentence (three words or more) in words, not a bare rating, with at least one
-    negative word that is not negated."""
-    if intent in ("rate", "request_human") or len(text.split()) < 3:
-        return False
-    return negative_hits(text) > 0
+def _in_words(text: str, intent: str | None) -> bool:
+    """A sentence (three words or more) in words, not a bare rating nor a request."""
+    return intent not in ("rate", "request_human") and len(text.split()) >= 3
+
+
+def model_complaint(analysis: Analysis) -> bool:
+    """The model's verdict: a negative (or mixed) comment with a negative mention of a
+    topic — a concrete complaint, not a bad mood ("ugh, Monday")."""
+    return analysis.negative and any(m.polarity == "negative" for m in analysis.topics)
+
+
+def complaint_signals(text: str, intent: str | None, lang: str | None) -> tuple[bool, bool, bool]:
+    """(model, words, model_positive) for one turn: what each source says, before they
+    are combined (scripts/eval_escalation.py measures each on its own)."""
+    if not _in_words(text, intent):
+        return False, False, False
+    analysis = analyse(text, lang or "")
+    return model_complaint(analysis), negative_hits(text) > 0, analysis.polarity == "positive"
+
+
+def is_negative_complaint(text: str, intent: str | None, lang: str | None = None) -> bool:
+    """A complaint in words: the model's verdict, or a negative word (not negated) when the
+    model did not find the comment positive. `lang`: the conversation's language (the
+    model analyses with all five lexicons when it is None or another language)."""
+    model, words, positive = complaint_signals(text, intent, lang)
+    return model or (words and not positive)
 
 
 def escalation_reason(
@@ -150,14 +174,16 @@ def escalation_reason(
     intent: str | None,
     events: Iterable[str],
     misses: int,
+    lang: str | None = None,
 ) -> str | None:
-    """Why this turn hands the conversation to staff, or None."""
+    """Why this turn hands the conversation to staff, or None. `lang`: the conversation's
+    language (for the sentiment model)."""
     events = set(events)
     candidates = (
         ("urgent", is_urgent(text)),
         ("request", intent == "request_human" or "human_requested" in events),
         ("low_rating", "low_score" in events),
-        ("complaint", is_negative_complaint(text, intent)),
+        ("complaint", is_negative_complaint(text, intent, lang)),
         ("misunderstood", misses >= policy.misunderstandings),
     )
     for reason, fired in candidates:

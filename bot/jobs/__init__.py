@@ -18,6 +18,9 @@ are only the loops, the schedule, start and stop.
                   catch-up, failed webhook events again
     outreach      15 s       Scheduler.run_all(every tenant      bot/outreach/scheduler.py
                              with outreach enabled)
+    digest        60 s       Digests.run_once: each hotel's      bot/jobs/digest.py
+                             weekly digest from Monday 08:00     (figures: bot/reports/digest.py)
+                             hotel time, to subscribed admins
 
 Safe on several processes at once (any number of `python -m bot.jobs`):
 
@@ -34,6 +37,9 @@ Safe on several processes at once (any number of `python -m bot.jobs`):
   conditional updates and a unique insert) that the folder renews, fenced, right before
   each chain insert; the chain's `seq` is the `_id`, so two appends can never take
   one place (bot/audit/folder.py, bot/audit/log.py).
+- digest: each hotel's week is claimed by a unique insert in its `digests` collection
+  (`_id` the ISO week); a failed send or a dead holder's claim is taken over by one
+  conditional update on `claim_until`; each admin's mail is recorded once sent.
 - retention: nothing in the data claims a run, so each period's run is claimed in Redis
   (bot/jobs/periodic.py: SET NX PX with a random token, renewed while the run lasts,
   released or settled with compare-and-set Lua scripts): one process per period.

@@ -3,7 +3,9 @@
 Exit codes: 0 after a graceful stop; 2 when MongoDB or Redis does not answer at start
 (or the settings are wrong), with one line on standard error saying which.
 `python -m bot.jobs --check` only checks that both stores answer (the container's
-health check).
+health check). `python -m bot.jobs digest --tenant X --preview` prints a hotel's weekly
+digest e-mail as it would go out now (nothing sent); `--send` sends this week's to the
+subscribed admins now (claiming the week: the Monday round then skips it).
 """
 
 from __future__ import annotations
@@ -41,7 +43,43 @@ async def serve(settings: Settings) -> int:
         await runner.close()
 
 
+async def digest(settings: Settings, tenant_id: str, send: bool) -> int:
+    """Print (or send) one hotel's weekly digest (bot/jobs/digest.py)."""
+    from bot.channels.transports import build_outbox
+    from bot.i18n import Catalog
+    from bot.jobs.digest import Digests
+    from bot.stack import with_local_standins
+    from bot.staff.accounts import StaffStore
+    from bot.storage.mongo import MongoStore, connect
+    from bot.tenants.registry import Tenants
+
+    settings = with_local_standins(settings)  # on `make run`: the local SMTP stand-in
+    catalog = Catalog.load()
+    tenants = Tenants.load(settings.tenants_file, catalog.languages)
+    tenant = tenants.get(tenant_id)  # UnknownTenant: "error: unknown tenant", exit 2
+    client = connect(settings.effective_mongodb_url.value)
+    mongo = MongoStore(client, settings.db_prefix)
+    outbox = build_outbox(settings, mongo)
+    try:
+        digests = Digests(settings, mongo, StaffStore(client[settings.control_db]), tenants, catalog, outbox)
+        if not send:
+            mail = await digests.preview(tenant)
+            print(f"Subject: {mail.subject}\n\n{mail.body}", end="")
+            return OK
+        subscribed = len(await digests.subscribers(tenant))
+        claimed = await digests.send_now(tenant)
+        said = "sent to" if claimed else "already sent this week; subscribed:"
+        print(f"{tenant.id}: {said} {subscribed} admins")
+        return OK
+    finally:
+        await outbox.close()
+        client.close()
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["digest"]:
+        return digest_main(argv[1:])
     p = argparse.ArgumentParser(prog="python -m bot.jobs", description=__doc__.split("\n\n")[0])
     p.add_argument(
         "--check", action="store_true", help="check that MongoDB and Redis answer, then exit (0, or 2)"
@@ -56,6 +94,24 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(serve(settings))
     except StoreUnreachable as e:
         print(f"error: {e}; check {e.setting}", file=sys.stderr)
+    except RapportError as e:
+        print(f"error: {e}", file=sys.stderr)
+    return ERROR
+
+
+def digest_main(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(
+        prog="python -m bot.jobs digest", description="a hotel's weekly digest e-mail"
+    )
+    p.add_argument("--tenant", required=True)
+    mode = p.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--preview", action="store_true", help="print the mail as it would go out now")
+    mode.add_argument("--send", action="store_true", help="send this week's digest now (once per week)")
+    args = p.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        return asyncio.run(digest(settings, args.tenant, args.send))
     except RapportError as e:
         print(f"error: {e}", file=sys.stderr)
     return ERROR

@@ -24,6 +24,7 @@ from bot.base.settings import Settings
 from bot.channels.transports import build_outbox
 from bot.handover.notify import Notifier
 from bot.i18n import Catalog
+from bot.jobs.digest import Digests
 from bot.jobs.periodic import Periodic
 from bot.jobs.stores import clients, ping
 from bot.outreach.pms.poller import poll_round
@@ -39,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 GRACE = 10.0  # seconds a stopping loop may finish its round
 PMS_EVERY = 60.0  # seconds between PMS rounds (bot/outreach/pms/poller.py)
+DIGEST_EVERY = 60.0  # seconds between rounds looking for a due weekly digest (bot/jobs/digest.py)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,10 @@ class Runner:
         self.notifier = Notifier(
             s, MongoStore(self.mongo, s.db_prefix), staff, self.tenants, self.catalog, outbox
         )
+        # the weekly digest e-mail to subscribed admins (claimed per tenant and ISO week)
+        self.digests = Digests(
+            s, MongoStore(self.mongo, s.db_prefix), staff, self.tenants, self.catalog, outbox
+        )
         self.dsr = DsrWorker(s, self.privacy, staff, self.tenants, self.catalog, audit, outbox)
         self.folder = InboxFolder(audit, redis=self.redis)
         self.outreach = Scheduler(s, MongoStore(self.mongo, s.db_prefix), self.redis, outbox, self.catalog)
@@ -103,6 +109,7 @@ class Runner:
             Job("pms", self.pms.tick, self.pms.run_once),
             # invitations due, every tenant with outreach enabled; each claimed by one process
             Job("outreach", 15.0, functools.partial(self.outreach.run_all, list(self.tenants))),
+            Job("digest", DIGEST_EVERY, self.digests.run_once),
         )
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -2,7 +2,10 @@
 
     {_id: staff id (random), username (unique, lower case), password_hash (argon2id),
      roles: {tenant_id: "agent" | "admin"}, email, phone (optional), on_duty, disabled,
-     created_at, session_epoch}
+     created_at, session_epoch, digest: {tenant_id: 1} (optional)}
+
+`digest`: the tenants whose weekly digest e-mail this account gets (an admin subscribes
+in the console, bot/console/routes.py; the jobs send it, bot/jobs/digest.py).
 
 `session_epoch` is raised when a password changes or an account is disabled; sessions
 carry the epoch they were made under and die when it no longer matches. Only this
@@ -77,6 +80,7 @@ class Staff:
     disabled: bool = False
     created_at: dt.datetime | None = None
     session_epoch: int = 0
+    digest: frozenset[str] = frozenset()  # tenants whose weekly digest this account gets
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> "Staff":
@@ -91,7 +95,12 @@ class Staff:
             disabled=bool(doc.get("disabled")),
             created_at=doc.get("created_at"),
             session_epoch=int(doc.get("session_epoch") or 0),
+            digest=frozenset(t for t, on in (doc.get("digest") or {}).items() if on),
         )
+
+    def gets_digest(self, tenant_id: str) -> bool:
+        """An enabled admin of the tenant, subscribed, with an address to send it to."""
+        return self.role_in(tenant_id) == "admin" and tenant_id in self.digest and bool(self.email)
 
     def role_in(self, tenant_id: str) -> str | None:
         return None if self.disabled else self.roles.get(tenant_id)
@@ -200,6 +209,14 @@ class StaffStore:
     async def set_on_duty(self, staff_id: str, on_duty: bool) -> bool:
         return await self._update(staff_id, {"$set": {"on_duty": on_duty}})
 
+    async def set_digest(self, staff_id: str, tenant_id: str, subscribed: bool) -> bool:
+        """Subscribe to (or leave) `tenant_id`'s weekly digest (the caller checks the role)."""
+        if not TENANT_ID.fullmatch(tenant_id):
+            raise InvalidInput("tenant_invalid")
+        key = f"digest.{tenant_id}"
+        update = {"$set": {key: 1}} if subscribed else {"$unset": {key: ""}}
+        return await self._update(staff_id, update)
+
     # ---- tenant offboarding (bot/privacy/offboard.py) ----------------------------------
 
     async def delete_if_only(self, staff_id: str, tenant_id: str) -> bool:
@@ -227,7 +244,7 @@ class StaffStore:
         try:
             result = await self.collection.update_one(
                 {"_id": staff_id, f"roles.{tenant_id}": {"$exists": True}},
-                {"$unset": {f"roles.{tenant_id}": ""}},
+                {"$unset": {f"roles.{tenant_id}": "", f"digest.{tenant_id}": ""}},
             )
         except PyMongoError as e:
             raise StorageError("updating a staff account failed") from e

@@ -11,6 +11,7 @@ from bot.base.errors import ConfigError
 from bot.base.names import (
     API_TOKENS,
     AUDIT_CHAIN,
+    DIGESTS,
     OUTREACH_MAPPING,
     OUTREACH_SETTINGS,
     RATING_AGGREGATES,
@@ -51,6 +52,7 @@ NOT_REGISTERED = {
     "not expired, and dropped with the tenant's database at offboarding",
     OUTREACH_MAPPING: "the hotel's column names of its guest-list export: no guest",
     OUTREACH_SETTINGS: "the hotel's outreach policy as its admins edited it: no guest",
+    DIGESTS: "one per week the weekly digest was sent: the week, times, staff ids, counts; no guest",
 }
 
 
