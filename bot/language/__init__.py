@@ -24,9 +24,12 @@ from .resolve import (
     clean_text,
     initial_choice,
     is_substantial,
+    opening_choice,
     primary_subtag,
     update_choice,
 )
+from .openers import opener_language
+from .priors import phone_region, prior_language
 
 __all__ = [
     "DETECTORS",
@@ -42,6 +45,10 @@ __all__ = [
     "initial_choice",
     "is_substantial",
     "make_detector",
+    "opener_language",
+    "opening_choice",
+    "phone_region",
     "primary_subtag",
+    "prior_language",
     "update_choice",
 ]

@@ -1,0 +1,210 @@
+"""The language of a conversation's first message, however short.
+
+A guest's first message is often a single word ("Bonjour", "Grazie mille", "Grüezi").
+Too short for the resolver's substantial-text detection, it is still the best clue to
+the guest's language. :func:`opener_language` reads it in two steps:
+
+1. the opener lexicon below: greetings, thanks, farewells and short stock phrases in
+   en de fr es it with their regional forms, matched on whole words after folding case,
+   accents, punctuation and emoji ("¡HOLA!", "hola", "Hola 👋" are one entry). Words
+   shared between languages ("Hi", "ok", "Ciao", "Merci" -- Swiss Germans say it too --
+   "Super", "Hotel") are in ``AMBIGUOUS``: they decide nothing.
+2. when the lexicon names no single language and the message has words it does not
+   know ("Zu laut", "cinq étoiles !"), the detector, trusted only at confidence
+   >= ``MIN_CONFIDENCE`` (measured on eval/openers, see docs/TRAINERS.md).
+
+The answer is a language code, or ``None`` (nothing to go on, or ambiguous): then the
+conversation keeps what it had (a weak prior or the hotel's default).
+
+To add a word: put it under its language in ``LEXICON`` (or in ``AMBIGUOUS`` when it
+is common in more than one of the languages), add an item to eval/openers/<lang>.yml
+and run ``scripts/eval_openers.py``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .detect import LanguageDetector
+
+__all__ = ["AMBIGUOUS", "LEXICON", "MIN_CONFIDENCE", "fold", "opener_language"]
+
+# Below this detector confidence a short message without lexicon words decides nothing
+# (eval/openers dev set: see scripts/eval_openers.py and docs/TRAINERS.md).
+MIN_CONFIDENCE = 0.75
+# Only short messages are read as openers: a longer one is the resolver's detection's.
+MAX_WORDS = 12
+MAX_CHARS = 300
+
+LEXICON: dict[str, tuple[str, ...]] = {
+    "en": (
+        "hello", "hello there", "hello all", "hiya", "howdy", "hi there", "hey there",
+        "hello everyone", "good morning", "morning", "good afternoon", "good evening",
+        "good night", "good day", "g'day", "g'day mate", "greetings", "yo",
+        "thanks", "thank you", "thank u", "thankyou", "thanks a lot", "many thanks",
+        "thanks a million", "thank you so much", "thanks so much", "thx", "ty", "tnx",
+        "cheers", "cheers mate", "ta", "much appreciated", "appreciate it",
+        "goodbye", "bye", "bye bye", "see you", "see you soon", "see ya", "take care",
+        "have a nice day", "yes", "yes please", "yep", "yeah", "yup", "sure", "nope",
+        "no thanks", "no thank you", "of course", "great", "awesome", "amazing", "lovely",
+        "wonderful", "perfect", "brilliant", "fantastic", "very good", "pretty good",
+        "all good", "not bad", "awful", "loved it", "nice", "good", "fine",
+        # short feedback
+        "star", "stars", "room", "stay", "breakfast", "dirty", "noisy", "clean", "quiet",
+        "friendly", "nothing", "everything",
+    ),
+    "de": (
+        "hallo", "hallo zusammen", "hallochen", "halli hallo", "guten morgen", "morgen",
+        "guten tag", "tag", "guten abend", "gute nacht", "gruezi", "gruzi", "gruezi mitenand",
+        "gruessech", "gruessi", "hoi", "hoi zame", "hoi zaeme", "sali", "salu", "salut zame",
+        "servus", "gruss gott", "gruß gott", "griass di", "griass eich", "griaß di",
+        "gruss dich", "moin", "moin moin", "moinsen", "tach", "tachchen", "na", "ei gude",
+        "danke", "danke schon", "dankeschon", "danke sehr", "vielen dank", "herzlichen dank",
+        "vielen lieben dank", "tausend dank", "besten dank", "merci vielmal",
+        "merci viumau", "merci villmal", "vergelts gott", "vergelt's gott", "dankscheen",
+        "tschuss", "tschus", "tschau", "ciao zame", "auf wiedersehen", "wiedersehen",
+        "bis bald", "bis dann", "bis spater", "ade", "adele", "pfiat di", "pfiati",
+        "schonen tag", "schonen tag noch", "ja", "jawohl", "ja gerne", "ja bitte", "nein",
+        "nee", "nein danke", "klar", "gerne", "bitte", "genau", "alles gut", "alles klar",
+        "alles bestens", "sehr gut", "gut", "wunderbar", "prima", "passt", "perfekt",
+        "toll", "klasse", "schon",
+        # short feedback
+        "stern", "sterne", "zimmer", "aufenthalt", "fruhstuck", "laut", "sauber",
+        "schmutzig", "ruhig", "freundlich", "nichts", "alles",
+    ),
+    "fr": (
+        "bonjour", "bonjour a tous", "bonjour madame", "bonjour monsieur", "bonsoir",
+        "bonne nuit", "bonne journee", "bonne soiree", "salut", "coucou", "allo",
+        "merci beaucoup", "merci bien", "merci a vous", "merci a toi", "merci mille fois",
+        "mille mercis", "un grand merci", "grand merci", "merci pour tout", "merci infiniment",
+        "je vous remercie", "au revoir", "a bientot", "a plus", "a+", "a la prochaine",
+        "bonne continuation", "oui", "ouais", "oui merci", "non merci", "d'accord", "bien sur",
+        "avec plaisir", "volontiers", "tres bien", "parfait", "magnifique", "nickel", "bof",
+        "pas mal", "c'etait top", "tout va bien", "rien a redire", "ca va",
+        # short feedback
+        "etoile", "etoiles", "chambre", "sejour", "petit dejeuner", "sale", "bruyant",
+        "propre", "accueil", "rien", "tout",
+    ),
+    "es": (
+        "hola", "hola a todos", "holi", "holis", "buenas", "muy buenas", "buenos dias",
+        "buen dia", "buenas tardes", "buenas noches", "que tal", "hola que tal",
+        "gracias", "muchas gracias", "mil gracias", "muchisimas gracias", "gracias por todo",
+        "se agradece", "adios", "hasta luego", "hasta pronto", "hasta la proxima",
+        "hasta manana", "nos vemos", "chao", "chau", "claro", "claro que si", "si claro",
+        "vale", "dale", "de acuerdo", "no gracias", "con gusto", "por supuesto", "muy bien",
+        "todo bien", "todo perfecto", "perfecto", "estupendo", "maravilloso", "que maravilla",
+        "me encanto", "genial gracias", "excelente",
+        # short feedback
+        "estrella", "estrellas", "habitacion", "estancia", "desayuno", "sucia", "sucio",
+        "ruido", "limpio", "limpia", "nada", "todo",
+    ),
+    "it": (
+        "buongiorno", "buon giorno", "buongiorno a tutti", "buonasera", "buona sera",
+        "buonanotte", "buona notte", "buona giornata", "buona serata", "salve", "buondi",
+        "ciao a tutti", "ciao ragazzi", "ciao come va", "ehi ciao", "come va",
+        "grazie", "grazie mille", "mille grazie", "grazie tante", "grazie di tutto",
+        "grazie a voi", "grazie a lei", "ti ringrazio", "la ringrazio", "vi ringrazio",
+        "arrivederci", "arrivederla", "a presto", "a dopo", "alla prossima", "ci vediamo",
+        "certo", "si certo", "certamente", "va bene", "d'accordo", "no grazie", "si grazie",
+        "volentieri", "prego", "molto bene", "benissimo", "tutto bene", "tutto ok",
+        "tutto perfetto", "perfetto", "ottimo", "bellissimo", "stupendo", "splendido",
+        "bene", "cosi cosi",
+        # short feedback
+        "stella", "stelle", "camera", "soggiorno", "colazione", "sporca", "sporco",
+        "rumore", "rumoroso", "pulito", "pulita", "niente", "tutto",
+    ),
+}
+
+# Common to more than one of the five languages: they decide nothing on their own.
+AMBIGUOUS: tuple[str, ...] = (
+    "hi", "hey", "ok", "okay", "okey", "okidoki", "super", "top", "hotel", "ciao",
+    "ciao ciao", "merci", "bravo", "si", "no", "non", "mega", "cool", "wow", "sorry",
+    "pardon", "adieu", "salute", "excellent", "impeccable", "terrible",
+    "fantastico", "fatal", "genial", "lol", "info", "wifi", "check in", "check out", "test",
+    "a", "o", "e", "y", "hallo hallo", "olla", "hola hola", "bye ciao", "ole", "ola",
+)
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+
+
+def fold(text: str) -> list[str]:
+    """Words of ``text`` folded for lookup: lower case, accents and umlauts off
+    ("Grüß" -> "gruß" -> "gruss"), punctuation, digits and emoji dropped."""
+    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES)).casefold()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("ß", "ss")
+    return [w for w in _TOKEN.findall(text) if not w.isdigit()]
+
+
+def _phrases() -> tuple[dict[tuple[str, ...], str], int]:
+    table: dict[tuple[str, ...], str] = {}
+    for lang, phrases in LEXICON.items():
+        for phrase in phrases:
+            key = tuple(fold(phrase))
+            other = table.get(key)
+            table[key] = lang if other in (None, lang) else ""  # in two lists: ambiguous
+    for phrase in AMBIGUOUS:
+        table[tuple(fold(phrase))] = ""
+    return table, max(len(k) for k in table)
+
+
+_TABLE, _LONGEST = _phrases()
+
+
+def _match(words: list[str]) -> tuple[set[str], int, list[str]]:
+    """Greedy longest match: (languages named, ambiguous matches, words not in the lexicon)."""
+    langs: set[str] = set()
+    ambiguous = 0
+    unknown: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(_LONGEST, len(words) - i), 0, -1):
+            lang = _TABLE.get(tuple(words[i : i + n]))
+            if lang is not None:
+                if lang:
+                    langs.add(lang)
+                else:
+                    ambiguous += 1
+                i += n
+                break
+        else:
+            unknown.append(words[i])
+            i += 1
+    return langs, ambiguous, unknown
+
+
+def opener_language(
+    text: str,
+    supported: tuple[str, ...] | list[str],
+    detector: LanguageDetector | None = None,
+    *,
+    min_confidence: float = MIN_CONFIDENCE,
+) -> str | None:
+    """The language a short first message is written in, or None when it does not
+    say (empty, digits, emoji, only ambiguous words, or the detector is unsure).
+    Never raises on any string."""
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_CHARS:
+        return None
+    words = fold(text)
+    if not words or len(words) > MAX_WORDS:
+        return None
+    langs, _, unknown = _match(words)
+    if len(langs) == 1 and not len(unknown) > 2 * len(words) // 3:
+        lang = next(iter(langs))
+        return lang if lang in supported else None
+    if detector is None or (not unknown and len(langs) < 2):
+        return None  # nothing but ambiguous words
+    letters = sum(len(w) for w in unknown)
+    if letters < 3 and len(langs) < 2:
+        return None
+    result = detector.detect(" ".join(words))
+    if result is None:
+        return None
+    lang, confidence = result
+    if lang not in supported or confidence < min_confidence:
+        return None
+    if langs and lang not in langs:
+        return None  # the lexicon and the detector disagree
+    return lang
