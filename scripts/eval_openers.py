@@ -182,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.show_misses:
             for o in outcomes:
                 if not o.ok:
-                    print(f"  MISS {o.item.file} {o.tenant}: {o.item.text!r} want {o.expected} got {o.got} ({o.source})")
+                    want = f"want {o.expected} got {o.got} ({o.source})"
+                    print(f"  MISS {o.item.file} {o.tenant}: {o.item.text!r} {want}")
     return 0
 
 

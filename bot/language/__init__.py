@@ -18,6 +18,8 @@ from .detect import (
     make_detector,
 )
 from .explicit import LANGUAGE_NAMES, explicit_request
+from .openers import opener_language
+from .priors import phone_region, prior_language
 from .resolve import (
     SOURCES,
     LanguageChoice,
@@ -28,8 +30,6 @@ from .resolve import (
     primary_subtag,
     update_choice,
 )
-from .openers import opener_language
-from .priors import phone_region, prior_language
 
 __all__ = [
     "DETECTORS",

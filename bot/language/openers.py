@@ -37,11 +37,12 @@ MIN_CONFIDENCE = 0.75
 MAX_WORDS = 12
 MAX_CHARS = 300
 
+# fmt: off
 LEXICON: dict[str, tuple[str, ...]] = {
     "en": (
         "hello", "hello there", "hello all", "hiya", "howdy", "hi there", "hey there",
         "hello everyone", "good morning", "morning", "good afternoon", "good evening",
-        "good night", "good day", "g'day", "g'day mate", "greetings", "yo",
+        "good night", "good day", "g'day", "g'day mate", "greetings",
         "thanks", "thank you", "thank u", "thankyou", "thanks a lot", "many thanks",
         "thanks a million", "thank you so much", "thanks so much", "thx", "ty", "tnx",
         "cheers", "cheers mate", "ta", "much appreciated", "appreciate it",
@@ -50,6 +51,11 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "no thanks", "no thank you", "of course", "great", "awesome", "amazing", "lovely",
         "wonderful", "perfect", "brilliant", "fantastic", "very good", "pretty good",
         "all good", "not bad", "awful", "loved it", "nice", "good", "fine",
+        "hey guys", "hi all", "hi everyone", "evening", "afternoon", "thank you very much",
+        "thanks very much", "thank you kindly", "cheerio", "good bye", "farewell", "cya",
+        "later", "have a good day", "absolutely", "definitely", "superb", "fabulous",
+        "delightful", "outstanding", "so so", "meh", "poor", "disappointing",
+        "disappointed", "no complaints", "well done", "what's up", "sup", "please",
         # short feedback
         "star", "stars", "room", "stay", "breakfast", "dirty", "noisy", "clean", "quiet",
         "friendly", "nothing", "everything",
@@ -69,6 +75,13 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "nee", "nein danke", "klar", "gerne", "bitte", "genau", "alles gut", "alles klar",
         "alles bestens", "sehr gut", "gut", "wunderbar", "prima", "passt", "perfekt",
         "toll", "klasse", "schon",
+        "guten tach", "n'abend", "nabend", "abend", "mahlzeit", "grusse", "liebe grusse",
+        "huhu", "hallihallo", "servas", "gria di", "griass enk", "danke vielmals",
+        "vielen herzlichen dank", "merci viel mal", "danke fur alles", "tscho", "tschussi",
+        "baba", "auf wiederschauen", "wiederschauen", "uf widerluege", "schonen abend",
+        "einwandfrei", "ausgezeichnet", "hervorragend", "spitze", "herrlich", "traumhaft",
+        "sehr schon", "schlecht", "geht so", "naja", "mittelmassig", "nicht gut",
+        "gerne wieder", "jawoll", "sehr zufrieden", "zufrieden", "lecker",
         # short feedback
         "stern", "sterne", "zimmer", "aufenthalt", "fruhstuck", "laut", "sauber",
         "schmutzig", "ruhig", "freundlich", "nichts", "alles",
@@ -78,10 +91,15 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "bonne nuit", "bonne journee", "bonne soiree", "salut", "coucou", "allo",
         "merci beaucoup", "merci bien", "merci a vous", "merci a toi", "merci mille fois",
         "mille mercis", "un grand merci", "grand merci", "merci pour tout", "merci infiniment",
-        "je vous remercie", "au revoir", "a bientot", "a plus", "a+", "a la prochaine",
+        "je vous remercie", "au revoir", "a bientot", "a plus", "a la prochaine",
         "bonne continuation", "oui", "ouais", "oui merci", "non merci", "d'accord", "bien sur",
         "avec plaisir", "volontiers", "tres bien", "parfait", "magnifique", "nickel", "bof",
         "pas mal", "c'etait top", "tout va bien", "rien a redire", "ca va",
+        "bonjour bonjour", "bjr", "slt", "salut tout le monde", "bonsoir a tous",
+        "bon apres midi", "merci encore", "bisous", "bises", "a toute", "a demain",
+        "salutations", "tchao", "oui bien sur", "evidemment", "carrement", "exactement",
+        "superbe", "sympa", "moyen", "nul", "decevant", "decu", "trop bien",
+        "pas terrible", "tres bon", "tres content", "ravi", "ravis", "s'il vous plait",
         # short feedback
         "etoile", "etoiles", "chambre", "sejour", "petit dejeuner", "sale", "bruyant",
         "propre", "accueil", "rien", "tout",
@@ -95,6 +113,12 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "vale", "dale", "de acuerdo", "no gracias", "con gusto", "por supuesto", "muy bien",
         "todo bien", "todo perfecto", "perfecto", "estupendo", "maravilloso", "que maravilla",
         "me encanto", "genial gracias", "excelente",
+        "hola buenas", "que onda", "quiubo", "muy buenos dias", "saludos", "un saludo",
+        "gracias mil", "gracias a ustedes", "gracias de nuevo", "hasta manana", "cuidate",
+        "besos", "por favor", "si por favor", "desde luego", "venga", "guay", "chevere",
+        "buenisimo", "increible", "fenomenal", "precioso", "muy mal", "malisimo",
+        "mas o menos", "nada mal", "todo genial", "todo excelente", "estuvo bien",
+        "me gusto", "muy contento", "encantado", "encantada",
         # short feedback
         "estrella", "estrellas", "habitacion", "estancia", "desayuno", "sucia", "sucio",
         "ruido", "limpio", "limpia", "nada", "todo",
@@ -110,6 +134,12 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "volentieri", "prego", "molto bene", "benissimo", "tutto bene", "tutto ok",
         "tutto perfetto", "perfetto", "ottimo", "bellissimo", "stupendo", "splendido",
         "bene", "cosi cosi",
+        "buonasera a tutti", "salve a tutti", "ehila", "buon pomeriggio", "grazie infinite",
+        "grazie ancora", "grazie davvero", "grazie a te", "ci sentiamo", "a domani", "addio",
+        "certo che si", "ovvio", "esatto", "assolutamente", "eccellente", "meraviglioso",
+        "ottima", "bello", "bella", "bellissima", "bravi", "bravissimi", "tutto a posto",
+        "niente male", "non male", "malissimo", "pessimo", "insomma", "abbastanza bene",
+        "mi piace", "dai", "daje", "molto contento", "per favore",
         # short feedback
         "stella", "stelle", "camera", "soggiorno", "colazione", "sporca", "sporco",
         "rumore", "rumoroso", "pulito", "pulita", "niente", "tutto",
@@ -122,8 +152,11 @@ AMBIGUOUS: tuple[str, ...] = (
     "ciao ciao", "merci", "bravo", "si", "no", "non", "mega", "cool", "wow", "sorry",
     "pardon", "adieu", "salute", "excellent", "impeccable", "terrible",
     "fantastico", "fatal", "genial", "lol", "info", "wifi", "check in", "check out", "test",
-    "a", "o", "e", "y", "hallo hallo", "olla", "hola hola", "bye ciao", "ole", "ola",
+    "a", "o", "e", "y", "ole", "ola", "formidable", "horrible", "magnifico", "bien",
+    "mal", "extra", "jo", "yo", "bad",
 )
+
+# fmt: on
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
@@ -151,6 +184,20 @@ def _phrases() -> tuple[dict[tuple[str, ...], str], int]:
 
 
 _TABLE, _LONGEST = _phrases()
+_RUNS = re.compile(r"(.)\1+")
+
+
+def _squeeze(word: str) -> str:
+    """Repeated letters as one: "holaaa" -> "hola", "merciii" -> "merci"."""
+    return _RUNS.sub(r"\1", word)
+
+
+# one-word entries by their squeezed form, for elongated words ("hellooo", "grazieee")
+_SQUEEZED: dict[str, str] = {}
+for _key, _lang in _TABLE.items():
+    if len(_key) == 1:
+        _sq = _squeeze(_key[0])
+        _SQUEEZED[_sq] = _lang if _SQUEEZED.get(_sq, _lang) == _lang else ""
 
 
 def _match(words: list[str]) -> tuple[set[str], int, list[str]]:
@@ -170,7 +217,13 @@ def _match(words: list[str]) -> tuple[set[str], int, list[str]]:
                 i += n
                 break
         else:
-            unknown.append(words[i])
+            lang = _SQUEEZED.get(_squeeze(words[i])) if len(words[i]) > 3 else None
+            if lang:
+                langs.add(lang)
+            elif lang is None:
+                unknown.append(words[i])
+            else:
+                ambiguous += 1
             i += 1
     return langs, ambiguous, unknown
 

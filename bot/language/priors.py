@@ -23,11 +23,19 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["REGION_LANGUAGE", "MULTILINGUAL", "phone_region", "prior_language", "valid_region"]
+__all__ = [
+    "LANGUAGE_HINT",
+    "MULTILINGUAL",
+    "REGION_LANGUAGE",
+    "phone_region",
+    "prior_language",
+    "valid_hint",
+    "valid_region",
+]
 
 REGION_LANGUAGE: dict[str, str] = {
     # English
-    **dict.fromkeys(("GB", "IE", "US", "AU", "NZ", "JE", "GG", "IM", "GI", "BM", "BS", "BB", "JM", "TT"), "en"),
+    **dict.fromkeys(("GB", "IE", "US", "AU", "NZ", "JE", "GG", "IM", "GI", "BM", "BS", "BB", "JM"), "en"),
     # German
     **dict.fromkeys(("DE", "AT", "LI"), "de"),
     # French
@@ -47,12 +55,23 @@ REGION_LANGUAGE: dict[str, str] = {
 MULTILINGUAL = frozenset({"CH", "BE", "CA", "LU", "AD", "MT", "IN", "SG", "ZA", "PH", "IL"})
 
 _REGION = re.compile(r"[A-Z]{2}")
+# A Content-Language / Accept-Language value worth passing on: up to ten tags with
+# optional q-values ("fr-CH, fr;q=0.9, en;q=0.8"), at most 100 characters.
+_HINT_TAG = r"(?:[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)(?:\s*;\s*q=[0-9.]{1,5})?"
+LANGUAGE_HINT = re.compile(rf"{_HINT_TAG}(?:\s*,\s*{_HINT_TAG}){{0,9}}")
 _TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 
 
 def valid_region(value: object) -> str | None:
     """An ISO 3166 alpha-2 code as the channels put it in metadata ("CH"), else None."""
     if isinstance(value, str) and _REGION.fullmatch(value):
+        return value
+    return None
+
+
+def valid_hint(value: object) -> str | None:
+    """A well-formed Content-Language / Accept-Language value (see LANGUAGE_HINT), else None."""
+    if isinstance(value, str) and 0 < len(value) <= 100 and LANGUAGE_HINT.fullmatch(value):
         return value
     return None
 
