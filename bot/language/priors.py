@@ -123,7 +123,7 @@ def prior_language(
     """The weak prior's language, if any: the e-mail's language header first (it is
     about the guest's own mail client), then the phone number's country (None for the
     multilingual countries in ``MULTILINGUAL`` and languages outside ``supported``)."""
-    lang = _hint_language(language_hint, supported)
+    lang = _hint_language(valid_hint(language_hint), supported)
     if lang is not None:
         return lang
     region = valid_region(phone_region)
