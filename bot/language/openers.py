@@ -28,11 +28,11 @@ import unicodedata
 
 from .detect import LanguageDetector
 
-__all__ = ["AMBIGUOUS", "LEXICON", "MIN_CONFIDENCE", "fold", "opener_language"]
+__all__ = ["AMBIGUOUS", "LEXICON", "MARKERS", "MIN_CONFIDENCE", "fold", "opener_language"]
 
 # Below this detector confidence a short message without lexicon words decides nothing
 # (eval/openers dev set: see scripts/eval_openers.py and docs/TRAINERS.md).
-MIN_CONFIDENCE = 0.75
+MIN_CONFIDENCE = 0.7
 # Only short messages are read as openers: a longer one is the resolver's detection's.
 MAX_WORDS = 12
 MAX_CHARS = 300
@@ -146,6 +146,41 @@ LEXICON: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Function words and everyday adjectives that belong to one of the five languages only
+# (after folding: "très" -> "tres" is Spanish "three" too, so it is not here). They
+# count like lexicon entries, so "Je vous en prie" or "Pas de souci" say French.
+MARKERS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "the", "and", "is", "are", "were", "it", "this", "that", "my", "our", "we", "you",
+        "your", "of", "to", "for", "with", "very", "not", "but", "just", "really", "so much",
+        "bit", "could", "would", "be", "better", "worse", "bed", "staff",
+    ),
+    "de": (
+        "und", "ist", "sind", "das", "der", "den", "dem", "ein", "eine", "einen", "mit",
+        "nicht", "sehr", "ich", "wir", "sie", "ihr", "ihnen", "euch", "dich", "auch", "noch",
+        "aber", "leider", "etwas", "ganz", "wirklich", "bisschen", "viel", "vielmals",
+        "herzlich", "herzlichen", "besten", "liebe", "lieben", "mach's", "machs", "wieder",
+        "schade", "kalt", "bett", "essen",
+    ),
+    "fr": (
+        "et", "est", "sont", "les", "une", "au", "aux", "je", "vous", "nous",
+        "moi", "toi", "c'est", "c'etait", "etait", "pas", "mais", "avec", "pour",
+        "sans", "sur", "tres bien", "tres bon", "beaucoup", "gentil", "gentille", "souci",
+        "soucis", "prie", "froid", "froide", "chaud", "petit", "merci c'est",
+    ),
+    "es": (
+        "el", "los", "las", "muy", "usted", "ustedes", "nosotros", "pero", "para",
+        "por", "mucho", "muchos", "muchas", "bueno", "buena", "buenos", "malo", "mala",
+        "frio", "fria", "caliente", "cama", "estuvo", "fue", "estaba", "abrazo", "otra",
+        "contento", "contentos", "contenta", "encantados",
+    ),
+    "it": (
+        "gli", "della", "delle", "degli", "di", "che", "io", "noi", "voi",
+        "molto", "troppo", "per", "buono", "buona", "cattivo", "freddo", "fredda",
+        "caldo", "letto", "sono", "stato", "stata", "soddisfatto", "soddisfatta", "pulitissimo",
+    ),
+}
+
 # Common to more than one of the five languages: they decide nothing on their own.
 AMBIGUOUS: tuple[str, ...] = (
     "hi", "hey", "ok", "okay", "okey", "okidoki", "super", "top", "hotel", "ciao",
@@ -173,8 +208,8 @@ def fold(text: str) -> list[str]:
 
 def _phrases() -> tuple[dict[tuple[str, ...], str], int]:
     table: dict[tuple[str, ...], str] = {}
-    for lang, phrases in LEXICON.items():
-        for phrase in phrases:
+    for lang in LEXICON:
+        for phrase in (*LEXICON[lang], *MARKERS.get(lang, ())):
             key = tuple(fold(phrase))
             other = table.get(key)
             table[key] = lang if other in (None, lang) else ""  # in two lists: ambiguous

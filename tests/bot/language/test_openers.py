@@ -65,7 +65,8 @@ def test_confident_detection_of_short_phrases_without_lexicon_words():
 
 def test_no_detector_means_lexicon_only():
     assert opener_language("Bonjour", SUPPORTED, None) == "fr"
-    assert opener_language("la douche était froide", SUPPORTED, None) is None
+    assert opener_language("Pulizia impeccabile", SUPPORTED, None) is None
+    assert opener_language("Pulizia impeccabile", SUPPORTED, DETECTOR) in ("it", None)
 
 
 def test_a_language_the_hotel_does_not_offer_is_not_chosen():
