@@ -33,13 +33,19 @@ __all__ = [
     "valid_region",
 ]
 
+# fmt: off
 REGION_LANGUAGE: dict[str, str] = {
-    **dict.fromkeys("GB IE US AU NZ JE GG IM GI BM BS BB JM".split(), "en"),
-    **dict.fromkeys("DE AT LI".split(), "de"),
-    **dict.fromkeys("FR MC RE GP MQ GF YT PM NC PF SN CI".split(), "fr"),
-    **dict.fromkeys("ES MX AR CO CL PE VE EC GT CU BO DO HN PY SV NI CR PA UY PR GQ".split(), "es"),
-    **dict.fromkeys("IT SM VA".split(), "it"),
+    **dict.fromkeys(("GB", "IE", "US", "AU", "NZ", "JE", "GG", "IM", "GI", "BM", "BS", "BB", "JM"), "en"),
+    **dict.fromkeys(("DE", "AT", "LI"), "de"),
+    **dict.fromkeys(("FR", "MC", "RE", "GP", "MQ", "GF", "YT", "PM", "NC", "PF", "SN", "CI"), "fr"),
+    **dict.fromkeys(
+        ("ES", "MX", "AR", "CO", "CL", "PE", "VE", "EC", "GT", "CU", "BO", "DO", "HN")
+        + ("PY", "SV", "NI", "CR", "PA", "UY", "PR", "GQ"),
+        "es",
+    ),
+    **dict.fromkeys(("IT", "SM", "VA"), "it"),
 }
+# fmt: on
 
 MULTILINGUAL = frozenset({"CH", "BE", "CA", "LU", "AD", "MT", "IN", "SG", "ZA", "PH", "IL"})
 
