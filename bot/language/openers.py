@@ -154,6 +154,8 @@ MARKERS: dict[str, tuple[str, ...]] = {
         "the", "and", "is", "are", "were", "it", "this", "that", "my", "our", "we", "you",
         "your", "of", "to", "for", "with", "very", "not", "but", "just", "really", "so much",
         "bit", "could", "would", "be", "better", "worse", "bed", "staff",
+        "guys", "hope", "well", "kind regards", "best regards", "regards", "best wishes",
+        "best", "ever", "shower", "broken", "bathroom", "quite", "pretty", "hi guys",
     ),
     "de": (
         "und", "ist", "sind", "das", "der", "den", "dem", "ein", "eine", "einen", "mit",
@@ -161,23 +163,34 @@ MARKERS: dict[str, tuple[str, ...]] = {
         "aber", "leider", "etwas", "ganz", "wirklich", "bisschen", "viel", "vielmals",
         "herzlich", "herzlichen", "besten", "liebe", "lieben", "mach's", "machs", "wieder",
         "schade", "kalt", "bett", "essen",
+        "leute", "hoffe", "freundliche grusse", "mit freundlichen grussen", "viele grusse",
+        "beste grusse", "lg", "mfg", "bestes", "beste", "dusche", "kaputt", "badezimmer",
+        "spater", "ziemlich", "allerseits",
     ),
     "fr": (
         "et", "est", "sont", "les", "une", "au", "aux", "je", "vous", "nous",
         "moi", "toi", "c'est", "c'etait", "etait", "pas", "mais", "avec", "pour",
         "sans", "sur", "tres bien", "tres bon", "beaucoup", "gentil", "gentille", "souci",
         "soucis", "prie", "froid", "froide", "chaud", "petit", "merci c'est",
+        "gars", "j'espere", "j'ai", "n'est", "n'etait", "s'il", "qu'on", "cordialement",
+        "bien a vous", "bien cordialement", "meilleur", "meilleure", "douche", "casse",
+        "cassee", "salle de bain", "tard", "plutot", "assez",
     ),
     "es": (
         "el", "los", "las", "muy", "usted", "ustedes", "nosotros", "pero", "para",
         "por", "mucho", "muchos", "muchas", "bueno", "buena", "buenos", "malo", "mala",
         "frio", "fria", "caliente", "cama", "estuvo", "fue", "estaba", "abrazo", "otra",
         "contento", "contentos", "contenta", "encantados",
+        "chicos", "chicas", "espero", "saludos cordiales", "un saludo", "atentamente",
+        "mejor", "ducha", "roto", "rota", "bano", "despues", "bastante", "todos", "todas",
     ),
     "it": (
         "gli", "della", "delle", "degli", "di", "che", "io", "noi", "voi",
         "molto", "troppo", "per", "buono", "buona", "cattivo", "freddo", "fredda",
         "caldo", "letto", "sono", "stato", "stata", "soddisfatto", "soddisfatta", "pulitissimo",
+        "ragazzi", "ragazze", "spero", "cordiali saluti", "distinti saluti", "saluti",
+        "un saluto", "migliore", "miglior", "doccia", "rotto", "rotta", "bagno", "piu",
+        "tardi", "c'e", "c'era", "l'ho", "dell", "nell", "sull",
     ),
 }
 
@@ -189,6 +202,10 @@ AMBIGUOUS: tuple[str, ...] = (
     "fantastico", "fatal", "genial", "lol", "info", "wifi", "check in", "check out", "test",
     "a", "o", "e", "y", "ole", "ola", "formidable", "horrible", "magnifico", "bien",
     "mal", "extra", "jo", "yo", "bad",
+    # international words: the same in every language
+    "parking", "pizza", "taxi", "pool", "spa", "bar", "restaurant", "lobby", "minibar",
+    "sauna", "wellness", "shuttle", "bus", "email", "e-mail", "sms", "whatsapp", "internet",
+    "menu", "reception", "camping", "apartment", "suite", "room service",
 )
 
 # fmt: on
@@ -252,11 +269,18 @@ def _match(words: list[str]) -> tuple[set[str], int, list[str]]:
                 i += n
                 break
         else:
-            lang = _SQUEEZED.get(_squeeze(words[i])) if len(words[i]) > 3 else None
+            word = words[i]
+            if "'" in word:  # an elision: "dell'hotel", "j'adore" -> its parts
+                parts = [p for p in word.split("'") if p]
+                words[i : i + 1] = parts
+                if len(parts) > 1:
+                    continue
+                word = parts[0] if parts else word
+            lang = _SQUEEZED.get(_squeeze(word)) if len(word) > 3 else None
             if lang:
                 langs.add(lang)
             elif lang is None:
-                unknown.append(words[i])
+                unknown.append(word)
             else:
                 ambiguous += 1
             i += 1
@@ -278,21 +302,21 @@ def opener_language(
     words = fold(text)
     if not words or len(words) > MAX_WORDS:
         return None
-    langs, _, unknown = _match(words)
-    if len(langs) == 1 and not len(unknown) > 2 * len(words) // 3:
-        lang = next(iter(langs))
-        return lang if lang in supported else None
-    if detector is None or (not unknown and len(langs) < 2):
-        return None  # nothing but ambiguous words
-    letters = sum(len(w) for w in unknown)
-    if letters < 3 and len(langs) < 2:
-        return None
+    langs, _, unknown = _match(list(words))
+    if not unknown and len(langs) < 2:  # the lexicon alone: one language, or nothing
+        return _offered(next(iter(langs), None), supported)
+    if detector is None or (len(langs) < 2 and sum(len(w) for w in unknown) < 3):
+        return _offered(next(iter(langs), None), supported) if len(langs) == 1 else None
     result = detector.detect(" ".join(words))
-    if result is None:
-        return None
-    lang, confidence = result
-    if lang not in supported or confidence < min_confidence:
-        return None
-    if langs and lang not in langs:
-        return None  # the lexicon and the detector disagree
-    return lang
+    guess, confidence = result if result is not None else (None, 0.0)
+    sure = guess is not None and confidence >= min_confidence
+    if len(langs) == 1:  # the lexicon's language, unless the detector is sure of another
+        lang = next(iter(langs))
+        return _offered(lang, supported) if not sure or guess == lang else None
+    if sure and (not langs or guess in langs):  # none named, or the detector picks one
+        return _offered(guess, supported)
+    return None
+
+
+def _offered(lang: str | None, supported: tuple[str, ...] | list[str]) -> str | None:
+    return lang if lang in supported else None
