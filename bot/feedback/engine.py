@@ -216,7 +216,9 @@ def _resolve_language(t: _Turn, text: str, ctx: Context) -> bool:
     if not t.state.get("lang_opened", 1) and text and not text.startswith("/"):
         t.state["lang_opened"] = 1
         if event is None:
-            choice = opening_choice(choice, text, supported=tenant.languages, detector=ctx.detector)
+            choice = opening_choice(
+                choice, text, supported=tenant.languages, detector=ctx.detector, ignore=tenant.name
+            )
     t.state["lang"], t.state["lang_source"] = choice.lang, choice.source
     if event == "switched":
         t.say("language.switched")

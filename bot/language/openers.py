@@ -293,13 +293,16 @@ def opener_language(
     detector: LanguageDetector | None = None,
     *,
     min_confidence: float = MIN_CONFIDENCE,
+    ignore: str = "",
 ) -> str | None:
     """The language a short first message is written in, or None when it does not
     say (empty, digits, emoji, only ambiguous words, or the detector is unsure).
-    Never raises on any string."""
+    Words of ``ignore`` (the hotel's name: "Hotel Alpenhof") say nothing about the
+    guest. Never raises on any string."""
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_CHARS:
         return None
-    words = fold(text)
+    skip = set(fold(ignore)) if isinstance(ignore, str) and len(ignore) <= MAX_CHARS else set()
+    words = [w for w in fold(text) if w not in skip]
     if not words or len(words) > MAX_WORDS:
         return None
     langs, _, unknown = _match(list(words))

@@ -264,15 +264,17 @@ def opening_choice(
     *,
     supported: Sequence[str],
     detector: LanguageDetector | None,
+    ignore: str = "",
 ) -> LanguageChoice:
     """The conversation's first guest message read as an opener ("Bonjour", "Grazie
     mille", "Zu laut"): when only a prior or the default is known and the opener names
     a supported language, that language with source "opener". An ambiguous opener
     ("Hi", "ok", "4", an emoji, "Hotel") keeps the choice -- the prior when there is
-    one, else the default. Call it once, for the first message only."""
+    one, else the default. Words of ``ignore`` (the hotel's name) are not read. Call it
+    once, for the first message only."""
     if choice.source not in _OPENABLE:
         return choice
-    lang = opener_language(text or "", _supported(supported), detector)
+    lang = opener_language(text or "", _supported(supported), detector, ignore=ignore)
     if lang is None:
         return choice
     return LanguageChoice(lang, "opener")

@@ -66,6 +66,15 @@ def test_an_ambiguous_opener_keeps_the_default(text):
     assert chat.lang == ("de", "default")
 
 
+@pytest.mark.parametrize("tenant, text", [("alpenhof", "Hotel Alpenhof"), ("laguna", "Albergo Laguna!")])
+def test_the_hotels_name_says_nothing_about_the_guest(tenant, text):
+    chat = Chat(tenant)
+    chat.say(text)
+    assert chat.lang == (TENANTS.get(tenant).default_language, "default")
+    chat = Chat("laguna" if tenant == "alpenhof" else "alpenhof")
+    chat.say(text)  # another hotel's name is just words
+
+
 def test_an_ambiguous_opener_keeps_the_prior():
     chat = Chat("alpenhof", phone_region="FR")
     chat.say("Hi")
