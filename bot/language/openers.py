@@ -5,19 +5,23 @@ Too short for the resolver's substantial-text detection, it is still the best cl
 the guest's language. :func:`opener_language` reads it in two steps:
 
 1. the opener lexicon below: greetings, thanks, farewells and short stock phrases in
-   en de fr es it with their regional forms, matched on whole words after folding case,
-   accents, punctuation and emoji ("¡HOLA!", "hola", "Hola 👋" are one entry). Words
-   shared between languages ("Hi", "ok", "Ciao", "Merci" -- Swiss Germans say it too --
-   "Super", "Hotel") are in ``AMBIGUOUS``: they decide nothing.
-2. when the lexicon names no single language and the message has words it does not
-   know ("Zu laut", "cinq étoiles !"), the detector, trusted only at confidence
-   >= ``MIN_CONFIDENCE`` (measured on eval/openers, see docs/TRAINERS.md).
+   en de fr es it with their regional forms (``LEXICON``), plus function words and
+   everyday adjectives of one language only (``MARKERS``: "je", "nicht", "molto"),
+   matched on whole words, longest phrase first, after folding case, accents,
+   punctuation and emoji ("¡HOLA!", "hola", "Hola 👋" are one entry). Words shared
+   between languages ("Hi", "ok", "Ciao", "Merci" -- Swiss Germans say it too --
+   "Super", "Hotel", "Parking") are in ``AMBIGUOUS``: they decide nothing.
+2. the detector (trusted at confidence >= ``MIN_CONFIDENCE``, measured on eval/openers
+   and lingua's short test data, see docs/TRAINERS.md), when the message also has words
+   the lexicon does not know: it decides when the lexicon names no language ("Zu
+   laut", "cinq étoiles !") or two, and vetoes a lexicon language when it is sure of
+   another.
 
 The answer is a language code, or ``None`` (nothing to go on, or ambiguous): then the
 conversation keeps what it had (a weak prior or the hotel's default).
 
-To add a word: put it under its language in ``LEXICON`` (or in ``AMBIGUOUS`` when it
-is common in more than one of the languages), add an item to eval/openers/<lang>.yml
+To add a word: put it under its language in ``LEXICON`` or ``MARKERS`` (or in
+``AMBIGUOUS`` when it is common in more than one of the languages), add an item to eval/openers/<lang>.yml
 and run ``scripts/eval_openers.py``.
 """
 
@@ -30,8 +34,8 @@ from .detect import LanguageDetector
 
 __all__ = ["AMBIGUOUS", "LEXICON", "MARKERS", "MIN_CONFIDENCE", "fold", "opener_language"]
 
-# Below this detector confidence a short message without lexicon words decides nothing
-# (eval/openers dev set: see scripts/eval_openers.py and docs/TRAINERS.md).
+# Below this confidence the detector decides nothing on a short message (the lowest with
+# no wrong answer on the eval/openers dev set; docs/TRAINERS.md has the figures).
 MIN_CONFIDENCE = 0.7
 # Only short messages are read as openers: a longer one is the resolver's detection's.
 MAX_WORDS = 12
