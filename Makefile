@@ -38,6 +38,7 @@ train: install
 eval: train
 	$(PY) scripts/evaluate.py --model models/rapport.tar.gz --min-f1 0.90
 	$(PY) scripts/eval_language.py
+	$(PY) scripts/eval_openers.py
 	$(PY) scripts/eval_feedback.py --model models/rapport.tar.gz
 
 bench: install

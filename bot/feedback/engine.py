@@ -34,7 +34,7 @@ from typing import Any
 
 from bot.base.states import ConversationStatus
 from bot.base.turn import Answer, Reply, StepResult, Turn
-from bot.language import LanguageChoice, LanguageDetector, initial_choice, update_choice
+from bot.language import LanguageChoice, LanguageDetector, initial_choice, opening_choice, update_choice
 from bot.ratings import Rating, parse_answer
 from bot.tenants.outreach_policy import ReviewLink
 from bot.tenants.registry import Question, Tenant
@@ -106,6 +106,8 @@ def new_state(turn: Turn, ctx: Context) -> dict[str, Any]:
         # the invitation was written in the stay's language: it is the reservation's
         reservation=opening.lang if opening is not None else turn.reservation_language,
         locale=turn.locale,
+        phone_region=turn.phone_region,
+        language_hint=turn.language_hint,
     )
     state: dict[str, Any] = {
         "v": STATE_VERSION,
@@ -114,6 +116,7 @@ def new_state(turn: Turn, ctx: Context) -> dict[str, Any]:
         "channel": turn.channel,
         "lang": choice.lang,
         "lang_source": choice.source,
+        "lang_opened": 0,  # 1 once the guest's first message was read (see _resolve_language)
         "status": ACTIVE,
         "asked": None,
         "answers": {},
@@ -202,11 +205,20 @@ def _awaits_text(state: Mapping[str, Any], ctx: Context) -> bool:
 
 
 def _resolve_language(t: _Turn, text: str, ctx: Context) -> bool:
-    """Apply explicit requests and detection. True when the message was only a
+    """Apply explicit requests and detection; the guest's first message (however short:
+    "Bonjour", "Grazie mille") decides when only a prior or the default is known
+    (bot/language/resolve.py opening_choice). True when the message was only a
     language request (then it is not an answer)."""
     tenant = ctx.tenant
     before = LanguageChoice(t.state["lang"], t.state["lang_source"])
     choice, event = update_choice(before, text, supported=tenant.languages, detector=ctx.detector)
+    # states from before openers lack the flag: their first message is long gone
+    if not t.state.get("lang_opened", 1) and text and not text.startswith("/"):
+        t.state["lang_opened"] = 1
+        if event is None:
+            choice = opening_choice(
+                choice, text, supported=tenant.languages, detector=ctx.detector, ignore=tenant.name
+            )
     t.state["lang"], t.state["lang_source"] = choice.lang, choice.source
     if event == "switched":
         t.say("language.switched")

@@ -18,12 +18,15 @@ from .detect import (
     make_detector,
 )
 from .explicit import LANGUAGE_NAMES, explicit_request
+from .openers import opener_language
+from .priors import phone_region, prior_language
 from .resolve import (
     SOURCES,
     LanguageChoice,
     clean_text,
     initial_choice,
     is_substantial,
+    opening_choice,
     primary_subtag,
     update_choice,
 )
@@ -42,6 +45,10 @@ __all__ = [
     "initial_choice",
     "is_substantial",
     "make_detector",
+    "opener_language",
+    "opening_choice",
+    "phone_region",
     "primary_subtag",
+    "prior_language",
     "update_choice",
 ]

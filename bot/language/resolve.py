@@ -3,16 +3,21 @@
 DESIGN.md ("Languages"): the guest's language is decided per conversation, in this
 order -- what the guest explicitly asks for; the language of the reservation;
 confident detection over enough of the guest's own text; the widget's browser
-locale; the tenant's default.  A one-word reply never flips the language.
+locale; the first message's opener (bot/language/openers.py); a weak prior (the
+phone number's country, an e-mail's language header: bot/language/priors.py); the
+tenant's default.  A one-word reply never flips the language after the first message.
 
-* :func:`initial_choice` picks the starting language from reservation, locale and
-  default (explicit requests and detection need guest text).
+* :func:`initial_choice` picks the starting language from reservation, locale, prior
+  and default (explicit requests and detection need guest text).
 * :func:`update_choice` is called with every guest message.
+* :func:`opening_choice` reads the conversation's first guest message, however short,
+  when only a prior or the default is known.
 
 ``LanguageChoice.source`` records where the current language came from, so that a
-weaker source never overrides a stronger one: detection may replace a "locale" or
-"default" language (or a previous detection), never a "reservation" or "explicit" one.
-Only an explicit request overrides a reservation.
+weaker source never overrides a stronger one: detection over substantial text may
+replace a "locale", "opener", "prior" or "default" language (or a previous detection),
+never a "reservation" or "explicit" one. Only an explicit request overrides a
+reservation. One-word replies after the first message change nothing.
 """
 
 from __future__ import annotations
@@ -24,20 +29,25 @@ from dataclasses import dataclass
 
 from .detect import LanguageDetector
 from .explicit import explicit_request
+from .openers import opener_language
+from .priors import prior_language
 
 __all__ = [
     "SOURCES",
     "LanguageChoice",
     "initial_choice",
     "update_choice",
+    "opening_choice",
     "is_substantial",
     "clean_text",
     "primary_subtag",
 ]
 
-SOURCES = ("explicit", "reservation", "detected", "locale", "default")
+SOURCES = ("explicit", "reservation", "detected", "locale", "opener", "prior", "default")
 # sources that confident detection may replace
-_OVERRIDABLE = frozenset({"detected", "locale", "default"})
+_OVERRIDABLE = frozenset({"detected", "locale", "opener", "prior", "default"})
+# sources the first message's opener may replace
+_OPENABLE = frozenset({"prior", "default"})
 
 # Mixed-message guard (see _robust_switch): only for messages up to this many words;
 # in longer messages a single foreign word cannot dominate the detector.
@@ -47,7 +57,7 @@ _GUARD_MAX_WORDS = 12
 @dataclass(frozen=True)
 class LanguageChoice:
     lang: str
-    source: str  # "explicit" | "reservation" | "detected" | "locale" | "default"
+    source: str  # one of SOURCES
 
 
 # ----------------------------------------------------------------------- helpers
@@ -147,8 +157,12 @@ def initial_choice(
     default: str,
     reservation: str | None = None,
     locale: str | None = None,
+    phone_region: str | None = None,
+    language_hint: str | None = None,
 ) -> LanguageChoice:
-    """Starting language: reservation, then browser locale, then tenant default.
+    """Starting language: reservation, then browser locale, then a weak prior (the
+    e-mail's language header, the phone number's country: source "prior"), then tenant
+    default.
 
     Values not in ``supported`` are skipped.  Reservation and locale may be full
     tags ("de-AT", "fr_CH", "es-419") or an Accept-Language list.  If even the
@@ -162,6 +176,9 @@ def initial_choice(
         for code in _locale_candidates(locale):
             if code in codes:
                 return LanguageChoice(code, "locale")
+    prior = prior_language(codes, phone_region=phone_region, language_hint=language_hint)
+    if prior is not None:
+        return LanguageChoice(prior, "prior")
     dflt = primary_subtag(default)
     if dflt in codes:
         return LanguageChoice(dflt, "default")
@@ -239,3 +256,25 @@ def update_choice(
     if not _robust_switch(words, lang, choice.lang, detector):
         return choice, None
     return LanguageChoice(lang, "detected"), None
+
+
+def opening_choice(
+    choice: LanguageChoice,
+    text: str,
+    *,
+    supported: Sequence[str],
+    detector: LanguageDetector | None,
+    ignore: str = "",
+) -> LanguageChoice:
+    """The conversation's first guest message read as an opener ("Bonjour", "Grazie
+    mille", "Zu laut"): when only a prior or the default is known and the opener names
+    a supported language, that language with source "opener". An ambiguous opener
+    ("Hi", "ok", "4", an emoji, "Hotel") keeps the choice -- the prior when there is
+    one, else the default. Words of ``ignore`` (the hotel's name) are not read. Call it
+    once, for the first message only."""
+    if choice.source not in _OPENABLE:
+        return choice
+    lang = opener_language(text or "", _supported(supported), detector, ignore=ignore)
+    if lang is None:
+        return choice
+    return LanguageChoice(lang, "opener")

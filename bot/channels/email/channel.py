@@ -14,9 +14,10 @@ atomically (Redis SET NX, so a replayed request 1 s or 10 min later gets 403) an
 back when the mail could not be stored (503), so Mailgun's retry with the same token is
 taken. Attachments are counted and typed, never stored. Auto-replies, mail loops and
 mail from a hotel's own inbound address are acknowledged and dropped, never answered.
-Each Message-Id is processed once. The turn runs after the answer; the reply is a
-threaded multipart mail (In-Reply-To, References) sent through the outbox (bot/outbox,
-over SMTP). Both inbound routes end in `accept`.
+Each Message-Id is processed once. The mail's Content-Language (else Accept-Language)
+goes with the turn as `language_hint`, a weak language prior (bot/language/priors.py).
+The turn runs after the answer; the reply is a threaded multipart mail (In-Reply-To,
+References) sent through the outbox (bot/outbox, over SMTP). Both inbound routes end in `accept`.
 """
 
 from __future__ import annotations
@@ -48,11 +49,12 @@ from bot.base.states import Channel
 from bot.channels.base import WebhookChannel, posted_form
 from bot.channels.email.autoreply import is_automatic, is_loop
 from bot.channels.email.mailgun import parse_mailgun_form, replay_ttl, verify_signature
-from bot.channels.email.message import InboundEmail
+from bot.channels.email.message import InboundEmail, language_hint
 from bot.channels.email.outbound import LOOP_MARKER
 from bot.channels.email.smtp_inbound import InboundHandler, start_receiver, tls_context
 from bot.inbox.queue import keyed_job_id
 from bot.inbox.text import guest_text
+from bot.language.priors import valid_hint
 from bot.outbox import DeliveryFailed
 from bot.storage.contacts import Contact
 from bot.tenants.registry import Tenant
@@ -61,6 +63,16 @@ logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 25 * 1024 * 1024  # Mailgun's own limit for a message, attachments included
 ATTACHMENT_FIELD = re.compile(r"attachment-[0-9]{1,4}")
+
+
+def turn_metadata(hint: object) -> dict[str, str]:
+    """The turn's metadata: the channel and the mail's language header when it was a
+    well-formed language list (records stored before it was kept have none)."""
+    metadata = {"channel": Channel.EMAIL}
+    hint = valid_hint(hint)
+    if hint is not None:
+        metadata["language_hint"] = hint
+    return metadata
 
 
 class EmailChannel(WebhookChannel):
@@ -157,6 +169,7 @@ class EmailChannel(WebhookChannel):
             "to_address": mail.to_address,
             "subject": mail.subject,
             "text": mail.text,
+            "language_hint": language_hint(mail.headers),  # a weak language prior
             # the attachments themselves are never kept
             "attachments": {"count": mail.attachment_count, "types": list(mail.attachment_types)},
         }
@@ -262,7 +275,7 @@ class EmailChannel(WebhookChannel):
                 collector,
                 make_sender(tenant.id, guest),
                 input_channel=self.name(),
-                metadata={"channel": Channel.EMAIL},
+                metadata=turn_metadata(payload.get("language_hint")),
             )
         )
         texts = [m["text"] for m in collector.messages if m.get("text")]

@@ -28,6 +28,7 @@ from mailparser_reply import EmailMessage as ReplyParser
 
 from bot.base.errors import InvalidInput
 from bot.inbox.text import clean_text
+from bot.language.priors import valid_hint
 
 MAX_BYTES = 10_000_000
 MAX_TEXT_CHARS = 100_000  # a text part beyond this is cut before reply parsing (regex cost)
@@ -45,6 +46,9 @@ KEPT_HEADERS = frozenset(
         "return-path",
         "x-failed-recipients",
         "x-rapport-loop",
+        # the guest's language, a weak prior (bot/language/priors.py): language_hint()
+        "content-language",
+        "accept-language",
     }
 )
 MESSAGE_ID = re.compile(r"<[^<>\s]{1,500}>")
@@ -77,6 +81,16 @@ class InboundEmail:
     attachment_types: tuple[str, ...] = ()  # their content types (lower case)
     attachment_bytes: int = 0  # estimated decoded size of all attachments
     received_count: int = 0  # number of Received headers (loop detection)
+
+
+def language_hint(headers: dict[str, str]) -> str | None:
+    """The mail's Content-Language, else its Accept-Language ("fr-CH, fr;q=0.9"), when
+    it is a well-formed language list of at most 100 characters; else None."""
+    for name in ("content-language", "accept-language"):
+        value = valid_hint(" ".join((headers.get(name) or "").split()))
+        if value is not None:
+            return value
+    return None
 
 
 def normalise_address(raw: str | None) -> str:

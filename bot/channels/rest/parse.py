@@ -11,6 +11,7 @@ from typing import Any
 from bot.base.errors import InvalidInput
 from bot.base.states import Channel
 from bot.inbox.text import CHANNELS, HARD_MAX_CHARS, LANG_TAG, clean_text, guest_text
+from bot.language.priors import valid_hint, valid_region
 from bot.tenants.registry import Tenant, Tenants
 
 # Used with fullmatch: `$` would also accept a trailing newline ("adv-nl\n").
@@ -43,12 +44,23 @@ def parse_metadata(raw: Any, *, default_channel: str) -> dict[str, str]:
         if not isinstance(value, str) or not LANG_TAG.fullmatch(value):
             raise InvalidInput("bad_metadata", f"{key} must be a language tag like 'de' or 'fr-CH'")
         out[key] = value
+    # weak language priors (bot/language/priors.py): a country code, a language list
+    for key, valid, shape in (
+        ("phone_region", valid_region, "an ISO 3166 country code like 'CH'"),
+        ("language_hint", valid_hint, "a language list like 'fr-CH, fr;q=0.9'"),
+    ):
+        value = raw.get(key)
+        if value is None or value == "":
+            continue
+        if valid(value) is None:
+            raise InvalidInput("bad_metadata", f"{key} must be {shape}")
+        out[key] = value
     return out
 
 
 def parse_rest_payload(body: Any, tenants: Tenants) -> InboundMessage:
     """`{"sender": str, "message": str, "metadata": {"tenant"|"widget_key", "channel",
-    "locale", "reservation_language"}}` -> InboundMessage, or InvalidInput /
+    "locale", "reservation_language", "phone_region", "language_hint"}}` -> InboundMessage, or InvalidInput /
     UnknownTenant. Operator-looking values (`{"$gt": ""}`) are rejected by type:
     every field must be a string."""
     if not isinstance(body, Mapping):

@@ -15,7 +15,8 @@ anything else; each MessageSid is processed once however often Twilio retries it
 webhook answers at once with empty TwiML and the turn runs afterwards, as a durable job
 retried with backoff if it fails (bot/channels/base.py); replies go out through the
 outbox (bot/outbox: Twilio's async client, split on sentence boundaries within the
-segment budget, each part recorded);
+segment budget, each part recorded); the turn's metadata carries the sender number's
+country (`phone_region`, a weak language prior), never the number;
 STOP/START/HELP in every supported language are honoured and persisted (on WhatsApp
 too, where Twilio answers none of them, so the English ones are answered here).
 """
@@ -44,6 +45,7 @@ from bot.channels.sms.signature import public_url, verify
 from bot.channels.sms.whatsapp import InboundWhatsapp, is_whatsapp, parse_whatsapp_form
 from bot.i18n import Catalog
 from bot.inbox.text import guest_text
+from bot.language import phone_region
 from bot.outbox import DeliveryFailed
 from bot.outbox.sms_store import SmsStore
 from bot.outbox.whatsapp_window import WhatsappWindow
@@ -56,6 +58,17 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 MAX_BODY_BYTES = 64 * 1024
 KEYWORD_REPLIES = {"stop": "sms.stopped", "start": "sms.started", "help": "sms.help"}
 OUTSIDE_WINDOW = "63016"  # Twilio's ErrorCode: free-form WhatsApp message outside the window
+
+
+def turn_metadata(medium: str, from_number: str) -> dict[str, str]:
+    """The turn's metadata: the medium and, when the number parses, its country (ISO
+    3166 alpha-2, a weak language prior: bot/language/priors.py). Only the region
+    goes into metadata, never the number."""
+    metadata = {"channel": medium}
+    region = phone_region(from_number)
+    if region is not None:
+        metadata["phone_region"] = region
+    return metadata
 
 
 def twiml() -> HTTPResponse:
@@ -184,7 +197,7 @@ class SmsChannel(WebhookChannel):
                 collector,
                 make_sender(tenant.id, guest),
                 input_channel=self.name(),
-                metadata={"channel": medium},
+                metadata=turn_metadata(medium, sms.from_number),
             )
         )
         texts = [m["text"] for m in collector.messages if m.get("text")]

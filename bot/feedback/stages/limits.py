@@ -18,6 +18,7 @@ from bot.base.states import Channel
 from bot.base.turn import Turn
 from bot.feedback.pipeline import TurnContext
 from bot.inbox.text import as_written
+from bot.language.priors import valid_hint, valid_region
 from bot.nlu.clean import AS_WRITTEN
 from bot.privacy.intake import runner_up
 from bot.tenants.registry import Tenants
@@ -82,6 +83,9 @@ def read_turn(message: Mapping[str, Any]) -> Turn:
         channel=_str(metadata.get("channel")) or Channel.REST,
         locale=_str(metadata.get("locale")),
         reservation_language=_str(metadata.get("reservation_language")),
+        # weak language priors (the channels put them; junk is dropped, not trusted)
+        phone_region=valid_region(metadata.get("phone_region")),
+        language_hint=valid_hint(metadata.get("language_hint")),
     )
 
 
