@@ -1,12 +1,20 @@
-"""Validator for the held-out evaluation sets written by helper "evaluator" (issue 13).
+"""Validator for the opener and escalation evaluation sets of issue 13.
 
-- eval/openers/heldout/<lang>.yml: every file parses; items are `{text, lang}` or
-  `{text, ambiguous: true}` with optional `phone_region` (an ISO 3166 region phonenumbers
-  knows), `language_hint` (an Accept-Language value) and `note`; every `lang` is the
-  file's language; texts are one to six words; per language at least 45 items decided by
-  the text alone, 10 labelled with a phone/browser prior and 12 ambiguous; no duplicate
-  (text, prior) across the five files, comparing texts without case and punctuation; a
-  text decided alone keeps its language under any prior that does not make it ambiguous.
+- eval/openers/heldout/<lang>.yml (the fresh held-out set, helper "evaluator2") and
+  eval/openers/seen/<lang>.yml (the first held-out set, now development data): every
+  file parses; items are `{text, lang}` or `{text, ambiguous: true}` with optional
+  `phone_region` (an ISO 3166 region phonenumbers knows), `language_hint` (an
+  Accept-Language value) and `note`; every `lang` is the file's language; texts are one
+  to six words; no duplicate (text, prior) across a folder's five files, comparing texts
+  without case and punctuation; a text decided alone keeps its language under any prior
+  that does not make it ambiguous.
+- Counts per language. seen: at least 45 decided by the text alone, 10 labelled with a
+  prior, 12 ambiguous. heldout: at least 50 decided by the text alone, 10 where a prior of
+  the same language decides, 12 ambiguous and 3 where the text beats a prior pointing to
+  another of the five; an ambiguous item never carries a prior that names exactly one of
+  the five languages (that prior would decide it).
+- The held-out set shares no (text, prior) with the seen set nor with the development
+  set eval/openers/<lang>.yml (compared by the test; nobody reads one to write the other).
 - eval/escalation/heldout.yml: items `{lang, turns, escalate, why}` with the five
   languages, at least 14 conversations per language and 80 in all, 35-55 % escalate,
   both labels in every language, no conversation and no comment written twice.
@@ -28,13 +36,16 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-OPENERS = ROOT / "eval" / "openers" / "heldout"
+DEV = ROOT / "eval" / "openers"
+OPENERS = DEV / "heldout"
+SEEN = DEV / "seen"
 ESCALATION = ROOT / "eval" / "escalation" / "heldout.yml"
 LANGS = ("en", "de", "fr", "es", "it")
 
-MIN_TEXT_DECIDED = 45
+MIN_TEXT_DECIDED = 45  # seen
 MIN_PRIOR_DECIDED = 10
 MIN_AMBIGUOUS = 12
+HELDOUT_MINIMA = {"text": 50, "prior": 10, "ambiguous": 12, "text_beats_prior": 3}
 MAX_WORDS = 6
 MIN_CONVERSATIONS_PER_LANG = 14
 MIN_CONVERSATIONS = 80
@@ -59,6 +70,30 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text).casefold()
     kept = "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in text)
     return " ".join(kept.split()) or text.strip()
+
+
+# Countries whose main language is one of the five (a multilingual one, CH BE CA LU, is
+# left out: its prior names no single language).
+REGION_LANGUAGE = {
+    **dict.fromkeys(("GB", "US", "IE", "AU", "NZ"), "en"),
+    **dict.fromkeys(("DE", "AT", "LI"), "de"),
+    **dict.fromkeys(("FR", "MC"), "fr"),
+    **dict.fromkeys(("ES", "MX", "AR", "CO", "CL", "PE", "VE", "UY", "CR", "DO"), "es"),
+    **dict.fromkeys(("IT", "SM"), "it"),
+}
+
+
+def prior_language(item: dict) -> str | None:
+    """The one language of the five the item's prior names, or None (no prior, a
+    multilingual country, another language, or a browser listing two of the five)."""
+    if region := item.get("phone_region"):
+        return REGION_LANGUAGE.get(region)
+    hint = item.get("language_hint")
+    if not hint:
+        return None
+    named = {r.split(";")[0].strip().split("-")[0].lower() for r in hint.split(",")}
+    named &= set(LANGS)
+    return named.pop() if len(named) == 1 else None
 
 
 def has_prior(item: dict) -> bool:
@@ -120,6 +155,50 @@ def opener_counts(items: list[dict]) -> Counter:
         else:
             counts["text"] += 1
     return counts
+
+
+def heldout_counts(items: list[dict]) -> Counter:
+    """Like opener_counts, but a labelled item with a prior counts as "prior" when the
+    prior names its language and as "text_beats_prior" when it names another one."""
+    counts: Counter = Counter()
+    for item in items:
+        named = prior_language(item)
+        if item.get("ambiguous"):
+            counts["ambiguous_with_deciding_prior" if named else "ambiguous"] += 1
+        elif not has_prior(item):
+            counts["text"] += 1
+        elif named == item.get("lang"):
+            counts["prior"] += 1
+        elif named:
+            counts["text_beats_prior"] += 1
+        else:
+            counts["prior_unresolved"] += 1
+    return counts
+
+
+def heldout_count_problems(lang: str, items: list[dict]) -> list[str]:
+    counts = heldout_counts(items)
+    problems = [
+        f"{lang}: {counts[kind]} {kind} items, want at least {least}"
+        for kind, least in HELDOUT_MINIMA.items()
+        if counts[kind] < least
+    ]
+    if counts["ambiguous_with_deciding_prior"]:
+        problems.append(f"{lang}: an ambiguous item has a prior naming one language")
+    return problems
+
+
+def overlap_problems(heldout: dict[str, list[dict]], others: list[dict]) -> list[str]:
+    """Held-out items whose (text, prior) also occurs in another set."""
+    taken = {
+        opener_key(item) for item in others if isinstance(item, dict) and isinstance(item.get("text"), str)
+    }
+    return [
+        f"{lang}: {item['text']!r} is also in the seen or dev set"
+        for lang, items in heldout.items()
+        for item in items
+        if opener_key(item) in taken
+    ]
 
 
 def count_problems(lang: str, items: list[dict]) -> list[str]:
@@ -208,26 +287,43 @@ def escalation_problems(items: object) -> list[str]:
     return problems
 
 
-def opener_files() -> dict[str, list[dict]]:
-    return {lang: load(OPENERS / f"{lang}.yml") for lang in LANGS}
+def opener_files(folder: Path = OPENERS) -> dict[str, list[dict]]:
+    return {lang: load(folder / f"{lang}.yml") for lang in LANGS}
 
 
 # --- the real sets ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_opener_file_is_valid(lang: str) -> None:
+def test_heldout_opener_file_is_valid(lang: str) -> None:
     items = load(OPENERS / f"{lang}.yml")
+    assert opener_problems(lang, items) == []
+    assert heldout_count_problems(lang, items) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_seen_opener_file_is_valid(lang: str) -> None:
+    items = load(SEEN / f"{lang}.yml")
     assert opener_problems(lang, items) == []
     assert count_problems(lang, items) == []
 
 
-def test_openers_have_no_duplicates_or_contradictions() -> None:
-    assert cross_file_problems(opener_files()) == []
+@pytest.mark.parametrize("folder", [OPENERS, SEEN], ids=["heldout", "seen"])
+def test_openers_have_no_duplicates_or_contradictions(folder: Path) -> None:
+    assert cross_file_problems(opener_files(folder)) == []
 
 
-def test_openers_readme_exists() -> None:
-    assert "held out" in (OPENERS / "README.md").read_text(encoding="utf-8").lower()
+def test_heldout_openers_share_nothing_with_seen_or_dev() -> None:
+    others = [
+        item for folder in (SEEN, DEV) for items in opener_files(folder).values() for item in items or []
+    ]
+    assert len(others) > 300
+    assert overlap_problems(opener_files(), others) == []
+
+
+@pytest.mark.parametrize("folder", [OPENERS, SEEN], ids=["heldout", "seen"])
+def test_openers_readme_exists(folder: Path) -> None:
+    assert "held out" in (folder / "README.md").read_text(encoding="utf-8").lower()
 
 
 def test_escalation_set_is_valid() -> None:
@@ -286,6 +382,25 @@ def test_opener_counts_and_cross_file_checks_fail_when_they_should() -> None:
     assert any("'thanks' duplicates" in p for p in problems)
     assert any("fr alone but de with a prior" in p for p in problems)
     assert len(problems) == 2  # Ciao with a prior and Merci made ambiguous by BE are fine
+
+
+def test_heldout_counts_and_overlap_fail_when_they_should() -> None:
+    items = [
+        {"text": "Danke", "lang": "de", "phone_region": "DE"},  # prior decides
+        {"text": "Danke sehr", "lang": "de", "phone_region": "FR"},  # text beats prior
+        {"text": "Danke schön", "lang": "de", "phone_region": "CH"},  # prior names no language
+        {"text": "ok", "ambiguous": True, "language_hint": "de-DE"},  # this prior decides it
+        {"text": "Hi", "ambiguous": True, "language_hint": "de-CH, fr-CH;q=0.8"},
+    ]
+    counts = heldout_counts(items)
+    assert (counts["prior"], counts["text_beats_prior"], counts["prior_unresolved"]) == (1, 1, 1)
+    assert (counts["ambiguous"], counts["ambiguous_with_deciding_prior"]) == (1, 1)
+    problems = heldout_count_problems("de", items)
+    assert any("0 text items, want at least 50" in p for p in problems)
+    assert any("naming one language" in p for p in problems)
+    heldout = {"de": [{"text": "Moin!", "lang": "de"}, {"text": "ok", "lang": "de", "phone_region": "AT"}]}
+    others = [{"text": "moin", "lang": "de"}, {"text": "ok", "lang": "de"}, "junk"]
+    assert overlap_problems(heldout, others) == ["de: 'Moin!' is also in the seen or dev set"]
 
 
 def test_escalation_checks_reject_bad_items() -> None:
