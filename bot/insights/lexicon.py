@@ -1,0 +1,592 @@
+"""The analyser's words, in English, German, French, Spanish and Italian.
+
+Write entries as a guest would, with accents and umlauts ("frühstück", "habitación"):
+they are folded like the guest's text (bot/insights/text.py; German entries are also
+added without umlauts, "fruhstuck"), then reduced by the language's light stemmer
+(bot/insights/index.py: "sauberen" = "saubere" = "sauber", "limpias" = "limpio"), so one
+form of a word is enough. Entries are separated by commas; an entry of several words
+("front desk", "petit déjeuner", "no estaba") matches those words in a row.
+
+- TOPIC_WORDS: words that name a topic ("eggs" -> breakfast). No feeling of their own.
+- TOPIC_FEELING: words that name a topic *and* a feeling ("dirty" -> cleanliness, -2;
+  "quiet" -> noise, +1; "rude" -> staff, -2; "overpriced" -> value, -2).
+- FEELING: general feeling words with a weight (+2 strong, +1, -1, -2; fractions for
+  hedges like "ok"). They go to the topic nearest them in their clause.
+- COMPOUND_STEMS (German only): topic stems matched *inside* a word the lexicon does not
+  know ("Frühstücksbuffet", "Zimmerservice", "Straßenlärm"); longest stem first.
+- NEGATORS flip the next feeling word within four words ("not clean", "nicht sauber",
+  "n'était pas propre", "no estaba limpia", "non era pulita"); before a topic word with no
+  feeling ("no parking", "kein WLAN", "pas de wifi", "sin toallas") they mark it missing:
+  negative.
+- INTENSIFIERS multiply the next feeling word by 1.5; TOO ("too soft", "zu laut", "trop
+  cher") makes the next feeling word negative.
+- CONTRAST words ("but", "aber", "mais", "pero", "ma") start a new clause with its own
+  polarity.
+
+To add a word: put it in the right list of its language and run
+`.venv/bin/python scripts/eval_insights.py` (dev figures) and the unit tests.
+"""
+
+from __future__ import annotations
+
+LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "es", "it")
+
+# --- topics ------------------------------------------------------------------------------
+
+TOPIC_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "room": "room, bedroom, suite, accommodation, balcony, view, views, window, "
+        "air conditioning, air con, aircon, ac, a/c, heating, heater, minibar, fridge, tv, "
+        "television, wardrobe, closet, furniture, decor, kettle, carpet, curtains, ceiling",
+        "cleanliness": "cleanliness, cleaning, housekeeping, hygiene, cleaned, hair, hairs",
+        "staff": "staff, employee, employees, receptionist, reception, front desk, concierge, "
+        "manager, waiter, waitress, waiters, host, hosts, owner, owners, team, personnel, "
+        "service, maid, maids, bartender, porter, doorman, hostess, crew, people",
+        "breakfast": "breakfast, buffet, food, meal, dinner, lunch, restaurant, egg, eggs, "
+        "coffee, tea, bread, croissant, juice, fruit, bacon, sausage, pastries, pastry, "
+        "cereal, omelette, omelet, menu, dish, dishes, cuisine, dining, drinks, wine, cheese, "
+        "pancakes, toast, yogurt, yoghurt, brunch, snacks, chef, cocktails, pizza, dessert",
+        "location": "location, located, situated, position, area, neighbourhood, "
+        "neighborhood, district, surroundings, city centre, city center, centre, center, "
+        "downtown, beach, sea, metro, subway, tube, station, bus stop, transport, "
+        "public transport, walking distance, close to, near, nearby, shops, restaurants nearby, "
+        "sights, attractions",
+        "noise": "soundproofing, soundproof, insulation, traffic, street, music, party, "
+        "construction, snoring, sound, sounds",
+        "value": "price, prices, value, money, cost, costs, rate, rates, charge, charged, "
+        "fee, fees, value for money, paid, pay, bill, penny",
+        "wifi": "wifi, wi fi, internet, connection, signal, network, wireless, router",
+        "checkin": "check in, checkin, check out, checkout, checking in, checking out, "
+        "arrival, departure, queue, waiting, wait, key card, keycard, key, keys, registration, "
+        "late checkout, early check in",
+        "bathroom": "bathroom, bath, shower, showers, toilet, toilets, wc, sink, bathtub, tub, "
+        "towel, towels, water pressure, hot water, hairdryer, hair dryer, toiletries, "
+        "shampoo, soap, drain, en suite, ensuite, washbasin, plumbing, tap, taps",
+        "bed": "bed, beds, mattress, pillow, pillows, sheets, linen, bedding, duvet, "
+        "blanket, blankets, sleep, slept, sleeping, bedsheets",
+        "facilities": "pool, swimming pool, spa, gym, fitness, sauna, lift, lifts, elevator, "
+        "elevators, bar, lobby, terrace, garden, rooftop, jacuzzi, hot tub, facilities, "
+        "amenities, steam room, lounge, kids club, playground, laundry, shuttle, stairs",
+        "parking": "parking, car park, carpark, garage, parking space, parking lot, valet, "
+        "park the car, parking spot",
+    },
+    "de": {
+        "room": "zimmer, raum, suite, balkon, aussicht, ausblick, blick, fenster, "
+        "klimaanlage, klima, heizung, minibar, kühlschrank, fernseher, tv, schrank, "
+        "einrichtung, möbel, unterkunft, teppich, vorhänge",
+        "cleanliness": "sauberkeit, reinigung, hygiene, putzen, geputzt, gereinigt, haare",
+        "staff": "personal, mitarbeiter, mitarbeiterin, mitarbeiterinnen, angestellte, "
+        "rezeption, rezeptionist, rezeptionistin, empfang, service, bedienung, kellner, "
+        "kellnerin, chef, chefin, team, gastgeber, gastgeberin, besitzer, inhaber, wirt, "
+        "wirtin, concierge, zimmermädchen, servicekräfte, leute, mannschaft",
+        "breakfast": "frühstück, buffet, büffet, essen, speisen, mahlzeit, abendessen, "
+        "mittagessen, restaurant, eier, ei, kaffee, tee, brot, brötchen, semmel, croissant, "
+        "saft, obst, speck, würstchen, müsli, küche, gericht, gerichte, speisekarte, menü, "
+        "wein, käse, joghurt, halbpension, getränke, kuchen",
+        "location": "lage, gelegen, umgebung, gegend, viertel, innenstadt, zentrum, "
+        "stadtmitte, strand, meer, bahnhof, u bahn, s bahn, bushaltestelle, haltestelle, "
+        "öffentliche verkehrsmittel, nähe, erreichbar, fußläufig, zu fuß, entfernt, "
+        "entfernung, altstadt",
+        "noise": "verkehr, musik, straße, schallschutz, lärmschutz, schnarchen, geräuschkulisse",
+        "value": "preis, preise, preis leistung, preisleistung, preis leistungs verhältnis, "
+        "kosten, geld, gebühr, gebühren, aufpreis, bezahlt, zahlen, rechnung",
+        "wifi": "wlan, wifi, wi fi, internet, verbindung, netz, internetverbindung",
+        "checkin": "check in, checkin, check out, checkout, einchecken, auschecken, "
+        "eincheckzeit, anreise, abreise, ankunft, schlange, warteschlange, wartezeit, warten, "
+        "gewartet, schlüssel, schlüsselkarte, zimmerkarte",
+        "bathroom": "bad, badezimmer, dusche, duschen, toilette, toiletten, wc, klo, "
+        "waschbecken, badewanne, handtuch, handtücher, wasserdruck, warmwasser, warmes wasser, "
+        "warmes wasser, föhn, fön, haartrockner, duschgel, seife, abfluss, duschkopf",
+        "bed": "bett, betten, matratze, matratzen, kissen, kopfkissen, bettwäsche, "
+        "bettdecke, decke, schlafen, geschlafen, schlaf",
+        "facilities": "pool, schwimmbad, hallenbad, freibad, spa, wellness, wellnessbereich, "
+        "fitness, fitnessraum, fitnessstudio, sauna, aufzug, lift, fahrstuhl, bar, lobby, "
+        "terrasse, garten, dachterrasse, whirlpool, einrichtungen, anlage, hotelanlage, "
+        "spielplatz, treppe, treppen",
+        "parking": "parkplatz, parkplätze, parken, parkhaus, tiefgarage, garage, "
+        "stellplatz, stellplätze, parkmöglichkeit, parkmöglichkeiten",
+    },
+    "fr": {
+        "room": "chambre, chambres, suite, balcon, vue, fenêtre, climatisation, clim, "
+        "climatiseur, chauffage, minibar, frigo, réfrigérateur, télé, télévision, tv, "
+        "armoire, placard, décoration, déco, mobilier, meubles, moquette, rideaux, logement",
+        "cleanliness": "propreté, ménage, nettoyage, hygiène, nettoyé, cheveux",
+        "staff": "personnel, équipe, employé, employés, employée, réception, réceptionniste, "
+        "accueil, service, serveur, serveurs, serveuse, concierge, directeur, directrice, "
+        "gérant, gérante, propriétaire, propriétaires, hôte, hôtes, hôtesse, staff, "
+        "femme de chambre, gens",
+        "breakfast": "petit déjeuner, petit dej, déjeuner, dîner, repas, buffet, nourriture, "
+        "cuisine, restaurant, oeuf, oeufs, café, thé, pain, croissant, croissants, "
+        "viennoiseries, jus, fruits, confiture, fromage, plat, plats, menu, vin, "
+        "demi pension, boissons, desserts",
+        "location": "emplacement, situation, situé, située, localisation, quartier, centre, "
+        "centre ville, plage, mer, métro, gare, transports, proximité, à pied, près, "
+        "proche, accès, environs, commerces",
+        "noise": "insonorisation, insonorisé, insonorisée, trafic, circulation, musique, "
+        "rue, isolation phonique, ronflements",
+        "value": "prix, tarif, tarifs, rapport qualité prix, qualité prix, argent, coût, "
+        "frais, supplément, payé, payer, facture",
+        "wifi": "wifi, wi fi, internet, connexion, réseau, signal",
+        "checkin": "enregistrement, arrivée, départ, check in, check out, checkin, "
+        "checkout, file d'attente, attente, attendre, attendu, clé, clés, clef, carte",
+        "bathroom": "salle de bain, salle de bains, salle d'eau, douche, douches, toilettes, "
+        "wc, lavabo, baignoire, serviette, serviettes, pression, eau chaude, sèche cheveux, "
+        "savon, shampoing, évacuation",
+        "bed": "lit, lits, matelas, oreiller, oreillers, draps, literie, couette, couverture, "
+        "dormir, dormi, sommeil",
+        "facilities": "piscine, spa, salle de sport, salle de gym, gym, fitness, sauna, "
+        "ascenseur, ascenseurs, bar, hall, terrasse, jardin, jacuzzi, hammam, équipements, "
+        "installations, escaliers, aire de jeux",
+        "parking": "parking, stationnement, garer, se garer, garage, place de parking, "
+        "stationner",
+    },
+    "es": {
+        "room": "habitación, habitaciones, cuarto, suite, balcón, vista, vistas, ventana, "
+        "aire acondicionado, aire, calefacción, minibar, nevera, frigorífico, televisión, "
+        "tele, tv, armario, decoración, muebles, mobiliario, moqueta, cortinas, alojamiento",
+        "cleanliness": "limpieza, higiene, limpiar, limpiaron, pelos",
+        "staff": "personal, empleados, empleado, empleada, recepción, recepcionista, "
+        "servicio, camarero, camareros, camarera, camareras, mesero, conserje, gerente, "
+        "dueño, dueños, anfitrión, anfitriona, equipo, trato, atención, staff, gente",
+        "breakfast": "desayuno, desayunos, buffet, bufé, comida, comidas, cena, almuerzo, "
+        "restaurante, huevos, huevo, café, pan, bollería, zumo, jugo, fruta, embutidos, "
+        "plato, platos, menú, cocina, vino, media pensión, bebidas, postres, tortilla",
+        "location": "ubicación, situación, localización, ubicado, ubicada, situado, situada, "
+        "zona, barrio, centro, playa, mar, metro, estación, transporte, cerca, a pie, "
+        "andando, alrededores, tiendas",
+        "noise": "insonorización, insonorizado, tráfico, música, calle, fiesta, aislamiento",
+        "value": "precio, precios, tarifa, relación calidad precio, calidad precio, dinero, "
+        "coste, costo, suplemento, pagamos, pagar, pagado, factura",
+        "wifi": "wifi, wi fi, internet, conexión, red, señal",
+        "checkin": "registro, llegada, salida, check in, check out, checkin, checkout, "
+        "cola, espera, esperar, esperamos, llave, llaves, tarjeta",
+        "bathroom": "baño, baños, cuarto de baño, ducha, duchas, inodoro, váter, aseo, "
+        "lavabo, bañera, toalla, toallas, agua caliente, presión del agua, secador, jabón, "
+        "champú, desagüe",
+        "bed": "cama, camas, colchón, colchones, almohada, almohadas, sábanas, "
+        "ropa de cama, manta, mantas, edredón, dormir, dormimos, dormí, descansar",
+        "facilities": "piscina, spa, gimnasio, sauna, ascensor, ascensores, bar, vestíbulo, "
+        "terraza, jardín, jacuzzi, instalaciones, azotea, escaleras, zona de juegos",
+        "parking": "aparcamiento, parking, estacionamiento, aparcar, garaje, "
+        "plaza de garaje, parqueadero, estacionar",
+    },
+    "it": {
+        "room": "camera, camere, stanza, stanze, suite, balcone, vista, finestra, finestre, "
+        "aria condizionata, condizionatore, climatizzatore, riscaldamento, minibar, frigo, "
+        "frigorifero, tv, televisione, armadio, arredamento, mobili, tende, moquette, alloggio",
+        "cleanliness": "pulizia, pulizie, igiene, capelli, pulire",
+        "staff": "personale, staff, reception, receptionist, receptionista, accoglienza, "
+        "servizio, cameriere, camerieri, cameriera, concierge, direttore, proprietario, "
+        "proprietari, titolare, gestore, gestori, host, padrone, ragazzi, ragazze, gente",
+        "breakfast": "colazione, prima colazione, buffet, cibo, cena, pranzo, ristorante, "
+        "uova, uovo, caffè, cappuccino, pane, cornetti, cornetto, brioche, succo, frutta, "
+        "dolci, piatti, piatto, menu, cucina, vino, pasti, pasto, mezza pensione, bevande",
+        "location": "posizione, ubicazione, zona, quartiere, centro, spiaggia, mare, metro, "
+        "metropolitana, stazione, fermata, trasporti, vicino, vicina, a piedi, raggiungibile, "
+        "situato, situata, dintorni, negozi",
+        "noise": "insonorizzazione, insonorizzata, traffico, musica, strada, festa, "
+        "isolamento acustico",
+        "value": "prezzo, prezzi, tariffa, rapporto qualità prezzo, qualità prezzo, soldi, "
+        "costo, supplemento, pagato, pagare, conto",
+        "wifi": "wifi, wi fi, internet, connessione, rete, segnale",
+        "checkin": "arrivo, partenza, registrazione, check in, check out, checkin, checkout, "
+        "coda, fila, attesa, aspettare, aspettato, chiave, chiavi, tessera",
+        "bathroom": "bagno, bagni, doccia, docce, wc, lavandino, lavabo, vasca, asciugamani, "
+        "asciugamano, acqua calda, pressione dell'acqua, phon, fon, asciugacapelli, bidet, "
+        "sanitari, sapone, scarico",
+        "bed": "letto, letti, materasso, materassi, cuscino, cuscini, guanciale, lenzuola, "
+        "biancheria, coperta, coperte, piumone, dormire, dormito, sonno, riposare",
+        "facilities": "piscina, spa, palestra, sauna, ascensore, ascensori, bar, hall, "
+        "terrazza, giardino, idromassaggio, jacuzzi, strutture, centro benessere, benessere, "
+        "scale, parco giochi",
+        "parking": "parcheggio, parcheggi, parcheggiare, garage, posto auto, autorimessa",
+    },
+}
+
+# topic -> {weight: entries}: words that name a topic and a feeling at once
+TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
+    "en": {
+        "cleanliness": {
+            2: "spotless, immaculate, pristine, spotlessly clean",
+            1: "clean, tidy, hygienic, well kept",
+            -1: "dusty, dust, stained, stains, stain, smell, smelly, smelled, smelt, stank, "
+            "odour, odor, grimy, grubby, hair in",
+            -2: "dirty, filthy, mould, mold, mouldy, moldy, unclean, cockroach, cockroaches, "
+            "bugs, bedbugs, bed bugs, disgusting smell, stink, stinks, stinky, mildew",
+        },
+        "staff": {
+            1: "friendly, helpful, welcoming, courteous, polite, attentive, hospitable, "
+            "accommodating, professional, kind, hospitality",
+            -1: "unprofessional, arrogant, indifferent",
+            -2: "rude, unfriendly, unhelpful, impolite",
+        },
+        "noise": {
+            1: "quiet, silent, peaceful, tranquil, soundproofed",
+            -1: "noise, noises, loud, hear, heard, thin walls, paper thin walls, "
+            "barking, shouting",
+            -2: "noisy",
+        },
+        "value": {
+            1: "affordable, reasonable, reasonably priced, bargain, worth the money, "
+            "worth every penny, good value, great value, value for money, cheap",
+            -1: "expensive, pricey, extra charge, extra charges, hidden charges",
+            -2: "overpriced, rip off, ripoff, daylight robbery",
+        },
+        "location": {1: "central, centrally located, well located, convenient location"},
+        "bed": {1: "comfy bed"},
+        "checkin": {-1: "long queue, long wait"},
+    },
+    "de": {
+        "cleanliness": {
+            2: "blitzsauber, makellos, picobello, tipptopp, blitzblank",
+            1: "sauber, gepflegt, reinlich, hygienisch",
+            -1: "staubig, staub, flecken, fleckig, gestank, stinkt, roch, riecht, muffig, haare",
+            -2: "schmutzig, dreckig, verdreckt, schimmel, schimmelig, unsauber, ungeziefer, "
+            "kakerlaken, wanzen, bettwanzen, ekelhaft",
+        },
+        "staff": {
+            1: "freundlich, hilfsbereit, zuvorkommend, herzlich, höflich, aufmerksam, "
+            "gastfreundschaft, gastfreundlich, kompetent, professionell, nett",
+            -1: "arrogant, unprofessionell, desinteressiert",
+            -2: "unfreundlich, unhöflich, frech, patzig",
+        },
+        "noise": {
+            1: "ruhig, leise, ruhige lage",
+            -1: "lärm, laut, geräusch, geräusche, krach, baustelle, hören, hörte, hört, "
+            "dünne wände",
+            -2: "hellhörig, sehr laut, lärmend",
+        },
+        "value": {
+            1: "günstig, preiswert, angemessen, preisgünstig, seinen preis wert, "
+            "sein geld wert, jeden cent wert",
+            -1: "teuer, kostspielig, aufpreis",
+            -2: "überteuert, abzocke, wucher",
+        },
+        "location": {1: "zentral, zentrale lage, zentral gelegen, gut gelegen, top lage"},
+    },
+    "fr": {
+        "cleanliness": {
+            2: "impeccable, nickel, impeccablement propre, très propre",
+            1: "propre, bien tenu, bien tenue, hygiénique",
+            -1: "poussière, poussiéreux, taches, tache, tâches, odeur, odeurs, sent mauvais, "
+            "puait, pue, cheveux",
+            -2: "sale, sales, crasseux, crasse, moisissure, moisissures, moisi, malpropre, "
+            "cafards, punaises, insectes, dégoûtant",
+        },
+        "staff": {
+            1: "aimable, aimables, sympathique, sympa, serviable, accueillant, chaleureux, "
+            "courtois, poli, attentionné, souriant, souriante, professionnel, gentil, gentille",
+            -1: "arrogant, froid, froide, antipathique",
+            -2: "impoli, impolie, grossier, désagréable, désobligeant, mal aimable, odieux",
+        },
+        "noise": {
+            1: "calme, silencieux, silencieuse, tranquille, au calme",
+            -1: "bruit, bruits, entendre, entend, entendait, entendu, murs fins, cloisons fines",
+            -2: "bruyant, bruyante, très bruyant, vacarme",
+        },
+        "value": {
+            1: "abordable, raisonnable, bon marché, bon rapport qualité prix, "
+            "vaut le coup, vaut le prix, vaut la peine, pas cher",
+            -1: "cher, chère, coûteux, onéreux",
+            -2: "arnaque, hors de prix, trop cher, excessif",
+        },
+        "location": {1: "central, centrale, bien situé, bien située, idéalement situé, idéalement située"},
+    },
+    "es": {
+        "cleanliness": {
+            2: "impecable, limpísimo, limpísima, impoluto",
+            1: "limpio, limpia, limpios, limpias, pulcro",
+            -1: "polvo, polvoriento, manchas, mancha, manchado, olor, olía, huele, mal olor, pelos",
+            -2: "sucio, sucia, suciedad, moho, cucarachas, chinches, bichos, asqueroso, mugre",
+        },
+        "staff": {
+            1: "amable, amables, simpático, atento, atentos, servicial, serviciales, cordial, "
+            "educado, profesional, encantador, encantadores",
+            -1: "antipático, borde, arrogante, poco profesional",
+            -2: "maleducado, maleducados, grosero, groseros, desagradable, mal educado, "
+            "mal educados",
+        },
+        "noise": {
+            1: "tranquilo, tranquila, silencioso, silenciosa",
+            -1: "ruido, ruidos, oía, oían, se oía, se escuchaba, escuchaba, paredes finas, "
+            "obras",
+            -2: "ruidoso, ruidosa, muy ruidoso",
+        },
+        "value": {
+            1: "barato, barata, económico, económica, asequible, razonable, vale la pena, "
+            "merece la pena, buena relación calidad precio",
+            -1: "caro, cara, costoso",
+            -2: "carísimo, timo, abusivo, excesivo",
+        },
+        "location": {1: "céntrico, céntrica, bien ubicado, bien situado, bien ubicada, bien situada"},
+    },
+    "it": {
+        "cleanliness": {
+            2: "pulitissimo, pulitissima, impeccabile, immacolato, immacolata",
+            1: "pulito, pulita, puliti, pulite, ordinato, ordinata, curato, curata",
+            -1: "polvere, polveroso, macchie, macchia, macchiato, odore, odori, puzza, puzzava, "
+            "capelli",
+            -2: "sporco, sporca, sporchi, sporche, sporcizia, muffa, scarafaggi, cimici, "
+            "insetti, schifo, lercio",
+        },
+        "staff": {
+            1: "gentile, gentili, gentilissimo, gentilissimi, cordiale, cordiali, disponibile, "
+            "disponibili, cortese, cortesi, simpatico, simpatici, professionale, professionali, "
+            "premuroso, premurosi, accoglienti, ospitalità, ospitale",
+            -1: "antipatico, arrogante, poco professionale",
+            -2: "scortese, scortesi, maleducato, maleducati, sgarbato, sgarbati, "
+            "villano, sgradevole",
+        },
+        "noise": {
+            1: "tranquillo, tranquilla, silenzioso, silenziosa, silenziose, quiete",
+            -1: "rumore, rumori, si sentiva, si sentivano, sentivamo, pareti sottili, lavori",
+            -2: "rumoroso, rumorosa, rumorosissimo, chiassoso",
+        },
+        "value": {
+            1: "economico, economica, conveniente, ragionevole, vale la pena, ne vale la pena, "
+            "buon rapporto qualità prezzo, onesto",
+            -1: "caro, cara, costoso, costosa",
+            -2: "carissimo, furto, esagerato, spropositato, eccessivo",
+        },
+        "location": {1: "centrale, ben posizionato, ben posizionata, ben collegato, ottima posizione"},
+    },
+}
+
+# --- feeling -----------------------------------------------------------------------------
+
+FEELING: dict[str, dict[float, str]] = {
+    "en": {
+        2: "excellent, amazing, fantastic, wonderful, perfect, perfectly, outstanding, superb, "
+        "awesome, brilliant, exceptional, loved, love, delicious, beautiful, gorgeous, "
+        "incredible, best, fabulous, stunning, spectacular, heavenly, faultless, "
+        "highly recommend, exceeded, 10 10",
+        1.5: "great, lovely, very good, tasty, wonderfully",
+        1: "good, nice, comfortable, comfy, pleasant, enjoyed, enjoy, recommend, recommended, "
+        "happy, satisfied, cozy, cosy, spacious, modern, fresh, convenient, easy, quick, "
+        "fast, efficient, well, generous, large, big, plenty, variety, warm welcome, "
+        "helpful, cool, fine, smooth, relaxing, charming, thanks, thank you, reliable, "
+        "strong, hot shower, soft, stylish, renovated, ample, yummy, fabulous, well equipped",
+        0.3: "ok, okay, decent, acceptable, adequate, alright, average",
+        -0.5: "unfortunately, basic, limited, shame, pity, lacked, lack, lacking, could be better, "
+        "could have been better",
+        -1: "bad, poor, small, tiny, cramped, cold, hot, hard, old, dated, tired, worn, "
+        "broken, slow, uncomfortable, disappointing, disappointed, disappointment, problem, "
+        "problems, issue, issues, complaint, complaints, missing, mediocre, expensive, "
+        "long, far, dark, thin, stuck, leaking, leak, leaky, annoying, difficult, bland, "
+        "stale, overcooked, weak, lukewarm, noisy, outdated, shabby, damp, "
+        "did not work, didn t work, doesn t work, not working, out of order, chaotic, "
+        "confusing, lost, forgot, forgotten, wrong, mistake, crowded, busy, sadly, "
+        "inconvenient, unreliable, patchy, cheap looking, run down, rundown, hassle, "
+        "waited, drops, dropped, kept dropping, barely, tepid, too many, never cleaned, "
+        "not cleaned",
+        -2: "terrible, awful, horrible, worst, disgusting, dreadful, unacceptable, appalling, "
+        "nightmare, never again, avoid, hate, hated, shocking, gross, inedible, useless, "
+        "pathetic, horrendous, atrocious, ruined, rubbish, abysmal, scam, disaster, "
+        "non existent, nonexistent, freezing, unbearable, joke",
+    },
+    "de": {
+        2: "ausgezeichnet, hervorragend, fantastisch, wunderbar, wundervoll, perfekt, "
+        "exzellent, traumhaft, genial, super, spitze, spitzenklasse, erstklassig, köstlich, "
+        "lecker, wunderschön, großartig, grandios, top, bestens, sehr empfehlenswert, "
+        "sehr zu empfehlen, unglaublich, sensationell, klasse",
+        1.5: "toll, sehr gut, schön, prima, empfehlenswert, zu empfehlen, liebevoll",
+        1: "gut, angenehm, bequem, gemütlich, zufrieden, geräumig, modern, frisch, schnell, "
+        "reichhaltig, reichlich, groß, vielfältig, abwechslungsreich, praktisch, "
+        "problemlos, reibungslos, danke, vielen dank, gerne, gern, empfehlen, hell, "
+        "weich, heiß, ordentlich, komfortabel, funktioniert, modernisiert, renoviert, "
+        "hat gefallen, gefallen, gefiel, genossen, herrlich, stilvoll, heimelig",
+        0.3: "ok, okay, in ordnung, akzeptabel, passabel, ausreichend, durchschnittlich, "
+        "ganz gut, geht so",
+        -0.5: "leider, nur, einfach gehalten, mangel, fehlte, fehlten, fehlt",
+        -1: "schlecht, schlechte, klein, winzig, eng, kalt, hart, alt, veraltet, abgenutzt, "
+        "kaputt, defekt, langsam, unbequem, enttäuschend, enttäuscht, enttäuschung, "
+        "problem, probleme, mangelhaft, mittelmäßig, teuer, lang, lange, weit, dunkel, "
+        "dünn, nervig, schwierig, fad, fade, altbacken, schwach, lauwarm, abgewohnt, "
+        "funktionierte nicht, ging nicht, geht nicht, chaotisch, falsch, fehler, vergessen, "
+        "überfüllt, schade, unzuverlässig, instabil, brach ab, bricht ab, "
+        "abgebrochen, stickig, feucht, mühsam, umständlich, unangenehm, ärgerlich",
+        -2: "schrecklich, furchtbar, katastrophal, katastrophe, grauenhaft, grauenvoll, "
+        "miserabel, unzumutbar, inakzeptabel, unmöglich, ekelhaft, ekelig, eklig, widerlich, "
+        "nie wieder, niemals wieder, zumutung, frechheit, skandal, unterirdisch, "
+        "eine katastrophe, mies, horror, albtraum, nicht vorhanden",
+    },
+    "fr": {
+        2: "excellent, excellente, parfait, parfaite, parfaitement, magnifique, superbe, "
+        "fantastique, merveilleux, merveilleuse, exceptionnel, exceptionnelle, incroyable, "
+        "délicieux, délicieuse, génial, géniale, top, au top, formidable, extraordinaire, "
+        "sublime, adoré, le meilleur, la meilleure, je recommande, recommande vivement, "
+        "impeccable, succulent, divin, parfaits",
+        1.5: "très bien, très bon, très bonne, super, agréable, charmant, charmante, "
+        "beau, belle, joli, jolie, bravo",
+        1: "bien, bon, bonne, bons, bonnes, confortable, confortables, spacieux, spacieuse, "
+        "moderne, frais, fraîche, rapide, efficace, pratique, facile, copieux, copieuse, "
+        "varié, variée, grand, grande, satisfait, satisfaits, content, contents, chaud, "
+        "recommande, recommander, merci, apprécié, agréablement, sans problème, "
+        "aucun problème, chaleureux, cosy, douillet, lumineux, lumineuse, rénové, rénovée, "
+        "fonctionne, fonctionnait, généreux, savoureux, bien équipé, copieusement",
+        0.3: "correct, correcte, corrects, acceptable, moyen, moyenne, convenable, passable, "
+        "ok, ça va, pas mal",
+        -0.5: "dommage, seulement, manque, manquait, malheureusement, basique",
+        -1: "mauvais, mauvaise, petit, petite, petits, minuscule, étroit, étroite, exigu, "
+        "exiguë, froid, froids, froide, froides, dur, dure, vieux, vieille, vétuste, "
+        "usé, usée, usés, défraîchi, cassé, cassée, en panne, lent, lente, "
+        "inconfortable, décevant, décevante, déçu, déçus, déçue, déception, problème, "
+        "problèmes, médiocre, long, longue, loin, sombre, mince, fins, bloqué, fuite, "
+        "fade, tiède, faible, vieillot, ne marchait, ne fonctionnait, erreur, oublié, "
+        "bondé, bondée, désordre, compliqué, difficile, humide, ennuyeux, insuffisant",
+        -2: "horrible, affreux, affreuse, terrible, catastrophique, catastrophe, "
+        "épouvantable, inacceptable, inadmissible, dégoûtant, dégoûtante, immonde, "
+        "à éviter, plus jamais, nul, nulle, honteux, honte, lamentable, scandaleux, "
+        "déplorable, cauchemar, exécrable, inexistant, inexistante, immangeable, "
+        "pire, glacial, glaciale, insupportable",
+    },
+    "es": {
+        2: "excelente, excelentes, perfecto, perfecta, perfectos, maravilloso, maravillosa, "
+        "fantástico, fantástica, espectacular, increíble, estupendo, estupenda, "
+        "magnífico, magnífica, delicioso, deliciosa, riquísimo, buenísimo, buenísima, "
+        "genial, inmejorable, lo mejor, el mejor, la mejor, de lujo, recomiendo, "
+        "muy recomendable, 10, encantó, encantado, encantada, excepcional, impresionante",
+        1.5: "muy bien, muy bueno, muy buena, agradable, bonito, bonita, precioso, preciosa, "
+        "rico, rica, sabroso, sabrosa, estupendamente, fenomenal",
+        1: "bien, bueno, buena, buen, buenos, buenas, cómodo, cómoda, cómodos, cómodas, "
+        "amplio, amplia, espacioso, espaciosa, moderno, moderna, fresco, fresca, rápido, "
+        "rápida, eficiente, práctico, fácil, variado, variada, abundante, grande, "
+        "satisfecho, contentos, contento, gracias, recomendable, acogedor, acogedora, "
+        "caliente, gustó, gustaron, sin problemas, ningún problema, funciona, funcionaba, "
+        "renovado, luminoso, luminosa, completo, generoso, disfrutamos",
+        0.3: "correcto, correcta, aceptable, normal, pasable, ok, vale, decente",
+        -0.3: "regular",
+        -0.5: "lástima, pena, solo, sólo, faltaba, faltan, falta, básico, básica, "
+        "desafortunadamente, lamentablemente, por desgracia",
+        -1: "malo, mala, mal, pequeño, pequeña, pequeños, diminuto, diminuta, estrecho, "
+        "frío, fría, fríos, frías, duro, dura, viejo, vieja, antiguo, anticuado, anticuada, "
+        "desgastado, roto, rota, rotos, estropeado, averiado, lento, lenta, incómodo, "
+        "incómoda, decepcionante, decepcionado, decepcionados, decepción, problema, "
+        "problemas, mediocre, largo, larga, lejos, oscuro, oscura, fino, finas, atascado, "
+        "fuga, insípido, soso, sosa, tibio, tibia, débil, no funcionaba, no funciona, "
+        "error, olvidaron, abarrotado, lleno, complicado, difícil, húmedo, húmeda, "
+        "escaso, escasa, deficiente, mejorable, cutre, se cortaba, fallaba",
+        -2: "horrible, horribles, terrible, terribles, pésimo, pésima, fatal, asqueroso, "
+        "asquerosa, asco, inaceptable, lamentable, desastre, desastroso, desastrosa, "
+        "nunca más, evitar, vergüenza, vergonzoso, penoso, peor, el peor, la peor, "
+        "inexistente, incomible, insoportable, una pesadilla, pesadilla, nefasto",
+    },
+    "it": {
+        2: "eccellente, eccellenti, perfetto, perfetta, perfetti, perfette, meraviglioso, "
+        "meravigliosa, fantastico, fantastica, spettacolare, incredibile, stupendo, "
+        "stupenda, magnifico, magnifica, delizioso, deliziosa, squisito, squisita, ottimo, "
+        "ottima, ottimi, ottime, splendido, splendida, super, top, il migliore, "
+        "consiglio vivamente, eccezionale, favoloso, favolosa, impeccabile, buonissimo, "
+        "buonissima, strepitoso, straordinario",
+        1.5: "molto bene, molto buono, molto buona, bellissimo, bellissima, piacevole, "
+        "bello, bella, belle, belli, gustoso, gustosa, carino, carina, consigliato, consiglio",
+        1: "bene, buono, buona, buoni, buone, buon, comodo, comoda, comodi, comode, "
+        "confortevole, confortevoli, spazioso, spaziosa, ampio, ampia, moderno, moderna, "
+        "fresco, fresca, freschi, veloce, rapido, rapida, efficiente, pratico, pratica, "
+        "facile, vario, varia, variegato, abbondante, grande, soddisfatto, soddisfatti, "
+        "contento, contenti, grazie, accogliente, caldo, calda, nessun problema, "
+        "senza problemi, funziona, funzionava, ristrutturato, ristrutturata, luminoso, "
+        "luminosa, ricco, ricca, generoso, piaciuto, piaciuta, piaciuti",
+        0.3: "discreto, discreta, accettabile, normale, nella media, sufficiente, ok, "
+        "decente, corretto, passabile",
+        -0.5: "peccato, purtroppo, solo, soltanto, mancava, mancavano, manca, basico, "
+        "essenziale, migliorabile",
+        -1: "male, cattivo, cattiva, piccolo, piccola, piccoli, piccole, minuscolo, "
+        "minuscola, stretto, stretta, freddo, fredda, freddi, fredde, duro, dura, duri, "
+        "vecchio, vecchia, vecchi, datato, datata, usurato, rotto, rotta, rotti, guasto, "
+        "lento, lenta, scomodo, scomoda, scomodi, deludente, deluso, delusi, delusa, "
+        "delusione, problema, problemi, mediocre, lungo, lunga, lontano, lontana, buio, "
+        "buia, sottile, sottili, bloccato, perdita, insipido, scarso, scarsa, scarse, "
+        "tiepido, tiepida, debole, non funzionava, non funziona, errore, dimenticato, "
+        "affollato, affollata, complicato, difficile, umido, umida, insufficiente, "
+        "scadente, fatiscente, cadeva",
+        -2: "orribile, orribili, terribile, terribili, pessimo, pessima, pessimi, pessime, "
+        "schifoso, schifosa, disgustoso, inaccettabile, vergognoso, vergogna, disastro, "
+        "disastroso, da evitare, mai più, pietoso, incubo, peggiore, il peggiore, "
+        "inesistente, immangiabile, insopportabile, indecente",
+    },
+}
+
+NEGATORS: dict[str, str] = {
+    "en": "not, no, never, t, dont, didnt, doesnt, wasnt, werent, isnt, arent, cant, "
+    "couldnt, wouldnt, hasnt, havent, hadnt, wont, nothing, without, nor, neither, none, "
+    "hardly, wasn, weren, isn, aren, didn, doesn, couldn, wouldn, hasn, haven, hadn, lack of, "
+    "no longer",
+    "de": "nicht, kein, keine, keinen, keinem, keiner, keines, nie, niemals, ohne, nichts, "
+    "kaum, weder, nirgends",
+    "fr": "ne, n, pas, jamais, aucun, aucune, sans, rien, ni, guère, nullement, pas de, "
+    "pas du tout",
+    "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie",
+    "it": "non, mai, nessun, nessuno, nessuna, senza, niente, nulla, né, neanche, nemmeno, "
+    "neppure",
+}
+
+INTENSIFIERS: dict[str, str] = {
+    "en": "very, really, so, extremely, super, incredibly, absolutely, totally, truly, "
+    "particularly, especially, quite, highly, most, exceptionally, utterly, such, "
+    "completely, terribly, awfully",
+    "de": "sehr, total, wirklich, echt, extrem, besonders, äußerst, absolut, richtig, "
+    "ziemlich, überaus, so, voll, ganz, wahnsinnig, mega, höchst",
+    "fr": "très, vraiment, super, extrêmement, particulièrement, absolument, totalement, "
+    "tellement, si, hyper, assez, fort, bien trop, franchement, vachement",
+    "es": "muy, realmente, súper, super, extremadamente, especialmente, absolutamente, "
+    "totalmente, tan, bastante, sumamente, realmente, increíblemente",
+    "it": "molto, davvero, veramente, super, estremamente, particolarmente, assolutamente, "
+    "totalmente, così, proprio, parecchio, decisamente, tanto, davvero molto",
+}
+
+TOO: dict[str, str] = {
+    "en": "too, overly, excessively",
+    "de": "zu, übermäßig, allzu, viel zu",
+    "fr": "trop, excessivement, beaucoup trop",
+    "es": "demasiado, demasiada, excesivamente",
+    "it": "troppo, troppa, eccessivamente",
+}
+
+CONTRAST: dict[str, str] = {
+    "en": "but, however, although, though, except, apart from, other than, whereas, "
+    "on the other hand, only downside, the only thing",
+    "de": "aber, jedoch, doch, allerdings, sondern, trotzdem, obwohl, nur dass, außer, "
+    "dagegen, hingegen, dafür, einziger kritikpunkt, einziges manko",
+    "fr": "mais, cependant, pourtant, par contre, toutefois, néanmoins, sauf, bien que, "
+    "en revanche, seul bémol, seul point négatif, quoique",
+    "es": "pero, sin embargo, aunque, excepto, salvo, no obstante, en cambio, "
+    "lo único, a pesar de, aun así, mientras que",
+    "it": "ma, però, tuttavia, anche se, invece, eccetto, tranne, nonostante, "
+    "l'unica pecca, unico neo, peccato che, comunque",
+}
+
+# German: topic stems found inside compounds the lexicon does not know, and feeling
+# stems ("superfreundlich", "Straßenlärm"). Longest first; entries folded like the rest.
+COMPOUND_STEMS: dict[str, str] = {
+    "bathroom": "badezimmer, duschkabine, dusch, toilette, waschbecken, badewanne, handtuch, "
+    "handtücher, wasserdruck, warmwasser, haartrockner, badezimmertür",
+    "breakfast": "frühstück, buffet, büffet, kaffee, brötchen, rührei, spiegelei, "
+    "abendessen, mittagessen, speise, restaurant, getränk, kuchen, wurst, marmelade",
+    "room": "zimmer, balkon, fenster, klimaanlage, heizung, aussicht, möbel, kühlschrank, "
+    "fernseh",
+    "staff": "personal, mitarbeiter, rezeption, service, bedienung, kellner, gastgeber",
+    "cleanliness": "sauberkeit, reinigung, schimmel, staub, schmutz, dreck, putz",
+    "noise": "lärm, geräusch, baustelle, krach",
+    "location": "innenstadt, zentrum, strand, bahnhof, haltestelle, altstadt",
+    "value": "preis, gebühr, kosten",
+    "wifi": "wlan, wifi, internet",
+    "checkin": "checkin, checkout, einchecken, auschecken, anreise, abreise, schlüssel, "
+    "warteschlange, wartezeit",
+    "bed": "bett, matratze, kissen",
+    "facilities": "schwimmbad, hallenbad, pool, wellness, fitness, sauna, aufzug, "
+    "fahrstuhl, terrasse, whirlpool, spielplatz",
+    "parking": "parkplatz, parkhaus, tiefgarage, stellplatz, parkgebühr, parkmöglichkeit",
+}
+# feeling stems inside German compounds: weight -> stems
+COMPOUND_FEELING: dict[float, str] = {
+    2: "superfreundlich",
+    1: "freundlich, sauber, gemütlich, ruhig",
+    -1: "kaputt, defekt, schmutz",
+    -2: "unfreundlich, dreckig, schmutzig, ekel",
+}
+
+# umlaut-less spellings that would collide with another word ("schon" = already)
+NO_PLAIN_VARIANT = frozenset({"schoen", "schön"})
+
+EMOJI_WEIGHT = 1.5
