@@ -19,11 +19,11 @@ from typing import NamedTuple
 from . import lexicon as lx
 from .text import fold, fold_plain
 
-_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"[^\W_]+|[€$£]")
 
 
 class Entry(NamedTuple):
-    kind: str  # "topic" | "feel" | "tf" (topic and feeling) | "neg" | "int" | "too" | "contrast"
+    kind: str  # "topic" | "feel" | "tf" (topic and feeling) | "neg" | "int" | "too" | "contrast" | "skip"
     topic: str | None = None
     weight: float = 0.0
 
@@ -52,7 +52,7 @@ def _stem_de(w: str) -> str:
 
 
 def _stem_fr(w: str) -> str:
-    if len(w) > 3 and w[-1] in "sx":
+    if len(w) > 3 and w[-1] == "s":
         w = w[:-1]
     if len(w) > 3 and w[-1] == "e":
         w = w[:-1]
@@ -111,21 +111,25 @@ def _entries(text: str) -> list[str]:
 
 def _build(lang: str) -> Index:
     index = Index(lang, STEMMERS[lang])
-    for weight, words in lx.FEELING[lang].items():
-        for entry in _entries(words):
-            index.add(entry, Entry("feel", None, float(weight)))
+    for table in (lx.FEELING, lx.EXTRA_FEELING):
+        for weight, words in table[lang].items():
+            for entry in _entries(words):
+                index.add(entry, Entry("feel", None, float(weight)))
     for topic, words in lx.TOPIC_WORDS[lang].items():
         for entry in _entries(words):
             index.add(entry, Entry("topic", topic))
-    for topic, weights in lx.TOPIC_FEELING[lang].items():
-        for weight, words in weights.items():
-            for entry in _entries(words):
-                index.add(entry, Entry("tf", topic, float(weight)))
+    for table in (lx.TOPIC_FEELING, lx.EXTRA_TOPIC_FEELING):
+        for topic, weights in table[lang].items():
+            for weight, words in weights.items():
+                for entry in _entries(words):
+                    index.add(entry, Entry("tf", topic, float(weight)))
     for kind, table in (("int", lx.INTENSIFIERS), ("too", lx.TOO), ("neg", lx.NEGATORS)):
         for entry in _entries(table[lang]):
             index.add(entry, Entry(kind))
     for entry in _entries(lx.CONTRAST[lang]):
         index.add(entry, Entry("contrast"))
+    for entry in _entries(lx.SKIP[lang]):
+        index.add(entry, Entry("skip"))
     if lang == "de":
         stems: dict[str, Entry] = {}
         for topic, words in lx.COMPOUND_STEMS.items():

@@ -39,33 +39,35 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "air conditioning, air con, aircon, ac, a/c, heating, heater, minibar, fridge, tv, "
         "television, wardrobe, closet, furniture, decor, kettle, carpet, curtains, ceiling",
         "cleanliness": "cleanliness, cleaning, housekeeping, hygiene, cleaned, hair, hairs",
-        "staff": "staff, employee, employees, receptionist, reception, front desk, concierge, "
+        "staff": "staff, employee, employees, receptionist, receptionists, front desk staff, concierge, "
         "manager, waiter, waitress, waiters, host, hosts, owner, owners, team, personnel, "
-        "service, maid, maids, bartender, porter, doorman, hostess, crew, people",
+        "service, maid, maids, bartender, porter, doorman, hostess, crew, people, cleaner, cleaners, "
+        "cleaning lady, maintenance, technician, housekeeping staff",
         "breakfast": "breakfast, buffet, food, meal, dinner, lunch, restaurant, egg, eggs, "
         "coffee, tea, bread, croissant, juice, fruit, bacon, sausage, pastries, pastry, "
         "cereal, omelette, omelet, menu, dish, dishes, cuisine, dining, drinks, wine, cheese, "
-        "pancakes, toast, yogurt, yoghurt, brunch, snacks, chef, cocktails, pizza, dessert",
+        "pancakes, toast, yogurt, yoghurt, brunch, snacks, chef, cocktails, cocktail, pizza, dessert, bar, bars, minibar drinks, breakfast room, dining room",
         "location": "location, located, situated, position, area, neighbourhood, "
         "neighborhood, district, surroundings, city centre, city center, centre, center, "
         "downtown, beach, sea, metro, subway, tube, station, bus stop, transport, "
         "public transport, walking distance, close to, near, nearby, shops, restaurants nearby, "
-        "sights, attractions",
+        "sights, attractions, tram, tram stop, airport, bus",
         "noise": "soundproofing, soundproof, insulation, traffic, street, music, party, "
         "construction, snoring, sound, sounds",
         "value": "price, prices, value, money, cost, costs, rate, rates, charge, charged, "
-        "fee, fees, value for money, paid, pay, bill, penny",
+        "fee, fees, value for money, paid, pay, penny, euro, euros, eur, €, $, £, dollars, pounds, "
+        "chf, francs",
         "wifi": "wifi, wi fi, internet, connection, signal, network, wireless, router",
         "checkin": "check in, checkin, check out, checkout, checking in, checking out, "
         "arrival, departure, queue, waiting, wait, key card, keycard, key, keys, registration, "
-        "late checkout, early check in",
+        "late checkout, early check in, bill, invoice",
         "bathroom": "bathroom, bath, shower, showers, toilet, toilets, wc, sink, bathtub, tub, "
         "towel, towels, water pressure, hot water, hairdryer, hair dryer, toiletries, "
         "shampoo, soap, drain, en suite, ensuite, washbasin, plumbing, tap, taps",
         "bed": "bed, beds, mattress, pillow, pillows, sheets, linen, bedding, duvet, "
-        "blanket, blankets, sleep, slept, sleeping, bedsheets",
+        "blanket, blankets, bedsheets",
         "facilities": "pool, swimming pool, spa, gym, fitness, sauna, lift, lifts, elevator, "
-        "elevators, bar, lobby, terrace, garden, rooftop, jacuzzi, hot tub, facilities, "
+        "elevators, lobby, terrace, garden, rooftop, jacuzzi, hot tub, facilities, "
         "amenities, steam room, lounge, kids club, playground, laundry, shuttle, stairs",
         "parking": "parking, car park, carpark, garage, parking space, parking lot, valet, "
         "park the car, parking spot",
@@ -76,31 +78,32 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "einrichtung, möbel, unterkunft, teppich, vorhänge",
         "cleanliness": "sauberkeit, reinigung, hygiene, putzen, geputzt, gereinigt, haare",
         "staff": "personal, mitarbeiter, mitarbeiterin, mitarbeiterinnen, angestellte, "
-        "rezeption, rezeptionist, rezeptionistin, empfang, service, bedienung, kellner, "
+        "rezeptionist, rezeptionistin, service, bedienung, kellner, "
         "kellnerin, chef, chefin, team, gastgeber, gastgeberin, besitzer, inhaber, wirt, "
         "wirtin, concierge, zimmermädchen, servicekräfte, leute, mannschaft",
         "breakfast": "frühstück, buffet, büffet, essen, speisen, mahlzeit, abendessen, "
         "mittagessen, restaurant, eier, ei, kaffee, tee, brot, brötchen, semmel, croissant, "
         "saft, obst, speck, würstchen, müsli, küche, gericht, gerichte, speisekarte, menü, "
-        "wein, käse, joghurt, halbpension, getränke, kuchen",
+        "wein, käse, joghurt, halbpension, getränke, kuchen, bar, cocktails, cocktail, zmorge, zmorgen, "
+        "frühstücksraum",
         "location": "lage, gelegen, umgebung, gegend, viertel, innenstadt, zentrum, "
         "stadtmitte, strand, meer, bahnhof, u bahn, s bahn, bushaltestelle, haltestelle, "
         "öffentliche verkehrsmittel, nähe, erreichbar, fußläufig, zu fuß, entfernt, "
-        "entfernung, altstadt",
+        "entfernung, altstadt, see, tram, tramhaltestelle, flughafen",
         "noise": "verkehr, musik, straße, schallschutz, lärmschutz, schnarchen, geräuschkulisse",
         "value": "preis, preise, preis leistung, preisleistung, preis leistungs verhältnis, "
-        "kosten, geld, gebühr, gebühren, aufpreis, bezahlt, zahlen, rechnung",
+        "kosten, kostet, geld, gebühr, gebühren, aufpreis, bezahlt, zahlen, euro, eur, €, franken, "
+        "chf, fr",
         "wifi": "wlan, wifi, wi fi, internet, verbindung, netz, internetverbindung",
         "checkin": "check in, checkin, check out, checkout, einchecken, auschecken, "
         "eincheckzeit, anreise, abreise, ankunft, schlange, warteschlange, wartezeit, warten, "
-        "gewartet, schlüssel, schlüsselkarte, zimmerkarte",
+        "gewartet, schlüssel, schlüsselkarte, zimmerkarte, rechnung",
         "bathroom": "bad, badezimmer, dusche, duschen, toilette, toiletten, wc, klo, "
         "waschbecken, badewanne, handtuch, handtücher, wasserdruck, warmwasser, warmes wasser, "
         "warmes wasser, föhn, fön, haartrockner, duschgel, seife, abfluss, duschkopf",
-        "bed": "bett, betten, matratze, matratzen, kissen, kopfkissen, bettwäsche, "
-        "bettdecke, decke, schlafen, geschlafen, schlaf",
+        "bed": "bett, betten, matratze, matratzen, kissen, kopfkissen, bettwäsche, bettdecke",
         "facilities": "pool, schwimmbad, hallenbad, freibad, spa, wellness, wellnessbereich, "
-        "fitness, fitnessraum, fitnessstudio, sauna, aufzug, lift, fahrstuhl, bar, lobby, "
+        "fitness, fitnessraum, fitnessstudio, sauna, aufzug, lift, fahrstuhl, lobby, "
         "terrasse, garten, dachterrasse, whirlpool, einrichtungen, anlage, hotelanlage, "
         "spielplatz, treppe, treppen",
         "parking": "parkplatz, parkplätze, parken, parkhaus, tiefgarage, garage, "
@@ -111,61 +114,66 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "climatiseur, chauffage, minibar, frigo, réfrigérateur, télé, télévision, tv, "
         "armoire, placard, décoration, déco, mobilier, meubles, moquette, rideaux, logement",
         "cleanliness": "propreté, ménage, nettoyage, hygiène, nettoyé, cheveux",
-        "staff": "personnel, équipe, employé, employés, employée, réception, réceptionniste, "
+        "staff": "personnel, équipe, employé, employés, employée, réceptionniste, "
         "accueil, service, serveur, serveurs, serveuse, concierge, directeur, directrice, "
         "gérant, gérante, propriétaire, propriétaires, hôte, hôtes, hôtesse, staff, "
         "femme de chambre, gens",
         "breakfast": "petit déjeuner, petit dej, déjeuner, dîner, repas, buffet, nourriture, "
         "cuisine, restaurant, oeuf, oeufs, café, thé, pain, croissant, croissants, "
-        "viennoiseries, jus, fruits, confiture, fromage, plat, plats, menu, vin, "
-        "demi pension, boissons, desserts",
+        "viennoiseries, jus, fruits, confiture, fromage, menu, vin, "
+        "demi pension, boissons, desserts, bar, cocktails, cocktail, petit déj, "
+        "salle du petit déjeuner, salle de petit déjeuner",
         "location": "emplacement, situation, situé, située, localisation, quartier, centre, "
         "centre ville, plage, mer, métro, gare, transports, proximité, à pied, près, "
         "proche, accès, environs, commerces",
         "noise": "insonorisation, insonorisé, insonorisée, trafic, circulation, musique, "
         "rue, isolation phonique, ronflements",
         "value": "prix, tarif, tarifs, rapport qualité prix, qualité prix, argent, coût, "
-        "frais, supplément, payé, payer, facture",
+        "frais, supplément, payé, payer, euro, euros, €, coûte, coute, francs, chf",
         "wifi": "wifi, wi fi, internet, connexion, réseau, signal",
         "checkin": "enregistrement, arrivée, départ, check in, check out, checkin, "
-        "checkout, file d'attente, attente, attendre, attendu, clé, clés, clef, carte",
+        "checkout, file d'attente, attente, attendre, attendu, clé, clés, clef, carte, "
+        "carte de la chambre, facture",
         "bathroom": "salle de bain, salle de bains, salle d'eau, douche, douches, toilettes, "
         "wc, lavabo, baignoire, serviette, serviettes, pression, eau chaude, sèche cheveux, "
         "savon, shampoing, évacuation",
         "bed": "lit, lits, matelas, oreiller, oreillers, draps, literie, couette, couverture, "
-        "dormir, dormi, sommeil",
+        "oreillers plats",
         "facilities": "piscine, spa, salle de sport, salle de gym, gym, fitness, sauna, "
-        "ascenseur, ascenseurs, bar, hall, terrasse, jardin, jacuzzi, hammam, équipements, "
+        "ascenseur, ascenseurs, hall, terrasse, jardin, jacuzzi, hammam, équipements, "
         "installations, escaliers, aire de jeux",
-        "parking": "parking, stationnement, garer, se garer, garage, place de parking, "
-        "stationner",
+        "parking": "parking, stationnement, garer, se garer, garage, place de parking, stationner",
     },
     "es": {
         "room": "habitación, habitaciones, cuarto, suite, balcón, vista, vistas, ventana, "
         "aire acondicionado, aire, calefacción, minibar, nevera, frigorífico, televisión, "
-        "tele, tv, armario, decoración, muebles, mobiliario, moqueta, cortinas, alojamiento",
+        "tele, tv, armario, decoración, muebles, mobiliario, moqueta, cortinas, alojamiento, "
+        "pieza",
         "cleanliness": "limpieza, higiene, limpiar, limpiaron, pelos",
-        "staff": "personal, empleados, empleado, empleada, recepción, recepcionista, "
+        "staff": "personal, empleados, empleado, empleada, recepcionista, "
         "servicio, camarero, camareros, camarera, camareras, mesero, conserje, gerente, "
         "dueño, dueños, anfitrión, anfitriona, equipo, trato, atención, staff, gente",
         "breakfast": "desayuno, desayunos, buffet, bufé, comida, comidas, cena, almuerzo, "
         "restaurante, huevos, huevo, café, pan, bollería, zumo, jugo, fruta, embutidos, "
-        "plato, platos, menú, cocina, vino, media pensión, bebidas, postres, tortilla",
+        "plato, platos, menú, cocina, vino, media pensión, bebidas, postres, tortilla, bar, "
+        "cócteles, cóctel, cocteles, comedor",
         "location": "ubicación, situación, localización, ubicado, ubicada, situado, situada, "
         "zona, barrio, centro, playa, mar, metro, estación, transporte, cerca, a pie, "
         "andando, alrededores, tiendas",
         "noise": "insonorización, insonorizado, tráfico, música, calle, fiesta, aislamiento",
         "value": "precio, precios, tarifa, relación calidad precio, calidad precio, dinero, "
-        "coste, costo, suplemento, pagamos, pagar, pagado, factura",
+        "coste, costo, suplemento, pagamos, pagar, pagado, euros, euro, €, dólares, dolares, "
+        "pesos, cuesta, cuestan, cobran",
         "wifi": "wifi, wi fi, internet, conexión, red, señal",
         "checkin": "registro, llegada, salida, check in, check out, checkin, checkout, "
-        "cola, espera, esperar, esperamos, llave, llaves, tarjeta",
+        "cola, espera, esperar, esperamos, llave, llaves, tarjeta, tarjeta de la habitación, "
+        "factura",
         "bathroom": "baño, baños, cuarto de baño, ducha, duchas, inodoro, váter, aseo, "
         "lavabo, bañera, toalla, toallas, agua caliente, presión del agua, secador, jabón, "
         "champú, desagüe",
         "bed": "cama, camas, colchón, colchones, almohada, almohadas, sábanas, "
-        "ropa de cama, manta, mantas, edredón, dormir, dormimos, dormí, descansar",
-        "facilities": "piscina, spa, gimnasio, sauna, ascensor, ascensores, bar, vestíbulo, "
+        "ropa de cama, manta, mantas, edredón",
+        "facilities": "piscina, spa, gimnasio, sauna, ascensor, ascensores, vestíbulo, "
         "terraza, jardín, jacuzzi, instalaciones, azotea, escaleras, zona de juegos",
         "parking": "aparcamiento, parking, estacionamiento, aparcar, garaje, "
         "plaza de garaje, parqueadero, estacionar",
@@ -175,28 +183,28 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "aria condizionata, condizionatore, climatizzatore, riscaldamento, minibar, frigo, "
         "frigorifero, tv, televisione, armadio, arredamento, mobili, tende, moquette, alloggio",
         "cleanliness": "pulizia, pulizie, igiene, capelli, pulire",
-        "staff": "personale, staff, reception, receptionist, receptionista, accoglienza, "
+        "staff": "personale, staff, receptionist, receptionista, accoglienza, "
         "servizio, cameriere, camerieri, cameriera, concierge, direttore, proprietario, "
         "proprietari, titolare, gestore, gestori, host, padrone, ragazzi, ragazze, gente",
         "breakfast": "colazione, prima colazione, buffet, cibo, cena, pranzo, ristorante, "
         "uova, uovo, caffè, cappuccino, pane, cornetti, cornetto, brioche, succo, frutta, "
-        "dolci, piatti, piatto, menu, cucina, vino, pasti, pasto, mezza pensione, bevande",
+        "dolci, piatti, piatto, menu, cucina, vino, pasti, pasto, mezza pensione, bevande, bar, "
+        "cocktail, spritz, aperitivo, sala colazione, sala della colazione",
         "location": "posizione, ubicazione, zona, quartiere, centro, spiaggia, mare, metro, "
         "metropolitana, stazione, fermata, trasporti, vicino, vicina, a piedi, raggiungibile, "
         "situato, situata, dintorni, negozi",
-        "noise": "insonorizzazione, insonorizzata, traffico, musica, strada, festa, "
-        "isolamento acustico",
+        "noise": "insonorizzazione, insonorizzata, traffico, musica, strada, festa, isolamento acustico",
         "value": "prezzo, prezzi, tariffa, rapporto qualità prezzo, qualità prezzo, soldi, "
-        "costo, supplemento, pagato, pagare, conto",
+        "costo, supplemento, pagato, pagare, euro, €, costa, costano",
         "wifi": "wifi, wi fi, internet, connessione, rete, segnale",
-        "checkin": "arrivo, partenza, registrazione, check in, check out, checkin, checkout, "
-        "coda, fila, attesa, aspettare, aspettato, chiave, chiavi, tessera",
+        "checkin": "registrazione, check in, check out, checkin, checkout, conto, "
+        "coda, fila, attesa, aspettare, aspettato, chiave, chiavi, tessera, chiave della camera",
         "bathroom": "bagno, bagni, doccia, docce, wc, lavandino, lavabo, vasca, asciugamani, "
         "asciugamano, acqua calda, pressione dell'acqua, phon, fon, asciugacapelli, bidet, "
         "sanitari, sapone, scarico",
         "bed": "letto, letti, materasso, materassi, cuscino, cuscini, guanciale, lenzuola, "
-        "biancheria, coperta, coperte, piumone, dormire, dormito, sonno, riposare",
-        "facilities": "piscina, spa, palestra, sauna, ascensore, ascensori, bar, hall, "
+        "biancheria, coperta, coperte, piumone",
+        "facilities": "piscina, spa, palestra, sauna, ascensore, ascensori, hall, "
         "terrazza, giardino, idromassaggio, jacuzzi, strutture, centro benessere, benessere, "
         "scale, parco giochi",
         "parking": "parcheggio, parcheggi, parcheggiare, garage, posto auto, autorimessa",
@@ -222,8 +230,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         },
         "noise": {
             1: "quiet, silent, peaceful, tranquil, soundproofed",
-            -1: "noise, noises, loud, hear, heard, thin walls, paper thin walls, "
-            "barking, shouting",
+            -1: "noise, noises, loud, hear, heard, thin walls, paper thin walls, barking, shouting",
             -2: "noisy",
         },
         "value": {
@@ -252,8 +259,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         },
         "noise": {
             1: "ruhig, leise, ruhige lage",
-            -1: "lärm, laut, geräusch, geräusche, krach, baustelle, hören, hörte, hört, "
-            "dünne wände",
+            -1: "lärm, laut, geräusch, geräusche, krach, baustelle, hören, hörte, hört, dünne wände",
             -2: "hellhörig, sehr laut, lärmend",
         },
         "value": {
@@ -303,13 +309,11 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             1: "amable, amables, simpático, atento, atentos, servicial, serviciales, cordial, "
             "educado, profesional, encantador, encantadores",
             -1: "antipático, borde, arrogante, poco profesional",
-            -2: "maleducado, maleducados, grosero, groseros, desagradable, mal educado, "
-            "mal educados",
+            -2: "maleducado, maleducados, grosero, groseros, desagradable, mal educado, mal educados",
         },
         "noise": {
             1: "tranquilo, tranquila, silencioso, silenciosa",
-            -1: "ruido, ruidos, oía, oían, se oía, se escuchaba, escuchaba, paredes finas, "
-            "obras",
+            -1: "ruido, ruidos, oía, oían, se oía, se escuchaba, escuchaba, paredes finas, obras",
             -2: "ruidoso, ruidosa, muy ruidoso",
         },
         "value": {
@@ -324,8 +328,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         "cleanliness": {
             2: "pulitissimo, pulitissima, impeccabile, immacolato, immacolata",
             1: "pulito, pulita, puliti, pulite, ordinato, ordinata, curato, curata",
-            -1: "polvere, polveroso, macchie, macchia, macchiato, odore, odori, puzza, puzzava, "
-            "capelli",
+            -1: "polvere, polveroso, macchie, macchia, macchiato, odore, odori, puzza, puzzava, capelli",
             -2: "sporco, sporca, sporchi, sporche, sporcizia, muffa, scarafaggi, cimici, "
             "insetti, schifo, lercio",
         },
@@ -334,8 +337,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "disponibili, cortese, cortesi, simpatico, simpatici, professionale, professionali, "
             "premuroso, premurosi, accoglienti, ospitalità, ospitale",
             -1: "antipatico, arrogante, poco professionale",
-            -2: "scortese, scortesi, maleducato, maleducati, sgarbato, sgarbati, "
-            "villano, sgradevole",
+            -2: "scortese, scortesi, maleducato, maleducati, sgarbato, sgarbati, villano, sgradevole",
         },
         "noise": {
             1: "tranquillo, tranquilla, silenzioso, silenziosa, silenziose, quiete",
@@ -393,10 +395,9 @@ FEELING: dict[str, dict[float, str]] = {
         1: "gut, angenehm, bequem, gemütlich, zufrieden, geräumig, modern, frisch, schnell, "
         "reichhaltig, reichlich, groß, vielfältig, abwechslungsreich, praktisch, "
         "problemlos, reibungslos, danke, vielen dank, gerne, gern, empfehlen, hell, "
-        "weich, heiß, ordentlich, komfortabel, funktioniert, modernisiert, renoviert, "
+        "weich, ordentlich, komfortabel, funktioniert, modernisiert, renoviert, "
         "hat gefallen, gefallen, gefiel, genossen, herrlich, stilvoll, heimelig",
-        0.3: "ok, okay, in ordnung, akzeptabel, passabel, ausreichend, durchschnittlich, "
-        "ganz gut, geht so",
+        0.3: "ok, okay, in ordnung, akzeptabel, passabel, ausreichend, durchschnittlich, ganz gut, geht so",
         -0.5: "leider, nur, einfach gehalten, mangel, fehlte, fehlten, fehlt",
         -1: "schlecht, schlechte, klein, winzig, eng, kalt, hart, alt, veraltet, abgenutzt, "
         "kaputt, defekt, langsam, unbequem, enttäuschend, enttäuscht, enttäuschung, "
@@ -420,7 +421,7 @@ FEELING: dict[str, dict[float, str]] = {
         "beau, belle, joli, jolie, bravo",
         1: "bien, bon, bonne, bons, bonnes, confortable, confortables, spacieux, spacieuse, "
         "moderne, frais, fraîche, rapide, efficace, pratique, facile, copieux, copieuse, "
-        "varié, variée, grand, grande, satisfait, satisfaits, content, contents, chaud, "
+        "varié, variée, grand, grande, satisfait, satisfaits, content, contents, "
         "recommande, recommander, merci, apprécié, agréablement, sans problème, "
         "aucun problème, chaleureux, cosy, douillet, lumineux, lumineuse, rénové, rénovée, "
         "fonctionne, fonctionnait, généreux, savoureux, bien équipé, copieusement",
@@ -452,7 +453,7 @@ FEELING: dict[str, dict[float, str]] = {
         "amplio, amplia, espacioso, espaciosa, moderno, moderna, fresco, fresca, rápido, "
         "rápida, eficiente, práctico, fácil, variado, variada, abundante, grande, "
         "satisfecho, contentos, contento, gracias, recomendable, acogedor, acogedora, "
-        "caliente, gustó, gustaron, sin problemas, ningún problema, funciona, funcionaba, "
+        "gustó, gustaron, sin problemas, ningún problema, funciona, funcionaba, "
         "renovado, luminoso, luminosa, completo, generoso, disfrutamos",
         0.3: "correcto, correcta, aceptable, normal, pasable, ok, vale, decente",
         -0.3: "regular",
@@ -484,7 +485,7 @@ FEELING: dict[str, dict[float, str]] = {
         "confortevole, confortevoli, spazioso, spaziosa, ampio, ampia, moderno, moderna, "
         "fresco, fresca, freschi, veloce, rapido, rapida, efficiente, pratico, pratica, "
         "facile, vario, varia, variegato, abbondante, grande, soddisfatto, soddisfatti, "
-        "contento, contenti, grazie, accogliente, caldo, calda, nessun problema, "
+        "contento, contenti, grazie, accogliente, nessun problema, "
         "senza problemi, funziona, funzionava, ristrutturato, ristrutturata, luminoso, "
         "luminosa, ricco, ricca, generoso, piaciuto, piaciuta, piaciuti",
         0.3: "discreto, discreta, accettabile, normale, nella media, sufficiente, ok, "
@@ -507,6 +508,84 @@ FEELING: dict[str, dict[float, str]] = {
     },
 }
 
+
+# added after the first dev run (eval/insights/dev): more feeling words and places
+EXTRA_FEELING: dict[str, dict[float, str]] = {
+    "de": {
+        -1.5: "außer betrieb, ausser betrieb, ewig, ewigkeit, eine ewigkeit, unerträglich, "
+        "rückenschmerzen, unsicher, zwielichtig",
+        -1: "nichts besonderes, nicht der hit, durchgelegen, klebrig, zu weich, "
+        "überfordert, verbrannt, angebrannt",
+        0.3: "hoch",
+        1: "funktioniert, funktionierte, ging, geht, klappte, klappt, gewechselt, stimmt, "
+        "passt, fein, kostenlos, kostenloser, gratis, inklusive, sicher, wiederkommen, "
+        "gerne wieder, gut ausgestattet, schnell erledigt, zügig",
+        2: "traum, ein traum, highlight, wunderbar",
+    },
+    "en": {
+        -1.5: "boiling, unsafe, sketchy, dodgy, seedy, impossible, back pain, backache, paper thin",
+        -1: "blocked, nobody came, took ages, forever, ages, nothing special, could be better, "
+        "not the best, sticky, worn out, faulty, sagging, lumpy, burnt, burned",
+        0.3: "soft, high",
+        1: "work, works, worked, working, free, complimentary, fixed, quickly, come back, stay "
+        "again, would stay again, safe, clear, easy access",
+        2: "highlight, adorable, superb, top notch, spot on",
+    },
+    "es": {
+        -1.5: "un horno, horno, daba miedo, miedo, imposible, eternidad, una eternidad, dolor "
+        "de espalda, inseguro, insegura, peligroso",
+        -1: "chico, chica, chicos, nada especial, nada del otro mundo, tardaba, tardaron, "
+        "tardó, tarda, falló, fallo, se paraba, paraba, feo, fea, hundido, pegajoso, "
+        "quemado, de pago",
+        0.3: "blando, blanda, alto, altos",
+        1: "funciona, funcionaba, anda, andaba, llega, llegaba, gratis, gratuito, gratuita, "
+        "incluido, rápidamente, seguro, segura, volver, volveremos, bien equipado, bien "
+        "equipada, cerca de todo, a pasos",
+        2: "maravilla, una maravilla, de diez",
+    },
+    "fr": {
+        -1.5: "éternité, une éternité, glauque, craignos, mal au dos, impossible, introuvable, "
+        "abusé, en panne, hors service, dangereux",
+        -1: "pas terrible, pas top, rien de spécial, rien d'exceptionnel, affaissé, collant, "
+        "brûlé, payant, payante",
+        0.3: "mou, molle, haut, hauts",
+        1: "fonctionne, fonctionnait, marche, marchait, passe, passait, gratuit, gratuite, "
+        "offert, offerte, rapidement, clair, claire, sécurité, sûr, revenir, reviendrons, "
+        "bien équipé, bien équipée, bien placé, bien placée",
+        2: "adorable, adorables, top, un régal, régal",
+    },
+    "it": {
+        -1.5: "si moriva, moriva, impossibile, eternità, un'eternità, mal di schiena, "
+        "malfamata, malfamato, pericoloso, fuori servizio",
+        -1: "niente di speciale, nulla di speciale, lunghissimo, lunghissima, sfondato, "
+        "appiccicoso, bruciato, a pagamento",
+        0.3: "alto, alti, alta, morbido, morbida",
+        1: "funziona, funzionava, prende, prendeva, arriva, arrivava, gratis, gratuito, "
+        "gratuita, incluso, velocemente, sicuro, sicura, tornare, torneremo, ben "
+        "attrezzato, ben attrezzata, a due passi",
+        2: "comodissimo, comodissima, benissimo, il massimo, top",
+    },
+}
+EXTRA_TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
+    "de": {
+        "cleanliness": {-1: "schimmlig, klebrig"},
+        "location": {0.5: "nähe, in der nähe, fußläufig, zu fuß, direkt am, nah, nahe"},
+    },
+    "en": {
+        "location": {0.5: "close to, near, nearby, walking distance, minutes walk, min walk, right outside"}
+    },
+    "es": {
+        "location": {0.5: "cerca, a pie, andando, a pasos"},
+        "noise": {-1: "se oye, oye, se oía, de papel, paredes de papel"},
+        "value": {-2: "un robo, robo"},
+    },
+    "fr": {"location": {0.5: "proche, près, à pied, à deux pas, a deux pas"}},
+    "it": {
+        "location": {0.5: "vicino, vicina, a piedi, a due passi"},
+        "noise": {-1: "si sente, si sentiva, di cartone, pareti di cartone"},
+    },
+}
+
 NEGATORS: dict[str, str] = {
     "en": "not, no, never, t, dont, didnt, doesnt, wasnt, werent, isnt, arent, cant, "
     "couldnt, wouldnt, hasnt, havent, hadnt, wont, nothing, without, nor, neither, none, "
@@ -514,11 +593,9 @@ NEGATORS: dict[str, str] = {
     "no longer",
     "de": "nicht, kein, keine, keinen, keinem, keiner, keines, nie, niemals, ohne, nichts, "
     "kaum, weder, nirgends",
-    "fr": "ne, n, pas, jamais, aucun, aucune, sans, rien, ni, guère, nullement, pas de, "
-    "pas du tout",
+    "fr": "ne, n, pas, jamais, aucun, aucune, sans, rien, ni, guère, nullement, pas de, pas du tout",
     "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie",
-    "it": "non, mai, nessun, nessuno, nessuna, senza, niente, nulla, né, neanche, nemmeno, "
-    "neppure",
+    "it": "non, mai, nessun, nessuno, nessuna, senza, niente, nulla, né, neanche, nemmeno, neppure",
 }
 
 INTENSIFIERS: dict[str, str] = {
@@ -563,8 +640,7 @@ COMPOUND_STEMS: dict[str, str] = {
     "handtücher, wasserdruck, warmwasser, haartrockner, badezimmertür",
     "breakfast": "frühstück, buffet, büffet, kaffee, brötchen, rührei, spiegelei, "
     "abendessen, mittagessen, speise, restaurant, getränk, kuchen, wurst, marmelade",
-    "room": "zimmer, balkon, fenster, klimaanlage, heizung, aussicht, möbel, kühlschrank, "
-    "fernseh",
+    "room": "zimmer, balkon, fenster, klimaanlage, heizung, aussicht, möbel, kühlschrank, fernseh",
     "staff": "personal, mitarbeiter, rezeption, service, bedienung, kellner, gastgeber",
     "cleanliness": "sauberkeit, reinigung, schimmel, staub, schmutz, dreck, putz",
     "noise": "lärm, geräusch, baustelle, krach",
@@ -590,3 +666,18 @@ COMPOUND_FEELING: dict[float, str] = {
 NO_PLAIN_VARIANT = frozenset({"schoen", "schön"})
 
 EMOJI_WEIGHT = 1.5
+
+# words that place a topic without naming it as the thing judged ("wifi in the room" is
+# about the wifi; "on arrival" is a time, not the check-in): matched and ignored
+SKIP: dict[str, str] = {
+    "en": "in the room, in our room, in my room, in the rooms, next room, room next door, "
+    "on arrival, upon arrival, at arrival, reception, front desk, at the front desk",
+    "de": "im zimmer, auf dem zimmer, aufs zimmer, in unserem zimmer, in den zimmern, "
+    "bei der ankunft, bei ankunft, nebenzimmer, rezeption, empfang, am empfang",
+    "fr": "dans la chambre, dans notre chambre, dans les chambres, à l'arrivée, a l'arrivee, "
+    "chambre d'à côté, réception, à la réception",
+    "es": "en la habitación, en nuestra habitación, en las habitaciones, al llegar, "
+    "a la llegada, habitación de al lado, recepción, en recepción",
+    "it": "in camera, nella camera, nella stanza, in stanza, nelle camere, all'arrivo, "
+    "camera accanto, reception, alla reception",
+}

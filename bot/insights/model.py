@@ -145,12 +145,19 @@ def _match(text, origin, words: list[Token], breaks: list[int], index: Index, ou
             i += 1
             continue
         span = [_word(text, origin, w) for w in words[i : i + length]]
-        if entry.kind == "contrast":
+        if entry.kind == "skip" or _room_number(entry, words, i + length):
+            pass
+        elif entry.kind == "contrast":
             clause += 1
             out.contrast_clauses.add(clause)
         else:
             out.items.append(_Item(i, i + length, entry.kind, entry.topic, entry.weight, span, clause))
         i += length
+
+
+def _room_number(entry: Entry, words: list[Token], after: int) -> bool:
+    """"room 12", "Zimmer 2", "chambre 2": a room number, not a judgement of the room."""
+    return entry.topic == "room" and after < len(words) and words[after].text.isdigit()
 
 
 def _longest(stems: list[str], i: int, index: Index, breaks: list[int]) -> tuple[Entry | None, int]:
@@ -194,6 +201,8 @@ def _apply_modifiers(items: list[_Item]) -> None:
         if item.kind != "neg":
             continue
         target = _next(items, n, NEGATION_REACH, ("feel", "tf", "topic"))
+        if target is None:  # "WLAN ging nicht", "Frühstück gab es keins": look back
+            target = _previous(items, n, NEGATION_REACH + 1)
         if target is None or target.used:
             continue
         target.used = True
@@ -202,6 +211,20 @@ def _apply_modifiers(items: list[_Item]) -> None:
             target.kind, target.weight, target.missing = "tf", -1.0, True
         else:
             target.weight = -target.weight if target.weight > 0 else -target.weight * 0.6
+
+
+def _previous(items: list[_Item], n: int, reach: int) -> _Item | None:
+    """The feeling (or else topic) word before a negator that ends its clause."""
+    source = items[n]
+    after = [i for i in items[n + 1 :] if i.clause == source.clause and i.kind != "neg"]
+    if after:
+        return None
+    before = [i for i in items[:n] if i.clause == source.clause and source.pos - i.end < reach]
+    for kinds in (("feel", "tf"), ("topic",)):
+        for item in reversed(before):
+            if item.kind in kinds and not item.used:
+                return item
+    return None
 
 
 def _next(items: list[_Item], n: int, reach: int, kinds: tuple[str, ...]) -> _Item | None:
@@ -226,26 +249,31 @@ def _attribute(sentence: _Sentence) -> tuple[_Found, list[tuple[float, list[tupl
     for item in sentence.items:
         if item.kind in ("topic", "tf", "feel"):
             clauses.setdefault(item.clause, []).append(item)
-    previous_topics: list[_Item] = []
+    previous: list[_Item] = []  # the topics of the last clause that had any
+    pending = False  # ... and that clause had no feeling of its own
     for number in sorted(clauses):
         items = clauses[number]
         topics = [i for i in items if i.kind in ("topic", "tf")]
         feels = [i for i in items if i.kind in ("feel", "tf") and i.weight and not i.missing]
+        plain = [t for t in topics if t.kind == "topic"]
         for t in topics:
             found.setdefault(t.topic or "", [])
             if t.kind == "tf":
                 found[t.topic or ""].append((t.weight, t.words))
-        plain = [t for t in topics if t.kind == "topic"]
-        if not topics:
-            if feels and previous_topics:
-                factor = AFTER_CONTRAST if number in sentence.contrast_clauses else 1.0
-                for t in previous_topics:
+        if not plain and feels and previous:
+            # "Parking is 25 euros, a rip-off", "nice, but small": the clause before
+            factor = AFTER_CONTRAST if number in sentence.contrast_clauses else 1.0
+            if pending or not topics:
+                for t in previous:
                     for f in feels:
-                        found[t.topic or ""].append((f.weight * factor, f.words + t.words))
-            else:
-                orphans.extend((f.weight, f.words) for f in feels)
+                        if f.topic != t.topic:
+                            found[t.topic or ""].append((f.weight * factor, f.words + t.words))
+                pending = False
+                continue
+        if not topics:
+            orphans.extend((f.weight, f.words) for f in feels)
             continue
-        previous_topics = plain or topics
+        previous, pending = (plain or topics), not feels
         if not plain or not feels:
             continue
         if len({f.weight > 0 for f in feels}) == 1:

@@ -79,7 +79,7 @@ POSITIVE_EMOJI = frozenset("👍😀😃😄😁😊🙂😍🥰😘❤💕💖�
 NEGATIVE_EMOJI = frozenset("👎😡😠🤬😤😞😢😭😩😫🤢🤮💩😒🙁😕☹😖😣")
 
 _TOKEN = re.compile(
-    r"(?P<w>[^\W_]+)"  # a word (any script; folded text is lower-case ASCII for our five)
+    r"(?P<w>[^\W_]+|[€$£])"  # a word (any script; folded text is lower-case ASCII for our five)
     r"|(?P<s>[.!?…]+(?=\s|$|[\"')\]])|\n)"  # the end of a sentence
     r"|(?P<c>[,;:()\[\]\"–—]|\s-\s)"  # the end of a clause
     r"|(?P<e>[\u2600-\u27bf\U0001f300-\U0001faff])"  # an emoji
