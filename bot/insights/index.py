@@ -68,6 +68,8 @@ def _stem_es(w: str) -> str:
 
 
 def _stem_it(w: str) -> str:
+    if len(w) > 8 and w[:-1].endswith("issim"):  # "lentissimo" = "lento", "pulitissime"
+        w = w[:-6] + "o"
     if len(w) > 4 and w[-1] in "aoie":
         w = w[:-1]
     return w
@@ -90,6 +92,17 @@ class Index:
     longest: int = 1
     compounds: re.Pattern[str] | None = None  # German: stems inside unknown words
     compound_entries: dict[str, Entry] = field(default_factory=dict)
+    reach: dict[str, int] = field(default_factory=dict)  # first word -> longest phrase
+    _stems: dict[str, str] = field(default_factory=dict)
+
+    def stem_of(self, word: str) -> str:
+        """`stem(word)`, remembered (a comment repeats its words; so do comments)."""
+        stem = self._stems.get(word)
+        if stem is None:
+            stem = self.stem(word)
+            if len(self._stems) < 50_000:
+                self._stems[word] = stem
+        return stem
 
     def add(self, text: str, entry: Entry) -> None:
         for spelling in self._spellings(text):
@@ -97,6 +110,7 @@ class Index:
             if key:
                 self.phrases[key] = entry
                 self.longest = max(self.longest, len(key))
+                self.reach[key[0]] = max(self.reach.get(key[0], 0), len(key))
 
     def _spellings(self, text: str) -> set[str]:
         spellings = {fold(text)[0]}
@@ -135,7 +149,10 @@ def _build(lang: str) -> Index:
         for topic, words in lx.COMPOUND_STEMS.items():
             for entry in _entries(words):
                 for spelling in index._spellings(entry):
-                    stems[spelling] = Entry("topic", topic)
+                    # a stem that is also a word of feeling keeps it ("Straßenlärm": -1)
+                    known = index.phrases.get((index.stem(spelling),))
+                    tf = known is not None and known.kind == "tf" and known.topic == topic
+                    stems[spelling] = known if tf else Entry("topic", topic)
         for weight, words in lx.COMPOUND_FEELING.items():
             for entry in _entries(words):
                 for spelling in index._spellings(entry):

@@ -282,7 +282,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         "staff": {
             1: "aimable, aimables, sympathique, sympa, serviable, accueillant, chaleureux, "
             "courtois, poli, attentionné, souriant, souriante, professionnel, gentil, gentille",
-            -1: "arrogant, froid, froide, antipathique",
+            -1: "arrogant, antipathique",
             -2: "impoli, impolie, grossier, désagréable, désobligeant, mal aimable, odieux",
         },
         "noise": {
@@ -433,7 +433,7 @@ FEELING: dict[str, dict[float, str]] = {
         "usé, usée, usés, défraîchi, cassé, cassée, en panne, lent, lente, "
         "inconfortable, décevant, décevante, déçu, déçus, déçue, déception, problème, "
         "problèmes, médiocre, long, longue, loin, sombre, mince, fins, bloqué, fuite, "
-        "fade, tiède, faible, vieillot, ne marchait, ne fonctionnait, erreur, oublié, "
+        "fade, tiède, faible, vieillot, erreur, oublié, "
         "bondé, bondée, désordre, compliqué, difficile, humide, ennuyeux, insuffisant",
         -2: "horrible, affreux, affreuse, terrible, catastrophique, catastrophe, "
         "épouvantable, inacceptable, inadmissible, dégoûtant, dégoûtante, immonde, "
@@ -579,7 +579,10 @@ EXTRA_TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         "noise": {-1: "se oye, oye, se oía, de papel, paredes de papel"},
         "value": {-2: "un robo, robo"},
     },
-    "fr": {"location": {0.5: "proche, près, à pied, à deux pas, a deux pas"}},
+    "fr": {
+        "location": {0.5: "proche, près, à pied, à deux pas, a deux pas"},
+        "staff": {2: "aux petits soins"},
+    },
     "it": {
         "location": {0.5: "vicino, vicina, a piedi, a due passi"},
         "noise": {-1: "si sente, si sentiva, di cartone, pareti di cartone"},

@@ -74,10 +74,11 @@ def analyse(text: str, lang: str) -> Analysis:
             others = [other for other in LANGUAGES if other != lang]
         else:
             found, others = Analysis(), list(LANGUAGES)
-        best, best_score = found, 0
-        for other in others:  # not the guest's language after all, or not one of ours
+        # nothing found: maybe not the guest's language after all, or not one of ours
+        best, best_score = found, (0, found.polarity != "neutral")
+        for other in others:
             candidate = _analyse(text, origin, toks, index_for(other))
-            score = 2 * len(candidate.topics) + len(candidate.words)
+            score = (len(candidate.topics), candidate.polarity != "neutral")
             if score > best_score:
                 best, best_score = candidate, score
         return best
@@ -124,7 +125,7 @@ def _sentences(text: str, origin, toks: list[Token], index: Index) -> list[_Sent
 
 
 def _match(text, origin, words: list[Token], breaks: list[int], index: Index, out: _Sentence) -> None:
-    stems = [index.stem(w.text) if w.kind == "w" else w.text for w in words]
+    stems = [index.stem_of(w.text) if w.kind == "w" else w.text for w in words]
     clause, next_break = 0, 0
     i = 0
     while i < len(words):
@@ -133,7 +134,13 @@ def _match(text, origin, words: list[Token], breaks: list[int], index: Index, ou
             next_break += 1
         tok = words[i]
         if tok.kind == "e":
-            weight = EMOJI_WEIGHT if tok.text in POSITIVE_EMOJI else -EMOJI_WEIGHT if tok.text in NEGATIVE_EMOJI else 0
+            weight = (
+                EMOJI_WEIGHT
+                if tok.text in POSITIVE_EMOJI
+                else -EMOJI_WEIGHT
+                if tok.text in NEGATIVE_EMOJI
+                else 0
+            )
             if weight:
                 out.items.append(_Item(i, i + 1, "feel", None, weight, [_word(text, origin, tok)], clause))
             i += 1
@@ -156,12 +163,16 @@ def _match(text, origin, words: list[Token], breaks: list[int], index: Index, ou
 
 
 def _room_number(entry: Entry, words: list[Token], after: int) -> bool:
-    """"room 12", "Zimmer 2", "chambre 2": a room number, not a judgement of the room."""
+    """ "room 12", "Zimmer 2", "chambre 2": a room number, not a judgement of the room."""
     return entry.topic == "room" and after < len(words) and words[after].text.isdigit()
 
 
 def _longest(stems: list[str], i: int, index: Index, breaks: list[int]) -> tuple[Entry | None, int]:
-    for length in range(min(index.longest, len(stems) - i), 0, -1):
+    reach = index.reach.get(stems[i], 0)
+    if reach == 1:
+        entry = index.phrases.get((stems[i],))
+        return (entry, 1) if entry is not None else (None, 0)
+    for length in range(min(reach, len(stems) - i), 0, -1):
         if length > 1 and any(i < b < i + length for b in breaks):
             continue  # a phrase never spans a comma
         entry = index.phrases.get(tuple(stems[i : i + length]))
@@ -220,10 +231,12 @@ def _previous(items: list[_Item], n: int, reach: int) -> _Item | None:
     if after:
         return None
     before = [i for i in items[:n] if i.clause == source.clause and source.pos - i.end < reach]
+    if any(i.kind == "neg" for i in before):  # "ne ... pas", "no ... nunca": one negation
+        return None
     for kinds in (("feel", "tf"), ("topic",)):
         for item in reversed(before):
-            if item.kind in kinds and not item.used:
-                return item
+            if item.kind in kinds:
+                return None if item.used else item
     return None
 
 
@@ -256,10 +269,8 @@ def _attribute(sentence: _Sentence) -> tuple[_Found, list[tuple[float, list[tupl
         topics = [i for i in items if i.kind in ("topic", "tf")]
         feels = [i for i in items if i.kind in ("feel", "tf") and i.weight and not i.missing]
         plain = [t for t in topics if t.kind == "topic"]
-        for t in topics:
-            found.setdefault(t.topic or "", [])
-            if t.kind == "tf":
-                found[t.topic or ""].append((t.weight, t.words))
+        for t in topics:  # the topic's own words, and its own feeling if it has one
+            found.setdefault(t.topic or "", []).append((t.weight if t.kind == "tf" else 0.0, t.words))
         if not plain and feels and previous:
             # "Parking is 25 euros, a rip-off", "nice, but small": the clause before
             factor = AFTER_CONTRAST if number in sentence.contrast_clauses else 1.0

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 _SPECIAL = {
     "ä": "ae",
@@ -86,8 +86,7 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: str  # "w" word, "s" sentence end, "c" clause end, "e" emoji
     text: str  # folded
     start: int  # span in the folded text
@@ -95,7 +94,7 @@ class Token:
 
 
 def tokens(folded: str) -> list[Token]:
-    return [Token(m.lastgroup or "w", m.group(), m.start(), m.end()) for m in _TOKEN.finditer(folded)]
+    return [Token(m.lastgroup or "w", m.group(), *m.span()) for m in _TOKEN.finditer(folded)]
 
 
 def raw(original: str, origin: tuple[int, ...] | range, start: int, end: int) -> str:
