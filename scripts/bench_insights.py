@@ -57,9 +57,8 @@ def measure(pairs: list[tuple[str, str]], rounds: int) -> list[float]:
 def report(name: str, times: list[float]) -> None:
     us = sorted(t * 1e6 for t in times)
     p95 = us[int(len(us) * 0.95) - 1]
-    print(
-        f"{name:32} n={len(us):6}  median {statistics.median(us):7.1f} µs  p95 {p95:7.1f} µs  max {us[-1]:8.1f} µs"
-    )
+    median = statistics.median(us)
+    print(f"{name:32} n={len(us):6}  median {median:7.1f} µs  p95 {p95:7.1f} µs  max {us[-1]:8.1f} µs")
 
 
 def main() -> int:

@@ -61,14 +61,13 @@ def run(split: str, langs: list[str], errors: bool, topics: bool) -> bool:
         if topics:
             for topic in s.used_topics():
                 tp, tr, tf = s.prf(topic)
-                print(
-                    f"      {topic:12} P {tp:.2f} R {tr:.2f} F1 {tf:.2f}  (tp {s.tp[topic]} fp {s.fp[topic]} fn {s.fn[topic]})"
-                )
+                counts = f"tp {s.tp[topic]} fp {s.fp[topic]} fn {s.fn[topic]}"
+                print(f"      {topic:12} P {tp:.2f} R {tr:.2f} F1 {tf:.2f}  ({counts})")
         if errors:
             for e in s.errors:
-                print(
-                    f"    - {e['text']!r}\n      gold {e['gold']} {e['polarity'][0]}\n      got  {e['found']} {e['polarity'][1]}"
-                )
+                print(f"    - {e['text']!r}")
+                print(f"      gold {e['gold']} {e['polarity'][0]}")
+                print(f"      got  {e['found']} {e['polarity'][1]}")
     return ok
 
 

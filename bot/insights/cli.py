@@ -2,7 +2,8 @@
 
     python -m bot.insights analyse --lang de < comments.txt
     echo "the eggs were cold" | python -m bot.insights analyse --lang en
-    -> {"topics": [{"topic": "breakfast", "polarity": "negative", "words": ["eggs", "cold"]}], "polarity": "negative"}
+    -> {"topics": [{"topic": "breakfast", "polarity": "negative", "words": ["eggs", "cold"]}],
+        "polarity": "negative"}   (on one line)
 
 Every input line gives exactly one output line, in order: an empty line gives an empty
 analysis ({"topics": [], "polarity": "neutral"}), so the output lines up with the input.

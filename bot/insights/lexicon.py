@@ -46,7 +46,8 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "breakfast": "breakfast, buffet, food, meal, dinner, lunch, restaurant, egg, eggs, "
         "coffee, tea, bread, croissant, juice, fruit, bacon, sausage, pastries, pastry, "
         "cereal, omelette, omelet, menu, dish, dishes, cuisine, dining, drinks, wine, cheese, "
-        "pancakes, toast, yogurt, yoghurt, brunch, snacks, chef, cocktails, cocktail, pizza, dessert, bar, bars, minibar drinks, breakfast room, dining room",
+        "pancakes, toast, yogurt, yoghurt, brunch, snacks, chef, cocktails, cocktail, pizza, dessert, "
+        "bar, bars, minibar drinks, breakfast room, dining room",
         "location": "location, located, situated, position, area, neighbourhood, "
         "neighborhood, district, surroundings, city centre, city center, centre, center, "
         "downtown, beach, sea, metro, subway, tube, station, bus stop, transport, "
