@@ -60,6 +60,8 @@ def _stem_fr(w: str) -> str:
 
 
 def _stem_es(w: str) -> str:
+    if len(w) > 7 and w[:-1].endswith("isim"):  # "lentisimo" = "lento"
+        w = w[:-5] + "o"
     if len(w) > 4 and w[-1] == "s":
         w = w[:-1]
     if len(w) > 4 and w[-1] in "aoe":
@@ -137,9 +139,10 @@ def _build(lang: str) -> Index:
             for weight, words in weights.items():
                 for entry in _entries(words):
                     index.add(entry, Entry("tf", topic, float(weight)))
+    alone = set(_entries(lx.TOO_ALONE[lang]))
     for kind, table in (("int", lx.INTENSIFIERS), ("too", lx.TOO), ("neg", lx.NEGATORS)):
         for entry in _entries(table[lang]):
-            index.add(entry, Entry(kind))
+            index.add(entry, Entry(kind, None, -1.0 if kind == "too" and entry in alone else 0.0))
     for entry in _entries(lx.CONTRAST[lang]):
         index.add(entry, Entry("contrast"))
     for entry in _entries(lx.SKIP[lang]):

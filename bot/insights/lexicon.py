@@ -38,23 +38,24 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "room": "room, bedroom, suite, accommodation, balcony, view, views, window, "
         "air conditioning, air con, aircon, ac, a/c, heating, heater, minibar, fridge, tv, "
         "television, wardrobe, closet, furniture, decor, kettle, carpet, curtains, ceiling",
-        "cleanliness": "cleanliness, cleaning, housekeeping, hygiene, cleaned, hair, hairs",
+        "cleanliness": "cleanliness, cleaning, hygiene, cleaned, hair, hairs",
         "staff": "staff, employee, employees, receptionist, receptionists, front desk staff, concierge, "
         "manager, waiter, waitress, waiters, host, hosts, owner, owners, team, personnel, "
         "service, maid, maids, bartender, porter, doorman, hostess, crew, people, cleaner, cleaners, "
-        "cleaning lady, maintenance, technician, housekeeping staff",
+        "cleaning lady, maintenance, technician, housekeeping staff, housekeeping",
         "breakfast": "breakfast, buffet, food, meal, dinner, lunch, restaurant, egg, eggs, "
         "coffee, tea, bread, croissant, juice, fruit, bacon, sausage, pastries, pastry, "
         "cereal, omelette, omelet, menu, dish, dishes, cuisine, dining, drinks, wine, cheese, "
         "pancakes, toast, yogurt, yoghurt, brunch, snacks, chef, cocktails, cocktail, pizza, dessert, "
-        "bar, bars, minibar drinks, breakfast room, dining room",
+        "bar, bars, minibar drinks, breakfast room, dining room, breakfast area",
         "location": "location, located, situated, position, area, neighbourhood, "
         "neighborhood, district, surroundings, city centre, city center, centre, center, "
         "downtown, beach, sea, metro, subway, tube, station, bus stop, transport, "
         "public transport, walking distance, close to, near, nearby, shops, restaurants nearby, "
-        "sights, attractions, tram, tram stop, airport, bus",
+        "sights, attractions, tram stop, airport, bus, lots of restaurants, restaurants nearby, "
+        "restaurants around, shops and restaurants, bars and restaurants",
         "noise": "soundproofing, soundproof, insulation, traffic, street, music, party, "
-        "construction, snoring, sound, sounds",
+        "construction, snoring, sound, sounds, neighbours, neighbors, trams",
         "value": "price, prices, value, money, cost, costs, rate, rates, charge, charged, "
         "fee, fees, value for money, paid, pay, penny, euro, euros, eur, €, $, £, dollars, pounds, "
         "chf, francs",
@@ -69,9 +70,10 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "blanket, blankets, bedsheets",
         "facilities": "pool, swimming pool, spa, gym, fitness, sauna, lift, lifts, elevator, "
         "elevators, lobby, terrace, garden, rooftop, jacuzzi, hot tub, facilities, "
-        "amenities, steam room, lounge, kids club, playground, laundry, shuttle, stairs",
+        "amenities, steam room, lounge, kids club, playground, laundry, shuttle, stairs, pool area, "
+        "spa area, wellness area",
         "parking": "parking, car park, carpark, garage, parking space, parking lot, valet, "
-        "park the car, parking spot",
+        "park the car, parking spot, street parking",
     },
     "de": {
         "room": "zimmer, raum, suite, balkon, aussicht, ausblick, blick, fenster, "
@@ -91,7 +93,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "stadtmitte, strand, meer, bahnhof, u bahn, s bahn, bushaltestelle, haltestelle, "
         "öffentliche verkehrsmittel, nähe, erreichbar, fußläufig, zu fuß, entfernt, "
         "entfernung, altstadt, see, tram, tramhaltestelle, flughafen",
-        "noise": "verkehr, musik, straße, schallschutz, lärmschutz, schnarchen, geräuschkulisse",
+        "noise": "verkehr, musik, straße, schallschutz, lärmschutz, schnarchen, geräuschkulisse, nachbarn",
         "value": "preis, preise, preis leistung, preisleistung, preis leistungs verhältnis, "
         "kosten, kostet, geld, gebühr, gebühren, aufpreis, bezahlt, zahlen, euro, eur, €, franken, "
         "chf, fr",
@@ -128,7 +130,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "centre ville, plage, mer, métro, gare, transports, proximité, à pied, près, "
         "proche, accès, environs, commerces",
         "noise": "insonorisation, insonorisé, insonorisée, trafic, circulation, musique, "
-        "rue, isolation phonique, ronflements",
+        "rue, isolation phonique, ronflements, voisins",
         "value": "prix, tarif, tarifs, rapport qualité prix, qualité prix, argent, coût, "
         "frais, supplément, payé, payer, euro, euros, €, coûte, coute, francs, chf",
         "wifi": "wifi, wi fi, internet, connexion, réseau, signal",
@@ -161,7 +163,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "location": "ubicación, situación, localización, ubicado, ubicada, situado, situada, "
         "zona, barrio, centro, playa, mar, metro, estación, transporte, cerca, a pie, "
         "andando, alrededores, tiendas",
-        "noise": "insonorización, insonorizado, tráfico, música, calle, fiesta, aislamiento",
+        "noise": "insonorización, insonorizado, tráfico, música, calle, fiesta, aislamiento, vecinos",
         "value": "precio, precios, tarifa, relación calidad precio, calidad precio, dinero, "
         "coste, costo, suplemento, pagamos, pagar, pagado, euros, euro, €, dólares, dolares, "
         "pesos, cuesta, cuestan, cobran",
@@ -194,7 +196,8 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "location": "posizione, ubicazione, zona, quartiere, centro, spiaggia, mare, metro, "
         "metropolitana, stazione, fermata, trasporti, vicino, vicina, a piedi, raggiungibile, "
         "situato, situata, dintorni, negozi",
-        "noise": "insonorizzazione, insonorizzata, traffico, musica, strada, festa, isolamento acustico",
+        "noise": "insonorizzazione, insonorizzata, traffico, musica, strada, festa, isolamento acustico, "
+        "i vicini, dei vicini, vicini di camera",
         "value": "prezzo, prezzi, tariffa, rapporto qualità prezzo, qualità prezzo, soldi, "
         "costo, supplemento, pagato, pagare, euro, €, costa, costano",
         "wifi": "wifi, wi fi, internet, connessione, rete, segnale",
@@ -369,7 +372,7 @@ FEELING: dict[str, dict[float, str]] = {
         "fast, efficient, well, generous, large, big, plenty, variety, warm welcome, "
         "helpful, cool, fine, smooth, relaxing, charming, thanks, thank you, reliable, "
         "strong, hot shower, soft, stylish, renovated, ample, yummy, fabulous, well equipped",
-        0.3: "ok, okay, decent, acceptable, adequate, alright, average",
+        0.3: "ok, okay, decent, acceptable, adequate, alright",
         -0.5: "unfortunately, basic, limited, shame, pity, lacked, lack, lacking, could be better, "
         "could have been better",
         -1: "bad, poor, small, tiny, cramped, cold, hot, hard, old, dated, tired, worn, "
@@ -513,10 +516,11 @@ FEELING: dict[str, dict[float, str]] = {
 # added after the first dev run (eval/insights/dev): more feeling words and places
 EXTRA_FEELING: dict[str, dict[float, str]] = {
     "de": {
+        -2: "ungenießbar",
         -1.5: "außer betrieb, ausser betrieb, ewig, ewigkeit, eine ewigkeit, unerträglich, "
-        "rückenschmerzen, unsicher, zwielichtig",
-        -1: "nichts besonderes, nicht der hit, durchgelegen, klebrig, zu weich, "
-        "überfordert, verbrannt, angebrannt",
+        "rückenschmerzen, unsicher, zwielichtig, ignoriert, ignorierte",
+        -1: "nichts besonderes, nicht der hit, durchgelegen, klebrig, zu weich, überfordert, "
+        "verbrannt, angebrannt, meckern, beanstanden, auszusetzen, zu viel, kleiner",
         0.3: "hoch",
         1: "funktioniert, funktionierte, ging, geht, klappte, klappt, gewechselt, stimmt, "
         "passt, fein, kostenlos, kostenloser, gratis, inklusive, sicher, wiederkommen, "
@@ -524,20 +528,26 @@ EXTRA_FEELING: dict[str, dict[float, str]] = {
         2: "traum, ein traum, highlight, wunderbar",
     },
     "en": {
-        -1.5: "boiling, unsafe, sketchy, dodgy, seedy, impossible, back pain, backache, paper thin",
+        -2: "undrinkable",
+        -1.5: "boiling, unsafe, sketchy, dodgy, seedy, impossible, back pain, backache, paper "
+        "thin, ignored, ignore, ignoring, out of service",
         -1: "blocked, nobody came, took ages, forever, ages, nothing special, could be better, "
-        "not the best, sticky, worn out, faulty, sagging, lumpy, burnt, burned",
+        "not the best, sticky, worn out, faulty, sagging, lumpy, burnt, burned, complain, "
+        "fault, holes, hole, flat, smaller, too much",
+        -0.5: "average, very average",
         0.3: "soft, high",
         1: "work, works, worked, working, free, complimentary, fixed, quickly, come back, stay "
-        "again, would stay again, safe, clear, easy access",
+        "again, would stay again, safe, clear, easy access, fair, bigger, larger, "
+        "unbeatable, spacious",
         2: "highlight, adorable, superb, top notch, spot on",
     },
     "es": {
+        -2: "imbebible, abuso, un abuso",
         -1.5: "un horno, horno, daba miedo, miedo, imposible, eternidad, una eternidad, dolor "
-        "de espalda, inseguro, insegura, peligroso",
+        "de espalda, inseguro, insegura, peligroso, ignoraron, ignoró",
         -1: "chico, chica, chicos, nada especial, nada del otro mundo, tardaba, tardaron, "
         "tardó, tarda, falló, fallo, se paraba, paraba, feo, fea, hundido, pegajoso, "
-        "quemado, de pago",
+        "quemado, de pago, objetar, queja, quejas, quejarse, pega, pegas, demasiado poco",
         0.3: "blando, blanda, alto, altos",
         1: "funciona, funcionaba, anda, andaba, llega, llegaba, gratis, gratuito, gratuita, "
         "incluido, rápidamente, seguro, segura, volver, volveremos, bien equipado, bien "
@@ -545,10 +555,11 @@ EXTRA_FEELING: dict[str, dict[float, str]] = {
         2: "maravilla, una maravilla, de diez",
     },
     "fr": {
+        -2: "imbuvable",
         -1.5: "éternité, une éternité, glauque, craignos, mal au dos, impossible, introuvable, "
-        "abusé, en panne, hors service, dangereux",
+        "abusé, en panne, hors service, dangereux, ignoré, ignorés, ignorée",
         -1: "pas terrible, pas top, rien de spécial, rien d'exceptionnel, affaissé, collant, "
-        "brûlé, payant, payante",
+        "brûlé, payant, payante, redire, reprocher, plaindre, trop peu",
         0.3: "mou, molle, haut, hauts",
         1: "fonctionne, fonctionnait, marche, marchait, passe, passait, gratuit, gratuite, "
         "offert, offerte, rapidement, clair, claire, sécurité, sûr, revenir, reviendrons, "
@@ -556,10 +567,11 @@ EXTRA_FEELING: dict[str, dict[float, str]] = {
         2: "adorable, adorables, top, un régal, régal",
     },
     "it": {
+        -2: "imbevibile",
         -1.5: "si moriva, moriva, impossibile, eternità, un'eternità, mal di schiena, "
-        "malfamata, malfamato, pericoloso, fuori servizio",
+        "malfamata, malfamato, pericoloso, fuori servizio, ignorato, ignorati, ignorata",
         -1: "niente di speciale, nulla di speciale, lunghissimo, lunghissima, sfondato, "
-        "appiccicoso, bruciato, a pagamento",
+        "appiccicoso, bruciato, a pagamento, ridire, lamentarsi, lamentele, lamentela",
         0.3: "alto, alti, alta, morbido, morbida",
         1: "funziona, funzionava, prende, prendeva, arriva, arrivava, gratis, gratuito, "
         "gratuita, incluso, velocemente, sicuro, sicura, tornare, torneremo, ben "
@@ -570,10 +582,13 @@ EXTRA_FEELING: dict[str, dict[float, str]] = {
 EXTRA_TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
     "de": {
         "cleanliness": {-1: "schimmlig, klebrig"},
-        "location": {0.5: "nähe, in der nähe, fußläufig, zu fuß, direkt am, nah, nahe"},
+        "location": {0.5: "nähe, in der nähe, fußläufig, zu fuß, nah, nahe"},
     },
     "en": {
-        "location": {0.5: "close to, near, nearby, walking distance, minutes walk, min walk, right outside"}
+        "location": {
+            0.5: "close to, near, nearby, walking distance, minutes walk, min walk, "
+            "right outside, next to, right next to"
+        }
     },
     "es": {
         "location": {0.5: "cerca, a pie, andando, a pasos"},
@@ -598,12 +613,13 @@ NEGATORS: dict[str, str] = {
     "de": "nicht, kein, keine, keinen, keinem, keiner, keines, nie, niemals, ohne, nichts, "
     "kaum, weder, nirgends",
     "fr": "ne, n, pas, jamais, aucun, aucune, sans, rien, ni, guère, nullement, pas de, pas du tout",
-    "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie",
-    "it": "non, mai, nessun, nessuno, nessuna, senza, niente, nulla, né, neanche, nemmeno, neppure",
+    "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie, poco, poca",
+    "it": "non, mai, nessun, nessuno, nessuna, senza, niente, nulla, né, neanche, nemmeno, neppure, poco, poca",
 }
 
 INTENSIFIERS: dict[str, str] = {
-    "en": "very, really, so, extremely, super, incredibly, absolutely, totally, truly, "
+    "en": "could not have been more, couldn t have been more, couldnt have been more, "
+    "could not be more, couldn t be more, very, really, so, extremely, super, incredibly, absolutely, totally, truly, "
     "particularly, especially, quite, highly, most, exceptionally, utterly, such, "
     "completely, terribly, awfully",
     "de": "sehr, total, wirklich, echt, extrem, besonders, äußerst, absolut, richtig, "
@@ -622,6 +638,15 @@ TOO: dict[str, str] = {
     "fr": "trop, excessivement, beaucoup trop",
     "es": "demasiado, demasiada, excesivamente",
     "it": "troppo, troppa, eccessivamente",
+}
+
+# of TOO, the words that alone at the end of a clause mean "too much" ("..., troppo")
+TOO_ALONE: dict[str, str] = {
+    "en": "",
+    "de": "",
+    "fr": "trop, beaucoup trop",
+    "es": "demasiado, demasiada",
+    "it": "troppo, troppa",
 }
 
 CONTRAST: dict[str, str] = {
@@ -675,13 +700,18 @@ EMOJI_WEIGHT = 1.5
 # about the wifi; "on arrival" is a time, not the check-in): matched and ignored
 SKIP: dict[str, str] = {
     "en": "in the room, in our room, in my room, in the rooms, next room, room next door, "
-    "on arrival, upon arrival, at arrival, reception, front desk, at the front desk",
+    "on arrival, upon arrival, at arrival, reception, front desk, at the front desk, room above, "
+    "room above us, room below, near the hotel, close to the hotel, at dinner, to the pool",
     "de": "im zimmer, auf dem zimmer, aufs zimmer, in unserem zimmer, in den zimmern, "
-    "bei der ankunft, bei ankunft, nebenzimmer, rezeption, empfang, am empfang",
+    "bei der ankunft, bei ankunft, nebenzimmer, rezeption, empfang, am empfang, zimmer über uns, "
+    "zimmer neben uns, nachbarzimmer, beim abendessen, in der nähe des hotels",
     "fr": "dans la chambre, dans notre chambre, dans les chambres, à l'arrivée, a l'arrivee, "
-    "chambre d'à côté, réception, à la réception",
+    "chambre d'à côté, réception, à la réception, chambre voisine, près de l'hôtel, "
+    "au dîner",
     "es": "en la habitación, en nuestra habitación, en las habitaciones, al llegar, "
-    "a la llegada, habitación de al lado, recepción, en recepción",
+    "a la llegada, habitación de al lado, recepción, en recepción, cerca del hotel, en la cena, "
+    "a la piscina, en la piscina",
     "it": "in camera, nella camera, nella stanza, in stanza, nelle camere, all'arrivo, "
-    "camera accanto, reception, alla reception",
+    "camera accanto, reception, alla reception, camera di fianco, vicino all'hotel, "
+    "vicino all'albergo, in piscina, alla piscina",
 }

@@ -208,6 +208,8 @@ def _apply_modifiers(items: list[_Item]) -> None:
         if target is not None and not target.used:
             target.weight = target.weight * 1.5 if item.kind == "int" else -abs(target.weight) * 1.5
             target.words.extend(item.words)
+        elif item.kind == "too" and item.weight and _ends_clause(items, n):  # "..., troppo"
+            item.kind = "feel"
     for n, item in enumerate(items):
         if item.kind != "neg":
             continue
@@ -222,6 +224,10 @@ def _apply_modifiers(items: list[_Item]) -> None:
             target.kind, target.weight, target.missing = "tf", -1.0, True
         else:
             target.weight = -target.weight if target.weight > 0 else -target.weight * 0.6
+
+
+def _ends_clause(items: list[_Item], n: int) -> bool:
+    return all(i.clause != items[n].clause for i in items[n + 1 :])
 
 
 def _previous(items: list[_Item], n: int, reach: int) -> _Item | None:
@@ -266,14 +272,17 @@ def _attribute(sentence: _Sentence) -> tuple[_Found, list[tuple[float, list[tupl
     pending = False  # ... and that clause had no feeling of its own
     for number in sorted(clauses):
         items = clauses[number]
+        # after "but" the guest says what counts: "nice but small" is negative
+        factor = AFTER_CONTRAST if number in sentence.contrast_clauses else 1.0
         topics = [i for i in items if i.kind in ("topic", "tf")]
         feels = [i for i in items if i.kind in ("feel", "tf") and i.weight and not i.missing]
         plain = [t for t in topics if t.kind == "topic"]
         for t in topics:  # the topic's own words, and its own feeling if it has one
-            found.setdefault(t.topic or "", []).append((t.weight if t.kind == "tf" else 0.0, t.words))
+            found.setdefault(t.topic or "", []).append(
+                (factor * t.weight if t.kind == "tf" else 0.0, t.words)
+            )
         if not plain and feels and previous:
             # "Parking is 25 euros, a rip-off", "nice, but small": the clause before
-            factor = AFTER_CONTRAST if number in sentence.contrast_clauses else 1.0
             if pending or not topics:
                 for t in previous:
                     for f in feels:
@@ -291,13 +300,13 @@ def _attribute(sentence: _Sentence) -> tuple[_Found, list[tuple[float, list[tupl
             for t in plain:
                 for f in feels:
                     if f.kind == "feel" or f.topic != t.topic:
-                        found[t.topic or ""].append((f.weight, f.words + t.words))
+                        found[t.topic or ""].append((factor * f.weight, f.words + t.words))
         else:
             for f in feels:
                 if f.kind == "tf":
                     continue
                 nearest = min(plain, key=lambda t: (_distance(t, f), t.pos > f.pos))
-                found[nearest.topic or ""].append((f.weight, f.words + nearest.words))
+                found[nearest.topic or ""].append((factor * f.weight, f.words + nearest.words))
     return found, orphans
 
 
