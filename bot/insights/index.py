@@ -142,7 +142,10 @@ def _build(lang: str) -> Index:
     alone = set(_entries(lx.TOO_ALONE[lang]))
     for kind, table in (("int", lx.INTENSIFIERS), ("too", lx.TOO), ("neg", lx.NEGATORS)):
         for entry in _entries(table[lang]):
-            index.add(entry, Entry(kind, None, -1.0 if kind == "too" and entry in alone else 0.0))
+            weight = -1.0 if kind == "too" and entry in alone else 0.0
+            if kind == "neg" and lang in lx.NEGATION_LOOKS_BACK:
+                weight = 1.0  # a negator at the end of a clause negates what came before
+            index.add(entry, Entry(kind, None, weight))
     for entry in _entries(lx.CONTRAST[lang]):
         index.add(entry, Entry("contrast"))
     for entry in _entries(lx.SKIP[lang]):

@@ -55,7 +55,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "sights, attractions, tram stop, airport, bus, lots of restaurants, restaurants nearby, "
         "restaurants around, shops and restaurants, bars and restaurants",
         "noise": "soundproofing, soundproof, insulation, traffic, street, music, party, "
-        "construction, snoring, sound, sounds, neighbours, neighbors, trams",
+        "construction, snoring, sound, sounds, neighbours, neighbors, trams, walls, wall",
         "value": "price, prices, value, money, cost, costs, rate, rates, charge, charged, "
         "fee, fees, value for money, paid, pay, penny, euro, euros, eur, €, $, £, dollars, pounds, "
         "chf, francs",
@@ -93,7 +93,8 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "stadtmitte, strand, meer, bahnhof, u bahn, s bahn, bushaltestelle, haltestelle, "
         "öffentliche verkehrsmittel, nähe, erreichbar, fußläufig, zu fuß, entfernt, "
         "entfernung, altstadt, see, tram, tramhaltestelle, flughafen",
-        "noise": "verkehr, musik, straße, schallschutz, lärmschutz, schnarchen, geräuschkulisse, nachbarn",
+        "noise": "verkehr, musik, straße, schallschutz, lärmschutz, schnarchen, geräuschkulisse, nachbarn, "
+        "wände, wand",
         "value": "preis, preise, preis leistung, preisleistung, preis leistungs verhältnis, "
         "kosten, kostet, geld, gebühr, gebühren, aufpreis, bezahlt, zahlen, euro, eur, €, franken, "
         "chf, fr",
@@ -130,7 +131,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "centre ville, plage, mer, métro, gare, transports, proximité, à pied, près, "
         "proche, accès, environs, commerces",
         "noise": "insonorisation, insonorisé, insonorisée, trafic, circulation, musique, "
-        "rue, isolation phonique, ronflements, voisins",
+        "rue, isolation phonique, ronflements, voisins, murs, cloisons",
         "value": "prix, tarif, tarifs, rapport qualité prix, qualité prix, argent, coût, "
         "frais, supplément, payé, payer, euro, euros, €, coûte, coute, francs, chf",
         "wifi": "wifi, wi fi, internet, connexion, réseau, signal",
@@ -163,7 +164,8 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "location": "ubicación, situación, localización, ubicado, ubicada, situado, situada, "
         "zona, barrio, centro, playa, mar, metro, estación, transporte, cerca, a pie, "
         "andando, alrededores, tiendas",
-        "noise": "insonorización, insonorizado, tráfico, música, calle, fiesta, aislamiento, vecinos",
+        "noise": "insonorización, insonorizado, tráfico, música, calle, fiesta, aislamiento, vecinos, "
+        "paredes, pared",
         "value": "precio, precios, tarifa, relación calidad precio, calidad precio, dinero, "
         "coste, costo, suplemento, pagamos, pagar, pagado, euros, euro, €, dólares, dolares, "
         "pesos, cuesta, cuestan, cobran",
@@ -197,7 +199,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "metropolitana, stazione, fermata, trasporti, vicino, vicina, a piedi, raggiungibile, "
         "situato, situata, dintorni, negozi",
         "noise": "insonorizzazione, insonorizzata, traffico, musica, strada, festa, isolamento acustico, "
-        "i vicini, dei vicini, vicini di camera",
+        "i vicini, dei vicini, vicini di camera, pareti, parete",
         "value": "prezzo, prezzi, tariffa, rapporto qualità prezzo, qualità prezzo, soldi, "
         "costo, supplemento, pagato, pagare, euro, €, costa, costano",
         "wifi": "wifi, wi fi, internet, connessione, rete, segnale",
@@ -429,8 +431,7 @@ FEELING: dict[str, dict[float, str]] = {
         "recommande, recommander, merci, apprécié, agréablement, sans problème, "
         "aucun problème, chaleureux, cosy, douillet, lumineux, lumineuse, rénové, rénovée, "
         "fonctionne, fonctionnait, généreux, savoureux, bien équipé, copieusement",
-        0.3: "correct, correcte, corrects, acceptable, moyen, moyenne, convenable, passable, "
-        "ok, ça va, pas mal",
+        0.3: "correct, correcte, corrects, acceptable, convenable, ok, ça va, pas mal",
         -0.5: "dommage, seulement, manque, manquait, malheureusement, basique",
         -1: "mauvais, mauvaise, petit, petite, petits, minuscule, étroit, étroite, exigu, "
         "exiguë, froid, froids, froide, froides, dur, dure, vieux, vieille, vétuste, "
@@ -518,27 +519,37 @@ EXTRA_FEELING: dict[str, dict[float, str]] = {
     "de": {
         -2: "ungenießbar",
         -1.5: "außer betrieb, ausser betrieb, ewig, ewigkeit, eine ewigkeit, unerträglich, "
-        "rückenschmerzen, unsicher, zwielichtig, ignoriert, ignorierte",
+        "rückenschmerzen, unsicher, zwielichtig, ignoriert, ignorierte, "
+        "renovierungsbedürftig, lieblos, verschimmelt",
         -1: "nichts besonderes, nicht der hit, durchgelegen, klebrig, zu weich, überfordert, "
-        "verbrannt, angebrannt, meckern, beanstanden, auszusetzen, zu viel, kleiner",
+        "verbrannt, angebrannt, meckern, beanstanden, auszusetzen, zu viel, kleiner, "
+        "geschlossen, undicht, tropfte, leckte, müsste renoviert, sollte renoviert, "
+        "verbesserungswürdig, verbesserungsbedürftig, langweilig, dürftig, spärlich, "
+        "unzureichend, überlastet, zu wenig, renoviert werden, renovierung",
         0.3: "hoch",
         1: "funktioniert, funktionierte, ging, geht, klappte, klappt, gewechselt, stimmt, "
         "passt, fein, kostenlos, kostenloser, gratis, inklusive, sicher, wiederkommen, "
         "gerne wieder, gut ausgestattet, schnell erledigt, zügig",
+        1.5: "ideal, vorbildlich, einwandfrei, tadellos, zuverlässig, großzügig, komme wieder, "
+        "kommen wieder, jederzeit wieder, gerne wieder",
         2: "traum, ein traum, highlight, wunderbar",
     },
     "en": {
         -2: "undrinkable",
         -1.5: "boiling, unsafe, sketchy, dodgy, seedy, impossible, back pain, backache, paper "
-        "thin, ignored, ignore, ignoring, out of service",
+        "thin, ignored, ignore, ignoring, out of service, worse, refused, grim, "
+        "overcharged",
         -1: "blocked, nobody came, took ages, forever, ages, nothing special, could be better, "
         "not the best, sticky, worn out, faulty, sagging, lumpy, burnt, burned, complain, "
-        "fault, holes, hole, flat, smaller, too much",
+        "fault, holes, hole, flat, smaller, too much, closed, unstable, cut out, kept "
+        "cutting out, overwhelmed, needs updating, needs renovating, needs a refresh, in "
+        "need of, tatty, stuffy, poorly, musty, understaffed",
         -0.5: "average, very average",
         0.3: "soft, high",
         1: "work, works, worked, working, free, complimentary, fixed, quickly, come back, stay "
         "again, would stay again, safe, clear, easy access, fair, bigger, larger, "
-        "unbeatable, spacious",
+        "unbeatable, spacious, changed, replaced",
+        1.5: "ideal, ideally, delightful, well maintained, handy",
         2: "highlight, adorable, superb, top notch, spot on",
     },
     "es": {
@@ -547,59 +558,83 @@ EXTRA_FEELING: dict[str, dict[float, str]] = {
         "de espalda, inseguro, insegura, peligroso, ignoraron, ignoró",
         -1: "chico, chica, chicos, nada especial, nada del otro mundo, tardaba, tardaron, "
         "tardó, tarda, falló, fallo, se paraba, paraba, feo, fea, hundido, pegajoso, "
-        "quemado, de pago, objetar, queja, quejas, quejarse, pega, pegas, demasiado poco",
+        "quemado, de pago, objetar, queja, quejas, quejarse, pega, pegas, demasiado poco, "
+        "cerrado, cerrada, inestable, goteaba, perdía agua, flojo, floja, necesita una "
+        "reforma, necesita renovación, desbordado, desbordados",
         0.3: "blando, blanda, alto, altos",
         1: "funciona, funcionaba, anda, andaba, llega, llegaba, gratis, gratuito, gratuita, "
         "incluido, rápidamente, seguro, segura, volver, volveremos, bien equipado, bien "
-        "equipada, cerca de todo, a pasos",
+        "equipada, cerca de todo, a pasos, cambiaron, cambiadas, cambiado, cambiados",
+        1.5: "ideal, repetiremos, repetiría, repetiremos sin duda",
         2: "maravilla, una maravilla, de diez",
     },
     "fr": {
         -2: "imbuvable",
         -1.5: "éternité, une éternité, glauque, craignos, mal au dos, impossible, introuvable, "
-        "abusé, en panne, hors service, dangereux, ignoré, ignorés, ignorée",
+        "abusé, en panne, hors service, dangereux, ignoré, ignorés, ignorée, délabré, "
+        "délabrée, miteux, miteuse",
         -1: "pas terrible, pas top, rien de spécial, rien d'exceptionnel, affaissé, collant, "
-        "brûlé, payant, payante, redire, reprocher, plaindre, trop peu",
+        "brûlé, payant, payante, redire, reprocher, plaindre, trop peu, fermé, fermée, "
+        "fermés, instable, coupait, coupé, coupures, coupure, débordé, débordés, débordée, "
+        "à rénover, mériterait une rénovation, limite, bof, pénible, fuyait, fuit",
+        -0.5: "moyen, moyenne, passable",
         0.3: "mou, molle, haut, hauts",
         1: "fonctionne, fonctionnait, marche, marchait, passe, passait, gratuit, gratuite, "
         "offert, offerte, rapidement, clair, claire, sécurité, sûr, revenir, reviendrons, "
-        "bien équipé, bien équipée, bien placé, bien placée",
+        "bien équipé, bien équipée, bien placé, bien placée, changé, changés, changées, "
+        "changée",
+        1.5: "idéal, idéale, idéalement, chouette, irréprochable, remarquable, soigné, "
+        "soignée, sans hésiter, reviendrai, reviendrons, reviendra, à refaire",
         2: "adorable, adorables, top, un régal, régal",
     },
     "it": {
         -2: "imbevibile",
         -1.5: "si moriva, moriva, impossibile, eternità, un'eternità, mal di schiena, "
-        "malfamata, malfamato, pericoloso, fuori servizio, ignorato, ignorati, ignorata",
+        "malfamata, malfamato, pericoloso, fuori servizio, ignorato, ignorati, ignorata, "
+        "trascurato, trascurata",
         -1: "niente di speciale, nulla di speciale, lunghissimo, lunghissima, sfondato, "
-        "appiccicoso, bruciato, a pagamento, ridire, lamentarsi, lamentele, lamentela",
+        "appiccicoso, bruciato, a pagamento, ridire, lamentarsi, lamentele, lamentela, "
+        "chiuso, chiusa, chiusi, instabile, perdeva, perdeva acqua, gocciolava, oberati, "
+        "da rinnovare, da ristrutturare, insomma",
+        -0.5: "così così",
         0.3: "alto, alti, alta, morbido, morbida",
         1: "funziona, funzionava, prende, prendeva, arriva, arrivava, gratis, gratuito, "
         "gratuita, incluso, velocemente, sicuro, sicura, tornare, torneremo, ben "
-        "attrezzato, ben attrezzata, a due passi",
+        "attrezzato, ben attrezzata, a due passi, cambiato, cambiati, cambiate, cambiata",
+        1.5: "ideale, tornerei, ci torneremo",
         2: "comodissimo, comodissima, benissimo, il massimo, top",
     },
 }
 EXTRA_TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
     "de": {
+        "checkin": {-1: "warten, gewartet, mussten warten, warten mussten, wartezeit, warteschlange"},
         "cleanliness": {-1: "schimmlig, klebrig"},
         "location": {0.5: "nähe, in der nähe, fußläufig, zu fuß, nah, nahe"},
+        "value": {-1: "kostenpflichtig"},
     },
     "en": {
+        "checkin": {-1: "had to wait, waited, waiting time, wait over"},
         "location": {
             0.5: "close to, near, nearby, walking distance, minutes walk, min walk, "
             "right outside, next to, right next to"
-        }
+        },
+        "staff": {-1: "understaffed"},
     },
     "es": {
+        "checkin": {-1: "esperar, esperamos, esperando, tuvimos que esperar, cola"},
+        "cleanliness": {-1: "humedad, olía a humedad"},
         "location": {0.5: "cerca, a pie, andando, a pasos"},
         "noise": {-1: "se oye, oye, se oía, de papel, paredes de papel"},
         "value": {-2: "un robo, robo"},
     },
     "fr": {
+        "checkin": {-1: "attendre, attendu, attente, dû attendre"},
         "location": {0.5: "proche, près, à pied, à deux pas, a deux pas"},
         "staff": {2: "aux petits soins"},
     },
     "it": {
+        "checkin": {-1: "aspettare, aspettato, atteso, attesa, coda, fila"},
+        "cleanliness": {-1: "umidità"},
         "location": {0.5: "vicino, vicina, a piedi, a due passi"},
         "noise": {-1: "si sente, si sentiva, di cartone, pareti di cartone"},
     },
@@ -610,25 +645,25 @@ NEGATORS: dict[str, str] = {
     "couldnt, wouldnt, hasnt, havent, hadnt, wont, nothing, without, nor, neither, none, "
     "hardly, wasn, weren, isn, aren, didn, doesn, couldn, wouldn, hasn, haven, hadn, lack of, "
     "no longer",
-    "de": "nicht, kein, keine, keinen, keinem, keiner, keines, nie, niemals, ohne, nichts, "
+    "de": "nicht, kein, keine, keinen, keinem, keiner, keines, nie, niemals, ohne, nichts, wenig, "
     "kaum, weder, nirgends",
-    "fr": "ne, n, pas, jamais, aucun, aucune, sans, rien, ni, guère, nullement, pas de, pas du tout",
+    "fr": "ne, n, pas, jamais, aucun, aucune, sans, rien, ni, guère, nullement, pas de, pas du tout, peu",
     "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie, poco, poca",
     "it": "non, mai, nessun, nessuno, nessuna, senza, niente, nulla, né, neanche, nemmeno, neppure, poco, poca",
 }
 
 INTENSIFIERS: dict[str, str] = {
-    "en": "could not have been more, couldn t have been more, couldnt have been more, "
+    "en": "all the time, constantly, could not have been more, couldn t have been more, couldnt have been more, "
     "could not be more, couldn t be more, very, really, so, extremely, super, incredibly, absolutely, totally, truly, "
     "particularly, especially, quite, highly, most, exceptionally, utterly, such, "
     "completely, terribly, awfully",
-    "de": "sehr, total, wirklich, echt, extrem, besonders, äußerst, absolut, richtig, "
+    "de": "ständig, dauernd, sehr, total, wirklich, echt, extrem, besonders, äußerst, absolut, richtig, "
     "ziemlich, überaus, so, voll, ganz, wahnsinnig, mega, höchst",
-    "fr": "très, vraiment, super, extrêmement, particulièrement, absolument, totalement, "
+    "fr": "sans arrêt, sans cesse, constamment, très, vraiment, super, extrêmement, particulièrement, absolument, totalement, "
     "tellement, si, hyper, assez, fort, bien trop, franchement, vachement",
-    "es": "muy, realmente, súper, super, extremadamente, especialmente, absolutamente, "
+    "es": "sin parar, continuamente, constantemente, muy, realmente, súper, super, extremadamente, especialmente, absolutamente, "
     "totalmente, tan, bastante, sumamente, realmente, increíblemente",
-    "it": "molto, davvero, veramente, super, estremamente, particolarmente, assolutamente, "
+    "it": "in continuazione, continuamente, molto, davvero, veramente, super, estremamente, particolarmente, assolutamente, "
     "totalmente, così, proprio, parecchio, decisamente, tanto, davvero molto",
 }
 
@@ -639,6 +674,9 @@ TOO: dict[str, str] = {
     "es": "demasiado, demasiada, excesivamente",
     "it": "troppo, troppa, eccessivamente",
 }
+
+# languages whose negator may follow what it negates ("das WLAN ging nicht")
+NEGATION_LOOKS_BACK = frozenset({"de"})
 
 # of TOO, the words that alone at the end of a clause mean "too much" ("..., troppo")
 TOO_ALONE: dict[str, str] = {
@@ -701,17 +739,19 @@ EMOJI_WEIGHT = 1.5
 SKIP: dict[str, str] = {
     "en": "in the room, in our room, in my room, in the rooms, next room, room next door, "
     "on arrival, upon arrival, at arrival, reception, front desk, at the front desk, room above, "
-    "room above us, room below, near the hotel, close to the hotel, at dinner, to the pool",
+    "room above us, room below, near the hotel, close to the hotel, at dinner, to the pool, "
+    "for our room, for the room",
     "de": "im zimmer, auf dem zimmer, aufs zimmer, in unserem zimmer, in den zimmern, "
     "bei der ankunft, bei ankunft, nebenzimmer, rezeption, empfang, am empfang, zimmer über uns, "
-    "zimmer neben uns, nachbarzimmer, beim abendessen, in der nähe des hotels",
-    "fr": "dans la chambre, dans notre chambre, dans les chambres, à l'arrivée, a l'arrivee, "
+    "zimmer neben uns, nachbarzimmer, beim abendessen, in der nähe des hotels, auf unser zimmer, "
+    "auf das zimmer",
+    "fr": "un peu, dans la chambre, dans notre chambre, dans les chambres, à l'arrivée, a l'arrivee, "
     "chambre d'à côté, réception, à la réception, chambre voisine, près de l'hôtel, "
-    "au dîner",
-    "es": "en la habitación, en nuestra habitación, en las habitaciones, al llegar, "
+    "au dîner, avoir notre chambre, avoir la chambre",
+    "es": "un poco, en la habitación, en nuestra habitación, en las habitaciones, al llegar, "
     "a la llegada, habitación de al lado, recepción, en recepción, cerca del hotel, en la cena, "
-    "a la piscina, en la piscina",
-    "it": "in camera, nella camera, nella stanza, in stanza, nelle camere, all'arrivo, "
+    "a la piscina, en la piscina, entrar a la habitación, entrar en la habitación",
+    "it": "un poco, in camera, nella camera, nella stanza, in stanza, nelle camere, all'arrivo, "
     "camera accanto, reception, alla reception, camera di fianco, vicino all'hotel, "
-    "vicino all'albergo, in piscina, alla piscina",
+    "vicino all'albergo, in piscina, alla piscina, avere la camera",
 }

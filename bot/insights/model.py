@@ -214,7 +214,7 @@ def _apply_modifiers(items: list[_Item]) -> None:
         if item.kind != "neg":
             continue
         target = _next(items, n, NEGATION_REACH, ("feel", "tf", "topic"))
-        if target is None:  # "WLAN ging nicht", "Frühstück gab es keins": look back
+        if target is None and item.weight:  # "WLAN ging nicht", "Frühstück gab es keins"
             target = _previous(items, n, NEGATION_REACH + 1)
         if target is None or target.used:
             continue
