@@ -65,10 +65,14 @@ class Classifier:
         for topic in TOPICS:
             y = [topic in (i["topics"] or {}) for i in train]
             if sum(y) >= 2 and not all(y):
-                model = make_pipeline(features(), LogisticRegression(C=10, class_weight="balanced", max_iter=1000))
+                model = make_pipeline(
+                    features(), LogisticRegression(C=10, class_weight="balanced", max_iter=1000)
+                )
                 self.topics[topic] = model.fit(texts, y)
         labels = [i["polarity"] for i in train]
-        self.polarity = make_pipeline(features(), LogisticRegression(C=10, class_weight="balanced", max_iter=1000))
+        self.polarity = make_pipeline(
+            features(), LogisticRegression(C=10, class_weight="balanced", max_iter=1000)
+        )
         self.polarity.fit(texts, labels)
 
     def __call__(self, text: str, lang: str) -> Analysis:

@@ -127,14 +127,14 @@ def _entries(text: str) -> list[str]:
 
 def _build(lang: str) -> Index:
     index = Index(lang, STEMMERS[lang])
-    for table in (lx.FEELING, lx.EXTRA_FEELING):
+    for table in (lx.FEELING,):
         for weight, words in table[lang].items():
             for entry in _entries(words):
                 index.add(entry, Entry("feel", None, float(weight)))
     for topic, words in lx.TOPIC_WORDS[lang].items():
         for entry in _entries(words):
             index.add(entry, Entry("topic", topic))
-    for table in (lx.TOPIC_FEELING, lx.EXTRA_TOPIC_FEELING):
+    for table in (lx.TOPIC_FEELING,):
         for topic, weights in table[lang].items():
             for weight, words in weights.items():
                 for entry in _entries(words):

@@ -281,15 +281,14 @@ def _attribute(sentence: _Sentence) -> tuple[_Found, list[tuple[float, list[tupl
             found.setdefault(t.topic or "", []).append(
                 (factor * t.weight if t.kind == "tf" else 0.0, t.words)
             )
-        if not plain and feels and previous:
-            # "Parking is 25 euros, a rip-off", "nice, but small": the clause before
-            if pending or not topics:
-                for t in previous:
-                    for f in feels:
-                        if f.topic != t.topic:
-                            found[t.topic or ""].append((f.weight * factor, f.words + t.words))
-                pending = False
-                continue
+        # "Parking is 25 euros, a rip-off", "nice, but small": the clause before
+        if not plain and feels and previous and (pending or not topics):
+            for t in previous:
+                for f in feels:
+                    if f.topic != t.topic:
+                        found[t.topic or ""].append((f.weight * factor, f.words + t.words))
+            pending = False
+            continue
         if not topics:
             orphans.extend((f.weight, f.words) for f in feels)
             continue
