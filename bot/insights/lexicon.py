@@ -90,7 +90,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "klimaanlage, klima, heizung, minibar, kühlschrank, fernseher, tv, "
         "schrank, einrichtung, möbel, unterkunft, teppich, vorhänge",
         "cleanliness": "sauberkeit, reinigung, hygiene, putzen, geputzt, gereinigt, haare",
-        "staff": "personal, mitarbeiter, mitarbeiterin, mitarbeiterinnen, angestellte, "
+        "staff": "zimmerservice, personal, mitarbeiter, mitarbeiterin, mitarbeiterinnen, angestellte, "
         "rezeptionist, rezeptionistin, service, bedienung, kellner, kellnerin, "
         "chef, chefin, team, gastgeber, gastgeberin, besitzer, inhaber, wirt, "
         "wirtin, concierge, zimmermädchen, servicekräfte, leute, mannschaft",
@@ -247,7 +247,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             2: "spotless, immaculate, pristine, spotlessly clean",
             1: "clean, tidy, hygienic, well kept",
             -1: "dusty, dust, stained, stains, stain, smell, smelly, smelled, "
-            "smelt, stank, odour, odor, grimy, grubby, hair in",
+            "smelt, stank, odour, odor, grimy, grubby, hair in, smoke, "
+            "cigarette smoke, smelled of smoke",
             -2: "dirty, filthy, mould, mold, mouldy, moldy, unclean, cockroach, "
             "cockroaches, bugs, bedbugs, bed bugs, disgusting smell, stink, "
             "stinks, stinky, mildew",
@@ -287,7 +288,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             2: "blitzsauber, makellos, picobello, tipptopp, blitzblank",
             1: "sauber, gepflegt, reinlich, hygienisch",
             -1: "staubig, staub, flecken, fleckig, gestank, stinkt, roch, riecht, "
-            "muffig, haare, schimmlig, klebrig",
+            "muffig, haare, schimmlig, klebrig, rauch, zigarettenrauch, nach "
+            "rauch",
             -2: "schmutzig, dreckig, verdreckt, schimmel, schimmelig, unsauber, "
             "ungeziefer, kakerlaken, wanzen, bettwanzen, ekelhaft",
         },
@@ -322,7 +324,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             2: "impeccable, nickel, impeccablement propre, très propre",
             1: "propre, bien tenu, bien tenue, hygiénique",
             -1: "poussière, poussiéreux, taches, tache, tâches, odeur, odeurs, sent "
-            "mauvais, puait, pue, cheveux",
+            "mauvais, puait, pue, cheveux, fumée, odeur de tabac, tabac froid",
             -2: "sale, sales, crasseux, crasse, moisissure, moisissures, moisi, "
             "malpropre, cafards, punaises, insectes, dégoûtant",
         },
@@ -358,7 +360,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             2: "impecable, limpísimo, limpísima, impoluto",
             1: "limpio, limpia, limpios, limpias, pulcro",
             -1: "polvo, polvoriento, manchas, mancha, manchado, olor, olía, huele, "
-            "mal olor, pelos, humedad, olía a humedad",
+            "mal olor, pelos, humedad, olía a humedad, humo, olor a tabaco",
             -2: "sucio, sucia, suciedad, moho, cucarachas, chinches, bichos, asqueroso, mugre",
         },
         "staff": {
@@ -393,7 +395,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             2: "pulitissimo, pulitissima, impeccabile, immacolato, immacolata",
             1: "pulito, pulita, puliti, pulite, ordinato, ordinata, curato, curata",
             -1: "polvere, polveroso, macchie, macchia, macchiato, odore, odori, "
-            "puzza, puzzava, capelli, umidità",
+            "puzza, puzzava, capelli, umidità, fumo, odore di fumo",
             -2: "sporco, sporca, sporchi, sporche, sporcizia, muffa, scarafaggi, "
             "cimici, insetti, schifo, lercio",
         },
@@ -539,7 +541,7 @@ FEELING: dict[str, dict[float, str]] = {
         "savoureux, copieusement, fonctionne, fonctionnait, marche, marchait, "
         "passe, passait, gratuit, gratuite, offert, offerte, rapidement, clair, "
         "claire, sécurité, sûr, revenir, bien équipé, bien équipée, bien placé, "
-        "bien placée, changé, changés, changées, changée",
+        "bien placée, changé, changés, changées, changée, pas pire",
         0.3: "correct, correcte, corrects, acceptable, convenable, ok, ça va, pas "
         "mal, mou, molle, haut, hauts",
         -0.5: "dommage, seulement, manque, manquait, malheureusement, basique, moyen, moyenne, passable",

@@ -296,9 +296,12 @@ def _attribute(sentence: _Sentence) -> tuple[_Found, list[tuple[float, list[tupl
         if not plain or not feels:
             continue
         if len({f.weight > 0 for f in feels}) == 1:
+            person = any(t.topic == "staff" for t in plain)
             for t in plain:
                 for f in feels:
-                    if f.kind == "feel" or f.topic != t.topic:
+                    # "dirty bathroom": bathroom too; "the waitress at the restaurant was
+                    # rude": the waitress, not the restaurant (a person is named)
+                    if f.kind == "feel" or (f.topic != t.topic and not (person and f.topic == "staff")):
                         found[t.topic or ""].append((factor * f.weight, f.words + t.words))
         else:
             for f in feels:
