@@ -38,6 +38,7 @@ NEGATION_REACH = 4  # words after a negator that it can still flip
 BOOST_REACH = 2  # words after an intensifier or "too"
 AFTER_CONTRAST = 2.0  # weight of a contrast clause's feeling given to the clause before
 THRESHOLD = 0.25  # |summed weight| below this is neutral
+MAX_WORDS = 24  # words kept per mention and for the comment (a 2,000-character rant has more)
 
 
 @dataclass
@@ -133,6 +134,9 @@ def _match(text, origin, words: list[Token], breaks: list[int], index: Index, ou
             clause += 1
             next_break += 1
         tok = words[i]
+        if tok.kind == "e" and i and words[i - 1].text == tok.text:  # "😡😡😡" feels once
+            i += 1
+            continue
         if tok.kind == "e":
             weight = (
                 EMOJI_WEIGHT
@@ -226,21 +230,30 @@ def _apply_modifiers(items: list[_Item]) -> None:
             target.weight = -target.weight if target.weight > 0 else -target.weight * 0.6
 
 
-def _ends_clause(items: list[_Item], n: int) -> bool:
-    return all(i.clause != items[n].clause for i in items[n + 1 :])
+def _ends_clause(items: list[_Item], n: int, skip: str = "") -> bool:
+    """Nothing but `skip` items follows items[n] in its clause (items are in text order)."""
+    for k in range(n + 1, len(items)):
+        if items[k].clause != items[n].clause:
+            return True
+        if items[k].kind != skip:
+            return False
+    return True
 
 
 def _previous(items: list[_Item], n: int, reach: int) -> _Item | None:
     """The feeling (or else topic) word before a negator that ends its clause."""
     source = items[n]
-    after = [i for i in items[n + 1 :] if i.clause == source.clause and i.kind != "neg"]
-    if after:
+    if not _ends_clause(items, n, skip="neg"):
         return None
-    before = [i for i in items[:n] if i.clause == source.clause and source.pos - i.end < reach]
-    if any(i.kind == "neg" for i in before):  # "ne ... pas", "no ... nunca": one negation
-        return None
+    before = []
+    for k in range(n - 1, -1, -1):
+        if items[k].clause != source.clause or source.pos - items[k].end >= reach:
+            break
+        if items[k].kind == "neg":  # "ne ... pas", "no ... nunca": one negation
+            return None
+        before.append(items[k])
     for kinds in (("feel", "tf"), ("topic",)):
-        for item in reversed(before):
+        for item in before:
             if item.kind in kinds:
                 return None if item.used else item
     return None
@@ -248,7 +261,8 @@ def _previous(items: list[_Item], n: int, reach: int) -> _Item | None:
 
 def _next(items: list[_Item], n: int, reach: int, kinds: tuple[str, ...]) -> _Item | None:
     source = items[n]
-    for item in items[n + 1 :]:
+    for k in range(n + 1, len(items)):
+        item = items[k]
         if item.clause != source.clause or item.pos - source.end >= reach:
             return None
         if item.kind in kinds:
@@ -340,11 +354,7 @@ def _mentions(found: _Found, sentence: int) -> list[Mention]:
 
 
 def _unique(words: list[tuple[int, str]]) -> tuple[str, ...]:
-    out: list[str] = []
-    for _, word in words:
-        if word not in out:
-            out.append(word)
-    return tuple(out)
+    return tuple(dict.fromkeys(word for _, word in words))[:MAX_WORDS]
 
 
 def _overall(mentions: list[Mention], orphans: list[tuple[float, list[tuple[int, str]]]]) -> Analysis:
@@ -362,8 +372,4 @@ def _overall(mentions: list[Mention], orphans: list[tuple[float, list[tuple[int,
 
 
 def _unique_words(words: list[str]) -> tuple[str, ...]:
-    out: list[str] = []
-    for word in words:
-        if word not in out:
-            out.append(word)
-    return tuple(out)
+    return tuple(dict.fromkeys(words))[:MAX_WORDS]
