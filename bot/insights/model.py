@@ -342,15 +342,16 @@ def _polarity(weight: float) -> str:
 
 
 def _mentions(found: _Found, sentence: int) -> list[Mention]:
+    """One mention per topic, in the order the guest named them."""
     mentions = []
-    for topic in TOPICS:
-        if topic not in found:
+    for topic, weights in found.items():
+        if topic not in TOPICS:
             continue
-        weights = found[topic]
         total = sum(w for w, _ in weights)
         words = sorted({w for _, ws in weights for w in ws})
-        mentions.append(Mention(topic, _polarity(total), _unique(words), sentence))
-    return mentions
+        first = min((offset for _, ws in weights for offset, _ in ws), default=0)
+        mentions.append((first, Mention(topic, _polarity(total), _unique(words), sentence)))
+    return [m for _, m in sorted(mentions, key=lambda pair: pair[0])]
 
 
 def _unique(words: list[tuple[int, str]]) -> tuple[str, ...]:
