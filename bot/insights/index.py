@@ -60,10 +60,10 @@ def _stem_fr(w: str) -> str:
 
 
 def _stem_es(w: str) -> str:
-    if len(w) > 7 and w[:-1].endswith("isim"):  # "lentisimo" = "lento"
-        w = w[:-5] + "o"
     if len(w) > 4 and w[-1] == "s":
         w = w[:-1]
+    if len(w) > 7 and w[:-1].endswith("isim"):  # "lentisimo" = "lento", "lejisimos" = "lejos"
+        w = w[:-5] + "o"
     if len(w) > 4 and w[-1] in "aoe":
         w = w[:-1]
     return w
@@ -95,6 +95,7 @@ class Index:
     compounds: re.Pattern[str] | None = None  # German: stems inside unknown words
     compound_entries: dict[str, Entry] = field(default_factory=dict)
     reach: dict[str, int] = field(default_factory=dict)  # first word -> longest phrase
+    flips: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)  # topic -> keys
     _stems: dict[str, str] = field(default_factory=dict)
 
     def stem_of(self, word: str) -> str:
@@ -150,6 +151,12 @@ def _build(lang: str) -> Index:
         index.add(entry, Entry("contrast"))
     for entry in _entries(lx.SKIP[lang]):
         index.add(entry, Entry("skip"))
+    for topic, words in lx.FLIP_FOR_TOPIC[lang].items():
+        for entry in _entries(words):
+            for spelling in index._spellings(entry):
+                index.flips.setdefault(topic, set()).add(
+                    tuple(index.stem(w) for w in _WORD.findall(spelling))
+                )
     if lang == "de":
         stems: dict[str, Entry] = {}
         for topic, words in lx.COMPOUND_STEMS.items():

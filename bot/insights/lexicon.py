@@ -48,7 +48,8 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "staff, concierge, manager, waiter, waitress, waiters, host, hosts, "
         "owner, owners, team, personnel, service, maid, maids, bartender, "
         "porter, doorman, hostess, crew, people, cleaner, cleaners, cleaning "
-        "lady, maintenance, technician, housekeeping staff, housekeeping",
+        "lady, maintenance, technician, housekeeping staff, housekeeping, room "
+        "service",
         "breakfast": "breakfast, buffet, food, meal, dinner, lunch, restaurant, egg, eggs, "
         "coffee, tea, bread, croissant, juice, fruit, bacon, sausage, pastries, "
         "pastry, cereal, omelette, omelet, menu, dish, dishes, cuisine, dining, "
@@ -90,10 +91,11 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "klimaanlage, klima, heizung, minibar, kühlschrank, fernseher, tv, "
         "schrank, einrichtung, möbel, unterkunft, teppich, vorhänge",
         "cleanliness": "sauberkeit, reinigung, hygiene, putzen, geputzt, gereinigt, haare",
-        "staff": "zimmerservice, personal, mitarbeiter, mitarbeiterin, mitarbeiterinnen, angestellte, "
-        "rezeptionist, rezeptionistin, service, bedienung, kellner, kellnerin, "
-        "chef, chefin, team, gastgeber, gastgeberin, besitzer, inhaber, wirt, "
-        "wirtin, concierge, zimmermädchen, servicekräfte, leute, mannschaft",
+        "staff": "zimmerservice, personal, mitarbeiter, mitarbeiterin, mitarbeiterinnen, "
+        "angestellte, rezeptionist, rezeptionistin, service, bedienung, "
+        "kellner, kellnerin, chef, chefin, team, gastgeber, gastgeberin, "
+        "besitzer, inhaber, wirt, wirtin, concierge, zimmermädchen, "
+        "servicekräfte, leute, mannschaft",
         "breakfast": "frühstück, buffet, büffet, essen, speisen, mahlzeit, abendessen, "
         "mittagessen, restaurant, eier, ei, kaffee, tee, brot, brötchen, "
         "semmel, croissant, saft, obst, speck, würstchen, müsli, küche, "
@@ -192,14 +194,14 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "la habitación, factura",
         "bathroom": "baño, baños, cuarto de baño, ducha, duchas, inodoro, váter, aseo, "
         "lavabo, bañera, toalla, toallas, agua caliente, presión del agua, "
-        "secador, jabón, champú, desagüe",
+        "secador, jabón, champú, desagüe, regadera, presión",
         "bed": "cama, camas, colchón, colchones, almohada, almohadas, sábanas, ropa de "
         "cama, manta, mantas, edredón",
         "facilities": "piscina, spa, gimnasio, sauna, ascensor, ascensores, vestíbulo, "
         "terraza, jardín, jacuzzi, instalaciones, azotea, escaleras, zona de "
-        "juegos",
+        "juegos, alberca, pileta",
         "parking": "aparcamiento, parking, estacionamiento, aparcar, garaje, plaza de "
-        "garaje, parqueadero, estacionar",
+        "garaje, parqueadero, estacionar, cochera",
     },
     "it": {
         "room": "camera, camere, stanza, stanze, suite, balcone, vista, finestra, "
@@ -275,6 +277,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             1: "central, centrally located, well located, convenient location",
             0.5: "close to, near, nearby, walking distance, minutes walk, min walk, "
             "right outside, next to, right next to",
+            -1: "far from everything, in the middle of nowhere",
         },
         "bed": {
             1: "comfy bed",
@@ -314,6 +317,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         "location": {
             1: "zentral, zentrale lage, zentral gelegen, gut gelegen, top lage",
             0.5: "nähe, in der nähe, fußläufig, zu fuß, nah, nahe",
+            -1: "weit weg von allem, abgelegen, ab vom schuss",
         },
         "checkin": {
             -1: "warten, gewartet, mussten warten, warten mussten, wartezeit, warteschlange",
@@ -332,7 +336,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             2: "aux petits soins",
             1: "aimable, aimables, sympathique, sympa, serviable, accueillant, "
             "chaleureux, courtois, poli, attentionné, souriant, souriante, "
-            "professionnel, gentil, gentille",
+            "professionnel, gentil, gentille, à l'écoute",
             -1: "arrogant, antipathique",
             -2: "impoli, impolie, grossier, désagréable, désobligeant, mal aimable, odieux",
         },
@@ -350,6 +354,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         "location": {
             1: "central, centrale, bien situé, bien située, idéalement situé, idéalement située",
             0.5: "proche, près, à pied, à deux pas, a deux pas",
+            -1: "loin de tout, au milieu de nulle part",
         },
         "checkin": {
             -1: "attendre, attendu, attente, dû attendre",
@@ -358,7 +363,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
     "es": {
         "cleanliness": {
             2: "impecable, limpísimo, limpísima, impoluto",
-            1: "limpio, limpia, limpios, limpias, pulcro",
+            1: "limpio, limpia, limpios, limpias, pulcro, limpito, limpita, limpitos, limpitas",
             -1: "polvo, polvoriento, manchas, mancha, manchado, olor, olía, huele, "
             "mal olor, pelos, humedad, olía a humedad, humo, olor a tabaco",
             -2: "sucio, sucia, suciedad, moho, cucarachas, chinches, bichos, asqueroso, mugre",
@@ -385,6 +390,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         "location": {
             1: "céntrico, céntrica, bien ubicado, bien situado, bien ubicada, bien situada",
             0.5: "cerca, a pie, andando, a pasos",
+            -1: "lejos de todo, en medio de la nada",
         },
         "checkin": {
             -1: "esperar, esperamos, esperando, tuvimos que esperar, cola",
@@ -422,6 +428,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         "location": {
             1: "centrale, ben posizionato, ben posizionata, ben collegato, ottima posizione",
             0.5: "vicino, vicina, a piedi, a due passi",
+            -1: "lontano da tutto, in mezzo al nulla",
         },
         "checkin": {
             -1: "aspettare, aspettato, atteso, attesa, coda, fila",
@@ -449,6 +456,7 @@ FEELING: dict[str, dict[float, str]] = {
         "working, free, complimentary, fixed, quickly, come back, stay again, "
         "would stay again, safe, clear, easy access, fair, bigger, larger, "
         "unbeatable, spacious, changed, replaced",
+        0.5: "help, helped",
         0.3: "ok, okay, decent, acceptable, adequate, alright, soft, high",
         -0.5: "unfortunately, basic, limited, shame, pity, lacked, lack, lacking, "
         "could have been better, average, very average",
@@ -467,10 +475,12 @@ FEELING: dict[str, dict[float, str]] = {
         "worn out, faulty, sagging, lumpy, burnt, burned, complain, fault, "
         "holes, hole, flat, smaller, too much, closed, unstable, cut out, kept "
         "cutting out, overwhelmed, needs updating, needs renovating, needs a "
-        "refresh, in need of, tatty, stuffy, poorly, musty, understaffed",
+        "refresh, in need of, tatty, stuffy, poorly, musty, understaffed, "
+        "trickle, just a trickle",
         -1.5: "boiling, unsafe, sketchy, dodgy, seedy, impossible, back pain, "
         "backache, paper thin, ignored, ignore, ignoring, out of service, "
-        "worse, refused, grim, overcharged",
+        "worse, refused, grim, overcharged, charged twice, double charged, "
+        "charged us twice",
         -2: "terrible, awful, horrible, worst, disgusting, dreadful, unacceptable, "
         "appalling, nightmare, never again, avoid, hate, hated, shocking, "
         "gross, inedible, useless, pathetic, horrendous, atrocious, ruined, "
@@ -494,10 +504,10 @@ FEELING: dict[str, dict[float, str]] = {
         "stilvoll, heimelig, funktioniert, funktionierte, ging, geht, klappte, "
         "klappt, gewechselt, stimmt, passt, fein, kostenlos, kostenloser, "
         "gratis, inklusive, sicher, wiederkommen, gut ausgestattet, schnell "
-        "erledigt, zügig",
+        "erledigt, zügig, gerechtfertigt, geheizt, beheizt, geholfen, gegeben",
         0.3: "ok, okay, in ordnung, akzeptabel, passabel, ausreichend, "
         "durchschnittlich, ganz gut, geht so, hoch",
-        -0.5: "leider, nur, einfach gehalten, mangel, fehlte, fehlten, fehlt",
+        -0.5: "leider, nur, einfach gehalten, mangel, fehlte, fehlten, fehlt, heiß, warm",
         -1: "schlecht, schlechte, klein, winzig, eng, kalt, hart, alt, veraltet, "
         "abgenutzt, kaputt, defekt, langsam, unbequem, enttäuschend, "
         "enttäuscht, enttäuschung, problem, probleme, mangelhaft, mittelmäßig, "
@@ -541,10 +551,12 @@ FEELING: dict[str, dict[float, str]] = {
         "savoureux, copieusement, fonctionne, fonctionnait, marche, marchait, "
         "passe, passait, gratuit, gratuite, offert, offerte, rapidement, clair, "
         "claire, sécurité, sûr, revenir, bien équipé, bien équipée, bien placé, "
-        "bien placée, changé, changés, changées, changée, pas pire",
+        "bien placée, changé, changés, changées, changée, pas pire, aidé, "
+        "aidés, aidée",
         0.3: "correct, correcte, corrects, acceptable, convenable, ok, ça va, pas "
         "mal, mou, molle, haut, hauts",
-        -0.5: "dommage, seulement, manque, manquait, malheureusement, basique, moyen, moyenne, passable",
+        -0.5: "dommage, seulement, manque, manquait, malheureusement, basique, moyen, "
+        "moyenne, passable, chaud, chaude",
         -1: "mauvais, mauvaise, petit, petite, petits, minuscule, étroit, étroite, "
         "exigu, exiguë, froid, froids, froide, froides, dur, dure, vieux, "
         "vieille, vétuste, usé, usée, usés, défraîchi, cassé, cassée, lent, "
@@ -577,7 +589,8 @@ FEELING: dict[str, dict[float, str]] = {
         "maravilla, de diez",
         1.5: "muy bien, muy bueno, muy buena, agradable, bonito, bonita, precioso, "
         "preciosa, rico, rica, sabroso, sabrosa, estupendamente, fenomenal, "
-        "ideal, repetiremos, repetiría, repetiremos sin duda",
+        "ideal, repetiremos, repetiría, repetiremos sin duda, lindo, linda, "
+        "lindos, lindas",
         1: "bien, bueno, buena, buen, buenos, buenas, cómodo, cómoda, cómodos, "
         "cómodas, amplio, amplia, espacioso, espaciosa, moderno, moderna, "
         "fresco, fresca, rápido, rápida, eficiente, práctico, fácil, variado, "
@@ -587,11 +600,11 @@ FEELING: dict[str, dict[float, str]] = {
         "disfrutamos, funciona, funcionaba, anda, andaba, llega, llegaba, "
         "gratis, gratuito, gratuita, incluido, rápidamente, seguro, segura, "
         "volver, volveremos, bien equipado, bien equipada, cerca de todo, a "
-        "pasos, cambiaron, cambiadas, cambiado, cambiados",
+        "pasos, cambiaron, cambiadas, cambiado, cambiados, ayudaron, ayudó",
         0.3: "correcto, correcta, aceptable, normal, pasable, ok, vale, decente, blando, blanda, alto, altos",
         -0.3: "regular",
         -0.5: "lástima, pena, solo, sólo, faltaba, faltan, falta, básico, básica, "
-        "desafortunadamente, lamentablemente, por desgracia",
+        "desafortunadamente, lamentablemente, por desgracia, caliente",
         -1: "malo, mala, mal, pequeño, pequeña, pequeños, diminuto, diminuta, "
         "estrecho, frío, fría, fríos, frías, duro, dura, viejo, vieja, antiguo, "
         "anticuado, anticuada, desgastado, roto, rota, rotos, estropeado, "
@@ -606,10 +619,12 @@ FEELING: dict[str, dict[float, str]] = {
         "fea, hundido, pegajoso, quemado, de pago, objetar, queja, quejas, "
         "quejarse, pega, pegas, demasiado poco, cerrado, cerrada, inestable, "
         "goteaba, perdía agua, flojo, floja, necesita una reforma, necesita "
-        "renovación, desbordado, desbordados",
+        "renovación, desbordado, desbordados, helado, helada",
         -1.5: "un horno, horno, daba miedo, miedo, imposible, eternidad, una "
         "eternidad, dolor de espalda, inseguro, insegura, peligroso, ignoraron, "
-        "ignoró",
+        "ignoró, ni caso, no hizo caso, no nos hicieron caso, no hicieron caso, "
+        "no nos hizo ni caso, no hizo ni caso, no nos hicieron ni caso, no "
+        "hicieron ni caso",
         -2: "horrible, horribles, terrible, terribles, pésimo, pésima, fatal, "
         "asqueroso, asquerosa, asco, inaceptable, lamentable, desastre, "
         "desastroso, desastrosa, nunca más, evitar, vergüenza, vergonzoso, "
@@ -638,11 +653,12 @@ FEELING: dict[str, dict[float, str]] = {
         "piaciuta, piaciuti, funziona, funzionava, prende, prendeva, arriva, "
         "arrivava, gratis, gratuito, gratuita, incluso, velocemente, sicuro, "
         "sicura, tornare, torneremo, ben attrezzato, ben attrezzata, a due "
-        "passi, cambiato, cambiati, cambiate, cambiata",
+        "passi, cambiato, cambiati, cambiate, cambiata, aiutato, aiutati, "
+        "aiutata",
         0.3: "discreto, discreta, accettabile, normale, nella media, sufficiente, "
         "ok, decente, corretto, passabile, alto, alti, alta, morbido, morbida",
         -0.5: "peccato, purtroppo, solo, soltanto, mancava, mancavano, manca, basico, "
-        "essenziale, migliorabile, così così",
+        "essenziale, migliorabile, così così, caldo, calda",
         -1: "male, cattivo, cattiva, piccolo, piccola, piccoli, piccole, minuscolo, "
         "minuscola, stretto, stretta, freddo, fredda, freddi, fredde, duro, "
         "dura, duri, vecchio, vecchia, vecchi, datato, datata, usurato, rotto, "
@@ -690,7 +706,7 @@ INTENSIFIERS: dict[str, str] = {
     "fr": "sans arrêt, sans cesse, constamment, très, vraiment, super, extrêmement, particulièrement, "
     "absolument, totalement, tellement, si, hyper, assez, fort, bien trop, franchement, "
     "vachement",
-    "es": "sin parar, continuamente, constantemente, muy, realmente, súper, super, extremadamente, "
+    "es": "re, sin parar, continuamente, constantemente, muy, realmente, súper, super, extremadamente, "
     "especialmente, absolutamente, totalmente, tan, bastante, sumamente, realmente, "
     "increíblemente",
     "it": "in continuazione, continuamente, molto, davvero, veramente, super, estremamente, "
@@ -758,6 +774,16 @@ COMPOUND_FEELING: dict[float, str] = {
     1: "freundlich, sauber, gemütlich, ruhig",
     -1: "kaputt, defekt, schmutz",
     -2: "unfreundlich, dreckig, schmutzig, ekel",
+}
+
+# feeling words whose sense turns round for a topic: "hot" is bad for a room, good for food
+# and for a shower ("the food was hot", "die Dusche war schön heiß")
+FLIP_FOR_TOPIC: dict[str, dict[str, str]] = {
+    "en": {"breakfast": "hot", "bathroom": "hot"},
+    "de": {"breakfast": "heiß, warm", "bathroom": "heiß, warm"},
+    "fr": {"breakfast": "chaud, chaude", "bathroom": "chaud, chaude"},
+    "es": {"breakfast": "caliente", "bathroom": "caliente"},
+    "it": {"breakfast": "caldo, calda", "bathroom": "caldo, calda"},
 }
 
 # umlaut-less spellings that would collide with another word ("schon" = already)

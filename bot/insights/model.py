@@ -52,12 +52,14 @@ class _Item:
     clause: int = 0
     used: bool = False  # a negator or booster already applied to it
     missing: bool = False  # a topic a negator marked missing ("no parking"): its own only
+    key: tuple[str, ...] = ()  # the matched stems (for words whose sense depends on the topic)
 
 
 @dataclass
 class _Sentence:
     items: list[_Item] = field(default_factory=list)
     contrast_clauses: set[int] = field(default_factory=set)
+    last_word: dict[int, int] = field(default_factory=dict)  # clause -> its last word position
 
 
 def analyse(text: str, lang: str) -> Analysis:
@@ -91,8 +93,8 @@ def _analyse(text: str, origin, toks: list[Token], index: Index) -> Analysis:
     mentions: list[Mention] = []
     orphans: list[tuple[float, list[tuple[int, str]]]] = []
     for number, sentence in enumerate(_sentences(text, origin, toks, index)):
-        _apply_modifiers(sentence.items)
-        found, left = _attribute(sentence)
+        _apply_modifiers(sentence)
+        found, left = _attribute(sentence, index)
         mentions.extend(_mentions(found, number))
         orphans.extend(left)
     return _overall(mentions, orphans)
@@ -134,6 +136,7 @@ def _match(text, origin, words: list[Token], breaks: list[int], index: Index, ou
             clause += 1
             next_break += 1
         tok = words[i]
+        out.last_word[clause] = i
         if tok.kind == "e" and i and words[i - 1].text == tok.text:  # "😡😡😡" feels once
             i += 1
             continue
@@ -162,7 +165,11 @@ def _match(text, origin, words: list[Token], breaks: list[int], index: Index, ou
             clause += 1
             out.contrast_clauses.add(clause)
         else:
-            out.items.append(_Item(i, i + length, entry.kind, entry.topic, entry.weight, span, clause))
+            key = tuple(stems[i : i + length])
+            out.items.append(
+                _Item(i, i + length, entry.kind, entry.topic, entry.weight, span, clause, key=key)
+            )
+            out.last_word[clause] = i + length - 1
         i += length
 
 
@@ -204,7 +211,8 @@ def _word(text: str, origin, tok: Token) -> tuple[int, str]:
 # --- 2. negation, intensifiers, "too" ------------------------------------------------------
 
 
-def _apply_modifiers(items: list[_Item]) -> None:
+def _apply_modifiers(sentence: _Sentence) -> None:
+    items = sentence.items
     for n, item in enumerate(items):
         if item.kind not in ("int", "too"):
             continue
@@ -218,7 +226,8 @@ def _apply_modifiers(items: list[_Item]) -> None:
         if item.kind != "neg":
             continue
         target = _next(items, n, NEGATION_REACH, ("feel", "tf", "topic"))
-        if target is None and item.weight:  # "WLAN ging nicht", "Frühstück gab es keins"
+        last = sentence.last_word.get(item.clause, -1)
+        if target is None and item.weight and item.end >= last:  # "WLAN ging (gar) nicht"
             target = _previous(items, n, NEGATION_REACH + 1)
         if target is None or target.used:
             continue
@@ -275,7 +284,11 @@ def _next(items: list[_Item], n: int, reach: int, kinds: tuple[str, ...]) -> _It
 _Found = dict[str, list[tuple[float, list[tuple[int, str]]]]]
 
 
-def _attribute(sentence: _Sentence) -> tuple[_Found, list[tuple[float, list[tuple[int, str]]]]]:
+def _attribute(sentence: _Sentence, index: Index) -> tuple[_Found, list[tuple[float, list[tuple[int, str]]]]]:
+    def weigh(f: _Item, topic: str | None) -> float:
+        """f's weight for this topic: "hot" is bad for a room, good for food and showers."""
+        return -f.weight if f.key in index.flips.get(topic or "", ()) else f.weight
+
     found: _Found = {}
     orphans: list[tuple[float, list[tuple[int, str]]]] = []
     clauses: dict[int, list[_Item]] = {}
@@ -300,7 +313,7 @@ def _attribute(sentence: _Sentence) -> tuple[_Found, list[tuple[float, list[tupl
             for t in previous:
                 for f in feels:
                     if f.topic != t.topic:
-                        found[t.topic or ""].append((f.weight * factor, f.words + t.words))
+                        found[t.topic or ""].append((weigh(f, t.topic) * factor, f.words + t.words))
             pending = False
             continue
         if not topics:
@@ -316,13 +329,13 @@ def _attribute(sentence: _Sentence) -> tuple[_Found, list[tuple[float, list[tupl
                     # "dirty bathroom": bathroom too; "the waitress at the restaurant was
                     # rude": the waitress, not the restaurant (a person is named)
                     if f.kind == "feel" or (f.topic != t.topic and not (person and f.topic == "staff")):
-                        found[t.topic or ""].append((factor * f.weight, f.words + t.words))
+                        found[t.topic or ""].append((factor * weigh(f, t.topic), f.words + t.words))
         else:
             for f in feels:
                 if f.kind == "tf":
                     continue
                 nearest = min(plain, key=lambda t: (_distance(t, f), t.pos > f.pos))
-                found[nearest.topic or ""].append((factor * f.weight, f.words + nearest.words))
+                found[nearest.topic or ""].append((factor * weigh(f, nearest.topic), f.words + nearest.words))
     return found, orphans
 
 
