@@ -42,7 +42,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "room": "room, bedroom, suite, accommodation, balcony, view, views, window, air "
         "conditioning, air con, aircon, ac, a/c, heating, heater, minibar, "
         "fridge, tv, television, wardrobe, closet, furniture, decor, kettle, "
-        "carpet, curtains, ceiling",
+        "carpet, curtains, ceiling, sea view, blackout curtains",
         "cleanliness": "cleanliness, cleaning, hygiene, cleaned, hair, hairs",
         "staff": "staff, employee, employees, receptionist, receptionists, front desk "
         "staff, concierge, manager, waiter, waitress, waiters, host, hosts, "
@@ -76,7 +76,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "bathroom": "bathroom, bath, shower, showers, toilet, toilets, wc, sink, bathtub, "
         "tub, towel, towels, water pressure, hot water, hairdryer, hair dryer, "
         "toiletries, shampoo, soap, drain, en suite, ensuite, washbasin, "
-        "plumbing, tap, taps",
+        "plumbing, tap, taps, flush, cistern",
         "bed": "bed, beds, mattress, pillow, pillows, sheets, linen, bedding, duvet, "
         "blanket, blankets, bedsheets",
         "facilities": "pool, swimming pool, spa, gym, fitness, sauna, lift, lifts, elevator, "
@@ -120,7 +120,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "bathroom": "bad, badezimmer, dusche, duschen, toilette, toiletten, wc, klo, "
         "waschbecken, badewanne, handtuch, handtücher, wasserdruck, warmwasser, "
         "warmes wasser, warmes wasser, föhn, fön, haartrockner, duschgel, "
-        "seife, abfluss, duschkopf",
+        "seife, abfluss, duschkopf, spülung, toilettenspülung",
         "bed": "bett, betten, matratze, matratzen, kissen, kopfkissen, bettwäsche, bettdecke",
         "facilities": "pool, schwimmbad, hallenbad, freibad, spa, wellness, wellnessbereich, "
         "fitness, fitnessraum, fitnessstudio, sauna, aufzug, lift, fahrstuhl, "
@@ -158,7 +158,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "carte, carte de la chambre, facture",
         "bathroom": "salle de bain, salle de bains, salle d'eau, douche, douches, "
         "toilettes, wc, lavabo, baignoire, serviette, serviettes, pression, eau "
-        "chaude, sèche cheveux, savon, shampoing, évacuation",
+        "chaude, sèche cheveux, savon, shampoing, évacuation, chasse d'eau",
         "bed": "lit, lits, matelas, oreiller, oreillers, draps, literie, couette, "
         "couverture, oreillers plats",
         "facilities": "piscine, spa, salle de sport, salle de gym, gym, fitness, sauna, "
@@ -175,7 +175,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "staff": "personal, empleados, empleado, empleada, recepcionista, servicio, "
         "camarero, camareros, camarera, camareras, mesero, conserje, gerente, "
         "dueño, dueños, anfitrión, anfitriona, equipo, trato, atención, staff, "
-        "gente",
+        "gente, chica de recepción, chico de recepción",
         "breakfast": "desayuno, desayunos, buffet, bufé, comida, comidas, cena, almuerzo, "
         "restaurante, huevos, huevo, café, pan, bollería, zumo, jugo, fruta, "
         "embutidos, plato, platos, menú, cocina, vino, media pensión, bebidas, "
@@ -194,7 +194,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "la habitación, factura",
         "bathroom": "baño, baños, cuarto de baño, ducha, duchas, inodoro, váter, aseo, "
         "lavabo, bañera, toalla, toallas, agua caliente, presión del agua, "
-        "secador, jabón, champú, desagüe, regadera, presión",
+        "secador, jabón, champú, desagüe, regadera, presión, cisterna",
         "bed": "cama, camas, colchón, colchones, almohada, almohadas, sábanas, ropa de "
         "cama, manta, mantas, edredón",
         "facilities": "piscina, spa, gimnasio, sauna, ascensor, ascensores, vestíbulo, "
@@ -232,7 +232,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "della camera",
         "bathroom": "bagno, bagni, doccia, docce, wc, lavandino, lavabo, vasca, "
         "asciugamani, asciugamano, acqua calda, pressione dell'acqua, phon, "
-        "fon, asciugacapelli, bidet, sanitari, sapone, scarico",
+        "fon, asciugacapelli, bidet, sanitari, sapone, scarico, sciacquone",
         "bed": "letto, letti, materasso, materassi, cuscino, cuscini, guanciale, "
         "lenzuola, biancheria, coperta, coperte, piumone",
         "facilities": "piscina, spa, palestra, sauna, ascensore, ascensori, hall, terrazza, "
@@ -256,6 +256,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "stinks, stinky, mildew",
         },
         "staff": {
+            2: "above and beyond, went above and beyond, went out of their way",
             1: "friendly, helpful, welcoming, courteous, polite, attentive, "
             "hospitable, accommodating, professional, kind, hospitality",
             -1: "unprofessional, arrogant, indifferent, understaffed",
@@ -264,6 +265,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         "noise": {
             1: "quiet, silent, peaceful, tranquil, soundproofed",
             -1: "noise, noises, loud, hear, heard, thin walls, paper thin walls, barking, shouting",
+            -1.5: "kept us awake, couldn t sleep, couldnt sleep, could not sleep",
             -2: "noisy",
         },
         "value": {
@@ -297,6 +299,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "ungeziefer, kakerlaken, wanzen, bettwanzen, ekelhaft",
         },
         "staff": {
+            1.5: "rührend, gekümmert, kümmerten sich",
             1: "freundlich, hilfsbereit, zuvorkommend, herzlich, höflich, "
             "aufmerksam, gastfreundschaft, gastfreundlich, kompetent, "
             "professionell, nett",
@@ -306,6 +309,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         "noise": {
             1: "ruhig, leise, ruhige lage",
             -1: "lärm, laut, geräusch, geräusche, krach, baustelle, hören, hörte, hört, dünne wände",
+            -1.5: "konnten nicht schlafen, kaum geschlafen",
             -2: "hellhörig, sehr laut, lärmend",
         },
         "value": {
@@ -343,6 +347,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         "noise": {
             1: "calme, silencieux, silencieuse, tranquille, au calme",
             -1: "bruit, bruits, entendre, entend, entendait, entendu, murs fins, cloisons fines",
+            -1.5: "impossible de dormir, pas pu dormir, empêché de dormir",
             -2: "bruyant, bruyante, très bruyant, vacarme",
         },
         "value": {
@@ -377,8 +382,10 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         },
         "noise": {
             1: "tranquilo, tranquila, silencioso, silenciosa",
+            -0.5: "sonar, sonaba",
             -1: "ruido, ruidos, oía, oían, se escuchaba, escuchaba, paredes finas, "
             "obras, se oye, oye, se oía, de papel, paredes de papel",
+            -1.5: "no pudimos dormir, no pude dormir, no dejaba dormir",
             -2: "ruidoso, ruidosa, muy ruidoso",
         },
         "value": {
@@ -417,6 +424,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             1: "tranquillo, tranquilla, silenzioso, silenziosa, silenziose, quiete",
             -1: "rumore, rumori, si sentivano, sentivamo, pareti sottili, lavori, "
             "si sente, si sentiva, di cartone, pareti di cartone",
+            -1.5: "impossibile dormire, non siamo riusciti a dormire, non si dormiva",
             -2: "rumoroso, rumorosa, rumorosissimo, chiassoso",
         },
         "value": {
@@ -456,7 +464,7 @@ FEELING: dict[str, dict[float, str]] = {
         "working, free, complimentary, fixed, quickly, come back, stay again, "
         "would stay again, safe, clear, easy access, fair, bigger, larger, "
         "unbeatable, spacious, changed, replaced",
-        0.5: "help, helped",
+        0.5: "help, helped, block, blocks, full english",
         0.3: "ok, okay, decent, acceptable, adequate, alright, soft, high",
         -0.5: "unfortunately, basic, limited, shame, pity, lacked, lack, lacking, "
         "could have been better, average, very average",
@@ -476,7 +484,8 @@ FEELING: dict[str, dict[float, str]] = {
         "holes, hole, flat, smaller, too much, closed, unstable, cut out, kept "
         "cutting out, overwhelmed, needs updating, needs renovating, needs a "
         "refresh, in need of, tatty, stuffy, poorly, musty, understaffed, "
-        "trickle, just a trickle",
+        "trickle, just a trickle, ran out, run out, rough, awake, kept us "
+        "awake, all night, full",
         -1.5: "boiling, unsafe, sketchy, dodgy, seedy, impossible, back pain, "
         "backache, paper thin, ignored, ignore, ignoring, out of service, "
         "worse, refused, grim, overcharged, charged twice, double charged, "
@@ -495,7 +504,8 @@ FEELING: dict[str, dict[float, str]] = {
         "sensationell, klasse, traum, ein traum, highlight, wunderbar",
         1.5: "toll, sehr gut, schön, prima, empfehlenswert, zu empfehlen, liebevoll, "
         "ideal, vorbildlich, einwandfrei, tadellos, zuverlässig, großzügig, "
-        "komme wieder, kommen wieder, jederzeit wieder, gerne wieder",
+        "komme wieder, kommen wieder, jederzeit wieder, gerne wieder, "
+        "weiterempfehlen, weiter empfehlen",
         1: "gut, angenehm, bequem, gemütlich, zufrieden, geräumig, modern, frisch, "
         "schnell, reichhaltig, reichlich, groß, vielfältig, abwechslungsreich, "
         "praktisch, problemlos, reibungslos, danke, vielen dank, gerne, gern, "
@@ -505,6 +515,7 @@ FEELING: dict[str, dict[float, str]] = {
         "klappt, gewechselt, stimmt, passt, fein, kostenlos, kostenloser, "
         "gratis, inklusive, sicher, wiederkommen, gut ausgestattet, schnell "
         "erledigt, zügig, gerechtfertigt, geheizt, beheizt, geholfen, gegeben",
+        0.5: "dunkeln, abdunkeln, verdunkeln",
         0.3: "ok, okay, in ordnung, akzeptabel, passabel, ausreichend, "
         "durchschnittlich, ganz gut, geht so, hoch",
         -0.5: "leider, nur, einfach gehalten, mangel, fehlte, fehlten, fehlt, heiß, warm",
@@ -521,7 +532,8 @@ FEELING: dict[str, dict[float, str]] = {
         "zu viel, kleiner, geschlossen, undicht, tropfte, leckte, müsste "
         "renoviert, sollte renoviert, verbesserungswürdig, "
         "verbesserungsbedürftig, langweilig, dürftig, spärlich, unzureichend, "
-        "überlastet, zu wenig, renoviert werden, renovierung",
+        "überlastet, zu wenig, renoviert werden, renovierung, bescheiden, die "
+        "ganze nacht, immer voll, voll",
         -1.5: "außer betrieb, ausser betrieb, ewig, ewigkeit, eine ewigkeit, "
         "unerträglich, rückenschmerzen, unsicher, zwielichtig, ignoriert, "
         "ignorierte, renovierungsbedürftig, lieblos, verschimmelt",
@@ -537,7 +549,8 @@ FEELING: dict[str, dict[float, str]] = {
         "exceptionnelle, incroyable, délicieux, délicieuse, génial, géniale, au "
         "top, formidable, extraordinaire, sublime, adoré, le meilleur, la "
         "meilleure, je recommande, recommande vivement, impeccable, succulent, "
-        "divin, parfaits, adorable, adorables, top, un régal, régal",
+        "divin, parfaits, adorable, adorables, top, un régal, régal, à couper "
+        "le souffle",
         1.5: "très bien, très bon, très bonne, super, agréable, charmant, charmante, "
         "beau, belle, joli, jolie, bravo, idéal, idéale, idéalement, chouette, "
         "irréprochable, remarquable, soigné, soignée, sans hésiter, reviendrai, "
@@ -552,7 +565,7 @@ FEELING: dict[str, dict[float, str]] = {
         "passe, passait, gratuit, gratuite, offert, offerte, rapidement, clair, "
         "claire, sécurité, sûr, revenir, bien équipé, bien équipée, bien placé, "
         "bien placée, changé, changés, changées, changée, pas pire, aidé, "
-        "aidés, aidée",
+        "aidés, aidée, rassurant, rassurante, cachent, cache",
         0.3: "correct, correcte, corrects, acceptable, convenable, ok, ça va, pas "
         "mal, mou, molle, haut, hauts",
         -0.5: "dommage, seulement, manque, manquait, malheureusement, basique, moyen, "
@@ -568,7 +581,8 @@ FEELING: dict[str, dict[float, str]] = {
         "d'exceptionnel, affaissé, collant, brûlé, payant, payante, redire, "
         "reprocher, plaindre, trop peu, fermé, fermée, fermés, instable, "
         "coupait, coupé, coupures, coupure, débordé, débordés, débordée, à "
-        "rénover, mériterait une rénovation, limite, bof, pénible, fuyait, fuit",
+        "rénover, mériterait une rénovation, limite, bof, pénible, fuyait, "
+        "fuit, coulait, toute la nuit, vide, complet, toujours complet",
         -1.5: "éternité, une éternité, glauque, craignos, mal au dos, impossible, "
         "introuvable, abusé, en panne, hors service, dangereux, ignoré, "
         "ignorés, ignorée, délabré, délabrée, miteux, miteuse",
@@ -601,6 +615,7 @@ FEELING: dict[str, dict[float, str]] = {
         "gratis, gratuito, gratuita, incluido, rápidamente, seguro, segura, "
         "volver, volveremos, bien equipado, bien equipada, cerca de todo, a "
         "pasos, cambiaron, cambiadas, cambiado, cambiados, ayudaron, ayudó",
+        0.5: "tapan, tapa",
         0.3: "correcto, correcta, aceptable, normal, pasable, ok, vale, decente, blando, blanda, alto, altos",
         -0.3: "regular",
         -0.5: "lástima, pena, solo, sólo, faltaba, faltan, falta, básico, básica, "
@@ -614,12 +629,13 @@ FEELING: dict[str, dict[float, str]] = {
         "insípido, soso, sosa, tibio, tibia, débil, no funcionaba, no funciona, "
         "error, olvidaron, abarrotado, lleno, complicado, difícil, húmedo, "
         "húmeda, escaso, escasa, deficiente, mejorable, cutre, se cortaba, "
-        "fallaba, chico, chica, chicos, nada especial, nada del otro mundo, "
-        "tardaba, tardaron, tardó, tarda, falló, fallo, se paraba, paraba, feo, "
-        "fea, hundido, pegajoso, quemado, de pago, objetar, queja, quejas, "
-        "quejarse, pega, pegas, demasiado poco, cerrado, cerrada, inestable, "
-        "goteaba, perdía agua, flojo, floja, necesita una reforma, necesita "
-        "renovación, desbordado, desbordados, helado, helada",
+        "fallaba, nada especial, nada del otro mundo, tardaba, tardaron, tardó, "
+        "tarda, falló, fallo, se paraba, paraba, feo, fea, hundido, pegajoso, "
+        "quemado, de pago, objetar, queja, quejas, quejarse, pega, pegas, "
+        "demasiado poco, cerrado, cerrada, inestable, goteaba, perdía agua, "
+        "flojo, floja, necesita una reforma, necesita renovación, desbordado, "
+        "desbordados, helado, helada, no paraba, vacío, vacía, vacíos, toda la "
+        "noche",
         -1.5: "un horno, horno, daba miedo, miedo, imposible, eternidad, una "
         "eternidad, dolor de espalda, inseguro, insegura, peligroso, ignoraron, "
         "ignoró, ni caso, no hizo caso, no nos hicieron caso, no hicieron caso, "
@@ -639,7 +655,7 @@ FEELING: dict[str, dict[float, str]] = {
         "splendido, splendida, super, il migliore, consiglio vivamente, "
         "eccezionale, favoloso, favolosa, impeccabile, buonissimo, buonissima, "
         "strepitoso, straordinario, comodissimo, comodissima, benissimo, il "
-        "massimo, top",
+        "massimo, top, mozzafiato",
         1.5: "molto bene, molto buono, molto buona, bellissimo, bellissima, "
         "piacevole, bello, bella, belle, belli, gustoso, gustosa, carino, "
         "carina, consigliato, consiglio, ideale, tornerei, ci torneremo",
@@ -654,7 +670,8 @@ FEELING: dict[str, dict[float, str]] = {
         "arrivava, gratis, gratuito, gratuita, incluso, velocemente, sicuro, "
         "sicura, tornare, torneremo, ben attrezzato, ben attrezzata, a due "
         "passi, cambiato, cambiati, cambiate, cambiata, aiutato, aiutati, "
-        "aiutata",
+        "aiutata, rassicurante",
+        0.5: "oscurano, oscura",
         0.3: "discreto, discreta, accettabile, normale, nella media, sufficiente, "
         "ok, decente, corretto, passabile, alto, alti, alta, morbido, morbida",
         -0.5: "peccato, purtroppo, solo, soltanto, mancava, mancavano, manca, basico, "
@@ -672,7 +689,8 @@ FEELING: dict[str, dict[float, str]] = {
         "di speciale, lunghissimo, lunghissima, sfondato, appiccicoso, "
         "bruciato, a pagamento, ridire, lamentarsi, lamentele, lamentela, "
         "chiuso, chiusa, chiusi, instabile, perdeva, perdeva acqua, gocciolava, "
-        "oberati, da rinnovare, da ristrutturare, insomma",
+        "oberati, da rinnovare, da ristrutturare, insomma, vuoto, vuota, vuoti, "
+        "tutta la notte, pieno, piena, sempre pieno",
         -1.5: "si moriva, moriva, impossibile, eternità, un'eternità, mal di schiena, "
         "malfamata, malfamato, pericoloso, fuori servizio, ignorato, ignorati, "
         "ignorata, trascurato, trascurata",
