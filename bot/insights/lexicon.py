@@ -175,7 +175,8 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "staff": "personal, empleados, empleado, empleada, recepcionista, servicio, "
         "camarero, camareros, camarera, camareras, mesero, conserje, gerente, "
         "dueño, dueños, anfitrión, anfitriona, equipo, trato, atención, staff, "
-        "gente, chica de recepción, chico de recepción",
+        "gente, chica de recepción, chico de recepción, chica de la recepción, "
+        "chico de la recepción",
         "breakfast": "desayuno, desayunos, buffet, bufé, comida, comidas, cena, almuerzo, "
         "restaurante, huevos, huevo, café, pan, bollería, zumo, jugo, fruta, "
         "embutidos, plato, platos, menú, cocina, vino, media pensión, bebidas, "
@@ -265,7 +266,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         "noise": {
             1: "quiet, silent, peaceful, tranquil, soundproofed",
             -1: "noise, noises, loud, hear, heard, thin walls, paper thin walls, barking, shouting",
-            -1.5: "kept us awake, couldn t sleep, couldnt sleep, could not sleep",
+            -1.5: "kept us awake",
             -2: "noisy",
         },
         "value": {
@@ -309,7 +310,6 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         "noise": {
             1: "ruhig, leise, ruhige lage",
             -1: "lärm, laut, geräusch, geräusche, krach, baustelle, hören, hörte, hört, dünne wände",
-            -1.5: "konnten nicht schlafen, kaum geschlafen",
             -2: "hellhörig, sehr laut, lärmend",
         },
         "value": {
@@ -347,7 +347,6 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         "noise": {
             1: "calme, silencieux, silencieuse, tranquille, au calme",
             -1: "bruit, bruits, entendre, entend, entendait, entendu, murs fins, cloisons fines",
-            -1.5: "impossible de dormir, pas pu dormir, empêché de dormir",
             -2: "bruyant, bruyante, très bruyant, vacarme",
         },
         "value": {
@@ -385,7 +384,6 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             -0.5: "sonar, sonaba",
             -1: "ruido, ruidos, oía, oían, se escuchaba, escuchaba, paredes finas, "
             "obras, se oye, oye, se oía, de papel, paredes de papel",
-            -1.5: "no pudimos dormir, no pude dormir, no dejaba dormir",
             -2: "ruidoso, ruidosa, muy ruidoso",
         },
         "value": {
@@ -424,7 +422,6 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             1: "tranquillo, tranquilla, silenzioso, silenziosa, silenziose, quiete",
             -1: "rumore, rumori, si sentivano, sentivamo, pareti sottili, lavori, "
             "si sente, si sentiva, di cartone, pareti di cartone",
-            -1.5: "impossibile dormire, non siamo riusciti a dormire, non si dormiva",
             -2: "rumoroso, rumorosa, rumorosissimo, chiassoso",
         },
         "value": {
@@ -489,7 +486,7 @@ FEELING: dict[str, dict[float, str]] = {
         -1.5: "boiling, unsafe, sketchy, dodgy, seedy, impossible, back pain, "
         "backache, paper thin, ignored, ignore, ignoring, out of service, "
         "worse, refused, grim, overcharged, charged twice, double charged, "
-        "charged us twice",
+        "charged us twice, couldn t sleep, couldnt sleep, could not sleep",
         -2: "terrible, awful, horrible, worst, disgusting, dreadful, unacceptable, "
         "appalling, nightmare, never again, avoid, hate, hated, shocking, "
         "gross, inedible, useless, pathetic, horrendous, atrocious, ruined, "
@@ -514,7 +511,7 @@ FEELING: dict[str, dict[float, str]] = {
         "stilvoll, heimelig, funktioniert, funktionierte, ging, geht, klappte, "
         "klappt, gewechselt, stimmt, passt, fein, kostenlos, kostenloser, "
         "gratis, inklusive, sicher, wiederkommen, gut ausgestattet, schnell "
-        "erledigt, zügig, gerechtfertigt, geheizt, beheizt, geholfen, gegeben",
+        "erledigt, zügig, gerechtfertigt, geheizt, beheizt, geholfen",
         0.5: "dunkeln, abdunkeln, verdunkeln",
         0.3: "ok, okay, in ordnung, akzeptabel, passabel, ausreichend, "
         "durchschnittlich, ganz gut, geht so, hoch",
@@ -536,7 +533,8 @@ FEELING: dict[str, dict[float, str]] = {
         "ganze nacht, immer voll, voll",
         -1.5: "außer betrieb, ausser betrieb, ewig, ewigkeit, eine ewigkeit, "
         "unerträglich, rückenschmerzen, unsicher, zwielichtig, ignoriert, "
-        "ignorierte, renovierungsbedürftig, lieblos, verschimmelt",
+        "ignorierte, renovierungsbedürftig, lieblos, verschimmelt, konnten "
+        "nicht schlafen, kaum geschlafen",
         -2: "schrecklich, furchtbar, katastrophal, katastrophe, grauenhaft, "
         "grauenvoll, miserabel, unzumutbar, inakzeptabel, unmöglich, ekelhaft, "
         "ekelig, eklig, widerlich, nie wieder, niemals wieder, zumutung, "
@@ -585,7 +583,8 @@ FEELING: dict[str, dict[float, str]] = {
         "fuit, coulait, toute la nuit, vide, complet, toujours complet",
         -1.5: "éternité, une éternité, glauque, craignos, mal au dos, impossible, "
         "introuvable, abusé, en panne, hors service, dangereux, ignoré, "
-        "ignorés, ignorée, délabré, délabrée, miteux, miteuse",
+        "ignorés, ignorée, délabré, délabrée, miteux, miteuse, impossible de "
+        "dormir, pas pu dormir, empêché de dormir",
         -2: "horrible, affreux, affreuse, terrible, catastrophique, catastrophe, "
         "épouvantable, inacceptable, inadmissible, dégoûtant, dégoûtante, "
         "immonde, à éviter, plus jamais, nul, nulle, honteux, honte, "
@@ -635,12 +634,12 @@ FEELING: dict[str, dict[float, str]] = {
         "demasiado poco, cerrado, cerrada, inestable, goteaba, perdía agua, "
         "flojo, floja, necesita una reforma, necesita renovación, desbordado, "
         "desbordados, helado, helada, no paraba, vacío, vacía, vacíos, toda la "
-        "noche",
+        "noche, chico, chica",
         -1.5: "un horno, horno, daba miedo, miedo, imposible, eternidad, una "
         "eternidad, dolor de espalda, inseguro, insegura, peligroso, ignoraron, "
         "ignoró, ni caso, no hizo caso, no nos hicieron caso, no hicieron caso, "
         "no nos hizo ni caso, no hizo ni caso, no nos hicieron ni caso, no "
-        "hicieron ni caso",
+        "hicieron ni caso, no pudimos dormir, no pude dormir, no dejaba dormir",
         -2: "horrible, horribles, terrible, terribles, pésimo, pésima, fatal, "
         "asqueroso, asquerosa, asco, inaceptable, lamentable, desastre, "
         "desastroso, desastrosa, nunca más, evitar, vergüenza, vergonzoso, "
@@ -693,7 +692,8 @@ FEELING: dict[str, dict[float, str]] = {
         "tutta la notte, pieno, piena, sempre pieno",
         -1.5: "si moriva, moriva, impossibile, eternità, un'eternità, mal di schiena, "
         "malfamata, malfamato, pericoloso, fuori servizio, ignorato, ignorati, "
-        "ignorata, trascurato, trascurata",
+        "ignorata, trascurato, trascurata, impossibile dormire, non siamo "
+        "riusciti a dormire, non si dormiva",
         -2: "orribile, orribili, terribile, terribili, pessimo, pessima, pessimi, "
         "pessime, schifoso, schifosa, disgustoso, inaccettabile, vergognoso, "
         "vergogna, disastro, disastroso, da evitare, mai più, pietoso, incubo, "
