@@ -1,0 +1,832 @@
+"""The analyser's words, in English, German, French, Spanish and Italian.
+
+Write entries as a guest would, with accents and umlauts ("frühstück", "habitación"):
+they are folded like the guest's text (bot/insights/text.py; German entries are also
+added without umlauts, "fruhstuck"), then reduced by the language's light stemmer
+(bot/insights/index.py: "sauberen" = "saubere" = "sauber", "limpias" = "limpio"), so one
+form of a word is enough. Entries are separated by commas; an entry of several words
+("front desk", "petit déjeuner", "no estaba") matches those words in a row.
+
+- TOPIC_WORDS: words that name a topic ("eggs" -> breakfast). No feeling of their own.
+- TOPIC_FEELING: words that name a topic *and* a feeling ("dirty" -> cleanliness, -2;
+  "quiet" -> noise, +1; "rude" -> staff, -2; "overpriced" -> value, -2).
+- FEELING: general feeling words with a weight (+2 strong, +1, -1, -2; fractions for
+  hedges like "ok"). They go to the topic nearest them in their clause.
+- COMPOUND_STEMS (German only): topic stems matched *inside* a word the lexicon does not
+  know ("Frühstücksbuffet", "Zimmerservice", "Straßenlärm"); longest stem first.
+- NEGATORS flip the next feeling word within four words ("not clean", "nicht sauber",
+  "n'était pas propre", "no estaba limpia", "non era pulita"); before a topic word with no
+  feeling ("no parking", "kein WLAN", "pas de wifi", "sin toallas") they mark it missing:
+  negative. In German (NEGATION_LOOKS_BACK) a negator that ends its clause negates the
+  word before it ("das WLAN ging nicht").
+- INTENSIFIERS multiply the next feeling word by 1.5; TOO ("too soft", "zu laut", "trop
+  cher") makes the next feeling word negative; TOO_ALONE are those that mean "too much"
+  on their own at the end of a clause ("30 euro al giorno, troppo").
+- SKIP: phrases matched and ignored because they place a topic rather than judge it
+  ("wifi in the room", "on arrival", "reception", "un peu").
+- CONTRAST words ("but", "aber", "mais", "pero", "ma") start a new clause with its own
+  polarity.
+
+To add a word: put it in the right list of its language and run
+`.venv/bin/python scripts/eval_insights.py` (dev figures) and the unit tests.
+"""
+
+from __future__ import annotations
+
+LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "es", "it")
+
+# --- topics -------------------------------------------------------------------------------
+
+TOPIC_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "room": "room, bedroom, suite, accommodation, balcony, view, views, window, air "
+        "conditioning, air con, aircon, ac, a/c, heating, heater, minibar, "
+        "fridge, tv, television, wardrobe, closet, furniture, decor, kettle, "
+        "carpet, curtains, ceiling, sea view, blackout curtains",
+        "cleanliness": "cleanliness, cleaning, hygiene, cleaned, hair, hairs",
+        "staff": "staff, employee, employees, receptionist, receptionists, front desk "
+        "staff, concierge, manager, waiter, waitress, waiters, host, hosts, "
+        "owner, owners, team, personnel, service, maid, maids, bartender, "
+        "porter, doorman, hostess, crew, people, cleaner, cleaners, cleaning "
+        "lady, maintenance, technician, housekeeping staff, housekeeping, room "
+        "service",
+        "breakfast": "breakfast, buffet, food, meal, dinner, lunch, restaurant, egg, eggs, "
+        "coffee, tea, bread, croissant, juice, fruit, bacon, sausage, pastries, "
+        "pastry, cereal, omelette, omelet, menu, dish, dishes, cuisine, dining, "
+        "drinks, wine, cheese, pancakes, toast, yogurt, yoghurt, brunch, "
+        "snacks, chef, cocktails, cocktail, pizza, dessert, bar, bars, minibar "
+        "drinks, breakfast room, dining room, breakfast area",
+        "location": "location, located, situated, position, area, neighbourhood, "
+        "neighborhood, district, surroundings, city centre, city center, "
+        "centre, center, downtown, beach, sea, metro, subway, tube, station, "
+        "bus stop, transport, public transport, walking distance, close to, "
+        "near, nearby, shops, restaurants nearby, sights, attractions, tram "
+        "stop, airport, bus, lots of restaurants, restaurants nearby, "
+        "restaurants around, shops and restaurants, bars and restaurants",
+        "noise": "soundproofing, soundproof, insulation, traffic, street, music, party, "
+        "construction, snoring, sound, sounds, neighbours, neighbors, trams, "
+        "walls, wall",
+        "value": "price, prices, value, money, cost, costs, rate, rates, charge, "
+        "charged, fee, fees, value for money, paid, pay, penny, euro, euros, "
+        "eur, €, $, £, dollars, pounds, chf, francs",
+        "wifi": "wifi, wi fi, internet, connection, signal, network, wireless, router",
+        "checkin": "check in, checkin, check out, checkout, checking in, checking out, "
+        "arrival, departure, queue, waiting, wait, key card, keycard, key, "
+        "keys, registration, late checkout, early check in, bill, invoice",
+        "bathroom": "bathroom, bath, shower, showers, toilet, toilets, wc, sink, bathtub, "
+        "tub, towel, towels, water pressure, hot water, hairdryer, hair dryer, "
+        "toiletries, shampoo, soap, drain, en suite, ensuite, washbasin, "
+        "plumbing, tap, taps, flush, cistern",
+        "bed": "bed, beds, mattress, pillow, pillows, sheets, linen, bedding, duvet, "
+        "blanket, blankets, bedsheets",
+        "facilities": "pool, swimming pool, spa, gym, fitness, sauna, lift, lifts, elevator, "
+        "elevators, lobby, terrace, garden, rooftop, jacuzzi, hot tub, "
+        "facilities, amenities, steam room, lounge, kids club, playground, "
+        "laundry, shuttle, stairs, pool area, spa area, wellness area",
+        "parking": "parking, car park, carpark, garage, parking space, parking lot, valet, "
+        "park the car, parking spot, street parking",
+    },
+    "de": {
+        "room": "zimmer, raum, suite, balkon, aussicht, ausblick, blick, fenster, "
+        "klimaanlage, klima, heizung, minibar, kühlschrank, fernseher, tv, "
+        "schrank, einrichtung, möbel, unterkunft, teppich, vorhänge",
+        "cleanliness": "sauberkeit, reinigung, hygiene, putzen, geputzt, gereinigt, haare",
+        "staff": "zimmerservice, personal, mitarbeiter, mitarbeiterin, mitarbeiterinnen, "
+        "angestellte, rezeptionist, rezeptionistin, service, bedienung, "
+        "kellner, kellnerin, chef, chefin, team, gastgeber, gastgeberin, "
+        "besitzer, inhaber, wirt, wirtin, concierge, zimmermädchen, "
+        "servicekräfte, leute, mannschaft",
+        "breakfast": "frühstück, buffet, büffet, essen, speisen, mahlzeit, abendessen, "
+        "mittagessen, restaurant, eier, ei, kaffee, tee, brot, brötchen, "
+        "semmel, croissant, saft, obst, speck, würstchen, müsli, küche, "
+        "gericht, gerichte, speisekarte, menü, wein, käse, joghurt, "
+        "halbpension, getränke, kuchen, bar, cocktails, cocktail, zmorge, "
+        "zmorgen, frühstücksraum",
+        "location": "lage, gelegen, umgebung, gegend, viertel, innenstadt, zentrum, "
+        "stadtmitte, strand, meer, bahnhof, u bahn, s bahn, bushaltestelle, "
+        "haltestelle, öffentliche verkehrsmittel, nähe, erreichbar, fußläufig, "
+        "zu fuß, entfernt, entfernung, altstadt, see, tram, tramhaltestelle, "
+        "flughafen",
+        "noise": "verkehr, musik, straße, schallschutz, lärmschutz, schnarchen, "
+        "geräuschkulisse, nachbarn, wände, wand",
+        "value": "preis, preise, preis leistung, preisleistung, preis leistungs "
+        "verhältnis, kosten, kostet, geld, gebühr, gebühren, aufpreis, bezahlt, "
+        "zahlen, euro, eur, €, franken, chf, fr",
+        "wifi": "wlan, wifi, wi fi, internet, verbindung, netz, internetverbindung",
+        "checkin": "check in, checkin, check out, checkout, einchecken, auschecken, "
+        "eincheckzeit, anreise, abreise, ankunft, schlange, warteschlange, "
+        "wartezeit, warten, gewartet, schlüssel, schlüsselkarte, zimmerkarte, "
+        "rechnung",
+        "bathroom": "bad, badezimmer, dusche, duschen, toilette, toiletten, wc, klo, "
+        "waschbecken, badewanne, handtuch, handtücher, wasserdruck, warmwasser, "
+        "warmes wasser, warmes wasser, föhn, fön, haartrockner, duschgel, "
+        "seife, abfluss, duschkopf, spülung, toilettenspülung",
+        "bed": "bett, betten, matratze, matratzen, kissen, kopfkissen, bettwäsche, bettdecke",
+        "facilities": "pool, schwimmbad, hallenbad, freibad, spa, wellness, wellnessbereich, "
+        "fitness, fitnessraum, fitnessstudio, sauna, aufzug, lift, fahrstuhl, "
+        "lobby, terrasse, garten, dachterrasse, whirlpool, einrichtungen, "
+        "anlage, hotelanlage, spielplatz, treppe, treppen",
+        "parking": "parkplatz, parkplätze, parken, parkhaus, tiefgarage, garage, "
+        "stellplatz, stellplätze, parkmöglichkeit, parkmöglichkeiten",
+    },
+    "fr": {
+        "room": "chambre, chambres, suite, balcon, vue, fenêtre, climatisation, clim, "
+        "climatiseur, chauffage, minibar, frigo, réfrigérateur, télé, "
+        "télévision, tv, armoire, placard, décoration, déco, mobilier, meubles, "
+        "moquette, rideaux, logement",
+        "cleanliness": "propreté, ménage, nettoyage, hygiène, nettoyé, cheveux",
+        "staff": "personnel, équipe, employé, employés, employée, réceptionniste, "
+        "accueil, service, serveur, serveurs, serveuse, concierge, directeur, "
+        "directrice, gérant, gérante, propriétaire, propriétaires, hôte, hôtes, "
+        "hôtesse, staff, femme de chambre, gens",
+        "breakfast": "petit déjeuner, petit dej, déjeuner, dîner, repas, buffet, nourriture, "
+        "cuisine, restaurant, oeuf, oeufs, café, thé, pain, croissant, "
+        "croissants, viennoiseries, jus, fruits, confiture, fromage, menu, vin, "
+        "demi pension, boissons, desserts, bar, cocktails, cocktail, petit déj, "
+        "salle du petit déjeuner, salle de petit déjeuner",
+        "location": "emplacement, situation, situé, située, localisation, quartier, centre, "
+        "centre ville, plage, mer, métro, gare, transports, proximité, à pied, "
+        "près, proche, accès, environs, commerces",
+        "noise": "insonorisation, insonorisé, insonorisée, trafic, circulation, musique, "
+        "rue, isolation phonique, ronflements, voisins, murs, cloisons",
+        "value": "prix, tarif, tarifs, rapport qualité prix, qualité prix, argent, coût, "
+        "frais, supplément, payé, payer, euro, euros, €, coûte, coute, francs, "
+        "chf",
+        "wifi": "wifi, wi fi, internet, connexion, réseau, signal",
+        "checkin": "enregistrement, arrivée, départ, check in, check out, checkin, "
+        "checkout, file d'attente, attente, attendre, attendu, clé, clés, clef, "
+        "carte, carte de la chambre, facture",
+        "bathroom": "salle de bain, salle de bains, salle d'eau, douche, douches, "
+        "toilettes, wc, lavabo, baignoire, serviette, serviettes, pression, eau "
+        "chaude, sèche cheveux, savon, shampoing, évacuation, chasse d'eau",
+        "bed": "lit, lits, matelas, oreiller, oreillers, draps, literie, couette, "
+        "couverture, oreillers plats",
+        "facilities": "piscine, spa, salle de sport, salle de gym, gym, fitness, sauna, "
+        "ascenseur, ascenseurs, hall, terrasse, jardin, jacuzzi, hammam, "
+        "équipements, installations, escaliers, aire de jeux",
+        "parking": "parking, stationnement, garer, se garer, garage, place de parking, stationner",
+    },
+    "es": {
+        "room": "habitación, habitaciones, cuarto, suite, balcón, vista, vistas, "
+        "ventana, aire acondicionado, aire, calefacción, minibar, nevera, "
+        "frigorífico, televisión, tele, tv, armario, decoración, muebles, "
+        "mobiliario, moqueta, cortinas, alojamiento, pieza",
+        "cleanliness": "limpieza, higiene, limpiar, limpiaron, pelos",
+        "staff": "personal, empleados, empleado, empleada, recepcionista, servicio, "
+        "camarero, camareros, camarera, camareras, mesero, conserje, gerente, "
+        "dueño, dueños, anfitrión, anfitriona, equipo, trato, atención, staff, "
+        "gente, chica de recepción, chico de recepción, chica de la recepción, "
+        "chico de la recepción",
+        "breakfast": "desayuno, desayunos, buffet, bufé, comida, comidas, cena, almuerzo, "
+        "restaurante, huevos, huevo, café, pan, bollería, zumo, jugo, fruta, "
+        "embutidos, plato, platos, menú, cocina, vino, media pensión, bebidas, "
+        "postres, tortilla, bar, cócteles, cóctel, cocteles, comedor",
+        "location": "ubicación, situación, localización, ubicado, ubicada, situado, "
+        "situada, zona, barrio, centro, playa, mar, metro, estación, "
+        "transporte, cerca, a pie, andando, alrededores, tiendas",
+        "noise": "insonorización, insonorizado, tráfico, música, calle, fiesta, "
+        "aislamiento, vecinos, paredes, pared",
+        "value": "precio, precios, tarifa, relación calidad precio, calidad precio, "
+        "dinero, coste, costo, suplemento, pagamos, pagar, pagado, euros, euro, "
+        "€, dólares, dolares, pesos, cuesta, cuestan, cobran",
+        "wifi": "wifi, wi fi, internet, conexión, red, señal",
+        "checkin": "registro, llegada, salida, check in, check out, checkin, checkout, "
+        "cola, espera, esperar, esperamos, llave, llaves, tarjeta, tarjeta de "
+        "la habitación, factura",
+        "bathroom": "baño, baños, cuarto de baño, ducha, duchas, inodoro, váter, aseo, "
+        "lavabo, bañera, toalla, toallas, agua caliente, presión del agua, "
+        "secador, jabón, champú, desagüe, regadera, presión, cisterna",
+        "bed": "cama, camas, colchón, colchones, almohada, almohadas, sábanas, ropa de "
+        "cama, manta, mantas, edredón",
+        "facilities": "piscina, spa, gimnasio, sauna, ascensor, ascensores, vestíbulo, "
+        "terraza, jardín, jacuzzi, instalaciones, azotea, escaleras, zona de "
+        "juegos, alberca, pileta",
+        "parking": "aparcamiento, parking, estacionamiento, aparcar, garaje, plaza de "
+        "garaje, parqueadero, estacionar, cochera",
+    },
+    "it": {
+        "room": "camera, camere, stanza, stanze, suite, balcone, vista, finestra, "
+        "finestre, aria condizionata, condizionatore, climatizzatore, "
+        "riscaldamento, minibar, frigo, frigorifero, tv, televisione, armadio, "
+        "arredamento, mobili, tende, moquette, alloggio",
+        "cleanliness": "pulizia, pulizie, igiene, capelli, pulire",
+        "staff": "personale, staff, receptionist, receptionista, accoglienza, servizio, "
+        "cameriere, camerieri, cameriera, concierge, direttore, proprietario, "
+        "proprietari, titolare, gestore, gestori, host, padrone, ragazzi, "
+        "ragazze, gente",
+        "breakfast": "colazione, prima colazione, buffet, cibo, cena, pranzo, ristorante, "
+        "uova, uovo, caffè, cappuccino, pane, cornetti, cornetto, brioche, "
+        "succo, frutta, dolci, piatti, piatto, menu, cucina, vino, pasti, "
+        "pasto, mezza pensione, bevande, bar, cocktail, spritz, aperitivo, sala "
+        "colazione, sala della colazione",
+        "location": "posizione, ubicazione, zona, quartiere, centro, spiaggia, mare, metro, "
+        "metropolitana, stazione, fermata, trasporti, vicino, vicina, a piedi, "
+        "raggiungibile, situato, situata, dintorni, negozi",
+        "noise": "insonorizzazione, insonorizzata, traffico, musica, strada, festa, "
+        "isolamento acustico, i vicini, dei vicini, vicini di camera, pareti, "
+        "parete",
+        "value": "prezzo, prezzi, tariffa, rapporto qualità prezzo, qualità prezzo, "
+        "soldi, costo, supplemento, pagato, pagare, euro, €, costa, costano",
+        "wifi": "wifi, wi fi, internet, connessione, rete, segnale",
+        "checkin": "registrazione, check in, check out, checkin, checkout, conto, coda, "
+        "fila, attesa, aspettare, aspettato, chiave, chiavi, tessera, chiave "
+        "della camera",
+        "bathroom": "bagno, bagni, doccia, docce, wc, lavandino, lavabo, vasca, "
+        "asciugamani, asciugamano, acqua calda, pressione dell'acqua, phon, "
+        "fon, asciugacapelli, bidet, sanitari, sapone, scarico, sciacquone",
+        "bed": "letto, letti, materasso, materassi, cuscino, cuscini, guanciale, "
+        "lenzuola, biancheria, coperta, coperte, piumone",
+        "facilities": "piscina, spa, palestra, sauna, ascensore, ascensori, hall, terrazza, "
+        "giardino, idromassaggio, jacuzzi, strutture, centro benessere, "
+        "benessere, scale, parco giochi",
+        "parking": "parcheggio, parcheggi, parcheggiare, garage, posto auto, autorimessa",
+    },
+}
+
+# topic -> {weight: entries}: words that name a topic and a feeling at once
+TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
+    "en": {
+        "cleanliness": {
+            2: "spotless, immaculate, pristine, spotlessly clean",
+            1: "clean, tidy, hygienic, well kept",
+            -1: "dusty, dust, stained, stains, stain, smell, smelly, smelled, "
+            "smelt, stank, odour, odor, grimy, grubby, hair in, smoke, "
+            "cigarette smoke, smelled of smoke",
+            -2: "dirty, filthy, mould, mold, mouldy, moldy, unclean, cockroach, "
+            "cockroaches, bugs, bedbugs, bed bugs, disgusting smell, stink, "
+            "stinks, stinky, mildew",
+        },
+        "staff": {
+            2: "above and beyond, went above and beyond, went out of their way",
+            1: "friendly, helpful, welcoming, courteous, polite, attentive, "
+            "hospitable, accommodating, professional, kind, hospitality",
+            -1: "unprofessional, arrogant, indifferent, understaffed",
+            -2: "rude, unfriendly, unhelpful, impolite",
+        },
+        "noise": {
+            1: "quiet, silent, peaceful, tranquil, soundproofed",
+            -1: "noise, noises, loud, hear, heard, thin walls, paper thin walls, barking, shouting",
+            -1.5: "kept us awake",
+            -2: "noisy",
+        },
+        "value": {
+            1: "affordable, reasonable, reasonably priced, bargain, worth the "
+            "money, worth every penny, good value, great value, value for "
+            "money, cheap",
+            -1: "expensive, pricey, extra charge, extra charges, hidden charges",
+            -2: "overpriced, rip off, ripoff, daylight robbery",
+        },
+        "location": {
+            1: "central, centrally located, well located, convenient location",
+            0.5: "close to, near, nearby, walking distance, minutes walk, min walk, "
+            "right outside, next to, right next to",
+            -1: "far from everything, in the middle of nowhere",
+        },
+        "bed": {
+            1: "comfy bed",
+        },
+        "checkin": {
+            -1: "long queue, long wait, had to wait, waited, waiting time, wait over",
+        },
+    },
+    "de": {
+        "cleanliness": {
+            2: "blitzsauber, makellos, picobello, tipptopp, blitzblank",
+            1: "sauber, gepflegt, reinlich, hygienisch",
+            -1: "staubig, staub, flecken, fleckig, gestank, stinkt, roch, riecht, "
+            "muffig, haare, schimmlig, klebrig, rauch, zigarettenrauch, nach "
+            "rauch",
+            -2: "schmutzig, dreckig, verdreckt, schimmel, schimmelig, unsauber, "
+            "ungeziefer, kakerlaken, wanzen, bettwanzen, ekelhaft",
+        },
+        "staff": {
+            1.5: "rührend, gekümmert, kümmerten sich",
+            1: "freundlich, hilfsbereit, zuvorkommend, herzlich, höflich, "
+            "aufmerksam, gastfreundschaft, gastfreundlich, kompetent, "
+            "professionell, nett",
+            -1: "arrogant, unprofessionell, desinteressiert",
+            -2: "unfreundlich, unhöflich, frech, patzig",
+        },
+        "noise": {
+            1: "ruhig, leise, ruhige lage",
+            -1: "lärm, laut, geräusch, geräusche, krach, baustelle, hören, hörte, hört, dünne wände",
+            -2: "hellhörig, sehr laut, lärmend",
+        },
+        "value": {
+            1: "günstig, preiswert, angemessen, preisgünstig, seinen preis wert, "
+            "sein geld wert, jeden cent wert",
+            -1: "teuer, kostspielig, aufpreis, kostenpflichtig",
+            -2: "überteuert, abzocke, wucher",
+        },
+        "location": {
+            1: "zentral, zentrale lage, zentral gelegen, gut gelegen, top lage",
+            0.5: "nähe, in der nähe, fußläufig, zu fuß, nah, nahe",
+            -1: "weit weg von allem, abgelegen, ab vom schuss",
+        },
+        "checkin": {
+            -1: "warten, gewartet, mussten warten, warten mussten, wartezeit, warteschlange",
+        },
+    },
+    "fr": {
+        "cleanliness": {
+            2: "impeccable, nickel, impeccablement propre, très propre",
+            1: "propre, bien tenu, bien tenue, hygiénique",
+            -1: "poussière, poussiéreux, taches, tache, tâches, odeur, odeurs, sent "
+            "mauvais, puait, pue, cheveux, fumée, odeur de tabac, tabac froid",
+            -2: "sale, sales, crasseux, crasse, moisissure, moisissures, moisi, "
+            "malpropre, cafards, punaises, insectes, dégoûtant",
+        },
+        "staff": {
+            2: "aux petits soins",
+            1: "aimable, aimables, sympathique, sympa, serviable, accueillant, "
+            "chaleureux, courtois, poli, attentionné, souriant, souriante, "
+            "professionnel, gentil, gentille, à l'écoute",
+            -1: "arrogant, antipathique",
+            -2: "impoli, impolie, grossier, désagréable, désobligeant, mal aimable, odieux",
+        },
+        "noise": {
+            1: "calme, silencieux, silencieuse, tranquille, au calme",
+            -1: "bruit, bruits, entendre, entend, entendait, entendu, murs fins, cloisons fines",
+            -2: "bruyant, bruyante, très bruyant, vacarme",
+        },
+        "value": {
+            1: "abordable, raisonnable, bon marché, bon rapport qualité prix, vaut "
+            "le coup, vaut le prix, vaut la peine, pas cher",
+            -1: "cher, chère, coûteux, onéreux",
+            -2: "arnaque, hors de prix, trop cher, excessif",
+        },
+        "location": {
+            1: "central, centrale, bien situé, bien située, idéalement situé, idéalement située",
+            0.5: "proche, près, à pied, à deux pas, a deux pas",
+            -1: "loin de tout, au milieu de nulle part",
+        },
+        "checkin": {
+            -1: "attendre, attendu, attente, dû attendre",
+        },
+    },
+    "es": {
+        "cleanliness": {
+            2: "impecable, limpísimo, limpísima, impoluto",
+            1: "limpio, limpia, limpios, limpias, pulcro, limpito, limpita, limpitos, limpitas",
+            -1: "polvo, polvoriento, manchas, mancha, manchado, olor, olía, huele, "
+            "mal olor, pelos, humedad, olía a humedad, humo, olor a tabaco",
+            -2: "sucio, sucia, suciedad, moho, cucarachas, chinches, bichos, asqueroso, mugre",
+        },
+        "staff": {
+            1: "amable, amables, simpático, atento, atentos, servicial, "
+            "serviciales, cordial, educado, profesional, encantador, "
+            "encantadores",
+            -1: "antipático, borde, arrogante, poco profesional",
+            -2: "maleducado, maleducados, grosero, groseros, desagradable, mal educado, mal educados",
+        },
+        "noise": {
+            1: "tranquilo, tranquila, silencioso, silenciosa",
+            -0.5: "sonar, sonaba",
+            -1: "ruido, ruidos, oía, oían, se escuchaba, escuchaba, paredes finas, "
+            "obras, se oye, oye, se oía, de papel, paredes de papel",
+            -2: "ruidoso, ruidosa, muy ruidoso",
+        },
+        "value": {
+            1: "barato, barata, económico, económica, asequible, razonable, vale "
+            "la pena, merece la pena, buena relación calidad precio",
+            -1: "caro, cara, costoso",
+            -2: "carísimo, timo, abusivo, excesivo, un robo, robo",
+        },
+        "location": {
+            1: "céntrico, céntrica, bien ubicado, bien situado, bien ubicada, bien situada",
+            0.5: "cerca, a pie, andando, a pasos",
+            -1: "lejos de todo, en medio de la nada",
+        },
+        "checkin": {
+            -1: "esperar, esperamos, esperando, tuvimos que esperar, cola",
+        },
+    },
+    "it": {
+        "cleanliness": {
+            2: "pulitissimo, pulitissima, impeccabile, immacolato, immacolata",
+            1: "pulito, pulita, puliti, pulite, ordinato, ordinata, curato, curata",
+            -1: "polvere, polveroso, macchie, macchia, macchiato, odore, odori, "
+            "puzza, puzzava, capelli, umidità, fumo, odore di fumo",
+            -2: "sporco, sporca, sporchi, sporche, sporcizia, muffa, scarafaggi, "
+            "cimici, insetti, schifo, lercio",
+        },
+        "staff": {
+            1: "gentile, gentili, gentilissimo, gentilissimi, cordiale, cordiali, "
+            "disponibile, disponibili, cortese, cortesi, simpatico, simpatici, "
+            "professionale, professionali, premuroso, premurosi, accoglienti, "
+            "ospitalità, ospitale",
+            -1: "antipatico, arrogante, poco professionale",
+            -2: "scortese, scortesi, maleducato, maleducati, sgarbato, sgarbati, villano, sgradevole",
+        },
+        "noise": {
+            1: "tranquillo, tranquilla, silenzioso, silenziosa, silenziose, quiete",
+            -1: "rumore, rumori, si sentivano, sentivamo, pareti sottili, lavori, "
+            "si sente, si sentiva, di cartone, pareti di cartone",
+            -2: "rumoroso, rumorosa, rumorosissimo, chiassoso",
+        },
+        "value": {
+            1: "economico, economica, conveniente, ragionevole, vale la pena, ne "
+            "vale la pena, buon rapporto qualità prezzo, onesto",
+            -1: "caro, cara, costoso, costosa",
+            -2: "carissimo, furto, esagerato, spropositato, eccessivo",
+        },
+        "location": {
+            1: "centrale, ben posizionato, ben posizionata, ben collegato, ottima posizione",
+            0.5: "vicino, vicina, a piedi, a due passi",
+            -1: "lontano da tutto, in mezzo al nulla",
+        },
+        "checkin": {
+            -1: "aspettare, aspettato, atteso, attesa, coda, fila",
+        },
+    },
+}
+
+# --- feeling ------------------------------------------------------------------------------
+
+FEELING: dict[str, dict[float, str]] = {
+    "en": {
+        2: "excellent, amazing, fantastic, wonderful, perfect, perfectly, "
+        "outstanding, awesome, brilliant, exceptional, loved, love, delicious, "
+        "beautiful, gorgeous, incredible, best, stunning, spectacular, "
+        "heavenly, faultless, highly recommend, exceeded, 10 10, highlight, "
+        "adorable, superb, top notch, spot on",
+        1.5: "great, lovely, very good, tasty, wonderfully, ideal, ideally, "
+        "delightful, well maintained, handy",
+        1: "good, nice, comfortable, comfy, pleasant, enjoyed, enjoy, recommend, "
+        "recommended, happy, satisfied, cozy, cosy, modern, fresh, convenient, "
+        "easy, quick, fast, efficient, well, generous, large, big, plenty, "
+        "variety, warm welcome, helpful, cool, fine, smooth, relaxing, "
+        "charming, thanks, thank you, reliable, strong, hot shower, stylish, "
+        "renovated, ample, yummy, fabulous, well equipped, work, works, worked, "
+        "working, free, complimentary, fixed, quickly, come back, stay again, "
+        "would stay again, safe, clear, easy access, fair, bigger, larger, "
+        "unbeatable, spacious, changed, replaced",
+        0.5: "help, helped, block, blocks, full english",
+        0.3: "ok, okay, decent, acceptable, adequate, alright, soft, high",
+        -0.5: "unfortunately, basic, limited, shame, pity, lacked, lack, lacking, "
+        "could have been better, average, very average",
+        -1: "bad, poor, small, tiny, cramped, cold, hot, hard, old, dated, tired, "
+        "worn, broken, slow, uncomfortable, disappointing, disappointed, "
+        "disappointment, problem, problems, issue, issues, complaint, "
+        "complaints, missing, mediocre, expensive, long, far, dark, thin, "
+        "stuck, leaking, leak, leaky, annoying, difficult, bland, stale, "
+        "overcooked, weak, lukewarm, noisy, outdated, shabby, damp, did not "
+        "work, didn t work, doesn t work, not working, out of order, chaotic, "
+        "confusing, lost, forgot, forgotten, wrong, mistake, crowded, busy, "
+        "sadly, inconvenient, unreliable, patchy, cheap looking, run down, "
+        "rundown, hassle, waited, drops, dropped, kept dropping, barely, tepid, "
+        "too many, never cleaned, not cleaned, blocked, nobody came, took ages, "
+        "forever, ages, nothing special, could be better, not the best, sticky, "
+        "worn out, faulty, sagging, lumpy, burnt, burned, complain, fault, "
+        "holes, hole, flat, smaller, too much, closed, unstable, cut out, kept "
+        "cutting out, overwhelmed, needs updating, needs renovating, needs a "
+        "refresh, in need of, tatty, stuffy, poorly, musty, understaffed, "
+        "trickle, just a trickle, ran out, run out, rough, awake, kept us "
+        "awake, all night, full",
+        -1.5: "boiling, unsafe, sketchy, dodgy, seedy, impossible, back pain, "
+        "backache, paper thin, ignored, ignore, ignoring, out of service, "
+        "worse, refused, grim, overcharged, charged twice, double charged, "
+        "charged us twice, couldn t sleep, couldnt sleep, could not sleep",
+        -2: "terrible, awful, horrible, worst, disgusting, dreadful, unacceptable, "
+        "appalling, nightmare, never again, avoid, hate, hated, shocking, "
+        "gross, inedible, useless, pathetic, horrendous, atrocious, ruined, "
+        "rubbish, abysmal, scam, disaster, non existent, nonexistent, freezing, "
+        "unbearable, joke, undrinkable",
+    },
+    "de": {
+        2: "ausgezeichnet, hervorragend, fantastisch, wundervoll, perfekt, "
+        "exzellent, traumhaft, genial, super, spitze, spitzenklasse, "
+        "erstklassig, köstlich, lecker, wunderschön, großartig, grandios, top, "
+        "bestens, sehr empfehlenswert, sehr zu empfehlen, unglaublich, "
+        "sensationell, klasse, traum, ein traum, highlight, wunderbar",
+        1.5: "toll, sehr gut, schön, prima, empfehlenswert, zu empfehlen, liebevoll, "
+        "ideal, vorbildlich, einwandfrei, tadellos, zuverlässig, großzügig, "
+        "komme wieder, kommen wieder, jederzeit wieder, gerne wieder, "
+        "weiterempfehlen, weiter empfehlen",
+        1: "gut, angenehm, bequem, gemütlich, zufrieden, geräumig, modern, frisch, "
+        "schnell, reichhaltig, reichlich, groß, vielfältig, abwechslungsreich, "
+        "praktisch, problemlos, reibungslos, danke, vielen dank, gerne, gern, "
+        "empfehlen, hell, weich, ordentlich, komfortabel, modernisiert, "
+        "renoviert, hat gefallen, gefallen, gefiel, genossen, herrlich, "
+        "stilvoll, heimelig, funktioniert, funktionierte, ging, geht, klappte, "
+        "klappt, gewechselt, stimmt, passt, fein, kostenlos, kostenloser, "
+        "gratis, inklusive, sicher, wiederkommen, gut ausgestattet, schnell "
+        "erledigt, zügig, gerechtfertigt, geheizt, beheizt, geholfen",
+        0.5: "dunkeln, abdunkeln, verdunkeln",
+        0.3: "ok, okay, in ordnung, akzeptabel, passabel, ausreichend, "
+        "durchschnittlich, ganz gut, geht so, hoch",
+        -0.5: "leider, nur, einfach gehalten, mangel, fehlte, fehlten, fehlt, heiß, warm",
+        -1: "schlecht, schlechte, klein, winzig, eng, kalt, hart, alt, veraltet, "
+        "abgenutzt, kaputt, defekt, langsam, unbequem, enttäuschend, "
+        "enttäuscht, enttäuschung, problem, probleme, mangelhaft, mittelmäßig, "
+        "teuer, lang, lange, weit, dunkel, dünn, nervig, schwierig, fad, fade, "
+        "altbacken, schwach, lauwarm, abgewohnt, funktionierte nicht, ging "
+        "nicht, geht nicht, chaotisch, falsch, fehler, vergessen, überfüllt, "
+        "schade, unzuverlässig, instabil, brach ab, bricht ab, abgebrochen, "
+        "stickig, feucht, mühsam, umständlich, unangenehm, ärgerlich, nichts "
+        "besonderes, nicht der hit, durchgelegen, klebrig, zu weich, "
+        "überfordert, verbrannt, angebrannt, meckern, beanstanden, auszusetzen, "
+        "zu viel, kleiner, geschlossen, undicht, tropfte, leckte, müsste "
+        "renoviert, sollte renoviert, verbesserungswürdig, "
+        "verbesserungsbedürftig, langweilig, dürftig, spärlich, unzureichend, "
+        "überlastet, zu wenig, renoviert werden, renovierung, bescheiden, die "
+        "ganze nacht, immer voll, voll",
+        -1.5: "außer betrieb, ausser betrieb, ewig, ewigkeit, eine ewigkeit, "
+        "unerträglich, rückenschmerzen, unsicher, zwielichtig, ignoriert, "
+        "ignorierte, renovierungsbedürftig, lieblos, verschimmelt, konnten "
+        "nicht schlafen, kaum geschlafen",
+        -2: "schrecklich, furchtbar, katastrophal, katastrophe, grauenhaft, "
+        "grauenvoll, miserabel, unzumutbar, inakzeptabel, unmöglich, ekelhaft, "
+        "ekelig, eklig, widerlich, nie wieder, niemals wieder, zumutung, "
+        "frechheit, skandal, unterirdisch, eine katastrophe, mies, horror, "
+        "albtraum, nicht vorhanden, ungenießbar",
+    },
+    "fr": {
+        2: "excellent, excellente, parfait, parfaite, parfaitement, magnifique, "
+        "superbe, fantastique, merveilleux, merveilleuse, exceptionnel, "
+        "exceptionnelle, incroyable, délicieux, délicieuse, génial, géniale, au "
+        "top, formidable, extraordinaire, sublime, adoré, le meilleur, la "
+        "meilleure, je recommande, recommande vivement, impeccable, succulent, "
+        "divin, parfaits, adorable, adorables, top, un régal, régal, à couper "
+        "le souffle",
+        1.5: "très bien, très bon, très bonne, super, agréable, charmant, charmante, "
+        "beau, belle, joli, jolie, bravo, idéal, idéale, idéalement, chouette, "
+        "irréprochable, remarquable, soigné, soignée, sans hésiter, reviendrai, "
+        "reviendrons, reviendra, à refaire",
+        1: "bien, bon, bonne, bons, bonnes, confortable, confortables, spacieux, "
+        "spacieuse, moderne, frais, fraîche, rapide, efficace, pratique, "
+        "facile, copieux, copieuse, varié, variée, grand, grande, satisfait, "
+        "satisfaits, content, contents, recommande, recommander, merci, "
+        "apprécié, agréablement, sans problème, aucun problème, chaleureux, "
+        "cosy, douillet, lumineux, lumineuse, rénové, rénovée, généreux, "
+        "savoureux, copieusement, fonctionne, fonctionnait, marche, marchait, "
+        "passe, passait, gratuit, gratuite, offert, offerte, rapidement, clair, "
+        "claire, sécurité, sûr, revenir, bien équipé, bien équipée, bien placé, "
+        "bien placée, changé, changés, changées, changée, pas pire, aidé, "
+        "aidés, aidée, rassurant, rassurante, cachent, cache",
+        0.3: "correct, correcte, corrects, acceptable, convenable, ok, ça va, pas "
+        "mal, mou, molle, haut, hauts",
+        -0.5: "dommage, seulement, manque, manquait, malheureusement, basique, moyen, "
+        "moyenne, passable, chaud, chaude",
+        -1: "mauvais, mauvaise, petit, petite, petits, minuscule, étroit, étroite, "
+        "exigu, exiguë, froid, froids, froide, froides, dur, dure, vieux, "
+        "vieille, vétuste, usé, usée, usés, défraîchi, cassé, cassée, lent, "
+        "lente, inconfortable, décevant, décevante, déçu, déçus, déçue, "
+        "déception, problème, problèmes, médiocre, long, longue, loin, sombre, "
+        "mince, fins, bloqué, fuite, fade, tiède, faible, vieillot, erreur, "
+        "oublié, bondé, bondée, désordre, compliqué, difficile, humide, "
+        "ennuyeux, insuffisant, pas terrible, pas top, rien de spécial, rien "
+        "d'exceptionnel, affaissé, collant, brûlé, payant, payante, redire, "
+        "reprocher, plaindre, trop peu, fermé, fermée, fermés, instable, "
+        "coupait, coupé, coupures, coupure, débordé, débordés, débordée, à "
+        "rénover, mériterait une rénovation, limite, bof, pénible, fuyait, "
+        "fuit, coulait, toute la nuit, vide, complet, toujours complet",
+        -1.5: "éternité, une éternité, glauque, craignos, mal au dos, impossible, "
+        "introuvable, abusé, en panne, hors service, dangereux, ignoré, "
+        "ignorés, ignorée, délabré, délabrée, miteux, miteuse, impossible de "
+        "dormir, pas pu dormir, empêché de dormir",
+        -2: "horrible, affreux, affreuse, terrible, catastrophique, catastrophe, "
+        "épouvantable, inacceptable, inadmissible, dégoûtant, dégoûtante, "
+        "immonde, à éviter, plus jamais, nul, nulle, honteux, honte, "
+        "lamentable, scandaleux, déplorable, cauchemar, exécrable, inexistant, "
+        "inexistante, immangeable, pire, glacial, glaciale, insupportable, "
+        "imbuvable",
+    },
+    "es": {
+        2: "excelente, excelentes, perfecto, perfecta, perfectos, maravilloso, "
+        "maravillosa, fantástico, fantástica, espectacular, increíble, "
+        "estupendo, estupenda, magnífico, magnífica, delicioso, deliciosa, "
+        "riquísimo, buenísimo, buenísima, genial, inmejorable, lo mejor, el "
+        "mejor, la mejor, de lujo, recomiendo, muy recomendable, 10, encantó, "
+        "encantado, encantada, excepcional, impresionante, maravilla, una "
+        "maravilla, de diez",
+        1.5: "muy bien, muy bueno, muy buena, agradable, bonito, bonita, precioso, "
+        "preciosa, rico, rica, sabroso, sabrosa, estupendamente, fenomenal, "
+        "ideal, repetiremos, repetiría, repetiremos sin duda, lindo, linda, "
+        "lindos, lindas",
+        1: "bien, bueno, buena, buen, buenos, buenas, cómodo, cómoda, cómodos, "
+        "cómodas, amplio, amplia, espacioso, espaciosa, moderno, moderna, "
+        "fresco, fresca, rápido, rápida, eficiente, práctico, fácil, variado, "
+        "variada, abundante, grande, satisfecho, contentos, contento, gracias, "
+        "recomendable, acogedor, acogedora, gustó, gustaron, sin problemas, "
+        "ningún problema, renovado, luminoso, luminosa, completo, generoso, "
+        "disfrutamos, funciona, funcionaba, anda, andaba, llega, llegaba, "
+        "gratis, gratuito, gratuita, incluido, rápidamente, seguro, segura, "
+        "volver, volveremos, bien equipado, bien equipada, cerca de todo, a "
+        "pasos, cambiaron, cambiadas, cambiado, cambiados, ayudaron, ayudó",
+        0.5: "tapan, tapa",
+        0.3: "correcto, correcta, aceptable, normal, pasable, ok, vale, decente, blando, blanda, alto, altos",
+        -0.3: "regular",
+        -0.5: "lástima, pena, solo, sólo, faltaba, faltan, falta, básico, básica, "
+        "desafortunadamente, lamentablemente, por desgracia, caliente",
+        -1: "malo, mala, mal, pequeño, pequeña, pequeños, diminuto, diminuta, "
+        "estrecho, frío, fría, fríos, frías, duro, dura, viejo, vieja, antiguo, "
+        "anticuado, anticuada, desgastado, roto, rota, rotos, estropeado, "
+        "averiado, lento, lenta, incómodo, incómoda, decepcionante, "
+        "decepcionado, decepcionados, decepción, problema, problemas, mediocre, "
+        "largo, larga, lejos, oscuro, oscura, fino, finas, atascado, fuga, "
+        "insípido, soso, sosa, tibio, tibia, débil, no funcionaba, no funciona, "
+        "error, olvidaron, abarrotado, lleno, complicado, difícil, húmedo, "
+        "húmeda, escaso, escasa, deficiente, mejorable, cutre, se cortaba, "
+        "fallaba, nada especial, nada del otro mundo, tardaba, tardaron, tardó, "
+        "tarda, falló, fallo, se paraba, paraba, feo, fea, hundido, pegajoso, "
+        "quemado, de pago, objetar, queja, quejas, quejarse, pega, pegas, "
+        "demasiado poco, cerrado, cerrada, inestable, goteaba, perdía agua, "
+        "flojo, floja, necesita una reforma, necesita renovación, desbordado, "
+        "desbordados, helado, helada, no paraba, vacío, vacía, vacíos, toda la "
+        "noche, chico, chica",
+        -1.5: "un horno, horno, daba miedo, miedo, imposible, eternidad, una "
+        "eternidad, dolor de espalda, inseguro, insegura, peligroso, ignoraron, "
+        "ignoró, ni caso, no hizo caso, no nos hicieron caso, no hicieron caso, "
+        "no nos hizo ni caso, no hizo ni caso, no nos hicieron ni caso, no "
+        "hicieron ni caso, no pudimos dormir, no pude dormir, no dejaba dormir",
+        -2: "horrible, horribles, terrible, terribles, pésimo, pésima, fatal, "
+        "asqueroso, asquerosa, asco, inaceptable, lamentable, desastre, "
+        "desastroso, desastrosa, nunca más, evitar, vergüenza, vergonzoso, "
+        "penoso, peor, el peor, la peor, inexistente, incomible, insoportable, "
+        "una pesadilla, pesadilla, nefasto, imbebible, abuso, un abuso",
+    },
+    "it": {
+        2: "eccellente, eccellenti, perfetto, perfetta, perfetti, perfette, "
+        "meraviglioso, meravigliosa, fantastico, fantastica, spettacolare, "
+        "incredibile, stupendo, stupenda, magnifico, magnifica, delizioso, "
+        "deliziosa, squisito, squisita, ottimo, ottima, ottimi, ottime, "
+        "splendido, splendida, super, il migliore, consiglio vivamente, "
+        "eccezionale, favoloso, favolosa, impeccabile, buonissimo, buonissima, "
+        "strepitoso, straordinario, comodissimo, comodissima, benissimo, il "
+        "massimo, top, mozzafiato",
+        1.5: "molto bene, molto buono, molto buona, bellissimo, bellissima, "
+        "piacevole, bello, bella, belle, belli, gustoso, gustosa, carino, "
+        "carina, consigliato, consiglio, ideale, tornerei, ci torneremo",
+        1: "bene, buono, buona, buoni, buone, buon, comodo, comoda, comodi, "
+        "comode, confortevole, confortevoli, spazioso, spaziosa, ampio, ampia, "
+        "moderno, moderna, fresco, fresca, freschi, veloce, rapido, rapida, "
+        "efficiente, pratico, pratica, facile, vario, varia, variegato, "
+        "abbondante, grande, soddisfatto, soddisfatti, contento, contenti, "
+        "grazie, accogliente, nessun problema, senza problemi, ristrutturato, "
+        "ristrutturata, luminoso, luminosa, ricco, ricca, generoso, piaciuto, "
+        "piaciuta, piaciuti, funziona, funzionava, prende, prendeva, arriva, "
+        "arrivava, gratis, gratuito, gratuita, incluso, velocemente, sicuro, "
+        "sicura, tornare, torneremo, ben attrezzato, ben attrezzata, a due "
+        "passi, cambiato, cambiati, cambiate, cambiata, aiutato, aiutati, "
+        "aiutata, rassicurante",
+        0.5: "oscurano, oscura",
+        0.3: "discreto, discreta, accettabile, normale, nella media, sufficiente, "
+        "ok, decente, corretto, passabile, alto, alti, alta, morbido, morbida",
+        -0.5: "peccato, purtroppo, solo, soltanto, mancava, mancavano, manca, basico, "
+        "essenziale, migliorabile, così così, caldo, calda",
+        -1: "male, cattivo, cattiva, piccolo, piccola, piccoli, piccole, minuscolo, "
+        "minuscola, stretto, stretta, freddo, fredda, freddi, fredde, duro, "
+        "dura, duri, vecchio, vecchia, vecchi, datato, datata, usurato, rotto, "
+        "rotta, rotti, guasto, lento, lenta, scomodo, scomoda, scomodi, "
+        "deludente, deluso, delusi, delusa, delusione, problema, problemi, "
+        "mediocre, lungo, lunga, lontano, lontana, buio, buia, sottile, "
+        "sottili, bloccato, perdita, insipido, scarso, scarsa, scarse, tiepido, "
+        "tiepida, debole, non funzionava, non funziona, errore, dimenticato, "
+        "affollato, affollata, complicato, difficile, umido, umida, "
+        "insufficiente, scadente, fatiscente, cadeva, niente di speciale, nulla "
+        "di speciale, lunghissimo, lunghissima, sfondato, appiccicoso, "
+        "bruciato, a pagamento, ridire, lamentarsi, lamentele, lamentela, "
+        "chiuso, chiusa, chiusi, instabile, perdeva, perdeva acqua, gocciolava, "
+        "oberati, da rinnovare, da ristrutturare, insomma, vuoto, vuota, vuoti, "
+        "tutta la notte, pieno, piena, sempre pieno",
+        -1.5: "si moriva, moriva, impossibile, eternità, un'eternità, mal di schiena, "
+        "malfamata, malfamato, pericoloso, fuori servizio, ignorato, ignorati, "
+        "ignorata, trascurato, trascurata, impossibile dormire, non siamo "
+        "riusciti a dormire, non si dormiva",
+        -2: "orribile, orribili, terribile, terribili, pessimo, pessima, pessimi, "
+        "pessime, schifoso, schifosa, disgustoso, inaccettabile, vergognoso, "
+        "vergogna, disastro, disastroso, da evitare, mai più, pietoso, incubo, "
+        "peggiore, il peggiore, inesistente, immangiabile, insopportabile, "
+        "indecente, imbevibile",
+    },
+}
+
+NEGATORS: dict[str, str] = {
+    "en": "not, no, never, t, dont, didnt, doesnt, wasnt, werent, isnt, arent, cant, couldnt, "
+    "wouldnt, hasnt, havent, hadnt, wont, nothing, without, nor, neither, none, hardly, wasn, "
+    "weren, isn, aren, didn, doesn, couldn, wouldn, hasn, haven, hadn, lack of, no longer",
+    "de": "nicht, kein, keine, keinen, keinem, keiner, keines, nie, niemals, ohne, nichts, wenig, "
+    "kaum, weder, nirgends",
+    "fr": "ne, n, pas, jamais, aucun, aucune, sans, rien, ni, guère, nullement, pas de, pas du tout, peu",
+    "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie, poco, poca",
+    "it": "non, mai, nessun, nessuno, nessuna, senza, niente, nulla, né, neanche, nemmeno, neppure, "
+    "poco, poca",
+}
+
+INTENSIFIERS: dict[str, str] = {
+    "en": "all the time, constantly, could not have been more, couldn t have been more, couldnt have "
+    "been more, could not be more, couldn t be more, very, really, so, extremely, super, "
+    "incredibly, absolutely, totally, truly, particularly, especially, quite, highly, most, "
+    "exceptionally, utterly, such, completely, terribly, awfully",
+    "de": "ständig, dauernd, sehr, total, wirklich, echt, extrem, besonders, äußerst, absolut, "
+    "richtig, ziemlich, überaus, so, voll, ganz, wahnsinnig, mega, höchst",
+    "fr": "sans arrêt, sans cesse, constamment, très, vraiment, super, extrêmement, particulièrement, "
+    "absolument, totalement, tellement, si, hyper, assez, fort, bien trop, franchement, "
+    "vachement",
+    "es": "re, sin parar, continuamente, constantemente, muy, realmente, súper, super, extremadamente, "
+    "especialmente, absolutamente, totalmente, tan, bastante, sumamente, realmente, "
+    "increíblemente",
+    "it": "in continuazione, continuamente, molto, davvero, veramente, super, estremamente, "
+    "particolarmente, assolutamente, totalmente, così, proprio, parecchio, decisamente, tanto, "
+    "davvero molto",
+}
+
+TOO: dict[str, str] = {
+    "en": "too, overly, excessively",
+    "de": "zu, übermäßig, allzu, viel zu",
+    "fr": "trop, excessivement, beaucoup trop",
+    "es": "demasiado, demasiada, excesivamente",
+    "it": "troppo, troppa, eccessivamente",
+}
+
+# languages whose negator may follow what it negates ("das WLAN ging nicht")
+NEGATION_LOOKS_BACK = frozenset({"de"})
+
+# of TOO, the words that alone at the end of a clause mean "too much" ("..., troppo")
+TOO_ALONE: dict[str, str] = {
+    "en": "",
+    "de": "",
+    "fr": "trop, beaucoup trop",
+    "es": "demasiado, demasiada",
+    "it": "troppo, troppa",
+}
+
+CONTRAST: dict[str, str] = {
+    "en": "but, however, although, though, except, apart from, other than, whereas, on the other "
+    "hand, only downside, the only thing",
+    "de": "aber, jedoch, doch, allerdings, sondern, trotzdem, obwohl, nur dass, außer, dagegen, "
+    "hingegen, dafür, einziger kritikpunkt, einziges manko",
+    "fr": "mais, cependant, pourtant, par contre, toutefois, néanmoins, sauf, bien que, en revanche, "
+    "seul bémol, seul point négatif, quoique",
+    "es": "pero, sin embargo, aunque, excepto, salvo, no obstante, en cambio, lo único, a pesar de, "
+    "aun así, mientras que",
+    "it": "ma, però, tuttavia, anche se, invece, eccetto, tranne, nonostante, l'unica pecca, unico "
+    "neo, peccato che, comunque",
+}
+
+# German: topic stems found inside compounds the lexicon does not know, and feeling
+# stems ("superfreundlich", "Straßenlärm"). Longest first; entries folded like the rest.
+COMPOUND_STEMS: dict[str, str] = {
+    "bathroom": "badezimmer, duschkabine, dusch, toilette, waschbecken, badewanne, handtuch, "
+    "handtücher, wasserdruck, warmwasser, haartrockner, badezimmertür",
+    "breakfast": "frühstück, buffet, büffet, kaffee, brötchen, rührei, spiegelei, "
+    "abendessen, mittagessen, speise, restaurant, getränk, kuchen, wurst, marmelade",
+    "room": "zimmer, balkon, fenster, klimaanlage, heizung, aussicht, möbel, kühlschrank, fernseh",
+    "staff": "personal, mitarbeiter, rezeption, service, bedienung, kellner, gastgeber",
+    "cleanliness": "sauberkeit, reinigung, schimmel, staub, schmutz, dreck, putz",
+    "noise": "lärm, geräusch, baustelle, krach",
+    "location": "innenstadt, zentrum, strand, bahnhof, haltestelle, altstadt",
+    "value": "preis, gebühr, kosten",
+    "wifi": "wlan, wifi, internet",
+    "checkin": "checkin, checkout, einchecken, auschecken, anreise, abreise, schlüssel, "
+    "warteschlange, wartezeit",
+    "bed": "bett, matratze, kissen",
+    "facilities": "schwimmbad, hallenbad, pool, wellness, fitness, sauna, aufzug, "
+    "fahrstuhl, terrasse, whirlpool, spielplatz",
+    "parking": "parkplatz, parkhaus, tiefgarage, stellplatz, parkgebühr, parkmöglichkeit",
+}
+# feeling stems inside German compounds: weight -> stems
+COMPOUND_FEELING: dict[float, str] = {
+    2: "superfreundlich",
+    1: "freundlich, sauber, gemütlich, ruhig",
+    -1: "kaputt, defekt, schmutz",
+    -2: "unfreundlich, dreckig, schmutzig, ekel",
+}
+
+# feeling words whose sense turns round for a topic: "hot" is bad for a room, good for food
+# and for a shower ("the food was hot", "die Dusche war schön heiß")
+FLIP_FOR_TOPIC: dict[str, dict[str, str]] = {
+    "en": {"breakfast": "hot", "bathroom": "hot"},
+    "de": {"breakfast": "heiß, warm", "bathroom": "heiß, warm"},
+    "fr": {"breakfast": "chaud, chaude", "bathroom": "chaud, chaude"},
+    "es": {"breakfast": "caliente", "bathroom": "caliente"},
+    "it": {"breakfast": "caldo, calda", "bathroom": "caldo, calda"},
+}
+
+# umlaut-less spellings that would collide with another word ("schon" = already)
+NO_PLAIN_VARIANT = frozenset({"schoen", "schön"})
+
+EMOJI_WEIGHT = 1.5
+
+# words that place a topic without naming it as the thing judged ("wifi in the room" is
+# about the wifi; "on arrival" is a time, not the check-in): matched and ignored
+SKIP: dict[str, str] = {
+    "en": "in the room, in our room, in my room, in the rooms, next room, room next door, on arrival, "
+    "upon arrival, at arrival, reception, front desk, at the front desk, room above, room above "
+    "us, room below, near the hotel, close to the hotel, at dinner, to the pool, for our room, "
+    "for the room",
+    "de": "im zimmer, auf dem zimmer, aufs zimmer, in unserem zimmer, in den zimmern, bei der "
+    "ankunft, bei ankunft, nebenzimmer, rezeption, empfang, am empfang, zimmer über uns, zimmer "
+    "neben uns, nachbarzimmer, beim abendessen, in der nähe des hotels, auf unser zimmer, auf "
+    "das zimmer",
+    "fr": "un peu, dans la chambre, dans notre chambre, dans les chambres, à l'arrivée, a l'arrivee, "
+    "chambre d'à côté, réception, à la réception, chambre voisine, près de l'hôtel, au dîner, "
+    "avoir notre chambre, avoir la chambre",
+    "es": "un poco, en la habitación, en nuestra habitación, en las habitaciones, al llegar, a la "
+    "llegada, habitación de al lado, recepción, en recepción, cerca del hotel, en la cena, a la "
+    "piscina, en la piscina, entrar a la habitación, entrar en la habitación",
+    "it": "un poco, in camera, nella camera, nella stanza, in stanza, nelle camere, all'arrivo, "
+    "camera accanto, reception, alla reception, camera di fianco, vicino all'hotel, vicino "
+    "all'albergo, in piscina, alla piscina, avere la camera",
+}
