@@ -1,9 +1,11 @@
-"""The labelled comments that measure the analyser (eval/insights/{dev,heldout}/<lang>.yml).
+"""The labelled comments that measure the analyser (eval/insights/{dev,dev2,heldout}/<lang>.yml).
 
 Checks every file against the contract (docs: eval/insights/GUIDELINES.md): known topics
 and polarities only, the exact item shape, a comment's polarity that follows from its
-topics' polarities, no comment twice (within a file, across dev and heldout, across
-languages), enough heldout comments per language and per topic for macro-F1, every
+topics' polarities, no comment twice (within a file, across dev, dev2, heldout and the
+analyser's own check batches in eval/insights/own, across languages), enough heldout
+comments per language and per topic for macro-F1, a second development set (dev2: own
+writing only, every topic present), every
 Booking.com item copied verbatim from the row it names, and no contact data.
 Pure file checks: no analyser is imported (the data is the independent measure).
 """
@@ -27,10 +29,17 @@ EVAL = ROOT / "eval" / "insights"
 # the CC0 sample the English items quote (outside the repository: the verbatim check skips without it)
 BOOKING = Path("/work/shared/data/booking_515k_sample/hotel_reviews_515k_first1000.csv")
 LANGS = ("en", "de", "fr", "es", "it")
-SPLITS = ("dev", "heldout")
+SPLITS = ("dev", "dev2", "heldout")
+# check batches written while tuning (eval/insights/own): compared for duplicates with the
+# splits that must be new to the analyser (heldout measures it, dev2 was written after it);
+# a few of them repeat dev comments, which is harmless (both are tuning material)
+EXTRA_SPLITS = ("own",)
+MUST_BE_NEW = ("dev2", "heldout")
 KEYS = {"text", "topics", "polarity", "source"}
 MENTION_POLARITIES = ("positive", "negative", "neutral")
 MIN_DEV = 40
+MIN_DEV2 = 80
+MIN_DEV2_PER_TOPIC = 5  # dev2 comments per topic per language
 MIN_HELDOUT = 110
 MIN_PER_TOPIC = 8  # heldout comments per topic per language
 MIN_BOOKING_EN = 40  # distinct Booking.com reviews among the English comments (dev + heldout)
@@ -120,19 +129,59 @@ def test_comment_polarity_follows_topics(split: str, lang: str) -> None:
             assert item["polarity"] == want, item["text"]
 
 
-def test_no_duplicates_anywhere() -> None:
+def find_duplicates(files: dict[str, list[dict]]) -> list[tuple[str, str, str]]:
+    """(text, where, where first seen) for every comment whose normalised text occurs
+    earlier in `files` (name -> items), within one file or across files."""
     seen: dict[str, str] = {}
-    for split, lang in CASES:
-        for item in _items(split, lang):
+    dups = []
+    for where, items in files.items():
+        for item in items:
             key = _norm(item["text"])
-            where = f"{split}/{lang}"
-            assert key not in seen, f"{item['text']!r} in {where} and {seen[key]}"
-            seen[key] = where
+            if key in seen:
+                dups.append((item["text"], where, seen[key]))
+            else:
+                seen[key] = where
+    return dups
+
+
+def _files(splits: tuple[str, ...]) -> dict[str, list[dict]]:
+    return {
+        f"{split}/{lang}": _items(split, lang)
+        for split in splits
+        for lang in LANGS
+        if _path(split, lang).is_file()
+    }
+
+
+def test_no_duplicates_anywhere() -> None:
+    dups = find_duplicates(_files(SPLITS))
+    assert not dups, dups[:5]
+
+
+def test_new_splits_share_nothing_with_the_check_batches() -> None:
+    dups = find_duplicates({**_files(EXTRA_SPLITS), **_files(MUST_BE_NEW)})
+    # only say where: the held-out texts stay out of logs
+    assert not dups, [(where, first) for _, where, first in dups]
+
+
+def test_duplicate_finder_fails_on_duplicates() -> None:
+    """The check above can fail: same text modulo case/punctuation/accents, in one file or two."""
+    a = [{"text": "Great  stay!"}, {"text": "Café froid."}]
+    b = [{"text": "great stay"}, {"text": "Other text"}]
+    assert [d[1:] for d in find_duplicates({"x/en": a, "y/en": b})] == [("y/en", "x/en")]
+    assert find_duplicates({"x/fr": a + [{"text": "cafe FROID"}]}) == [("cafe FROID", "x/fr", "x/fr")]
+    assert find_duplicates({"x/en": a, "y/en": [{"text": "Other text"}]}) == []
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_counts(lang: str) -> None:
     assert len(_items("dev", lang)) >= MIN_DEV
+    dev2 = _items("dev2", lang)
+    assert len(dev2) >= MIN_DEV2
+    dev2_topics = Counter(t for item in dev2 for t in item["topics"])
+    thin2 = {t: dev2_topics[t] for t in TOPICS if dev2_topics[t] < MIN_DEV2_PER_TOPIC}
+    assert not thin2, f"dev2 {lang}: topics with < {MIN_DEV2_PER_TOPIC} comments: {thin2}"
+    assert all(item["source"] == "own" for item in dev2)  # own writing only
     heldout = _items("heldout", lang)
     assert len(heldout) >= MIN_HELDOUT
     per_topic = Counter(t for item in heldout for t in item["topics"])
