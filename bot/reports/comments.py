@@ -130,6 +130,15 @@ async def topic_comments(
     limit: int = LIMIT,
 ) -> Comments:
     docs: list[dict[str, Any]] = []
-    async for window in included(db, period, COMMENT_PROJECTION):
-        docs += [d for d in window if d.get("kind") in FREE_TEXT]
+    async for window in included(db, period, COMMENT_PROJECTION, match=topic_match(topic, polarity)):
+        docs += window  # `select` checks kind, topic and polarity again
     return select(docs, topic, polarity, period, k, limit)
+
+
+def topic_match(topic: str, polarity: str | None) -> dict[str, Any]:
+    """Only the documents with such a mention, found by the server (verified on nx-27017:
+    `$elemMatch` and a dotted equality match array elements; a dotted `$in` matches
+    nothing). Over 2,000 comments of a window: 0.2 s instead of 0.7 s."""
+    if polarity is None:
+        return {"topics.topic": topic}
+    return {"topics": {"$elemMatch": {"topic": topic, "polarity": polarity}}}

@@ -38,7 +38,7 @@ from bot.base.names import GUEST_FLAGS, RATINGS
 from bot.reports.groups import MIN_GROUP, protect
 from bot.reports.outreach import response_rates
 from bot.reports.period import Period
-from bot.reports.topics import TOPIC_PROJECTION, TopicTally, previous_period
+from bot.reports.topics import FREE_TEXT, TOPIC_PROJECTION, TopicTally, previous_period
 from bot.tenants.registry import Tenant
 
 WINDOW_DAYS = 14
@@ -100,14 +100,26 @@ def base_filter(start: dt.datetime, end: dt.datetime, restricted: Iterable[str])
 
 
 async def included(
-    db: AsyncIOMotorDatabase, period: Period, projection: Mapping[str, int] = PROJECTION
+    db: AsyncIOMotorDatabase,
+    period: Period,
+    projection: Mapping[str, int] = PROJECTION,
+    kinds: tuple[str, ...] = (),
+    match: Mapping[str, Any] | None = None,
 ) -> AsyncIterator[list[dict[str, Any]]]:
-    """The period's usable ratings, a window at a time (the fields of `projection`)."""
+    """The period's usable ratings, a window at a time (the fields of `projection`);
+    with `kinds`, only those kinds (one equality find per kind: `$in` on a scalar field
+    reads the whole collection on nx-27017); with `match`, only those also matching it."""
     try:
         guests = await restricted_guests(db)
         for start, end in period.windows(WINDOW_DAYS):
-            cursor = db[RATINGS].find(base_filter(start, end, guests), dict(projection), batch_size=BATCH)
-            yield await cursor.to_list(None)
+            found: list[dict[str, Any]] = []
+            for kind in kinds or (None,):
+                query = base_filter(start, end, guests)
+                if kind is not None:
+                    query["kind"] = kind
+                query.update(match or {})
+                found += await db[RATINGS].find(query, dict(projection), batch_size=BATCH).to_list(None)
+            yield found
     except PyMongoError as e:
         raise StorageError("reading ratings for a report failed") from e
 
@@ -119,7 +131,7 @@ async def build_report(
     async for docs in included(db, period):
         tally.add(docs)
         topics.add(docs)
-    async for docs in included(db, previous_period(period), TOPIC_PROJECTION):
+    async for docs in included(db, previous_period(period), TOPIC_PROJECTION, FREE_TEXT):
         before.add(docs)  # for the topics' trend
     report = tally.report(tenant, period, min_group)
     # what guests talk about, and their ratings of topics the hotel does not ask about

@@ -15,7 +15,8 @@ topic the hotel does not ask about (kind "rating", `unsolicited: 1`, question = 
 topic): per topic, the count and the mean value, hidden below `MIN_GROUP` guests.
 
 Both come from the same reads as the report (bot/reports/report.py `included`, which
-leaves restricted guests out); the previous period is read once more, topics only.
+leaves restricted guests out); the previous period is read once more, its free text only
+(kinds "text" and "comment", `TOPIC_PROJECTION`).
 Pure here except `previous_topics`.
 """
 
@@ -34,17 +35,7 @@ from bot.reports.period import Period
 
 FREE_TEXT = ("text", "comment")
 MENTION_POLARITIES = ("positive", "negative", "neutral")
-TOPIC_PROJECTION = {
-    "_id": 0,
-    "conversation_id": 1,
-    "guest_ref": 1,
-    "kind": 1,
-    "question": 1,
-    "value": 1,
-    "score": 1,
-    "unsolicited": 1,
-    "topics": 1,
-}
+TOPIC_PROJECTION = {"_id": 0, "conversation_id": 1, "guest_ref": 1, "kind": 1, "topics": 1}  # the trend's
 NOTE = (
     "Topics: mentions in guests' comments (one per sentence that names the topic), the share"
     " of them that is positive or negative, and the change against the previous period of the"

@@ -136,6 +136,9 @@ async def test_the_comments_behind_a_figure(mongo):
     ]
     docs.append(comment("Breakfast was great.", [("breakfast", "positive", ("great",))], IN))
     docs.append(comment("Outside the period.", [("breakfast", "negative", ("cold",))], BEFORE))
+    # the server picks documents by one element matching topic and polarity together
+    mixed = [("room", "negative", ("dirty",)), ("breakfast", "positive", ("great",))]
+    docs += [comment("Dirty room, great breakfast.", mixed, IN - dt.timedelta(days=1)) for _ in range(4)]
     await seed(mongo, docs)
     db = mongo.database(TENANT)
 
@@ -162,10 +165,12 @@ async def test_the_comments_behind_a_figure(mongo):
     }
     assert len(found.conversations) == 5
     assert "guest_ref" not in str(public) and "g_" not in str(public)
-    # positive: one guest only -> hidden; every breakfast comment: six guests
-    assert (await topic_comments(db, PERIOD, "breakfast", "positive")).public["suppressed"] is True
+    positive = (await topic_comments(db, PERIOD, "breakfast", "positive")).public
+    assert positive["count"] == 5 and {c["polarity"] for c in positive["comments"]} == {"positive"}
+    assert (await topic_comments(db, PERIOD, "room", "negative")).public["suppressed"] is True  # 4 guests
+    assert (await topic_comments(db, PERIOD, "room", "positive", k=1)).public["comments"] == []
     every = await topic_comments(db, PERIOD, "breakfast", None)
-    assert every.public["count"] == 6
+    assert every.public["count"] == 10
     assert (await topic_comments(db, PERIOD, "breakfast", None, limit=2)).public["shown"] == 2
 
 
