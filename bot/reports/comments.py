@@ -130,15 +130,14 @@ async def topic_comments(
     limit: int = LIMIT,
 ) -> Comments:
     docs: list[dict[str, Any]] = []
-    async for window in included(db, period, COMMENT_PROJECTION, match=topic_match(topic, polarity)):
+    async for window in included(db, period, COMMENT_PROJECTION, match=topic_match(topic)):
         docs += window  # `select` checks kind, topic and polarity again
     return select(docs, topic, polarity, period, k, limit)
 
 
-def topic_match(topic: str, polarity: str | None) -> dict[str, Any]:
-    """Only the documents with such a mention, found by the server (verified on nx-27017:
-    `$elemMatch` and a dotted equality match array elements; a dotted `$in` matches
-    nothing). Over 2,000 comments of a window: 0.2 s instead of 0.7 s."""
-    if polarity is None:
-        return {"topics.topic": topic}
-    return {"topics": {"$elemMatch": {"topic": topic, "polarity": polarity}}}
+def topic_match(topic: str) -> dict[str, Any]:
+    """Only the documents mentioning `topic`, picked by the server; the polarity is
+    checked here. Measured on nx-27017 (a 14-day window of 1,543 comments in 20,000):
+    this dotted equality 0.42 s, reading every comment 0.69 s, `$elemMatch` on topic and
+    polarity 2.4 s (it matches correctly, slowly); a dotted `$in` matches nothing."""
+    return {"topics.topic": topic}
