@@ -113,7 +113,8 @@ function language(code) {
 //
 // `mentions` = [{topic, polarity, words}] (bot/insights): the words that decided a topic
 // are wrapped in <mark class="topic topic-<polarity>" data-topic="<topic>"> (the style
-// sheet writes the topic's name after them). Text goes in as text, never as HTML.
+// sheet writes the topic's name after them; a word that decided several topics names
+// them all, "mixed" when their polarities differ). Text goes in as text, never as HTML.
 
 const MENTION_POLARITIES = new Set(["positive", "negative", "neutral"]);
 
@@ -123,12 +124,14 @@ function escapeRegExp(text) {
 
 function marked(text, mentions, className = "text") {
   const p = el("p", { className });
-  const byWord = new Map();
+  const byWord = new Map(); // lower-case word -> the mentions it decided (a word may serve several topics)
   for (const m of Array.isArray(mentions) ? mentions : []) {
+    if (typeof m.topic !== "string") continue;
     for (const w of Array.isArray(m.words) ? m.words : []) {
       if (typeof w !== "string" || !w.trim() || w.length > 100) continue;
       const key = w.toLocaleLowerCase();
-      if (!byWord.has(key)) byWord.set(key, m);
+      if (!byWord.has(key)) byWord.set(key, []);
+      if (!byWord.get(key).some((o) => o.topic === m.topic)) byWord.get(key).push(m);
     }
   }
   if (!byWord.size || typeof text !== "string") { p.textContent = text; return p; }
@@ -137,9 +140,10 @@ function marked(text, mentions, className = "text") {
   let last = 0;
   for (const match of text.matchAll(re)) {
     if (match.index > last) p.append(text.slice(last, match.index));
-    const m = byWord.get(match[0].toLocaleLowerCase()) || {};
-    const polarity = MENTION_POLARITIES.has(m.polarity) ? m.polarity : "neutral";
-    const topic = typeof m.topic === "string" ? m.topic : "";
+    const found = byWord.get(match[0].toLocaleLowerCase()) || [];
+    const kinds = new Set(found.map((m) => (MENTION_POLARITIES.has(m.polarity) ? m.polarity : "neutral")));
+    const polarity = kinds.size === 1 ? [...kinds][0] : kinds.size ? "mixed" : "neutral";
+    const topic = found.map((m) => m.topic).join(", ");
     p.append(el("mark", { className: `topic topic-${polarity}`, dataset: { topic },
       title: `${topic} (${polarity})`, text: match[0] }));
     last = match.index + match[0].length;
