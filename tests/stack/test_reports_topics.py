@@ -22,7 +22,7 @@ from bot.storage.mongo import MongoStore
 from tests.bot.reports.seed import comment, rating
 from tests.console.client import Browser, audit_records, clear_login_failures, make_staff
 from tests.stack.client import mongo, tenant_db
-from tests.stack.test_browser import CHROMIUM, chromium
+from tests.stack.test_browser import CHROMIUM, chromium, wait_until
 from tests.stack.test_console_ui import console, open_conversation, transcript
 
 pytestmark = pytest.mark.stack
@@ -286,6 +286,10 @@ async def test_the_topic_table_opens_its_comments_with_the_words_marked(stack, s
             await expect(page.locator('#unsolicited-table tr[data-topic="parking"] td').nth(1)).to_have_text(
                 "2.00"
             )
+            # the chart of the topics' shares (Chart.js, vendored)
+            await wait_until(page, "!!(window.Chart && Chart.getChart('report-chart-topics'))")
+            labels = await page.evaluate("Chart.getChart('report-chart-topics').data.labels")
+            assert labels == ["breakfast"]  # staff: hidden (2 guests), the others: no mentions
             await row.locator('button[data-polarity="negative"]').click()
             items = page.locator("#report-comments-list li")
             await expect(items).to_have_count(6)

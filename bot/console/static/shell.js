@@ -1048,7 +1048,8 @@ class Reports {
     } else {
       const charts = el("div", { className: "report-charts" },
         this.canvas("report-chart-scores", "Mean score per question (0-100 %)"),
-        this.canvas("report-chart-months", "Responses per month"));
+        this.canvas("report-chart-months", "Responses per month"),
+        this.canvas("report-chart-topics", "Positive and negative mentions per topic (%)"));
       parts.push(charts);
       for (const q of report.questions) parts.push(this.question(q));
       for (const [dim, rows] of Object.entries(report.breakdowns)) {
@@ -1274,7 +1275,21 @@ class Reports {
     const common = { animation: false, responsive: true, maintainAspectRatio: false };
     const scores = this.$("report-chart-scores");
     const byMonth = this.$("report-chart-months");
-    if (!scores || !byMonth) return; // another report replaced this one meanwhile
+    const byTopic = this.$("report-chart-topics");
+    if (!scores || !byMonth || !byTopic) return; // another report replaced this one meanwhile
+    const topics = ((report.topics || {}).topics || []).filter((t) => !t.suppressed && t.mentions);
+    const pct = (v) => (v === null ? null : Math.round(v * 1000) / 10);
+    this.charts.push(new Chart(byTopic, {
+      type: "bar",
+      data: {
+        labels: topics.map((t) => t.topic),
+        datasets: [
+          { label: "Positive (%)", data: topics.map((t) => pct(t.positive_share)), backgroundColor: "#2e8b57" },
+          { label: "Negative (%)", data: topics.map((t) => pct(t.negative_share)), backgroundColor: "#c0392b" },
+        ],
+      },
+      options: { ...common, scales: { y: { min: 0, max: 100 } } },
+    }));
     this.charts.push(new Chart(scores, {
       type: "bar",
       data: {
