@@ -12,6 +12,10 @@
 Each handler passes `access()` first (audited) and builds the tenant's store from
 what it returns. Unknown conversations are 404, a lost race (another agent took it)
 409. Text goes out as JSON data; the page inserts it as text, never as HTML.
+
+Each guest message of a transcript carries `mentions`: the topics bot.insights finds in
+it (`[{topic, polarity, words}]`, analysed in the conversation's language on every read,
+under a millisecond each), which the page marks in the text.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from bot.base.logs import event
 from bot.console.access import Access, NotVisible, access
 from bot.console.routes import json_body
 from bot.handover.store import RESOLVED, WAITING, Conflict, HandoverStore, NotFound
+from bot.insights import analyse
 from bot.outbox import DeliveryFailed
 from bot.storage.mongo import MongoStore
 
@@ -117,8 +122,17 @@ async def conversation(request: Request, tenant: str, conversation: str) -> HTTP
         raise NotVisible("not found")
     transcript = await handovers.transcript(cid, since_seq=int(since))
     keep = ("seq", "at", "author", "text", "staff", "delivered")
+    lang = doc.get("language") if isinstance(doc.get("language"), str) else ""
     messages = [{k: plain(m[k]) for k in keep if k in m} for m in transcript]
+    for m in messages:
+        if m.get("author") == "guest" and isinstance(m.get("text"), str):
+            m["mentions"] = mentions(m["text"], lang)
     return response.json({"conversation": plain(doc), "messages": messages})
+
+
+def mentions(text: str, lang: str) -> list[dict[str, Any]]:
+    """The topics of one guest message, for the page to mark (bot/insights)."""
+    return [m.as_json() for m in analyse(text, lang).topics]
 
 
 async def _change(

@@ -38,6 +38,8 @@ TENANT_ROUTES = (
     ("POST", "/t/<tenant>/staff", "staff_create"),
     ("GET", "/t/<tenant>/api/subprocessors", "subprocessors"),
     ("GET", "/t/<tenant>/api/reports", "reports"),
+    ("GET", "/t/<tenant>/api/reports/comments", "report_comments"),
+    ("GET", "/t/<tenant>/api/reports/export", "report_export"),
 )
 
 
@@ -52,6 +54,8 @@ def register(app: Sanic) -> None:
         "staff_create": staff_create,
         "subprocessors": subprocessors,
         "reports": reports.reports,  # bot/console/reports.py
+        "report_comments": reports.comments,  # the comments behind a topic's figure
+        "report_export": reports.export,  # a report table as CSV or XLSX
     }
     reports.register(app)
     for method, path, name in TENANT_ROUTES:

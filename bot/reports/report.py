@@ -38,6 +38,7 @@ from bot.base.names import GUEST_FLAGS, RATINGS
 from bot.reports.groups import MIN_GROUP, protect
 from bot.reports.outreach import response_rates
 from bot.reports.period import Period
+from bot.reports.topics import FREE_TEXT, TOPIC_PROJECTION, TopicTally, previous_period
 from bot.tenants.registry import Tenant
 
 WINDOW_DAYS = 14
@@ -47,6 +48,7 @@ NE_LIMIT = 100
 PROJECTION = {
     "_id": 0,
     "conversation_id": 1,
+    "guest_ref": 1,
     "question": 1,
     "kind": 1,
     "value": 1,
@@ -54,6 +56,8 @@ PROJECTION = {
     "channel": 1,
     "language": 1,
     "answered_at": 1,
+    "unsolicited": 1,
+    "topics": 1,
 }
 DIMENSIONS = ("month", "channel", "language")
 NPS_QUESTION = "recommend"  # a 0-10 "would you recommend us" question
@@ -61,7 +65,8 @@ NOTES = (
     "Ratings of guests who restricted the processing of their data are not included.",
     f"Figures resting on fewer than {MIN_GROUP} answers are hidden (with as many others as needed"
     " so that they cannot be worked out from the totals).",
-    "Text answers are counted, never shown.",
+    "Answers to text questions are counted here; staff of the hotel can open the comments"
+    " behind a topic's figures.",
 )
 
 
@@ -94,13 +99,27 @@ def base_filter(start: dt.datetime, end: dt.datetime, restricted: Iterable[str])
     return query
 
 
-async def included(db: AsyncIOMotorDatabase, period: Period) -> AsyncIterator[list[dict[str, Any]]]:
-    """The period's usable ratings, a window at a time."""
+async def included(
+    db: AsyncIOMotorDatabase,
+    period: Period,
+    projection: Mapping[str, int] = PROJECTION,
+    kinds: tuple[str, ...] = (),
+    match: Mapping[str, Any] | None = None,
+) -> AsyncIterator[list[dict[str, Any]]]:
+    """The period's usable ratings, a window at a time (the fields of `projection`);
+    with `kinds`, only those kinds (one equality find per kind: `$in` on a scalar field
+    reads the whole collection on nx-27017); with `match`, only those also matching it."""
     try:
         guests = await restricted_guests(db)
         for start, end in period.windows(WINDOW_DAYS):
-            cursor = db[RATINGS].find(base_filter(start, end, guests), PROJECTION, batch_size=BATCH)
-            yield await cursor.to_list(None)
+            found: list[dict[str, Any]] = []
+            for kind in kinds or (None,):
+                query = base_filter(start, end, guests)
+                if kind is not None:
+                    query["kind"] = kind
+                query.update(match or {})
+                found += await db[RATINGS].find(query, dict(projection), batch_size=BATCH).to_list(None)
+            yield found
     except PyMongoError as e:
         raise StorageError("reading ratings for a report failed") from e
 
@@ -108,10 +127,15 @@ async def included(db: AsyncIOMotorDatabase, period: Period) -> AsyncIterator[li
 async def build_report(
     db: AsyncIOMotorDatabase, tenant: Tenant, period: Period, *, min_group: int = MIN_GROUP
 ) -> dict[str, Any]:
-    tally = Tally()
+    tally, topics, before = Tally(), TopicTally(), TopicTally()
     async for docs in included(db, period):
         tally.add(docs)
+        topics.add(docs)
+    async for docs in included(db, previous_period(period), TOPIC_PROJECTION, FREE_TEXT):
+        before.add(docs)  # for the topics' trend
     report = tally.report(tenant, period, min_group)
+    # what guests talk about, and their ratings of topics the hotel does not ask about
+    report["topics"] = topics.report(before, period, min_group)
     try:
         restricted = await restricted_guests(db)
     except PyMongoError as e:
@@ -156,6 +180,8 @@ class Tally:
             question, conv = d.get("question"), d.get("conversation_id")
             if not isinstance(question, str) or not isinstance(conv, str):
                 continue
+            if not answers_a_question(d):
+                continue  # comments and unsolicited ratings have tables of their own (topics.py)
             kind = "rating" if d.get("kind") == "rating" else "text"
             score, value = _number(d.get("score")), _number(d.get("value"))
             if kind == "rating" and (score is None or value is None):
@@ -276,6 +302,13 @@ class Tally:
         small = any(0 < c < k for c in groups.values())
         shown: dict[str, int | None] = {g: None if small else c for g, c in groups.items()}
         return {"question": NPS_QUESTION, "count": n, "score": score, **shown, "groups_suppressed": small}
+
+
+def answers_a_question(doc: Mapping[str, Any]) -> bool:
+    """A rating or text answer to a question the hotel asks: not a comment given at
+    another point (kind "comment"), not a rating of a topic it does not ask about
+    (`unsolicited`, 1 as stored)."""
+    return doc.get("kind") != "comment" and not doc.get("unsolicited")
 
 
 def _figures(cell: Cell, kind: str) -> dict[str, Any]:

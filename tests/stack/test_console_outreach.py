@@ -480,6 +480,9 @@ async def test_the_journeys_view_edits_saves_previews_and_sends_a_test(stack):
             await wait_until(
                 page, "document.getElementById('send-log').getAttribute('aria-busy') === 'false'"
             )
+            # with links to the same log as CSV and XLSX (bot/reports/export.py)
+            href = await page.locator('#log-export a[data-format="xlsx"]').get_attribute("href")
+            assert href.startswith(f"/t/{TENANT}/api/reports/export?table=send_log&format=xlsx&from=")
     client = mongo(stack)
     try:
         doc = await tenant_db(stack, client, TENANT)[OUTREACH_SETTINGS].find_one({"_id": "policy"})

@@ -489,6 +489,11 @@ class Journeys {
           el("td", { text: STATUS_NAMES[row.status] || row.status }),
           el("td", { className: "count", text: String(row.count) })))))));
     }
+    // the same log as CSV or XLSX (bot/reports/export.py; counts only)
+    const link = (format) => el("a", { href: `${this.app.base}/api/reports/export?${new URLSearchParams({
+      table: "send_log", format, from: r.data.period.from, to: r.data.period.to })}`, download: "",
+    dataset: { format }, text: format.toUpperCase() });
+    parts.push(el("p", { id: "log-export" }, "Export: ", link("csv"), " · ", link("xlsx")));
     const box = this.$("send-log");
     box.replaceChildren(...parts);
     box.setAttribute("aria-busy", "false");

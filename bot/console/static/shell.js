@@ -109,6 +109,49 @@ function language(code) {
   return typeof code === "string" && code ? code.toUpperCase() : "?";
 }
 
+// ---- topics in a guest's text ------------------------------------------------------
+//
+// `mentions` = [{topic, polarity, words}] (bot/insights): the words that decided a topic
+// are wrapped in <mark class="topic topic-<polarity>" data-topic="<topic>"> (the style
+// sheet writes the topic's name after them; a word that decided several topics names
+// them all, "mixed" when their polarities differ). Text goes in as text, never as HTML.
+
+const MENTION_POLARITIES = new Set(["positive", "negative", "neutral"]);
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function marked(text, mentions, className = "text") {
+  const p = el("p", { className });
+  const byWord = new Map(); // lower-case word -> the mentions it decided (a word may serve several topics)
+  for (const m of Array.isArray(mentions) ? mentions : []) {
+    if (typeof m.topic !== "string") continue;
+    for (const w of Array.isArray(m.words) ? m.words : []) {
+      if (typeof w !== "string" || !w.trim() || w.length > 100) continue;
+      const key = w.toLocaleLowerCase();
+      if (!byWord.has(key)) byWord.set(key, []);
+      if (!byWord.get(key).some((o) => o.topic === m.topic)) byWord.get(key).push(m);
+    }
+  }
+  if (!byWord.size || typeof text !== "string") { p.textContent = text; return p; }
+  const words = [...byWord.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${words.join("|")})(?![\\p{L}\\p{N}])`, "giu");
+  let last = 0;
+  for (const match of text.matchAll(re)) {
+    if (match.index > last) p.append(text.slice(last, match.index));
+    const found = byWord.get(match[0].toLocaleLowerCase()) || [];
+    const kinds = new Set(found.map((m) => (MENTION_POLARITIES.has(m.polarity) ? m.polarity : "neutral")));
+    const polarity = kinds.size === 1 ? [...kinds][0] : kinds.size ? "mixed" : "neutral";
+    const topic = found.map((m) => m.topic).join(", ");
+    p.append(el("mark", { className: `topic topic-${polarity}`, dataset: { topic },
+      title: `${topic} (${polarity})`, text: match[0] }));
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) p.append(text.slice(last));
+  return p;
+}
+
 // ---- the console -------------------------------------------------------------------
 
 class Console {
@@ -477,8 +520,9 @@ class Console {
         text: new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }),
       }));
     }
+    const text = m.author === "guest" ? marked(m.text, m.mentions) : el("p", { className: "text", text: m.text });
     return el("li", { className: `msg msg-${m.author}`, dataset: { seq: String(m.seq), author: m.author } },
-      head, el("p", { className: "text", text: m.text }));
+      head, text);
   }
 
   async loadCanned(lang) {
@@ -990,6 +1034,7 @@ class Reports {
   }
 
   render(report) {
+    this.period = report.period;
     this.$("report-from").value = report.period.from;
     this.$("report-to").value = report.period.to;
     for (const chart of this.charts) chart.destroy();
@@ -1003,17 +1048,125 @@ class Reports {
     } else {
       const charts = el("div", { className: "report-charts" },
         this.canvas("report-chart-scores", "Mean score per question (0-100 %)"),
-        this.canvas("report-chart-months", "Responses per month"));
+        this.canvas("report-chart-months", "Responses per month"),
+        this.canvas("report-chart-topics", "Positive and negative mentions per topic (%)"));
       parts.push(charts);
       for (const q of report.questions) parts.push(this.question(q));
       for (const [dim, rows] of Object.entries(report.breakdowns)) {
         parts.push(this.breakdown(dim, rows, report.questions));
       }
     }
+    if (report.topics) parts.push(this.topics(report.topics), this.unsolicited(report.topics.unsolicited || []));
     if (report.response_rate) parts.push(this.responseRate(report.response_rate));
+    parts.push(this.exports(report.period));
     body.replaceChildren(...parts);
     body.setAttribute("aria-busy", "false");
     if (!report.suppressed) this.draw(report);
+  }
+
+  // per topic: mentions, positive and negative share (each opens its comments), trend
+  topics(part) {
+    const share = (v) => figure(v, (x) => `${Math.round(x * 1000) / 10} %`);
+    const signed = (v, format) => figure(v, (x) => `${x > 0 ? "+" : ""}${format(x)}`);
+    const section = el("section", { className: "report-topics", id: "report-topics" },
+      el("h2", { text: "Topics in comments" }),
+      el("p", { className: "hint", text: `${part.note} Previous period: ${part.previous_period.from} – ${part.previous_period.to}.` }));
+    const open = (t, polarity, value) => {
+      if (t.suppressed || !t.mentions || value === null) return share(value);
+      const b = el("button", { type: "button", className: "link", dataset: { topic: t.topic, polarity },
+        title: `Show the ${polarity} comments about ${t.topic}`, text: share(value) });
+      b.addEventListener("click", () => this.comments(t.topic, polarity));
+      return b;
+    };
+    const body = part.topics.map((t) => el("tr", { dataset: { topic: t.topic } },
+      el("th", { scope: "row" }, t.suppressed || !t.mentions ? t.topic : (() => {
+        const b = el("button", { type: "button", className: "link", dataset: { topic: t.topic, polarity: "" },
+          title: `Show the comments about ${t.topic}`, text: t.topic });
+        b.addEventListener("click", () => this.comments(t.topic, ""));
+        return b;
+      })()),
+      el("td", {}, t.suppressed ? hidden() : String(t.mentions)),
+      el("td", {}, t.suppressed ? hidden() : open(t, "positive", t.positive_share)),
+      el("td", {}, t.suppressed ? hidden() : open(t, "negative", t.negative_share)),
+      el("td", {}, t.trend.suppressed ? hidden() : signed(t.trend.mentions, String)),
+      el("td", {}, t.trend.suppressed ? hidden()
+        : signed(t.trend.negative_share, (x) => `${Math.round(x * 1000) / 10} points`))));
+    section.append(el("div", { className: "table-wrap" }, el("table", { className: "dsr report", id: "topics-table" },
+      el("thead", {}, el("tr", {}, ...["Topic", "Mentions", "Positive", "Negative", "Change in mentions",
+        "Change in negative share"].map((h) => el("th", { scope: "col", text: h })))),
+      el("tbody", {}, ...body))));
+    section.append(el("section", { id: "report-comments", className: "report-comments", hidden: "",
+      "aria-labelledby": "report-comments-title" },
+      el("h3", { id: "report-comments-title", tabindex: "-1" }),
+      el("p", { id: "report-comments-status", className: "hint", role: "status" }),
+      el("ul", { id: "report-comments-list", className: "comments" })));
+    return section;
+  }
+
+  // the comments behind a topic's figure (staff of this hotel; hidden below 5 guests)
+  async comments(topic, polarity) {
+    const box = this.$("report-comments");
+    const status = this.$("report-comments-status");
+    const list = this.$("report-comments-list");
+    box.hidden = false;
+    this.$("report-comments-title").textContent = `Comments about ${topic}${polarity ? ` (${polarity})` : ""}`;
+    status.textContent = "Loading the comments…";
+    list.replaceChildren();
+    const query = new URLSearchParams({ topic, from: this.period.from, to: this.period.to });
+    if (polarity) query.set("polarity", polarity);
+    let r;
+    try {
+      r = await api("GET", `${this.app.base}/api/reports/comments?${query}`);
+    } catch (e) {
+      if (e instanceof LoginRequired) throw e;
+      status.textContent = "The comments cannot be loaded; try again.";
+      return;
+    }
+    if (!r.ok) { status.textContent = `The comments cannot be shown: ${r.data.detail || r.data.error || r.status}.`; return; }
+    const c = r.data;
+    if (c.suppressed) {
+      status.textContent = "Fewer than 5 guests wrote these comments: they are not shown.";
+    } else {
+      status.textContent = c.shown < c.count ? `The newest ${c.shown} of ${c.count} comments.` : `${c.count} comments.`;
+      list.replaceChildren(...c.comments.map((m) => el("li", { className: "comment", dataset: { polarity: m.polarity } },
+        marked(m.text, [{ topic, polarity: m.polarity, words: m.words }]),
+        el("p", { className: "meta", text: [m.day, m.channel, language(m.language), m.polarity]
+          .filter((x) => x).join(" · ") }))));
+    }
+    this.$("report-comments-title").focus();
+  }
+
+  // ratings guests gave for topics the hotel does not ask about
+  unsolicited(rows) {
+    const section = el("section", { className: "report-unsolicited", id: "report-unsolicited" },
+      el("h2", { text: "Ratings of topics not asked about" }));
+    if (!rows.length) {
+      section.append(el("p", { className: "empty", text: "None in this period." }));
+      return section;
+    }
+    section.append(el("div", { className: "table-wrap" }, el("table", { className: "dsr report", id: "unsolicited-table" },
+      el("thead", {}, el("tr", {}, ...["Topic", "Ratings", "Mean"].map((h) => el("th", { scope: "col", text: h })))),
+      el("tbody", {}, ...rows.map((u) => el("tr", { dataset: { topic: u.topic } },
+        el("th", { scope: "row", text: u.topic }),
+        el("td", {}, u.suppressed ? hidden() : String(u.count)),
+        el("td", {}, u.suppressed ? hidden() : mean(u.mean_value))))))));
+    return section;
+  }
+
+  // every table as CSV and XLSX (same figures, hidden cells included)
+  exports(period) {
+    const tables = [["questions", "Questions"], ["distribution", "Answers per value"], ["by_month", "By month"],
+      ["by_channel", "By channel"], ["by_language", "By language"], ["nps", "NPS"], ["topics", "Topics"],
+      ["unsolicited", "Ratings of topics not asked about"], ["response_rate", "Response rate"]];
+    const link = (table, format) => {
+      const query = new URLSearchParams({ table, format, from: period.from, to: period.to });
+      return el("a", { href: `${this.app.base}/api/reports/export?${query}`, download: "",
+        dataset: { table, format }, text: format.toUpperCase() });
+    };
+    return el("details", { id: "report-exports", className: "report-exports" },
+      el("summary", { text: "Export tables (CSV, XLSX)" }),
+      el("ul", {}, ...tables.map(([table, title]) => el("li", {}, `${title}: `, link(table, "csv"), " · ",
+        link(table, "xlsx")))));
   }
 
   // answered / invited per journey, channel and language (bot/reports/outreach.py)
@@ -1122,7 +1275,21 @@ class Reports {
     const common = { animation: false, responsive: true, maintainAspectRatio: false };
     const scores = this.$("report-chart-scores");
     const byMonth = this.$("report-chart-months");
-    if (!scores || !byMonth) return; // another report replaced this one meanwhile
+    const byTopic = this.$("report-chart-topics");
+    if (!scores || !byMonth || !byTopic) return; // another report replaced this one meanwhile
+    const topics = ((report.topics || {}).topics || []).filter((t) => !t.suppressed && t.mentions);
+    const pct = (v) => (v === null ? null : Math.round(v * 1000) / 10);
+    this.charts.push(new Chart(byTopic, {
+      type: "bar",
+      data: {
+        labels: topics.map((t) => t.topic),
+        datasets: [
+          { label: "Positive (%)", data: topics.map((t) => pct(t.positive_share)), backgroundColor: "#2e8b57" },
+          { label: "Negative (%)", data: topics.map((t) => pct(t.negative_share)), backgroundColor: "#c0392b" },
+        ],
+      },
+      options: { ...common, scales: { y: { min: 0, max: 100 } } },
+    }));
     this.charts.push(new Chart(scores, {
       type: "bar",
       data: {
