@@ -457,16 +457,30 @@ for _key, _lang in _TABLE.items():
         _SQUEEZED[_sq] = _lang if _SQUEEZED.get(_sq, _lang) == _lang else ""
 
 # Typo tolerance: a word of at least TYPO_MIN_LETTERS letters within one edit
-# (Damerau: a transposition, insertion, deletion or substitution) of the one-word
-# entries of exactly one language counts for it ("danek", "thnaks", "bonjoru"); near
-# entries of two languages, or an ambiguous one, decide nothing. Short words never.
+# (Damerau: a transposition, insertion, deletion or substitution) of a greeting,
+# thanks, farewell or stock word of LEXICON ("danek", "thnaks", "bonjoru"), and of no
+# entry of another language nor an ambiguous one, counts for that language -- but only
+# when every other word of the message is known (in a message with unknown words it is
+# one more unknown word for the detector), and not when the detector is near certain
+# of another language (TYPO_VETO). Short words never. Measured on lingua's single words and word pairs (real
+# words, no typos: docs/TRAINERS.md): without these limits a typo reading misread
+# ~2-5 % of arbitrary word pairs.
 TYPO_MIN_LETTERS = 5
+# the detector's confidence that vetoes a typo reading: on one misspelt word it is
+# often fairly sure of the wrong language ("gracais": fr 0.76), so only near-certainty
+TYPO_VETO = 0.9
 
 
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+_STOCK = frozenset(
+    key[0]
+    for lang in LEXICON
+    for phrase in LEXICON[lang]
+    if len(key := tuple(fold(phrase))) == 1 and len(key[0]) >= TYPO_MIN_LETTERS
+)
 _NEAR: dict[str, set[str]] = {}  # a word or a word less one letter -> entries
 for _key in _TABLE:
     if len(_key) == 1 and len(_key[0]) >= TYPO_MIN_LETTERS - 1:
@@ -496,10 +510,11 @@ def _typo(word: str) -> str | None:
     candidates = set(_NEAR.get(word, ()))
     for variant in _deletes(word):
         candidates |= _NEAR.get(variant, set())
-    langs = {_TABLE[(entry,)] for entry in candidates if _one_edit(word, entry)}
-    if not langs:
-        return None
-    return next(iter(langs)) if len(langs) == 1 else ""
+    near = {entry for entry in candidates if _one_edit(word, entry)}
+    langs = {_TABLE[(entry,)] for entry in near}
+    if len(langs) > 1 or "" in langs:
+        return ""
+    return next(iter(langs)) if near & _STOCK else None
 
 
 _UMLAUT_SPELLING = re.compile(r"(?<=[a-z])([aou])e|^([aou])e")
@@ -515,23 +530,24 @@ def _german_spelling(word: str) -> str | None:
 
 
 def _lookup(word: str) -> str | None:
-    """A word the phrase table does not hold: elongated ("merciii"), German umlauts
-    spelled out, or a typo of one language's entry. "" ambiguous, None unknown."""
+    """A word the phrase table does not hold: elongated ("merciii") or German umlauts
+    spelled out ("tschuess"). "" ambiguous, None unknown."""
     lang = _SQUEEZED.get(_squeeze(word)) if len(word) > 3 else None
     if lang is None:
         lang = _german_spelling(word)
-    if lang is None:
-        lang = _typo(word)
     return lang
 
 
-def _match(words: list[str], regional: frozenset[str] = frozenset()) -> tuple[set[str], int, list[str]]:
+def _match(
+    words: list[str], regional: frozenset[str] = frozenset()
+) -> tuple[set[str], int, list[str], dict[str, str]]:
     """Greedy longest match: (languages named, ambiguous matches, words not in the
-    lexicon). Words in ``regional`` (REGIONAL_AMBIGUOUS of the phone's country) are
-    ambiguous when they stand alone."""
+    lexicon, {typo: its language} among those). Words in ``regional``
+    (REGIONAL_AMBIGUOUS of the phone's country) are ambiguous when they stand alone."""
     langs: set[str] = set()
     ambiguous = 0
     unknown: list[str] = []
+    typos: dict[str, str] = {}
     i = 0
     while i < len(words):
         for n in range(min(_LONGEST, len(words) - i), 0, -1):
@@ -554,6 +570,9 @@ def _match(words: list[str], regional: frozenset[str] = frozenset()) -> tuple[se
                     continue
                 word = parts[0] if parts else word
             lang = _lookup(word)
+            if lang is None and (typo := _typo(word)) is not None:
+                lang = None if typo else ""
+                typos[word] = typo
             if lang:
                 langs.add(lang)
             elif lang is None:
@@ -561,7 +580,7 @@ def _match(words: list[str], regional: frozenset[str] = frozenset()) -> tuple[se
             else:
                 ambiguous += 1
             i += 1
-    return langs, ambiguous, unknown
+    return langs, ambiguous, unknown, {w: lang for w, lang in typos.items() if lang}
 
 
 # Not the guest's words: links, e-mail addresses, file names, markup, @mentions.
@@ -604,7 +623,14 @@ def opener_language(
     if not words or len(words) > MAX_WORDS:
         return None
     regional = REGIONAL_AMBIGUOUS.get(region or "", frozenset())
-    langs, _, unknown = _match(list(words), regional)
+    langs, _, unknown, typos = _match(list(words), regional)
+    if typos and len(typos) == len(unknown):  # the only unknown words are typos
+        langs |= set(typos.values())
+        if len(langs) == 1 and detector is not None:  # unless the detector is sure of another
+            result = detector.detect(" ".join(words))
+            if result is not None and result[0] not in langs and result[1] >= TYPO_VETO:
+                return None
+        unknown = []
     if not unknown and len(langs) < 2:  # the lexicon alone: one language, or nothing
         return _offered(next(iter(langs), None), supported)
     if detector is None or (len(langs) < 2 and sum(len(w) for w in unknown) < 3):
