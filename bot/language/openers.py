@@ -200,7 +200,7 @@ MARKERS: dict[str, tuple[str, ...]] = {
         "mejor", "ducha", "roto", "rota", "bano", "despues", "bastante", "todos", "todas",
     ),
     "it": (
-        "gli", "della", "delle", "degli", "di", "che", "io", "noi", "voi",
+        "gli", "della", "delle", "degli", "di", "io", "noi", "voi",
         "molto", "troppo", "per", "buono", "buona", "cattivo", "freddo", "fredda",
         "caldo", "letto", "sono", "stato", "stata", "soddisfatto", "soddisfatta", "pulitissimo",
         "ragazzi", "ragazze", "spero", "cordiali saluti", "distinti saluti", "saluti",
@@ -259,7 +259,7 @@ REGIONAL: dict[str, tuple[str, ...]] = {
         "c'est tout bon", "a tout bientot", "a plus tard", "bonne journee a vous", "salut tout le monde",
         # SMS
         "bjr", "bsr", "slt", "mrc", "mci", "mrci", "stp", "svp", "dsl", "pk", "pcq", "jsp",
-        "tkt", "mdr", "ptdr", "bcp", "tjs", "kdo", "jtm", "a+", "oklm", "bne", "bne journee",
+        "tkt", "mdr", "ptdr", "bcp", "tjs", "kdo", "jtm", "oklm", "bne", "bne journee",
         "b1", "biz", "bizz", "y'a", "il y a", "y'a pas", "pb", "pbm", "rdv",
         "qqch", "qqn", "qd", "bjr a tous",
     ),
@@ -269,7 +269,7 @@ REGIONAL: dict[str, tuple[str, ...]] = {
         "muy chido", "que chido", "orale", "andale", "ahorita", "mande", "neta", "no manches",
         "a poco", "de pelos", "chingon", "gracias carnal", "buenas buenas",
         # Argentine and Uruguayan
-        "che", "hola che", "barbaro", "re bien", "re lindo", "re lindo todo", "joya",
+        "hola che", "barbaro", "re bien", "re lindo", "re lindo todo", "joya",
         "una joya", "copado", "mil gracias che", "buen dia", "todo joya", "laburo",
         # Colombian and Venezuelan
         "que mas", "quiubo pues", "parce", "parcero", "bacano", "listo", "a la orden",
@@ -333,7 +333,7 @@ FRAGMENTS: dict[str, tuple[str, ...]] = {
         "aussicht", "wo", "wann", "wie", "warum", "wer", "kann", "konnen", "immer noch",
         "niemand", "jemand", "uber", "von", "haben", "hat", "hatte", "war", "wird",
         "meckern", "beschweren", "mir", "mich", "mein", "meine", "unser", "unsere", "dieses",
-        "diese", "dieser", "vom", "zum", "zur", "beim", "fur", "furs", "doch", "mal",
+        "diese", "dieser", "vom", "zum", "zur", "beim", "fur", "furs", "doch",
         "empfehlenswert", "empfehlen", "preis", "teuer", "gunstig", "dreckig", "eklig",
         "miserabel", "katastrophe", "unmoglich", "enttauscht", "enttauschend", "toller",
         "tolles", "schones", "schoner", "super aufenthalt", "alles top", "laut",
@@ -385,7 +385,7 @@ FRAGMENTS: dict[str, tuple[str, ...]] = {
 AMBIGUOUS: tuple[str, ...] = (
     "hi", "hey", "ok", "okay", "okey", "okidoki", "super", "top", "hotel", "ciao",
     "ciao ciao", "bye", "bye bye", "thx", "prima", "bonjour hi", "hi bonjour", "bravo",
-    "si", "no", "non", "mega", "cool", "wow", "sorry",
+    "si", "no", "non", "che", "mega", "cool", "wow", "sorry",
     "pardon", "adieu", "salute", "excellent", "impeccable", "terrible",
     "fantastico", "fatal", "genial", "lol", "info", "wifi", "check in", "check out", "test",
     "a", "o", "e", "y", "ole", "ola", "formidable", "horrible", "magnifico", "bien",

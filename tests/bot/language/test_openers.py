@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.language import make_detector, opener_language, phone_region, prior_language
-from bot.language.openers import AMBIGUOUS, LEXICON, fold
+from bot.language.openers import AMBIGUOUS, FRAGMENTS, LEXICON, MARKERS, REGIONAL, fold
 from bot.language.priors import MULTILINGUAL, valid_hint, valid_region
 
 SUPPORTED = ("en", "de", "fr", "es", "it")
@@ -155,11 +155,12 @@ def test_a_language_the_hotel_does_not_offer_is_not_chosen():
 
 def test_lexicon_entries_are_unique_and_ambiguous_words_are_in_no_language():
     seen: dict[tuple[str, ...], str] = {}
-    for lang, phrases in LEXICON.items():
-        for phrase in phrases:
-            key = tuple(fold(phrase))
-            assert key, phrase
-            assert seen.setdefault(key, lang) == lang, (phrase, lang, seen[key])
+    for table in (LEXICON, REGIONAL, MARKERS, FRAGMENTS):
+        for lang, phrases in table.items():
+            for phrase in phrases:
+                key = tuple(fold(phrase))
+                assert key, phrase
+                assert seen.setdefault(key, lang) == lang, (phrase, lang, seen[key])
     for phrase in AMBIGUOUS:
         assert tuple(fold(phrase)) not in seen, phrase
 
