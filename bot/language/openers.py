@@ -316,7 +316,7 @@ FRAGMENTS: dict[str, tuple[str, ...]] = {
         "didn't", "does", "work", "works", "working", "need", "needs", "want",
         "missing", "leaking", "leak", "stuck", "quick", "slow", "late", "early", "rude",
         "helpful", "comfortable", "comfy", "uncomfortable", "small", "tiny", "big", "old",
-        "new", "view", "a lot", "lot", "thx a lot", "thank", "there", "here", "what",
+        "new", "view", "much love", "lots of love", "love it", "a lot", "lot", "thx a lot", "thank", "there", "here", "what",
         "where", "when", "how", "why",
         "who", "can", "again", "nobody", "anyone", "someone", "about", "from",
         "have", "has", "had", "got", "get", "all", "every", "some", "any",
@@ -362,7 +362,8 @@ FRAGMENTS: dict[str, tuple[str, ...]] = {
         "porque", "quien", "puede", "pueden", "necesito", "quiero", "otra vez", "todavia",
         "nadie", "alguien", "tengo", "tenemos", "hemos", "estoy", "esta", "estan", "de nada",
         "mucho ruido", "hace", "falta", "recomiendo", "lo recomiendo", "precio", "barato",
-        "asqueroso", "decepcionado", "decepcionante", "pesimo", "regular", "mis", "sus",
+        "asqueroso", "besote", "besotes", "besitos", "un beso", "nos encanto", "encanto",
+        "decepcionado", "decepcionante", "pesimo", "regular", "mis", "sus",
         "nuestro", "este", "estos", "esto", "eso", "muy rico", "rico", "riquisimo", "lindo",
         "linda", "hermoso", "hermosa", "dormimos", "noche", "personal muy amable",
     ),
@@ -529,12 +530,40 @@ def _german_spelling(word: str) -> str | None:
     return "de" if plain != word and _TABLE.get((plain,)) == "de" else None
 
 
+# Word endings that only one of the five languages writes (folded), for words of at
+# least SUFFIX_MIN_LETTERS letters the lists do not hold: superlatives ("comodísima",
+# "pulitissimo"), German abstract nouns and adjectives ("Sauberkeit", "gemütlich").
+SUFFIX_MIN_LETTERS = 7
+SUFFIXES: dict[str, tuple[str, ...]] = {
+    "en": ("fully", "ness"),
+    "de": ("keit", "heit", "lich", "lichen", "ungen"),
+    "fr": ("euse", "euses", "aient"),
+    "es": ("isimo", "isima", "isimos", "isimas", "cion", "ciones"),
+    "it": ("issimo", "issima", "issimi", "issime", "zione", "zioni"),
+}
+_SUFFIX = {end: lang for lang, ends in SUFFIXES.items() for end in ends}
+_SUFFIX_LENGTHS = sorted({len(end) for end in _SUFFIX}, reverse=True)
+
+
+def _suffix(word: str) -> str | None:
+    if len(word) < SUFFIX_MIN_LETTERS:
+        return None
+    for n in _SUFFIX_LENGTHS:
+        lang = _SUFFIX.get(word[-n:])
+        if lang:
+            return lang
+    return None
+
+
 def _lookup(word: str) -> str | None:
-    """A word the phrase table does not hold: elongated ("merciii") or German umlauts
-    spelled out ("tschuess"). "" ambiguous, None unknown."""
+    """A word the phrase table does not hold: elongated ("merciii"), German umlauts
+    spelled out ("tschuess"), or a one-language ending ("riquísimo"). "" ambiguous,
+    None unknown."""
     lang = _SQUEEZED.get(_squeeze(word)) if len(word) > 3 else None
     if lang is None:
         lang = _german_spelling(word)
+    if lang is None:
+        lang = _suffix(word)
     return lang
 
 

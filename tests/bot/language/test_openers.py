@@ -132,6 +132,9 @@ def test_short_words_and_typos_near_two_languages_decide_nothing(text):
         ("la ducha no funciona", "es"),
         ("the room https://example.com/photos/room.jpg", "en"),
         ("<p>Grazie mille</p>", "it"),
+        ("cama comodísima", "es"),
+        ("letto comodissimo", "it"),
+        ("Sauberkeit", "de"),
     ],
 )
 def test_regional_forms_sms_and_short_complaints(text, lang):
