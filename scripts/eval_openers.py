@@ -13,10 +13,11 @@ default. An item is right when the conversation's language after that step
   `phone_region` / `language_hint` that gives one (bot/language/priors.py), else the
   hotel's default.
 
-Prints one table per set (dev = eval/openers/*.yml, heldout = eval/openers/heldout/*.yml)
-and the time per first-message resolution (median, p95).
+Prints one table per set -- dev = eval/openers/*.yml, seen = eval/openers/seen/*.yml (the
+first held-out set, since tuned on), heldout = eval/openers/heldout/*.yml (never tuned on)
+-- and the time per first-message resolution (median, p95).
 
-    .venv/bin/python scripts/eval_openers.py            # both sets, when present
+    .venv/bin/python scripts/eval_openers.py            # every set present
     .venv/bin/python scripts/eval_openers.py --show-misses
 """
 
@@ -98,12 +99,18 @@ def load(path: Path, set_name: str) -> list[Item]:
     return items
 
 
+SUBSETS = ("seen", "heldout")
+
+
 def sets(root: Path = EVAL_DIR) -> dict[str, list[Item]]:
-    """{"dev": items, "heldout": items} for the files present."""
+    """{"dev": items, "seen": items, "heldout": items} for the files present: dev is
+    eval/openers/*.yml, seen (the first held-out set, now tuned on) and heldout (never
+    tuned on) are the files of the folders of those names."""
     out = {"dev": [i for p in sorted(root.glob("*.yml")) for i in load(p, "dev")]}
-    heldout = sorted((root / "heldout").glob("*.yml"))
-    if heldout:
-        out["heldout"] = [i for p in heldout for i in load(p, "heldout")]
+    for name in SUBSETS:
+        files = sorted((root / name).glob("*.yml"))
+        if files:
+            out[name] = [i for p in files for i in load(p, name)]
     return out
 
 
@@ -169,7 +176,7 @@ def timing(outcomes: list[Outcome]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--show-misses", action="store_true")
-    parser.add_argument("--set", choices=("dev", "heldout"), default=None)
+    parser.add_argument("--set", choices=("dev", *SUBSETS), default=None)
     args = parser.parse_args(argv)
     run(Item("warm", "Guten Morgen", "de", False), "alpenhof")  # load lingua's models once
     for name, items in sets().items():

@@ -146,7 +146,7 @@ def step(state: Mapping[str, Any] | None, turn: Turn, ctx: Context) -> StepResul
         return t.result()
     _note_reply(t, turn, text)
 
-    switched_only = _resolve_language(t, text, ctx)
+    switched_only = _resolve_language(t, text, ctx, turn.phone_region)
 
     if t.state["status"] != ACTIVE:
         _after_end(t, turn)
@@ -204,7 +204,7 @@ def _awaits_text(state: Mapping[str, Any], ctx: Context) -> bool:
     return bool(asked) and ctx.tenant.question(asked).kind == "text"
 
 
-def _resolve_language(t: _Turn, text: str, ctx: Context) -> bool:
+def _resolve_language(t: _Turn, text: str, ctx: Context, region: str | None = None) -> bool:
     """Apply explicit requests and detection; the guest's first message (however short:
     "Bonjour", "Grazie mille") decides when only a prior or the default is known
     (bot/language/resolve.py opening_choice). True when the message was only a
@@ -217,7 +217,12 @@ def _resolve_language(t: _Turn, text: str, ctx: Context) -> bool:
         t.state["lang_opened"] = 1
         if event is None:
             choice = opening_choice(
-                choice, text, supported=tenant.languages, detector=ctx.detector, ignore=tenant.name
+                choice,
+                text,
+                supported=tenant.languages,
+                detector=ctx.detector,
+                ignore=tenant.name,
+                region=region,
             )
     t.state["lang"], t.state["lang_source"] = choice.lang, choice.source
     if event == "switched":

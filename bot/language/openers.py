@@ -32,7 +32,18 @@ import unicodedata
 
 from .detect import LanguageDetector
 
-__all__ = ["AMBIGUOUS", "LEXICON", "MARKERS", "MIN_CONFIDENCE", "fold", "opener_language"]
+__all__ = [
+    "AMBIGUOUS",
+    "FRAGMENTS",
+    "LEXICON",
+    "MARKERS",
+    "MIN_CONFIDENCE",
+    "REGIONAL",
+    "REGIONAL_AMBIGUOUS",
+    "fold",
+    "opener_language",
+    "strip_noise",
+]
 
 # Below this confidence the detector decides nothing on a short message (the lowest with
 # no wrong answer on the eval/openers dev set; docs/TRAINERS.md has the figures).
@@ -48,9 +59,9 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "hello everyone", "good morning", "morning", "good afternoon", "good evening",
         "good night", "good day", "g'day", "g'day mate", "greetings",
         "thanks", "thank you", "thank u", "thankyou", "thanks a lot", "many thanks",
-        "thanks a million", "thank you so much", "thanks so much", "thx", "ty", "tnx",
+        "thanks a million", "thank you so much", "thanks so much", "ty", "tnx",
         "cheers", "cheers mate", "ta", "much appreciated", "appreciate it",
-        "goodbye", "bye", "bye bye", "see you", "see you soon", "see ya", "take care",
+        "goodbye", "see you", "see you soon", "see ya", "take care",
         "have a nice day", "yes", "yes please", "yep", "yeah", "yup", "sure", "nope",
         "no thanks", "no thank you", "of course", "great", "awesome", "amazing", "lovely",
         "wonderful", "perfect", "brilliant", "fantastic", "very good", "pretty good",
@@ -77,7 +88,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "bis bald", "bis dann", "bis spater", "ade", "adele", "pfiat di", "pfiati",
         "schonen tag", "schonen tag noch", "ja", "jawohl", "ja gerne", "ja bitte", "nein",
         "nee", "nein danke", "klar", "gerne", "bitte", "genau", "alles gut", "alles klar",
-        "alles bestens", "sehr gut", "gut", "wunderbar", "prima", "passt", "perfekt",
+        "alles bestens", "sehr gut", "gut", "wunderbar", "passt", "perfekt",
         "toll", "klasse", "schon",
         "guten tach", "n'abend", "nabend", "abend", "mahlzeit", "grusse", "liebe grusse",
         "huhu", "hallihallo", "servas", "gria di", "griass enk", "danke vielmals",
@@ -91,7 +102,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "schmutzig", "ruhig", "freundlich", "nichts", "alles",
     ),
     "fr": (
-        "bonjour", "bonjour a tous", "bonjour madame", "bonjour monsieur", "bonsoir",
+        "merci", "bonjour", "bonjour a tous", "bonjour madame", "bonjour monsieur", "bonsoir",
         "bonne nuit", "bonne journee", "bonne soiree", "salut", "coucou", "allo",
         "merci beaucoup", "merci bien", "merci a vous", "merci a toi", "merci mille fois",
         "mille mercis", "un grand merci", "grand merci", "merci pour tout", "merci infiniment",
@@ -189,7 +200,7 @@ MARKERS: dict[str, tuple[str, ...]] = {
         "mejor", "ducha", "roto", "rota", "bano", "despues", "bastante", "todos", "todas",
     ),
     "it": (
-        "gli", "della", "delle", "degli", "di", "che", "io", "noi", "voi",
+        "gli", "della", "delle", "degli", "di", "io", "noi", "voi",
         "molto", "troppo", "per", "buono", "buona", "cattivo", "freddo", "fredda",
         "caldo", "letto", "sono", "stato", "stata", "soddisfatto", "soddisfatta", "pulitissimo",
         "ragazzi", "ragazze", "spero", "cordiali saluti", "distinti saluti", "saluti",
@@ -198,10 +209,184 @@ MARKERS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Regional forms and SMS abbreviations, region by region (they count like LEXICON).
+REGIONAL: dict[str, tuple[str, ...]] = {
+    "en": (
+        # UK, Ireland, Australia, US; SMS
+        "heya", "hiya all", "morning all", "evening all", "alright", "alright mate", "howdy all",
+        "hey y'all", "hi y'all", "y'all", "ta very much", "thanks heaps", "cheers guys",
+        "cheers all", "much obliged", "thank ya", "thanks mate", "thanks guys", "laters",
+        "see you later", "catch you later", "bye for now", "night night", "nite", "ttyl",
+        "pls", "plz", "thnx", "thanx", "thanq", "tyvm", "np", "no worries", "no problem",
+        "btw", "asap", "brb", "idk", "imo", "tbh", "lush", "brill", "ace", "cracking",
+        "gorgeous", "spotless", "stunning", "terrific", "rubbish", "crap", "shocking",
+        "dreadful", "filthy", "grim", "dodgy", "knackered", "reckon", "gotta", "gonna",
+        "wanna", "kinda", "sorta", "aye", "wee", "cheers love", "ta love",
+    ),
+    "de": (
+        # Swiss
+        "gruezi wohl", "gruessech wohl", "gruess di", "gruessdi", "hoi zusammen", "hoi mitenand",
+        "salu zame", "sali zame", "tschau zame", "tschau zusammen", "merci vilmal",
+        "merci vielmals", "danke vilmal", "merci fur alles", "en guete", "ade merci", "guet",
+        "sehr guet", "alles guet", "mega guet", "isch", "nid", "chli", "es isch",
+        "mersi", "uf wiederluege", "schone tag", "schone abig", "adie", "tschuessli",
+        # Austrian
+        "servus miteinand", "servus beinand", "servas", "habe die ehre", "habedere",
+        "griass di", "gruss di", "griasdi", "gria di", "griass eich", "gruss euch", "pfiat eich",
+        "pfiat god", "pfiati", "leiwand", "ur leiwand", "bussi", "baba und foi ned", "heast",
+        "passt scho", "basst scho", "basst", "oida", "a bisserl", "bisserl", "ur gut",
+        # Swabian
+        "hallole", "grussgottle", "gruss gottle", "adele", "ade gell", "gell", "isch", "koi",
+        "bissle", "bissele", "guad", "sauguad", "schaffe", "schwatze",
+        # Bavarian
+        "griass god", "servus mitanand", "mei", "fei", "ned", "nix", "guad nacht", "pfiad di",
+        "pfiad eich", "vergelts god", "jo mei",
+        # Northern
+        "moin zusammen", "moin moin zusammen", "tschuessikowski", "tschussikowski", "tscho",
+        "tschoe", "tschuss", "nabend zusammen", "tach auch", "tach zusammen", "jau", "dat",
+        "wat", "nich", "knorke", "dufte", "schnacken", "klonen",
+        # SMS
+        "hdl", "vg", "gn8", "n8", "glg", "mfg", "lg", "dankee", "thx nochmal",
+    ),
+    "fr": (
+        # Québec
+        "bonne fin de semaine", "fin de semaine", "c'est correct", "c'est ben correct",
+        "pantoute", "tiguidou", "merci ben", "ben correct", "icitte", "pis", "chu",
+        "j'suis", "tsé", "tse", "c'est plate", "bienvenue", "allo tout le monde",
+        "salut la gang", "la gang", "bonne soiree la", "a tantot", "tantot",
+        # Belgian and Swiss French
+        "une fois", "septante", "nonante", "huitante", "tout bon", "ca joue", "ca joue ?",
+        "c'est tout bon", "a tout bientot", "a plus tard", "bonne journee a vous", "salut tout le monde",
+        # SMS
+        "bjr", "bsr", "slt", "mrc", "mci", "mrci", "stp", "svp", "dsl", "pk", "pcq", "jsp",
+        "tkt", "mdr", "ptdr", "bcp", "tjs", "kdo", "jtm", "oklm", "bne", "bne journee",
+        "b1", "biz", "bizz", "y'a", "il y a", "y'a pas", "pb", "pbm", "rdv",
+        "qqch", "qqn", "qd", "bjr a tous",
+    ),
+    "es": (
+        # Mexican
+        "quihubo", "que hubo", "que onda", "que padre", "padrisimo", "chido",
+        "muy chido", "que chido", "orale", "andale", "ahorita", "mande", "neta", "no manches",
+        "a poco", "de pelos", "chingon", "gracias carnal", "buenas buenas",
+        # Argentine and Uruguayan
+        "hola che", "barbaro", "re bien", "re lindo", "re lindo todo", "joya",
+        "una joya", "copado", "mil gracias che", "buen dia", "todo joya", "laburo",
+        # Colombian and Venezuelan
+        "que mas", "quiubo pues", "parce", "parcero", "bacano", "listo", "a la orden",
+        "sumerce", "de una", "que pena", "con mucho gusto", "pues", "chevere", "pana",
+        # Andalusian
+        "illo", "quillo", "miarma", "que arte", "ozu", "taluego", "hasta lueguito", "ea",
+        # Chilean
+        "wena", "wenas", "si po", "ya po", "cachai", "bacan", "la raja", "fome",
+        "al tiro", "altiro",
+        # Spain, colloquial
+        "de diez", "de lujo", "de puta madre", "mola", "mola mucho", "flipante", "tio", "tia",
+        # SMS
+        "xfa", "xfavor", "porfa", "porfis", "porfi", "grax", "grcs", "gracs", "xq", "tb",
+        "tmb", "tbn", "salu2", "bss", "bsos", "ntp", "tqm", "hla", "q tal", "q onda",
+        "dnd", "kiero", "qiero", "aki",
+    ),
+    "it": (
+        # Southern (Neapolitan, Sicilian, Apulian)
+        "ue", "ue ue", "uagliu", "guaglio", "grazie assai", "assai", "jamme", "jammo",
+        "stamm bene", "bello assai", "mannaggia", "mizzica", "salutamu", "sabbenedica",
+        "vossia", "bedda", "cumpa", "bona", "bonasera", "bongiorno",
+        # Roman
+        "anvedi", "bella zi", "bella pe te", "ammazza", "ammazza che bello", "stamo",
+        "annamo", "namo", "apposto", "tutto apposto", "mortacci",
+        # Milanese and Northern
+        "ciao bela", "bela", "figo", "figata", "che figata", "uella", "uela", "neh",
+        "grazie neh", "va ben", "taac", "sciura", "ghe pensi mi",
+        # SMS
+        "grz", "grazie 1000", "cmq", "nn", "xke", "xche", "tt", "tvb", "tvtb",
+        "qlc", "qlcs", "bn", "bnotte", "bgiorno", "scs",
+        "risp", "nn c'e", "a risentirci", "alla prossima",
+    ),
+}
+
+# Short complaints and praise: everyday verbs, negations, adjectives and room words
+# that one language alone writes this way ("no hot water", "Nix zu meckern", "Y'a trop
+# de bruit", "la ducha no funciona"). They count like MARKERS.
+FRAGMENTS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "hot", "cold", "water", "towel", "towels", "key", "keys", "door", "window", "light",
+        "lights", "heating", "air conditioning", "aircon", "smell", "smells", "smelly",
+        "toilet", "pillow", "pillows", "sheets", "blanket", "coffee", "milk", "bread", "eggs",
+        "noise", "loud", "too", "doesn't", "don't", "can't", "won't", "isn't", "wasn't",
+        "didn't", "does", "work", "works", "working", "need", "needs", "want",
+        "missing", "leaking", "leak", "stuck", "quick", "slow", "late", "early", "rude",
+        "helpful", "comfortable", "comfy", "uncomfortable", "small", "tiny", "big", "old",
+        "new", "view", "much love", "lots of love", "love it", "a lot", "lot", "thx a lot",
+        "thank", "there", "here", "what", "where", "when", "how", "why",
+        "who", "can", "again", "nobody", "anyone", "someone", "about", "from",
+        "have", "has", "had", "got", "get", "all", "every", "some", "any",
+        "loved", "enjoyed", "recommend", "highly", "worth", "price", "expensive", "cheap",
+        "disgusting", "excellent stay", "great stay", "lovely stay", "nice stay", "quiet",
+        "sleep", "slept", "night", "morning", "staff", "lovely", "thanks again",
+    ),
+    "de": (
+        "kein", "keine", "keinen", "kaum", "zu", "funktioniert", "funktioniert nicht",
+        "geht nicht", "geht", "gibt", "gibt es", "heiss", "wasser", "handtuch", "handtucher",
+        "schlussel", "tur", "fenster", "licht", "heizung", "klimaanlage", "geruch", "stinkt",
+        "klo", "kissen", "decke", "kaffee", "milch", "brot", "eier", "larm", "zu spat",
+        "unfreundlich", "hilfsbereit", "bequem", "unbequem", "klein", "gross", "neu",
+        "aussicht", "wo", "wann", "wie", "warum", "wer", "kann", "konnen", "immer noch",
+        "niemand", "jemand", "uber", "von", "haben", "hat", "hatte", "war", "wird",
+        "meckern", "beschweren", "mir", "mich", "mein", "meine", "unser", "unsere", "dieses",
+        "diese", "dieser", "vom", "zum", "zur", "beim", "fur", "furs", "doch",
+        "empfehlenswert", "empfehlen", "preis", "teuer", "gunstig", "dreckig", "eklig",
+        "miserabel", "katastrophe", "unmoglich", "enttauscht", "enttauschend", "toller",
+        "tolles", "schones", "schoner", "super aufenthalt", "alles top", "laut",
+        "nachts", "geschlafen", "schlafen", "nett", "sehr nett", "gemutlich",
+    ),
+    "fr": (
+        "trop", "pas de", "aucun", "aucune", "jamais", "marche pas", "ne marche pas",
+        "fonctionne pas", "fonctionne", "eau", "eau chaude", "serviette", "serviettes", "cle",
+        "fenetre", "lumiere", "chauffage", "climatisation", "clim", "odeur",
+        "toilettes", "en panne", "panne", "oreiller", "drap", "draps", "couverture", "lait", "oeufs",
+        "bruit", "en retard", "impoli", "serviable", "vieux", "vieille", "nouveau", "vue",
+        "ou", "quand", "pourquoi", "qui", "peut", "pouvez", "toujours",
+        "personne", "quelqu'un", "avoir", "avons", "avez", "ete", "vraiment",
+        "adore", "j'adore", "recommande", "je recommande", "prix", "cher", "degoutant",
+        "chouette", "impec", "au top", "pas top", "mouais", "ouaip", "de rien", "ca marche",
+        "il fait", "fait", "faut", "faudrait", "cet", "cette", "mon",
+        "notre", "votre", "dans", "chez", "c'etait super", "y'a trop",
+        "bien dormi", "dormi", "nuit", "personnel", "tres sympa", "agreable",
+    ),
+    "es": (
+        "no funciona", "funciona", "no hay", "hay", "agua", "agua caliente", "toalla",
+        "toallas", "llave", "puerta", "ventana", "luz", "calefaccion", "aire acondicionado",
+        "olor", "huele", "almohada", "sabanas", "manta", "leche", "huevos", "ruidoso",
+        "ruidosa", "tarde", "maleducado", "antipatico", "amable", "amables", "incomodo",
+        "pequeno", "pequena", "viejo", "nuevo", "donde", "cuando", "como", "por que",
+        "porque", "quien", "puede", "pueden", "necesito", "quiero", "otra vez", "todavia",
+        "nadie", "alguien", "tengo", "tenemos", "hemos", "estoy", "esta", "estan", "de nada",
+        "mucho ruido", "hace", "falta", "recomiendo", "lo recomiendo", "precio", "barato",
+        "asqueroso", "besote", "besotes", "besitos", "un beso", "nos encanto", "encanto",
+        "decepcionado", "decepcionante", "pesimo", "regular", "mis", "sus",
+        "nuestro", "este", "estos", "esto", "eso", "muy rico", "rico", "riquisimo", "lindo",
+        "linda", "hermoso", "hermosa", "dormimos", "noche", "personal muy amable",
+    ),
+    "it": (
+        "non funziona", "funziona", "non c'e", "acqua", "acqua calda", "asciugamano",
+        "asciugamani", "chiave", "finestra", "luce", "riscaldamento", "aria condizionata",
+        "odore", "puzza", "cuscino", "lenzuola", "coperta", "caffe", "pane", "uova",
+        "in ritardo", "maleducato", "scortese", "gentile", "gentili", "gentilissimi",
+        "scomodo", "piccolo", "piccola", "vecchio", "nuovo", "dove", "quando", "perche",
+        "chi", "puo", "potete", "ho bisogno", "vorrei", "ancora", "nessuno", "qualcuno",
+        "abbiamo", "ho", "hanno", "sara", "davvero", "consiglio", "lo consiglio", "prezzo",
+        "economico", "schifo", "che schifo", "deluso", "delusa", "delusi", "niente da dire",
+        "nulla da dire", "nulla", "favoloso", "nel", "nella", "sul", "alla", "questo",
+        "questa", "quello", "nostro", "nostra", "anche", "sempre",
+        "notte", "dormito", "personale", "simpatici", "carino", "carina",
+    ),
+}
+
 # Common to more than one of the five languages: they decide nothing on their own.
 AMBIGUOUS: tuple[str, ...] = (
     "hi", "hey", "ok", "okay", "okey", "okidoki", "super", "top", "hotel", "ciao",
-    "ciao ciao", "merci", "bravo", "si", "no", "non", "mega", "cool", "wow", "sorry",
+    "ciao ciao", "bye", "bye bye", "thx", "prima", "bonjour hi", "hi bonjour", "bravo",
+    "si", "no", "non", "che", "mega", "cool", "wow", "sorry",
     "pardon", "adieu", "salute", "excellent", "impeccable", "terrible",
     "fantastico", "fatal", "genial", "lol", "info", "wifi", "check in", "check out", "test",
     "a", "o", "e", "y", "ole", "ola", "formidable", "horrible", "magnifico", "bien",
@@ -210,7 +395,23 @@ AMBIGUOUS: tuple[str, ...] = (
     "parking", "pizza", "taxi", "pool", "spa", "bar", "restaurant", "lobby", "minibar",
     "sauna", "wellness", "shuttle", "bus", "email", "e-mail", "sms", "whatsapp", "internet",
     "menu", "reception", "camping", "apartment", "suite", "room service",
+    # food and drink known by their Italian, Spanish or French names everywhere
+    "espresso", "cappuccino", "latte", "latte macchiato", "macchiato", "mamma mia", "pasta",
+    "spaghetti", "tiramisu", "gelato", "prosecco", "tapas", "paella", "sangria", "croissant",
+    "baguette", "champagne", "bistro", "cafe", "buffet", "brunch", "sushi", "burger",
+    "cocktail", "drink", "party", "stop", "fitness", "golf", "tennis", "ticket", "booking",
+    "online", "app", "code", "pin", "team", "job", "smartphone", "selfie", "emoji",
 )
+
+# Words that one of the five languages owns, but that a country's speakers also use in
+# another language ("Merci" from a Swiss number may be Swiss German; "Hallo" from a
+# Belgian or Dutch one, Dutch): with that phone country they decide nothing.
+REGIONAL_AMBIGUOUS: dict[str, frozenset[str]] = {
+    "CH": frozenset({"merci"}),
+    "BE": frozenset({"merci", "hallo"}),
+    "LU": frozenset({"merci", "hallo", "salut"}),
+    "NL": frozenset({"hallo"}),
+}
 
 # fmt: on
 
@@ -230,7 +431,8 @@ def fold(text: str) -> list[str]:
 def _phrases() -> tuple[dict[tuple[str, ...], str], int]:
     table: dict[tuple[str, ...], str] = {}
     for lang in LEXICON:
-        for phrase in (*LEXICON[lang], *MARKERS.get(lang, ())):
+        words = (*LEXICON[lang], *REGIONAL.get(lang, ()), *MARKERS.get(lang, ()), *FRAGMENTS.get(lang, ()))
+        for phrase in words:
             key = tuple(fold(phrase))
             other = table.get(key)
             table[key] = lang if other in (None, lang) else ""  # in two lists: ambiguous
@@ -255,17 +457,133 @@ for _key, _lang in _TABLE.items():
         _sq = _squeeze(_key[0])
         _SQUEEZED[_sq] = _lang if _SQUEEZED.get(_sq, _lang) == _lang else ""
 
+# Typo tolerance: a word of at least TYPO_MIN_LETTERS letters within one edit
+# (Damerau: a transposition, insertion, deletion or substitution) of a greeting,
+# thanks, farewell or stock word of LEXICON ("danek", "thnaks", "bonjoru"), and of no
+# entry of another language nor an ambiguous one, counts for that language -- but only
+# when every other word of the message is known (in a message with unknown words it is
+# one more unknown word for the detector), and not when the detector is near certain
+# of another language (TYPO_VETO). Short words never. Measured on lingua's single words and word pairs (real
+# words, no typos: docs/TRAINERS.md): without these limits a typo reading misread
+# ~2-5 % of arbitrary word pairs.
+TYPO_MIN_LETTERS = 5
+# the detector's confidence that vetoes a typo reading: on one misspelt word it is
+# often fairly sure of the wrong language ("gracais": fr 0.76), so only near-certainty
+TYPO_VETO = 0.9
 
-def _match(words: list[str]) -> tuple[set[str], int, list[str]]:
-    """Greedy longest match: (languages named, ambiguous matches, words not in the lexicon)."""
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+_STOCK = frozenset(
+    key[0]
+    for lang in LEXICON
+    for phrase in LEXICON[lang]
+    if len(key := tuple(fold(phrase))) == 1 and len(key[0]) >= TYPO_MIN_LETTERS
+)
+_NEAR: dict[str, set[str]] = {}  # a word or a word less one letter -> entries
+for _key in _TABLE:
+    if len(_key) == 1 and len(_key[0]) >= TYPO_MIN_LETTERS - 1:
+        for _variant in (_key[0], *_deletes(_key[0])):
+            _NEAR.setdefault(_variant, set()).add(_key[0])
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by exactly one Damerau edit."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        i, j = diff[0], diff[-1]
+        return len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _typo(word: str) -> str | None:
+    """The one language whose entries ``word`` is one edit from; "" when near entries
+    disagree (or one is ambiguous); None when none is near or the word is short."""
+    if len(word) < TYPO_MIN_LETTERS or not word.isalpha():
+        return None
+    candidates = set(_NEAR.get(word, ()))
+    for variant in _deletes(word):
+        candidates |= _NEAR.get(variant, set())
+    near = {entry for entry in candidates if _one_edit(word, entry)}
+    langs = {_TABLE[(entry,)] for entry in near}
+    if len(langs) > 1 or "" in langs:
+        return ""
+    return next(iter(langs)) if near & _STOCK else None
+
+
+_UMLAUT_SPELLING = re.compile(r"(?<=[a-z])([aou])e|^([aou])e")
+
+
+def _german_spelling(word: str) -> str | None:
+    """German written without umlauts ("tschuess", "schoen"), if that is a German
+    entry: "tschuess" -> "tschuss" (folded "tschüss")."""
+    if "e" not in word:
+        return None
+    plain = _UMLAUT_SPELLING.sub(lambda m: m.group(1) or m.group(2), word)
+    return "de" if plain != word and _TABLE.get((plain,)) == "de" else None
+
+
+# Word endings that only one of the five languages writes (folded), for words of at
+# least SUFFIX_MIN_LETTERS letters the lists do not hold: superlatives ("comodísima",
+# "pulitissimo"), German abstract nouns and adjectives ("Sauberkeit", "gemütlich").
+SUFFIX_MIN_LETTERS = 7
+SUFFIXES: dict[str, tuple[str, ...]] = {
+    "en": ("fully", "ness"),
+    "de": ("keit", "heit", "lich", "lichen", "ungen"),
+    "fr": ("euse", "euses", "aient"),
+    "es": ("isimo", "isima", "isimos", "isimas", "cion", "ciones"),
+    "it": ("issimo", "issima", "issimi", "issime", "zione", "zioni"),
+}
+_SUFFIX = {end: lang for lang, ends in SUFFIXES.items() for end in ends}
+_SUFFIX_LENGTHS = sorted({len(end) for end in _SUFFIX}, reverse=True)
+
+
+def _suffix(word: str) -> str | None:
+    if len(word) < SUFFIX_MIN_LETTERS:
+        return None
+    for n in _SUFFIX_LENGTHS:
+        lang = _SUFFIX.get(word[-n:])
+        if lang:
+            return lang
+    return None
+
+
+def _lookup(word: str) -> str | None:
+    """A word the phrase table does not hold: elongated ("merciii"), German umlauts
+    spelled out ("tschuess"), or a one-language ending ("riquísimo"). "" ambiguous,
+    None unknown."""
+    lang = _SQUEEZED.get(_squeeze(word)) if len(word) > 3 else None
+    if lang is None:
+        lang = _german_spelling(word)
+    if lang is None:
+        lang = _suffix(word)
+    return lang
+
+
+def _match(
+    words: list[str], regional: frozenset[str] = frozenset()
+) -> tuple[set[str], int, list[str], dict[str, str]]:
+    """Greedy longest match: (languages named, ambiguous matches, words not in the
+    lexicon, {typo: its language} among those). Words in ``regional``
+    (REGIONAL_AMBIGUOUS of the phone's country) are ambiguous when they stand alone."""
     langs: set[str] = set()
     ambiguous = 0
     unknown: list[str] = []
+    typos: dict[str, str] = {}
     i = 0
     while i < len(words):
         for n in range(min(_LONGEST, len(words) - i), 0, -1):
             lang = _TABLE.get(tuple(words[i : i + n]))
             if lang is not None:
+                if n == 1 and words[i] in regional:
+                    lang = ""
                 if lang:
                     langs.add(lang)
                 else:
@@ -280,7 +598,10 @@ def _match(words: list[str]) -> tuple[set[str], int, list[str]]:
                 if len(parts) > 1:
                     continue
                 word = parts[0] if parts else word
-            lang = _SQUEEZED.get(_squeeze(word)) if len(word) > 3 else None
+            lang = _lookup(word)
+            if lang is None and (typo := _typo(word)) is not None:
+                lang = None if typo else ""
+                typos[word] = typo
             if lang:
                 langs.add(lang)
             elif lang is None:
@@ -288,7 +609,26 @@ def _match(words: list[str]) -> tuple[set[str], int, list[str]]:
             else:
                 ambiguous += 1
             i += 1
-    return langs, ambiguous, unknown
+    return langs, ambiguous, unknown, {w: lang for w, lang in typos.items() if lang}
+
+
+# Not the guest's words: links, e-mail addresses, file names, markup, @mentions.
+_NOISE = re.compile(
+    r"(?:https?://|ftp://|www\.)\S+"  # URLs
+    r"|[\w.+-]+@[\w-]+\.[\w.-]+"  # e-mail addresses
+    r"|\b[\w-]+(?:\.[\w-]+)+/\S*"  # a domain with a path: example.com/photos/room.jpg
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?-i:com|net|org|de|fr|es|it|ch|at|eu|info|uk|us|io|be|nl)\b\S*"
+    r"|\b[\w-]+\.(?:jpe?g|png|gif|heic|webp|pdf|docx?|xlsx?|txt|html?|mp4|mov)\b"  # files
+    r"|<[^<>]{0,200}>|&#?\w{1,10};"  # markup tags, entities
+    r"|[@#]\w+",  # @mentions, #tags
+    re.IGNORECASE,
+)
+
+
+def strip_noise(text: str) -> str:
+    """``text`` without links, e-mail addresses, file names, markup and @mentions,
+    each replaced by a space: what is left is the guest's own words."""
+    return _NOISE.sub(" ", text)
 
 
 def opener_language(
@@ -298,18 +638,28 @@ def opener_language(
     *,
     min_confidence: float = MIN_CONFIDENCE,
     ignore: str = "",
+    region: str | None = None,
 ) -> str | None:
     """The language a short first message is written in, or None when it does not
-    say (empty, digits, emoji, only ambiguous words, or the detector is unsure).
+    say (empty, digits, emoji, links, only ambiguous words, or the detector is unsure).
     Words of ``ignore`` (the hotel's name: "Hotel Alpenhof") say nothing about the
-    guest. Never raises on any string."""
+    guest; ``region`` is the phone number's country ("CH": "Merci" alone says nothing,
+    see REGIONAL_AMBIGUOUS). Never raises on any string."""
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_CHARS:
         return None
     skip = set(fold(ignore)) if isinstance(ignore, str) and len(ignore) <= MAX_CHARS else set()
-    words = [w for w in fold(text) if w not in skip]
+    words = [w for w in fold(strip_noise(text)) if w not in skip]
     if not words or len(words) > MAX_WORDS:
         return None
-    langs, _, unknown = _match(list(words))
+    regional = REGIONAL_AMBIGUOUS.get(region or "", frozenset())
+    langs, _, unknown, typos = _match(list(words), regional)
+    if typos and len(typos) == len(unknown):  # the only unknown words are typos
+        langs |= set(typos.values())
+        if len(langs) == 1 and detector is not None:  # unless the detector is sure of another
+            result = detector.detect(" ".join(words))
+            if result is not None and result[0] not in langs and result[1] >= TYPO_VETO:
+                return None
+        unknown = []
     if not unknown and len(langs) < 2:  # the lexicon alone: one language, or nothing
         return _offered(next(iter(langs), None), supported)
     if detector is None or (len(langs) < 2 and sum(len(w) for w in unknown) < 3):

@@ -9,6 +9,9 @@ as a first language give no prior at all:
 * CH (de/fr/it), BE (fr, and Dutch), CA (en/fr), LU (fr/de, and Luxembourgish),
   AD (Catalan, es/fr), MT (Maltese/en/it), also IN, SG, ZA, PH, IL (our five are
   not their only first languages; English there is a second language).
+* An e-mail or browser language header that lists two of the supported languages
+  with q >= 0.5 ("es-US, en-US;q=0.9") is a bilingual guest's: no prior either, not
+  even from the phone number (the header is about the person, the country is not).
 * US maps to English, not ambiguous: English is the first language of most of its
   guests and the prior only matters when the text says nothing; a guest who writes
   "Hola" is answered in Spanish by the opener, which ranks above the prior.
@@ -24,6 +27,7 @@ import re
 from collections.abc import Sequence
 
 __all__ = [
+    "BILINGUAL_Q",
     "LANGUAGE_HINT",
     "MULTILINGUAL",
     "REGION_LANGUAGE",
@@ -49,6 +53,11 @@ REGION_LANGUAGE: dict[str, str] = {
 
 MULTILINGUAL = frozenset({"CH", "BE", "CA", "LU", "AD", "MT", "IN", "SG", "ZA", "PH", "IL"})
 
+# A language header naming two supported languages at this q-value or more is a
+# bilingual guest's: it gives no prior (eval/openers/seen/README.md, labelling rules).
+BILINGUAL_Q = 0.5
+
+_BILINGUAL = "*"  # _hint_language's answer for a bilingual header
 _REGION = re.compile(r"[A-Z]{2}")
 # A Content-Language / Accept-Language value worth passing on: up to ten tags with
 # optional q-values ("fr-CH, fr;q=0.9, en;q=0.8"), at most 100 characters.
@@ -91,7 +100,8 @@ def phone_region(number: str | None) -> str | None:
 
 def _hint_language(hint: str | None, supported: Sequence[str]) -> str | None:
     """The first supported language of a Content-Language / Accept-Language value
-    ("fr-CH, fr;q=0.9, en;q=0.8" -> "fr"), or None (junk, or none supported)."""
+    ("fr-CH, fr;q=0.9, nl;q=0.8" -> "fr"), or None: junk, none supported, or two
+    supported languages with q >= ``BILINGUAL_Q`` ("fr-CH, fr;q=0.9, en;q=0.8")."""
     if not isinstance(hint, str) or not hint.strip() or len(hint) > 200:
         return None
     ranked: list[tuple[float, int, str]] = []
@@ -109,6 +119,8 @@ def _hint_language(hint: str | None, supported: Sequence[str]) -> str | None:
         code = re.split(r"[-_]", tag, maxsplit=1)[0].lower()
         if q > 0 and code in supported:
             ranked.append((-q, index, code))
+    if len({code for q, _, code in ranked if -q >= BILINGUAL_Q}) > 1:
+        return _BILINGUAL  # a bilingual guest ("es-US, en-US;q=0.9"): no guess
     return min(ranked)[2] if ranked else None
 
 
@@ -117,8 +129,11 @@ def prior_language(
 ) -> str | None:
     """The weak prior's language, if any: the e-mail's language header first (it is
     about the guest's own mail client), then the phone number's country (None for the
-    multilingual countries in ``MULTILINGUAL`` and languages outside ``supported``)."""
+    multilingual countries in ``MULTILINGUAL`` and languages outside ``supported``).
+    A bilingual header gives no prior, whatever the phone's country."""
     lang = _hint_language(valid_hint(language_hint), supported)
+    if lang == _BILINGUAL:  # the guest's own mail client says: two languages
+        return None
     if lang is not None:
         return lang
     region = valid_region(phone_region)

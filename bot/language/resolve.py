@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from .detect import LanguageDetector
 from .explicit import explicit_request
-from .openers import opener_language
+from .openers import opener_language, strip_noise
 from .priors import prior_language
 
 __all__ = [
@@ -121,12 +121,13 @@ _WORD_RE = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 
 
 def clean_text(text: str) -> str:
-    """Text with URLs, e-mail addresses, @mentions/#tags, digits, emoji and punctuation
-    replaced by spaces; what remains is the guest's words."""
+    """Text with URLs, e-mail addresses, file names, markup, @mentions/#tags, digits,
+    emoji and punctuation replaced by spaces; what remains is the guest's words."""
     if not text:
         return ""
     text = unicodedata.normalize("NFC", text)
     text = _URL_RE.sub(" ", text)
+    text = strip_noise(text)
     text = _MENTION_RE.sub(" ", text)
     return " ".join(_WORD_RE.findall(text))
 
@@ -265,16 +266,19 @@ def opening_choice(
     supported: Sequence[str],
     detector: LanguageDetector | None,
     ignore: str = "",
+    region: str | None = None,
 ) -> LanguageChoice:
     """The conversation's first guest message read as an opener ("Bonjour", "Grazie
     mille", "Zu laut"): when only a prior or the default is known and the opener names
     a supported language, that language with source "opener". An ambiguous opener
     ("Hi", "ok", "4", an emoji, "Hotel") keeps the choice -- the prior when there is
-    one, else the default. Words of ``ignore`` (the hotel's name) are not read. Call it
-    once, for the first message only."""
+    one, else the default. Words of ``ignore`` (the hotel's name) are not read;
+    ``region`` (the phone number's country) makes words its speakers also use in
+    another language ambiguous ("Merci" from CH). Call it once, for the first message
+    only."""
     if choice.source not in _OPENABLE:
         return choice
-    lang = opener_language(text or "", _supported(supported), detector, ignore=ignore)
+    lang = opener_language(text or "", _supported(supported), detector, ignore=ignore, region=region)
     if lang is None:
         return choice
     return LanguageChoice(lang, "opener")

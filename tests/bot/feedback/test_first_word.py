@@ -59,11 +59,35 @@ def test_the_first_word_decides_and_the_greeting_follows(tenant, text, lang):
     assert chat.lang[1] in ("opener", "detected")  # "Thank you so much" is substantial text
 
 
-@pytest.mark.parametrize("text", ["Hi", "ok", "4", "👍", "Hotel", "Ciao", "Merci", ""])
+@pytest.mark.parametrize(
+    "text",
+    ["Hi", "ok", "4", "👍", "Hotel", "Ciao", "Bye", "Espresso", "https://example.com/photos/room.jpg", ""],
+)
 def test_an_ambiguous_opener_keeps_the_default(text):
     chat = Chat("alpenhof")
     chat.say(text)
     assert chat.lang == ("de", "default")
+
+
+def test_merci_is_french_except_from_a_swiss_number():
+    chat = Chat("alpenhof")
+    chat.say("Merci")
+    assert chat.lang == ("fr", "opener")
+    chat = Chat("alpenhof", phone_region="CH")  # Swiss Germans say Merci too
+    chat.say("Merci")
+    assert chat.lang == ("de", "default")
+    chat = Chat("laguna", phone_region="BE")  # Flemish: Hallo
+    chat.say("Hallo")
+    assert chat.lang == ("it", "default")
+
+
+def test_a_bilingual_browser_gives_no_prior():
+    chat = Chat("laguna", language_hint="es-US,en-US;q=0.9")
+    chat.say("ok")
+    assert chat.lang == ("it", "default")
+    chat = Chat("laguna", language_hint="es-MX,es;q=0.9,en;q=0.3")
+    chat.say("ok")
+    assert chat.lang == ("es", "prior")
 
 
 @pytest.mark.parametrize("tenant, text", [("alpenhof", "Hotel Alpenhof"), ("laguna", "Albergo Laguna!")])
@@ -79,7 +103,7 @@ def test_an_ambiguous_opener_keeps_the_prior():
     chat = Chat("alpenhof", phone_region="FR")
     chat.say("Hi")
     assert chat.lang == ("fr", "prior")
-    chat = Chat("alpenhof", language_hint="es-ES, en;q=0.5")
+    chat = Chat("alpenhof", language_hint="es-ES, en;q=0.4")  # en below 0.5: not bilingual
     chat.say("ok")
     assert chat.lang == ("es", "prior")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.language import make_detector, opener_language, phone_region, prior_language
-from bot.language.openers import AMBIGUOUS, LEXICON, fold
+from bot.language.openers import AMBIGUOUS, FRAGMENTS, LEXICON, MARKERS, REGIONAL, fold
 from bot.language.priors import MULTILINGUAL, valid_hint, valid_region
 
 SUPPORTED = ("en", "de", "fr", "es", "it")
@@ -52,10 +52,93 @@ def test_regional_and_folded_forms(text, lang):
 
 @pytest.mark.parametrize(
     "text",
-    ["Hi", "hi!", "Hey", "ok", "OK!!", "4", "10/10", "👍", "😊😊", "Hotel", "Ciao", "Merci", "Super", "Sì"],
-)
+    [
+        "Hi", "hi!", "Hey", "ok", "OK!!", "4", "10/10", "👍", "😊😊", "Hotel", "Ciao", "Super", "Sì",
+        "Bye", "thx", "Prima", "Espresso", "Mamma mia", "Cappuccino", "Bonjour-hi", "Taxi",
+        "https://example.com/photos/room.jpg", "www.example.org/zimmer", "<b>room.jpg</b>",
+        "guest@example.com", "@hotel #breakfast",
+    ],
+)  # fmt: skip
 def test_ambiguous_openers_decide_nothing(text):
     assert opener_language(text, SUPPORTED, DETECTOR) is None
+
+
+@pytest.mark.parametrize(
+    "text, region",
+    [("Merci", "CH"), ("merci!", "CH"), ("Hallo", "BE"), ("Hallo", "NL"), ("Merci", "LU")],
+)
+def test_a_word_the_phone_country_also_says_in_another_language_decides_nothing(text, region):
+    assert opener_language(text, SUPPORTED, DETECTOR, region=region) is None
+    assert opener_language(text, SUPPORTED, DETECTOR) in ("fr", "de")  # without the country
+
+
+def test_the_phone_country_never_switches_a_phrase():
+    assert opener_language("Merci beaucoup", SUPPORTED, DETECTOR, region="CH") == "fr"
+    assert opener_language("Merci vielmal", SUPPORTED, DETECTOR, region="CH") == "de"
+    assert opener_language("Bonjour", SUPPORTED, DETECTOR, region="CH") == "fr"
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("danek", "de"),
+        ("Dnake schön", "de"),
+        ("thnaks", "en"),
+        ("gracais", "es"),
+        ("bonjoru", "fr"),
+        ("grazei", "it"),
+        ("buongirno", "it"),
+        ("Tschuess", "de"),
+        ("schoen", "de"),
+    ],
+)
+def test_one_typo_in_a_long_word_is_forgiven(text, lang):
+    assert opener_language(text, SUPPORTED, DETECTOR) == lang
+
+
+@pytest.mark.parametrize("text", ["hollo", "perfeat", "dake", "ciaoo", "sprot"])
+def test_short_words_and_typos_near_two_languages_decide_nothing(text):
+    # "hollo": hello (en) and hallo (de); "perfeat": perfect, perfekt; "dake": 4 letters
+    assert opener_language(text, SUPPORTED, None) is None
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Merci", "fr"),
+        ("Hallöle", "de"),
+        ("Bsr", "fr"),
+        ("bjr", "fr"),
+        ("slt", "fr"),
+        ("mrc", "fr"),
+        ("stp", "fr"),
+        ("À tantôt", "fr"),
+        ("Tiguidou", "fr"),
+        ("Hola che", "es"),
+        ("Está padrísimo", "es"),
+        ("Qué chido", "es"),
+        ("Wena po", "es"),
+        ("De diez", "es"),
+        ("grz", "it"),
+        ("cmq tutto ok", "it"),
+        ("nn funziona", "it"),
+        ("Uè", "it"),
+        ("Grazie assai", "it"),
+        ("Passt scho", "de"),
+        ("Servus beinand", "de"),
+        ("Y'a trop de bruit", "fr"),
+        ("Nix zu meckern", "de"),
+        ("no hot water", "en"),
+        ("la ducha no funciona", "es"),
+        ("the room https://example.com/photos/room.jpg", "en"),
+        ("<p>Grazie mille</p>", "it"),
+        ("cama comodísima", "es"),
+        ("letto comodissimo", "it"),
+        ("Sauberkeit", "de"),
+    ],
+)
+def test_regional_forms_sms_and_short_complaints(text, lang):
+    assert opener_language(text, SUPPORTED, DETECTOR) == lang
 
 
 def test_confident_detection_of_short_phrases_without_lexicon_words():
@@ -75,11 +158,12 @@ def test_a_language_the_hotel_does_not_offer_is_not_chosen():
 
 def test_lexicon_entries_are_unique_and_ambiguous_words_are_in_no_language():
     seen: dict[tuple[str, ...], str] = {}
-    for lang, phrases in LEXICON.items():
-        for phrase in phrases:
-            key = tuple(fold(phrase))
-            assert key, phrase
-            assert seen.setdefault(key, lang) == lang, (phrase, lang, seen[key])
+    for table in (LEXICON, REGIONAL, MARKERS, FRAGMENTS):
+        for lang, phrases in table.items():
+            for phrase in phrases:
+                key = tuple(fold(phrase))
+                assert key, phrase
+                assert seen.setdefault(key, lang) == lang, (phrase, lang, seen[key])
     for phrase in AMBIGUOUS:
         assert tuple(fold(phrase)) not in seen, phrase
 
@@ -169,7 +253,17 @@ def test_multilingual_countries_give_no_prior(region):
 
 def test_language_header_ranks_above_the_phone_and_reads_q_values():
     assert prior_language(SUPPORTED, phone_region="DE", language_hint="fr-CH") == "fr"
-    assert prior_language(SUPPORTED, language_hint="nl-NL, en;q=0.5, de;q=0.8") == "de"
+    assert prior_language(SUPPORTED, language_hint="nl-NL, en;q=0.3, de;q=0.8") == "de"
+    assert prior_language(SUPPORTED, language_hint="fr-BE,fr;q=0.9,nl;q=0.8") == "fr"
+
+
+@pytest.mark.parametrize(
+    "hint", ["es-US,en-US;q=0.9", "nl-NL, en;q=0.5, de;q=0.8", "de-DE,de;q=0.9,en;q=0.8", "fr, it"]
+)
+def test_a_bilingual_language_header_gives_no_prior(hint):
+    assert prior_language(SUPPORTED, language_hint=hint) is None
+    assert prior_language(SUPPORTED, phone_region="US", language_hint=hint) is None  # nor the phone
+    assert prior_language(("de",), language_hint=hint) in (None, "de")  # one supported: no doubt
     assert prior_language(SUPPORTED, language_hint="pt-BR") is None
     assert prior_language(("de", "it"), language_hint="en-GB") is None
 
