@@ -254,7 +254,9 @@ def _bound_topic(m: Mention, text: str, topics: list[_Topic], starts: list[int])
             before = topics[j]
             if not units:  # "room 5" binds tighter than "5 for the breakfast"
                 return before
-    if verb and (before is None or before.qid == lx.VERB_OBJECT_TOPICS[verb.qid]):  # "das Hotel mit 9 empfehlen"
+    if verb and (
+        before is None or before.qid == lx.VERB_OBJECT_TOPICS[verb.qid]
+    ):  # "das Hotel mit 9 empfehlen"
         return verb
     return after or before
 

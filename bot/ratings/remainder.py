@@ -113,10 +113,13 @@ class Remainder:
 
 
 _WORD = re.compile(r"[^\W\d_]+")
+_UNSPACED = re.compile("[\u0e00-\u0eff\u2e80-\ua4cf\uac00-\ud7af]")  # Thai, Lao, CJK, Hangul
 
 
 def _unspaced(word: str) -> bool:
-    return any("\u0e00" <= c <= "\u0eff" or "\u2e80" <= c <= "\ua4cf" or "\uac00" <= c <= "\ud7af" for c in word)
+    return any(
+        "\u0e00" <= c <= "\u0eff" or "\u2e80" <= c <= "\ua4cf" or "\uac00" <= c <= "\ud7af" for c in word
+    )
 
 
 def remainder(text: str, lang: str) -> Remainder:
