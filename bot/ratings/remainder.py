@@ -7,12 +7,15 @@
 * ignored — function words, rating talk ("I'd give it", "ich würde sagen"), social words
   ("thanks", "merci", "ok"), intensifiers ("very", "sehr"): they say nothing about the stay;
 * evaluative — a bare judgement ("good", "great", "lovely", "gut", "nul", "ottimo");
+* generic — the stay as a whole ("stay", "hotel", "Aufenthalt", "séjour", "soggiorno");
 * content — everything else ("eggs", "cold", "douche", "froide", "rude", "pool").
 
 A message carries a comment (`Remainder.substantial`) when two content words are left,
-or one content word with a judgement: "the eggs were cold", "la douche était froide",
-"Lovely stay, quiet room", "the pool was nice", "great staff" do; "5, very good", "4 out
-of 5", "I would say 4", "thanks!", "super toll", "breakfast 2" do not. All five languages'
+or one content word with a judgement or a word for the stay: "the eggs were cold", "la
+douche était froide", "Lovely stay, quiet room", "the pool was nice", "great staff",
+"the hotel was dirty" do; "5, very good", "4 out of 5", "I would say 4", "thanks!",
+"super toll", "breakfast 2", "I'd like to give feedback about my stay" do not. Any two
+words the lists do not know count, so two words of nonsense are a comment too. All five languages'
 lists apply whatever the conversation language (guests mix languages). Topics are not
 needed: the decision is made from the words alone (bot/insights only annotates).
 """
@@ -80,6 +83,10 @@ IGNORED: frozenset[str] = _set(
     intendevo volevo anzi cioe aspetta
     skip next pass stop help weiter uberspringen nachste passer suivant suivante saltar
     siguiente salta passa prossima
+    feedback opinion review comment comments share meinung bewertung ruckmeldung kommentar
+    mochte gerne meinem meinen meiner unserem unseren erzahlen avis retour commentaire
+    voudrais donner partager opinion comentario valoracion quisiera dar contar compartir
+    parere giudizio opinione commento vorrei dare lasciare raccontare sul sulla sullo
     """
 )
 
@@ -101,15 +108,30 @@ EVALUATIVE: frozenset[str] = _set(
 )
 
 
+# The stay as a whole: counts with one content word ("the hotel was dirty") but two of
+# them are no comment ("my opinion about my stay at the hotel").
+GENERIC: frozenset[str] = _set(
+    """
+    stay hotel holiday holidays trip visit time experience everything
+    aufenthalt hotel urlaub reise besuch zeit alles
+    sejour hotel vacances voyage visite tout
+    estancia estadia hotel vacaciones viaje visita todo
+    soggiorno albergo hotel vacanza viaggio visita tutto
+    """
+)
+
+
 @dataclass(frozen=True)
 class Remainder:
     content: tuple[str, ...]  # normalised words that say something about the stay
     evaluative: tuple[str, ...]  # bare judgements ("good", "nul")
+    generic: tuple[str, ...] = ()  # the stay as a whole ("stay", "Aufenthalt", "hotel")
 
     @property
     def substantial(self) -> bool:
-        """True when the words besides the ratings make a comment."""
-        return len(self.content) >= 2 or (len(self.content) >= 1 and len(self.evaluative) >= 1)
+        """True when the words besides the ratings make a comment: two content words,
+        or one with a judgement or a word for the stay."""
+        return len(self.content) >= 2 or (len(self.content) >= 1 and bool(self.evaluative or self.generic))
 
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -127,9 +149,11 @@ def remainder(text: str, lang: str) -> Remainder:
     rest = _GREETINGS.sub(" ", without_ratings(text, lang))
     content: list[str] = []
     evaluative: list[str] = []
+    generic: list[str] = []
     for word in _WORD.findall(rest):
         if _unspaced(word):  # Chinese, Japanese, Thai... write without spaces: 2 characters a word
             content.extend(word[i : i + 2] for i in range(0, len(word), 2))
         elif len(word) >= 2 and word not in IGNORED:
-            (evaluative if word in EVALUATIVE else content).append(word)
-    return Remainder(tuple(content), tuple(evaluative))
+            kind = evaluative if word in EVALUATIVE else generic if word in GENERIC else content
+            kind.append(word)
+    return Remainder(tuple(content), tuple(evaluative), tuple(generic))
