@@ -494,3 +494,49 @@ async def test_an_old_database_s_unique_question_index_gives_way_to_comments(mon
         "the eggs were cold",
     ]
     store.client.close()
+
+
+async def test_a_follow_up_answer_through_the_pipeline_is_one_text_document(mongo_url):  # noqa: F811
+    """At a hotel whose low scores do not go to staff, the guest answers "what went
+    wrong?" with a rating and their reason: the rating and one explanation are stored."""
+    from dataclasses import replace
+
+    from bot.feedback.service import FeedbackService
+    from bot.language import make_detector
+    from bot.storage.mongo import MongoStore, connect
+    from bot.tenants.registry import Tenants
+    from tests.bot.feedback.test_pipeline import TENANTS
+
+    alpenhof = TENANTS.get("alpenhof")
+    quiet = replace(alpenhof, handover=replace(alpenhof.handover, triggers=frozenset({"request"})))
+    tenants = Tenants({**TENANTS.by_id, "alpenhof": quiet})
+    detector = make_detector("lingua", CATALOG.languages)
+    quiet_service = FeedbackService(
+        SETTINGS, tenants, CATALOG, detector, MongoStore(connect(mongo_url), SETTINGS.db_prefix)
+    )
+    try:
+        name = f"followup-{time.time_ns()}"
+        sender, gref = make_sender("alpenhof", name), guest_ref(SETTINGS.guest_key, "alpenhof", name)
+        state = (
+            await quiet_service.handle(sender, {"text": "Hello", "metadata": {"locale": "en-GB"}}, None)
+        ).state
+        outcome = await quiet_service.handle(sender, _rate("1"), state)
+        what = CATALOG.render("en", "followup.low_score", topic=CATALOG.render("en", "topic.overall"))
+        assert outcome.texts == (what,)
+        text = "the room smelled of smoke, breakfast 2"
+        outcome = await quiet_service.handle(
+            sender, {"text": text, "intent": {"name": "comment"}}, outcome.state
+        )
+        assert outcome.texts[0] == CATALOG.render("en", "followup.thanks")
+        assert what not in outcome.texts  # breakfast 2 is explained by the same message
+        stored = (
+            await quiet_service.store.ratings("alpenhof").collection.find({"guest_ref": gref}).to_list(None)
+        )
+        got = sorted((d["question"], d["kind"], d["raw"]) for d in stored)
+        assert got == [
+            ("breakfast", "rating", "2"),
+            ("overall", "rating", "1"),
+            ("overall_followup", "text", text),
+        ]
+    finally:
+        quiet_service.close()
