@@ -286,13 +286,13 @@ def _take_answer(t: _Turn, text: str, intent: str, turn: Turn, ctx: Context) -> 
             _answer_text_question(t, asked, text, turn, rated=())
         return
 
-    correcting = intent == "correct"
+    correcting = False
     current = asked
     parsed = parse_answer(text, lang, scales, current)
-    if (parsed.correction or correcting) and state["last"] and state["last"] in scales:
+    if (parsed.correction or intent == "correct") and state["last"] and state["last"] in scales:
         current = state["last"]
         parsed = parse_answer(text, lang, scales, current)
-        correcting = True
+        correcting = True  # (nothing to correct after a text answer: "9, volveremos…" is no correction)
 
     if said:  # kept whatever else the message holds: tied to its question and ratings
         rated = [r.topic or current or "" for r in parsed.ratings]

@@ -540,3 +540,13 @@ async def test_a_follow_up_answer_through_the_pipeline_is_one_text_document(mong
         ]
     finally:
         quiet_service.close()
+
+
+def test_a_rating_taken_for_a_correction_after_the_text_answer_is_no_correction():
+    """The NLU read "9, volveremos por el jardín" as `correct` (the stack run): after a
+    text answer there is no rating to correct, so it answers the open question."""
+    chat = chat_in("es")
+    _to_comment_question(chat)
+    chat.say("La zona de la piscina era agradable pero algo llena", "comment")
+    keys, _ = chat.say("9, volveremos por el jardín", "correct")
+    assert keys[:2] == ["ack.comment_noted", "closing"] and chat.values["recommend"] == 9
