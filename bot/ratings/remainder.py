@@ -35,7 +35,7 @@ def _set(text: str) -> frozenset[str]:
 # Greeting and farewell phrases, removed before counting ("good evening" is not "good").
 _GREETINGS = re.compile(
     r"(?<!\w)(?:good\s+(?:morning|afternoon|evening|night|day)|guten\s+(?:morgen|tag|abend)"
-    r"|gute\s+nacht|schonen\s+(?:tag|abend)|bonne\s+(?:journee|soiree|nuit)"
+    r"|gute\s+nacht|schonen\s+(?:tag|abend)|gru(?:ss|ess)\s+(?:gott|dich|euch)|bonne\s+(?:journee|soiree|nuit)"
     r"|buen(?:os|as)\s+(?:dias|tardes|noches)|buona\s+(?:giornata|serata|notte)"
     r"|thank\s+you|many\s+thanks|vielen\s+dank|merci\s+beaucoup|muchas\s+gracias|grazie\s+mille"
     r"|have\s+a\s+nice\s+day|see\s+you)(?!\w)"
