@@ -47,6 +47,9 @@ ACTIVE, COMPLETED, STOPPED = ConversationStatus
 # Intents that are about the conversation itself rather than an answer.
 SKIP_INTENTS = frozenset({"skip", "deny"})
 SOCIAL_INTENTS = frozenset({"greet", "start", "thanks", "affirm"})
+# an NLU intent below this confidence does not stop a message that carries a comment
+# from being kept as one ("???" is help at 0.91; an Arabic complaint at 0.36)
+UNSURE = 0.6
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,8 @@ def step(state: Mapping[str, Any] | None, turn: Turn, ctx: Context) -> StepResul
     intent = turn.intent or ""
     if intent == "help" and _awaits_text(t.state, ctx) and len(text.split()) > 6:
         intent = "comment"  # a long message while we wait for free text is the text
+    if intent == "help" and turn.confidence < UNSURE and _carries_comment(t, turn, text):
+        intent = "comment"  # an unsure "help" (Arabic, say: the NLU knows five languages) that says something
     if intent == "stop" or (intent == "goodbye" and not starting):
         if comments.is_comment(text, t.state["lang"], declines=False, social=False):
             _store_comment(t, text, turn, t.state["asked"], tied=(t.state["asked"] or "",))
@@ -327,6 +332,10 @@ def _take_answer(t: _Turn, text: str, intent: str, turn: Turn, ctx: Context) -> 
         return
     state["misses"] += 1
     t.say("reask.rating")
+
+
+def _carries_comment(t: _Turn, turn: Turn, text: str) -> bool:
+    return comments.is_comment(text, t.state["lang"], declines=False, social=False)
 
 
 def _declines(intent: str, text: str) -> bool:

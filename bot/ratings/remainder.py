@@ -83,6 +83,10 @@ IGNORED: frozenset[str] = _set(
     intendevo volevo anzi cioe aspetta
     skip next pass stop help weiter uberspringen nachste passer suivant suivante saltar
     siguiente salta passa prossima
+    supposed answer question questions understand write ask meaning
+    verstehe frage fragen antwort antworten schreiben comprends comprend reponse reponses
+    ecrire pregunta preguntas respuesta entiendo escribir domanda domande risposta capisco
+    scrivere
     feedback opinion review comment comments share meinung bewertung ruckmeldung kommentar
     mochte gerne meinem meinen meiner unserem unseren erzahlen avis retour commentaire
     voudrais donner partager opinion comentario valoracion quisiera dar contar compartir

@@ -12,8 +12,8 @@ import pytest
 
 from bot.base.insight import Analysis, Mention
 from bot.base.refs import guest_ref, make_sender
-from bot.base.turn import Answer
-from bot.feedback import comments
+from bot.base.turn import Answer, Turn
+from bot.feedback import comments, engine
 from bot.ratings.remainder import remainder
 from bot.storage.documents import rating_document, rating_id
 from tests.bot.feedback.test_engine import CATALOG, Chat
@@ -550,3 +550,19 @@ def test_a_rating_taken_for_a_correction_after_the_text_answer_is_no_correction(
     chat.say("La zona de la piscina era agradable pero algo llena", "comment")
     keys, _ = chat.say("9, volveremos por el jardín", "correct")
     assert keys[:2] == ["ack.comment_noted", "closing"] and chat.values["recommend"] == 9
+
+
+@pytest.mark.parametrize("text", ["مرحبا بكم في الفندق", "الغرفة كانت متسخة جدا"])
+def test_an_unsure_help_that_says_something_is_a_comment(text):
+    """The NLU, trained on five languages, reads Arabic as "help" at 0.36 (the stack)."""
+    chat = chat_in("en")
+    result = engine.step(chat.state, Turn(text=text, intent="help", confidence=0.36), chat.ctx)
+    assert [(a.kind, a.raw) for a in result.answers] == [("comment", text)]
+    assert [r.key for r in result.replies] == ["reask.comment_then_rating"]
+
+
+@pytest.mark.parametrize("text", ["what should I write?", "I don't understand the question at all"])
+def test_a_confident_help_is_help(text):
+    chat = chat_in("en")
+    result = engine.step(chat.state, Turn(text=text, intent="help", confidence=0.95), chat.ctx)
+    assert result.answers == () and result.replies[0].key == "help"
