@@ -34,6 +34,7 @@ from typing import Any
 
 from bot.base.states import ConversationStatus
 from bot.base.turn import Answer, Reply, StepResult, Turn
+from bot.feedback import comments
 from bot.language import LanguageChoice, LanguageDetector, initial_choice, opening_choice, update_choice
 from bot.ratings import Rating, parse_answer
 from bot.tenants.outreach_policy import ReviewLink
@@ -46,6 +47,9 @@ ACTIVE, COMPLETED, STOPPED = ConversationStatus
 # Intents that are about the conversation itself rather than an answer.
 SKIP_INTENTS = frozenset({"skip", "deny"})
 SOCIAL_INTENTS = frozenset({"greet", "start", "thanks", "affirm"})
+# an NLU intent below this confidence does not stop a message that carries a comment
+# from being kept as one ("???" is help at 0.91; an Arabic complaint at 0.36)
+UNSURE = 0.6
 
 
 @dataclass(frozen=True)
@@ -166,7 +170,11 @@ def step(state: Mapping[str, Any] | None, turn: Turn, ctx: Context) -> StepResul
     intent = turn.intent or ""
     if intent == "help" and _awaits_text(t.state, ctx) and len(text.split()) > 6:
         intent = "comment"  # a long message while we wait for free text is the text
+    if intent == "help" and turn.confidence < UNSURE and _carries_comment(t, turn, text):
+        intent = "comment"  # an unsure "help" (Arabic, say: the NLU knows five languages) that says something
     if intent == "stop" or (intent == "goodbye" and not starting):
+        if comments.is_comment(text, t.state["lang"], declines=False, social=False):
+            _store_comment(t, text, turn, t.state["asked"], tied=(t.state["asked"] or "",))
         t.state["status"] = STOPPED
         t.state["asked"] = None
         t.say("stop")
@@ -242,7 +250,12 @@ def _resolve_language(t: _Turn, text: str, ctx: Context, region: str | None = No
 def _after_end(t: _Turn, turn: Turn) -> None:
     if any(r.key.startswith("language.") for r in t.replies):
         return
-    if turn.intent == "thanks":
+    text, intent = turn.text.strip(), turn.intent or ""
+    social = _just_social(intent, turn, text) or intent.startswith("dsr_") or intent == "request_human"
+    if comments.is_comment(text, t.state["lang"], declines=_declines(intent, text), social=social):
+        _store_comment(t, text, turn, None, tied=())  # "oh, and the parking was expensive"
+        t.say("ack.comment")
+    elif turn.intent == "thanks":
         t.say("thanks.reply")
     elif t.state["status"] == COMPLETED:
         t.say("done_already")
@@ -254,16 +267,26 @@ def _take_answer(t: _Turn, text: str, intent: str, turn: Turn, ctx: Context) -> 
     tenant = ctx.tenant
     state = t.state
     scales = tenant.rating_scales
+    lang = state["lang"]
+    declines = _declines(intent, text)
+    said = comments.is_comment(text, lang, declines=declines, social=_just_social(intent, turn, text))
+    if comments.nothing_more(text):
+        state["nothing_more"] = 1
+    extras = comments.unsolicited_ratings(text, lang, {q.id for q in tenant.questions})
 
     if state["followup"]:
         target = state["followup"]
         state["followup"] = None
-        parsed = parse_answer(text, state["lang"], scales, None)
+        parsed = parse_answer(text, lang, scales, None)
         topical = tuple(r for r in parsed.ratings if r.topic)
+        # the explanation: any words but a "no" — or, beside ratings, a comment
+        explains = said or (not topical and not extras and not declines)
+        if explains:  # one document: the follow-up's answer (kind "text")
+            _store_text(t, f"{target}_followup", text, turn, tied=(target, *(r.topic for r in topical)))
         if topical:
             _store_ratings(t, topical, turn, ctx)
-        elif not _declines(intent, text):
-            t.answers.append(Answer(f"{target}_followup", "text", raw=text, message_id=turn.message_id))
+        _store_unsolicited(t, extras, turn)
+        if explains:
             t.say("followup.thanks")
         return
 
@@ -271,36 +294,52 @@ def _take_answer(t: _Turn, text: str, intent: str, turn: Turn, ctx: Context) -> 
     question = tenant.question(asked) if asked else None
 
     if question is not None and question.kind == "text":
-        parsed = parse_answer(text, state["lang"], scales, None)
+        parsed = parse_answer(text, lang, scales, None)
         topical = tuple(r for r in parsed.ratings if r.topic)
-        if topical:
+        if topical or extras:
+            if said:
+                _answer_text_question(t, asked, text, turn, rated=[r.topic or "" for r in topical])
             _store_ratings(t, topical, turn, ctx)
-        elif _declines(intent, text):
+            _store_unsolicited(t, extras, turn)
+        elif declines or comments.nothing_more(text):
             state["answers"][asked] = None
             t.say("ack.skip")
         elif not _just_social(intent, turn, text):
-            state["answers"][asked] = True  # the text itself is stored, not kept in the state
-            state["last"] = asked
-            t.answers.append(Answer(asked, "text", raw=text, message_id=turn.message_id))
-            t.say("ack.comment")
+            _answer_text_question(t, asked, text, turn, rated=())
         return
 
-    correcting = intent == "correct"
+    correcting = False
     current = asked
-    parsed = parse_answer(text, state["lang"], scales, current)
-    if (parsed.correction or correcting) and state["last"] and state["last"] in scales:
+    parsed = parse_answer(text, lang, scales, current)
+    if (parsed.correction or intent == "correct") and state["last"] and state["last"] in scales:
         current = state["last"]
-        parsed = parse_answer(text, state["lang"], scales, current)
-        correcting = True
+        parsed = parse_answer(text, lang, scales, current)
+        correcting = True  # (nothing to correct after a text answer: "9, volveremos…" is no correction)
 
-    if parsed.ambiguous:
+    if said:  # kept whatever else the message holds: tied to its question and ratings
+        rated = [r.topic or current or "" for r in parsed.ratings]
+        _store_comment(t, text, turn, asked, tied=(asked or "", *rated))
+    _store_unsolicited(t, extras, turn)
+    in_words = parsed.ambiguous in ("qualitative", "emoji")  # no number at all
+    if parsed.ambiguous and not (said and in_words):
         scale = scales.get(current) if current else None
         t.clarifying = True
         if scale is not None:
             t.say(f"clarify.{parsed.ambiguous}", low=_fmt(scale.low), high=_fmt(scale.high))
         return
     if parsed.ratings:
-        _store_ratings(t, parsed.ratings, turn, ctx, current=current, correcting=correcting)
+        low = _store_ratings(t, parsed.ratings, turn, ctx, current=current, correcting=correcting)
+        if said:  # one short thanks for both (the team's, when it explained a low score)
+            t.say("followup.thanks" if low and not state["followup"] else "ack.comment_noted")
+        return
+    if said or extras:
+        scale = scales.get(asked) if asked else None
+        if scale is not None and state["answers"].get(asked) is None:
+            # the question still needs its number: thank, and ask only for the number
+            t.clarifying = True
+            t.say("reask.comment_then_rating", low=_fmt(scale.low), high=_fmt(scale.high))
+        else:
+            t.say("ack.comment" if said else "ack.saved")
         return
     if intent in SKIP_INTENTS and asked:
         state["answers"][asked] = None
@@ -310,6 +349,10 @@ def _take_answer(t: _Turn, text: str, intent: str, turn: Turn, ctx: Context) -> 
         return
     state["misses"] += 1
     t.say("reask.rating")
+
+
+def _carries_comment(t: _Turn, turn: Turn, text: str) -> bool:
+    return comments.is_comment(text, t.state["lang"], declines=False, social=False)
 
 
 def _declines(intent: str, text: str) -> bool:
@@ -322,6 +365,85 @@ def _just_social(intent: str, turn: Turn, text: str) -> bool:
     return intent in SOCIAL_INTENTS and turn.confidence >= 0.8 and len(text.split()) <= 3
 
 
+def _answer_text_question(t: _Turn, qid: str, text: str, turn: Turn, *, rated: Sequence[str]) -> None:
+    """The answer to the hotel's text question (kind "text", `<conv>:<qid>`)."""
+    t.state["answers"][qid] = True  # the text itself is stored, not kept in the state
+    t.state["last"] = qid
+    _store_text(t, qid, text, turn, tied=tuple(rated))
+    t.say("ack.comment")
+
+
+def _store_text(t: _Turn, qid: str, text: str, turn: Turn, *, tied: Sequence[str]) -> None:
+    """Free text answering a question (the text question, a follow-up), with its topics."""
+    analysis = comments.analysed(text, t.state["lang"])
+    _tie(t.state, comments.tied_to(analysis, tied))
+    t.answers.append(
+        Answer(
+            qid,
+            "text",
+            raw=text,
+            message_id=turn.message_id,
+            topics=analysis.topics,
+            polarity=analysis.polarity,
+        )
+    )
+
+
+def _store_comment(t: _Turn, text: str, turn: Turn, asked: str | None, *, tied: Sequence[str]) -> None:
+    """Free text given at any other point: kind "comment", tied to the question being
+    asked ("general" when none) and to the topics it mentions."""
+    state = t.state
+    analysis = comments.analysed(text, state["lang"])
+    _tie(state, comments.tied_to(analysis, tied))
+    state["comments"] = int(state.get("comments") or 0) + 1
+    t.answers.append(
+        Answer(
+            asked or "general",
+            "comment",
+            raw=text,
+            message_id=turn.message_id,
+            topics=analysis.topics,
+            polarity=analysis.polarity,
+            about=asked or "",
+        )
+    )
+    t.events.append("comment")
+
+
+def _tie(state: dict[str, Any], ids: set[str]) -> None:
+    """Remember (ids only) what the guest has already said went wrong."""
+    if ids:
+        state["commented"] = sorted(set(state.get("commented") or ()) | ids)
+
+
+def _store_unsolicited(t: _Turn, ratings: Sequence[Rating], turn: Turn) -> None:
+    """Ratings of topics the hotel does not ask about: kept (kind "rating", unsolicited),
+    never asked about, never followed up."""
+    if not ratings:
+        return
+    given = dict(t.state.get("unsolicited") or {})
+    scale = comments.UNSOLICITED_SCALE
+    for r in ratings:
+        topic = r.topic or ""
+        already = topic in given
+        given[topic] = r.value
+        t.answers.append(
+            Answer(
+                topic,
+                "rating",
+                raw=r.raw,
+                value=r.value,
+                score=scale.normalise(r.value),
+                scale=scale,
+                source_scale=r.source,
+                corrected=already,
+                message_id=turn.message_id,
+                unsolicited=True,
+            )
+        )
+    t.state["unsolicited"] = given
+
+
 def _store_ratings(
     t: _Turn,
     ratings: tuple[Rating, ...],
@@ -330,10 +452,15 @@ def _store_ratings(
     *,
     current: str | None = None,
     correcting: bool = False,
-) -> None:
+) -> bool:
+    """Store the ratings; the lowest at or below the threshold gets a follow-up unless the
+    guest already said what went wrong about it (`state["commented"]`). True when a low
+    score was given (the `low_score` event, for escalation, either way)."""
     tenant = ctx.tenant
     state = t.state
     lowest: tuple[float, str] | None = None
+    explained = set(state.get("commented") or ())
+    low = False
     for r in ratings:
         qid = r.topic or current
         if not qid:
@@ -360,12 +487,16 @@ def _store_ratings(
         )
         if already or correcting:
             t.say("ack.correction", topic=_topic(qid), value=_fmt(r.value))
-        if score <= tenant.escalation_threshold and (lowest is None or score < lowest[0]):
-            lowest = (score, qid)
+        if score <= tenant.escalation_threshold:
+            low = True
+            if qid not in explained and (lowest is None or score < lowest[0]):
+                lowest = (score, qid)
     state["misses"] = 0
+    if low:
+        t.events.append("low_score")
     if lowest is not None:
         state["followup"] = lowest[1]
-        t.events.append("low_score")
+    return low
 
 
 def _ask_next(t: _Turn, ctx: Context) -> None:
@@ -381,11 +512,17 @@ def _ask_next(t: _Turn, ctx: Context) -> None:
     tenant = ctx.tenant
     for q in tenant.questions:
         if q.id not in state["answers"]:
+            if q.kind == "text" and state.get("nothing_more"):
+                state["answers"][q.id] = None  # the guest said they have nothing to add
+                continue
             state["asked"] = q.id
             params: dict[str, Any] = {"hotel": tenant.name}
             if q.scale is not None:
                 params.update(low=_fmt(q.scale.low), high=_fmt(q.scale.high))
-            t.say(f"question.{q.id}", **params)
+            key = f"question.{q.id}"
+            if q.id == "comment" and state.get("comments"):
+                key = "question.comment_more"  # they left comments: "anything else to add?"
+            t.say(key, **params)
             return
     state["asked"] = None
     state["status"] = COMPLETED

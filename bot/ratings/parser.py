@@ -231,6 +231,12 @@ def _verb_final(m: Mention, text: str, gap: str) -> bool:
 
 
 def _topic_of(m: Mention, text: str, topics: list[_Topic], starts: list[int]) -> str | None:
+    bound = _bound_topic(m, text, topics, starts)
+    return bound.qid if bound is not None else None
+
+
+def _bound_topic(m: Mention, text: str, topics: list[_Topic], starts: list[int]) -> _Topic | None:
+    """The topic word mention `m` rates, if the guest named one (see `_topic_of`)."""
     after = before = verb = None
     i = bisect.bisect_left(starts, m.end)
     if i < len(topics):
@@ -238,17 +244,19 @@ def _topic_of(m: Mention, text: str, topics: list[_Topic], starts: list[int]) ->
         words = _gap_words(gap)
         allowed = lx.NUMBER_TOPIC_PREPOSITIONS | lx.NUMBER_TOPIC_FILLERS
         if words and set(words) <= allowed and set(words) & lx.NUMBER_TOPIC_PREPOSITIONS:
-            after = topics[i].qid
+            after = topics[i]
         elif topics[i].qid in lx.VERB_OBJECT_TOPICS and _verb_final(m, text, gap):
-            verb = topics[i].qid
+            verb = topics[i]
     j = bisect.bisect_right(starts, m.start) - 1
     if j >= 0 and topics[j].end <= m.start:
         units = _filler_units(text[topics[j].end : m.start])
         if units is not None:
-            before = topics[j].qid
+            before = topics[j]
             if not units:  # "room 5" binds tighter than "5 for the breakfast"
                 return before
-    if verb and before in (None, lx.VERB_OBJECT_TOPICS[verb]):  # "das Hotel mit 9 empfehlen"
+    if verb and (
+        before is None or before.qid == lx.VERB_OBJECT_TOPICS[verb.qid]
+    ):  # "das Hotel mit 9 empfehlen"
         return verb
     return after or before
 
@@ -340,3 +348,27 @@ def _resolve(
         return next(c for c in AMBIGUITY_PRIORITY if c in codes)
     value, (m, named, source) = next(iter(values.items()))
     return m.start, Rating(value, raw(m.start, m.end), qid if named else None, source)
+
+
+def without_ratings(text: str, lang: str) -> str:
+    """The guest's text, normalised (`bot.ratings.text`), with every rating phrase blanked
+    out: each number mention and the topic words it rates, with the filler words between
+    ("room 5", "das Zimmer bekommt leider nur 2", "5 for the breakfast", "★★★★☆"). Whatever
+    is left is what the guest said besides their ratings (bot/ratings/remainder.py)."""
+    norm = normalise(text[:MAX_CHARS] if isinstance(text, str) else "")
+    mentions = find_mentions(norm, lang)
+    if not mentions:
+        return norm.text
+    topics = _find_topics(norm.text, mentions)
+    starts = [t.start for t in topics]
+    spans: list[tuple[int, int]] = []
+    for m in mentions:
+        bound = _bound_topic(m, norm.text, topics, starts)
+        if bound is None:
+            spans.append((m.start, m.end))
+        else:
+            spans.append((min(m.start, bound.start), max(m.end, bound.end)))
+    chars = list(norm.text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)

@@ -12,6 +12,7 @@ they keep their type).
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any, NotRequired, TypedDict
 
@@ -30,7 +31,7 @@ class ScaleDoc(TypedDict):
 class RatingDoc(TypedDict):
     """`ratings`: one document per answered question."""
 
-    _id: str  # <conversation_id>:<question>
+    _id: str  # <conversation_id>:<question> (a comment: …:comment:<12 hex>, `rating_id`)
     schema: int
     tenant: str
     conversation_id: str
@@ -206,9 +207,10 @@ def rating_document(
     now: datetime,
 ) -> RatingDoc:
     """One document per answered question. `_id` is conversation + question, so a
-    retried write (or a correction) replaces instead of duplicating."""
+    retried write (or a correction) replaces instead of duplicating; a comment's adds
+    its text's digest (`rating_id`)."""
     return {
-        "_id": f"{conversation_id}:{answer.question}",
+        "_id": rating_id(conversation_id, answer),
         "schema": SCHEMA_VERSION,
         "tenant": tenant_id,
         "conversation_id": conversation_id,
@@ -227,6 +229,18 @@ def rating_document(
         "answered_at": now,
         **_insight(answer),
     }
+
+
+def rating_id(conversation_id: str, answer: Answer) -> str:
+    """`<conv>:<question>`; a comment (kind "comment": several per question are kept)
+    `<conv>:<question>:comment:<12 hex of the text's SHA-1>`. The digest of the text,
+    not the message id: Rasa gives every delivery of a message a fresh id, so a guest
+    or channel resending the same comment would otherwise store it twice."""
+    if answer.kind != "comment":
+        return f"{conversation_id}:{answer.question}"
+    text = answer.raw.strip().encode("utf-8", "surrogatepass")
+    digest = hashlib.sha1(text, usedforsecurity=False).hexdigest()[:12]
+    return f"{conversation_id}:{answer.question or 'general'}:comment:{digest}"
 
 
 def _insight(answer: Answer) -> dict[str, Any]:

@@ -8,12 +8,13 @@ and the embedded nx-27017 server accepts it and commits to SQLite before answeri
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorCollection, AsyncIOMotorDatabase
 from pymongo import ASCENDING, DESCENDING, IndexModel, WriteConcern
-from pymongo.errors import PyMongoError
+from pymongo.errors import OperationFailure, PyMongoError
 
 from bot.base.errors import StorageError, UnknownTenant
 from bot.base.names import CONVERSATIONS, RATINGS
@@ -23,9 +24,9 @@ DURABLE = WriteConcern(w="majority", j=True)
 _TENANT_ID = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 
 RATING_INDEXES = [
-    IndexModel(
-        [("conversation_id", ASCENDING), ("question", ASCENDING)], name="conversation_question", unique=True
-    ),
+    # not unique: a question may have several comments (kind "comment"); every other
+    # answer is one document per conversation and question by its `_id`
+    IndexModel([("conversation_id", ASCENDING), ("question", ASCENDING)], name="conversation_question_any"),
     IndexModel([("question", ASCENDING), ("answered_at", DESCENDING)], name="question_time"),
     IndexModel([("answered_at", DESCENDING)], name="time"),
     IndexModel([("channel", ASCENDING), ("answered_at", DESCENDING)], name="channel_time"),
@@ -39,6 +40,17 @@ CONVERSATION_INDEXES = [
     IndexModel([("status", ASCENDING), ("updated_at", DESCENDING)], name="status_time"),
     IndexModel([("guest_ref", ASCENDING)], name="guest"),
 ]
+
+
+async def _drop_unique_conversation_question(ratings: Any) -> None:
+    """Databases made before comments (issue 13) have (conversation_id, question) unique,
+    which refuses a second comment on one question: drop it (by the name the server
+    reports: the embedded server names indexes its own way). Another process may drop
+    it first."""
+    for name, spec in (await ratings.index_information()).items():
+        if spec.get("unique") and [k for k, _ in spec.get("key", ())] == ["conversation_id", "question"]:
+            with contextlib.suppress(OperationFailure):
+                await ratings.drop_index(name)
 
 
 def connect(url: str, **kwargs: Any) -> AsyncIOMotorClient:
@@ -69,6 +81,7 @@ class MongoStore:
             return
         db = self.database(tenant_id)
         try:
+            await _drop_unique_conversation_question(db[RATINGS])
             await db[RATINGS].create_indexes(RATING_INDEXES)
             await db[CONVERSATIONS].create_indexes(CONVERSATION_INDEXES)
         except PyMongoError as e:

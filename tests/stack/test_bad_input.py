@@ -74,7 +74,7 @@ async def test_invalid_json_and_oversized_body(stack):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   \t  ", "😀😀😀", "\x00\x01\x02\x1b[31m", '{"$gt": ""}', "مرحبا بكم في الفندق", "x" * 5000],
+    ["", "   \t  ", "😀😀😀", "\x00\x01\x02\x1b[31m", '{"$gt": ""}', "x" * 5000],
 )
 async def test_odd_texts_get_an_answer_and_store_nothing(stack, text):
     guest = Guest(stack, "alpenhof", locale="en")
@@ -82,6 +82,16 @@ async def test_odd_texts_get_an_answer_and_store_nothing(stack, text):
     replies = await guest.say(text)
     assert replies, "every message gets an answer"
     assert await _stored(stack, "alpenhof", guest.sender) == {}
+
+
+async def test_words_in_a_language_outside_the_five_are_kept_as_a_comment(stack):
+    # (issue 13: no comment is dropped, whatever its language; before, nothing was stored)
+    text = "مرحبا بكم في الفندق"
+    guest = Guest(stack, "alpenhof", locale="en")
+    await guest.say("hi")
+    assert await guest.say(text), "every message gets an answer"
+    (stored,) = (await _stored(stack, "alpenhof", guest.sender)).values()
+    assert (stored["kind"], stored["raw"]) == ("comment", text)
 
 
 async def test_five_thousand_characters_are_refused_politely(stack):

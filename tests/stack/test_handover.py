@@ -139,9 +139,11 @@ async def test_urgent_problem_escalates_at_once_with_the_urgent_notice(stack, st
 async def test_three_misunderstandings_in_a_row_escalate(stack, staff):
     guest = Guest(stack, "alpenhof", locale="en")
     await guest.say("hi")
+    # (one nonsense word the NLU does not take for "ok": since issue 13 two words or
+    # more are kept as a comment, not a miss)
     for _ in range(2):
-        assert (await guest.say("purple elephants dance"))[0] == CATALOG.render("en", "reask.rating")
-    assert await guest.say("purple elephants dance") == [notice(stack, "en")]
+        assert (await guest.say("xyzzy"))[0] == CATALOG.render("en", "reask.rating")
+    assert await guest.say("xyzzy") == [notice(stack, "en")]
     assert (await _handover(staff, stack, guest))["reason"] == "misunderstood"
 
 
