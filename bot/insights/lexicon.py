@@ -142,7 +142,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "serveur, serveurs, serveuse, concierge, directeur, directrice, gérant, gérante, propriétaire, "
         "propriétaires, hôte, hôtes, hôtesse, staff, femme de chambre, gens, barman, barmaid, chef, "
         "cuisinier, maître d'hôtel, voiturier, bagagiste, portier, groom, gouvernante, personnel de ménage, "
-        "dame, dames, veilleur de nuit, standard, standardiste",
+        "dame, dames, veilleur de nuit, standard, standardiste, la réception a, la réception nous",
         "breakfast": "petit déjeuner, petit dej, déjeuner, dîner, repas, buffet, nourriture, cuisine, "
         "restaurant, oeuf, oeufs, café, thé, pain, croissant, croissants, viennoiseries, jus, fruits, "
         "confiture, fromage, menu, vin, demi pension, boissons, desserts, bar, cocktails, cocktail, petit "
@@ -155,13 +155,14 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "location": "emplacement, situation, situé, située, localisation, quartier, centre, centre ville, "
         "plage, mer, métro, gare, transports, proximité, à pied, près, proche, accès, environs, commerces, "
         "vieille ville, vieux port, vieux quartier, vieux centre, vieux montréal, vieux québec, vieux lyon, "
-        "vieux nice, centre historique, navette, aéroport, arrêt de bus, bus, tram, tramway, plages, lac, "
+        "vieux nice, centre historique, navette, aéroport, arrêt de bus, bus, tram, tramway, plages, "
         "pistes, remontées mécaniques, village, dépanneur",
         "noise": "insonorisation, insonorisé, insonorisée, trafic, circulation, musique, rue, isolation "
-        "phonique, ronflements, voisins, murs, cloisons, bruit, isolation",
+        "phonique, ronflements, voisins, murs, cloisons, bruit, isolation, télé des voisins, tv des voisins",
         "value": "prix, tarif, tarifs, rapport qualité prix, qualité prix, argent, coût, frais, supplément, "
         "payé, payer, euro, euros, €, coûte, coute, francs, chf, coûtait, coûtaient, coûté, facturé, "
-        "facturés, facturée, caution, taxe de séjour, piasse, piasses, dollars, $",
+        "facturés, facturée, caution, taxe de séjour, piasse, piasses, dollars, $, payant, payante, "
+        "payants, payantes, en supplément, en sus",
         "wifi": "wifi, wi fi, internet, connexion, réseau, signal",
         "checkin": "enregistrement, arrivée, départ, check in, check out, checkin, checkout, file "
         "d'attente, attente, attendre, attendu, clé, clés, clef, carte, carte de la chambre, facture, "
@@ -357,8 +358,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "usagés, traces, trace, miettes, jauni, jaunie, jaunis, jaunies, grisâtre, grisâtres, douteux, "
             "douteuse, douteuses, mal nettoyé, mal nettoyée, calcaire, tartre, chenit, cheni",
             -2: "sale, sales, crasseux, crasse, moisissure, moisissures, moisi, malpropre, cafards, "
-            "punaises, insectes, dégoûtant, punaises de lit, puces, cafard, souris, rats, vomi, crade, "
-            "cradingue, dégueulasse, dégueu, répugnant, insalubre, crasseuse, infesté, infestée",
+            "punaises, insectes, dégoûtant, puces, cafard, souris, rats, vomi, crade, cradingue, "
+            "dégueulasse, dégueu, répugnant, insalubre, crasseuse, infesté, infestée",
         },
         "staff": {
             2: "aux petits soins",
@@ -385,7 +386,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "cris, criaient, hurlaient, claquer, claquements, claquaient, portes qui claquent, bourdonnait, "
             "bourdonne, bourdonnement, ronronnait, vrombissement, résonne, résonnait, on entendait tout, on "
             "entend tout",
-            -1.5: "en papier, papier à cigarette, murs en carton, en carton",
+            -1.5: "en papier, papier à cigarette, murs en carton, en carton, en papier à cigarette",
             -2: "bruyant, bruyante, très bruyant, vacarme, bruit d'enfer, marteau piqueur, boîte de nuit, "
             "discothèque",
         },
@@ -394,8 +395,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "vaut la peine, pas cher, moins cher, petit prix, prix doux",
             1.5: "vaut chaque centime, vaut chaque euro, vaut son prix, en vaut la peine, valait le coup, "
             "vaut largement, pour son argent, pour notre argent, prix imbattable, imbattable",
-            -1: "cher, chère, coûteux, onéreux, dispendieux, dispendieuse, salé, salée, cher payé, abusif, "
-            "abusifs, frais cachés",
+            -1: "cher, chère, coûteux, onéreux, dispendieux, dispendieuse, cher payé, abusif, abusifs, "
+            "frais cachés",
             -1.5: "vaut pas le coup, vaut pas le prix, vaut pas la peine, valait pas le coup, valait pas le "
             "prix, vaut pas, valait pas, pas donné, surfacturé, surfacturation, facturé deux fois, débité "
             "deux fois, double facturation",
@@ -416,9 +417,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         },
         "checkin": {
             1.5: "sans attente, sans attendre, aucune attente, pas d'attente",
-            -1: "attendre, attendu, attente, dû attendre, la queue, de queue, faire la queue, une heure "
-            "pour, une demi heure pour, une heure d'attente, heure d'attente, heures d'attente, minutes "
-            "d'attente, une heure au, une demi heure au, une demi heure de, avait disparu",
+            -1: "attendre, attendu, attente, dû attendre, la queue, de queue, faire la queue, avait disparu",
         },
         "room": {
             2: "vue imprenable",
@@ -654,14 +653,14 @@ FEELING: dict[str, dict[float, str]] = {
         "satisfait, satisfaits, content, contents, recommande, recommander, merci, apprécié, agréablement, "
         "sans problème, aucun problème, chaleureux, cosy, douillet, lumineux, lumineuse, rénové, rénovée, "
         "généreux, savoureux, copieusement, fonctionne, fonctionnait, marche, marchait, passe, passait, "
-        "gratuit, gratuite, offert, offerte, rapidement, clair, claire, sécurité, sûr, revenir, bien "
-        "équipé, bien équipée, bien placé, bien placée, changé, changés, changées, changée, pas pire, aidé, "
-        "aidés, aidée, rassurant, rassurante, cachent, cache, aimé, aimée, aimés, aimées, en deux minutes, "
-        "en 2 minutes, en cinq minutes, en 5 minutes, en un rien de temps, en un clin d'oeil, réglé, tout "
-        "réglé, résolu, résolue, immédiatement, aussitôt, tout de suite, rien à dire, à la hauteur, au "
-        "niveau, d'enfer, 24h/24, 24h sur 24, 24 heures sur 24, 7j/7, sans couper, sans coupure, sans "
-        "coupures, sans interruption, sans aucun problème, sans souci, sans soucis, aucun souci, pas de "
-        "souci, pas de soucis, tient la route, tenait la route, fonctionnel, fonctionnelle, pas mal du tout",
+        "gratuit, gratuite, offert, offerte, rapidement, clair, claire, sécurité, revenir, bien équipé, "
+        "bien équipée, bien placé, bien placée, changé, changés, changées, changée, pas pire, aidé, aidés, "
+        "aidée, rassurant, rassurante, cachent, cache, aimé, aimée, aimés, aimées, en deux minutes, en 2 "
+        "minutes, en cinq minutes, en 5 minutes, en un rien de temps, en un clin d'oeil, réglé, tout réglé, "
+        "résolu, résolue, immédiatement, aussitôt, tout de suite, rien à dire, à la hauteur, au niveau, "
+        "d'enfer, 24h/24, 24h sur 24, 24 heures sur 24, 7j/7, sans couper, sans coupure, sans coupures, "
+        "sans interruption, sans aucun problème, sans souci, sans soucis, aucun souci, pas de souci, pas de "
+        "soucis, tient la route, tenait la route, fonctionnel, fonctionnelle, pas mal du tout",
         0.5: "prêt, prête, prêts, prêtes, allumé, allumée, allume, allumait, répond, répondait, répondu, "
         "répondre, répondaient, ouvre, ouvrait, ouvraient, fermait, fermaient, évacue, évacuait, chauffe, "
         "chauffait, chauffaient, été fait, été faite, été faits, été faites, été refait, ben correct",
@@ -676,15 +675,15 @@ FEELING: dict[str, dict[float, str]] = {
         "problèmes, médiocre, long, longue, loin, sombre, mince, fins, bloqué, fuite, fade, tiède, faible, "
         "vieillot, erreur, oublié, bondé, bondée, désordre, compliqué, difficile, humide, ennuyeux, "
         "insuffisant, pas terrible, pas top, rien de spécial, rien d'exceptionnel, affaissé, collant, "
-        "brûlé, payant, payante, redire, reprocher, plaindre, trop peu, fermé, fermée, fermés, instable, "
-        "coupait, coupé, coupures, coupure, débordé, débordés, débordée, à rénover, mériterait une "
-        "rénovation, limite, bof, pénible, fuyait, fuit, coulait, toute la nuit, vide, complet, toujours "
-        "complet, mal, bouché, bouchée, bouchés, bouchées, coincé, coincée, coincés, abîmé, abîmée, abîmés, "
-        "abîmées, déchiré, déchirée, déchirés, déchirées, troué, trouée, troués, trouées, trou, trous, "
-        "rouillé, rouillée, rouillés, écaillé, écaillée, écaillés, grince, grinçait, grinçant, grinçante, "
-        "grincent, grinçaient, goutte, gouttait, gouttaient, inondé, inondée, inondait, inonde, débordait, "
-        "déborde, fatigué, fatiguée, fatigués, fatiguées, daté, datée, datés, datées, démodé, démodée, "
-        "râpeux, râpeuse, râpeuses, rêche, rêches, élimé, élimée, élimés, élimées, gelé, gelés, moustiques, "
+        "brûlé, redire, reprocher, plaindre, trop peu, fermé, fermée, fermés, instable, coupait, coupé, "
+        "coupures, coupure, débordé, débordés, débordée, à rénover, mériterait une rénovation, limite, bof, "
+        "pénible, fuyait, fuit, coulait, toute la nuit, vide, complet, toujours complet, mal, bouché, "
+        "bouchée, bouchés, bouchées, coincé, coincée, coincés, abîmé, abîmée, abîmés, abîmées, déchiré, "
+        "déchirée, déchirés, déchirées, troué, trouée, troués, trouées, trou, trous, rouillé, rouillée, "
+        "rouillés, écaillé, écaillée, écaillés, grince, grinçait, grinçant, grinçante, grincent, "
+        "grinçaient, goutte, gouttait, gouttaient, inondé, inondée, inondait, inonde, débordait, déborde, "
+        "fatigué, fatiguée, fatigués, fatiguées, daté, datée, datés, datées, démodé, démodée, râpeux, "
+        "râpeuse, râpeuses, rêche, rêches, élimé, élimée, élimés, élimées, gelé, gelés, moustiques, "
         "moustique, fourmis, araignées, araignée, bestioles, galère, c'est sport, pas fameux, pas ouf, pas "
         "fou, pas folichon, rien de fou, pas au niveau, dû demander, du demander, devoir demander, a fallu "
         "demander, fallu redemander, redemander, redemandé, réclamer, réclamé, relancer, relancé, relancée, "
@@ -700,7 +699,10 @@ FEELING: dict[str, dict[float, str]] = {
         "maganée, maganés, frette, achalant, achalante, craint, vieille, marche pas, marchait pas, "
         "marchaient pas, fonctionne pas, fonctionnait pas, fonctionnaient pas, ferme pas, fermait pas, "
         "fermaient pas, ferme mal, fermait mal, ouvre pas, ouvrait pas, allume pas, allumait pas, répond "
-        "pas, répondait pas, chauffe pas, chauffait pas, passe pas, passait pas, coule pas, coulait pas",
+        "pas, répondait pas, chauffe pas, chauffait pas, passe pas, passait pas, coule pas, coulait pas, "
+        "une heure pour, une demi heure pour, une heure au, une demi heure au, une demi heure de, une heure "
+        "d'attente, heure d'attente, heures d'attente, minutes d'attente, fermée pour travaux, fermé pour "
+        "travaux, fermés pour travaux, en travaux",
         -1.5: "éternité, une éternité, glauque, craignos, mal au dos, impossible, introuvable, abusé, en "
         "panne, hors service, dangereux, ignoré, ignorés, ignorée, délabré, délabrée, miteux, miteuse, "
         "impossible de dormir, pas pu dormir, empêché de dormir, laisse à désirer, laissait à désirer, "
@@ -952,7 +954,8 @@ SKIP: dict[str, str] = {
     "chambre d'à côté, réception, à la réception, chambre voisine, près de l'hôtel, au dîner, "
     "avoir notre chambre, avoir la chambre, à notre "
     "arrivée, dès notre arrivée, dès l'arrivée, en arrivant, sous le lit, sous les lits, à clé, se sent, "
-    "se sentait, se sentir, s'est senti, s'est sentis, nous sommes sentis, on se sent",
+    "se sentait, se sentir, sous la fenêtre, sous nos fenêtres, sous notre fenêtre, sous les fenêtres, "
+    "s'est senti, s'est sentis, nous sommes sentis, on se sent",
     "es": "un poco, en la habitación, en nuestra habitación, en las habitaciones, al llegar, a la "
     "llegada, habitación de al lado, recepción, en recepción, cerca del hotel, en la cena, a la "
     "piscina, en la piscina, entrar a la habitación, entrar en la habitación",
