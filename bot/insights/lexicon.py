@@ -135,14 +135,15 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "déco, mobilier, meubles, moquette, rideaux, logement, bouilloire, coffre, coffre fort, "
         "ventilateur, radiateur, radiateurs, volets, store, stores, lampe, lampes, canapé, bureau, tapis, "
         "parquet, serrure, prises, vue mer, vue sur la mer, vue sur mer, vue sur le lac, vue sur la "
-        "montagne, chambre familiale, studio, appartement",
+        "montagne, chambre familiale, studio, appartement, chaîne, chaînes",
         "cleanliness": "propreté, ménage, nettoyage, hygiène, nettoyé, cheveux, cheveu, poils, poil, "
         "poutze, poutzer, poutzé",
         "staff": "personnel, équipe, employé, employés, employée, réceptionniste, accueil, service, "
         "serveur, serveurs, serveuse, concierge, directeur, directrice, gérant, gérante, propriétaire, "
         "propriétaires, hôte, hôtes, hôtesse, staff, femme de chambre, gens, barman, barmaid, chef, "
         "cuisinier, maître d'hôtel, voiturier, bagagiste, portier, groom, gouvernante, personnel de ménage, "
-        "dame, dames, veilleur de nuit, standard, standardiste, la réception a, la réception nous",
+        "dame, dames, veilleur de nuit, standard, standardiste, la réception a, la réception nous, femme de "
+        "ménage, dame de ménage, agent d'entretien, personnel d'entretien",
         "breakfast": "petit déjeuner, petit dej, déjeuner, dîner, repas, buffet, nourriture, cuisine, "
         "restaurant, oeuf, oeufs, café, thé, pain, croissant, croissants, viennoiseries, jus, fruits, "
         "confiture, fromage, menu, vin, demi pension, boissons, desserts, bar, cocktails, cocktail, petit "
@@ -385,8 +386,9 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "chantier, éboueurs, camion poubelle, camions poubelles, klaxons, klaxon, sirènes, fêtards, "
             "cris, criaient, hurlaient, claquer, claquements, claquaient, portes qui claquent, bourdonnait, "
             "bourdonne, bourdonnement, ronronnait, vrombissement, résonne, résonnait, on entendait tout, on "
-            "entend tout",
-            -1.5: "en papier, papier à cigarette, murs en carton, en carton, en papier à cigarette",
+            "entend tout, parlait fort, parlaient fort, parlent fort, parle fort",
+            -1.5: "en papier, papier à cigarette, murs en carton, en carton, en papier à cigarette, mal "
+            "isolé, mal insonorisé, mal insonorisée, mal insonorisés, mal insonorisées",
             -2: "bruyant, bruyante, très bruyant, vacarme, bruit d'enfer, marteau piqueur, boîte de nuit, "
             "discothèque",
         },
@@ -637,7 +639,9 @@ FEELING: dict[str, dict[float, str]] = {
         "note, au poil, aux petits oignons, top du top, le top, le pied, de rêve, un rêve, coup de coeur, "
         "un bijou, une pépite, bluffé, bluffant, bluffante, comme à la maison, comme chez soi, comme chez "
         "nous, comme en famille, génialissime, magique, paradisiaque, une merveille, trop bien, trop bon, "
-        "trop bonne, trop beau, trop belle, trop cool, trop top, vue imprenable",
+        "trop bonne, trop beau, trop belle, trop cool, trop top, vue imprenable, n'est que du bonheur, n'y "
+        "a que du bonheur, n'y a que du positif, que des éloges, que du positif, que des compliments, plié "
+        "en quatre, pliés en quatre, mis en quatre, mise en quatre",
         1.5: "très bien, très bon, très bonne, super, agréable, charmant, charmante, beau, belle, joli, "
         "jolie, bravo, idéal, idéale, idéalement, chouette, irréprochable, remarquable, soigné, soignée, "
         "sans hésiter, reviendrai, reviendrons, reviendra, à refaire, ravi, ravis, ravie, ravies, enchanté, "
@@ -647,7 +651,8 @@ FEELING: dict[str, dict[float, str]] = {
         "plus, petits plus, gratuitement, sans supplément, sans frais, sans rien payer, dormi comme un "
         "bébé, dormi comme des bébés, dormi comme un loir, dormi comme des loirs, n'hésitez pas, hésitez "
         "pas, aucun regret, rien à envier, chaleureusement, trop sympa, trop mignon, hâte de revenir, à "
-        "recommander, recommandé, recommandable, cinq étoiles, 5 étoiles, incontournable",
+        "recommander, recommandé, recommandable, cinq étoiles, 5 étoiles, incontournable, vaut le détour, "
+        "refait à neuf, refaite à neuf, refaits à neuf, refaites à neuf",
         1: "bien, bon, bonne, bons, bonnes, confortable, confortables, spacieux, spacieuse, moderne, frais, "
         "fraîche, rapide, efficace, pratique, facile, copieux, copieuse, varié, variée, grand, grande, "
         "satisfait, satisfaits, content, contents, recommande, recommander, merci, apprécié, agréablement, "
@@ -660,10 +665,12 @@ FEELING: dict[str, dict[float, str]] = {
         "résolu, résolue, immédiatement, aussitôt, tout de suite, rien à dire, à la hauteur, au niveau, "
         "d'enfer, 24h/24, 24h sur 24, 24 heures sur 24, 7j/7, sans couper, sans coupure, sans coupures, "
         "sans interruption, sans aucun problème, sans souci, sans soucis, aucun souci, pas de souci, pas de "
-        "soucis, tient la route, tenait la route, fonctionnel, fonctionnelle, pas mal du tout",
+        "soucis, tient la route, tenait la route, fonctionnel, fonctionnelle, pas mal du tout, neuve, "
+        "neuves",
         0.5: "prêt, prête, prêts, prêtes, allumé, allumée, allume, allumait, répond, répondait, répondu, "
         "répondre, répondaient, ouvre, ouvrait, ouvraient, fermait, fermaient, évacue, évacuait, chauffe, "
-        "chauffait, chauffaient, été fait, été faite, été faits, été faites, été refait, ben correct",
+        "chauffait, chauffaient, été fait, été faite, été faits, été faites, été refait, ben correct, "
+        "capte, captait, captaient",
         0.3: "correct, correcte, corrects, acceptable, convenable, ok, ça va, pas mal, mou, molle, haut, "
         "hauts",
         -0.5: "dommage, seulement, manque, manquait, malheureusement, basique, moyen, moyenne, passable, "
@@ -702,14 +709,19 @@ FEELING: dict[str, dict[float, str]] = {
         "pas, répondait pas, chauffe pas, chauffait pas, passe pas, passait pas, coule pas, coulait pas, "
         "une heure pour, une demi heure pour, une heure au, une demi heure au, une demi heure de, une heure "
         "d'attente, heure d'attente, heures d'attente, minutes d'attente, fermée pour travaux, fermé pour "
-        "travaux, fermés pour travaux, en travaux",
+        "travaux, fermés pour travaux, en travaux, n'est que, n'était que, n'y a que, n'y avait que, n'y a "
+        "qu, n'y avait qu, n'a que, n'avait que, n'a qu, n'avait qu, n'est qu, n'était qu, ne fonctionne "
+        "que, ne fonctionnait que, ne marche que, ne marchait que, n'est servi que, n'était servi que, "
+        "n'est ouvert que, n'était ouvert que, n'est ouverte que, n'était ouverte que, ne capte que, ne "
+        "passe que, ne passait que, ne propose que, ne proposait que, n'ont que, n'avaient que, ne sont "
+        "que, n'étaient que, n'accepte que, n'acceptait que, sans frapper",
         -1.5: "éternité, une éternité, glauque, craignos, mal au dos, impossible, introuvable, abusé, en "
         "panne, hors service, dangereux, ignoré, ignorés, ignorée, délabré, délabrée, miteux, miteuse, "
         "impossible de dormir, pas pu dormir, empêché de dormir, laisse à désirer, laissait à désirer, "
         "laissent à désirer, laissaient à désirer, brûlant, brûlante, bouillant, bouillante, glacé, glacée, "
         "glacés, glacées, une vraie galère, une galère, hors d'usage, inutilisable, brisé, brisée, brisés, "
-        "brisées, mal entretenu, mal entretenue, mal entretenus, mal tenu, mal tenue, mal isolé, mal "
-        "insonorisé, mal insonorisée, mal équipé, mal placé, mal indiqué",
+        "brisées, mal entretenu, mal entretenue, mal entretenus, mal tenu, mal tenue, mal équipé, mal "
+        "placé, mal indiqué",
         -2: "horrible, affreux, affreuse, terrible, catastrophique, catastrophe, épouvantable, "
         "inacceptable, inadmissible, dégoûtant, dégoûtante, immonde, à éviter, plus jamais, nul, nulle, "
         "honteux, honte, lamentable, scandaleux, déplorable, cauchemar, exécrable, inexistant, inexistante, "
@@ -954,7 +966,8 @@ SKIP: dict[str, str] = {
     "chambre d'à côté, réception, à la réception, chambre voisine, près de l'hôtel, au dîner, "
     "avoir notre chambre, avoir la chambre, à notre "
     "arrivée, dès notre arrivée, dès l'arrivée, en arrivant, sous le lit, sous les lits, à clé, se sent, "
-    "se sentait, se sentir, sous la fenêtre, sous nos fenêtres, sous notre fenêtre, sous les fenêtres, "
+    "se sentait, se sentir, de suite, par la suite, suite à, "
+    "sous la fenêtre, sous nos fenêtres, sous notre fenêtre, sous les fenêtres, "
     "s'est senti, s'est sentis, nous sommes sentis, on se sent",
     "es": "un poco, en la habitación, en nuestra habitación, en las habitaciones, al llegar, a la "
     "llegada, habitación de al lado, recepción, en recepción, cerca del hotel, en la cena, a la "
