@@ -143,7 +143,8 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "propriétaires, hôte, hôtes, hôtesse, staff, femme de chambre, gens, barman, barmaid, chef, "
         "cuisinier, maître d'hôtel, voiturier, bagagiste, portier, groom, gouvernante, personnel de ménage, "
         "dame, dames, veilleur de nuit, standard, standardiste, la réception a, la réception nous, femme de "
-        "ménage, dame de ménage, agent d'entretien, personnel d'entretien",
+        "ménage, dame de ménage, agent d'entretien, personnel d'entretien, reçus, reçu, reçue, reçues, "
+        "accueillis, accueillies, accueilli, accueillie",
         "breakfast": "petit déjeuner, petit dej, déjeuner, dîner, repas, buffet, nourriture, cuisine, "
         "restaurant, oeuf, oeufs, café, thé, pain, croissant, croissants, viennoiseries, jus, fruits, "
         "confiture, fromage, menu, vin, demi pension, boissons, desserts, bar, cocktails, cocktail, petit "
@@ -363,7 +364,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "dégueulasse, dégueu, répugnant, insalubre, crasseuse, infesté, infestée",
         },
         "staff": {
-            2: "aux petits soins",
+            2: "aux petits soins, accueil impeccable, service impeccable, accueil nickel, service nickel, "
+            "accueil parfait, service parfait",
             1: "aimable, aimables, sympathique, sympa, serviable, accueillant, chaleureux, courtois, poli, "
             "attentionné, souriant, souriante, professionnel, gentil, gentille, à l'écoute, réactif, "
             "réactive, réactifs, arrangeant, arrangeante, arrangeants, bienveillant, bienveillante, "
@@ -377,7 +379,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             -1.5: "personne ne, personne n, personne pour, sans un bonjour, pas un bonjour, même pas un "
             "bonjour, sans un sourire, pas un sourire, aucune excuse, aucune excuses, sans excuse, pas "
             "d'excuse, pas d'excuses, aucun geste commercial, pas de geste commercial, injoignable, sonnait "
-            "dans le vide, sonne dans le vide",
+            "dans le vide, sonne dans le vide, envoyés balader, envoyé balader, envoyée balader, envoyé "
+            "promener, envoyés promener",
             -2: "impoli, impolie, grossier, désagréable, désobligeant, mal aimable, odieux",
         },
         "noise": {
@@ -445,7 +448,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             1: "douche à l'italienne, douche italienne, pression d'enfer",
         },
         "wifi": {
-            1: "fibre, haut débit, très haut débit",
+            1: "fibre, haut débit, très haut débit, wifi nickel, connexion nickel, wifi impeccable",
             -1.5: "plantait, plantaient, planté, plantage, ramait, ramé, sautait, sautaient, décrochait, "
             "capte pas, captait pas, capte mal, captait mal, passe mal, passait mal",
         },
@@ -641,7 +644,8 @@ FEELING: dict[str, dict[float, str]] = {
         "nous, comme en famille, génialissime, magique, paradisiaque, une merveille, trop bien, trop bon, "
         "trop bonne, trop beau, trop belle, trop cool, trop top, vue imprenable, n'est que du bonheur, n'y "
         "a que du bonheur, n'y a que du positif, que des éloges, que du positif, que des compliments, plié "
-        "en quatre, pliés en quatre, mis en quatre, mise en quatre",
+        "en quatre, pliés en quatre, mis en quatre, mise en quatre, une tuerie, un délice, délice, un pur "
+        "bonheur, un vrai bonheur",
         1.5: "très bien, très bon, très bonne, super, agréable, charmant, charmante, beau, belle, joli, "
         "jolie, bravo, idéal, idéale, idéalement, chouette, irréprochable, remarquable, soigné, soignée, "
         "sans hésiter, reviendrai, reviendrons, reviendra, à refaire, ravi, ravis, ravie, ravies, enchanté, "
@@ -652,7 +656,8 @@ FEELING: dict[str, dict[float, str]] = {
         "bébé, dormi comme des bébés, dormi comme un loir, dormi comme des loirs, n'hésitez pas, hésitez "
         "pas, aucun regret, rien à envier, chaleureusement, trop sympa, trop mignon, hâte de revenir, à "
         "recommander, recommandé, recommandable, cinq étoiles, 5 étoiles, incontournable, vaut le détour, "
-        "refait à neuf, refaite à neuf, refaits à neuf, refaites à neuf",
+        "refait à neuf, refaite à neuf, refaits à neuf, refaites à neuf, de folie, une dinguerie, régalés, "
+        "régalé, régalée, bonheur, plein de charme, pleine de charme",
         1: "bien, bon, bonne, bons, bonnes, confortable, confortables, spacieux, spacieuse, moderne, frais, "
         "fraîche, rapide, efficace, pratique, facile, copieux, copieuse, varié, variée, grand, grande, "
         "satisfait, satisfaits, content, contents, recommande, recommander, merci, apprécié, agréablement, "
@@ -674,7 +679,8 @@ FEELING: dict[str, dict[float, str]] = {
         0.3: "correct, correcte, corrects, acceptable, convenable, ok, ça va, pas mal, mou, molle, haut, "
         "hauts",
         -0.5: "dommage, seulement, manque, manquait, malheureusement, basique, moyen, moyenne, passable, "
-        "chaud, chaude, hélas, mitigé, mitigés, mitigée, a fallu, il a fallu, il fallait",
+        "chaud, chaude, hélas, mitigé, mitigés, mitigée, a fallu, il a fallu, il fallait, on a dû, nous "
+        "avons dû, avons dû, j'ai dû, ai dû, plein, pleine, pleins, pleines",
         -0.8: "sans plus",
         -1: "mauvais, mauvaise, petit, petite, petits, minuscule, étroit, étroite, exigu, exiguë, froid, "
         "froids, froide, froides, dur, dure, vieux, vieille, vétuste, usé, usée, usés, défraîchi, cassé, "

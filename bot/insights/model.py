@@ -54,6 +54,7 @@ class _Item:
     missing: bool = False  # a topic a negator marked missing ("no parking"): its own only
     key: tuple[str, ...] = ()  # the matched stems (for words whose sense depends on the topic)
     negated: bool = False  # a phrase that holds its own negation ("pas terrible", "personne ne")
+    too: bool = False  # made negative by "too" / "pas assez": no topic turns it round
 
 
 @dataclass
@@ -231,6 +232,7 @@ def _apply_modifiers(sentence: _Sentence) -> None:
         target = _next(items, n, BOOST_REACH, ("feel", "tf"))
         if target is not None and not target.used:
             target.weight = target.weight * 1.5 if item.kind == "int" else -abs(target.weight) * 1.5
+            target.too = target.too or item.kind == "too"
             target.words.extend(item.words)
         elif item.weight and (item.kind == "int" or _ends_clause(items, n)):
             item.kind = "feel"  # "..., troppo"; "super emplacement": a feeling after all
@@ -248,6 +250,11 @@ def _apply_modifiers(sentence: _Sentence) -> None:
         target.words.extend(item.words)
         if target.kind == "topic":  # "no parking", "kein WLAN": missing
             target.kind, target.weight, target.missing = "tf", -1.0, True
+            # "pas de serviettes propres", "sin toallas limpias": what is missing is praised
+            after = _next(items, items.index(target), 1, ("feel", "tf"))
+            if after is not None and not after.used and after.weight > 0:
+                after.used, after.weight = True, -after.weight
+                after.words.extend(item.words)
         else:
             target.weight = -target.weight if target.weight > 0 else -target.weight * 0.6
 
@@ -304,7 +311,7 @@ _Found = dict[str, list[tuple[float, list[tuple[int, str]]]]]
 def _attribute(sentence: _Sentence, index: Index) -> tuple[_Found, list[tuple[float, list[tuple[int, str]]]]]:
     def weigh(f: _Item, topic: str | None) -> float:
         """f's weight for this topic: "hot" is bad for a room, good for food and showers."""
-        return -f.weight if f.key in index.flips.get(topic or "", ()) else f.weight
+        return -f.weight if not f.too and f.key in index.flips.get(topic or "", ()) else f.weight
 
     found: _Found = {}
     orphans: list[tuple[float, list[tuple[int, str]]]] = []
