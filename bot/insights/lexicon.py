@@ -135,7 +135,8 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "déco, mobilier, meubles, moquette, rideaux, logement, bouilloire, coffre, coffre fort, "
         "ventilateur, radiateur, radiateurs, volets, store, stores, lampe, lampes, canapé, bureau, tapis, "
         "parquet, serrure, prises, vue mer, vue sur la mer, vue sur mer, vue sur le lac, vue sur la "
-        "montagne, chambre familiale, studio, appartement, chaîne, chaînes",
+        "montagne, chambre familiale, studio, appartement, chaîne, chaînes, ampoule, ampoules, prise, prise "
+        "électrique",
         "cleanliness": "propreté, ménage, nettoyage, hygiène, nettoyé, cheveux, cheveu, poils, poil, "
         "poutze, poutzer, poutzé",
         "staff": "personnel, équipe, employé, employés, employée, réceptionniste, accueil, service, "
@@ -153,7 +154,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "brioche, baguette, plat, plats, plat du jour, assiette, machine à café, cafetière, apéro, "
         "apéritif, bière, bières, champagne, boisson, mangé, manger, dîné, soupe, pizza, salade, salades, "
         "poisson, viande, pâtes, brunch, souper, thé glacé, café glacé, crème glacée, glace, glaces, "
-        "addition, oeufs brouillés, jus d'orange",
+        "addition, oeufs brouillés, jus d'orange, pain grillé",
         "location": "emplacement, situation, situé, située, localisation, quartier, centre, centre ville, "
         "plage, mer, métro, gare, transports, proximité, à pied, près, proche, accès, environs, commerces, "
         "vieille ville, vieux port, vieux quartier, vieux centre, vieux montréal, vieux québec, vieux lyon, "
@@ -366,7 +367,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         "staff": {
             2: "aux petits soins, accueil impeccable, service impeccable, accueil nickel, service nickel, "
             "accueil parfait, service parfait",
-            1: "aimable, aimables, sympathique, sympa, serviable, accueillant, chaleureux, courtois, poli, "
+            1: "aimable, aimables, sympathique, serviable, accueillant, chaleureux, courtois, poli, "
             "attentionné, souriant, souriante, professionnel, gentil, gentille, à l'écoute, réactif, "
             "réactive, réactifs, arrangeant, arrangeante, arrangeants, bienveillant, bienveillante, "
             "prévenant, prévenante, prévenants, ben fin, ben fine, super fin, super fine, vraiment fin, "
@@ -389,7 +390,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "chantier, éboueurs, camion poubelle, camions poubelles, klaxons, klaxon, sirènes, fêtards, "
             "cris, criaient, hurlaient, claquer, claquements, claquaient, portes qui claquent, bourdonnait, "
             "bourdonne, bourdonnement, ronronnait, vrombissement, résonne, résonnait, on entendait tout, on "
-            "entend tout, parlait fort, parlaient fort, parlent fort, parle fort",
+            "entend tout, parlait fort, parlaient fort, parlent fort, parle fort, réveillé, réveillés, "
+            "réveillée, réveillées, réveillait, réveillaient",
             -1.5: "en papier, papier à cigarette, murs en carton, en carton, en papier à cigarette, mal "
             "isolé, mal insonorisé, mal insonorisée, mal insonorisés, mal insonorisées",
             -2: "bruyant, bruyante, très bruyant, vacarme, bruit d'enfer, marteau piqueur, boîte de nuit, "
@@ -399,7 +401,9 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             1: "abordable, raisonnable, bon marché, bon rapport qualité prix, vaut le coup, vaut le prix, "
             "vaut la peine, pas cher, moins cher, petit prix, prix doux",
             1.5: "vaut chaque centime, vaut chaque euro, vaut son prix, en vaut la peine, valait le coup, "
-            "vaut largement, pour son argent, pour notre argent, prix imbattable, imbattable",
+            "vaut largement, pour son argent, pour notre argent, prix imbattable, imbattable, vaut vraiment "
+            "le coup, valait vraiment le coup, vaut largement le coup, vaut bien le coup, valait largement "
+            "le coup",
             -1: "cher, chère, coûteux, onéreux, dispendieux, dispendieuse, cher payé, abusif, abusifs, "
             "frais cachés",
             -1.5: "vaut pas le coup, vaut pas le prix, vaut pas la peine, valait pas le coup, valait pas le "
@@ -446,6 +450,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         },
         "bathroom": {
             1: "douche à l'italienne, douche italienne, pression d'enfer",
+            -1.5: "eau marron, eau brune, eau jaune, eau trouble",
         },
         "wifi": {
             1: "fibre, haut débit, très haut débit, wifi nickel, connexion nickel, wifi impeccable",
@@ -657,7 +662,9 @@ FEELING: dict[str, dict[float, str]] = {
         "pas, aucun regret, rien à envier, chaleureusement, trop sympa, trop mignon, hâte de revenir, à "
         "recommander, recommandé, recommandable, cinq étoiles, 5 étoiles, incontournable, vaut le détour, "
         "refait à neuf, refaite à neuf, refaits à neuf, refaites à neuf, de folie, une dinguerie, régalés, "
-        "régalé, régalée, bonheur, plein de charme, pleine de charme",
+        "régalé, régalée, bonheur, plein de charme, pleine de charme, pensé à notre, a pensé à, ont pensé "
+        "à, pensé à tout, digne d'un, de qualité, de bonne qualité, haut de gamme, les yeux fermés, "
+        "retournera, retournerons, y retourner, appréciable",
         1: "bien, bon, bonne, bons, bonnes, confortable, confortables, spacieux, spacieuse, moderne, frais, "
         "fraîche, rapide, efficace, pratique, facile, copieux, copieuse, varié, variée, grand, grande, "
         "satisfait, satisfaits, content, contents, recommande, recommander, merci, apprécié, agréablement, "
@@ -671,7 +678,7 @@ FEELING: dict[str, dict[float, str]] = {
         "d'enfer, 24h/24, 24h sur 24, 24 heures sur 24, 7j/7, sans couper, sans coupure, sans coupures, "
         "sans interruption, sans aucun problème, sans souci, sans soucis, aucun souci, pas de souci, pas de "
         "soucis, tient la route, tenait la route, fonctionnel, fonctionnelle, pas mal du tout, neuve, "
-        "neuves",
+        "neuves, sympa",
         0.5: "prêt, prête, prêts, prêtes, allumé, allumée, allume, allumait, répond, répondait, répondu, "
         "répondre, répondaient, ouvre, ouvrait, ouvraient, fermait, fermaient, évacue, évacuait, chauffe, "
         "chauffait, chauffaient, été fait, été faite, été faits, été faites, été refait, ben correct, "
@@ -720,14 +727,16 @@ FEELING: dict[str, dict[float, str]] = {
         "que, ne fonctionnait que, ne marche que, ne marchait que, n'est servi que, n'était servi que, "
         "n'est ouvert que, n'était ouvert que, n'est ouverte que, n'était ouverte que, ne capte que, ne "
         "passe que, ne passait que, ne propose que, ne proposait que, n'ont que, n'avaient que, ne sont "
-        "que, n'étaient que, n'accepte que, n'acceptait que, sans frapper",
+        "que, n'étaient que, n'accepte que, n'acceptait que, sans frapper, grillé, grillée, grillés, "
+        "grillées, vieillotte, vieillottes, vieillots",
         -1.5: "éternité, une éternité, glauque, craignos, mal au dos, impossible, introuvable, abusé, en "
         "panne, hors service, dangereux, ignoré, ignorés, ignorée, délabré, délabrée, miteux, miteuse, "
         "impossible de dormir, pas pu dormir, empêché de dormir, laisse à désirer, laissait à désirer, "
         "laissent à désirer, laissaient à désirer, brûlant, brûlante, bouillant, bouillante, glacé, glacée, "
         "glacés, glacées, une vraie galère, une galère, hors d'usage, inutilisable, brisé, brisée, brisés, "
         "brisées, mal entretenu, mal entretenue, mal entretenus, mal tenu, mal tenue, mal équipé, mal "
-        "placé, mal indiqué",
+        "placé, mal indiqué, trop mou, trop mous, trop molle, trop molles, trop dur, trop durs, trop dure, "
+        "trop dures, de mauvaise qualité, mauvaise qualité",
         -2: "horrible, affreux, affreuse, terrible, catastrophique, catastrophe, épouvantable, "
         "inacceptable, inadmissible, dégoûtant, dégoûtante, immonde, à éviter, plus jamais, nul, nulle, "
         "honteux, honte, lamentable, scandaleux, déplorable, cauchemar, exécrable, inexistant, inexistante, "
@@ -904,7 +913,7 @@ CONTRAST: dict[str, str] = {
     "de": "aber, jedoch, doch, allerdings, sondern, trotzdem, obwohl, nur dass, außer, dagegen, "
     "hingegen, dafür, einziger kritikpunkt, einziges manko",
     "fr": "mais, cependant, pourtant, par contre, toutefois, néanmoins, sauf, bien que, en revanche, "
-    "seul bémol, seul point négatif, quoique, sinon, à part ça, "
+    "seul bémol, seul point négatif, quoique, dommage que, dommage qu, sauf que, sinon, à part ça, "
     "à part cela, hormis, excepté, seul hic, le seul hic, seul souci, seul reproche, seul point noir, "
     "petit bémol, un bémol",
     "es": "pero, sin embargo, aunque, excepto, salvo, no obstante, en cambio, lo único, a pesar de, "
@@ -972,7 +981,8 @@ SKIP: dict[str, str] = {
     "chambre d'à côté, réception, à la réception, chambre voisine, près de l'hôtel, au dîner, "
     "avoir notre chambre, avoir la chambre, à notre "
     "arrivée, dès notre arrivée, dès l'arrivée, en arrivant, sous le lit, sous les lits, à clé, se sent, "
-    "se sentait, se sentir, de suite, par la suite, suite à, "
+    "se sentait, se sentir, de suite, par la suite, suite à, tout à coup, du coup, coup d'oeil, coup de fil, "
+    "près du lit, près de la fenêtre, "
     "sous la fenêtre, sous nos fenêtres, sous notre fenêtre, sous les fenêtres, "
     "s'est senti, s'est sentis, nous sommes sentis, on se sent",
     "es": "un poco, en la habitación, en nuestra habitación, en las habitaciones, al llegar, a la "
