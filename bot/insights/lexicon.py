@@ -371,7 +371,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "attentionné, souriant, souriante, professionnel, gentil, gentille, à l'écoute, réactif, "
             "réactive, réactifs, arrangeant, arrangeante, arrangeants, bienveillant, bienveillante, "
             "prévenant, prévenante, prévenants, ben fin, ben fine, super fin, super fine, vraiment fin, "
-            "vraiment fine",
+            "vraiment fine, parle français, parlait français, parlent français, parle anglais, parlait "
+            "anglais, parlent anglais",
             1.5: "en or, petit mot, petite attention, petites attentions, sans qu'on demande, sans qu'on "
             "ait demandé, sans rien demander, sans avoir à demander",
             -1: "arrogant, antipathique, s'est trompé, se sont trompés, trompé, trompée, trompés, hautain, "
@@ -381,7 +382,9 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "bonjour, sans un sourire, pas un sourire, aucune excuse, aucune excuses, sans excuse, pas "
             "d'excuse, pas d'excuses, aucun geste commercial, pas de geste commercial, injoignable, sonnait "
             "dans le vide, sonne dans le vide, envoyés balader, envoyé balader, envoyée balader, envoyé "
-            "promener, envoyés promener",
+            "promener, envoyés promener, ignoré, ignorés, ignorée, ignorées, parlait pas français, parle "
+            "pas français, parlaient pas français, parle pas anglais, parlait pas anglais, parlaient pas "
+            "anglais, parlait pas un mot",
             -2: "impoli, impolie, grossier, désagréable, désobligeant, mal aimable, odieux",
         },
         "noise": {
@@ -450,7 +453,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         },
         "bathroom": {
             1: "douche à l'italienne, douche italienne, pression d'enfer",
-            -1.5: "eau marron, eau brune, eau jaune, eau trouble",
+            -1.5: "eau marron, eau brune, eau jaune, eau trouble, eau froide",
         },
         "wifi": {
             1: "fibre, haut débit, très haut débit, wifi nickel, connexion nickel, wifi impeccable",
@@ -664,7 +667,7 @@ FEELING: dict[str, dict[float, str]] = {
         "refait à neuf, refaite à neuf, refaits à neuf, refaites à neuf, de folie, une dinguerie, régalés, "
         "régalé, régalée, bonheur, plein de charme, pleine de charme, pensé à notre, a pensé à, ont pensé "
         "à, pensé à tout, digne d'un, de qualité, de bonne qualité, haut de gamme, les yeux fermés, "
-        "retournera, retournerons, y retourner, appréciable",
+        "retournera, retournerons, y retourner, appréciable, de ouf, de malade",
         1: "bien, bon, bonne, bons, bonnes, confortable, confortables, spacieux, spacieuse, moderne, frais, "
         "fraîche, rapide, efficace, pratique, facile, copieux, copieuse, varié, variée, grand, grande, "
         "satisfait, satisfaits, content, contents, recommande, recommander, merci, apprécié, agréablement, "
@@ -678,7 +681,7 @@ FEELING: dict[str, dict[float, str]] = {
         "d'enfer, 24h/24, 24h sur 24, 24 heures sur 24, 7j/7, sans couper, sans coupure, sans coupures, "
         "sans interruption, sans aucun problème, sans souci, sans soucis, aucun souci, pas de souci, pas de "
         "soucis, tient la route, tenait la route, fonctionnel, fonctionnelle, pas mal du tout, neuve, "
-        "neuves, sympa",
+        "neuves, sympa, conforme, conformes",
         0.5: "prêt, prête, prêts, prêtes, allumé, allumée, allume, allumait, répond, répondait, répondu, "
         "répondre, répondaient, ouvre, ouvrait, ouvraient, fermait, fermaient, évacue, évacuait, chauffe, "
         "chauffait, chauffaient, été fait, été faite, été faits, été faites, été refait, ben correct, "
@@ -687,7 +690,7 @@ FEELING: dict[str, dict[float, str]] = {
         "hauts",
         -0.5: "dommage, seulement, manque, manquait, malheureusement, basique, moyen, moyenne, passable, "
         "chaud, chaude, hélas, mitigé, mitigés, mitigée, a fallu, il a fallu, il fallait, on a dû, nous "
-        "avons dû, avons dû, j'ai dû, ai dû, plein, pleine, pleins, pleines",
+        "avons dû, avons dû, j'ai dû, ai dû, plein, pleine, pleins, pleines, à répondre",
         -0.8: "sans plus",
         -1: "mauvais, mauvaise, petit, petite, petits, minuscule, étroit, étroite, exigu, exiguë, froid, "
         "froids, froide, froides, dur, dure, vieux, vieille, vétuste, usé, usée, usés, défraîchi, cassé, "
@@ -728,15 +731,18 @@ FEELING: dict[str, dict[float, str]] = {
         "n'est ouvert que, n'était ouvert que, n'est ouverte que, n'était ouverte que, ne capte que, ne "
         "passe que, ne passait que, ne propose que, ne proposait que, n'ont que, n'avaient que, ne sont "
         "que, n'étaient que, n'accepte que, n'acceptait que, sans frapper, grillé, grillée, grillés, "
-        "grillées, vieillotte, vieillottes, vieillots",
+        "grillées, vieillotte, vieillottes, vieillots, mis longtemps, mis du temps, mis des heures, mis une "
+        "heure, mis une éternité, des plombes, une plombe, des heures, débranché, débranchée, creux, "
+        "différent des photos, différente des photos",
         -1.5: "éternité, une éternité, glauque, craignos, mal au dos, impossible, introuvable, abusé, en "
-        "panne, hors service, dangereux, ignoré, ignorés, ignorée, délabré, délabrée, miteux, miteuse, "
-        "impossible de dormir, pas pu dormir, empêché de dormir, laisse à désirer, laissait à désirer, "
-        "laissent à désirer, laissaient à désirer, brûlant, brûlante, bouillant, bouillante, glacé, glacée, "
-        "glacés, glacées, une vraie galère, une galère, hors d'usage, inutilisable, brisé, brisée, brisés, "
-        "brisées, mal entretenu, mal entretenue, mal entretenus, mal tenu, mal tenue, mal équipé, mal "
-        "placé, mal indiqué, trop mou, trop mous, trop molle, trop molles, trop dur, trop durs, trop dure, "
-        "trop dures, de mauvaise qualité, mauvaise qualité",
+        "panne, hors service, dangereux, délabré, délabrée, miteux, miteuse, impossible de dormir, pas pu "
+        "dormir, empêché de dormir, laisse à désirer, laissait à désirer, laissent à désirer, laissaient à "
+        "désirer, brûlant, brûlante, bouillant, bouillante, glacé, glacée, glacés, glacées, une vraie "
+        "galère, une galère, hors d'usage, inutilisable, brisé, brisée, brisés, brisées, mal entretenu, mal "
+        "entretenue, mal entretenus, mal tenu, mal tenue, mal équipé, mal placé, mal indiqué, trop mou, "
+        "trop mous, trop molle, trop molles, trop dur, trop durs, trop dure, trop dures, de mauvaise "
+        "qualité, mauvaise qualité, piscine verte, eau verte, était verte, a lâché, ont lâché, lâché, rien "
+        "à voir avec les photos, photos trompeuses, trompeuse, trompeuses, trompeur, mensonger, mensongère",
         -2: "horrible, affreux, affreuse, terrible, catastrophique, catastrophe, épouvantable, "
         "inacceptable, inadmissible, dégoûtant, dégoûtante, immonde, à éviter, plus jamais, nul, nulle, "
         "honteux, honte, lamentable, scandaleux, déplorable, cauchemar, exécrable, inexistant, inexistante, "
