@@ -134,11 +134,10 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "chauffage, minibar, frigo, réfrigérateur, télé, télévision, tv, armoire, placard, décoration, "
         "déco, mobilier, meubles, moquette, rideaux, logement, bouilloire, coffre, coffre fort, "
         "ventilateur, radiateur, radiateurs, volets, store, stores, lampe, lampes, canapé, bureau, tapis, "
-        "parquet, serrure, prises, vue mer, vue sur la mer, vue sur mer, vue sur le lac, vue sur la "
-        "montagne, chambre familiale, studio, appartement, chaîne, chaînes, ampoule, ampoules, prise, prise "
-        "électrique",
+        "parquet, serrure, prises, chambre familiale, studio, appartement, chaîne, chaînes, ampoule, "
+        "ampoules, prise, prise électrique",
         "cleanliness": "propreté, ménage, nettoyage, hygiène, nettoyé, cheveux, cheveu, poils, poil, "
-        "poutze, poutzer, poutzé",
+        "poutze, poutzer, poutzé, nettoyée, nettoyées, nettoyés",
         "staff": "personnel, équipe, employé, employés, employée, réceptionniste, accueil, service, "
         "serveur, serveurs, serveuse, concierge, directeur, directrice, gérant, gérante, propriétaire, "
         "propriétaires, hôte, hôtes, hôtesse, staff, femme de chambre, gens, barman, barmaid, chef, "
@@ -372,7 +371,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "réactive, réactifs, arrangeant, arrangeante, arrangeants, bienveillant, bienveillante, "
             "prévenant, prévenante, prévenants, ben fin, ben fine, super fin, super fine, vraiment fin, "
             "vraiment fine, parle français, parlait français, parlent français, parle anglais, parlait "
-            "anglais, parlent anglais",
+            "anglais, parlent anglais, nos prénoms, notre prénom, par notre nom",
             1.5: "en or, petit mot, petite attention, petites attentions, sans qu'on demande, sans qu'on "
             "ait demandé, sans rien demander, sans avoir à demander",
             -1: "arrogant, antipathique, s'est trompé, se sont trompés, trompé, trompée, trompés, hautain, "
@@ -384,17 +383,20 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "dans le vide, sonne dans le vide, envoyés balader, envoyé balader, envoyée balader, envoyé "
             "promener, envoyés promener, ignoré, ignorés, ignorée, ignorées, parlait pas français, parle "
             "pas français, parlaient pas français, parle pas anglais, parlait pas anglais, parlaient pas "
-            "anglais, parlait pas un mot",
+            "anglais, parlait pas un mot, n'y avait personne, n'y a personne, personne à la réception, "
+            "personne à l'accueil, personne au bar",
             -2: "impoli, impolie, grossier, désagréable, désobligeant, mal aimable, odieux",
         },
         "noise": {
-            1: "calme, silencieux, silencieuse, tranquille, au calme, pas un bruit, aucun bruit, sans bruit",
+            1: "calme, silencieux, silencieuse, tranquille, au calme, pas un bruit, aucun bruit, sans "
+            "bruit, côté cour, côté jardin",
             -1: "bruit, bruits, entendre, entend, entendait, entendu, murs fins, cloisons fines, travaux, "
             "chantier, éboueurs, camion poubelle, camions poubelles, klaxons, klaxon, sirènes, fêtards, "
             "cris, criaient, hurlaient, claquer, claquements, claquaient, portes qui claquent, bourdonnait, "
             "bourdonne, bourdonnement, ronronnait, vrombissement, résonne, résonnait, on entendait tout, on "
             "entend tout, parlait fort, parlaient fort, parlent fort, parle fort, réveillé, réveillés, "
-            "réveillée, réveillées, réveillait, réveillaient",
+            "réveillée, réveillées, réveillait, réveillaient, faisaient la fête, fait la fête, font la "
+            "fête, faisait la fête",
             -1.5: "en papier, papier à cigarette, murs en carton, en carton, en papier à cigarette, mal "
             "isolé, mal insonorisé, mal insonorisée, mal insonorisés, mal insonorisées",
             -2: "bruyant, bruyante, très bruyant, vacarme, bruit d'enfer, marteau piqueur, boîte de nuit, "
@@ -437,6 +439,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             -1.5: "sur un mur, vue sur un mur, donnait sur un mur, donne sur un mur, vis à vis, aucune vue, "
             "étouffant, étouffante, étuve, fournaise, chaleur étouffante, froid de canard, on gelait, on a "
             "gelé",
+            1: "vue mer, vue sur la mer, vue sur mer, vue sur le lac, vue sur la montagne, vue panoramique, "
+            "vue sur la ville, vue sur les toits",
         },
         "bed": {
             2: "comme sur un nuage, sur un nuage",
@@ -667,7 +671,8 @@ FEELING: dict[str, dict[float, str]] = {
         "refait à neuf, refaite à neuf, refaits à neuf, refaites à neuf, de folie, une dinguerie, régalés, "
         "régalé, régalée, bonheur, plein de charme, pleine de charme, pensé à notre, a pensé à, ont pensé "
         "à, pensé à tout, digne d'un, de qualité, de bonne qualité, haut de gamme, les yeux fermés, "
-        "retournera, retournerons, y retourner, appréciable, de ouf, de malade",
+        "retournera, retournerons, y retourner, appréciable, de ouf, de malade, cocktail de bienvenue, "
+        "verre de bienvenue, boisson de bienvenue",
         1: "bien, bon, bonne, bons, bonnes, confortable, confortables, spacieux, spacieuse, moderne, frais, "
         "fraîche, rapide, efficace, pratique, facile, copieux, copieuse, varié, variée, grand, grande, "
         "satisfait, satisfaits, content, contents, recommande, recommander, merci, apprécié, agréablement, "
@@ -681,11 +686,13 @@ FEELING: dict[str, dict[float, str]] = {
         "d'enfer, 24h/24, 24h sur 24, 24 heures sur 24, 7j/7, sans couper, sans coupure, sans coupures, "
         "sans interruption, sans aucun problème, sans souci, sans soucis, aucun souci, pas de souci, pas de "
         "soucis, tient la route, tenait la route, fonctionnel, fonctionnelle, pas mal du tout, neuve, "
-        "neuves, sympa, conforme, conformes",
+        "neuves, sympa, conforme, conformes, en avance, avant l'heure, plus tôt que prévu, accordé, "
+        "accordée, accordés, fait tous les jours, faits tous les jours, faite tous les jours, refait tous "
+        "les jours, refait chaque jour, fait chaque jour",
         0.5: "prêt, prête, prêts, prêtes, allumé, allumée, allume, allumait, répond, répondait, répondu, "
-        "répondre, répondaient, ouvre, ouvrait, ouvraient, fermait, fermaient, évacue, évacuait, chauffe, "
-        "chauffait, chauffaient, été fait, été faite, été faits, été faites, été refait, ben correct, "
-        "capte, captait, captaient",
+        "répondre, répondaient, évacue, évacuait, chauffe, chauffait, chauffaient, été fait, été faite, été "
+        "faits, été faites, été refait, ben correct, capte, captait, captaient, inclus, incluse, inclus "
+        "dans le prix, chauffée, chauffé",
         0.3: "correct, correcte, corrects, acceptable, convenable, ok, ça va, pas mal, mou, molle, haut, "
         "hauts",
         -0.5: "dommage, seulement, manque, manquait, malheureusement, basique, moyen, moyenne, passable, "
@@ -733,7 +740,8 @@ FEELING: dict[str, dict[float, str]] = {
         "que, n'étaient que, n'accepte que, n'acceptait que, sans frapper, grillé, grillée, grillés, "
         "grillées, vieillotte, vieillottes, vieillots, mis longtemps, mis du temps, mis des heures, mis une "
         "heure, mis une éternité, des plombes, une plombe, des heures, débranché, débranchée, creux, "
-        "différent des photos, différente des photos",
+        "différent des photos, différente des photos, fermait tôt, ferme tôt, fermée tôt, fermé tôt, trop "
+        "tôt, trop tard",
         -1.5: "éternité, une éternité, glauque, craignos, mal au dos, impossible, introuvable, abusé, en "
         "panne, hors service, dangereux, délabré, délabrée, miteux, miteuse, impossible de dormir, pas pu "
         "dormir, empêché de dormir, laisse à désirer, laissait à désirer, laissent à désirer, laissaient à "
@@ -867,6 +875,7 @@ NEGATORS: dict[str, str] = {
     "de": "nicht, kein, keine, keinen, keinem, keiner, keines, nie, niemals, ohne, nichts, wenig, "
     "kaum, weder, nirgends",
     "fr": "ne, n, pas, jamais, aucun, aucune, sans, rien, ni, guère, nullement, pas de, pas du tout, peu, "
+    "non, "
     "n'y avait plus, n'y a plus, n'y avait pas, n'y a pas, n'y avait même pas, n'y a même pas, "
     "même pas, plus aucun, plus aucune",
     "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie, poco, poca",
@@ -988,7 +997,7 @@ SKIP: dict[str, str] = {
     "avoir notre chambre, avoir la chambre, à notre "
     "arrivée, dès notre arrivée, dès l'arrivée, en arrivant, sous le lit, sous les lits, à clé, se sent, "
     "se sentait, se sentir, de suite, par la suite, suite à, tout à coup, du coup, coup d'oeil, coup de fil, "
-    "près du lit, près de la fenêtre, "
+    "près du lit, près de la fenêtre, non merci, "
     "sous la fenêtre, sous nos fenêtres, sous notre fenêtre, sous les fenêtres, "
     "s'est senti, s'est sentis, nous sommes sentis, on se sent",
     "es": "un poco, en la habitación, en nuestra habitación, en las habitaciones, al llegar, a la "
