@@ -144,7 +144,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "cuisinier, maître d'hôtel, voiturier, bagagiste, portier, groom, gouvernante, personnel de ménage, "
         "dame, dames, veilleur de nuit, standard, standardiste, la réception a, la réception nous, femme de "
         "ménage, dame de ménage, agent d'entretien, personnel d'entretien, reçus, reçu, reçue, reçues, "
-        "accueillis, accueillies, accueilli, accueillie",
+        "accueillis, accueillies, accueilli, accueillie, service en chambre, room service",
         "breakfast": "petit déjeuner, petit dej, déjeuner, dîner, repas, buffet, nourriture, cuisine, "
         "restaurant, oeuf, oeufs, café, thé, pain, croissant, croissants, viennoiseries, jus, fruits, "
         "confiture, fromage, menu, vin, demi pension, boissons, desserts, bar, cocktails, cocktail, petit "
@@ -153,7 +153,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "brioche, baguette, plat, plats, plat du jour, assiette, machine à café, cafetière, apéro, "
         "apéritif, bière, bières, champagne, boisson, mangé, manger, dîné, soupe, pizza, salade, salades, "
         "poisson, viande, pâtes, brunch, souper, thé glacé, café glacé, crème glacée, glace, glaces, "
-        "addition, oeufs brouillés, jus d'orange, pain grillé",
+        "addition, oeufs brouillés, jus d'orange, pain grillé, couverts, tasses, assiettes, verres",
         "location": "emplacement, situation, situé, située, localisation, quartier, centre, centre ville, "
         "plage, mer, métro, gare, transports, proximité, à pied, près, proche, accès, environs, commerces, "
         "vieille ville, vieux port, vieux quartier, vieux centre, vieux montréal, vieux québec, vieux lyon, "
@@ -418,7 +418,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "escroquerie",
         },
         "location": {
-            1: "central, centrale, bien situé, bien située, idéalement situé, idéalement située",
+            1: "central, centrale, bien situé, bien située, idéalement situé, idéalement située, bien "
+            "placé, bien placée, bien placés, très bien placé, très bien placée",
             0.5: "proche, près, à pied, à deux pas, a deux pas, à deux minutes, à 2 minutes, à cinq "
             "minutes, à 5 minutes, à trois minutes, à dix minutes, à 10 minutes, à 5 min, à 2 min, deux "
             "minutes de, cinq minutes de, 2 minutes de, 5 minutes de, à cent mètres, à 100 mètres, à 100 m, "
@@ -445,7 +446,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         "bed": {
             2: "comme sur un nuage, sur un nuage",
             -1: "oreillers plats, oreiller plat, tout plat, tout plats, toute plate, plats comme des "
-            "crêpes, défoncé, défoncés, ressorts, creusé",
+            "crêpes, défoncé, défoncés, ressorts, creusé, trop plats, trop plat, trop plate",
         },
         "breakfast": {
             1.5: "fait maison, faits maison, faite maison, faites maison, viennoiseries maison, confiture "
@@ -679,16 +680,16 @@ FEELING: dict[str, dict[float, str]] = {
         "sans problème, aucun problème, chaleureux, cosy, douillet, lumineux, lumineuse, rénové, rénovée, "
         "généreux, savoureux, copieusement, fonctionne, fonctionnait, marche, marchait, passe, passait, "
         "gratuit, gratuite, offert, offerte, rapidement, clair, claire, sécurité, revenir, bien équipé, "
-        "bien équipée, bien placé, bien placée, changé, changés, changées, changée, pas pire, aidé, aidés, "
-        "aidée, rassurant, rassurante, cachent, cache, aimé, aimée, aimés, aimées, en deux minutes, en 2 "
-        "minutes, en cinq minutes, en 5 minutes, en un rien de temps, en un clin d'oeil, réglé, tout réglé, "
-        "résolu, résolue, immédiatement, aussitôt, tout de suite, rien à dire, à la hauteur, au niveau, "
-        "d'enfer, 24h/24, 24h sur 24, 24 heures sur 24, 7j/7, sans couper, sans coupure, sans coupures, "
-        "sans interruption, sans aucun problème, sans souci, sans soucis, aucun souci, pas de souci, pas de "
-        "soucis, tient la route, tenait la route, fonctionnel, fonctionnelle, pas mal du tout, neuve, "
-        "neuves, sympa, conforme, conformes, en avance, avant l'heure, plus tôt que prévu, accordé, "
-        "accordée, accordés, fait tous les jours, faits tous les jours, faite tous les jours, refait tous "
-        "les jours, refait chaque jour, fait chaque jour",
+        "bien équipée, changé, changés, changées, changée, pas pire, aidé, aidés, aidée, rassurant, "
+        "rassurante, cachent, cache, aimé, aimée, aimés, aimées, en deux minutes, en 2 minutes, en cinq "
+        "minutes, en 5 minutes, en un rien de temps, en un clin d'oeil, réglé, tout réglé, résolu, résolue, "
+        "immédiatement, aussitôt, tout de suite, rien à dire, à la hauteur, au niveau, d'enfer, 24h/24, 24h "
+        "sur 24, 24 heures sur 24, 7j/7, sans couper, sans coupure, sans coupures, sans interruption, sans "
+        "aucun problème, sans souci, sans soucis, aucun souci, pas de souci, pas de soucis, tient la route, "
+        "tenait la route, fonctionnel, fonctionnelle, pas mal du tout, neuve, neuves, sympa, conforme, "
+        "conformes, en avance, avant l'heure, plus tôt que prévu, accordé, accordée, accordés, fait tous "
+        "les jours, faits tous les jours, faite tous les jours, refait tous les jours, refait chaque jour, "
+        "fait chaque jour, gardé nos bagages, gardé nos valises, garder nos bagages, garder nos valises",
         0.5: "prêt, prête, prêts, prêtes, allumé, allumée, allume, allumait, répond, répondait, répondu, "
         "répondre, répondaient, évacue, évacuait, chauffe, chauffait, chauffaient, été fait, été faite, été "
         "faits, été faites, été refait, ben correct, capte, captait, captaient, inclus, incluse, inclus "
