@@ -96,6 +96,7 @@ class Index:
     compound_entries: dict[str, Entry] = field(default_factory=dict)
     reach: dict[str, int] = field(default_factory=dict)  # first word -> longest phrase
     flips: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)  # topic -> keys
+    negators: set[str] = field(default_factory=set)  # one-word negators' stems ("pas", "ne")
     _stems: dict[str, str] = field(default_factory=dict)
 
     def stem_of(self, word: str) -> str:
@@ -114,6 +115,14 @@ class Index:
                 self.phrases[key] = entry
                 self.longest = max(self.longest, len(key))
                 self.reach[key[0]] = max(self.reach.get(key[0], 0), len(key))
+
+    def feeling_of(self, text: str) -> float:
+        """The FEELING weight already entered for `text`, else 0."""
+        for spelling in self._spellings(text):
+            entry = self.phrases.get(tuple(self.stem(w) for w in _WORD.findall(spelling)))
+            if entry is not None and entry.kind == "feel":
+                return entry.weight
+        return 0.0
 
     def _spellings(self, text: str) -> set[str]:
         spellings = {fold(text)[0]}
@@ -146,7 +155,10 @@ def _build(lang: str) -> Index:
             weight = -1.0 if kind == "too" and entry in alone else 0.0
             if kind == "neg" and lang in lx.NEGATION_LOOKS_BACK:
                 weight = 1.0  # a negator at the end of a clause negates what came before
+            if kind == "int":  # "super": a feeling too, when nothing follows it to strengthen
+                weight = index.feeling_of(entry)
             index.add(entry, Entry(kind, None, weight))
+    index.negators = {key[0] for key, e in index.phrases.items() if e.kind == "neg" and len(key) == 1}
     for entry in _entries(lx.CONTRAST[lang]):
         index.add(entry, Entry("contrast"))
     for entry in _entries(lx.SKIP[lang]):

@@ -130,41 +130,61 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "stellplatz, stellplätze, parkmöglichkeit, parkmöglichkeiten",
     },
     "fr": {
-        "room": "chambre, chambres, suite, balcon, vue, fenêtre, climatisation, clim, "
-        "climatiseur, chauffage, minibar, frigo, réfrigérateur, télé, "
-        "télévision, tv, armoire, placard, décoration, déco, mobilier, meubles, "
-        "moquette, rideaux, logement",
-        "cleanliness": "propreté, ménage, nettoyage, hygiène, nettoyé, cheveux",
-        "staff": "personnel, équipe, employé, employés, employée, réceptionniste, "
-        "accueil, service, serveur, serveurs, serveuse, concierge, directeur, "
-        "directrice, gérant, gérante, propriétaire, propriétaires, hôte, hôtes, "
-        "hôtesse, staff, femme de chambre, gens",
-        "breakfast": "petit déjeuner, petit dej, déjeuner, dîner, repas, buffet, nourriture, "
-        "cuisine, restaurant, oeuf, oeufs, café, thé, pain, croissant, "
-        "croissants, viennoiseries, jus, fruits, confiture, fromage, menu, vin, "
-        "demi pension, boissons, desserts, bar, cocktails, cocktail, petit déj, "
-        "salle du petit déjeuner, salle de petit déjeuner",
-        "location": "emplacement, situation, situé, située, localisation, quartier, centre, "
-        "centre ville, plage, mer, métro, gare, transports, proximité, à pied, "
-        "près, proche, accès, environs, commerces",
-        "noise": "insonorisation, insonorisé, insonorisée, trafic, circulation, musique, "
-        "rue, isolation phonique, ronflements, voisins, murs, cloisons",
-        "value": "prix, tarif, tarifs, rapport qualité prix, qualité prix, argent, coût, "
-        "frais, supplément, payé, payer, euro, euros, €, coûte, coute, francs, "
-        "chf",
+        "room": "chambre, chambres, suite, balcon, vue, fenêtre, climatisation, clim, climatiseur, "
+        "chauffage, minibar, frigo, réfrigérateur, télé, télévision, tv, armoire, placard, décoration, "
+        "déco, mobilier, meubles, moquette, rideaux, logement, bouilloire, coffre, coffre fort, "
+        "ventilateur, radiateur, radiateurs, volets, store, stores, lampe, lampes, canapé, bureau, tapis, "
+        "parquet, serrure, prises, chambre familiale, studio, appartement, chaîne, chaînes, ampoule, "
+        "ampoules, prise, prise électrique",
+        "cleanliness": "propreté, ménage, nettoyage, hygiène, nettoyé, cheveux, cheveu, poils, poil, "
+        "poutze, poutzer, poutzé, nettoyée, nettoyées, nettoyés",
+        "staff": "personnel, équipe, employé, employés, employée, réceptionniste, accueil, service, "
+        "serveur, serveurs, serveuse, concierge, directeur, directrice, gérant, gérante, propriétaire, "
+        "propriétaires, hôte, hôtes, hôtesse, staff, femme de chambre, gens, barman, barmaid, chef, "
+        "cuisinier, maître d'hôtel, voiturier, bagagiste, portier, groom, gouvernante, personnel de ménage, "
+        "dame, dames, veilleur de nuit, standard, standardiste, la réception a, la réception nous, femme de "
+        "ménage, dame de ménage, agent d'entretien, personnel d'entretien, reçus, reçu, reçue, reçues, "
+        "accueillis, accueillies, accueilli, accueillie, service en chambre, room service",
+        "breakfast": "petit déjeuner, petit dej, déjeuner, dîner, repas, buffet, nourriture, cuisine, "
+        "restaurant, oeuf, oeufs, café, thé, pain, croissant, croissants, viennoiseries, jus, fruits, "
+        "confiture, fromage, menu, vin, demi pension, boissons, desserts, bar, cocktails, cocktail, petit "
+        "déj, salle du petit déjeuner, salle de petit déjeuner, gâteau, gâteaux, crêpe, crêpes, "
+        "pâtisseries, viennoiserie, charcuterie, yaourt, yaourts, céréales, omelette, bacon, saucisses, "
+        "brioche, baguette, plat, plats, plat du jour, assiette, machine à café, cafetière, apéro, "
+        "apéritif, bière, bières, champagne, boisson, mangé, manger, dîné, soupe, pizza, salade, salades, "
+        "poisson, viande, pâtes, brunch, souper, thé glacé, café glacé, crème glacée, glace, glaces, "
+        "addition, oeufs brouillés, jus d'orange, pain grillé, couverts, tasses, assiettes, verres",
+        "location": "emplacement, situation, situé, située, localisation, quartier, centre, centre ville, "
+        "plage, mer, métro, gare, transports, proximité, à pied, près, proche, accès, environs, commerces, "
+        "vieille ville, vieux port, vieux quartier, vieux centre, vieux montréal, vieux québec, vieux lyon, "
+        "vieux nice, centre historique, navette, aéroport, arrêt de bus, bus, tram, tramway, plages, "
+        "pistes, remontées mécaniques, village, dépanneur",
+        "noise": "insonorisation, insonorisé, insonorisée, trafic, circulation, musique, rue, isolation "
+        "phonique, ronflements, voisins, murs, cloisons, bruit, isolation, télé des voisins, tv des voisins",
+        "value": "prix, tarif, tarifs, rapport qualité prix, qualité prix, argent, coût, frais, supplément, "
+        "payé, payer, euro, euros, €, coûte, coute, francs, chf, coûtait, coûtaient, coûté, facturé, "
+        "facturés, facturée, caution, taxe de séjour, piasse, piasses, dollars, $, payant, payante, "
+        "payants, payantes, en supplément, en sus",
         "wifi": "wifi, wi fi, internet, connexion, réseau, signal",
-        "checkin": "enregistrement, arrivée, départ, check in, check out, checkin, "
-        "checkout, file d'attente, attente, attendre, attendu, clé, clés, clef, "
-        "carte, carte de la chambre, facture",
-        "bathroom": "salle de bain, salle de bains, salle d'eau, douche, douches, "
-        "toilettes, wc, lavabo, baignoire, serviette, serviettes, pression, eau "
-        "chaude, sèche cheveux, savon, shampoing, évacuation, chasse d'eau",
-        "bed": "lit, lits, matelas, oreiller, oreillers, draps, literie, couette, "
-        "couverture, oreillers plats",
-        "facilities": "piscine, spa, salle de sport, salle de gym, gym, fitness, sauna, "
-        "ascenseur, ascenseurs, hall, terrasse, jardin, jacuzzi, hammam, "
-        "équipements, installations, escaliers, aire de jeux",
-        "parking": "parking, stationnement, garer, se garer, garage, place de parking, stationner",
+        "checkin": "enregistrement, arrivée, départ, check in, check out, checkin, checkout, file "
+        "d'attente, attente, attendre, attendu, clé, clés, clef, carte, carte de la chambre, facture, "
+        "comptoir, badge, queue",
+        "bathroom": "salle de bain, salle de bains, salle d'eau, douche, douches, toilettes, wc, lavabo, "
+        "baignoire, serviette, serviettes, pression, eau chaude, sèche cheveux, savon, shampoing, "
+        "évacuation, chasse d'eau, papier toilette, papier toilettes, papier wc, papier hygiénique, "
+        "robinet, robinets, rideau de douche, pommeau, bonde, siphon, chauffe eau, ballon d'eau chaude, "
+        "serviette de bain, peignoir, peignoirs, gel douche, produits de toilette, débarbouillette, "
+        "débarbouillettes, bain, vasque, miroir",
+        "bed": "lit, lits, matelas, oreiller, oreillers, draps, literie, couette, couverture, taie, taies, "
+        "taie d'oreiller, sommier, lit double, lits jumeaux, traversin, couettes",
+        "facilities": "piscine, spa, salle de sport, salle de gym, gym, fitness, sauna, ascenseur, "
+        "ascenseurs, hall, terrasse, jardin, jacuzzi, hammam, équipements, installations, escaliers, aire "
+        "de jeux, salle de fitness, salle de musculation, haltères, transats, transat, chaises longues, "
+        "parasols, bain à remous, toboggan, mini club, salle de jeux, billard, laverie, bibliothèque, "
+        "piscine intérieure, rooftop, toit terrasse",
+        "parking": "parking, stationnement, garer, se garer, garage, place de parking, stationner, s'est "
+        "garé, s'est garés, nous sommes garés, garés dans, garé dans, être garé, places de parking, parking "
+        "partenaire",
     },
     "es": {
         "room": "habitación, habitaciones, cuarto, suite, balcón, vista, vistas, "
@@ -329,39 +349,124 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
     },
     "fr": {
         "cleanliness": {
-            2: "impeccable, nickel, impeccablement propre, très propre",
-            1: "propre, bien tenu, bien tenue, hygiénique",
-            -1: "poussière, poussiéreux, taches, tache, tâches, odeur, odeurs, sent "
-            "mauvais, puait, pue, cheveux, fumée, odeur de tabac, tabac froid",
-            -2: "sale, sales, crasseux, crasse, moisissure, moisissures, moisi, "
-            "malpropre, cafards, punaises, insectes, dégoûtant",
+            2: "impeccable, nickel, impeccablement propre, très propre, propre comme un sou neuf, brillait, "
+            "brille, étincelant, étincelante, étincelants, reluisant, propre en ordre, nickel chrome",
+            1: "propre, bien tenu, bien tenue, hygiénique, sent bon, sentait bon, sentait le propre, sent "
+            "le propre, odeur agréable, bien entretenu, bien entretenue, bien entretenus",
+            -1: "poussière, poussiéreux, taches, tache, tâches, odeur, odeurs, sent mauvais, puait, pue, "
+            "cheveux, fumée, odeur de tabac, tabac froid, taché, tachée, tachés, tachées, sentait, ça sent, "
+            "ça sentait, sentait le, sentait la, sentait les, sent le, sent la, sentaient, renfermé, odeur "
+            "de renfermé, humidité, égout, égouts, cigarette, tabac, cheveu, poil, poils, usagé, usagée, "
+            "usagés, traces, trace, miettes, jauni, jaunie, jaunis, jaunies, grisâtre, grisâtres, douteux, "
+            "douteuse, douteuses, mal nettoyé, mal nettoyée, calcaire, tartre, chenit, cheni",
+            -2: "sale, sales, crasseux, crasse, moisissure, moisissures, moisi, malpropre, cafards, "
+            "punaises, insectes, dégoûtant, puces, cafard, souris, rats, vomi, crade, cradingue, "
+            "dégueulasse, dégueu, répugnant, insalubre, crasseuse, infesté, infestée",
         },
         "staff": {
-            2: "aux petits soins",
-            1: "aimable, aimables, sympathique, sympa, serviable, accueillant, "
-            "chaleureux, courtois, poli, attentionné, souriant, souriante, "
-            "professionnel, gentil, gentille, à l'écoute",
-            -1: "arrogant, antipathique",
+            2: "aux petits soins, accueil impeccable, service impeccable, accueil nickel, service nickel, "
+            "accueil parfait, service parfait",
+            1: "aimable, aimables, sympathique, serviable, accueillant, chaleureux, courtois, poli, "
+            "attentionné, souriant, souriante, professionnel, gentil, gentille, à l'écoute, réactif, "
+            "réactive, réactifs, arrangeant, arrangeante, arrangeants, bienveillant, bienveillante, "
+            "prévenant, prévenante, prévenants, ben fin, ben fine, super fin, super fine, vraiment fin, "
+            "vraiment fine, parle français, parlait français, parlent français, parle anglais, parlait "
+            "anglais, parlent anglais, nos prénoms, notre prénom, par notre nom",
+            1.5: "en or, petit mot, petite attention, petites attentions, sans qu'on demande, sans qu'on "
+            "ait demandé, sans rien demander, sans avoir à demander",
+            -1: "arrogant, antipathique, s'est trompé, se sont trompés, trompé, trompée, trompés, hautain, "
+            "hautaine, méprisant, méprisante, expéditif, expéditive, nonchalant, je m'en foutiste, "
+            "incompétent, incompétente, incompétents, incompétence",
+            -1.5: "personne ne, personne n, personne pour, sans un bonjour, pas un bonjour, même pas un "
+            "bonjour, sans un sourire, pas un sourire, aucune excuse, aucune excuses, sans excuse, pas "
+            "d'excuse, pas d'excuses, aucun geste commercial, pas de geste commercial, injoignable, sonnait "
+            "dans le vide, sonne dans le vide, envoyés balader, envoyé balader, envoyée balader, envoyé "
+            "promener, envoyés promener, ignoré, ignorés, ignorée, ignorées, parlait pas français, parle "
+            "pas français, parlaient pas français, parle pas anglais, parlait pas anglais, parlaient pas "
+            "anglais, parlait pas un mot, n'y avait personne, n'y a personne, personne à la réception, "
+            "personne à l'accueil, personne au bar",
             -2: "impoli, impolie, grossier, désagréable, désobligeant, mal aimable, odieux",
         },
         "noise": {
-            1: "calme, silencieux, silencieuse, tranquille, au calme",
-            -1: "bruit, bruits, entendre, entend, entendait, entendu, murs fins, cloisons fines",
-            -2: "bruyant, bruyante, très bruyant, vacarme",
+            1: "calme, silencieux, silencieuse, tranquille, au calme, pas un bruit, aucun bruit, sans "
+            "bruit, côté cour, côté jardin",
+            -1: "bruit, bruits, entendre, entend, entendait, entendu, murs fins, cloisons fines, travaux, "
+            "chantier, éboueurs, camion poubelle, camions poubelles, klaxons, klaxon, sirènes, fêtards, "
+            "cris, criaient, hurlaient, claquer, claquements, claquaient, portes qui claquent, bourdonnait, "
+            "bourdonne, bourdonnement, ronronnait, vrombissement, résonne, résonnait, on entendait tout, on "
+            "entend tout, parlait fort, parlaient fort, parlent fort, parle fort, réveillé, réveillés, "
+            "réveillée, réveillées, réveillait, réveillaient, faisaient la fête, fait la fête, font la "
+            "fête, faisait la fête",
+            -1.5: "en papier, papier à cigarette, murs en carton, en carton, en papier à cigarette, mal "
+            "isolé, mal insonorisé, mal insonorisée, mal insonorisés, mal insonorisées",
+            -2: "bruyant, bruyante, très bruyant, vacarme, bruit d'enfer, marteau piqueur, boîte de nuit, "
+            "discothèque",
         },
         "value": {
-            1: "abordable, raisonnable, bon marché, bon rapport qualité prix, vaut "
-            "le coup, vaut le prix, vaut la peine, pas cher",
-            -1: "cher, chère, coûteux, onéreux",
-            -2: "arnaque, hors de prix, trop cher, excessif",
+            1: "abordable, raisonnable, bon marché, bon rapport qualité prix, vaut le coup, vaut le prix, "
+            "vaut la peine, pas cher, moins cher, petit prix, prix doux",
+            1.5: "vaut chaque centime, vaut chaque euro, vaut son prix, en vaut la peine, valait le coup, "
+            "vaut largement, pour son argent, pour notre argent, prix imbattable, imbattable, vaut vraiment "
+            "le coup, valait vraiment le coup, vaut largement le coup, vaut bien le coup, valait largement "
+            "le coup",
+            -1: "cher, chère, coûteux, onéreux, dispendieux, dispendieuse, cher payé, abusif, abusifs, "
+            "frais cachés",
+            -1.5: "vaut pas le coup, vaut pas le prix, vaut pas la peine, valait pas le coup, valait pas le "
+            "prix, vaut pas, valait pas, pas donné, surfacturé, surfacturation, facturé deux fois, débité "
+            "deux fois, double facturation",
+            -2: "arnaque, hors de prix, trop cher, excessif, exorbitant, prohibitif, du vol, c'est du vol, "
+            "escroquerie",
         },
         "location": {
-            1: "central, centrale, bien situé, bien située, idéalement situé, idéalement située",
-            0.5: "proche, près, à pied, à deux pas, a deux pas",
-            -1: "loin de tout, au milieu de nulle part",
+            1: "central, centrale, bien situé, bien située, idéalement situé, idéalement située, bien "
+            "placé, bien placée, bien placés, très bien placé, très bien placée",
+            0.5: "proche, près, à pied, à deux pas, a deux pas, à deux minutes, à 2 minutes, à cinq "
+            "minutes, à 5 minutes, à trois minutes, à dix minutes, à 10 minutes, à 5 min, à 2 min, deux "
+            "minutes de, cinq minutes de, 2 minutes de, 5 minutes de, à cent mètres, à 100 mètres, à 100 m, "
+            "à 50 mètres, à 200 mètres, à quelques pas, proche de tout, près de tout, tout à pied, bien "
+            "desservi, bien desservie",
+            -1: "loin de tout, au milieu de nulle part, excentré, excentrée, mal desservi, mal desservie, "
+            "rien autour, rien aux alentours, rien à proximité, vingt minutes à pied, 20 minutes à pied, "
+            "trente minutes à pied, 30 minutes à pied, une demi heure à pied, zone industrielle, mal famé, "
+            "mal famée",
         },
         "checkin": {
-            -1: "attendre, attendu, attente, dû attendre",
+            1.5: "sans attente, sans attendre, aucune attente, pas d'attente",
+            -1: "attendre, attendu, attente, dû attendre, la queue, de queue, faire la queue, avait disparu",
+        },
+        "room": {
+            2: "vue imprenable",
+            1.5: "surclassé, surclassés, surclassée, surclassement, upgrade, upgradé, upgradés",
+            -1.5: "sur un mur, vue sur un mur, donnait sur un mur, donne sur un mur, vis à vis, aucune vue, "
+            "étouffant, étouffante, étuve, fournaise, chaleur étouffante, froid de canard, on gelait, on a "
+            "gelé",
+            1: "vue mer, vue sur la mer, vue sur mer, vue sur le lac, vue sur la montagne, vue panoramique, "
+            "vue sur la ville, vue sur les toits",
+        },
+        "bed": {
+            2: "comme sur un nuage, sur un nuage",
+            -1: "oreillers plats, oreiller plat, tout plat, tout plats, toute plate, plats comme des "
+            "crêpes, défoncé, défoncés, ressorts, creusé, trop plats, trop plat, trop plate",
+        },
+        "breakfast": {
+            1.5: "fait maison, faits maison, faite maison, faites maison, viennoiseries maison, confiture "
+            "maison, confitures maison, gâteaux maison, gâteau maison, pain maison, produits frais, "
+            "produits locaux, produits du terroir, jus pressé, bien mangé, très bien mangé",
+            -1: "en poudre, industriel, industriels, industrielle, industrielles, surgelé, surgelés, "
+            "surgelée, réchauffé, réchauffés, insipide, insipides, sans goût, caoutchouteux, rassis, "
+            "rassise, trop cuit, pas cuit, de supermarché",
+        },
+        "bathroom": {
+            1: "douche à l'italienne, douche italienne, pression d'enfer",
+            -1.5: "eau marron, eau brune, eau jaune, eau trouble, eau froide",
+        },
+        "wifi": {
+            1: "fibre, haut débit, très haut débit, wifi nickel, connexion nickel, wifi impeccable",
+            -1.5: "plantait, plantaient, planté, plantage, ramait, ramé, sautait, sautaient, décrochait, "
+            "capte pas, captait pas, capte mal, captait mal, passe mal, passait mal",
+        },
+        "parking": {
+            -1: "tourné en rond, tourner en rond, on a tourné, a tourné",
         },
     },
     "es": {
@@ -542,55 +647,117 @@ FEELING: dict[str, dict[float, str]] = {
         "albtraum, nicht vorhanden, ungenießbar",
     },
     "fr": {
-        2: "excellent, excellente, parfait, parfaite, parfaitement, magnifique, "
-        "superbe, fantastique, merveilleux, merveilleuse, exceptionnel, "
-        "exceptionnelle, incroyable, délicieux, délicieuse, génial, géniale, au "
-        "top, formidable, extraordinaire, sublime, adoré, le meilleur, la "
-        "meilleure, je recommande, recommande vivement, impeccable, succulent, "
-        "divin, parfaits, adorable, adorables, top, un régal, régal, à couper "
-        "le souffle",
-        1.5: "très bien, très bon, très bonne, super, agréable, charmant, charmante, "
-        "beau, belle, joli, jolie, bravo, idéal, idéale, idéalement, chouette, "
-        "irréprochable, remarquable, soigné, soignée, sans hésiter, reviendrai, "
-        "reviendrons, reviendra, à refaire",
-        1: "bien, bon, bonne, bons, bonnes, confortable, confortables, spacieux, "
-        "spacieuse, moderne, frais, fraîche, rapide, efficace, pratique, "
-        "facile, copieux, copieuse, varié, variée, grand, grande, satisfait, "
-        "satisfaits, content, contents, recommande, recommander, merci, "
-        "apprécié, agréablement, sans problème, aucun problème, chaleureux, "
-        "cosy, douillet, lumineux, lumineuse, rénové, rénovée, généreux, "
-        "savoureux, copieusement, fonctionne, fonctionnait, marche, marchait, "
-        "passe, passait, gratuit, gratuite, offert, offerte, rapidement, clair, "
-        "claire, sécurité, sûr, revenir, bien équipé, bien équipée, bien placé, "
-        "bien placée, changé, changés, changées, changée, pas pire, aidé, "
-        "aidés, aidée, rassurant, rassurante, cachent, cache",
-        0.3: "correct, correcte, corrects, acceptable, convenable, ok, ça va, pas "
-        "mal, mou, molle, haut, hauts",
-        -0.5: "dommage, seulement, manque, manquait, malheureusement, basique, moyen, "
-        "moyenne, passable, chaud, chaude",
-        -1: "mauvais, mauvaise, petit, petite, petits, minuscule, étroit, étroite, "
-        "exigu, exiguë, froid, froids, froide, froides, dur, dure, vieux, "
-        "vieille, vétuste, usé, usée, usés, défraîchi, cassé, cassée, lent, "
-        "lente, inconfortable, décevant, décevante, déçu, déçus, déçue, "
-        "déception, problème, problèmes, médiocre, long, longue, loin, sombre, "
-        "mince, fins, bloqué, fuite, fade, tiède, faible, vieillot, erreur, "
-        "oublié, bondé, bondée, désordre, compliqué, difficile, humide, "
-        "ennuyeux, insuffisant, pas terrible, pas top, rien de spécial, rien "
-        "d'exceptionnel, affaissé, collant, brûlé, payant, payante, redire, "
-        "reprocher, plaindre, trop peu, fermé, fermée, fermés, instable, "
-        "coupait, coupé, coupures, coupure, débordé, débordés, débordée, à "
-        "rénover, mériterait une rénovation, limite, bof, pénible, fuyait, "
-        "fuit, coulait, toute la nuit, vide, complet, toujours complet",
-        -1.5: "éternité, une éternité, glauque, craignos, mal au dos, impossible, "
-        "introuvable, abusé, en panne, hors service, dangereux, ignoré, "
-        "ignorés, ignorée, délabré, délabrée, miteux, miteuse, impossible de "
-        "dormir, pas pu dormir, empêché de dormir",
-        -2: "horrible, affreux, affreuse, terrible, catastrophique, catastrophe, "
-        "épouvantable, inacceptable, inadmissible, dégoûtant, dégoûtante, "
-        "immonde, à éviter, plus jamais, nul, nulle, honteux, honte, "
-        "lamentable, scandaleux, déplorable, cauchemar, exécrable, inexistant, "
-        "inexistante, immangeable, pire, glacial, glaciale, insupportable, "
-        "imbuvable",
+        2: "excellent, excellente, parfait, parfaite, parfaitement, magnifique, superbe, fantastique, "
+        "merveilleux, merveilleuse, exceptionnel, exceptionnelle, incroyable, délicieux, délicieuse, "
+        "génial, géniale, au top, formidable, extraordinaire, sublime, adoré, le meilleur, la meilleure, je "
+        "recommande, recommande vivement, impeccable, succulent, divin, parfaits, adorable, adorables, top, "
+        "un régal, régal, à couper le souffle, que du bonheur, que du plaisir, un sans faute, sans fausse "
+        "note, au poil, aux petits oignons, top du top, le top, le pied, de rêve, un rêve, coup de coeur, "
+        "un bijou, une pépite, bluffé, bluffant, bluffante, comme à la maison, comme chez soi, comme chez "
+        "nous, comme en famille, génialissime, magique, paradisiaque, une merveille, trop bien, trop bon, "
+        "trop bonne, trop beau, trop belle, trop cool, trop top, vue imprenable, n'est que du bonheur, n'y "
+        "a que du bonheur, n'y a que du positif, que des éloges, que du positif, que des compliments, plié "
+        "en quatre, pliés en quatre, mis en quatre, mise en quatre, une tuerie, un délice, délice, un pur "
+        "bonheur, un vrai bonheur",
+        1.5: "très bien, très bon, très bonne, super, agréable, charmant, charmante, beau, belle, joli, "
+        "jolie, bravo, idéal, idéale, idéalement, chouette, irréprochable, remarquable, soigné, soignée, "
+        "sans hésiter, reviendrai, reviendrons, reviendra, à refaire, ravi, ravis, ravie, ravies, enchanté, "
+        "enchantés, enchantée, comblé, comblés, comblée, conquis, conquise, agréablement surpris, "
+        "agréablement surprise, agréable surprise, bonne surprise, belle surprise, nous a plu, m'a plu, ont "
+        "plu, a beaucoup plu, le fun, tiguidou, bonnard, ça joue, ça jouait, tout jouait, tout joue, petit "
+        "plus, petits plus, gratuitement, sans supplément, sans frais, sans rien payer, dormi comme un "
+        "bébé, dormi comme des bébés, dormi comme un loir, dormi comme des loirs, n'hésitez pas, hésitez "
+        "pas, aucun regret, rien à envier, chaleureusement, trop sympa, trop mignon, hâte de revenir, à "
+        "recommander, recommandé, recommandable, cinq étoiles, 5 étoiles, incontournable, vaut le détour, "
+        "refait à neuf, refaite à neuf, refaits à neuf, refaites à neuf, de folie, une dinguerie, régalés, "
+        "régalé, régalée, bonheur, plein de charme, pleine de charme, pensé à notre, a pensé à, ont pensé "
+        "à, pensé à tout, digne d'un, de qualité, de bonne qualité, haut de gamme, les yeux fermés, "
+        "retournera, retournerons, y retourner, appréciable, de ouf, de malade, cocktail de bienvenue, "
+        "verre de bienvenue, boisson de bienvenue",
+        1: "bien, bon, bonne, bons, bonnes, confortable, confortables, spacieux, spacieuse, moderne, frais, "
+        "fraîche, rapide, efficace, pratique, facile, copieux, copieuse, varié, variée, grand, grande, "
+        "satisfait, satisfaits, content, contents, recommande, recommander, merci, apprécié, agréablement, "
+        "sans problème, aucun problème, chaleureux, cosy, douillet, lumineux, lumineuse, rénové, rénovée, "
+        "généreux, savoureux, copieusement, fonctionne, fonctionnait, marche, marchait, passe, passait, "
+        "gratuit, gratuite, offert, offerte, rapidement, clair, claire, sécurité, revenir, bien équipé, "
+        "bien équipée, changé, changés, changées, changée, pas pire, aidé, aidés, aidée, rassurant, "
+        "rassurante, cachent, cache, aimé, aimée, aimés, aimées, en deux minutes, en 2 minutes, en cinq "
+        "minutes, en 5 minutes, en un rien de temps, en un clin d'oeil, réglé, tout réglé, résolu, résolue, "
+        "immédiatement, aussitôt, tout de suite, rien à dire, à la hauteur, au niveau, d'enfer, 24h/24, 24h "
+        "sur 24, 24 heures sur 24, 7j/7, sans couper, sans coupure, sans coupures, sans interruption, sans "
+        "aucun problème, sans souci, sans soucis, aucun souci, pas de souci, pas de soucis, tient la route, "
+        "tenait la route, fonctionnel, fonctionnelle, pas mal du tout, neuve, neuves, sympa, conforme, "
+        "conformes, en avance, avant l'heure, plus tôt que prévu, accordé, accordée, accordés, fait tous "
+        "les jours, faits tous les jours, faite tous les jours, refait tous les jours, refait chaque jour, "
+        "fait chaque jour, gardé nos bagages, gardé nos valises, garder nos bagages, garder nos valises",
+        0.5: "prêt, prête, prêts, prêtes, allumé, allumée, allume, allumait, répond, répondait, répondu, "
+        "répondre, répondaient, évacue, évacuait, chauffe, chauffait, chauffaient, été fait, été faite, été "
+        "faits, été faites, été refait, ben correct, capte, captait, captaient, inclus, incluse, inclus "
+        "dans le prix, chauffée, chauffé",
+        0.3: "correct, correcte, corrects, acceptable, convenable, ok, ça va, pas mal, mou, molle, haut, "
+        "hauts",
+        -0.5: "dommage, seulement, manque, manquait, malheureusement, basique, moyen, moyenne, passable, "
+        "chaud, chaude, hélas, mitigé, mitigés, mitigée, a fallu, il a fallu, il fallait, on a dû, nous "
+        "avons dû, avons dû, j'ai dû, ai dû, plein, pleine, pleins, pleines, à répondre",
+        -0.8: "sans plus",
+        -1: "mauvais, mauvaise, petit, petite, petits, minuscule, étroit, étroite, exigu, exiguë, froid, "
+        "froids, froide, froides, dur, dure, vieux, vieille, vétuste, usé, usée, usés, défraîchi, cassé, "
+        "cassée, lent, lente, inconfortable, décevant, décevante, déçu, déçus, déçue, déception, problème, "
+        "problèmes, médiocre, long, longue, loin, sombre, mince, fins, bloqué, fuite, fade, tiède, faible, "
+        "vieillot, erreur, oublié, bondé, bondée, désordre, compliqué, difficile, humide, ennuyeux, "
+        "insuffisant, pas terrible, pas top, rien de spécial, rien d'exceptionnel, affaissé, collant, "
+        "brûlé, redire, reprocher, plaindre, trop peu, fermé, fermée, fermés, instable, coupait, coupé, "
+        "coupures, coupure, débordé, débordés, débordée, à rénover, mériterait une rénovation, limite, bof, "
+        "pénible, fuyait, fuit, coulait, toute la nuit, vide, complet, toujours complet, mal, bouché, "
+        "bouchée, bouchés, bouchées, coincé, coincée, coincés, abîmé, abîmée, abîmés, abîmées, déchiré, "
+        "déchirée, déchirés, déchirées, troué, trouée, troués, trouées, trou, trous, rouillé, rouillée, "
+        "rouillés, écaillé, écaillée, écaillés, grince, grinçait, grinçant, grinçante, grincent, "
+        "grinçaient, goutte, gouttait, gouttaient, inondé, inondée, inondait, inonde, débordait, déborde, "
+        "fatigué, fatiguée, fatigués, fatiguées, daté, datée, datés, datées, démodé, démodée, râpeux, "
+        "râpeuse, râpeuses, rêche, rêches, élimé, élimée, élimés, élimées, gelé, gelés, moustiques, "
+        "moustique, fourmis, araignées, araignée, bestioles, galère, c'est sport, pas fameux, pas ouf, pas "
+        "fou, pas folichon, rien de fou, pas au niveau, dû demander, du demander, devoir demander, a fallu "
+        "demander, fallu redemander, redemander, redemandé, réclamer, réclamé, relancer, relancé, relancée, "
+        "à plusieurs reprises, trois fois, à trois reprises, en vain, sans succès, sans réponse, aucune "
+        "réponse, pas de réponse, jamais de réponse, toujours pas, pas prévenu, pas prévenus, pas été "
+        "prévenus, sans prévenir, dans le vide, beaucoup moins, bien moins, nettement moins, moins bien, "
+        "regrette, regretté, regrettons, regrettable, mécontent, mécontents, mécontente, énervé, énervés, "
+        "agacé, agacés, peu de choix, manque de choix, pas de choix, toujours pareil, toujours le même, "
+        "toujours la même, toujours les mêmes, pareil tous les jours, monotone, répétitif, répétitive, du "
+        "mat, jusqu'à minuit, jusqu'à 1h, jusqu'à 2h, jusqu'à 3h, jusqu'à 4h, jusqu'à 5h, à 5h du matin, à "
+        "6h du matin, dès 5h, dès 6h, dès 7h, manquaient, manquent, il manquait, il manque, pas fait, "
+        "jamais fait, pas été fait, jamais été fait, pas faite, pas été faite, bas de gamme, magané, "
+        "maganée, maganés, frette, achalant, achalante, craint, vieille, marche pas, marchait pas, "
+        "marchaient pas, fonctionne pas, fonctionnait pas, fonctionnaient pas, ferme pas, fermait pas, "
+        "fermaient pas, ferme mal, fermait mal, ouvre pas, ouvrait pas, allume pas, allumait pas, répond "
+        "pas, répondait pas, chauffe pas, chauffait pas, passe pas, passait pas, coule pas, coulait pas, "
+        "une heure pour, une demi heure pour, une heure au, une demi heure au, une demi heure de, une heure "
+        "d'attente, heure d'attente, heures d'attente, minutes d'attente, fermée pour travaux, fermé pour "
+        "travaux, fermés pour travaux, en travaux, n'est que, n'était que, n'y a que, n'y avait que, n'y a "
+        "qu, n'y avait qu, n'a que, n'avait que, n'a qu, n'avait qu, n'est qu, n'était qu, ne fonctionne "
+        "que, ne fonctionnait que, ne marche que, ne marchait que, n'est servi que, n'était servi que, "
+        "n'est ouvert que, n'était ouvert que, n'est ouverte que, n'était ouverte que, ne capte que, ne "
+        "passe que, ne passait que, ne propose que, ne proposait que, n'ont que, n'avaient que, ne sont "
+        "que, n'étaient que, n'accepte que, n'acceptait que, sans frapper, grillé, grillée, grillés, "
+        "grillées, vieillotte, vieillottes, vieillots, mis longtemps, mis du temps, mis des heures, mis une "
+        "heure, mis une éternité, des plombes, une plombe, des heures, débranché, débranchée, creux, "
+        "différent des photos, différente des photos, fermait tôt, ferme tôt, fermée tôt, fermé tôt, trop "
+        "tôt, trop tard",
+        -1.5: "éternité, une éternité, glauque, craignos, mal au dos, impossible, introuvable, abusé, en "
+        "panne, hors service, dangereux, délabré, délabrée, miteux, miteuse, impossible de dormir, pas pu "
+        "dormir, empêché de dormir, laisse à désirer, laissait à désirer, laissent à désirer, laissaient à "
+        "désirer, brûlant, brûlante, bouillant, bouillante, glacé, glacée, glacés, glacées, une vraie "
+        "galère, une galère, hors d'usage, inutilisable, brisé, brisée, brisés, brisées, mal entretenu, mal "
+        "entretenue, mal entretenus, mal tenu, mal tenue, mal équipé, mal placé, mal indiqué, trop mou, "
+        "trop mous, trop molle, trop molles, trop dur, trop durs, trop dure, trop dures, de mauvaise "
+        "qualité, mauvaise qualité, piscine verte, eau verte, était verte, a lâché, ont lâché, lâché, rien "
+        "à voir avec les photos, photos trompeuses, trompeuse, trompeuses, trompeur, mensonger, mensongère",
+        -2: "horrible, affreux, affreuse, terrible, catastrophique, catastrophe, épouvantable, "
+        "inacceptable, inadmissible, dégoûtant, dégoûtante, immonde, à éviter, plus jamais, nul, nulle, "
+        "honteux, honte, lamentable, scandaleux, déplorable, cauchemar, exécrable, inexistant, inexistante, "
+        "immangeable, pire, glacial, glaciale, insupportable, imbuvable, chaleur d'enfer, nuit d'enfer, à "
+        "fuir, fuyez, scandale, minable, pourri, pourrie, pourris, merdique, infect, infecte, nul à chier, "
+        "cauchemardesque",
     },
     "es": {
         2: "excelente, excelentes, perfecto, perfecta, perfectos, maravilloso, "
@@ -708,7 +875,10 @@ NEGATORS: dict[str, str] = {
     "weren, isn, aren, didn, doesn, couldn, wouldn, hasn, haven, hadn, lack of, no longer",
     "de": "nicht, kein, keine, keinen, keinem, keiner, keines, nie, niemals, ohne, nichts, wenig, "
     "kaum, weder, nirgends",
-    "fr": "ne, n, pas, jamais, aucun, aucune, sans, rien, ni, guère, nullement, pas de, pas du tout, peu",
+    "fr": "ne, n, pas, jamais, aucun, aucune, sans, rien, ni, guère, nullement, pas de, pas du tout, peu, "
+    "non, "
+    "n'y avait plus, n'y a plus, n'y avait pas, n'y a pas, n'y avait même pas, n'y a même pas, "
+    "même pas, plus aucun, plus aucune",
     "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie, poco, poca",
     "it": "non, mai, nessun, nessuno, nessuna, senza, niente, nulla, né, neanche, nemmeno, neppure, "
     "poco, poca",
@@ -722,7 +892,8 @@ INTENSIFIERS: dict[str, str] = {
     "de": "ständig, dauernd, sehr, total, wirklich, echt, extrem, besonders, äußerst, absolut, "
     "richtig, ziemlich, überaus, so, voll, ganz, wahnsinnig, mega, höchst",
     "fr": "sans arrêt, sans cesse, constamment, très, vraiment, super, extrêmement, particulièrement, "
-    "absolument, totalement, tellement, si, hyper, assez, fort, bien trop, franchement, "
+    "absolument, totalement, tellement, si, hyper, assez, fort, bien trop, franchement, vrai, vraie, "
+    "vrais, vraies, pas mal, carrément, complètement, ultra, méga, ben, full, bien, "
     "vachement",
     "es": "re, sin parar, continuamente, constantemente, muy, realmente, súper, super, extremadamente, "
     "especialmente, absolutamente, totalmente, tan, bastante, sumamente, realmente, "
@@ -735,7 +906,7 @@ INTENSIFIERS: dict[str, str] = {
 TOO: dict[str, str] = {
     "en": "too, overly, excessively",
     "de": "zu, übermäßig, allzu, viel zu",
-    "fr": "trop, excessivement, beaucoup trop",
+    "fr": "trop, excessivement, beaucoup trop, pas assez, pas suffisamment",
     "es": "demasiado, demasiada, excesivamente",
     "it": "troppo, troppa, eccessivamente",
 }
@@ -747,7 +918,7 @@ NEGATION_LOOKS_BACK = frozenset({"de"})
 TOO_ALONE: dict[str, str] = {
     "en": "",
     "de": "",
-    "fr": "trop, beaucoup trop",
+    "fr": "trop, beaucoup trop, pas assez",
     "es": "demasiado, demasiada",
     "it": "troppo, troppa",
 }
@@ -758,7 +929,9 @@ CONTRAST: dict[str, str] = {
     "de": "aber, jedoch, doch, allerdings, sondern, trotzdem, obwohl, nur dass, außer, dagegen, "
     "hingegen, dafür, einziger kritikpunkt, einziges manko",
     "fr": "mais, cependant, pourtant, par contre, toutefois, néanmoins, sauf, bien que, en revanche, "
-    "seul bémol, seul point négatif, quoique",
+    "seul bémol, seul point négatif, quoique, dommage que, dommage qu, sauf que, sinon, à part ça, "
+    "à part cela, hormis, excepté, seul hic, le seul hic, seul souci, seul reproche, seul point noir, "
+    "petit bémol, un bémol",
     "es": "pero, sin embargo, aunque, excepto, salvo, no obstante, en cambio, lo único, a pesar de, "
     "aun así, mientras que",
     "it": "ma, però, tuttavia, anche se, invece, eccetto, tranne, nonostante, l'unica pecca, unico "
@@ -822,7 +995,12 @@ SKIP: dict[str, str] = {
     "das zimmer",
     "fr": "un peu, dans la chambre, dans notre chambre, dans les chambres, à l'arrivée, a l'arrivee, "
     "chambre d'à côté, réception, à la réception, chambre voisine, près de l'hôtel, au dîner, "
-    "avoir notre chambre, avoir la chambre",
+    "avoir notre chambre, avoir la chambre, à notre "
+    "arrivée, dès notre arrivée, dès l'arrivée, en arrivant, sous le lit, sous les lits, à clé, se sent, "
+    "se sentait, se sentir, de suite, par la suite, suite à, tout à coup, du coup, coup d'oeil, coup de fil, "
+    "près du lit, près de la fenêtre, non merci, "
+    "sous la fenêtre, sous nos fenêtres, sous notre fenêtre, sous les fenêtres, "
+    "s'est senti, s'est sentis, nous sommes sentis, on se sent",
     "es": "un poco, en la habitación, en nuestra habitación, en las habitaciones, al llegar, a la "
     "llegada, habitación de al lado, recepción, en recepción, cerca del hotel, en la cena, a la "
     "piscina, en la piscina, entrar a la habitación, entrar en la habitación",

@@ -53,6 +53,8 @@ class _Item:
     used: bool = False  # a negator or booster already applied to it
     missing: bool = False  # a topic a negator marked missing ("no parking"): its own only
     key: tuple[str, ...] = ()  # the matched stems (for words whose sense depends on the topic)
+    negated: bool = False  # a phrase that holds its own negation ("pas terrible", "personne ne")
+    too: bool = False  # made negative by "too" / "pas assez": no topic turns it round
 
 
 @dataclass
@@ -166,8 +168,19 @@ def _match(text, origin, words: list[Token], breaks: list[int], index: Index, ou
             out.contrast_clauses.add(clause)
         else:
             key = tuple(stems[i : i + length])
+            negated = length > 1 and any(k in index.negators for k in key)
             out.items.append(
-                _Item(i, i + length, entry.kind, entry.topic, entry.weight, span, clause, key=key)
+                _Item(
+                    i,
+                    i + length,
+                    entry.kind,
+                    entry.topic,
+                    entry.weight,
+                    span,
+                    clause,
+                    key=key,
+                    negated=negated,
+                )
             )
             out.last_word[clause] = i + length - 1
         i += length
@@ -219,13 +232,15 @@ def _apply_modifiers(sentence: _Sentence) -> None:
         target = _next(items, n, BOOST_REACH, ("feel", "tf"))
         if target is not None and not target.used:
             target.weight = target.weight * 1.5 if item.kind == "int" else -abs(target.weight) * 1.5
+            target.too = target.too or item.kind == "too"
             target.words.extend(item.words)
-        elif item.kind == "too" and item.weight and _ends_clause(items, n):  # "..., troppo"
-            item.kind = "feel"
+        elif item.weight and (item.kind == "int" or _ends_clause(items, n)):
+            item.kind = "feel"  # "..., troppo"; "super emplacement": a feeling after all
     for n, item in enumerate(items):
         if item.kind != "neg":
             continue
-        target = _next(items, n, NEGATION_REACH, ("feel", "tf", "topic"))
+        # "ne ... pas terrible", "non ... niente di speciale": one negation, the phrase's own
+        target = _next(items, n, NEGATION_REACH, ("feel", "tf", "topic"), stop_at_negated=True)
         last = sentence.last_word.get(item.clause, -1)
         if target is None and item.weight and item.end >= last:  # "WLAN ging (gar) nicht"
             target = _previous(items, n, NEGATION_REACH + 1)
@@ -235,6 +250,11 @@ def _apply_modifiers(sentence: _Sentence) -> None:
         target.words.extend(item.words)
         if target.kind == "topic":  # "no parking", "kein WLAN": missing
             target.kind, target.weight, target.missing = "tf", -1.0, True
+            # "pas de serviettes propres", "sin toallas limpias": what is missing is praised
+            after = _next(items, items.index(target), 1, ("feel", "tf"))
+            if after is not None and not after.used and after.weight > 0:
+                after.used, after.weight = True, -after.weight
+                after.words.extend(item.words)
         else:
             target.weight = -target.weight if target.weight > 0 else -target.weight * 0.6
 
@@ -268,11 +288,15 @@ def _previous(items: list[_Item], n: int, reach: int) -> _Item | None:
     return None
 
 
-def _next(items: list[_Item], n: int, reach: int, kinds: tuple[str, ...]) -> _Item | None:
+def _next(
+    items: list[_Item], n: int, reach: int, kinds: tuple[str, ...], stop_at_negated: bool = False
+) -> _Item | None:
     source = items[n]
     for k in range(n + 1, len(items)):
         item = items[k]
         if item.clause != source.clause or item.pos - source.end >= reach:
+            return None
+        if stop_at_negated and item.negated:
             return None
         if item.kind in kinds:
             return item
@@ -287,7 +311,7 @@ _Found = dict[str, list[tuple[float, list[tuple[int, str]]]]]
 def _attribute(sentence: _Sentence, index: Index) -> tuple[_Found, list[tuple[float, list[tuple[int, str]]]]]:
     def weigh(f: _Item, topic: str | None) -> float:
         """f's weight for this topic: "hot" is bad for a room, good for food and showers."""
-        return -f.weight if f.key in index.flips.get(topic or "", ()) else f.weight
+        return -f.weight if not f.too and f.key in index.flips.get(topic or "", ()) else f.weight
 
     found: _Found = {}
     orphans: list[tuple[float, list[tuple[int, str]]]] = []

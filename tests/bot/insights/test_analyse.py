@@ -276,3 +276,35 @@ def test_fast_enough() -> None:
         analyse(text, "en")
         times.append(time.perf_counter() - start)
     assert statistics.median(times) < 0.001
+
+
+# Rules added for French polarity (helper "pol-fr"); each fails without its rule.
+CONCORD = [
+    # a phrase holding its own negation is not negated again ("ne ... pas terrible")
+    ("Le petit déjeuner n'était pas terrible", "fr", {"breakfast": "negative", "*": "negative"}),
+    ("Ce n'était pas top", "fr", {"*": "negative"}),
+    ("Le parking n'est pas donné", "fr", {"parking": "negative", "value": "negative", "*": "negative"}),
+    # an intensifier that is also a feeling feels when nothing follows it
+    (
+        "Super emplacement, par contre il a fallu attendre une heure",
+        "fr",
+        {"location": "positive", "checkin": "negative", "*": "mixed"},
+    ),
+    ("Le lit était super sale", "fr", {"bed": "negative", "cleanliness": "negative", "*": "negative"}),
+    # what a negator marks missing takes the praise after it with it
+    (
+        "On n'a jamais eu de serviettes propres",
+        "fr",
+        {"bathroom": "negative", "cleanliness": "negative", "*": "negative"},
+    ),
+    # "ne ... que" restricts
+    ("Le petit-déjeuner n'est servi que jusqu'à 9h", "fr", {"breakfast": "negative", "*": "negative"}),
+    # "personne ne" is a service failure, "pas assez" says too little
+    ("Personne ne répondait au téléphone", "fr", {"staff": "negative", "*": "negative"}),
+    ("L'eau de la douche n'était pas assez chaude", "fr", {"bathroom": "negative", "*": "negative"}),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), CONCORD, ids=[r[0][:40] for r in CONCORD])
+def test_french_negation_and_description(text: str, lang: str, expected: dict[str, str]) -> None:
+    test_rows(text, lang, expected)
