@@ -208,38 +208,62 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "room": "camera, camere, stanza, stanze, suite, balcone, vista, finestra, "
         "finestre, aria condizionata, condizionatore, climatizzatore, "
         "riscaldamento, minibar, frigo, frigorifero, tv, televisione, armadio, "
-        "arredamento, mobili, tende, moquette, alloggio",
-        "cleanliness": "pulizia, pulizie, igiene, capelli, pulire",
+        "arredamento, mobili, tende, moquette, alloggio, termosifone, termosifoni, "
+        "stufa, ventilatore, serranda, tapparella, tapparelle, persiane, scuri, "
+        "cassaforte, scrivania, divano, bollitore, telecomando, canali, canale, "
+        "balconcino, terrazzino, appartamento, monolocale, camera matrimoniale, "
+        "matrimoniale, camera doppia, mansarda, junior suite",
+        "cleanliness": "pulizia, pulizie, igiene, capelli, pulire, spazzatura, "
+        "immondizia, rifiuti, cestino, cestini, pattumiera",
         "staff": "personale, staff, receptionist, receptionista, accoglienza, servizio, "
         "cameriere, camerieri, cameriera, concierge, direttore, proprietario, "
         "proprietari, titolare, gestore, gestori, host, padrone, ragazzi, "
-        "ragazze, gente",
+        "ragazze, gente, signora, signorina, addetto, addetta, addetti, portiere, "
+        "facchino, barista, baristi, cuoco, cuochi, chef, governante, manager, "
+        "responsabile, proprietaria, titolari, dipendenti, impiegato, impiegata, "
+        "impiegati, housekeeping",
         "breakfast": "colazione, prima colazione, buffet, cibo, cena, pranzo, ristorante, "
         "uova, uovo, caffè, cappuccino, pane, cornetti, cornetto, brioche, "
         "succo, frutta, dolci, piatti, piatto, menu, cucina, vino, pasti, "
         "pasto, mezza pensione, bevande, bar, cocktail, spritz, aperitivo, sala "
-        "colazione, sala della colazione",
+        "colazione, sala della colazione, marmellata, yogurt, cereali, salumi, "
+        "formaggi, formaggio, affettati, torta, torte, biscotti, spremuta, latte, "
+        "croissant, pizza, pasta, antipasti, dessert, espresso, cappuccini, "
+        "colazioni, menù, cornetto, cena",
         "location": "posizione, ubicazione, zona, quartiere, centro, spiaggia, mare, metro, "
         "metropolitana, stazione, fermata, trasporti, vicino, vicina, a piedi, "
         "raggiungibile, situato, situata, dintorni, negozi",
         "noise": "insonorizzazione, insonorizzata, traffico, musica, strada, festa, "
         "isolamento acustico, i vicini, dei vicini, vicini di camera, pareti, "
-        "parete",
+        "parete, movida, discoteca, locali notturni, clacson, motorini, cantiere, "
+        "campane, tram",
         "value": "prezzo, prezzi, tariffa, rapporto qualità prezzo, qualità prezzo, "
-        "soldi, costo, supplemento, pagato, pagare, euro, €, costa, costano",
+        "soldi, costo, supplemento, pagato, pagare, euro, €, costa, costano, "
+        "costava, costavano, costato, costata, spesa, speso, spesi, tassa di "
+        "soggiorno, cauzione, listino",
         "wifi": "wifi, wi fi, internet, connessione, rete, segnale",
         "checkin": "registrazione, check in, check out, checkin, checkout, conto, coda, "
         "fila, attesa, aspettare, aspettato, chiave, chiavi, tessera, chiave "
-        "della camera",
+        "della camera, accettazione, tessera magnetica, badge, carta magnetica, "
+        "late check out, check out posticipato, check out tardivo, early check in",
         "bathroom": "bagno, bagni, doccia, docce, wc, lavandino, lavabo, vasca, "
         "asciugamani, asciugamano, acqua calda, pressione dell'acqua, phon, "
-        "fon, asciugacapelli, bidet, sanitari, sapone, scarico, sciacquone",
+        "fon, asciugacapelli, bidet, sanitari, sapone, scarico, sciacquone, carta "
+        "igienica, piatto doccia, piatto della doccia, box doccia, cabina doccia, "
+        "tenda della doccia, soffione, rubinetto, rubinetti, miscelatore, water, "
+        "tazza del water, bagnoschiuma, shampoo, kit di cortesia, set di cortesia, set "
+        "cortesia, prodotti da bagno, prodotti di cortesia, accappatoio, accappatoi, "
+        "ciabatte, ciabattine, telo, teli, gabinetto, servizi igienici, vasca da bagno",
         "bed": "letto, letti, materasso, materassi, cuscino, cuscini, guanciale, "
-        "lenzuola, biancheria, coperta, coperte, piumone",
+        "lenzuola, biancheria, coperta, coperte, piumone, federe, federa, piumino, "
+        "trapunta, doghe, letto matrimoniale, culla, divano letto",
         "facilities": "piscina, spa, palestra, sauna, ascensore, ascensori, hall, terrazza, "
         "giardino, idromassaggio, jacuzzi, strutture, centro benessere, "
-        "benessere, scale, parco giochi",
-        "parking": "parcheggio, parcheggi, parcheggiare, garage, posto auto, autorimessa",
+        "benessere, scale, parco giochi, solarium, lettini, ombrelloni, lido, area "
+        "giochi, animazione, miniclub, bagno turco, piscina coperta, piscina "
+        "riscaldata, campo da tennis, sala fitness, fitness, lobby",
+        "parking": "parcheggio, parcheggi, parcheggiare, garage, posto auto, autorimessa, "
+        "posteggio, posteggi, posteggiare, parcheggio custodito, box auto",
     },
 }
 
@@ -403,40 +427,162 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
     },
     "it": {
         "cleanliness": {
-            2: "pulitissimo, pulitissima, impeccabile, immacolato, immacolata",
-            1: "pulito, pulita, puliti, pulite, ordinato, ordinata, curato, curata",
+            2: "pulitissimo, pulitissima, impeccabile, immacolato, immacolata, "
+            "strapulito, strapulita, splendente, lindo, linda, scintillante, pulizia "
+            "impeccabile, profumo di pulito, odore di pulito, profumava di pulito, "
+            "brillava, brillavano, tirato a lucido, tirata a lucido",
+            1: "pulito, pulita, puliti, pulite, ordinato, ordinata, curato, curata, "
+            "profumato, profumata, profumava, igienizzato, igienizzata, sanificato, "
+            "sanificata, pulizia accurata",
             -1: "polvere, polveroso, macchie, macchia, macchiato, odore, odori, "
-            "puzza, puzzava, capelli, umidità, fumo, odore di fumo",
+            "puzza, puzzava, capelli, umidità, fumo, odore di fumo, peli, pelo, "
+            "capello, ragnatele, ragnatela, calcare, incrostato, incrostata, "
+            "incrostati, incrostazioni, unto, unta, unti, briciole, residui",
+            -1.5: "odore di chiuso, odore di muffa, odore di umido, odore di fogna, "
+            "sapeva di chiuso, sa di chiuso, puzzolente, puzzavano, puzzo, puzzare, "
+            "tanfo, olezzo, puzzava di fumo, puzza di fumo, sigarette, mozziconi",
             -2: "sporco, sporca, sporchi, sporche, sporcizia, muffa, scarafaggi, "
-            "cimici, insetti, schifo, lercio",
+            "cimici, insetti, schifo, lercio, lerci, lercia, scarafaggio, blatte, "
+            "blatta, formiche, formica, topi, topo, pulci, cimice, insetto, sudicio, "
+            "sudicia, sudici, lurido, lurida, luridi, zozzo, zozza, zozzi, zozze, "
+            "sozzo, sozza, fetore, fogna, ammuffito, ammuffita, ammuffiti, ammuffite, "
+            "lerciume, sozzura, non pulita, mai pulita, non pulito, mai pulito",
         },
         "staff": {
             1: "gentile, gentili, gentilissimo, gentilissimi, cordiale, cordiali, "
             "disponibile, disponibili, cortese, cortesi, simpatico, simpatici, "
             "professionale, professionali, premuroso, premurosi, accoglienti, "
             "ospitalità, ospitale",
-            -1: "antipatico, arrogante, poco professionale",
-            -2: "scortese, scortesi, maleducato, maleducati, sgarbato, sgarbati, villano, sgradevole",
+            1.5: "cordialità, gentilezza, professionalità, simpatia, cortesia, "
+            "accoglienza calorosa, calorosa accoglienza, sorridenti, sorridente, "
+            "sorrisi, sorriso, ospitalissimi, fatto di tutto, hanno fatto di tutto, "
+            "pronti ad aiutare, pronti ad aiutarti, pronti ad aiutarci, sempre "
+            "pronti, sempre disponibili, attenti, attente, premurosa, premurose, "
+            "disponibilità, bravissimi, bravissime, bravi, brave, gentilissime, "
+            "gentilissima",
+            2: "coccolato, coccolati, coccolata, coccolate, ci hanno coccolato, ci "
+            "hanno coccolati, ci hanno viziato, ci hanno viziati, viziati, "
+            "angeli",
+            -1: "antipatico, arrogante, poco professionale, sbrigativo, sbrigativa, "
+            "sbrigativi, frettoloso, frettolosa, frettolosi, scocciato, scocciata, "
+            "scocciati, seccato, seccata, infastidito, infastidita, distaccato, "
+            "distaccata, distratto, distratta, distratti, con sufficienza",
+            -1.5: "col muso, muso lungo, musone, musona, scontroso, scontrosa, "
+            "scontrosi, svogliato, svogliata, svogliati, impreparato, impreparata, "
+            "impreparati, nessuno ha risposto, nessuno rispondeva, nessuno risponde, "
+            "nessuno ci ha risposto, nessuno ci ha aiutato, nessuno ci ha aiutati, "
+            "nessuno è venuto, nessuno si è scusato, nessuno si è fatto vivo, "
+            "nessuno sapeva, nessuno parlava, non rispondeva, non risponde, non "
+            "rispondevano, non hanno risposto, non ha risposto, non ci hanno "
+            "aiutato, non ci hanno aiutati, nessuna risposta, senza scusarsi, "
+            "nemmeno una scusa, neanche una scusa, nessuna scusa, non si sono "
+            "scusati, non si è scusato, non si è scusata, ci hanno ignorato, ci hanno "
+            "ignorati, poco disponibile, poco disponibili, poco gentile, poco "
+            "gentili",
+            -2: "scortese, scortesi, maleducato, maleducati, sgarbato, sgarbati, villano, sgradevole, "
+            "incompetente, incompetenti, incompetenza, maleducazione, scortesia, "
+            "menefreghista, menefreghisti, menefreghismo, aggressivo, aggressiva, "
+            "ci ha urlato, ci hanno urlato, pesci in faccia, trattati male, trattato "
+            "male, trattata male, ci hanno trattato male, ci hanno trattati male, "
+            "strafottente, strafottenti, supponente, supponenti, cafone, cafona, "
+            "cafoni, razzista",
         },
         "noise": {
-            1: "tranquillo, tranquilla, silenzioso, silenziosa, silenziose, quiete",
+            1: "tranquillo, tranquilla, silenzioso, silenziosa, silenziose, quiete, "
+            "silenzio, tranquillità, pace, ben insonorizzata, ben insonorizzato, "
+            "ben insonorizzate, insonorizzate",
+            1.5: "non si sentiva niente, non si sentiva nulla, non si sente niente, "
+            "non si sente nulla, non si sentiva un rumore, non si sentiva alcun "
+            "rumore, non si sentiva volare una mosca, nessun rumore",
             -1: "rumore, rumori, si sentivano, sentivamo, pareti sottili, lavori, "
-            "si sente, si sentiva, di cartone, pareti di cartone",
+            "si sente, si sentiva, di cartone, pareti di cartone, muri sottili, "
+            "muri di cartone, russare, russava, abbaiavano, sirene, campanile",
+            -1.5: "baccano, chiasso, frastuono, schiamazzi, urla, urlavano, "
+            "gridavano, grida, rimbombava, rimbomba, si sentiva tutto, si sente "
+            "tutto, si sentono, si sentiva ogni, lavori in corso, trapano, martello "
+            "pneumatico, martellate, fracasso, assordante",
             -2: "rumoroso, rumorosa, rumorosissimo, chiassoso",
         },
         "value": {
             1: "economico, economica, conveniente, ragionevole, vale la pena, ne "
             "vale la pena, buon rapporto qualità prezzo, onesto",
-            -1: "caro, cara, costoso, costosa",
-            -2: "carissimo, furto, esagerato, spropositato, eccessivo",
+            1.5: "un affare, ottimo affare, affare, prezzo giusto, prezzo onesto, "
+            "prezzo imbattibile, imbattibile, prezzo contenuto, prezzi contenuti, "
+            "prezzi bassi, prezzo basso, soldi ben spesi, ben spesi, vale ogni "
+            "centesimo, vale ogni euro, valeva ogni centesimo, valeva ogni euro, "
+            "valeva la pena, ne valeva la pena, vale il prezzo, valeva il prezzo, "
+            "onesta, onesti, onesti prezzi, prezzi onesti",
+            -1: "caro, cara, costoso, costosa, caruccio, carucci, caretto, prezzo "
+            "salato, prezzi salati, conto salato, ci hanno fatto pagare, fatto "
+            "pagare, addebitato, addebitati, addebitata, ci hanno addebitato, "
+            "sovrapprezzo, rincaro, rincari, non vale il prezzo, non vale quello che "
+            "costa, non li vale, cari, care",
+            -2: "carissimo, furto, esagerato, spropositato, eccessivo, un occhio della "
+            "testa, occhio della testa, salasso, un salasso, rapina, una rapina, da "
+            "rapina, prezzi folli, prezzo folle, prezzi assurdi, prezzo assurdo, "
+            "fregatura, una fregatura, truffa, una truffa, esoso, esosa, esosi, "
+            "sproporzionato, sproporzionata, sproporzionati, prezzi gonfiati",
         },
         "location": {
-            1: "centrale, ben posizionato, ben posizionata, ben collegato, ottima posizione",
+            1: "centrale, ben posizionato, ben posizionata, ben collegato, ottima posizione, "
+            "posizione strategica, strategica, strategico, a pochi passi, a un "
+            "passo, a pochi minuti, ben servito, ben servita, ben collegata, in "
+            "pieno centro, nel cuore, nel cuore della città, fronte mare, "
+            "posizione ottima, posizione perfetta, posizione comoda",
             0.5: "vicino, vicina, a piedi, a due passi",
-            -1: "lontano da tutto, in mezzo al nulla",
+            -1: "lontano da tutto, in mezzo al nulla, fuori mano, mal collegato, mal "
+            "collegata, mal servito, mal servita, difficile da raggiungere, "
+            "scomodo da raggiungere, difficile da trovare, zona brutta, zona "
+            "pericolosa, zona malfamata, poco raccomandabile",
         },
         "checkin": {
-            -1: "aspettare, aspettato, atteso, attesa, coda, fila",
+            1.5: "ci hanno fatto entrare prima, camera pronta in anticipo, late check "
+            "out gratuito, check in veloce, check in rapido",
+            -1: "aspettare, aspettato, atteso, attesa, coda, fila, aspettavamo, "
+            "aspettando, abbiamo atteso, attendere, in attesa, attese, aspettiamo",
+            -1.5: "ci hanno fatto aspettare, fatto aspettare, coda lunghissima, lunga "
+            "attesa, lunghe attese, camera non pronta, la camera non era pronta, "
+            "camera non ancora pronta, non era ancora pronta, tessera "
+            "smagnetizzata, smagnetizzata, smagnetizzato, smagnetizzate, "
+            "overbooking, prenotazione persa, hanno perso la prenotazione, non "
+            "trovavano la prenotazione",
+        },
+        "room": {
+            1: "vista mare, vista sul mare, vista lago, vista sul lago, vista "
+            "montagna, vista sulle montagne, vista sui tetti, vista sulla città, "
+            "vista panoramica, affaccio sul mare, camera vista mare",
+            -1: "vista su un muro, vista sul muro, vista sul cortile, vista sul "
+            "parcheggio, vista parcheggio, senza vista, poco spazio, claustrofobica, "
+            "claustrofobico, angusta, angusto, angusti, ci si girava a malapena, non "
+            "ci si girava",
+        },
+        "bed": {
+            -1.5: "molle, molla, le molle, si sentivano le molle, molle rotte, "
+            "infossato, infossata, avvallato, avvallata, avvallamento, avvallamenti",
+        },
+        "breakfast": {
+            1.5: "da leccarsi i baffi, da leccarsi le dita, una bontà, bontà, "
+            "prelibatezze, prelibato, prelibata, fatto in casa, fatta in casa, "
+            "fatti in casa, fatte in casa, casalingo, casalinga, casalinghi, "
+            "casarecci, casereccio, genuino, genuina, genuini, appena sfornati, "
+            "appena sfornato, sfornati, km zero, km 0, chilometro zero, prodotti "
+            "locali, prodotti tipici, ampia scelta, tanta scelta, vasta scelta, "
+            "molta scelta",
+            -1.5: "del giorno prima, raffermo, raffermi, raffermi, stantio, stantia, "
+            "scaduto, scaduta, scaduti, scadute, confezionato, confezionati, "
+            "confezionata, confezionate, industriale, industriali, annacquato, "
+            "annacquata, acquoso, acquosa, sciapo, sciapa, sciapi, scotto, scotta, "
+            "scotti, stracotto, stracotta, poca scelta, pochissima scelta, scelta "
+            "limitata, scelta scarsa, scelta povera, sempre le stesse cose, "
+            "ciofeca, una ciofeca, non rifornito, non veniva rifornito, mai "
+            "rifornito, esaurito, esauriti, esaurita",
+        },
+        "bathroom": {
+            -1.5: "un filo d'acqua, filo d'acqua, acqua a singhiozzo, pressione bassa, "
+            "poca pressione, senza pressione",
+        },
+        "wifi": {
+            -1.5: "non c'era campo, si disconnetteva, si scollegava",
         },
     },
 }
@@ -654,10 +800,47 @@ FEELING: dict[str, dict[float, str]] = {
         "splendido, splendida, super, il migliore, consiglio vivamente, "
         "eccezionale, favoloso, favolosa, impeccabile, buonissimo, buonissima, "
         "strepitoso, straordinario, comodissimo, comodissima, benissimo, il "
-        "massimo, top, mozzafiato",
+        "massimo, top, mozzafiato, spettacolo, uno spettacolo, meraviglia, una "
+        "meraviglia, meraviglie, da sogno, un sogno, paradiso, un paradiso, il top, "
+        "top del top, dieci e lode, da dieci e lode, 10 e lode, da 10, da dieci, "
+        "superlativo, superlativa, divino, divina, sublime, da urlo, da favola, "
+        "favola, una favola, da dio, si dorme da dio, dormito da dio, una chicca, "
+        "chicca, una perla, perla, un gioiello, gioiello, oltre le aspettative, "
+        "sopra le aspettative, superato le aspettative, fenomenale, mitico, mitica, "
+        "mitici, una bomba, una figata, figata, fighissimo, impagabile, "
+        "indimenticabile, magico, magica, incantevole, da 5 stelle, da cinque "
+        "stelle, abbiamo adorato, adorato, adorata, complimenti, non manca niente, "
+        "non manca nulla, non mancava niente, non mancava nulla, non è mancato "
+        "nulla, non è mancato niente, non mancava proprio niente, non manca proprio "
+        "nulla, niente da invidiare, non ha niente da invidiare, nulla da invidiare, "
+        "non ha nulla da invidiare",
         1.5: "molto bene, molto buono, molto buona, bellissimo, bellissima, "
         "piacevole, bello, bella, belle, belli, gustoso, gustosa, carino, "
-        "carina, consigliato, consiglio, ideale, tornerei, ci torneremo",
+        "carina, consigliato, consiglio, ideale, tornerei, ci torneremo, come a "
+        "casa, come a casa nostra, sentiti a casa, sentite a casa, da tornare, dove "
+        "tornare, ci tornerò, tornerò, ritorneremo, ritornerò, torneremmo, ci "
+        "ritorneremo, ci ritornerò, lo consiglio, la consiglio, consiglierei, "
+        "consigliamo, consiglio a tutti, upgrade, l'upgrade, omaggio, in omaggio, "
+        "regalato, ci hanno regalato, ci hanno offerto, una sorpresa, bella "
+        "sorpresa, piacevole sorpresa, ci hanno fatto trovare, fatto trovare, nuovo "
+        "di zecca, nuova di zecca, nuovi di zecca, nuovissimo, nuovissima, "
+        "rinnovato, rinnovata, rinnovati, rinnovate, appena ristrutturato, appena "
+        "ristrutturata, curato nei dettagli, curata nei dettagli, attenzione ai "
+        "dettagli, cura dei dettagli, calorosamente, caloroso, calorosa, calorosi, "
+        "affettuosi, familiare, atmosfera familiare, ambiente familiare, ben "
+        "tenuto, ben tenuta, ben tenuti, tenuto benissimo, rilassante, relax, "
+        "suggestivo, suggestiva, pittoresco, romantico, romantica, panoramico, "
+        "panoramica, dormito benissimo, dormito bene, si dorme bene, si dorme "
+        "benissimo, dormito come un ghiro, come un ghiro, dormito come un sasso, "
+        "dormito come sassi, dormito divinamente, una nuvola, come una nuvola, "
+        "merita, merita davvero, meritava, promosso, promossa, promossi, "
+        "azzeccato, azzeccata, stracomodo, stracomoda, strabuono, bellino, "
+        "bellina, grazioso, graziosa, graziosi, felice, felici, entusiasti, "
+        "entusiasta, innamorati, ci siamo innamorati, niente da ridire, nulla da "
+        "ridire, niente da eccepire, nulla da eccepire, non c'era niente da "
+        "ridire, non c'è niente da dire, non c'è nulla da dire, non c'era niente "
+        "da dire, nulla da dire, niente da dire, nessuna lamentela, nessun "
+        "reclamo, nessun difetto, zero problemi, nessun intoppo, senza intoppi",
         1: "bene, buono, buona, buoni, buone, buon, comodo, comoda, comodi, "
         "comode, confortevole, confortevoli, spazioso, spaziosa, ampio, ampia, "
         "moderno, moderna, fresco, fresca, freschi, veloce, rapido, rapida, "
@@ -669,12 +852,20 @@ FEELING: dict[str, dict[float, str]] = {
         "arrivava, gratis, gratuito, gratuita, incluso, velocemente, sicuro, "
         "sicura, tornare, torneremo, ben attrezzato, ben attrezzata, a due "
         "passi, cambiato, cambiati, cambiate, cambiata, aiutato, aiutati, "
-        "aiutata, rassicurante",
+        "aiutata, rassicurante, all'altezza, un granché, granché, meglio, "
+        "migliore, migliori, funzionavano, funzionano, funzionante, funzionanti, "
+        "stabile, potente, pronto, pronta, pronti, risolto, risolta, risolti, "
+        "puntuale, puntuali, giusto, giusta, giusti, giuste, offerto, offerta, "
+        "concesso, concessa, bono, bona, boni, bone, figo, fighi, gradito, "
+        "gradita, graditi",
+        0.7: "rifatto, rifatta, rifatti, rifatte, sistemato, sistemata, riparato, "
+        "riparata, svuotato, svuotati, svuotata, rispettato",
         0.5: "oscurano, oscura",
         0.3: "discreto, discreta, accettabile, normale, nella media, sufficiente, "
         "ok, decente, corretto, passabile, alto, alti, alta, morbido, morbida",
         -0.5: "peccato, purtroppo, solo, soltanto, mancava, mancavano, manca, basico, "
-        "essenziale, migliorabile, così così, caldo, calda",
+        "essenziale, migliorabile, così così, caldo, calda, finito, finita, finiti, "
+        "finite, pazienza, ancora da pulire, ancora da rifare, ancora da sistemare",
         -1: "male, cattivo, cattiva, piccolo, piccola, piccoli, piccole, minuscolo, "
         "minuscola, stretto, stretta, freddo, fredda, freddi, fredde, duro, "
         "dura, duri, vecchio, vecchia, vecchi, datato, datata, usurato, rotto, "
@@ -689,16 +880,78 @@ FEELING: dict[str, dict[float, str]] = {
         "bruciato, a pagamento, ridire, lamentarsi, lamentele, lamentela, "
         "chiuso, chiusa, chiusi, instabile, perdeva, perdeva acqua, gocciolava, "
         "oberati, da rinnovare, da ristrutturare, insomma, vuoto, vuota, vuoti, "
-        "tutta la notte, pieno, piena, sempre pieno",
+        "tutta la notte, pieno, piena, sempre pieno, brutto, brutta, brutti, brutte, "
+        "bruttino, bruttina, intasato, intasata, intasati, otturato, otturata, "
+        "ostruito, ostruita, incastrato, incastrata, staccato, staccata, "
+        "staccati, si staccava, traballante, traballanti, bucato, bucata, bucati, "
+        "strappato, strappata, strappati, strappate, consumato, consumata, "
+        "consumati, consumate, logoro, logora, logori, liso, lisa, lisi, "
+        "scrostato, scrostata, scrostati, scrostate, ammaccato, crepe, crepa, "
+        "danneggiato, danneggiata, danneggiati, ingiallito, ingiallita, "
+        "ingialliti, ingiallite, cigolava, cigola, cigolante, cigolavano, "
+        "scricchiolava, scricchiola, scricchiolante, scricchiolii, gocciola, "
+        "gocciolavano, perde, perdevano, perde acqua, perdevano acqua, perdita "
+        "d'acqua, infiltrazioni, infiltrazione, spifferi, spiffero, entrava il "
+        "freddo, entrava aria, non si chiudeva, non si chiude, non chiudeva, non "
+        "chiude, non si apriva, non si apre, non si chiudevano, non andava, non va, "
+        "non vanno, non andavano, non è andato, non partiva, non funzionavano, non "
+        "funzionano, non funzionante, non funzionanti, fuori uso, in manutenzione, "
+        "non disponibile, non era disponibile, non c'era più niente, non c'era più "
+        "nulla, non c'era niente, non c'era nulla, era finito tutto, finito tutto, "
+        "dovuto chiedere, abbiamo dovuto, ho dovuto, dovuto chiamare, dovuto "
+        "insistere, dovuto richiedere, chiesto più volte, più volte, "
+        "ripetutamente, segnalato, abbiamo segnalato, ho segnalato, lamentato, "
+        "lamentati, ci siamo lamentati, reclamo, reclami, protestato, zanzare, "
+        "zanzara, mosche, ci hanno messo, ci è voluto, ci è voluta, ci sono "
+        "volute, ci sono voluti, per ore, salato, salata, freddino, freddina, "
+        "freddini, gelido, gelida, gelidi, gelide, ghiacciato, ghiacciata, "
+        "ghiacciati, bollente, bollenti, afa, afoso, afosa, soffocante, si "
+        "soffocava, si gelava, faceva freddo, faceva caldo, sbagliato, sbagliata, "
+        "sbagliati, sbagliate, sbaglio, scordato, scordati, mancante, mancanti, "
+        "mancanza, mancato, mancata, assente, assenti, approssimativo, "
+        "approssimativa, sciatto, sciatta, trasandato, trasandata, modesto, "
+        "modesta, spartano, spartana, povero, povera, poveri, triste, tristi, "
+        "deprimente, anonimo, anonima, sottotono, rivedibile, da rivedere, da "
+        "migliorare, lasciava a desiderare, lascia a desiderare, lasciano a "
+        "desiderare, lasciavano a desiderare, poteva andare meglio, poteva essere "
+        "migliore, potrebbe essere migliore, si poteva fare di più, niente di che, "
+        "nulla di che, non granché, a malapena, saltava, a singhiozzo, sempre "
+        "uguale, ripetitivo, ripetitiva, monotono, monotona, pronto soccorso, "
+        "pecca, unica pecca, l'unica pecca, difetto, unico difetto, l'unico "
+        "difetto, nota dolente, unica nota dolente, nota negativa, unica nota "
+        "negativa, punto debole, unico neo, neo, ancora occupata, era ancora "
+        "occupata, non va bene, non andava bene, non andava per niente bene, "
+        "invadente, invadenti, rimborso, chiesto il rimborso, introvabile, introvabili",
         -1.5: "si moriva, moriva, impossibile, eternità, un'eternità, mal di schiena, "
         "malfamata, malfamato, pericoloso, fuori servizio, ignorato, ignorati, "
         "ignorata, trascurato, trascurata, impossibile dormire, non siamo "
-        "riusciti a dormire, non si dormiva",
+        "riusciti a dormire, non si dormiva, non all'altezza, rovinato, rovinata, "
+        "rovinati, amarezza, amaro in bocca, arrabbiati, arrabbiato, arrabbiata, "
+        "furiosi, imbarazzante, ridicolo, ridicola, ridicoli, assurdo, assurda, "
+        "assurdi, squallido, squallida, squallore, scappati, siamo andati via, ce "
+        "ne siamo andati, sgabuzzino, uno sgabuzzino, loculo, un loculo, un buco, "
+        "una cella, una scatoletta, un forno, era un forno, come un forno, era una "
+        "sauna, sembrava una sauna, come una sauna, un freezer, una ghiacciaia, era "
+        "un frigorifero, sembrava un frigorifero, tavola di legno, una tavola, "
+        "un'asse, duro come un sasso, duro come il marmo, come dormire per terra, "
+        "dormire per terra, allagato, allagata, allagava, si allagava, "
+        "allagamento, acqua dappertutto, acqua ovunque, acqua per terra, delirio, "
+        "un delirio, caos, caotico, caotica, disorganizzato, disorganizzata, "
+        "disorganizzati, disorganizzazione, casino, un casino, si moriva di freddo, "
+        "si moriva di caldo, poco pulito, poco pulita",
         -2: "orribile, orribili, terribile, terribili, pessimo, pessima, pessimi, "
         "pessime, schifoso, schifosa, disgustoso, inaccettabile, vergognoso, "
         "vergogna, disastro, disastroso, da evitare, mai più, pietoso, incubo, "
         "peggiore, il peggiore, inesistente, immangiabile, insopportabile, "
-        "indecente, imbevibile",
+        "indecente, imbevibile, sconsiglio, sconsigliato, sconsigliamo, "
+        "sconsiglierei, sconsigliatissimo, allucinante, agghiacciante, penoso, "
+        "penosa, scandaloso, scandalosa, uno scandalo, scandalo, schifezza, una "
+        "schifezza, porcheria, una porcheria, fa schifo, faceva schifo, facevano "
+        "schifo, fanno schifo, uno schifo, presa in giro, una presa in giro, ci "
+        "hanno preso in giro, fregati, ci hanno fregato, ci hanno fregati, "
+        "orrendo, orrenda, orrendi, osceno, oscena, da dimenticare, da incubo, "
+        "meglio evitare, lasciate perdere, lasciate stare, state alla larga, "
+        "stare alla larga",
     },
 }
 
@@ -711,7 +964,7 @@ NEGATORS: dict[str, str] = {
     "fr": "ne, n, pas, jamais, aucun, aucune, sans, rien, ni, guère, nullement, pas de, pas du tout, peu",
     "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie, poco, poca",
     "it": "non, mai, nessun, nessuno, nessuna, senza, niente, nulla, né, neanche, nemmeno, neppure, "
-    "poco, poca",
+    "poco, poca, zero, mica, per niente, per nulla, affatto",
 }
 
 INTENSIFIERS: dict[str, str] = {
@@ -729,7 +982,8 @@ INTENSIFIERS: dict[str, str] = {
     "increíblemente",
     "it": "in continuazione, continuamente, molto, davvero, veramente, super, estremamente, "
     "particolarmente, assolutamente, totalmente, così, proprio, parecchio, decisamente, tanto, "
-    "davvero molto",
+    "davvero molto, incredibilmente, tantissimo, piuttosto, alquanto, assai, oltremodo, "
+    "enormemente, sempre più, super super, troppo troppo",
 }
 
 TOO: dict[str, str] = {
@@ -761,8 +1015,8 @@ CONTRAST: dict[str, str] = {
     "seul bémol, seul point négatif, quoique",
     "es": "pero, sin embargo, aunque, excepto, salvo, no obstante, en cambio, lo único, a pesar de, "
     "aun así, mientras que",
-    "it": "ma, però, tuttavia, anche se, invece, eccetto, tranne, nonostante, l'unica pecca, unico "
-    "neo, peccato che, comunque",
+    "it": "ma, però, tuttavia, anche se, invece, eccetto, tranne, nonostante, peccato che, "
+    "comunque, solo che, mentre, eppure, d'altra parte, d'altro canto",
 }
 
 # German: topic stems found inside compounds the lexicon does not know, and feeling
@@ -801,7 +1055,7 @@ FLIP_FOR_TOPIC: dict[str, dict[str, str]] = {
     "de": {"breakfast": "heiß, warm", "bathroom": "heiß, warm"},
     "fr": {"breakfast": "chaud, chaude", "bathroom": "chaud, chaude"},
     "es": {"breakfast": "caliente", "bathroom": "caliente"},
-    "it": {"breakfast": "caldo, calda", "bathroom": "caldo, calda"},
+    "it": {"breakfast": "caldo, calda, bollente, bollenti", "bathroom": "caldo, calda"},
 }
 
 # umlaut-less spellings that would collide with another word ("schon" = already)
