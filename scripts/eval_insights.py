@@ -73,7 +73,7 @@ def run(split: str, langs: list[str], errors: bool, topics: bool) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("dev", "own", "heldout", "both"), default="both")
+    parser.add_argument("--split", choices=("dev", "dev2", "own", "heldout", "both"), default="both")
     parser.add_argument("--lang", choices=LANGUAGES, action="append")
     parser.add_argument("--errors", action="store_true", help="print every comment scored wrong")
     parser.add_argument("--topics", action="store_true", help="per-topic precision/recall/F1")
