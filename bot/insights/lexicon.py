@@ -221,7 +221,9 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "ragazze, gente, signora, signorina, addetto, addetta, addetti, portiere, "
         "facchino, barista, baristi, cuoco, cuochi, chef, governante, manager, "
         "responsabile, proprietaria, titolari, dipendenti, impiegato, impiegata, "
-        "impiegati, housekeeping",
+        "impiegati, housekeeping, signora delle pulizie, donna delle pulizie, donne delle "
+        "pulizie, ragazza delle pulizie, addetta alle pulizie, addetti alle pulizie, "
+        "cameriera ai piani",
         "breakfast": "colazione, prima colazione, buffet, cibo, cena, pranzo, ristorante, "
         "uova, uovo, caffè, cappuccino, pane, cornetti, cornetto, brioche, "
         "succo, frutta, dolci, piatti, piatto, menu, cucina, vino, pasti, "
@@ -232,11 +234,12 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "colazioni, menù, cornetto, cena",
         "location": "posizione, ubicazione, zona, quartiere, centro, spiaggia, mare, metro, "
         "metropolitana, stazione, fermata, trasporti, vicino, vicina, a piedi, "
-        "raggiungibile, situato, situata, dintorni, negozi",
+        "raggiungibile, situato, situata, dintorni, negozi, navetta, aeroporto, autobus, "
+        "bus",
         "noise": "insonorizzazione, insonorizzata, traffico, musica, strada, festa, "
         "isolamento acustico, i vicini, dei vicini, vicini di camera, pareti, "
         "parete, movida, discoteca, locali notturni, clacson, motorini, cantiere, "
-        "campane, tram",
+        "campane, tram, il vicino, la vicina, del vicino, della vicina",
         "value": "prezzo, prezzi, tariffa, rapporto qualità prezzo, qualità prezzo, "
         "soldi, costo, supplemento, pagato, pagare, euro, €, costa, costano, "
         "costava, costavano, costato, costata, spesa, speso, spesi, tassa di "
@@ -263,7 +266,8 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "giochi, animazione, miniclub, bagno turco, piscina coperta, piscina "
         "riscaldata, campo da tennis, sala fitness, fitness, lobby",
         "parking": "parcheggio, parcheggi, parcheggiare, garage, posto auto, autorimessa, "
-        "posteggio, posteggi, posteggiare, parcheggio custodito, box auto",
+        "posteggio, posteggi, posteggiare, parcheggio custodito, box auto, strisce blu, "
+        "macchina, convenzionato, parcheggio convenzionato",
     },
 }
 
@@ -439,7 +443,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "capello, ragnatele, ragnatela, calcare, incrostato, incrostata, "
             "incrostati, incrostazioni, unto, unta, unti, briciole, residui",
             -1.5: "odore di chiuso, odore di muffa, odore di umido, odore di fogna, "
-            "sapeva di chiuso, sa di chiuso, puzzolente, puzzavano, puzzo, puzzare, "
+            "sapeva di chiuso, sa di chiuso, sapesse di chiuso, sapeva di umido, sapesse di "
+            "umido, sapeva di fumo, sapesse di fumo, sa di fumo, sa di umido, puzzolente, puzzavano, puzzo, puzzare, "
             "tanfo, olezzo, puzzava di fumo, puzza di fumo, sigarette, mozziconi",
             -2: "sporco, sporca, sporchi, sporche, sporcizia, muffa, scarafaggi, "
             "cimici, insetti, schifo, lercio, lerci, lercia, scarafaggio, blatte, "
@@ -462,7 +467,12 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "gentilissima",
             2: "coccolato, coccolati, coccolata, coccolate, ci hanno coccolato, ci "
             "hanno coccolati, ci hanno viziato, ci hanno viziati, viziati, "
-            "angeli",
+            "angeli, ci hanno risolto, hanno risolto, risolto tutto, ci hanno aiutato, "
+            "ci hanno aiutati, ci ha aiutato, ci ha aiutati, ci hanno consigliato, ci "
+            "ha consigliato, ci hanno accolto, ci hanno accolti, ci hanno "
+            "accompagnato, ci ha accompagnato, ci hanno prenotato, ci ha prenotato, "
+            "ci hanno dato una mano, ci ha dato una mano, ci hanno fatto trovare, ci "
+            "ha fatto trovare",
             -1: "antipatico, arrogante, poco professionale, sbrigativo, sbrigativa, "
             "sbrigativi, frettoloso, frettolosa, frettolosi, scocciato, scocciata, "
             "scocciati, seccato, seccata, infastidito, infastidita, distaccato, "
@@ -472,7 +482,10 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "impreparati, nessuno ha risposto, nessuno rispondeva, nessuno risponde, "
             "nessuno ci ha risposto, nessuno ci ha aiutato, nessuno ci ha aiutati, "
             "nessuno è venuto, nessuno si è scusato, nessuno si è fatto vivo, "
-            "nessuno sapeva, nessuno parlava, non rispondeva, non risponde, non "
+            "nessuno sapeva, nessuno parlava, squillava a vuoto, squilla a vuoto, nessuno "
+            "ce l'aveva detto, nessuno ci aveva detto, nessuno ci ha detto, nessuno ci "
+            "ha avvisato, nessuno ci ha avvisati, non ci hanno avvisato, non ci hanno "
+            "avvisati, senza avvisare, senza avvisarci, nessun avviso, non rispondeva, non risponde, non "
             "rispondevano, non hanno risposto, non ha risposto, non ci hanno "
             "aiutato, non ci hanno aiutati, nessuna risposta, senza scusarsi, "
             "nemmeno una scusa, neanche una scusa, nessuna scusa, non si sono "
@@ -496,11 +509,12 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "rumore, non si sentiva volare una mosca, nessun rumore",
             -1: "rumore, rumori, si sentivano, sentivamo, pareti sottili, lavori, "
             "si sente, si sentiva, di cartone, pareti di cartone, muri sottili, "
-            "muri di cartone, russare, russava, abbaiavano, sirene, campanile",
+            "muri di cartone, russare, russava, abbaiavano, sirene, campanile, camion, camion della spazzatura, netturbini",
             -1.5: "baccano, chiasso, frastuono, schiamazzi, urla, urlavano, "
             "gridavano, grida, rimbombava, rimbomba, si sentiva tutto, si sente "
             "tutto, si sentono, si sentiva ogni, lavori in corso, trapano, martello "
-            "pneumatico, martellate, fracasso, assordante",
+            "pneumatico, martellate, fracasso, assordante, carta velina, di carta velina, "
+            "di carta, pareti di carta, a palla, a tutto volume, pompato, pompava",
             -2: "rumoroso, rumorosa, rumorosissimo, chiassoso",
         },
         "value": {
@@ -528,16 +542,24 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "posizione strategica, strategica, strategico, a pochi passi, a un "
             "passo, a pochi minuti, ben servito, ben servita, ben collegata, in "
             "pieno centro, nel cuore, nel cuore della città, fronte mare, "
-            "posizione ottima, posizione perfetta, posizione comoda",
+            "posizione ottima, posizione perfetta, posizione comoda, a cento metri, a 100 "
+            "metri, a 200 metri, a pochi metri, a due minuti, a cinque minuti, a 5 "
+            "minuti, a 2 minuti, a 3 minuti, a tre minuti, a dieci minuti, a 10 "
+            "minuti, due minuti dalla, due minuti dal, cinque minuti dal, cinque "
+            "minuti dalla, 5 minuti dal, 5 minuti dalla, 2 minuti dal, 2 minuti "
+            "dalla, metri dal mare, metri dalla spiaggia",
             0.5: "vicino, vicina, a piedi, a due passi",
             -1: "lontano da tutto, in mezzo al nulla, fuori mano, mal collegato, mal "
             "collegata, mal servito, mal servita, difficile da raggiungere, "
-            "scomodo da raggiungere, difficile da trovare, zona brutta, zona "
+            "scomodo da raggiungere, difficile da trovare, serve l'auto, serve la "
+            "macchina, ci vuole la macchina, ci vuole l'auto, bisogna prendere la "
+            "macchina, indispensabile l'auto, zona brutta, zona "
             "pericolosa, zona malfamata, poco raccomandabile",
         },
         "checkin": {
             1.5: "ci hanno fatto entrare prima, camera pronta in anticipo, late check "
-            "out gratuito, check in veloce, check in rapido",
+            "out gratuito, check in veloce, check in rapido, ci hanno lasciato la camera, "
+            "lasciato la camera fino, tenere la camera fino, ci hanno lasciato tenere",
             -1: "aspettare, aspettato, atteso, attesa, coda, fila, aspettavamo, "
             "aspettando, abbiamo atteso, attendere, in attesa, attese, aspettiamo",
             -1.5: "ci hanno fatto aspettare, fatto aspettare, coda lunghissima, lunga "
@@ -545,7 +567,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "camera non ancora pronta, non era ancora pronta, tessera "
             "smagnetizzata, smagnetizzata, smagnetizzato, smagnetizzate, "
             "overbooking, prenotazione persa, hanno perso la prenotazione, non "
-            "trovavano la prenotazione",
+            "trovavano la prenotazione, fila che arrivava, coda che arrivava, prima di "
+            "avere la chiave, prima di avere la camera",
         },
         "room": {
             1: "vista mare, vista sul mare, vista lago, vista sul lago, vista "
@@ -567,19 +590,20 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "casarecci, casereccio, genuino, genuina, genuini, appena sfornati, "
             "appena sfornato, sfornati, km zero, km 0, chilometro zero, prodotti "
             "locali, prodotti tipici, ampia scelta, tanta scelta, vasta scelta, "
-            "molta scelta",
+            "molta scelta, da re, da regina, da principi, finalmente un espresso",
             -1.5: "del giorno prima, raffermo, raffermi, raffermi, stantio, stantia, "
             "scaduto, scaduta, scaduti, scadute, confezionato, confezionati, "
             "confezionata, confezionate, industriale, industriali, annacquato, "
             "annacquata, acquoso, acquosa, sciapo, sciapa, sciapi, scotto, scotta, "
             "scotti, stracotto, stracotta, poca scelta, pochissima scelta, scelta "
-            "limitata, scelta scarsa, scelta povera, sempre le stesse cose, "
+            "limitata, scelta scarsa, scelta povera, sempre le stesse cose, sempre le stesse, sempre gli stessi, sempre lo stesso, "
             "ciofeca, una ciofeca, non rifornito, non veniva rifornito, mai "
-            "rifornito, esaurito, esauriti, esaurita",
+            "rifornito, esaurito, esauriti, esaurita, in polvere, da discount",
         },
         "bathroom": {
             -1.5: "un filo d'acqua, filo d'acqua, acqua a singhiozzo, pressione bassa, "
             "poca pressione, senza pressione",
+            2: "ti rimette al mondo, rimette al mondo, rigenerante, getto potente",
         },
         "wifi": {
             -1.5: "non c'era campo, si disconnetteva, si scollegava",
@@ -813,7 +837,8 @@ FEELING: dict[str, dict[float, str]] = {
         "non manca nulla, non mancava niente, non mancava nulla, non è mancato "
         "nulla, non è mancato niente, non mancava proprio niente, non manca proprio "
         "nulla, niente da invidiare, non ha niente da invidiare, nulla da invidiare, "
-        "non ha nulla da invidiare",
+        "non ha nulla da invidiare, da rifare domani, da rifare subito, da ripetere, "
+        "esperienza da rifare",
         1.5: "molto bene, molto buono, molto buona, bellissimo, bellissima, "
         "piacevole, bello, bella, belle, belli, gustoso, gustosa, carino, "
         "carina, consigliato, consiglio, ideale, tornerei, ci torneremo, come a "
@@ -840,7 +865,14 @@ FEELING: dict[str, dict[float, str]] = {
         "ridire, niente da eccepire, nulla da eccepire, non c'era niente da "
         "ridire, non c'è niente da dire, non c'è nulla da dire, non c'era niente "
         "da dire, nulla da dire, niente da dire, nessuna lamentela, nessun "
-        "reclamo, nessun difetto, zero problemi, nessun intoppo, senza intoppi",
+        "reclamo, nessun difetto, zero problemi, nessun intoppo, senza intoppi, senza un "
+        "intoppo, senza chiedere nulla, senza chiedere niente, senza che chiedessimo, "
+        "senza chiedere, senza farci pagare, senza farci pagare niente, senza "
+        "pagare, senza supplemento, senza costi aggiuntivi, gratuitamente, "
+        "cioccolatini, cioccolatino, un pensierino, pensierino, un regalino, "
+        "regalino, biglietto di benvenuto, bigliettino, un bigliettino, si vede il "
+        "mare, si vede tutto, si vedeva il mare, si vede il golfo, si vede tutta la "
+        "città, si vede il lago",
         1: "bene, buono, buona, buoni, buone, buon, comodo, comoda, comodi, "
         "comode, confortevole, confortevoli, spazioso, spaziosa, ampio, ampia, "
         "moderno, moderna, fresco, fresca, freschi, veloce, rapido, rapida, "
@@ -857,7 +889,8 @@ FEELING: dict[str, dict[float, str]] = {
         "stabile, potente, pronto, pronta, pronti, risolto, risolta, risolti, "
         "puntuale, puntuali, giusto, giusta, giusti, giuste, offerto, offerta, "
         "concesso, concessa, bono, bona, boni, bone, figo, fighi, gradito, "
-        "gradita, graditi",
+        "gradita, graditi, superiore, enorme, enormi, finalmente",
+        0.5: "vero, vera, veri, vere",
         0.7: "rifatto, rifatta, rifatti, rifatte, sistemato, sistemata, riparato, "
         "riparata, svuotato, svuotati, svuotata, rispettato",
         0.5: "oscurano, oscura",
@@ -921,11 +954,22 @@ FEELING: dict[str, dict[float, str]] = {
         "difetto, nota dolente, unica nota dolente, nota negativa, unica nota "
         "negativa, punto debole, unico neo, neo, ancora occupata, era ancora "
         "occupata, non va bene, non andava bene, non andava per niente bene, "
-        "invadente, invadenti, rimborso, chiesto il rimborso, introvabile, introvabili",
+        "fermo, ferma, fermi, ferme, spento, spenta, spenti, spente, a fatica, a "
+        "vuoto, se va bene, ci avevano detto, ci avevano promesso, ci avevano "
+        "assicurato, ci era stato detto, avevano promesso, chiesto due volte, "
+        "chiesto tre volte, chiesto quattro volte, chiesto mille volte, chiamato due "
+        "volte, chiamato tre volte, chiamato quattro volte, chiamato più volte, "
+        "richiesto più volte, sollecitato, sollecitare, mai arrivati, mai arrivato, "
+        "mai arrivata, mai arrivate, non sono mai arrivati, per lavori, chiuso per "
+        "lavori, chiusa per lavori, in ristrutturazione, a piedi con le valigie, su "
+        "un cortile, sul cortile, su un muro, sul muro, cavedio, intoppo, intoppi, "
+        "per un quattro stelle, per un 4 stelle, per un cinque stelle, per un 5 "
+        "stelle, per un tre stelle, per un 3 stelle, invadente, invadenti, rimborso, chiesto il rimborso, introvabile, introvabili",
         -1.5: "si moriva, moriva, impossibile, eternità, un'eternità, mal di schiena, "
         "malfamata, malfamato, pericoloso, fuori servizio, ignorato, ignorati, "
         "ignorata, trascurato, trascurata, impossibile dormire, non siamo "
-        "riusciti a dormire, non si dormiva, non all'altezza, rovinato, rovinata, "
+        "riusciti a dormire, non si dormiva, ci avevano detto, ci avevano promesso, "
+        "ci avevano assicurato, ci era stato detto, avevano promesso, non all'altezza, rovinato, rovinata, "
         "rovinati, amarezza, amaro in bocca, arrabbiati, arrabbiato, arrabbiata, "
         "furiosi, imbarazzante, ridicolo, ridicola, ridicoli, assurdo, assurda, "
         "assurdi, squallido, squallida, squallore, scappati, siamo andati via, ce "
@@ -1055,7 +1099,11 @@ FLIP_FOR_TOPIC: dict[str, dict[str, str]] = {
     "de": {"breakfast": "heiß, warm", "bathroom": "heiß, warm"},
     "fr": {"breakfast": "chaud, chaude", "bathroom": "chaud, chaude"},
     "es": {"breakfast": "caliente", "bathroom": "caliente"},
-    "it": {"breakfast": "caldo, calda, bollente, bollenti", "bathroom": "caldo, calda"},
+    "it": {
+        "breakfast": "caldo, calda, bollente, bollenti",
+        "bathroom": "caldo, calda",
+        "facilities": "caldo, calda",
+    },
 }
 
 # umlaut-less spellings that would collide with another word ("schon" = already)
@@ -1082,5 +1130,6 @@ SKIP: dict[str, str] = {
     "piscina, en la piscina, entrar a la habitación, entrar en la habitación",
     "it": "un poco, in camera, nella camera, nella stanza, in stanza, nelle camere, all'arrivo, "
     "camera accanto, reception, alla reception, camera di fianco, vicino all'hotel, vicino "
-    "all'albergo, in piscina, alla piscina, avere la camera",
+    "all'albergo, in piscina, alla piscina, avere la camera, abbiamo visto, ho visto, "
+    "avete visto, hanno visto, ha visto, visto che",
 }
