@@ -444,7 +444,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "incrostati, incrostazioni, unto, unta, unti, briciole, residui",
             -1.5: "odore di chiuso, odore di muffa, odore di umido, odore di fogna, "
             "sapeva di chiuso, sa di chiuso, sapesse di chiuso, sapeva di umido, sapesse di "
-            "umido, sapeva di fumo, sapesse di fumo, sa di fumo, sa di umido, puzzolente, puzzavano, puzzo, puzzare, "
+            "umido, sapeva di fumo, sapesse di fumo, sa di fumo, sa di umido, "
+            "puzzolente, puzzavano, puzzo, puzzare, "
             "tanfo, olezzo, puzzava di fumo, puzza di fumo, sigarette, mozziconi",
             -2: "sporco, sporca, sporchi, sporche, sporcizia, muffa, scarafaggi, "
             "cimici, insetti, schifo, lercio, lerci, lercia, scarafaggio, blatte, "
@@ -509,7 +510,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "rumore, non si sentiva volare una mosca, nessun rumore",
             -1: "rumore, rumori, si sentivano, sentivamo, pareti sottili, lavori, "
             "si sente, si sentiva, di cartone, pareti di cartone, muri sottili, "
-            "muri di cartone, russare, russava, abbaiavano, sirene, campanile, camion, camion della spazzatura, netturbini",
+            "muri di cartone, russare, russava, abbaiavano, sirene, campanile, "
+            "camion, camion della spazzatura, netturbini",
             -1.5: "baccano, chiasso, frastuono, schiamazzi, urla, urlavano, "
             "gridavano, grida, rimbombava, rimbomba, si sentiva tutto, si sente "
             "tutto, si sentono, si sentiva ogni, lavori in corso, trapano, martello "
@@ -596,7 +598,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "confezionata, confezionate, industriale, industriali, annacquato, "
             "annacquata, acquoso, acquosa, sciapo, sciapa, sciapi, scotto, scotta, "
             "scotti, stracotto, stracotta, poca scelta, pochissima scelta, scelta "
-            "limitata, scelta scarsa, scelta povera, sempre le stesse cose, sempre le stesse, sempre gli stessi, sempre lo stesso, "
+            "limitata, scelta scarsa, scelta povera, sempre le stesse cose, "
+            "sempre le stesse, sempre gli stessi, sempre lo stesso, "
             "ciofeca, una ciofeca, non rifornito, non veniva rifornito, mai "
             "rifornito, esaurito, esauriti, esaurita, in polvere, da discount",
         },
@@ -890,10 +893,9 @@ FEELING: dict[str, dict[float, str]] = {
         "puntuale, puntuali, giusto, giusta, giusti, giuste, offerto, offerta, "
         "concesso, concessa, bono, bona, boni, bone, figo, fighi, gradito, "
         "gradita, graditi, superiore, enorme, enormi, finalmente",
-        0.5: "vero, vera, veri, vere",
         0.7: "rifatto, rifatta, rifatti, rifatte, sistemato, sistemata, riparato, "
         "riparata, svuotato, svuotati, svuotata, rispettato",
-        0.5: "oscurano, oscura",
+        0.5: "oscurano, oscura, vero, vera, veri, vere",
         0.3: "discreto, discreta, accettabile, normale, nella media, sufficiente, "
         "ok, decente, corretto, passabile, alto, alti, alta, morbido, morbida",
         -0.5: "peccato, purtroppo, solo, soltanto, mancava, mancavano, manca, basico, "
@@ -964,7 +966,8 @@ FEELING: dict[str, dict[float, str]] = {
         "lavori, chiusa per lavori, in ristrutturazione, a piedi con le valigie, su "
         "un cortile, sul cortile, su un muro, sul muro, cavedio, intoppo, intoppi, "
         "per un quattro stelle, per un 4 stelle, per un cinque stelle, per un 5 "
-        "stelle, per un tre stelle, per un 3 stelle, invadente, invadenti, rimborso, chiesto il rimborso, introvabile, introvabili",
+        "stelle, per un tre stelle, per un 3 stelle, invadente, invadenti, rimborso, "
+        "chiesto il rimborso, introvabile, introvabili",
         -1.5: "si moriva, moriva, impossibile, eternità, un'eternità, mal di schiena, "
         "malfamata, malfamato, pericoloso, fuori servizio, ignorato, ignorati, "
         "ignorata, trascurato, trascurata, impossibile dormire, non siamo "

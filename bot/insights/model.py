@@ -37,6 +37,7 @@ MAX_CHARS = 20_000  # longer text is cut (a comment is at most a few thousand ch
 NEGATION_REACH = 4  # words after a negator that it can still flip
 BOOST_REACH = 2  # words after an intensifier or "too"
 AFTER_CONTRAST = 2.0  # weight of a contrast clause's feeling given to the clause before
+POSTPOSITIVE_REACH = 3  # words of a clause's subject before a contrast word that follows it
 THRESHOLD = 0.25  # |summed weight| below this is neutral
 MAX_WORDS = 24  # words kept per mention and for the comment (a 2,000-character rant has more)
 
@@ -130,10 +131,12 @@ def _sentences(text: str, origin, toks: list[Token], index: Index) -> list[_Sent
 def _match(text, origin, words: list[Token], breaks: list[int], index: Index, out: _Sentence) -> None:
     stems = [index.stem_of(w.text) if w.kind == "w" else w.text for w in words]
     clause, next_break = 0, 0
+    start = 0  # where the current clause began
     i = 0
     while i < len(words):
         while next_break < len(breaks) and breaks[next_break] <= i:
             clause += 1
+            start = breaks[next_break]
             next_break += 1
         tok = words[i]
         out.last_word[clause] = i
@@ -162,7 +165,9 @@ def _match(text, origin, words: list[Token], breaks: list[int], index: Index, ou
         if entry.kind == "skip" or _room_number(entry, words, i + length):
             pass
         elif entry.kind == "contrast":
-            clause += 1
+            if not _postpositive(out.items, clause, i - start):
+                clause += 1
+                start = i + length
             out.contrast_clauses.add(clause)
         else:
             key = tuple(stems[i : i + length])
@@ -171,6 +176,16 @@ def _match(text, origin, words: list[Token], breaks: list[int], index: Index, ou
             )
             out.last_word[clause] = i + length - 1
         i += length
+
+
+def _postpositive(items: list[_Item], clause: int, words_before: int) -> bool:
+    """A contrast word after the subject of a clause that follows a comma ("great staff, the
+    garage however costs 25 euros, a rip-off", "..., il garage però costa"): the clause is
+    the contrast, its subject included, rather than the subject being left on its own."""
+    if clause == 0 or not 0 < words_before <= POSTPOSITIVE_REACH:
+        return False
+    own = [item for item in items if item.clause == clause]
+    return bool(own) and all(item.kind == "topic" for item in own)
 
 
 def _room_number(entry: Entry, words: list[Token], after: int) -> bool:
