@@ -212,7 +212,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "stufa, ventilatore, serranda, tapparella, tapparelle, persiane, scuri, "
         "cassaforte, scrivania, divano, bollitore, telecomando, canali, canale, "
         "balconcino, terrazzino, appartamento, monolocale, camera matrimoniale, "
-        "matrimoniale, camera doppia, mansarda, junior suite",
+        "matrimoniale, camera doppia, mansarda, junior suite, frigobar",
         "cleanliness": "pulizia, pulizie, igiene, capelli, pulire, spazzatura, "
         "immondizia, rifiuti, cestino, cestini, pattumiera",
         "staff": "personale, staff, receptionist, receptionista, accoglienza, servizio, "
@@ -223,7 +223,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "responsabile, proprietaria, titolari, dipendenti, impiegato, impiegata, "
         "impiegati, housekeeping, signora delle pulizie, donna delle pulizie, donne delle "
         "pulizie, ragazza delle pulizie, addetta alle pulizie, addetti alle pulizie, "
-        "cameriera ai piani",
+        "cameriera ai piani, siete stati, informazioni",
         "breakfast": "colazione, prima colazione, buffet, cibo, cena, pranzo, ristorante, "
         "uova, uovo, caffè, cappuccino, pane, cornetti, cornetto, brioche, "
         "succo, frutta, dolci, piatti, piatto, menu, cucina, vino, pasti, "
@@ -231,7 +231,8 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "colazione, sala della colazione, marmellata, yogurt, cereali, salumi, "
         "formaggi, formaggio, affettati, torta, torte, biscotti, spremuta, latte, "
         "croissant, pizza, pasta, antipasti, dessert, espresso, cappuccini, "
-        "colazioni, menù, cornetto, cena",
+        "colazioni, menù, cornetto, cena, prosecco, spumante, champagne, bottiglia di "
+        "vino",
         "location": "posizione, ubicazione, zona, quartiere, centro, spiaggia, mare, metro, "
         "metropolitana, stazione, fermata, trasporti, vicino, vicina, a piedi, "
         "raggiungibile, situato, situata, dintorni, negozi, navetta, aeroporto, autobus, "
@@ -248,7 +249,8 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "checkin": "registrazione, check in, check out, checkin, checkout, conto, coda, "
         "fila, attesa, aspettare, aspettato, chiave, chiavi, tessera, chiave "
         "della camera, accettazione, tessera magnetica, badge, carta magnetica, "
-        "late check out, check out posticipato, check out tardivo, early check in",
+        "late check out, check out posticipato, check out tardivo, early check in, "
+        "darci la camera, darci le chiavi, consegnarci la camera",
         "bathroom": "bagno, bagni, doccia, docce, wc, lavandino, lavabo, vasca, "
         "asciugamani, asciugamano, acqua calda, pressione dell'acqua, phon, "
         "fon, asciugacapelli, bidet, sanitari, sapone, scarico, sciacquone, carta "
@@ -256,7 +258,8 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "tenda della doccia, soffione, rubinetto, rubinetti, miscelatore, water, "
         "tazza del water, bagnoschiuma, shampoo, kit di cortesia, set di cortesia, set "
         "cortesia, prodotti da bagno, prodotti di cortesia, accappatoio, accappatoi, "
-        "ciabatte, ciabattine, telo, teli, gabinetto, servizi igienici, vasca da bagno",
+        "ciabatte, ciabattine, telo, teli, gabinetto, servizi igienici, vasca da bagno, "
+        "bicchieri in bagno, bicchiere in bagno, saponetta, saponette",
         "bed": "letto, letti, materasso, materassi, cuscino, cuscini, guanciale, "
         "lenzuola, biancheria, coperta, coperte, piumone, federe, federa, piumino, "
         "trapunta, doghe, letto matrimoniale, culla, divano letto",
@@ -437,11 +440,11 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "brillava, brillavano, tirato a lucido, tirata a lucido",
             1: "pulito, pulita, puliti, pulite, ordinato, ordinata, curato, curata, "
             "profumato, profumata, profumava, igienizzato, igienizzata, sanificato, "
-            "sanificata, pulizia accurata",
+            "sanificata, pulizia accurata, profumo, un profumo, profumi",
             -1: "polvere, polveroso, macchie, macchia, macchiato, odore, odori, "
             "puzza, puzzava, capelli, umidità, fumo, odore di fumo, peli, pelo, "
             "capello, ragnatele, ragnatela, calcare, incrostato, incrostata, "
-            "incrostati, incrostazioni, unto, unta, unti, briciole, residui",
+            "incrostati, incrostazioni, unto, unta, unti, briciole, residui, foglie",
             -1.5: "odore di chiuso, odore di muffa, odore di umido, odore di fogna, "
             "sapeva di chiuso, sa di chiuso, sapesse di chiuso, sapeva di umido, sapesse di "
             "umido, sapeva di fumo, sapesse di fumo, sa di fumo, sa di umido, "
@@ -466,14 +469,17 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "pronti, sempre disponibili, attenti, attente, premurosa, premurose, "
             "disponibilità, bravissimi, bravissime, bravi, brave, gentilissime, "
             "gentilissima",
-            2: "coccolato, coccolati, coccolata, coccolate, ci hanno coccolato, ci "
+            2: "si è fatto in quattro, si sono fatti in quattro, fatti in quattro, si è "
+            "fatta in quattro, coccolato, coccolati, coccolata, coccolate, ci hanno coccolato, ci "
             "hanno coccolati, ci hanno viziato, ci hanno viziati, viziati, "
             "angeli, ci hanno risolto, hanno risolto, risolto tutto, ci hanno aiutato, "
             "ci hanno aiutati, ci ha aiutato, ci ha aiutati, ci hanno consigliato, ci "
             "ha consigliato, ci hanno accolto, ci hanno accolti, ci hanno "
             "accompagnato, ci ha accompagnato, ci hanno prenotato, ci ha prenotato, "
             "ci hanno dato una mano, ci ha dato una mano, ci hanno fatto trovare, ci "
-            "ha fatto trovare",
+            "ha fatto trovare, ci ha preparato, ci hanno preparato, dato un "
+            "passaggio, ci ha dato un passaggio, ci hanno dato un passaggio, si "
+            "ricordava, si ricordavano, grazie a tutti, grazie a tutto lo staff",
             -1: "antipatico, arrogante, poco professionale, sbrigativo, sbrigativa, "
             "sbrigativi, frettoloso, frettolosa, frettolosi, scocciato, scocciata, "
             "scocciati, seccato, seccata, infastidito, infastidita, distaccato, "
@@ -486,7 +492,12 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "nessuno sapeva, nessuno parlava, squillava a vuoto, squilla a vuoto, nessuno "
             "ce l'aveva detto, nessuno ci aveva detto, nessuno ci ha detto, nessuno ci "
             "ha avvisato, nessuno ci ha avvisati, non ci hanno avvisato, non ci hanno "
-            "avvisati, senza avvisare, senza avvisarci, nessun avviso, non rispondeva, non risponde, non "
+            "avvisati, senza avvisare, senza avvisarci, nessun avviso, nessuno ci ha "
+            "spiegato, nessuno ci ha informato, nessuno ci ha informati, non ci hanno "
+            "spiegato, non ci hanno detto, non ci hanno informato, non ci hanno "
+            "informati, non ci ha neanche guardato, non ci hanno neanche guardato, "
+            "senza guardarci, senza neanche guardarci, non sapeva, non sapevano, non "
+            "sapeva niente, non sapevano niente, non sapeva nulla, non rispondeva, non risponde, non "
             "rispondevano, non hanno risposto, non ha risposto, non ci hanno "
             "aiutato, non ci hanno aiutati, nessuna risposta, senza scusarsi, "
             "nemmeno una scusa, neanche una scusa, nessuna scusa, non si sono "
@@ -527,12 +538,15 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "prezzi bassi, prezzo basso, soldi ben spesi, ben spesi, vale ogni "
             "centesimo, vale ogni euro, valeva ogni centesimo, valeva ogni euro, "
             "valeva la pena, ne valeva la pena, vale il prezzo, valeva il prezzo, "
-            "onesta, onesti, onesti prezzi, prezzi onesti",
+            "onesta, onesti, onesti prezzi, prezzi onesti, pagato poco, speso poco, "
+            "spendendo poco, costa poco, costava poco, in linea con, nella norma",
             -1: "caro, cara, costoso, costosa, caruccio, carucci, caretto, prezzo "
             "salato, prezzi salati, conto salato, ci hanno fatto pagare, fatto "
             "pagare, addebitato, addebitati, addebitata, ci hanno addebitato, "
             "sovrapprezzo, rincaro, rincari, non vale il prezzo, non vale quello che "
-            "costa, non li vale, cari, care",
+            "costa, non li vale, cari, care, pagare a parte, si paga a parte, si pagava a "
+            "parte, da pagare a parte, pagata a parte, pagato a parte, bisognava "
+            "pagare, bisogna pagare, si deve pagare, si doveva pagare, si paga extra",
             -2: "carissimo, furto, esagerato, spropositato, eccessivo, un occhio della "
             "testa, occhio della testa, salasso, un salasso, rapina, una rapina, da "
             "rapina, prezzi folli, prezzo folle, prezzi assurdi, prezzo assurdo, "
@@ -575,9 +589,13 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         "room": {
             1: "vista mare, vista sul mare, vista lago, vista sul lago, vista "
             "montagna, vista sulle montagne, vista sui tetti, vista sulla città, "
-            "vista panoramica, affaccio sul mare, camera vista mare",
+            "vista panoramica, affaccio sul mare, camera vista mare, vista sul, vista sulla, "
+            "vista sui, vista sulle, dalla camera si vede, dalla camera si vedeva, dal "
+            "balcone si vede, dal balcone si vedeva, dalla finestra si vede, dalla "
+            "finestra si vedeva, dalla terrazza si vede, si vedeva il, si vede il",
             -1: "vista su un muro, vista sul muro, vista sul cortile, vista sul "
             "parcheggio, vista parcheggio, senza vista, poco spazio, claustrofobica, "
+            "vista sulla strada, vista sulla ferrovia, vista sui binari, "
             "claustrofobico, angusta, angusto, angusti, ci si girava a malapena, non "
             "ci si girava",
         },
@@ -592,7 +610,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "casarecci, casereccio, genuino, genuina, genuini, appena sfornati, "
             "appena sfornato, sfornati, km zero, km 0, chilometro zero, prodotti "
             "locali, prodotti tipici, ampia scelta, tanta scelta, vasta scelta, "
-            "molta scelta, da re, da regina, da principi, finalmente un espresso",
+            "molta scelta, da re, da regina, da principi, finalmente un espresso, sempre "
+            "rifornito, rifornito, riforniti, rifornita",
             -1.5: "del giorno prima, raffermo, raffermi, raffermi, stantio, stantia, "
             "scaduto, scaduta, scaduti, scadute, confezionato, confezionati, "
             "confezionata, confezionate, industriale, industriali, annacquato, "
@@ -841,7 +860,13 @@ FEELING: dict[str, dict[float, str]] = {
         "nulla, non è mancato niente, non mancava proprio niente, non manca proprio "
         "nulla, niente da invidiare, non ha niente da invidiare, nulla da invidiare, "
         "non ha nulla da invidiare, da rifare domani, da rifare subito, da ripetere, "
-        "esperienza da rifare",
+        "esperienza da rifare, sentire a casa, sentirci a casa, sentirsi a casa, fatto "
+        "sentire a casa, sembrava di stare a casa, sembrava di essere a casa, di stare "
+        "a casa, di essere a casa, un amore, era un amore, sono un amore, un tesoro, "
+        "le foto non rendono giustizia, non rendono giustizia, non rende giustizia, "
+        "non vediamo l'ora di tornare, non vedo l'ora di tornare, che vola, vola, in "
+        "un attimo, in un lampo, in due minuti, in cinque minuti, in pochi minuti, in "
+        "2 minuti, in 5 minuti, in un minuto",
         1.5: "molto bene, molto buono, molto buona, bellissimo, bellissima, "
         "piacevole, bello, bella, belle, belli, gustoso, gustosa, carino, "
         "carina, consigliato, consiglio, ideale, tornerei, ci torneremo, come a "
@@ -892,7 +917,9 @@ FEELING: dict[str, dict[float, str]] = {
         "stabile, potente, pronto, pronta, pronti, risolto, risolta, risolti, "
         "puntuale, puntuali, giusto, giusta, giusti, giuste, offerto, offerta, "
         "concesso, concessa, bono, bona, boni, bone, figo, fighi, gradito, "
-        "gradita, graditi, superiore, enorme, enormi, finalmente",
+        "gradita, graditi, superiore, enorme, enormi, finalmente, come da descrizione, "
+        "corrispondente alla descrizione, come nelle foto, come in foto, fedele alle "
+        "foto, meno male, rinfrescava, raffreddava, scaldava, riscaldava",
         0.7: "rifatto, rifatta, rifatti, rifatte, sistemato, sistemata, riparato, "
         "riparata, svuotato, svuotati, svuotata, rispettato",
         0.5: "oscurano, oscura, vero, vera, veri, vere",
@@ -957,8 +984,7 @@ FEELING: dict[str, dict[float, str]] = {
         "negativa, punto debole, unico neo, neo, ancora occupata, era ancora "
         "occupata, non va bene, non andava bene, non andava per niente bene, "
         "fermo, ferma, fermi, ferme, spento, spenta, spenti, spente, a fatica, a "
-        "vuoto, se va bene, ci avevano detto, ci avevano promesso, ci avevano "
-        "assicurato, ci era stato detto, avevano promesso, chiesto due volte, "
+        "vuoto, se va bene, chiesto due volte, "
         "chiesto tre volte, chiesto quattro volte, chiesto mille volte, chiamato due "
         "volte, chiamato tre volte, chiamato quattro volte, chiamato più volte, "
         "richiesto più volte, sollecitato, sollecitare, mai arrivati, mai arrivato, "
@@ -967,7 +993,21 @@ FEELING: dict[str, dict[float, str]] = {
         "un cortile, sul cortile, su un muro, sul muro, cavedio, intoppo, intoppi, "
         "per un quattro stelle, per un 4 stelle, per un cinque stelle, per un 5 "
         "stelle, per un tre stelle, per un 3 stelle, invadente, invadenti, rimborso, "
-        "chiesto il rimborso, introvabile, introvabili",
+        "chiesto il rimborso, introvabile, introvabili, non faceva freddo, non "
+        "raffreddava, non rinfrescava, non scaldava, non riscaldava, non si "
+        "accendeva, non si accendevano, non si accende, non si scaldava, non si "
+        "scalda, ruvido, ruvida, ruvidi, ruvide, grigi, ingrigiti, sfilacciati, "
+        "sfilacciato, buca, una buca, buche, piazza e mezza, una piazza e mezza, letto "
+        "a una piazza, piano terra, seminterrato, interrato, sottoscala, vicino alle "
+        "cucine, vicino alla cucina, vicino all'ascensore, vicino ai binari, vicino "
+        "alla strada, un'ora, mezz'ora, due ore, tre ore, un'ora e mezza, quasi "
+        "un'ora, oltre un'ora, più di un'ora, diversa da quella prenotata, diversa "
+        "da quella che avevamo prenotato, non quella prenotata, non corrispondeva, "
+        "non corrisponde, diversa dalle foto, diversa dalla descrizione, non era "
+        "niente di speciale, non è niente di speciale, non era nulla di speciale, "
+        "non è nulla di speciale, non era niente di che, non è niente di che, non era "
+        "nulla di che, non aveva niente di speciale, non ha niente di speciale, non "
+        "c'era niente di speciale, non c'è niente di speciale",
         -1.5: "si moriva, moriva, impossibile, eternità, un'eternità, mal di schiena, "
         "malfamata, malfamato, pericoloso, fuori servizio, ignorato, ignorati, "
         "ignorata, trascurato, trascurata, impossibile dormire, non siamo "
@@ -998,7 +1038,8 @@ FEELING: dict[str, dict[float, str]] = {
         "hanno preso in giro, fregati, ci hanno fregato, ci hanno fregati, "
         "orrendo, orrenda, orrendi, osceno, oscena, da dimenticare, da incubo, "
         "meglio evitare, lasciate perdere, lasciate stare, state alla larga, "
-        "stare alla larga",
+        "stare alla larga, grande come un francobollo, come un francobollo, "
+        "francobollo, grande come un armadio, grande come una scatola",
     },
 }
 
@@ -1011,7 +1052,7 @@ NEGATORS: dict[str, str] = {
     "fr": "ne, n, pas, jamais, aucun, aucune, sans, rien, ni, guère, nullement, pas de, pas du tout, peu",
     "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie, poco, poca",
     "it": "non, mai, nessun, nessuno, nessuna, senza, niente, nulla, né, neanche, nemmeno, neppure, "
-    "poco, poca, zero, mica, per niente, per nulla, affatto",
+    "poco, poca, zero, mica, per niente, per nulla, affatto, meno",
 }
 
 INTENSIFIERS: dict[str, str] = {
@@ -1134,5 +1175,6 @@ SKIP: dict[str, str] = {
     "it": "un poco, in camera, nella camera, nella stanza, in stanza, nelle camere, all'arrivo, "
     "camera accanto, reception, alla reception, camera di fianco, vicino all'hotel, vicino "
     "all'albergo, in piscina, alla piscina, avere la camera, abbiamo visto, ho visto, "
-    "avete visto, hanno visto, ha visto, visto che",
+    "avete visto, hanno visto, ha visto, visto che, meno di, a meno che, più o meno, "
+    "come funzionava, come funziona, come funzionavano",
 }
