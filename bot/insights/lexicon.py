@@ -990,7 +990,7 @@ FEELING: dict[str, dict[float, str]] = {
         "richiesto più volte, sollecitato, sollecitare, mai arrivati, mai arrivato, "
         "mai arrivata, mai arrivate, non sono mai arrivati, per lavori, chiuso per "
         "lavori, chiusa per lavori, in ristrutturazione, a piedi con le valigie, su "
-        "un cortile, sul cortile, su un muro, sul muro, cavedio, intoppo, intoppi, "
+        "un cortile, su un muro, sul muro, cavedio, intoppo, intoppi, "
         "per un quattro stelle, per un 4 stelle, per un cinque stelle, per un 5 "
         "stelle, per un tre stelle, per un 3 stelle, invadente, invadenti, rimborso, "
         "chiesto il rimborso, introvabile, introvabili, non faceva freddo, non "
