@@ -437,7 +437,9 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             2: "pulitissimo, pulitissima, impeccabile, immacolato, immacolata, "
             "strapulito, strapulita, splendente, lindo, linda, scintillante, pulizia "
             "impeccabile, profumo di pulito, odore di pulito, profumava di pulito, "
-            "brillava, brillavano, tirato a lucido, tirata a lucido",
+            "brillava, brillavano, tirato a lucido, tirata a lucido, fresche di bucato, "
+            "fresco di bucato, fresca di bucato, freschi di bucato, profumo di bucato, "
+            "profumate di bucato, sapeva di pulito, sa di pulito",
             1: "pulito, pulita, puliti, pulite, ordinato, ordinata, curato, curata, "
             "profumato, profumata, profumava, igienizzato, igienizzata, sanificato, "
             "sanificata, pulizia accurata, profumo, un profumo, profumi",
@@ -449,7 +451,10 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "sapeva di chiuso, sa di chiuso, sapesse di chiuso, sapeva di umido, sapesse di "
             "umido, sapeva di fumo, sapesse di fumo, sa di fumo, sa di umido, "
             "puzzolente, puzzavano, puzzo, puzzare, "
-            "tanfo, olezzo, puzzava di fumo, puzza di fumo, sigarette, mozziconi",
+            "tanfo, olezzo, puzzava di fumo, puzza di fumo, sigarette, mozziconi, sudore, "
+            "sapeva di sudore, odore di sudore, sapeva di, sa di, sapevano di, in "
+            "disordine, disordinato, disordinata, disordine, sottosopra, bidoni, "
+            "bidoni della spazzatura",
             -2: "sporco, sporca, sporchi, sporche, sporcizia, muffa, scarafaggi, "
             "cimici, insetti, schifo, lercio, lerci, lercia, scarafaggio, blatte, "
             "blatta, formiche, formica, topi, topo, pulci, cimice, insetto, sudicio, "
@@ -479,7 +484,10 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "ci hanno dato una mano, ci ha dato una mano, ci hanno fatto trovare, ci "
             "ha fatto trovare, ci ha preparato, ci hanno preparato, dato un "
             "passaggio, ci ha dato un passaggio, ci hanno dato un passaggio, si "
-            "ricordava, si ricordavano, grazie a tutti, grazie a tutto lo staff",
+            "ricordava, si ricordavano, grazie a tutti, grazie a tutto lo staff, "
+            "passato a salutarci, venuto a "
+            "salutarci, venuta a salutarci, è passato a salutarci, ci ha salutato, ci "
+            "hanno salutato",
             -1: "antipatico, arrogante, poco professionale, sbrigativo, sbrigativa, "
             "sbrigativi, frettoloso, frettolosa, frettolosi, scocciato, scocciata, "
             "scocciati, seccato, seccata, infastidito, infastidita, distaccato, "
@@ -551,14 +559,16 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "testa, occhio della testa, salasso, un salasso, rapina, una rapina, da "
             "rapina, prezzi folli, prezzo folle, prezzi assurdi, prezzo assurdo, "
             "fregatura, una fregatura, truffa, una truffa, esoso, esosa, esosi, "
-            "sproporzionato, sproporzionata, sproporzionati, prezzi gonfiati",
+            "sproporzionato, sproporzionata, sproporzionati, prezzi gonfiati, da "
+            "gioielleria, prezzi da gioielleria, da capogiro, prezzi da capogiro, "
+            "soldi buttati, buttati via, soldi sprecati, buttare i soldi",
         },
         "location": {
             1: "centrale, ben posizionato, ben posizionata, ben collegato, ottima posizione, "
             "posizione strategica, strategica, strategico, a pochi passi, a un "
             "passo, a pochi minuti, ben servito, ben servita, ben collegata, in "
             "pieno centro, nel cuore, nel cuore della città, fronte mare, "
-            "posizione ottima, posizione perfetta, posizione comoda, a cento metri, a 100 "
+            "posizione ottima, posizione perfetta, posizione comoda, da cartolina, a cento metri, a 100 "
             "metri, a 200 metri, a pochi metri, a due minuti, a cinque minuti, a 5 "
             "minuti, a 2 minuti, a 3 minuti, a tre minuti, a dieci minuti, a 10 "
             "minuti, due minuti dalla, due minuti dal, cinque minuti dal, cinque "
@@ -592,7 +602,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "vista panoramica, affaccio sul mare, camera vista mare, vista sul, vista sulla, "
             "vista sui, vista sulle, dalla camera si vede, dalla camera si vedeva, dal "
             "balcone si vede, dal balcone si vedeva, dalla finestra si vede, dalla "
-            "finestra si vedeva, dalla terrazza si vede, si vedeva il, si vede il",
+            "finestra si vedeva, dalla terrazza si vede, si vedeva il, si vede il, "
+            "vedevamo il mare, vedere il mare, vista del mare",
             -1: "vista su un muro, vista sul muro, vista sul cortile, vista sul "
             "parcheggio, vista parcheggio, senza vista, poco spazio, claustrofobica, "
             "vista sulla strada, vista sulla ferrovia, vista sui binari, "
@@ -611,7 +622,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "appena sfornato, sfornati, km zero, km 0, chilometro zero, prodotti "
             "locali, prodotti tipici, ampia scelta, tanta scelta, vasta scelta, "
             "molta scelta, da re, da regina, da principi, finalmente un espresso, sempre "
-            "rifornito, rifornito, riforniti, rifornita",
+            "rifornito, rifornito, riforniti, rifornita, c'era di tutto, di tutto, dal salato al "
+            "dolce, sia dolce che salato, dolce e salato",
             -1.5: "del giorno prima, raffermo, raffermi, raffermi, stantio, stantia, "
             "scaduto, scaduta, scaduti, scadute, confezionato, confezionati, "
             "confezionata, confezionate, industriale, industriali, annacquato, "
@@ -866,7 +878,10 @@ FEELING: dict[str, dict[float, str]] = {
         "le foto non rendono giustizia, non rendono giustizia, non rende giustizia, "
         "non vediamo l'ora di tornare, non vedo l'ora di tornare, che vola, vola, in "
         "un attimo, in un lampo, in due minuti, in cinque minuti, in pochi minuti, in "
-        "2 minuti, in 5 minuti, in un minuto",
+        "2 minuti, in 5 minuti, in un minuto, reggeva, regge, tranquillamente, una "
+        "comodità, comodità, non da poco, dormito come bambini, come bambini, come un "
+        "bambino, ci ha stupito, ci hanno stupito, stupiti, sorpresi positivamente, "
+        "positivamente, punto forte, il suo punto forte, punto di forza",
         1.5: "molto bene, molto buono, molto buona, bellissimo, bellissima, "
         "piacevole, bello, bella, belle, belli, gustoso, gustosa, carino, "
         "carina, consigliato, consiglio, ideale, tornerei, ci torneremo, come a "
@@ -993,7 +1008,9 @@ FEELING: dict[str, dict[float, str]] = {
         "un cortile, su un muro, sul muro, cavedio, intoppo, intoppi, "
         "per un quattro stelle, per un 4 stelle, per un cinque stelle, per un 5 "
         "stelle, per un tre stelle, per un 3 stelle, invadente, invadenti, rimborso, "
-        "chiesto il rimborso, introvabile, introvabili, non faceva freddo, non "
+        "chiesto il rimborso, introvabile, introvabili, non scaricava, non scarica, "
+        "non defluiva, non defluisce, ristagnava, acqua stagnante, decisamente meno, "
+        "molto meno, parecchio meno, non faceva freddo, non "
         "raffreddava, non rinfrescava, non scaldava, non riscaldava, non si "
         "accendeva, non si accendevano, non si accende, non si scaldava, non si "
         "scalda, ruvido, ruvida, ruvidi, ruvide, grigi, ingrigiti, sfilacciati, "
@@ -1025,7 +1042,8 @@ FEELING: dict[str, dict[float, str]] = {
         "allagamento, acqua dappertutto, acqua ovunque, acqua per terra, delirio, "
         "un delirio, caos, caotico, caotica, disorganizzato, disorganizzata, "
         "disorganizzati, disorganizzazione, casino, un casino, si moriva di freddo, "
-        "si moriva di caldo, poco pulito, poco pulita",
+        "si moriva di caldo, poco pulito, poco pulita, a gocce, arrivava a gocce, "
+        "goccia a goccia, usciva a gocce",
         -2: "orribile, orribili, terribile, terribili, pessimo, pessima, pessimi, "
         "pessime, schifoso, schifosa, disgustoso, inaccettabile, vergognoso, "
         "vergogna, disastro, disastroso, da evitare, mai più, pietoso, incubo, "
@@ -1176,5 +1194,6 @@ SKIP: dict[str, str] = {
     "camera accanto, reception, alla reception, camera di fianco, vicino all'hotel, vicino "
     "all'albergo, in piscina, alla piscina, avere la camera, abbiamo visto, ho visto, "
     "avete visto, hanno visto, ha visto, visto che, meno di, a meno che, più o meno, "
-    "come funzionava, come funziona, come funzionavano",
+    "come funzionava, come funziona, come funzionavano, al nostro arrivo, al mio "
+    "arrivo, dal nostro arrivo, per essere un",
 }

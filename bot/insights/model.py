@@ -94,7 +94,7 @@ def _analyse(text: str, origin, toks: list[Token], index: Index) -> Analysis:
     mentions: list[Mention] = []
     orphans: list[tuple[float, list[tuple[int, str]]]] = []
     for number, sentence in enumerate(_sentences(text, origin, toks, index)):
-        _apply_modifiers(sentence)
+        _apply_modifiers(sentence, index)
         found, left = _attribute(sentence, index)
         mentions.extend(_mentions(found, number))
         orphans.extend(left)
@@ -226,7 +226,7 @@ def _word(text: str, origin, tok: Token) -> tuple[int, str]:
 # --- 2. negation, intensifiers, "too" ------------------------------------------------------
 
 
-def _apply_modifiers(sentence: _Sentence) -> None:
+def _apply_modifiers(sentence: _Sentence, index: Index) -> None:
     items = sentence.items
     for n, item in enumerate(items):
         if item.kind not in ("int", "too"):
@@ -247,11 +247,22 @@ def _apply_modifiers(sentence: _Sentence) -> None:
         if target is None or target.used:
             continue
         target.used = True
+        if _negated_already(target, index):  # "non è mai arrivata", "non era niente di che"
+            continue
         target.words.extend(item.words)
         if target.kind == "topic":  # "no parking", "kein WLAN": missing
             target.kind, target.weight, target.missing = "tf", -1.0, True
         else:
             target.weight = -target.weight if target.weight > 0 else -target.weight * 0.6
+
+
+def _negated_already(item: _Item, index: Index) -> bool:
+    """A feeling phrase that carries its own negation ("mai arrivata", "niente di speciale"):
+    a negator before it is the same negation (Italian "non ... mai"), not a second one."""
+    if item.kind not in ("feel", "tf") or len(item.key) < 2:
+        return False
+    first = index.phrases.get(item.key[:1])
+    return first is not None and first.kind == "neg"
 
 
 def _ends_clause(items: list[_Item], n: int, skip: str = "") -> bool:

@@ -231,6 +231,14 @@ def test_a_contrast_word_after_the_subject_takes_the_subject_along() -> None:
     assert comment_topics(analyse(text, "en"))["parking"] == "negative"
 
 
+def test_a_phrase_that_carries_its_own_negation_is_not_negated_twice() -> None:
+    """Italian "non ... mai", "non ... niente": one negation, not two."""
+    assert analyse("La coperta non è mai arrivata", "it").polarity == "negative"
+    assert analyse("La colazione non era niente di speciale", "it").polarity == "negative"
+    assert analyse("Il personale non è mai stato scortese", "it").polarity == "positive"
+    assert analyse("La camera non era pulita", "it").polarity == "negative"
+
+
 def test_sentences_are_numbered() -> None:
     analysis = analyse("Great location. The bed was hard! Wifi ok", "en")
     assert [(m.topic, m.sentence) for m in analysis.topics] == [("location", 0), ("bed", 1), ("wifi", 2)]
