@@ -439,7 +439,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "impeccabile, profumo di pulito, odore di pulito, profumava di pulito, "
             "brillava, brillavano, tirato a lucido, tirata a lucido, fresche di bucato, "
             "fresco di bucato, fresca di bucato, freschi di bucato, profumo di bucato, "
-            "profumate di bucato, sapeva di pulito, sa di pulito",
+            "profumate di bucato, sapeva di pulito, sa di pulito, pulizia maniacale, "
+            "maniacale, pulito in modo maniacale, pulitino, pulitina",
             1: "pulito, pulita, puliti, pulite, ordinato, ordinata, curato, curata, "
             "profumato, profumata, profumava, igienizzato, igienizzata, sanificato, "
             "sanificata, pulizia accurata, profumo, un profumo, profumi",
@@ -487,7 +488,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "ricordava, si ricordavano, grazie a tutti, grazie a tutto lo staff, "
             "passato a salutarci, venuto a "
             "salutarci, venuta a salutarci, è passato a salutarci, ci ha salutato, ci "
-            "hanno salutato",
+            "hanno salutato, esaudito ogni richiesta, ogni nostra richiesta, ogni "
+            "desiderio, col sorriso, con il sorriso, sempre col sorriso",
             -1: "antipatico, arrogante, poco professionale, sbrigativo, sbrigativa, "
             "sbrigativi, frettoloso, frettolosa, frettolosi, scocciato, scocciata, "
             "scocciati, seccato, seccata, infastidito, infastidita, distaccato, "
@@ -535,7 +537,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "gridavano, grida, rimbombava, rimbomba, si sentiva tutto, si sente "
             "tutto, si sentono, si sentiva ogni, lavori in corso, trapano, martello "
             "pneumatico, martellate, fracasso, assordante, carta velina, di carta velina, "
-            "di carta, pareti di carta, a palla, a tutto volume, pompato, pompava",
+            "di carta, pareti di carta, a palla, a tutto volume, pompato, pompava, dava "
+            "sulla strada, affacciata sulla strada, lato strada",
             -2: "rumoroso, rumorosa, rumorosissimo, chiassoso",
         },
         "value": {
@@ -568,7 +571,9 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "posizione strategica, strategica, strategico, a pochi passi, a un "
             "passo, a pochi minuti, ben servito, ben servita, ben collegata, in "
             "pieno centro, nel cuore, nel cuore della città, fronte mare, "
-            "posizione ottima, posizione perfetta, posizione comoda, da cartolina, a cento metri, a 100 "
+            "posizione ottima, posizione perfetta, posizione comoda, da cartolina, di "
+            "fronte alla stazione, di fronte al mare, di fronte alla spiaggia, in "
+            "riva al mare, sul lungomare, piedi nella sabbia, a cento metri, a 100 "
             "metri, a 200 metri, a pochi metri, a due minuti, a cinque minuti, a 5 "
             "minuti, a 2 minuti, a 3 minuti, a tre minuti, a dieci minuti, a 10 "
             "minuti, due minuti dalla, due minuti dal, cinque minuti dal, cinque "
@@ -881,7 +886,11 @@ FEELING: dict[str, dict[float, str]] = {
         "2 minuti, in 5 minuti, in un minuto, reggeva, regge, tranquillamente, una "
         "comodità, comodità, non da poco, dormito come bambini, come bambini, come un "
         "bambino, ci ha stupito, ci hanno stupito, stupiti, sorpresi positivamente, "
-        "positivamente, punto forte, il suo punto forte, punto di forza",
+        "positivamente, punto forte, il suo punto forte, punto di forza, trattati come "
+        "re, come dei re, come re, trattati benissimo, ci hanno trattato benissimo, "
+        "sentire speciali, speciali, non ci è mancato nulla, non ci è mancato niente, "
+        "non ci mancava niente, non ci mancava nulla, doccia a pioggia, doccia "
+        "emozionale, buonino, buonina",
         1.5: "molto bene, molto buono, molto buona, bellissimo, bellissima, "
         "piacevole, bello, bella, belle, belli, gustoso, gustosa, carino, "
         "carina, consigliato, consiglio, ideale, tornerei, ci torneremo, come a "
@@ -1008,7 +1017,16 @@ FEELING: dict[str, dict[float, str]] = {
         "un cortile, su un muro, sul muro, cavedio, intoppo, intoppi, "
         "per un quattro stelle, per un 4 stelle, per un cinque stelle, per un 5 "
         "stelle, per un tre stelle, per un 3 stelle, invadente, invadenti, rimborso, "
-        "chiesto il rimborso, introvabile, introvabili, non scaricava, non scarica, "
+        "chiesto il rimborso, introvabile, introvabili, scarno, scarna, scarni, "
+        "scarne, ridotto, ridotta, ridotti, piccolina, piccolino, piccoline, "
+        "piccolini, strettina, strettino, durino, durina, vecchiotto, vecchiotta, "
+        "vecchiotti, datatino, datatina, scomodino, caldino, lentino, lentina, "
+        "scarsino, scarsina, sporchino, sporchina, anni 80, anni 70, anni 90, anni "
+        "ottanta, anni settanta, da sistemare, andrebbe sistemato, andrebbe "
+        "rinnovato, andrebbero sostituiti, avrebbe bisogno di, ha bisogno di, una "
+        "rinfrescata, invece di, invece della, invece del, invece che, cambiare "
+        "camera, cambiato camera, ci hanno spostato, ci hanno spostati, telefonate, "
+        "tre telefonate, dopo tre telefonate, dopo due telefonate, a metà, non scaricava, non scarica, "
         "non defluiva, non defluisce, ristagnava, acqua stagnante, decisamente meno, "
         "molto meno, parecchio meno, non faceva freddo, non "
         "raffreddava, non rinfrescava, non scaldava, non riscaldava, non si "
@@ -1033,7 +1051,7 @@ FEELING: dict[str, dict[float, str]] = {
         "rovinati, amarezza, amaro in bocca, arrabbiati, arrabbiato, arrabbiata, "
         "furiosi, imbarazzante, ridicolo, ridicola, ridicoli, assurdo, assurda, "
         "assurdi, squallido, squallida, squallore, scappati, siamo andati via, ce "
-        "ne siamo andati, sgabuzzino, uno sgabuzzino, loculo, un loculo, un buco, "
+        "ne siamo andati, misero, misera, miseri, sgabuzzino, uno sgabuzzino, loculo, un loculo, un buco, "
         "una cella, una scatoletta, un forno, era un forno, come un forno, era una "
         "sauna, sembrava una sauna, come una sauna, un freezer, una ghiacciaia, era "
         "un frigorifero, sembrava un frigorifero, tavola di legno, una tavola, "
