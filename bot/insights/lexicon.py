@@ -489,7 +489,9 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "passato a salutarci, venuto a "
             "salutarci, venuta a salutarci, è passato a salutarci, ci ha salutato, ci "
             "hanno salutato, esaudito ogni richiesta, ogni nostra richiesta, ogni "
-            "desiderio, col sorriso, con il sorriso, sempre col sorriso",
+            "desiderio, col sorriso, con il sorriso, sempre col sorriso, trattato come re, "
+            "trattato come un re, trattati come dei re, ci hanno trattato come re, ci "
+            "hanno trattati come re, ci hanno trattato come dei re",
             -1: "antipatico, arrogante, poco professionale, sbrigativo, sbrigativa, "
             "sbrigativi, frettoloso, frettolosa, frettolosi, scocciato, scocciata, "
             "scocciati, seccato, seccata, infastidito, infastidita, distaccato, "
@@ -511,7 +513,9 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "rispondevano, non hanno risposto, non ha risposto, non ci hanno "
             "aiutato, non ci hanno aiutati, nessuna risposta, senza scusarsi, "
             "nemmeno una scusa, neanche una scusa, nessuna scusa, non si sono "
-            "scusati, non si è scusato, non si è scusata, ci hanno ignorato, ci hanno "
+            "scusati, non si è scusato, non si è scusata, ci ha fatto fretta, ci hanno fatto fretta, "
+            "fatto fretta, messo fretta, ci "
+            "hanno messo fretta, mettere fretta, ci hanno ignorato, ci hanno "
             "ignorati, poco disponibile, poco disponibili, poco gentile, poco "
             "gentili",
             -2: "scortese, scortesi, maleducato, maleducati, sgarbato, sgarbati, villano, sgradevole, "
@@ -537,7 +541,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "gridavano, grida, rimbombava, rimbomba, si sentiva tutto, si sente "
             "tutto, si sentono, si sentiva ogni, lavori in corso, trapano, martello "
             "pneumatico, martellate, fracasso, assordante, carta velina, di carta velina, "
-            "di carta, pareti di carta, a palla, a tutto volume, pompato, pompava, dava "
+            "di carta, pareti di carta, a palla, a tutto volume, pompato, pompava, "
+            "ubriachi, ubriaco, dava "
             "sulla strada, affacciata sulla strada, lato strada",
             -2: "rumoroso, rumorosa, rumorosissimo, chiassoso",
         },
@@ -617,7 +622,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         },
         "bed": {
             -1.5: "molle, molla, le molle, si sentivano le molle, molle rotte, "
-            "infossato, infossata, avvallato, avvallata, avvallamento, avvallamenti",
+            "infossato, infossata, avvallato, avvallata, avvallamento, avvallamenti, letti "
+            "attaccati, singoli attaccati, due letti singoli attaccati",
         },
         "breakfast": {
             1.5: "da leccarsi i baffi, da leccarsi le dita, una bontà, bontà, "
@@ -1026,7 +1032,11 @@ FEELING: dict[str, dict[float, str]] = {
         "rinnovato, andrebbero sostituiti, avrebbe bisogno di, ha bisogno di, una "
         "rinfrescata, invece di, invece della, invece del, invece che, cambiare "
         "camera, cambiato camera, ci hanno spostato, ci hanno spostati, telefonate, "
-        "tre telefonate, dopo tre telefonate, dopo due telefonate, a metà, non scaricava, non scarica, "
+        "tre telefonate, dopo tre telefonate, dopo due telefonate, a metà, pagare di "
+        "nuovo, pagare due volte, farci pagare, volevano farci pagare, bottiglie "
+        "aperte, solo quando, solo su richiesta, solo se richiesto, quando l'abbiamo "
+        "chiesto, non c'è niente da fare, non c'era niente da fare, non c'è nulla da "
+        "fare, niente da fare, non scaricava, non scarica, "
         "non defluiva, non defluisce, ristagnava, acqua stagnante, decisamente meno, "
         "molto meno, parecchio meno, non faceva freddo, non "
         "raffreddava, non rinfrescava, non scaldava, non riscaldava, non si "
@@ -1051,7 +1061,8 @@ FEELING: dict[str, dict[float, str]] = {
         "rovinati, amarezza, amaro in bocca, arrabbiati, arrabbiato, arrabbiata, "
         "furiosi, imbarazzante, ridicolo, ridicola, ridicoli, assurdo, assurda, "
         "assurdi, squallido, squallida, squallore, scappati, siamo andati via, ce "
-        "ne siamo andati, misero, misera, miseri, sgabuzzino, uno sgabuzzino, loculo, un loculo, un buco, "
+        "ne siamo andati, misero, misera, miseri, era zero, è zero, pari a zero, "
+        "zero tacche, sgabuzzino, uno sgabuzzino, loculo, un loculo, un buco, "
         "una cella, una scatoletta, un forno, era un forno, come un forno, era una "
         "sauna, sembrava una sauna, come una sauna, un freezer, una ghiacciaia, era "
         "un frigorifero, sembrava un frigorifero, tavola di legno, una tavola, "
