@@ -213,7 +213,8 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "cassaforte, scrivania, divano, bollitore, telecomando, canali, canale, "
         "balconcino, terrazzino, appartamento, monolocale, camera matrimoniale, "
         "matrimoniale, camera doppia, mansarda, junior suite, frigobar",
-        "cleanliness": "pulizia, pulizie, igiene, capelli, pulire, spazzatura, "
+        "cleanliness": "pulizia, pulizie, igiene, capelli, pulire, hanno pulito, ha pulito, "
+        "pulivano, puliscono, veniva pulita, veniva pulito, viene pulita, spazzatura, "
         "immondizia, rifiuti, cestino, cestini, pattumiera",
         "staff": "personale, staff, receptionist, receptionista, accoglienza, servizio, "
         "cameriere, camerieri, cameriera, concierge, direttore, proprietario, "
@@ -1018,7 +1019,8 @@ FEELING: dict[str, dict[float, str]] = {
         "chiesto tre volte, chiesto quattro volte, chiesto mille volte, chiamato due "
         "volte, chiamato tre volte, chiamato quattro volte, chiamato più volte, "
         "richiesto più volte, sollecitato, sollecitare, mai arrivati, mai arrivato, "
-        "mai arrivata, mai arrivate, non sono mai arrivati, per lavori, chiuso per "
+        "mai arrivata, mai arrivate, non sono mai arrivati, mai passata, mai passato, "
+        "mai passati, mai venuto, mai venuta, mai venuti, per lavori, chiuso per "
         "lavori, chiusa per lavori, in ristrutturazione, a piedi con le valigie, su "
         "un cortile, su un muro, sul muro, cavedio, intoppo, intoppi, "
         "per un quattro stelle, per un 4 stelle, per un cinque stelle, per un 5 "
@@ -1224,5 +1226,5 @@ SKIP: dict[str, str] = {
     "all'albergo, in piscina, alla piscina, avere la camera, abbiamo visto, ho visto, "
     "avete visto, hanno visto, ha visto, visto che, meno di, a meno che, più o meno, "
     "come funzionava, come funziona, come funzionavano, al nostro arrivo, al mio "
-    "arrivo, dal nostro arrivo, per essere un",
+    "arrivo, dal nostro arrivo, per essere un, di nuovo",
 }
