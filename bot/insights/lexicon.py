@@ -212,7 +212,8 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "stufa, ventilatore, serranda, tapparella, tapparelle, persiane, scuri, "
         "cassaforte, scrivania, divano, bollitore, telecomando, canali, canale, "
         "balconcino, terrazzino, appartamento, monolocale, camera matrimoniale, "
-        "matrimoniale, camera doppia, mansarda, junior suite, frigobar",
+        "matrimoniale, camera doppia, mansarda, junior suite, frigobar, "
+        "lampada, lampadina, lampadine, luce del comodino",
         "cleanliness": "pulizia, pulizie, igiene, capelli, pulire, hanno pulito, ha pulito, "
         "pulivano, puliscono, veniva pulita, veniva pulito, viene pulita, spazzatura, "
         "immondizia, rifiuti, cestino, cestini, pattumiera",
@@ -448,7 +449,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             -1: "polvere, polveroso, macchie, macchia, macchiato, odore, odori, "
             "puzza, puzzava, capelli, umidità, fumo, odore di fumo, peli, pelo, "
             "capello, ragnatele, ragnatela, calcare, incrostato, incrostata, "
-            "incrostati, incrostazioni, unto, unta, unti, briciole, residui, foglie",
+            "incrostati, incrostazioni, unto, unta, unti, briciole, residui, foglie, "
+            "schizzato, schizzata, schizzi, aloni, alone",
             -1.5: "odore di chiuso, odore di muffa, odore di umido, odore di fogna, "
             "sapeva di chiuso, sa di chiuso, sapesse di chiuso, sapeva di umido, sapesse di "
             "umido, sapeva di fumo, sapesse di fumo, sa di fumo, sa di umido, "
@@ -462,7 +464,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "blatta, formiche, formica, topi, topo, pulci, cimice, insetto, sudicio, "
             "sudicia, sudici, lurido, lurida, luridi, zozzo, zozza, zozzi, zozze, "
             "sozzo, sozza, fetore, fogna, ammuffito, ammuffita, ammuffiti, ammuffite, "
-            "lerciume, sozzura, non pulita, mai pulita, non pulito, mai pulito",
+            "lerciume, sozzura, ragno, ragni, ragnetti, non pulita, mai pulita, non pulito, mai pulito",
         },
         "staff": {
             1: "gentile, gentili, gentilissimo, gentilissimi, cordiale, cordiali, "
@@ -489,7 +491,9 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "ricordava, si ricordavano, grazie a tutti, grazie a tutto lo staff, "
             "passato a salutarci, venuto a "
             "salutarci, venuta a salutarci, è passato a salutarci, ci ha salutato, ci "
-            "hanno salutato, esaudito ogni richiesta, ogni nostra richiesta, ogni "
+            "hanno salutato, ci ha aspettato, ci hanno aspettato, ci ha aspettati, ci "
+            "hanno aspettati, ci ha fatto da guida, fatto da guida, ci ha fatto da "
+            "cicerone, esaudito ogni richiesta, ogni nostra richiesta, ogni "
             "desiderio, col sorriso, con il sorriso, sempre col sorriso, trattato come re, "
             "trattato come un re, trattati come dei re, ci hanno trattato come re, ci "
             "hanno trattati come re, ci hanno trattato come dei re",
@@ -524,7 +528,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "menefreghista, menefreghisti, menefreghismo, aggressivo, aggressiva, "
             "ci ha urlato, ci hanno urlato, pesci in faccia, trattati male, trattato "
             "male, trattata male, ci hanno trattato male, ci hanno trattati male, "
-            "strafottente, strafottenti, supponente, supponenti, cafone, cafona, "
+            "ci hanno riso in faccia, riso in faccia, ci ha riso in faccia, ci hanno "
+            "deriso, strafottente, strafottenti, supponente, supponenti, cafone, cafona, "
             "cafoni, razzista",
         },
         "noise": {
@@ -614,7 +619,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "vista sui, vista sulle, dalla camera si vede, dalla camera si vedeva, dal "
             "balcone si vede, dal balcone si vedeva, dalla finestra si vede, dalla "
             "finestra si vedeva, dalla terrazza si vede, si vedeva il, si vede il, "
-            "vedevamo il mare, vedere il mare, vista del mare",
+            "vedevamo il mare, vedere il mare, vista del mare, dal balcone si vedevano, "
+            "dalla camera si vedevano, dalla finestra si vedevano",
             -1: "vista su un muro, vista sul muro, vista sul cortile, vista sul "
             "parcheggio, vista parcheggio, senza vista, poco spazio, claustrofobica, "
             "vista sulla strada, vista sulla ferrovia, vista sui binari, "
@@ -635,7 +641,9 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "locali, prodotti tipici, ampia scelta, tanta scelta, vasta scelta, "
             "molta scelta, da re, da regina, da principi, finalmente un espresso, sempre "
             "rifornito, rifornito, riforniti, rifornita, c'era di tutto, di tutto, dal salato al "
-            "dolce, sia dolce che salato, dolce e salato",
+            "dolce, sia dolce che salato, dolce e salato, prodotti del territorio, del territorio, "
+            "fatti dalla nonna, "
+            "della nonna, come quelli della nonna",
             -1.5: "del giorno prima, raffermo, raffermi, raffermi, stantio, stantia, "
             "scaduto, scaduta, scaduti, scadute, confezionato, confezionati, "
             "confezionata, confezionate, industriale, industriali, annacquato, "
@@ -895,7 +903,8 @@ FEELING: dict[str, dict[float, str]] = {
         "bambino, ci ha stupito, ci hanno stupito, stupiti, sorpresi positivamente, "
         "positivamente, punto forte, il suo punto forte, punto di forza, trattati come "
         "re, come dei re, come re, trattati benissimo, ci hanno trattato benissimo, "
-        "sentire speciali, speciali, non ci è mancato nulla, non ci è mancato niente, "
+        "sentire speciali, speciali, molto di più, abbiamo avuto molto di più, più di quanto ci "
+        "aspettassimo, non ci è mancato nulla, non ci è mancato niente, "
         "non ci mancava niente, non ci mancava nulla, doccia a pioggia, doccia "
         "emozionale, buonino, buonina",
         1.5: "molto bene, molto buono, molto buona, bellissimo, bellissima, "
@@ -948,12 +957,13 @@ FEELING: dict[str, dict[float, str]] = {
         "stabile, potente, pronto, pronta, pronti, risolto, risolta, risolti, "
         "puntuale, puntuali, giusto, giusta, giusti, giuste, offerto, offerta, "
         "concesso, concessa, bono, bona, boni, bone, figo, fighi, gradito, "
-        "gradita, graditi, superiore, enorme, enormi, finalmente, come da descrizione, "
+        "gradita, graditi, superiore, finalmente, sparecchiato, sparecchiata, "
+        "sparecchiati, come da descrizione, "
         "corrispondente alla descrizione, come nelle foto, come in foto, fedele alle "
         "foto, meno male, rinfrescava, raffreddava, scaldava, riscaldava",
         0.7: "rifatto, rifatta, rifatti, rifatte, sistemato, sistemata, riparato, "
         "riparata, svuotato, svuotati, svuotata, rispettato",
-        0.5: "oscurano, oscura, vero, vera, veri, vere",
+        0.5: "oscurano, oscura, vero, vera, veri, vere, enorme, enormi",
         0.3: "discreto, discreta, accettabile, normale, nella media, sufficiente, "
         "ok, decente, corretto, passabile, alto, alti, alta, morbido, morbida",
         -0.5: "peccato, purtroppo, solo, soltanto, mancava, mancavano, manca, basico, "
@@ -1063,7 +1073,12 @@ FEELING: dict[str, dict[float, str]] = {
         "rovinati, amarezza, amaro in bocca, arrabbiati, arrabbiato, arrabbiata, "
         "furiosi, imbarazzante, ridicolo, ridicola, ridicoli, assurdo, assurda, "
         "assurdi, squallido, squallida, squallore, scappati, siamo andati via, ce "
-        "ne siamo andati, misero, misera, miseri, era zero, è zero, pari a zero, "
+        "ne siamo andati, bozzi, bozzo, pieno di bozzi, grumi, bitorzoli, acqua marrone, acqua gialla, "
+        "acqua torbida, ruggine, arrugginito, arrugginita, pioveva dentro, ci pioveva "
+        "dentro, entrava acqua, entrava la pioggia, andava e veniva, va e viene, a "
+        "intermittenza, intermittente, nessun posto per, non c'era posto per, non "
+        "c'era spazio per, nessuno spazio per, chiedeva la password, misero, misera, miseri, era zero, "
+        "è zero, pari a zero, "
         "zero tacche, sgabuzzino, uno sgabuzzino, loculo, un loculo, un buco, "
         "una cella, una scatoletta, un forno, era un forno, come un forno, era una "
         "sauna, sembrava una sauna, come una sauna, un freezer, una ghiacciaia, era "
