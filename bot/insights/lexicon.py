@@ -228,38 +228,71 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "room": "camera, camere, stanza, stanze, suite, balcone, vista, finestra, "
         "finestre, aria condizionata, condizionatore, climatizzatore, "
         "riscaldamento, minibar, frigo, frigorifero, tv, televisione, armadio, "
-        "arredamento, mobili, tende, moquette, alloggio",
-        "cleanliness": "pulizia, pulizie, igiene, capelli, pulire",
+        "arredamento, mobili, tende, moquette, alloggio, termosifone, termosifoni, "
+        "stufa, ventilatore, serranda, tapparella, tapparelle, persiane, scuri, "
+        "cassaforte, scrivania, divano, bollitore, telecomando, canali, canale, "
+        "balconcino, terrazzino, appartamento, monolocale, camera matrimoniale, "
+        "matrimoniale, camera doppia, mansarda, junior suite, frigobar, "
+        "lampada, lampadina, lampadine, luce del comodino",
+        "cleanliness": "pulizia, pulizie, igiene, capelli, pulire, hanno pulito, ha pulito, "
+        "pulivano, puliscono, veniva pulita, veniva pulito, viene pulita, spazzatura, "
+        "immondizia, rifiuti, cestino, cestini, pattumiera",
         "staff": "personale, staff, receptionist, receptionista, accoglienza, servizio, "
         "cameriere, camerieri, cameriera, concierge, direttore, proprietario, "
         "proprietari, titolare, gestore, gestori, host, padrone, ragazzi, "
-        "ragazze, gente",
+        "ragazze, gente, signora, signorina, addetto, addetta, addetti, portiere, "
+        "facchino, barista, baristi, cuoco, cuochi, chef, governante, manager, "
+        "responsabile, proprietaria, titolari, dipendenti, impiegato, impiegata, "
+        "impiegati, housekeeping, signora delle pulizie, donna delle pulizie, donne delle "
+        "pulizie, ragazza delle pulizie, addetta alle pulizie, addetti alle pulizie, "
+        "cameriera ai piani, siete stati, informazioni",
         "breakfast": "colazione, prima colazione, buffet, cibo, cena, pranzo, ristorante, "
         "uova, uovo, caffè, cappuccino, pane, cornetti, cornetto, brioche, "
         "succo, frutta, dolci, piatti, piatto, menu, cucina, vino, pasti, "
         "pasto, mezza pensione, bevande, bar, cocktail, spritz, aperitivo, sala "
-        "colazione, sala della colazione",
+        "colazione, sala della colazione, marmellata, yogurt, cereali, salumi, "
+        "formaggi, formaggio, affettati, torta, torte, biscotti, spremuta, latte, "
+        "croissant, pizza, pasta, antipasti, dessert, espresso, cappuccini, "
+        "colazioni, menù, cornetto, cena, prosecco, spumante, champagne, bottiglia di "
+        "vino",
         "location": "posizione, ubicazione, zona, quartiere, centro, spiaggia, mare, metro, "
         "metropolitana, stazione, fermata, trasporti, vicino, vicina, a piedi, "
-        "raggiungibile, situato, situata, dintorni, negozi",
+        "raggiungibile, situato, situata, dintorni, negozi, navetta, aeroporto, autobus, "
+        "bus",
         "noise": "insonorizzazione, insonorizzata, traffico, musica, strada, festa, "
         "isolamento acustico, i vicini, dei vicini, vicini di camera, pareti, "
-        "parete",
+        "parete, movida, discoteca, locali notturni, clacson, motorini, cantiere, "
+        "campane, tram, il vicino, la vicina, del vicino, della vicina",
         "value": "prezzo, prezzi, tariffa, rapporto qualità prezzo, qualità prezzo, "
-        "soldi, costo, supplemento, pagato, pagare, euro, €, costa, costano",
+        "soldi, costo, supplemento, pagato, pagare, euro, €, costa, costano, "
+        "costava, costavano, costato, costata, spesa, speso, spesi, tassa di "
+        "soggiorno, cauzione, listino",
         "wifi": "wifi, wi fi, internet, connessione, rete, segnale",
         "checkin": "registrazione, check in, check out, checkin, checkout, conto, coda, "
         "fila, attesa, aspettare, aspettato, chiave, chiavi, tessera, chiave "
-        "della camera",
+        "della camera, accettazione, tessera magnetica, badge, carta magnetica, "
+        "late check out, check out posticipato, check out tardivo, early check in, "
+        "darci la camera, darci le chiavi, consegnarci la camera",
         "bathroom": "bagno, bagni, doccia, docce, wc, lavandino, lavabo, vasca, "
         "asciugamani, asciugamano, acqua calda, pressione dell'acqua, phon, "
-        "fon, asciugacapelli, bidet, sanitari, sapone, scarico, sciacquone",
+        "fon, asciugacapelli, bidet, sanitari, sapone, scarico, sciacquone, carta "
+        "igienica, piatto doccia, piatto della doccia, box doccia, cabina doccia, "
+        "tenda della doccia, soffione, rubinetto, rubinetti, miscelatore, water, "
+        "tazza del water, bagnoschiuma, shampoo, kit di cortesia, set di cortesia, set "
+        "cortesia, prodotti da bagno, prodotti di cortesia, accappatoio, accappatoi, "
+        "ciabatte, ciabattine, telo, teli, gabinetto, servizi igienici, vasca da bagno, "
+        "bicchieri in bagno, bicchiere in bagno, saponetta, saponette",
         "bed": "letto, letti, materasso, materassi, cuscino, cuscini, guanciale, "
-        "lenzuola, biancheria, coperta, coperte, piumone",
+        "lenzuola, biancheria, coperta, coperte, piumone, federe, federa, piumino, "
+        "trapunta, doghe, letto matrimoniale, culla, divano letto",
         "facilities": "piscina, spa, palestra, sauna, ascensore, ascensori, hall, terrazza, "
         "giardino, idromassaggio, jacuzzi, strutture, centro benessere, "
-        "benessere, scale, parco giochi",
-        "parking": "parcheggio, parcheggi, parcheggiare, garage, posto auto, autorimessa",
+        "benessere, scale, parco giochi, solarium, lettini, ombrelloni, lido, area "
+        "giochi, animazione, miniclub, bagno turco, piscina coperta, piscina "
+        "riscaldata, campo da tennis, sala fitness, fitness, lobby",
+        "parking": "parcheggio, parcheggi, parcheggiare, garage, posto auto, autorimessa, "
+        "posteggio, posteggi, posteggiare, parcheggio custodito, box auto, strisce blu, "
+        "macchina, convenzionato, parcheggio convenzionato",
     },
 }
 
@@ -508,40 +541,231 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
     },
     "it": {
         "cleanliness": {
-            2: "pulitissimo, pulitissima, impeccabile, immacolato, immacolata",
-            1: "pulito, pulita, puliti, pulite, ordinato, ordinata, curato, curata",
+            2: "pulitissimo, pulitissima, impeccabile, immacolato, immacolata, "
+            "strapulito, strapulita, splendente, lindo, linda, scintillante, pulizia "
+            "impeccabile, profumo di pulito, odore di pulito, profumava di pulito, "
+            "brillava, brillavano, tirato a lucido, tirata a lucido, fresche di bucato, "
+            "fresco di bucato, fresca di bucato, freschi di bucato, profumo di bucato, "
+            "profumate di bucato, sapeva di pulito, sa di pulito, pulizia maniacale, "
+            "maniacale, pulito in modo maniacale, pulitino, pulitina",
+            1: "pulito, pulita, puliti, pulite, ordinato, ordinata, curato, curata, "
+            "profumato, profumata, profumava, igienizzato, igienizzata, sanificato, "
+            "sanificata, pulizia accurata, profumo, un profumo, profumi",
             -1: "polvere, polveroso, macchie, macchia, macchiato, odore, odori, "
-            "puzza, puzzava, capelli, umidità, fumo, odore di fumo",
+            "puzza, puzzava, capelli, umidità, fumo, odore di fumo, peli, pelo, "
+            "capello, ragnatele, ragnatela, calcare, incrostato, incrostata, "
+            "incrostati, incrostazioni, unto, unta, unti, briciole, residui, foglie, "
+            "schizzato, schizzata, schizzi, aloni, alone",
+            -1.5: "odore di chiuso, odore di muffa, odore di umido, odore di fogna, "
+            "sapeva di chiuso, sa di chiuso, sapesse di chiuso, sapeva di umido, sapesse di "
+            "umido, sapeva di fumo, sapesse di fumo, sa di fumo, sa di umido, "
+            "puzzolente, puzzavano, puzzo, puzzare, "
+            "tanfo, olezzo, puzzava di fumo, puzza di fumo, sigarette, mozziconi, sudore, "
+            "sapeva di sudore, odore di sudore, sapeva di, sa di, sapevano di, in "
+            "disordine, disordinato, disordinata, disordine, sottosopra, bidoni, "
+            "bidoni della spazzatura",
             -2: "sporco, sporca, sporchi, sporche, sporcizia, muffa, scarafaggi, "
-            "cimici, insetti, schifo, lercio",
+            "cimici, insetti, schifo, lercio, lerci, lercia, scarafaggio, blatte, "
+            "blatta, formiche, formica, topi, topo, pulci, cimice, insetto, sudicio, "
+            "sudicia, sudici, lurido, lurida, luridi, zozzo, zozza, zozzi, zozze, "
+            "sozzo, sozza, fetore, fogna, ammuffito, ammuffita, ammuffiti, ammuffite, "
+            "lerciume, sozzura, ragno, ragni, ragnetti, non pulita, mai pulita, non pulito, mai pulito",
         },
         "staff": {
             1: "gentile, gentili, gentilissimo, gentilissimi, cordiale, cordiali, "
             "disponibile, disponibili, cortese, cortesi, simpatico, simpatici, "
             "professionale, professionali, premuroso, premurosi, accoglienti, "
             "ospitalità, ospitale",
-            -1: "antipatico, arrogante, poco professionale",
-            -2: "scortese, scortesi, maleducato, maleducati, sgarbato, sgarbati, villano, sgradevole",
+            1.5: "cordialità, gentilezza, professionalità, simpatia, cortesia, "
+            "accoglienza calorosa, calorosa accoglienza, sorridenti, sorridente, "
+            "sorrisi, sorriso, ospitalissimi, fatto di tutto, hanno fatto di tutto, "
+            "pronti ad aiutare, pronti ad aiutarti, pronti ad aiutarci, sempre "
+            "pronti, sempre disponibili, attenti, attente, premurosa, premurose, "
+            "disponibilità, bravissimi, bravissime, bravi, brave, gentilissime, "
+            "gentilissima",
+            2: "si è fatto in quattro, si sono fatti in quattro, fatti in quattro, si è "
+            "fatta in quattro, coccolato, coccolati, coccolata, coccolate, ci hanno coccolato, ci "
+            "hanno coccolati, ci hanno viziato, ci hanno viziati, viziati, "
+            "angeli, ci hanno risolto, hanno risolto, risolto tutto, ci hanno aiutato, "
+            "ci hanno aiutati, ci ha aiutato, ci ha aiutati, ci hanno consigliato, ci "
+            "ha consigliato, ci hanno accolto, ci hanno accolti, ci hanno "
+            "accompagnato, ci ha accompagnato, ci hanno prenotato, ci ha prenotato, "
+            "ci hanno dato una mano, ci ha dato una mano, ci hanno fatto trovare, ci "
+            "ha fatto trovare, ci ha preparato, ci hanno preparato, dato un "
+            "passaggio, ci ha dato un passaggio, ci hanno dato un passaggio, si "
+            "ricordava, si ricordavano, grazie a tutti, grazie a tutto lo staff, "
+            "passato a salutarci, venuto a "
+            "salutarci, venuta a salutarci, è passato a salutarci, ci ha salutato, ci "
+            "hanno salutato, ci ha aspettato, ci hanno aspettato, ci ha aspettati, ci "
+            "hanno aspettati, ci ha fatto da guida, fatto da guida, ci ha fatto da "
+            "cicerone, esaudito ogni richiesta, ogni nostra richiesta, ogni "
+            "desiderio, col sorriso, con il sorriso, sempre col sorriso, trattato come re, "
+            "trattato come un re, trattati come dei re, ci hanno trattato come re, ci "
+            "hanno trattati come re, ci hanno trattato come dei re",
+            -1: "antipatico, arrogante, poco professionale, sbrigativo, sbrigativa, "
+            "sbrigativi, frettoloso, frettolosa, frettolosi, scocciato, scocciata, "
+            "scocciati, seccato, seccata, infastidito, infastidita, distaccato, "
+            "distaccata, distratto, distratta, distratti, con sufficienza",
+            -1.5: "col muso, muso lungo, musone, musona, scontroso, scontrosa, "
+            "scontrosi, svogliato, svogliata, svogliati, impreparato, impreparata, "
+            "impreparati, nessuno ha risposto, nessuno rispondeva, nessuno risponde, "
+            "nessuno ci ha risposto, nessuno ci ha aiutato, nessuno ci ha aiutati, "
+            "nessuno è venuto, nessuno si è scusato, nessuno si è fatto vivo, "
+            "nessuno sapeva, nessuno parlava, squillava a vuoto, squilla a vuoto, nessuno "
+            "ce l'aveva detto, nessuno ci aveva detto, nessuno ci ha detto, nessuno ci "
+            "ha avvisato, nessuno ci ha avvisati, non ci hanno avvisato, non ci hanno "
+            "avvisati, senza avvisare, senza avvisarci, nessun avviso, nessuno ci ha "
+            "spiegato, nessuno ci ha informato, nessuno ci ha informati, non ci hanno "
+            "spiegato, non ci hanno detto, non ci hanno informato, non ci hanno "
+            "informati, non ci ha neanche guardato, non ci hanno neanche guardato, "
+            "senza guardarci, senza neanche guardarci, non sapeva, non sapevano, non "
+            "sapeva niente, non sapevano niente, non sapeva nulla, non rispondeva, non risponde, non "
+            "rispondevano, non hanno risposto, non ha risposto, non ci hanno "
+            "aiutato, non ci hanno aiutati, nessuna risposta, senza scusarsi, "
+            "nemmeno una scusa, neanche una scusa, nessuna scusa, non si sono "
+            "scusati, non si è scusato, non si è scusata, ci ha fatto fretta, ci hanno fatto fretta, "
+            "fatto fretta, messo fretta, ci "
+            "hanno messo fretta, mettere fretta, ci hanno ignorato, ci hanno "
+            "ignorati, poco disponibile, poco disponibili, poco gentile, poco "
+            "gentili",
+            -2: "scortese, scortesi, maleducato, maleducati, sgarbato, sgarbati, villano, sgradevole, "
+            "incompetente, incompetenti, incompetenza, maleducazione, scortesia, "
+            "menefreghista, menefreghisti, menefreghismo, aggressivo, aggressiva, "
+            "ci ha urlato, ci hanno urlato, pesci in faccia, trattati male, trattato "
+            "male, trattata male, ci hanno trattato male, ci hanno trattati male, "
+            "ci hanno riso in faccia, riso in faccia, ci ha riso in faccia, ci hanno "
+            "deriso, strafottente, strafottenti, supponente, supponenti, cafone, cafona, "
+            "cafoni, razzista",
         },
         "noise": {
-            1: "tranquillo, tranquilla, silenzioso, silenziosa, silenziose, quiete",
+            1: "tranquillo, tranquilla, silenzioso, silenziosa, silenziose, quiete, "
+            "silenzio, tranquillità, pace, ben insonorizzata, ben insonorizzato, "
+            "ben insonorizzate, insonorizzate",
+            1.5: "non si sentiva niente, non si sentiva nulla, non si sente niente, "
+            "non si sente nulla, non si sentiva un rumore, non si sentiva alcun "
+            "rumore, non si sentiva volare una mosca, nessun rumore",
             -1: "rumore, rumori, si sentivano, sentivamo, pareti sottili, lavori, "
-            "si sente, si sentiva, di cartone, pareti di cartone",
+            "si sente, si sentiva, di cartone, pareti di cartone, muri sottili, "
+            "muri di cartone, russare, russava, abbaiavano, sirene, campanile, "
+            "camion, camion della spazzatura, netturbini",
+            -1.5: "baccano, chiasso, frastuono, schiamazzi, urla, urlavano, "
+            "gridavano, grida, rimbombava, rimbomba, si sentiva tutto, si sente "
+            "tutto, si sentono, si sentiva ogni, lavori in corso, trapano, martello "
+            "pneumatico, martellate, fracasso, assordante, carta velina, di carta velina, "
+            "di carta, pareti di carta, a palla, a tutto volume, pompato, pompava, "
+            "ubriachi, ubriaco, dava "
+            "sulla strada, affacciata sulla strada, lato strada",
             -2: "rumoroso, rumorosa, rumorosissimo, chiassoso",
         },
         "value": {
             1: "economico, economica, conveniente, ragionevole, vale la pena, ne "
             "vale la pena, buon rapporto qualità prezzo, onesto",
-            -1: "caro, cara, costoso, costosa",
-            -2: "carissimo, furto, esagerato, spropositato, eccessivo",
+            1.5: "un affare, ottimo affare, affare, prezzo giusto, prezzo onesto, "
+            "prezzo imbattibile, imbattibile, prezzo contenuto, prezzi contenuti, "
+            "prezzi bassi, prezzo basso, soldi ben spesi, ben spesi, vale ogni "
+            "centesimo, vale ogni euro, valeva ogni centesimo, valeva ogni euro, "
+            "valeva la pena, ne valeva la pena, vale il prezzo, valeva il prezzo, "
+            "onesta, onesti, onesti prezzi, prezzi onesti, pagato poco, speso poco, "
+            "spendendo poco, costa poco, costava poco, in linea con, nella norma",
+            -1: "caro, cara, costoso, costosa, caruccio, carucci, caretto, prezzo "
+            "salato, prezzi salati, conto salato, ci hanno fatto pagare, fatto "
+            "pagare, addebitato, addebitati, addebitata, ci hanno addebitato, "
+            "sovrapprezzo, rincaro, rincari, non vale il prezzo, non vale quello che "
+            "costa, non li vale, cari, care, pagare a parte, si paga a parte, si pagava a "
+            "parte, da pagare a parte, pagata a parte, pagato a parte, bisognava "
+            "pagare, bisogna pagare, si deve pagare, si doveva pagare, si paga extra",
+            -2: "carissimo, furto, esagerato, spropositato, eccessivo, un occhio della "
+            "testa, occhio della testa, salasso, un salasso, rapina, una rapina, da "
+            "rapina, prezzi folli, prezzo folle, prezzi assurdi, prezzo assurdo, "
+            "fregatura, una fregatura, truffa, una truffa, esoso, esosa, esosi, "
+            "sproporzionato, sproporzionata, sproporzionati, prezzi gonfiati, da "
+            "gioielleria, prezzi da gioielleria, da capogiro, prezzi da capogiro, "
+            "soldi buttati, buttati via, soldi sprecati, buttare i soldi",
         },
         "location": {
-            1: "centrale, ben posizionato, ben posizionata, ben collegato, ottima posizione",
+            1: "centrale, ben posizionato, ben posizionata, ben collegato, ottima posizione, "
+            "posizione strategica, strategica, strategico, a pochi passi, a un "
+            "passo, a pochi minuti, ben servito, ben servita, ben collegata, in "
+            "pieno centro, nel cuore, nel cuore della città, fronte mare, "
+            "posizione ottima, posizione perfetta, posizione comoda, da cartolina, di "
+            "fronte alla stazione, di fronte al mare, di fronte alla spiaggia, in "
+            "riva al mare, sul lungomare, piedi nella sabbia, a cento metri, a 100 "
+            "metri, a 200 metri, a pochi metri, a due minuti, a cinque minuti, a 5 "
+            "minuti, a 2 minuti, a 3 minuti, a tre minuti, a dieci minuti, a 10 "
+            "minuti, due minuti dalla, due minuti dal, cinque minuti dal, cinque "
+            "minuti dalla, 5 minuti dal, 5 minuti dalla, 2 minuti dal, 2 minuti "
+            "dalla, metri dal mare, metri dalla spiaggia",
             0.5: "vicino, vicina, a piedi, a due passi",
-            -1: "lontano da tutto, in mezzo al nulla",
+            -1: "lontano da tutto, in mezzo al nulla, fuori mano, mal collegato, mal "
+            "collegata, mal servito, mal servita, difficile da raggiungere, "
+            "scomodo da raggiungere, difficile da trovare, serve l'auto, serve la "
+            "macchina, ci vuole la macchina, ci vuole l'auto, bisogna prendere la "
+            "macchina, indispensabile l'auto, zona brutta, zona "
+            "pericolosa, zona malfamata, poco raccomandabile",
         },
         "checkin": {
-            -1: "aspettare, aspettato, atteso, attesa, coda, fila",
+            1.5: "ci hanno fatto entrare prima, camera pronta in anticipo, late check "
+            "out gratuito, check in veloce, check in rapido, ci hanno lasciato la camera, "
+            "lasciato la camera fino, tenere la camera fino, ci hanno lasciato tenere",
+            -1: "aspettare, aspettato, atteso, attesa, coda, fila, aspettavamo, "
+            "aspettando, abbiamo atteso, attendere, in attesa, attese, aspettiamo",
+            -1.5: "ci hanno fatto aspettare, fatto aspettare, coda lunghissima, lunga "
+            "attesa, lunghe attese, camera non pronta, la camera non era pronta, "
+            "camera non ancora pronta, non era ancora pronta, tessera "
+            "smagnetizzata, smagnetizzata, smagnetizzato, smagnetizzate, "
+            "overbooking, prenotazione persa, hanno perso la prenotazione, non "
+            "trovavano la prenotazione, fila che arrivava, coda che arrivava, prima di "
+            "avere la chiave, prima di avere la camera",
+        },
+        "room": {
+            1: "vista mare, vista sul mare, vista lago, vista sul lago, vista "
+            "montagna, vista sulle montagne, vista sui tetti, vista sulla città, "
+            "vista panoramica, affaccio sul mare, camera vista mare, vista sul, vista sulla, "
+            "vista sui, vista sulle, dalla camera si vede, dalla camera si vedeva, dal "
+            "balcone si vede, dal balcone si vedeva, dalla finestra si vede, dalla "
+            "finestra si vedeva, dalla terrazza si vede, si vedeva il, si vede il, "
+            "vedevamo il mare, vedere il mare, vista del mare, dal balcone si vedevano, "
+            "dalla camera si vedevano, dalla finestra si vedevano",
+            -1: "vista su un muro, vista sul muro, vista sul cortile, vista sul "
+            "parcheggio, vista parcheggio, senza vista, poco spazio, claustrofobica, "
+            "vista sulla strada, vista sulla ferrovia, vista sui binari, "
+            "claustrofobico, angusta, angusto, angusti, ci si girava a malapena, non "
+            "ci si girava",
+        },
+        "bed": {
+            -1.5: "molle, molla, le molle, si sentivano le molle, molle rotte, "
+            "infossato, infossata, avvallato, avvallata, avvallamento, avvallamenti, letti "
+            "attaccati, singoli attaccati, due letti singoli attaccati",
+        },
+        "breakfast": {
+            1.5: "da leccarsi i baffi, da leccarsi le dita, una bontà, bontà, "
+            "prelibatezze, prelibato, prelibata, fatto in casa, fatta in casa, "
+            "fatti in casa, fatte in casa, casalingo, casalinga, casalinghi, "
+            "casarecci, casereccio, genuino, genuina, genuini, appena sfornati, "
+            "appena sfornato, sfornati, km zero, km 0, chilometro zero, prodotti "
+            "locali, prodotti tipici, ampia scelta, tanta scelta, vasta scelta, "
+            "molta scelta, da re, da regina, da principi, finalmente un espresso, sempre "
+            "rifornito, rifornito, riforniti, rifornita, c'era di tutto, di tutto, dal salato al "
+            "dolce, sia dolce che salato, dolce e salato, prodotti del territorio, del territorio, "
+            "fatti dalla nonna, "
+            "della nonna, come quelli della nonna",
+            -1.5: "del giorno prima, raffermo, raffermi, raffermi, stantio, stantia, "
+            "scaduto, scaduta, scaduti, scadute, confezionato, confezionati, "
+            "confezionata, confezionate, industriale, industriali, annacquato, "
+            "annacquata, acquoso, acquosa, sciapo, sciapa, sciapi, scotto, scotta, "
+            "scotti, stracotto, stracotta, poca scelta, pochissima scelta, scelta "
+            "limitata, scelta scarsa, scelta povera, sempre le stesse cose, "
+            "sempre le stesse, sempre gli stessi, sempre lo stesso, "
+            "ciofeca, una ciofeca, non rifornito, non veniva rifornito, mai "
+            "rifornito, esaurito, esauriti, esaurita, in polvere, da discount",
+        },
+        "bathroom": {
+            -1.5: "un filo d'acqua, filo d'acqua, acqua a singhiozzo, pressione bassa, "
+            "poca pressione, senza pressione",
+            2: "ti rimette al mondo, rimette al mondo, rigenerante, getto potente",
+        },
+        "wifi": {
+            -1.5: "non c'era campo, si disconnetteva, si scollegava",
         },
     },
 }
@@ -821,10 +1045,69 @@ FEELING: dict[str, dict[float, str]] = {
         "splendido, splendida, super, il migliore, consiglio vivamente, "
         "eccezionale, favoloso, favolosa, impeccabile, buonissimo, buonissima, "
         "strepitoso, straordinario, comodissimo, comodissima, benissimo, il "
-        "massimo, top, mozzafiato",
+        "massimo, top, mozzafiato, spettacolo, uno spettacolo, meraviglia, una "
+        "meraviglia, meraviglie, da sogno, un sogno, paradiso, un paradiso, il top, "
+        "top del top, dieci e lode, da dieci e lode, 10 e lode, da 10, da dieci, "
+        "superlativo, superlativa, divino, divina, sublime, da urlo, da favola, "
+        "favola, una favola, da dio, si dorme da dio, dormito da dio, una chicca, "
+        "chicca, una perla, perla, un gioiello, gioiello, oltre le aspettative, "
+        "sopra le aspettative, superato le aspettative, fenomenale, mitico, mitica, "
+        "mitici, una bomba, una figata, figata, fighissimo, impagabile, "
+        "indimenticabile, magico, magica, incantevole, da 5 stelle, da cinque "
+        "stelle, abbiamo adorato, adorato, adorata, complimenti, non manca niente, "
+        "non manca nulla, non mancava niente, non mancava nulla, non è mancato "
+        "nulla, non è mancato niente, non mancava proprio niente, non manca proprio "
+        "nulla, niente da invidiare, non ha niente da invidiare, nulla da invidiare, "
+        "non ha nulla da invidiare, da rifare domani, da rifare subito, da ripetere, "
+        "esperienza da rifare, sentire a casa, sentirci a casa, sentirsi a casa, fatto "
+        "sentire a casa, sembrava di stare a casa, sembrava di essere a casa, di stare "
+        "a casa, di essere a casa, un amore, era un amore, sono un amore, un tesoro, "
+        "le foto non rendono giustizia, non rendono giustizia, non rende giustizia, "
+        "non vediamo l'ora di tornare, non vedo l'ora di tornare, che vola, vola, in "
+        "un attimo, in un lampo, in due minuti, in cinque minuti, in pochi minuti, in "
+        "2 minuti, in 5 minuti, in un minuto, reggeva, regge, tranquillamente, una "
+        "comodità, comodità, non da poco, dormito come bambini, come bambini, come un "
+        "bambino, ci ha stupito, ci hanno stupito, stupiti, sorpresi positivamente, "
+        "positivamente, punto forte, il suo punto forte, punto di forza, trattati come "
+        "re, come dei re, come re, trattati benissimo, ci hanno trattato benissimo, "
+        "sentire speciali, speciali, molto di più, abbiamo avuto molto di più, più di quanto ci "
+        "aspettassimo, non ci è mancato nulla, non ci è mancato niente, "
+        "non ci mancava niente, non ci mancava nulla, doccia a pioggia, doccia "
+        "emozionale, buonino, buonina",
         1.5: "molto bene, molto buono, molto buona, bellissimo, bellissima, "
         "piacevole, bello, bella, belle, belli, gustoso, gustosa, carino, "
-        "carina, consigliato, consiglio, ideale, tornerei, ci torneremo",
+        "carina, consigliato, consiglio, ideale, tornerei, ci torneremo, come a "
+        "casa, come a casa nostra, sentiti a casa, sentite a casa, da tornare, dove "
+        "tornare, ci tornerò, tornerò, ritorneremo, ritornerò, torneremmo, ci "
+        "ritorneremo, ci ritornerò, lo consiglio, la consiglio, consiglierei, "
+        "consigliamo, consiglio a tutti, upgrade, l'upgrade, omaggio, in omaggio, "
+        "regalato, ci hanno regalato, ci hanno offerto, una sorpresa, bella "
+        "sorpresa, piacevole sorpresa, ci hanno fatto trovare, fatto trovare, nuovo "
+        "di zecca, nuova di zecca, nuovi di zecca, nuovissimo, nuovissima, "
+        "rinnovato, rinnovata, rinnovati, rinnovate, appena ristrutturato, appena "
+        "ristrutturata, curato nei dettagli, curata nei dettagli, attenzione ai "
+        "dettagli, cura dei dettagli, calorosamente, caloroso, calorosa, calorosi, "
+        "affettuosi, familiare, atmosfera familiare, ambiente familiare, ben "
+        "tenuto, ben tenuta, ben tenuti, tenuto benissimo, rilassante, relax, "
+        "suggestivo, suggestiva, pittoresco, romantico, romantica, panoramico, "
+        "panoramica, dormito benissimo, dormito bene, si dorme bene, si dorme "
+        "benissimo, dormito come un ghiro, come un ghiro, dormito come un sasso, "
+        "dormito come sassi, dormito divinamente, una nuvola, come una nuvola, "
+        "merita, merita davvero, meritava, promosso, promossa, promossi, "
+        "azzeccato, azzeccata, stracomodo, stracomoda, strabuono, bellino, "
+        "bellina, grazioso, graziosa, graziosi, felice, felici, entusiasti, "
+        "entusiasta, innamorati, ci siamo innamorati, niente da ridire, nulla da "
+        "ridire, niente da eccepire, nulla da eccepire, non c'era niente da "
+        "ridire, non c'è niente da dire, non c'è nulla da dire, non c'era niente "
+        "da dire, nulla da dire, niente da dire, nessuna lamentela, nessun "
+        "reclamo, nessun difetto, zero problemi, nessun intoppo, senza intoppi, senza un "
+        "intoppo, senza chiedere nulla, senza chiedere niente, senza che chiedessimo, "
+        "senza chiedere, senza farci pagare, senza farci pagare niente, senza "
+        "pagare, senza supplemento, senza costi aggiuntivi, gratuitamente, "
+        "cioccolatini, cioccolatino, un pensierino, pensierino, un regalino, "
+        "regalino, biglietto di benvenuto, bigliettino, un bigliettino, si vede il "
+        "mare, si vede tutto, si vedeva il mare, si vede il golfo, si vede tutta la "
+        "città, si vede il lago",
         1: "bene, buono, buona, buoni, buone, buon, comodo, comoda, comodi, "
         "comode, confortevole, confortevoli, spazioso, spaziosa, ampio, ampia, "
         "moderno, moderna, fresco, fresca, freschi, veloce, rapido, rapida, "
@@ -836,12 +1119,23 @@ FEELING: dict[str, dict[float, str]] = {
         "arrivava, gratis, gratuito, gratuita, incluso, velocemente, sicuro, "
         "sicura, tornare, torneremo, ben attrezzato, ben attrezzata, a due "
         "passi, cambiato, cambiati, cambiate, cambiata, aiutato, aiutati, "
-        "aiutata, rassicurante",
-        0.5: "oscurano, oscura",
+        "aiutata, rassicurante, all'altezza, un granché, granché, meglio, "
+        "migliore, migliori, funzionavano, funzionano, funzionante, funzionanti, "
+        "stabile, potente, pronto, pronta, pronti, risolto, risolta, risolti, "
+        "puntuale, puntuali, giusto, giusta, giusti, giuste, offerto, offerta, "
+        "concesso, concessa, bono, bona, boni, bone, figo, fighi, gradito, "
+        "gradita, graditi, superiore, finalmente, sparecchiato, sparecchiata, "
+        "sparecchiati, come da descrizione, "
+        "corrispondente alla descrizione, come nelle foto, come in foto, fedele alle "
+        "foto, meno male, rinfrescava, raffreddava, scaldava, riscaldava",
+        0.7: "rifatto, rifatta, rifatti, rifatte, sistemato, sistemata, riparato, "
+        "riparata, svuotato, svuotati, svuotata, rispettato",
+        0.5: "oscurano, oscura, vero, vera, veri, vere, enorme, enormi",
         0.3: "discreto, discreta, accettabile, normale, nella media, sufficiente, "
         "ok, decente, corretto, passabile, alto, alti, alta, morbido, morbida",
         -0.5: "peccato, purtroppo, solo, soltanto, mancava, mancavano, manca, basico, "
-        "essenziale, migliorabile, così così, caldo, calda",
+        "essenziale, migliorabile, così così, caldo, calda, finito, finita, finiti, "
+        "finite, pazienza, ancora da pulire, ancora da rifare, ancora da sistemare",
         -1: "male, cattivo, cattiva, piccolo, piccola, piccoli, piccole, minuscolo, "
         "minuscola, stretto, stretta, freddo, fredda, freddi, fredde, duro, "
         "dura, duri, vecchio, vecchia, vecchi, datato, datata, usurato, rotto, "
@@ -856,16 +1150,127 @@ FEELING: dict[str, dict[float, str]] = {
         "bruciato, a pagamento, ridire, lamentarsi, lamentele, lamentela, "
         "chiuso, chiusa, chiusi, instabile, perdeva, perdeva acqua, gocciolava, "
         "oberati, da rinnovare, da ristrutturare, insomma, vuoto, vuota, vuoti, "
-        "tutta la notte, pieno, piena, sempre pieno",
+        "tutta la notte, pieno, piena, sempre pieno, brutto, brutta, brutti, brutte, "
+        "bruttino, bruttina, intasato, intasata, intasati, otturato, otturata, "
+        "ostruito, ostruita, incastrato, incastrata, staccato, staccata, "
+        "staccati, si staccava, traballante, traballanti, bucato, bucata, bucati, "
+        "strappato, strappata, strappati, strappate, consumato, consumata, "
+        "consumati, consumate, logoro, logora, logori, liso, lisa, lisi, "
+        "scrostato, scrostata, scrostati, scrostate, ammaccato, crepe, crepa, "
+        "danneggiato, danneggiata, danneggiati, ingiallito, ingiallita, "
+        "ingialliti, ingiallite, cigolava, cigola, cigolante, cigolavano, "
+        "scricchiolava, scricchiola, scricchiolante, scricchiolii, gocciola, "
+        "gocciolavano, perde, perdevano, perde acqua, perdevano acqua, perdita "
+        "d'acqua, infiltrazioni, infiltrazione, spifferi, spiffero, entrava il "
+        "freddo, entrava aria, non si chiudeva, non si chiude, non chiudeva, non "
+        "chiude, non si apriva, non si apre, non si chiudevano, non andava, non va, "
+        "non vanno, non andavano, non è andato, non partiva, non funzionavano, non "
+        "funzionano, non funzionante, non funzionanti, fuori uso, in manutenzione, "
+        "non disponibile, non era disponibile, non c'era più niente, non c'era più "
+        "nulla, non c'era niente, non c'era nulla, era finito tutto, finito tutto, "
+        "dovuto chiedere, abbiamo dovuto, ho dovuto, dovuto chiamare, dovuto "
+        "insistere, dovuto richiedere, chiesto più volte, più volte, "
+        "ripetutamente, segnalato, abbiamo segnalato, ho segnalato, lamentato, "
+        "lamentati, ci siamo lamentati, reclamo, reclami, protestato, zanzare, "
+        "zanzara, mosche, ci hanno messo, ci è voluto, ci è voluta, ci sono "
+        "volute, ci sono voluti, per ore, salato, salata, freddino, freddina, "
+        "freddini, gelido, gelida, gelidi, gelide, ghiacciato, ghiacciata, "
+        "ghiacciati, bollente, bollenti, afa, afoso, afosa, soffocante, si "
+        "soffocava, si gelava, faceva freddo, faceva caldo, sbagliato, sbagliata, "
+        "sbagliati, sbagliate, sbaglio, scordato, scordati, mancante, mancanti, "
+        "mancanza, mancato, mancata, assente, assenti, approssimativo, "
+        "approssimativa, sciatto, sciatta, trasandato, trasandata, modesto, "
+        "modesta, spartano, spartana, povero, povera, poveri, triste, tristi, "
+        "deprimente, anonimo, anonima, sottotono, rivedibile, da rivedere, da "
+        "migliorare, lasciava a desiderare, lascia a desiderare, lasciano a "
+        "desiderare, lasciavano a desiderare, poteva andare meglio, poteva essere "
+        "migliore, potrebbe essere migliore, si poteva fare di più, niente di che, "
+        "nulla di che, non granché, a malapena, saltava, a singhiozzo, sempre "
+        "uguale, ripetitivo, ripetitiva, monotono, monotona, pronto soccorso, "
+        "pecca, unica pecca, l'unica pecca, difetto, unico difetto, l'unico "
+        "difetto, nota dolente, unica nota dolente, nota negativa, unica nota "
+        "negativa, punto debole, unico neo, neo, ancora occupata, era ancora "
+        "occupata, non va bene, non andava bene, non andava per niente bene, "
+        "fermo, ferma, fermi, ferme, spento, spenta, spenti, spente, a fatica, a "
+        "vuoto, se va bene, chiesto due volte, "
+        "chiesto tre volte, chiesto quattro volte, chiesto mille volte, chiamato due "
+        "volte, chiamato tre volte, chiamato quattro volte, chiamato più volte, "
+        "richiesto più volte, sollecitato, sollecitare, mai arrivati, mai arrivato, "
+        "mai arrivata, mai arrivate, non sono mai arrivati, mai passata, mai passato, "
+        "mai passati, mai venuto, mai venuta, mai venuti, per lavori, chiuso per "
+        "lavori, chiusa per lavori, in ristrutturazione, a piedi con le valigie, su "
+        "un cortile, su un muro, sul muro, cavedio, intoppo, intoppi, "
+        "per un quattro stelle, per un 4 stelle, per un cinque stelle, per un 5 "
+        "stelle, per un tre stelle, per un 3 stelle, invadente, invadenti, rimborso, "
+        "chiesto il rimborso, introvabile, introvabili, scarno, scarna, scarni, "
+        "scarne, ridotto, ridotta, ridotti, piccolina, piccolino, piccoline, "
+        "piccolini, strettina, strettino, durino, durina, vecchiotto, vecchiotta, "
+        "vecchiotti, datatino, datatina, scomodino, caldino, lentino, lentina, "
+        "scarsino, scarsina, sporchino, sporchina, anni 80, anni 70, anni 90, anni "
+        "ottanta, anni settanta, da sistemare, andrebbe sistemato, andrebbe "
+        "rinnovato, andrebbero sostituiti, avrebbe bisogno di, ha bisogno di, una "
+        "rinfrescata, invece di, invece della, invece del, invece che, cambiare "
+        "camera, cambiato camera, ci hanno spostato, ci hanno spostati, telefonate, "
+        "tre telefonate, dopo tre telefonate, dopo due telefonate, a metà, pagare di "
+        "nuovo, pagare due volte, farci pagare, volevano farci pagare, bottiglie "
+        "aperte, solo quando, solo su richiesta, solo se richiesto, quando l'abbiamo "
+        "chiesto, non c'è niente da fare, non c'era niente da fare, non c'è nulla da "
+        "fare, niente da fare, non scaricava, non scarica, "
+        "non defluiva, non defluisce, ristagnava, acqua stagnante, decisamente meno, "
+        "molto meno, parecchio meno, non faceva freddo, non "
+        "raffreddava, non rinfrescava, non scaldava, non riscaldava, non si "
+        "accendeva, non si accendevano, non si accende, non si scaldava, non si "
+        "scalda, ruvido, ruvida, ruvidi, ruvide, grigi, ingrigiti, sfilacciati, "
+        "sfilacciato, buca, una buca, buche, piazza e mezza, una piazza e mezza, letto "
+        "a una piazza, piano terra, seminterrato, interrato, sottoscala, vicino alle "
+        "cucine, vicino alla cucina, vicino all'ascensore, vicino ai binari, vicino "
+        "alla strada, un'ora, mezz'ora, due ore, tre ore, un'ora e mezza, quasi "
+        "un'ora, oltre un'ora, più di un'ora, diversa da quella prenotata, diversa "
+        "da quella che avevamo prenotato, non quella prenotata, non corrispondeva, "
+        "non corrisponde, diversa dalle foto, diversa dalla descrizione, non era "
+        "niente di speciale, non è niente di speciale, non era nulla di speciale, "
+        "non è nulla di speciale, non era niente di che, non è niente di che, non era "
+        "nulla di che, non aveva niente di speciale, non ha niente di speciale, non "
+        "c'era niente di speciale, non c'è niente di speciale",
         -1.5: "si moriva, moriva, impossibile, eternità, un'eternità, mal di schiena, "
         "malfamata, malfamato, pericoloso, fuori servizio, ignorato, ignorati, "
         "ignorata, trascurato, trascurata, impossibile dormire, non siamo "
-        "riusciti a dormire, non si dormiva",
+        "riusciti a dormire, non si dormiva, ci avevano detto, ci avevano promesso, "
+        "ci avevano assicurato, ci era stato detto, avevano promesso, non all'altezza, rovinato, rovinata, "
+        "rovinati, amarezza, amaro in bocca, arrabbiati, arrabbiato, arrabbiata, "
+        "furiosi, imbarazzante, ridicolo, ridicola, ridicoli, assurdo, assurda, "
+        "assurdi, squallido, squallida, squallore, scappati, siamo andati via, ce "
+        "ne siamo andati, bozzi, bozzo, pieno di bozzi, grumi, bitorzoli, acqua marrone, acqua gialla, "
+        "acqua torbida, ruggine, arrugginito, arrugginita, pioveva dentro, ci pioveva "
+        "dentro, entrava acqua, entrava la pioggia, andava e veniva, va e viene, a "
+        "intermittenza, intermittente, nessun posto per, non c'era posto per, non "
+        "c'era spazio per, nessuno spazio per, chiedeva la password, misero, misera, miseri, era zero, "
+        "è zero, pari a zero, "
+        "zero tacche, sgabuzzino, uno sgabuzzino, loculo, un loculo, un buco, "
+        "una cella, una scatoletta, un forno, era un forno, come un forno, era una "
+        "sauna, sembrava una sauna, come una sauna, un freezer, una ghiacciaia, era "
+        "un frigorifero, sembrava un frigorifero, tavola di legno, una tavola, "
+        "un'asse, duro come un sasso, duro come il marmo, come dormire per terra, "
+        "dormire per terra, allagato, allagata, allagava, si allagava, "
+        "allagamento, acqua dappertutto, acqua ovunque, acqua per terra, delirio, "
+        "un delirio, caos, caotico, caotica, disorganizzato, disorganizzata, "
+        "disorganizzati, disorganizzazione, casino, un casino, si moriva di freddo, "
+        "si moriva di caldo, poco pulito, poco pulita, a gocce, arrivava a gocce, "
+        "goccia a goccia, usciva a gocce",
         -2: "orribile, orribili, terribile, terribili, pessimo, pessima, pessimi, "
         "pessime, schifoso, schifosa, disgustoso, inaccettabile, vergognoso, "
         "vergogna, disastro, disastroso, da evitare, mai più, pietoso, incubo, "
         "peggiore, il peggiore, inesistente, immangiabile, insopportabile, "
-        "indecente, imbevibile",
+        "indecente, imbevibile, sconsiglio, sconsigliato, sconsigliamo, "
+        "sconsiglierei, sconsigliatissimo, allucinante, agghiacciante, penoso, "
+        "penosa, scandaloso, scandalosa, uno scandalo, scandalo, schifezza, una "
+        "schifezza, porcheria, una porcheria, fa schifo, faceva schifo, facevano "
+        "schifo, fanno schifo, uno schifo, presa in giro, una presa in giro, ci "
+        "hanno preso in giro, fregati, ci hanno fregato, ci hanno fregati, "
+        "orrendo, orrenda, orrendi, osceno, oscena, da dimenticare, da incubo, "
+        "meglio evitare, lasciate perdere, lasciate stare, state alla larga, "
+        "stare alla larga, grande come un francobollo, come un francobollo, "
+        "francobollo, grande come un armadio, grande come una scatola",
     },
 }
 
@@ -881,7 +1286,7 @@ NEGATORS: dict[str, str] = {
     "même pas, plus aucun, plus aucune",
     "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie, poco, poca",
     "it": "non, mai, nessun, nessuno, nessuna, senza, niente, nulla, né, neanche, nemmeno, neppure, "
-    "poco, poca",
+    "poco, poca, zero, mica, per niente, per nulla, affatto, meno",
 }
 
 INTENSIFIERS: dict[str, str] = {
@@ -900,7 +1305,8 @@ INTENSIFIERS: dict[str, str] = {
     "increíblemente",
     "it": "in continuazione, continuamente, molto, davvero, veramente, super, estremamente, "
     "particolarmente, assolutamente, totalmente, così, proprio, parecchio, decisamente, tanto, "
-    "davvero molto",
+    "davvero molto, incredibilmente, tantissimo, piuttosto, alquanto, assai, oltremodo, "
+    "enormemente, sempre più, super super, troppo troppo",
 }
 
 TOO: dict[str, str] = {
@@ -934,8 +1340,8 @@ CONTRAST: dict[str, str] = {
     "petit bémol, un bémol",
     "es": "pero, sin embargo, aunque, excepto, salvo, no obstante, en cambio, lo único, a pesar de, "
     "aun así, mientras que",
-    "it": "ma, però, tuttavia, anche se, invece, eccetto, tranne, nonostante, l'unica pecca, unico "
-    "neo, peccato che, comunque",
+    "it": "ma, però, tuttavia, anche se, invece, eccetto, tranne, nonostante, peccato che, "
+    "comunque, solo che, mentre, eppure, d'altra parte, d'altro canto",
 }
 
 # German: topic stems found inside compounds the lexicon does not know, and feeling
@@ -974,7 +1380,11 @@ FLIP_FOR_TOPIC: dict[str, dict[str, str]] = {
     "de": {"breakfast": "heiß, warm", "bathroom": "heiß, warm"},
     "fr": {"breakfast": "chaud, chaude", "bathroom": "chaud, chaude"},
     "es": {"breakfast": "caliente", "bathroom": "caliente"},
-    "it": {"breakfast": "caldo, calda", "bathroom": "caldo, calda"},
+    "it": {
+        "breakfast": "caldo, calda, bollente, bollenti",
+        "bathroom": "caldo, calda",
+        "facilities": "caldo, calda",
+    },
 }
 
 # umlaut-less spellings that would collide with another word ("schon" = already)
@@ -1006,5 +1416,8 @@ SKIP: dict[str, str] = {
     "piscina, en la piscina, entrar a la habitación, entrar en la habitación",
     "it": "un poco, in camera, nella camera, nella stanza, in stanza, nelle camere, all'arrivo, "
     "camera accanto, reception, alla reception, camera di fianco, vicino all'hotel, vicino "
-    "all'albergo, in piscina, alla piscina, avere la camera",
+    "all'albergo, in piscina, alla piscina, avere la camera, abbiamo visto, ho visto, "
+    "avete visto, hanno visto, ha visto, visto che, meno di, a meno che, più o meno, "
+    "come funzionava, come funziona, come funzionavano, al nostro arrivo, al mio "
+    "arrivo, dal nostro arrivo, per essere un, di nuovo",
 }

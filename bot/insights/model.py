@@ -37,6 +37,7 @@ MAX_CHARS = 20_000  # longer text is cut (a comment is at most a few thousand ch
 NEGATION_REACH = 4  # words after a negator that it can still flip
 BOOST_REACH = 2  # words after an intensifier or "too"
 AFTER_CONTRAST = 2.0  # weight of a contrast clause's feeling given to the clause before
+POSTPOSITIVE_REACH = 3  # words of a clause's subject before a contrast word that follows it
 THRESHOLD = 0.25  # |summed weight| below this is neutral
 MAX_WORDS = 24  # words kept per mention and for the comment (a 2,000-character rant has more)
 
@@ -95,7 +96,7 @@ def _analyse(text: str, origin, toks: list[Token], index: Index) -> Analysis:
     mentions: list[Mention] = []
     orphans: list[tuple[float, list[tuple[int, str]]]] = []
     for number, sentence in enumerate(_sentences(text, origin, toks, index)):
-        _apply_modifiers(sentence)
+        _apply_modifiers(sentence, index)
         found, left = _attribute(sentence, index)
         mentions.extend(_mentions(found, number))
         orphans.extend(left)
@@ -132,10 +133,12 @@ def _sentences(text: str, origin, toks: list[Token], index: Index) -> list[_Sent
 def _match(text, origin, words: list[Token], breaks: list[int], index: Index, out: _Sentence) -> None:
     stems = [index.stem_of(w.text) if w.kind == "w" else w.text for w in words]
     clause, next_break = 0, 0
+    start = 0  # where the current clause began
     i = 0
     while i < len(words):
         while next_break < len(breaks) and breaks[next_break] <= i:
             clause += 1
+            start = breaks[next_break]
             next_break += 1
         tok = words[i]
         out.last_word[clause] = i
@@ -164,7 +167,9 @@ def _match(text, origin, words: list[Token], breaks: list[int], index: Index, ou
         if entry.kind == "skip" or _room_number(entry, words, i + length):
             pass
         elif entry.kind == "contrast":
-            clause += 1
+            if not _postpositive(out.items, clause, i - start):
+                clause += 1
+                start = i + length
             out.contrast_clauses.add(clause)
         else:
             key = tuple(stems[i : i + length])
@@ -184,6 +189,16 @@ def _match(text, origin, words: list[Token], breaks: list[int], index: Index, ou
             )
             out.last_word[clause] = i + length - 1
         i += length
+
+
+def _postpositive(items: list[_Item], clause: int, words_before: int) -> bool:
+    """A contrast word after the subject of a clause that follows a comma ("great staff, the
+    garage however costs 25 euros, a rip-off", "..., il garage però costa"): the clause is
+    the contrast, its subject included, rather than the subject being left on its own."""
+    if clause == 0 or not 0 < words_before <= POSTPOSITIVE_REACH:
+        return False
+    own = [item for item in items if item.clause == clause]
+    return bool(own) and all(item.kind == "topic" for item in own)
 
 
 def _room_number(entry: Entry, words: list[Token], after: int) -> bool:
@@ -224,7 +239,7 @@ def _word(text: str, origin, tok: Token) -> tuple[int, str]:
 # --- 2. negation, intensifiers, "too" ------------------------------------------------------
 
 
-def _apply_modifiers(sentence: _Sentence) -> None:
+def _apply_modifiers(sentence: _Sentence, index: Index) -> None:
     items = sentence.items
     for n, item in enumerate(items):
         if item.kind not in ("int", "too"):
@@ -247,6 +262,8 @@ def _apply_modifiers(sentence: _Sentence) -> None:
         if target is None or target.used:
             continue
         target.used = True
+        if _negated_already(target, index):  # "non è mai arrivata", "non era niente di che"
+            continue
         target.words.extend(item.words)
         if target.kind == "topic":  # "no parking", "kein WLAN": missing
             target.kind, target.weight, target.missing = "tf", -1.0, True
@@ -257,6 +274,15 @@ def _apply_modifiers(sentence: _Sentence) -> None:
                 after.words.extend(item.words)
         else:
             target.weight = -target.weight if target.weight > 0 else -target.weight * 0.6
+
+
+def _negated_already(item: _Item, index: Index) -> bool:
+    """A feeling phrase that carries its own negation ("mai arrivata", "niente di speciale"):
+    a negator before it is the same negation (Italian "non ... mai"), not a second one."""
+    if item.kind not in ("feel", "tf") or len(item.key) < 2:
+        return False
+    first = index.phrases.get(item.key[:1])
+    return first is not None and first.kind == "neg"
 
 
 def _ends_clause(items: list[_Item], n: int, skip: str = "") -> bool:

@@ -139,6 +139,21 @@ ROWS: list[tuple[str, str, dict[str, str]]] = [
     ("Piscina bellissima", "it", {"facilities": "positive", "*": "positive"}),
     ("Parcheggio comodo e gratuito", "it", {"parking": "positive", "*": "positive"}),
     ("Check-in velocissimo", "it", {"checkin": "positive", "*": "positive"}),
+    # Italian complaints made by describing, and praise as a fact or an idiom
+    ("Lo scarico della doccia era intasato", "it", {"bathroom": "negative", "*": "negative"}),
+    ("Ho chiamato tre volte e nessuno ha risposto", "it", {"staff": "negative", "*": "negative"}),
+    ("Il wifi non andava quasi mai", "it", {"wifi": "negative", "*": "negative"}),
+    ("Abbiamo trovato uno scarafaggio", "it", {"cleanliness": "negative", "*": "negative"}),
+    ("La colazione niente di che", "it", {"breakfast": "negative", "*": "negative"}),
+    ("Il wifi non era un granché", "it", {"wifi": "negative", "*": "negative"}),
+    ("Ci hanno coccolato dall'inizio alla fine", "it", {"staff": "positive", "*": "positive"}),
+    ("Colazione da dieci e lode", "it", {"breakfast": "positive", "*": "positive"}),
+    ("Ci siamo sentiti come a casa", "it", {"*": "positive"}),
+    (
+        "Prezzo onesto, ma la pulizia lasciava a desiderare",
+        "it",
+        {"value": "positive", "cleanliness": "negative", "*": "mixed"},
+    ),
 ]
 
 
@@ -199,6 +214,29 @@ def test_contrast_clause_has_its_own_polarity() -> None:
     ]:
         assert comment_topics(analyse(text, lang)) == {"room": "positive", "breakfast": "negative"}, text
         assert analyse(text, lang).polarity == "mixed"
+
+
+def test_a_contrast_word_after_the_subject_takes_the_subject_along() -> None:
+    """ "..., il garage però costa 25 euro a notte, un furto": the garage is judged, not
+    left behind in a clause of its own; a contrast word that opens its clause is unchanged."""
+    text = "Staff splendido, il garage però costa 25 euro a notte, un furto"
+    assert comment_topics(analyse(text, "it")) == {
+        "staff": "positive",
+        "parking": "negative",
+        "value": "negative",
+    }
+    text = "Staff splendido, però il garage costa 25 euro a notte, un furto"
+    assert comment_topics(analyse(text, "it"))["parking"] == "negative"
+    text = "The staff were lovely, the garage however costs 25 euros a night, a rip-off"
+    assert comment_topics(analyse(text, "en"))["parking"] == "negative"
+
+
+def test_a_phrase_that_carries_its_own_negation_is_not_negated_twice() -> None:
+    """Italian "non ... mai", "non ... niente": one negation, not two."""
+    assert analyse("La coperta non è mai arrivata", "it").polarity == "negative"
+    assert analyse("La colazione non era niente di speciale", "it").polarity == "negative"
+    assert analyse("Il personale non è mai stato scortese", "it").polarity == "positive"
+    assert analyse("La camera non era pulita", "it").polarity == "negative"
 
 
 def test_sentences_are_numbered() -> None:
