@@ -36,7 +36,8 @@ def _stem_en(w: str) -> str:
     return w
 
 
-_DE_SUFFIXES = ("ern", "en", "er", "es", "em", "e", "s")
+_DE_SUFFIXES = ("ern", "en", "er", "es", "em", "e", "s", "st")
+_DE_KEEP = {"s": 3, "st": 5}  # "st" is a superlative only after a long stem ("sauberste"; not "Dienst")
 
 
 def _stem_de(w: str) -> str:
@@ -44,7 +45,9 @@ def _stem_de(w: str) -> str:
     while changed:
         changed = False
         for suffix in _DE_SUFFIXES:
-            if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            if suffix == "s" and w.endswith("ss"):  # "Spaß" is not "Spa", "Abend" not "Abendessen"
+                continue
+            if w.endswith(suffix) and len(w) - len(suffix) >= _DE_KEEP.get(suffix, 3):
                 w = w[: -len(suffix)]
                 changed = True
                 break

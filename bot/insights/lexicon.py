@@ -89,45 +89,79 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
     "de": {
         "room": "zimmer, raum, suite, balkon, aussicht, ausblick, blick, fenster, "
         "klimaanlage, klima, heizung, minibar, kühlschrank, fernseher, tv, "
-        "schrank, einrichtung, möbel, unterkunft, teppich, vorhänge",
+        "schrank, einrichtung, möbel, unterkunft, teppich, vorhänge, "
+        "fernbedienung, wasserkocher, safe, tresor, schreibtisch, sessel, sofa, couch, stuhl, stühle, "
+        "lampe, steckdose, steckdosen, kleiderschrank, rollladen, rollläden, rolladen, jalousie, jalousien, "
+        "verdunkelung, gardinen, ventilator, fensterbrett, zimmerli",
         "cleanliness": "sauberkeit, reinigung, hygiene, putzen, geputzt, gereinigt, haare",
         "staff": "zimmerservice, personal, mitarbeiter, mitarbeiterin, mitarbeiterinnen, "
         "angestellte, rezeptionist, rezeptionistin, service, bedienung, "
         "kellner, kellnerin, chef, chefin, team, gastgeber, gastgeberin, "
         "besitzer, inhaber, wirt, wirtin, concierge, zimmermädchen, "
-        "servicekräfte, leute, mannschaft",
+        "servicekräfte, leute, mannschaft, "
+        "barkeeper, barkeeperin, barmann, servicepersonal, servicekraft, housekeeping, reinigungskraft, "
+        "reinigungspersonal, putzfrau, portier, nachtportier, hotelier, direktor, direktorin, "
+        "hoteldirektor, manager, managerin, empfangsdame, koch, köchin, crew, belegschaft, hotelteam, "
+        "rezeptionisten, zimmerfrau",
         "breakfast": "frühstück, buffet, büffet, essen, speisen, mahlzeit, abendessen, "
         "mittagessen, restaurant, eier, ei, kaffee, tee, brot, brötchen, "
         "semmel, croissant, saft, obst, speck, würstchen, müsli, küche, "
         "gericht, gerichte, speisekarte, menü, wein, käse, joghurt, "
         "halbpension, getränke, kuchen, bar, cocktails, cocktail, zmorge, "
-        "zmorgen, frühstücksraum",
+        "zmorgen, frühstücksraum, "
+        "espresso, cappuccino, latte macchiato, milchkaffee, kipferl, gipfeli, weggli, weckerl, semmeln, "
+        "brezel, brezn, aufschnitt, wurst, schinken, lachs, rührei, spiegelei, frühstücksei, müesli, "
+        "birchermüesli, kaiserschmarrn, schnitzel, knödel, strudel, apfelstrudel, torte, gebäck, aufstrich, "
+        "marmelade, honig, butter, orangensaft, bier, weißbier, prosecco, sekt, drinks, abendbuffet, "
+        "dessert, nachspeise, vorspeise, hauptgang, portion, portionen, gegessen, frühstücken, "
+        "gefrühstückt, zmittag, znacht",
         "location": "lage, gelegen, umgebung, gegend, viertel, innenstadt, zentrum, "
         "stadtmitte, strand, meer, bahnhof, u bahn, s bahn, bushaltestelle, "
         "haltestelle, öffentliche verkehrsmittel, nähe, erreichbar, fußläufig, "
         "zu fuß, entfernt, entfernung, altstadt, see, tram, tramhaltestelle, "
-        "flughafen",
+        "flughafen, "
+        "skigebiet, piste, pisten, skipiste, gondel, bergbahn, seilbahn, talstation, loipe, promenade, "
+        "strandpromenade, hafen, sehenswürdigkeiten, geschäfte, einkaufsmöglichkeiten, supermarkt, bus, "
+        "busse, anbindung",
         "noise": "verkehr, musik, straße, schallschutz, lärmschutz, schnarchen, "
-        "geräuschkulisse, nachbarn, wände, wand",
+        "geräuschkulisse, nachbarn, wände, wand, "
+        "nebenan, nachtruhe, geräuschpegel, lautstärke",
         "value": "preis, preise, preis leistung, preisleistung, preis leistungs "
         "verhältnis, kosten, kostet, geld, gebühr, gebühren, aufpreis, bezahlt, "
-        "zahlen, euro, eur, €, franken, chf, fr",
+        "zahlen, euro, eur, €, franken, chf, fr, "
+        "zuschlag, zusatzkosten, extrakosten, kurtaxe, ortstaxe, city tax",
         "wifi": "wlan, wifi, wi fi, internet, verbindung, netz, internetverbindung",
         "checkin": "check in, checkin, check out, checkout, einchecken, auschecken, "
         "eincheckzeit, anreise, abreise, ankunft, schlange, warteschlange, "
         "wartezeit, warten, gewartet, schlüssel, schlüsselkarte, zimmerkarte, "
-        "rechnung",
+        "rechnung, "
+        "buchung, reservierung, late check out, late checkout, spät auschecken, später auschecken, früh "
+        "einchecken, früher einchecken, early check in, zimmerschlüssel, schlüsselübergabe, anmeldung, "
+        "kaution",
         "bathroom": "bad, badezimmer, dusche, duschen, toilette, toiletten, wc, klo, "
         "waschbecken, badewanne, handtuch, handtücher, wasserdruck, warmwasser, "
         "warmes wasser, warmes wasser, föhn, fön, haartrockner, duschgel, "
-        "seife, abfluss, duschkopf, spülung, toilettenspülung",
-        "bed": "bett, betten, matratze, matratzen, kissen, kopfkissen, bettwäsche, bettdecke",
+        "seife, abfluss, duschkopf, spülung, toilettenspülung, "
+        "klospülung, spülkasten, wasserhahn, armatur, armaturen, duschvorhang, duschwand, duschtasse, "
+        "fliesen, kacheln, spiegel, bademantel, bademäntel, badetuch, badetücher, duschtuch, "
+        "toilettenpapier, klopapier, shampoo, pflegeprodukte, kosmetikartikel, druck, wasserstrahl, "
+        "regendusche",
+        "bed": "bett, betten, matratze, matratzen, kissen, kopfkissen, bettwäsche, bettdecke, "
+        "laken, bettlaken, leintuch, leintücher, spannbetttuch, duvet, daunendecke, federbett, zudecke, "
+        "kissenbezug, bettbezug, lattenrost, boxspring, boxspringbett, doppelbett, einzelbett, zustellbett, "
+        "kinderbett, babybett, schlafsofa, schlafcouch",
         "facilities": "pool, schwimmbad, hallenbad, freibad, spa, wellness, wellnessbereich, "
         "fitness, fitnessraum, fitnessstudio, sauna, aufzug, lift, fahrstuhl, "
         "lobby, terrasse, garten, dachterrasse, whirlpool, einrichtungen, "
-        "anlage, hotelanlage, spielplatz, treppe, treppen",
+        "anlage, hotelanlage, spielplatz, treppe, treppen, "
+        "skiraum, skikeller, skidepot, skiverleih, schuhtrockner, liegestuhl, liegestühle, sonnenliegen, "
+        "strandliegen, sonnenschirm, sonnenschirme, strandkorb, poolbar, dampfbad, hammam, massage, "
+        "massagen, hanteln, tennisplatz, minigolf, kinderclub, miniclub, spielzimmer, aufenthaltsraum, "
+        "waschmaschine, fahrradkeller, fahrradverleih",
         "parking": "parkplatz, parkplätze, parken, parkhaus, tiefgarage, garage, "
-        "stellplatz, stellplätze, parkmöglichkeit, parkmöglichkeiten",
+        "stellplatz, stellplätze, parkmöglichkeit, parkmöglichkeiten, "
+        "geparkt, parkte, parkten, parkkarte, parkschein, parkticket, parkgebühr, parkgebühren, die "
+        "schranke, die schranken, parkdeck, ladestation, parkservice",
     },
     "fr": {
         "room": "chambre, chambres, suite, balcon, vue, fenêtre, climatisation, clim, "
@@ -291,40 +325,108 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
     },
     "de": {
         "cleanliness": {
-            2: "blitzsauber, makellos, picobello, tipptopp, blitzblank",
-            1: "sauber, gepflegt, reinlich, hygienisch",
+            2: "blitzsauber, makellos, picobello, tipptopp, blitzblank, "
+            "glänzend sauber, strahlend sauber, blitzeblank, klinisch sauber, wie geleckt",
+            1.5: "geglänzt, glänzte, glänzt, glänzend, glänzten, blitzte, blitzten, funkelte, funkelt, "
+            "frisch geputzt, frisch gereinigt",
+            1: "sauber, gepflegt, reinlich, hygienisch, "
+            "geputzt, gereinigt, gesaugt, gewischt, gespült, aufgeräumt, suuber, suber",
             -1: "staubig, staub, flecken, fleckig, gestank, stinkt, roch, riecht, "
             "muffig, haare, schimmlig, klebrig, rauch, zigarettenrauch, nach "
-            "rauch",
+            "rauch, "
+            "stank, gerochen, geruch, gerüche, mief, miefig, modrig, moderig, müffelt, müffelte, "
+            "abgestanden, fleck, kalkflecken, verkalkt, fussel, flusen, spinnweben, schlieren, fettig, "
+            "verfärbt, vergilbt, krümel, essensreste, roch nach, riecht nach, rost, rostig, rostflecken, "
+            "wasserflecken, tote fliege, fliege, silberfischchen, ameisen, spinne, spinnen, motten",
             -2: "schmutzig, dreckig, verdreckt, schimmel, schimmelig, unsauber, "
-            "ungeziefer, kakerlaken, wanzen, bettwanzen, ekelhaft",
+            "ungeziefer, kakerlaken, wanzen, bettwanzen, ekelhaft, "
+            "versifft, siffig, schmuddelig, schmuddlig, verschmutzt, ungepflegt, verklebt, urin, "
+            "urinflecken, erbrochenes, gruusig, grusig, grauslich, grauslig, ekelerregend, verschimmelt, "
+            "schimmelflecken, kakerlake, schaben, flöhe, milben, mäuse, mäusekot, ratten, ratte, insekten, "
+            "käfer, rauchgeruch, zigarettengeruch, uringeruch, kanalgeruch, schimmelgeruch",
         },
         "staff": {
-            1.5: "rührend, gekümmert, kümmerten sich",
+            2: "jeden wunsch von den augen abgelesen, wunsch von den augen abgelesen, jeden wunsch erfüllt, "
+            "ohne dass wir fragen mussten, ohne zu fragen, unaufgefordert, von sich aus",
+            1.5: "rührend, gekümmert, kümmerten sich, "
+            "verwöhnt, verwöhnen, umsorgt, bestens betreut, kulant, entgegenkommend, lösungsorientiert, "
+            "fründlich, super nett, mega nett, huere nett, bemüht, engagiert, sympathisch, liebenswürdig",
             1: "freundlich, hilfsbereit, zuvorkommend, herzlich, höflich, "
             "aufmerksam, gastfreundschaft, gastfreundlich, kompetent, "
-            "professionell, nett",
-            -1: "arrogant, unprofessionell, desinteressiert",
+            "professionell, nett, "
+            "geregelt, gelöst, behoben, uns bescheid gesagt, uns vorher bescheid gesagt, uns informiert, "
+            "uns vorgewarnt, gebracht, nachgebracht, vorbeigebracht, sofort reagiert, schnell reagiert, "
+            "zurückgerufen, abgehoben, tipps",
+            -1: "arrogant, unprofessionell, desinteressiert, "
+            "aufs essen gewartet, auf das essen gewartet, aufs essen warten, auf unser essen gewartet, "
+            "ungeduldig, genervt, gestresst, mürrisch, grimmig, schnippisch, herablassend, gleichgültig, "
+            "teilnahmslos, unmotiviert, lustlos, planlos, ahnungslos, überheblich, abweisend, kurz "
+            "angebunden, keine entschuldigung, ohne entschuldigung, schulterzucken, achselzucken, mit den "
+            "schultern gezuckt, nicht zuständig, vertröstet, abgewimmelt",
+            -1.5: "niemand da, keiner da, niemand zu erreichen, keiner zu erreichen, niemand erreichbar, "
+            "keiner erreichbar, telefonisch nicht erreichbar, meldete sich niemand, hat sich niemand "
+            "gemeldet, niemand gemeldet, niemand reagiert, keine reaktion, keine antwort, nie "
+            "zurückgerufen, nicht zurückgerufen, kein rückruf, niemand ging ran, ging niemand ran, "
+            "ging keiner ran, niemand ging ans telefon, keiner ging ans telefon, niemand abgehoben, "
+            "keiner abgehoben, niemand kam, keiner kam, kam niemand, kam keiner, hat sich niemand "
+            "gekümmert, kümmerte sich niemand, inkompetent, unfähig, angeschnauzt, angemotzt, "
+            "angepampt, angeschrien, respektlos, unverschämt",
             -2: "unfreundlich, unhöflich, frech, patzig",
         },
         "noise": {
-            1: "ruhig, leise, ruhige lage",
-            -1: "lärm, laut, geräusch, geräusche, krach, baustelle, hören, hörte, hört, dünne wände",
-            -2: "hellhörig, sehr laut, lärmend",
+            1.5: "kein mucks, mucksmäuschenstill, totenstill, himmlisch ruhig, absolute ruhe, totale ruhe, "
+            "ruhe pur",
+            1: "ruhig, leise, ruhige lage, ruhe, stille, still",
+            -1: "lärm, laut, geräusch, geräusche, krach, baustelle, hören, hörte, hört, dünne wände, "
+            "mucks, gehört, hörbar, zu hören, mitgehört, hörten, jedes wort, jeden schritt, jedes geräusch, "
+            "brummte, brummt, brummen, dröhnt, dröhnte, dröhnen, rauscht, rauschte, summte, summt, piepte, "
+            "piept, klappert, klapperte, klappern, bellte, hundegebell, gebell, gegröle, grölten, geschrei, "
+            "kindergeschrei, party, partys, feiernde, betrunkene, disco, diskothek, techno, bässe, bass, "
+            "wummern, wummerte, müllabfuhr, müllwagen, lieferverkehr, lkw, presslufthammer, bauarbeiten, "
+            "baulärm, bohren, gebohrt, gehämmert, hämmern, kirchenglocken, glocken, glockengeläut, gehupe, "
+            "sirenen, martinshorn, türenknallen, türen knallen, knallende türen, knallten, geweckt, "
+            "wachgehalten, wach gehalten, aus dem schlaf gerissen, ohrstöpsel, ohropax, aus papier, wie "
+            "papier, papierdünn, pappwände, aus pappe",
+            -2: "hellhörig, sehr laut, lärmend, höllenlärm, ohrenbetäubend",
         },
         "value": {
+            1.5: "schnäppchen, unschlagbarer preis, fairer preis, faire preise, jeden euro wert, jeden "
+            "franken wert, preis leistung top, preis leistung stimmt, preis leistung passt",
             1: "günstig, preiswert, angemessen, preisgünstig, seinen preis wert, "
-            "sein geld wert, jeden cent wert",
-            -1: "teuer, kostspielig, aufpreis, kostenpflichtig",
-            -2: "überteuert, abzocke, wucher",
+            "sein geld wert, jeden cent wert, "
+            "fair, ohne aufpreis, ohne zuschlag, inbegriffen, inkludiert, im preis inbegriffen, im preis "
+            "enthalten",
+            -0.5: "zuschlag, extra bezahlen, extra zahlen, kostet extra, extra berechnet, zusätzlich "
+            "berechnet",
+            -1: "teuer, kostspielig, aufpreis, kostenpflichtig, "
+            "happig, gesalzen, gesalzene preise, saftige preise, stolzer preis, stolze preise",
+            -2: "überteuert, abzocke, wucher, "
+            "halsabschneiderei, nepp, touristennepp, wucherpreise, apothekenpreise",
         },
         "location": {
-            1: "zentral, zentrale lage, zentral gelegen, gut gelegen, top lage",
+            1: "zentral, zentrale lage, zentral gelegen, gut gelegen, top lage, "
+            "traumlage, toplage, perfekte lage, beste lage, 1a lage, katzensprung, steinwurf, direkt am "
+            "strand, direkt am meer, direkt am see, direkt an der piste, ski in ski out, mitten in der "
+            "altstadt, mitten im zentrum, mittendrin, ums eck, um die ecke, perfekt gelegen, super gelegen, "
+            "ideal gelegen, toll gelegen, gute anbindung, gut angebunden, gut erreichbar, bestens "
+            "erreichbar, leicht erreichbar",
             0.5: "nähe, in der nähe, fußläufig, zu fuß, nah, nahe",
-            -1: "weit weg von allem, abgelegen, ab vom schuss",
+            -1: "weit weg von allem, abgelegen, ab vom schuss, "
+            "außerhalb, am stadtrand, gewerbegebiet, industriegebiet, im nirgendwo, mitten im nirgendwo, "
+            "nichts in der nähe, weitab, am arsch der welt, schlecht angebunden, schlechte anbindung, "
+            "schwer erreichbar, kaum erreichbar",
         },
         "checkin": {
-            -1: "warten, gewartet, mussten warten, warten mussten, wartezeit, warteschlange",
+            1: "schlüssel lagen bereit, sofort aufs zimmer, direkt aufs zimmer",
+            -1: "warten, gewartet, mussten warten, warten mussten, wartezeit, warteschlange, "
+            "gestanden, angestanden, anstehen, schlange gestanden, wartete, warteten, noch nicht fertig, "
+            "nicht im system, keine buchung, keine reservierung, überbucht, doppelt berechnet, doppelt "
+            "abgebucht, doppelt belastet, falsch berechnet, zu viel berechnet, zweimal berechnet, nie "
+            "bestellt, nicht bestellt, nie konsumiert, nicht konsumiert, die wir nie hatten",
+        },
+        "room": {
+            1: "meerblick, seeblick, bergblick, meeresblick, alpenblick, traumblick, traumaussicht, "
+            "panoramablick, blick aufs meer, blick auf den see, blick auf die berge",
         },
     },
     "fr": {
@@ -498,11 +600,36 @@ FEELING: dict[str, dict[float, str]] = {
         "exzellent, traumhaft, genial, super, spitze, spitzenklasse, "
         "erstklassig, köstlich, lecker, wunderschön, großartig, grandios, top, "
         "bestens, sehr empfehlenswert, sehr zu empfehlen, unglaublich, "
-        "sensationell, klasse, traum, ein traum, highlight, wunderbar",
+        "sensationell, klasse, traum, ein traum, highlight, wunderbar, "
+        "unschlagbar, unübertroffen, einmalig, phänomenal, überragend, vom feinsten, allererste sahne, "
+        "erste sahne, ein gedicht, gedicht, ein genuss, der hammer, hammer, hammermäßig, spitzenmäßig, "
+        "bombastisch, megagut, saugut, sauguet, leiwand, leiwaund, urleiwand, bärig, huere guet, "
+        "weltklasse, 1a, eins a, tiptop, tip top, himmlisch, göttlich, vorzüglich, exquisit, zauberhaft, "
+        "paradiesisch, kein wunsch offen, keine wünsche offen, es fehlte an nichts, fehlte an nichts, an "
+        "nichts gefehlt, alles bestens, alles top, alles super, alles perfekt, rundum zufrieden, rundum "
+        "gelungen, wärmstens empfehlen, uneingeschränkt empfehlen, absolut empfehlenswert, 10 von 10, zehn "
+        "von zehn, 5 sterne, fünf sterne, volle punktzahl, daumen hoch",
         1.5: "toll, sehr gut, schön, prima, empfehlenswert, zu empfehlen, liebevoll, "
         "ideal, vorbildlich, einwandfrei, tadellos, zuverlässig, großzügig, "
         "komme wieder, kommen wieder, jederzeit wieder, gerne wieder, "
-        "weiterempfehlen, weiter empfehlen",
+        "weiterempfehlen, weiter empfehlen, "
+        "wie zu hause, wie daheim, zu hause gefühlt, wohlgefühlt, wohl gefühlt, rundum wohl, fühlten uns "
+        "wohl, wohlfühlen, willkommen gefühlt, herzlich empfangen, herzlich willkommen, upgrade, "
+        "kostenloses upgrade, upgegradet, upgegraded, hochgestuft, aufmerksamkeit, kleine aufmerksamkeit, "
+        "nette geste, überraschung, betthupferl, praline, pralinen, willkommensgeschenk, "
+        "begrüßungsgeschenk, begrüßungsdrink, willkommensdrink, welcome drink, nichts zu meckern, nix zu "
+        "meckern, nichts auszusetzen, nix auszusetzen, nichts zu beanstanden, nix zu beanstanden, nichts zu "
+        "bemängeln, keine beanstandungen, keine beschwerden, kein grund zur klage, nichts gefehlt, hat "
+        "alles gepasst, alles hat gepasst, alles gestimmt, hat alles gestimmt, alles hat gestimmt, passt "
+        "alles, jederzeit gerne wieder, immer wieder gerne, kommen immer wieder, komme immer wieder, kommen "
+        "sicher wieder, kommen bestimmt wieder, kommen gerne wieder, kommen auf jeden fall wieder, komme "
+        "gerne wieder, komme sicher wieder, kommen wir wieder, werden wiederkommen, wieder kommen, buchen "
+        "wieder, wieder buchen, würde wieder buchen, würden wieder buchen, bis zum nächsten mal, bis "
+        "nächstes jahr, weiter so, wie eine wolke, wie auf wolken, wie ein murmeltier, wie ein stein, wie "
+        "ein baby, wie im paradies, gut geschlafen, super geschlafen, herrlich geschlafen, tief geschlafen, "
+        "hausgemacht, selbstgemacht, selbst gemacht, selbstgebacken, hausgebacken, frisch gepresst, frisch "
+        "zubereitet, nachgefüllt, aufgefüllt, nachgelegt, einen druck, richtig druck, ordentlich druck, "
+        "guten druck, viel druck",
         1: "gut, angenehm, bequem, gemütlich, zufrieden, geräumig, modern, frisch, "
         "schnell, reichhaltig, reichlich, groß, vielfältig, abwechslungsreich, "
         "praktisch, problemlos, reibungslos, danke, vielen dank, gerne, gern, "
@@ -511,11 +638,22 @@ FEELING: dict[str, dict[float, str]] = {
         "stilvoll, heimelig, funktioniert, funktionierte, ging, geht, klappte, "
         "klappt, gewechselt, stimmt, passt, fein, kostenlos, kostenloser, "
         "gratis, inklusive, sicher, wiederkommen, gut ausgestattet, schnell "
-        "erledigt, zügig, gerechtfertigt, geheizt, beheizt, geholfen",
-        0.5: "dunkeln, abdunkeln, verdunkeln",
+        "erledigt, zügig, gerechtfertigt, geheizt, beheizt, geholfen, "
+        "riesig, fix, flott, ruck zuck, ruckzuck, im nu, umgehend, prompt, unkompliziert, flexibel, "
+        "durchgehend geöffnet, durften, durfte, bereit, lagen bereit, lag bereit, vorbereitet, viel spaß, "
+        "guet, lässig, gäbig, gschmackig, griabig, gmiatlich, urig, charmant, idyllisch, malerisch, "
+        "entspannt, erholsam, erholung, entspannung, hochwertig, edel, luxuriös, elegant, geschmackvoll, "
+        "schick, stylish, nagelneu, brandneu, frisch renoviert, neu renoviert, panorama, rundumblick, "
+        "weitblick, über die dächer, über die stadt, den ganzen see, handgeschrieben, regional, aus der "
+        "region, passt scho, basst scho, passt eh, basst, gepasst, hat gepasst, berauschend, prickelnd, "
+        "doll, zwei minuten, drei minuten, fünf minuten, 2 minuten, 3 minuten, 5 minuten, wenige minuten, "
+        "paar minuten, ein paar minuten, wenigen minuten, wenige schritte, ein paar schritte, paar "
+        "schritte, wenige meter, paar meter, ein paar meter, hundert meter, 50 meter, 100 meter, 200 meter",
+        0.5: "dunkeln, abdunkeln, verdunkeln, genug, sofort, neu, rund um die uhr",
         0.3: "ok, okay, in ordnung, akzeptabel, passabel, ausreichend, "
         "durchschnittlich, ganz gut, geht so, hoch",
-        -0.5: "leider, nur, einfach gehalten, mangel, fehlte, fehlten, fehlt, heiß, warm",
+        -0.5: "leider, nur, einfach gehalten, mangel, heiß, warm, "
+        "immer noch, schon wieder, immer wieder, erneut, mussten, musste",
         -1: "schlecht, schlechte, klein, winzig, eng, kalt, hart, alt, veraltet, "
         "abgenutzt, kaputt, defekt, langsam, unbequem, enttäuschend, "
         "enttäuscht, enttäuschung, problem, probleme, mangelhaft, mittelmäßig, "
@@ -530,16 +668,55 @@ FEELING: dict[str, dict[float, str]] = {
         "renoviert, sollte renoviert, verbesserungswürdig, "
         "verbesserungsbedürftig, langweilig, dürftig, spärlich, unzureichend, "
         "überlastet, zu wenig, renoviert werden, renovierung, bescheiden, die "
-        "ganze nacht, immer voll, voll",
+        "ganze nacht, immer voll, voll, "
+        "eher mau, mau, naja, na ja, so lala, so la la, nicht das gelbe vom ei, ausbaufähig, luft nach "
+        "oben, hätte besser sein können, könnte besser sein, mehr erwartet, hätte mehr erwartet, hatte mehr "
+        "erwartet, hätten mehr erwartet, mehr schein als sein, mager, karg, kläglich, armselig, trostlos, "
+        "lausig, schlampig, nachlässig, ungenügend, unterdurchschnittlich, ernüchternd, ungemütlich, "
+        "steril, trist, düster, beengt, kein platz, kaum platz, schuhkarton, besenkammer, abstellkammer, "
+        "unpraktisch, schwer zu finden, zach, zaach, schiach, lätz, schlächt, platt, kratzig, klamm, "
+        "durchgesessen, wacklig, wackelig, klemmt, klemmte, quietscht, quietschte, quietschten, "
+        "gequietscht, quietschend, knarrt, knarrte, knarzt, knarzte, knarrend, tropft, tropfend, tröpfelt, "
+        "tröpfelte, getröpfelt, rinnsal, leckt, lief über, übergelaufen, überschwemmt, hing schief, lose, "
+        "beschädigt, zerbrochen, gesprungen, zerrissen, löchrig, eingerissen, abgeplatzt, abgeblättert, "
+        "bröckelt, bröckelte, streikte, streikt, hakt, hakte, gehakt, ruckelt, ruckelte, geruckelt, lahm, "
+        "schneckentempo, funkloch, leer, leergeräumt, leergegessen, nicht nachgefüllt, aus der tüte, aus "
+        "dem tetrapak, pulverkaffee, instantkaffee, löslicher kaffee, fertigprodukt, fertigprodukte, "
+        "aufgewärmt, aufgebacken, plastikbesteck, pappbecher, jeden tag dasselbe, jeden tag das gleiche, "
+        "immer dasselbe, immer das gleiche, eintönig, keine abwechslung, hauswand, hinterhof, lichtschacht, "
+        "brandmauer, blick auf die wand, mücken, stechmücken, gelsen, schnaken, kochend, bis mitternacht, "
+        "bis in die nacht, bis spät in die nacht, bis in die früh, bis zwei uhr, bis drei uhr, bis 1 uhr, "
+        "bis 2 uhr, bis 3 uhr, bis ein uhr, bis vier uhr, morgens um, nachfragen, nachgefragt, nachhaken, "
+        "hinterherlaufen, zweimal nach, dreimal nach, viermal nach, mehrmals nach, mehrfach nach, zigmal "
+        "nach, nur alle, beschwert, beschwerde, reklamiert, reklamation, reklamieren, nichts passiert, "
+        "passierte nichts, alle zwei minuten, alle paar minuten, alle 5 minuten, alle fünf minuten, alle "
+        "zehn minuten, kein spaß, fehlte, fehlten, fehlt, gefehlt, hat gefehlt, minuspunkt, abzug, "
+        "nachteil, manko, wermutstropfen, kritikpunkt, 20 minuten, 25 minuten, 30 minuten, 40 minuten, 45 "
+        "minuten, 50 minuten, 60 minuten, 90 minuten, eine stunde, einer stunde, halbe stunde, halben "
+        "stunde, dreiviertelstunde, stunden, zwei stunden",
         -1.5: "außer betrieb, ausser betrieb, ewig, ewigkeit, eine ewigkeit, "
         "unerträglich, rückenschmerzen, unsicher, zwielichtig, ignoriert, "
-        "ignorierte, renovierungsbedürftig, lieblos, verschimmelt, konnten "
-        "nicht schlafen, kaum geschlafen",
+        "ignorierte, renovierungsbedürftig, lieblos, konnten "
+        "nicht schlafen, kaum geschlafen, "
+        "eiskalt, saukalt, arschkalt, bitterkalt, kochend heiß, kochendheiß, brühend heiß, brütend heiß, in "
+        "die jahre gekommen, heruntergekommen, runtergekommen, verwohnt, marode, schäbig, abgewirtschaftet, "
+        "baufällig, ausgefallen, fiel aus, fällt aus, fiel ständig aus, fällt ständig aus, fiel immer "
+        "wieder aus, ausfall, abgestürzt, stürzte ab, stürzt ab, weggebrochen, brach weg, bricht weg, brach "
+        "zusammen, zusammengebrochen, tot, ging nicht an, ging nicht aus, ging nicht auf, ging nicht zu, "
+        "gingen nicht, ließ sich nicht, lässt sich nicht, ließen sich nicht, lassen sich nicht, schloss "
+        "nicht, schließt nicht, dunkelt nicht ab, dunkeln nicht ab, fehlanzeige, fehlte komplett, böse "
+        "überraschung, unangenehme überraschung, negative überraschung, keine schöne überraschung, "
+        "grottenschlecht, schlecht organisiert, unorganisiert, an schlaf war nicht zu denken, an schlaf "
+        "nicht zu denken, kein auge zugetan, schlecht geschlafen, nicht geschlafen, reinfall, fehlgriff, "
+        "ein witz, lachhaft, peinlich, verstopft",
         -2: "schrecklich, furchtbar, katastrophal, katastrophe, grauenhaft, "
         "grauenvoll, miserabel, unzumutbar, inakzeptabel, unmöglich, ekelhaft, "
         "ekelig, eklig, widerlich, nie wieder, niemals wieder, zumutung, "
         "frechheit, skandal, unterirdisch, eine katastrophe, mies, horror, "
-        "albtraum, nicht vorhanden, ungenießbar",
+        "albtraum, nicht vorhanden, ungenießbar, "
+        "grottig, saumäßig, beschissen, scheiße, scheiß, bruchbude, absteige, drecksloch, rattenloch, "
+        "oasch, orsch, hundsmiserabel, nie mehr, finger weg, hände weg, bloß nicht, auf keinen fall buchen, "
+        "nicht buchen, abraten, rate ab, kann nur abraten, keine empfehlung, alptraum",
     },
     "fr": {
         2: "excellent, excellente, parfait, parfaite, parfaitement, magnifique, "
@@ -707,7 +884,8 @@ NEGATORS: dict[str, str] = {
     "wouldnt, hasnt, havent, hadnt, wont, nothing, without, nor, neither, none, hardly, wasn, "
     "weren, isn, aren, didn, doesn, couldn, wouldn, hasn, haven, hadn, lack of, no longer",
     "de": "nicht, kein, keine, keinen, keinem, keiner, keines, nie, niemals, ohne, nichts, wenig, "
-    "kaum, weder, nirgends",
+    "kaum, weder, nirgends, niemand, niemanden, niemandem, nix, null, nüt, nöd, nid, ned, net, nit, koa, "
+    "koan, koane, kei, keis, keini, niemert",
     "fr": "ne, n, pas, jamais, aucun, aucune, sans, rien, ni, guère, nullement, pas de, pas du tout, peu",
     "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie, poco, poca",
     "it": "non, mai, nessun, nessuno, nessuna, senza, niente, nulla, né, neanche, nemmeno, neppure, "
@@ -720,7 +898,8 @@ INTENSIFIERS: dict[str, str] = {
     "incredibly, absolutely, totally, truly, particularly, especially, quite, highly, most, "
     "exceptionally, utterly, such, completely, terribly, awfully",
     "de": "ständig, dauernd, sehr, total, wirklich, echt, extrem, besonders, äußerst, absolut, "
-    "richtig, ziemlich, überaus, so, voll, ganz, wahnsinnig, mega, höchst",
+    "richtig, ziemlich, überaus, so, voll, ganz, wahnsinnig, mega, höchst, huere, huara, ur, sau, irre, "
+    "irrsinnig, enorm, unheimlich, ultra, recht, dermaßen, derart, so was von, sowas von",
     "fr": "sans arrêt, sans cesse, constamment, très, vraiment, super, extrêmement, particulièrement, "
     "absolument, totalement, tellement, si, hyper, assez, fort, bien trop, franchement, "
     "vachement",
@@ -746,7 +925,7 @@ NEGATION_LOOKS_BACK = frozenset({"de"})
 # of TOO, the words that alone at the end of a clause mean "too much" ("..., troppo")
 TOO_ALONE: dict[str, str] = {
     "en": "",
-    "de": "",
+    "de": "zu",
     "fr": "trop, beaucoup trop",
     "es": "demasiado, demasiada",
     "it": "troppo, troppa",
@@ -756,7 +935,8 @@ CONTRAST: dict[str, str] = {
     "en": "but, however, although, though, except, apart from, other than, whereas, on the other "
     "hand, only downside, the only thing",
     "de": "aber, jedoch, doch, allerdings, sondern, trotzdem, obwohl, nur dass, außer, dagegen, "
-    "hingegen, dafür, einziger kritikpunkt, einziges manko",
+    "hingegen, dafür, einziger kritikpunkt, einziges manko, nur der, nur die, einziger wermutstropfen, "
+    "einziger minuspunkt, einziger nachteil, einziges minus",
     "fr": "mais, cependant, pourtant, par contre, toutefois, néanmoins, sauf, bien que, en revanche, "
     "seul bémol, seul point négatif, quoique",
     "es": "pero, sin embargo, aunque, excepto, salvo, no obstante, en cambio, lo único, a pesar de, "
@@ -819,7 +999,11 @@ SKIP: dict[str, str] = {
     "de": "im zimmer, auf dem zimmer, aufs zimmer, in unserem zimmer, in den zimmern, bei der "
     "ankunft, bei ankunft, nebenzimmer, rezeption, empfang, am empfang, zimmer über uns, zimmer "
     "neben uns, nachbarzimmer, beim abendessen, in der nähe des hotels, auf unser zimmer, auf "
-    "das zimmer",
+    "das zimmer, unterm bett, unter dem bett, unters bett, unterm fenster, unter dem fenster, vor dem "
+    "fenster, vorm fenster, bis ins bett, auf der straße, den kleinen, für den kleinen, für die kleine, "
+    "für die kleinen, unsere kleine, unser kleiner, unseren kleinen, unserem kleinen, mit der kleinen, "
+    "mit dem kleinen, mit den kleinen, gehört zum, gehört zur, gehören zum, gehört dazu, lag ein, lag "
+    "eine, lag noch, lagen noch, lag überall, lagen überall",
     "fr": "un peu, dans la chambre, dans notre chambre, dans les chambres, à l'arrivée, a l'arrivee, "
     "chambre d'à côté, réception, à la réception, chambre voisine, près de l'hôtel, au dîner, "
     "avoir notre chambre, avoir la chambre",
