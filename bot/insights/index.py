@@ -40,7 +40,12 @@ _DE_SUFFIXES = ("ern", "en", "er", "es", "em", "e", "s", "st")
 _DE_KEEP = {"s": 3, "st": 5}  # "st" is a superlative only after a long stem ("sauberste"; not "Dienst")
 
 
+_DE_WHOLE = frozenset({"lage"})  # "Lage" (location) is not "lag", "lagen" (lay: "es lagen Haare im Bett")
+
+
 def _stem_de(w: str) -> str:
+    if w in _DE_WHOLE:
+        return w
     changed = True
     while changed:
         changed = False

@@ -92,7 +92,8 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "schrank, einrichtung, möbel, unterkunft, teppich, vorhänge, "
         "fernbedienung, wasserkocher, safe, tresor, schreibtisch, sessel, sofa, couch, stuhl, stühle, "
         "lampe, steckdose, steckdosen, kleiderschrank, rollladen, rollläden, rolladen, jalousie, jalousien, "
-        "verdunkelung, gardinen, ventilator, fensterbrett, zimmerli",
+        "verdunkelung, gardinen, ventilator, fensterbrett, zimmerli, "
+        "nachttisch, nachttischlampe, nachtkästchen, nachtkasten, kommode, kleiderbügel, bügel",
         "cleanliness": "sauberkeit, reinigung, hygiene, putzen, geputzt, gereinigt, haare",
         "staff": "zimmerservice, personal, mitarbeiter, mitarbeiterin, mitarbeiterinnen, "
         "angestellte, rezeptionist, rezeptionistin, service, bedienung, "
@@ -129,7 +130,8 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "value": "preis, preise, preis leistung, preisleistung, preis leistungs "
         "verhältnis, kosten, kostet, geld, gebühr, gebühren, aufpreis, bezahlt, "
         "zahlen, euro, eur, €, franken, chf, fr, "
-        "zuschlag, zusatzkosten, extrakosten, kurtaxe, ortstaxe, city tax",
+        "zuschlag, zusatzkosten, extrakosten, kurtaxe, ortstaxe, city tax, extra bezahlen, extra zahlen, "
+        "kostet extra, extra berechnet, zusätzlich berechnet",
         "wifi": "wlan, wifi, wi fi, internet, verbindung, netz, internetverbindung",
         "checkin": "check in, checkin, check out, checkout, einchecken, auschecken, "
         "eincheckzeit, anreise, abreise, ankunft, schlange, warteschlange, "
@@ -335,9 +337,13 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "muffig, haare, schimmlig, klebrig, rauch, zigarettenrauch, nach "
             "rauch, "
             "stank, gerochen, geruch, gerüche, mief, miefig, modrig, moderig, müffelt, müffelte, "
-            "abgestanden, fleck, kalkflecken, verkalkt, fussel, flusen, spinnweben, schlieren, fettig, "
+            "fleck, kalkflecken, verkalkt, fussel, flusen, spinnweben, schlieren, "
             "verfärbt, vergilbt, krümel, essensreste, roch nach, riecht nach, rost, rostig, rostflecken, "
-            "wasserflecken, tote fliege, fliege, silberfischchen, ameisen, spinne, spinnen, motten",
+            "wasserflecken, tote fliege, fliege, silberfischchen, ameisen, spinne, spinnen, motten, "
+            "trüb, trübe, milchig, fingerabdrücke, asche",
+            -1.5: "müll, abfall, zigarettenkippen, kippen, zigarettenstummel, vom vorgänger, von den "
+            "vorgängern, vom vorgast, von vorherigen gästen, vorherigen gäste, vorgänger, "
+            "blutflecken, kaugummi, fußnägel, zehennägel, haarbüschel, schamhaare",
             -2: "schmutzig, dreckig, verdreckt, schimmel, schimmelig, unsauber, "
             "ungeziefer, kakerlaken, wanzen, bettwanzen, ekelhaft, "
             "versifft, siffig, schmuddelig, schmuddlig, verschmutzt, ungepflegt, verklebt, urin, "
@@ -356,13 +362,20 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "professionell, nett, "
             "geregelt, gelöst, behoben, uns bescheid gesagt, uns vorher bescheid gesagt, uns informiert, "
             "uns vorgewarnt, gebracht, nachgebracht, vorbeigebracht, sofort reagiert, schnell reagiert, "
-            "zurückgerufen, abgehoben, tipps",
+            "zurückgerufen, abgehoben, tipps, "
+            "begrüßt, gegrüßt, mit namen begrüßt, taxi gerufen, taxi bestellt, organisiert, weitergeholfen",
             -1: "arrogant, unprofessionell, desinteressiert, "
             "aufs essen gewartet, auf das essen gewartet, aufs essen warten, auf unser essen gewartet, "
             "ungeduldig, genervt, gestresst, mürrisch, grimmig, schnippisch, herablassend, gleichgültig, "
             "teilnahmslos, unmotiviert, lustlos, planlos, ahnungslos, überheblich, abweisend, kurz "
             "angebunden, keine entschuldigung, ohne entschuldigung, schulterzucken, achselzucken, mit den "
-            "schultern gezuckt, nicht zuständig, vertröstet, abgewimmelt",
+            "schultern gezuckt, nicht zuständig, vertröstet, abgewimmelt, "
+            "kaum deutsch, kein deutsch, kaum englisch, kein englisch, kein wort deutsch, spricht kein, "
+            "sprach kein, sprechen kein, sprach kaum, spricht kaum, sprechen kaum, sprachbarriere, "
+            "sprachprobleme, pampig, rotzig, schroff, barsch, ruppig, zickig, launisch, gelangweilt, "
+            "unaufmerksam, vergesslich, schleppend, nicht beachtet, links liegen lassen, warten lassen, "
+            "warten gelassen, ließen uns warten, interessierte niemanden, wusste von nichts, wussten von "
+            "nichts, falsche auskunft, falsche auskünfte, falsch informiert",
             -1.5: "niemand da, keiner da, niemand zu erreichen, keiner zu erreichen, niemand erreichbar, "
             "keiner erreichbar, telefonisch nicht erreichbar, meldete sich niemand, hat sich niemand "
             "gemeldet, niemand gemeldet, niemand reagiert, keine reaktion, keine antwort, nie "
@@ -370,13 +383,14 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "ging keiner ran, niemand ging ans telefon, keiner ging ans telefon, niemand abgehoben, "
             "keiner abgehoben, niemand kam, keiner kam, kam niemand, kam keiner, hat sich niemand "
             "gekümmert, kümmerte sich niemand, inkompetent, unfähig, angeschnauzt, angemotzt, "
-            "angepampt, angeschrien, respektlos, unverschämt",
+            "angepampt, angeschrien, respektlos, unverschämt, "
+            "übersehen, uns übersehen",
             -2: "unfreundlich, unhöflich, frech, patzig",
         },
         "noise": {
             1.5: "kein mucks, mucksmäuschenstill, totenstill, himmlisch ruhig, absolute ruhe, totale ruhe, "
             "ruhe pur",
-            1: "ruhig, leise, ruhige lage, ruhe, stille, still",
+            1: "ruhig, leise, ruhige lage, ruhe, stille, still, schallisoliert, gut isoliert, schalldicht",
             -1: "lärm, laut, geräusch, geräusche, krach, baustelle, hören, hörte, hört, dünne wände, "
             "mucks, gehört, hörbar, zu hören, mitgehört, hörten, jedes wort, jeden schritt, jedes geräusch, "
             "brummte, brummt, brummen, dröhnt, dröhnte, dröhnen, rauscht, rauschte, summte, summt, piepte, "
@@ -387,6 +401,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "sirenen, martinshorn, türenknallen, türen knallen, knallende türen, knallten, geweckt, "
             "wachgehalten, wach gehalten, aus dem schlaf gerissen, ohrstöpsel, ohropax, aus papier, wie "
             "papier, papierdünn, pappwände, aus pappe",
+            -1.5: "schlecht isoliert, ratterte, rattert",
             -2: "hellhörig, sehr laut, lärmend, höllenlärm, ohrenbetäubend",
         },
         "value": {
@@ -396,8 +411,6 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "sein geld wert, jeden cent wert, "
             "fair, ohne aufpreis, ohne zuschlag, inbegriffen, inkludiert, im preis inbegriffen, im preis "
             "enthalten",
-            -0.5: "zuschlag, extra bezahlen, extra zahlen, kostet extra, extra berechnet, zusätzlich "
-            "berechnet",
             -1: "teuer, kostspielig, aufpreis, kostenpflichtig, "
             "happig, gesalzen, gesalzene preise, saftige preise, stolzer preis, stolze preise",
             -2: "überteuert, abzocke, wucher, "
@@ -608,7 +621,9 @@ FEELING: dict[str, dict[float, str]] = {
         "paradiesisch, kein wunsch offen, keine wünsche offen, es fehlte an nichts, fehlte an nichts, an "
         "nichts gefehlt, alles bestens, alles top, alles super, alles perfekt, rundum zufrieden, rundum "
         "gelungen, wärmstens empfehlen, uneingeschränkt empfehlen, absolut empfehlenswert, 10 von 10, zehn "
-        "von zehn, 5 sterne, fünf sterne, volle punktzahl, daumen hoch",
+        "von zehn, 5 sterne, fünf sterne, volle punktzahl, daumen hoch, "
+        "nichts zu wünschen übrig, lässt keine wünsche offen, ließ keine wünsche offen, begeistert, "
+        "überwältigt, überwältigend, a wahnsinn, der wahnsinn",
         1.5: "toll, sehr gut, schön, prima, empfehlenswert, zu empfehlen, liebevoll, "
         "ideal, vorbildlich, einwandfrei, tadellos, zuverlässig, großzügig, "
         "komme wieder, kommen wieder, jederzeit wieder, gerne wieder, "
@@ -629,7 +644,13 @@ FEELING: dict[str, dict[float, str]] = {
         "ein baby, wie im paradies, gut geschlafen, super geschlafen, herrlich geschlafen, tief geschlafen, "
         "hausgemacht, selbstgemacht, selbst gemacht, selbstgebacken, hausgebacken, frisch gepresst, frisch "
         "zubereitet, nachgefüllt, aufgefüllt, nachgelegt, einen druck, richtig druck, ordentlich druck, "
-        "guten druck, viel druck",
+        "guten druck, viel druck, "
+        "an alles gedacht, mitgedacht, alles was man braucht, es gab alles, beeindruckt, beeindruckend, "
+        "verliebt, positiv überrascht, angenehm überrascht, fiel positiv auf, positiv aufgefallen, lohnt "
+        "sich, hat sich gelohnt, lohnenswert, große auswahl, riesige auswahl, viel auswahl, reichhaltige "
+        "auswahl, wie auf den bildern, wie auf den fotos, wie beschrieben, wie im prospekt, sieht man die "
+        "berge, sieht man das meer, sieht man den see, sieht man die alpen, man sieht die berge, man sieht "
+        "das meer, man sieht den see, blick über die stadt, blick über den see, blick über die altstadt",
         1: "gut, angenehm, bequem, gemütlich, zufrieden, geräumig, modern, frisch, "
         "schnell, reichhaltig, reichlich, groß, vielfältig, abwechslungsreich, "
         "praktisch, problemlos, reibungslos, danke, vielen dank, gerne, gern, "
@@ -648,12 +669,16 @@ FEELING: dict[str, dict[float, str]] = {
         "region, passt scho, basst scho, passt eh, basst, gepasst, hat gepasst, berauschend, prickelnd, "
         "doll, zwei minuten, drei minuten, fünf minuten, 2 minuten, 3 minuten, 5 minuten, wenige minuten, "
         "paar minuten, ein paar minuten, wenigen minuten, wenige schritte, ein paar schritte, paar "
-        "schritte, wenige meter, paar meter, ein paar meter, hundert meter, 50 meter, 100 meter, 200 meter",
+        "schritte, wenige meter, paar meter, ein paar meter, hundert meter, 50 meter, 100 meter, 200 meter, "
+        "positiv, kinderfreundlich, hundefreundlich, familienfreundlich, barrierefrei, kuschelig, "
+        "flauschig, knusprig, zart, aromatisch, würzig, schmackhaft, deftig, delikat, versteht, verstand, "
+        "verstanden",
         0.5: "dunkeln, abdunkeln, verdunkeln, genug, sofort, neu, rund um die uhr",
         0.3: "ok, okay, in ordnung, akzeptabel, passabel, ausreichend, "
         "durchschnittlich, ganz gut, geht so, hoch",
         -0.5: "leider, nur, einfach gehalten, mangel, heiß, warm, "
-        "immer noch, schon wieder, immer wieder, erneut, mussten, musste",
+        "immer noch, schon wieder, immer wieder, erneut, mussten, musste, "
+        "fiel, grau",
         -1: "schlecht, schlechte, klein, winzig, eng, kalt, hart, alt, veraltet, "
         "abgenutzt, kaputt, defekt, langsam, unbequem, enttäuschend, "
         "enttäuscht, enttäuschung, problem, probleme, mangelhaft, mittelmäßig, "
@@ -688,12 +713,30 @@ FEELING: dict[str, dict[float, str]] = {
         "bis in die nacht, bis spät in die nacht, bis in die früh, bis zwei uhr, bis drei uhr, bis 1 uhr, "
         "bis 2 uhr, bis 3 uhr, bis ein uhr, bis vier uhr, morgens um, nachfragen, nachgefragt, nachhaken, "
         "hinterherlaufen, zweimal nach, dreimal nach, viermal nach, mehrmals nach, mehrfach nach, zigmal "
-        "nach, nur alle, beschwert, beschwerde, reklamiert, reklamation, reklamieren, nichts passiert, "
+        "nach, beschwert, beschwerde, reklamiert, reklamation, reklamieren, nichts passiert, "
         "passierte nichts, alle zwei minuten, alle paar minuten, alle 5 minuten, alle fünf minuten, alle "
         "zehn minuten, kein spaß, fehlte, fehlten, fehlt, gefehlt, hat gefehlt, minuspunkt, abzug, "
         "nachteil, manko, wermutstropfen, kritikpunkt, 20 minuten, 25 minuten, 30 minuten, 40 minuten, 45 "
         "minuten, 50 minuten, 60 minuten, 90 minuten, eine stunde, einer stunde, halbe stunde, halben "
-        "stunde, dreiviertelstunde, stunden, zwei stunden",
+        "stunde, dreiviertelstunde, stunden, zwei stunden, "
+        "negativ, flackerte, flackert, flackern, flimmerte, flimmert, lief aus, ausgelaufen, knackte, "
+        "wackelte, wackelt, kippelte, fiel ab, abgefallen, heruntergefallen, hing durch, hängt durch, "
+        "durchgehangen, durchhängend, kuhle, mulde, hing herunter, hing lose, löste sich, blätterte ab, "
+        "verrostet, lief nicht ab, läuft nicht ab, floss nicht ab, fließt nicht ab, stand das wasser, nass, "
+        "durchnässt, zugluft, es zog, zieht, fror, froren, gefroren, geschwitzt, heizte nicht, heizt nicht, "
+        "kühlte nicht, kühlt nicht, nur teilweise, ging kaputt, kaputtgegangen, zerbrach, gerissen, "
+        "abgerissen, mussten wir selbst, selbst holen, selber holen, erst nach, erst am nächsten tag, erst "
+        "am zweiten tag, erst am dritten tag, jeden tag gleich, immer gleich, täglich gleich, jeden tag das "
+        "selbe, jeden morgen das gleiche, jeden morgen dasselbe, jeden morgen gleich, brandlöcher, "
+        "brandloch, brandflecken, löcher, loch, risse, riss, kratzer, zerkratzt, macken, schrammen, "
+        "abgestoßen, verblichen, ausgefranst, zerschlissen, verschlissen, durchgescheuert, fadenscheinig, "
+        "durchsichtig, fettig, fettiges, abgestanden, versalzen, verkocht, zäh, trocken, labbrig, pappig, "
+        "matschig, wässrig, geschmacklos, ranzig, vom vortag, kleine auswahl, wenig auswahl, kaum auswahl, "
+        "geringe auswahl, keine auswahl, fensterlos, abseits, kein zimmer frei, falsches zimmer, anderes "
+        "zimmer als gebucht, mülltonnen, müllcontainer, auf die mülltonnen, auf den hinterhof, auf eine "
+        "wand, auf die wand, gegen die wand, auf eine baustelle, "
+        "wegen renovierung zu, wegen umbau zu, leider zu, hatte zu, hatten zu, hat zu, haben zu, schon zu, "
+        "bereits zu, zu gewesen, in der mitte durch",
         -1.5: "außer betrieb, ausser betrieb, ewig, ewigkeit, eine ewigkeit, "
         "unerträglich, rückenschmerzen, unsicher, zwielichtig, ignoriert, "
         "ignorierte, renovierungsbedürftig, lieblos, konnten "
@@ -708,7 +751,13 @@ FEELING: dict[str, dict[float, str]] = {
         "überraschung, unangenehme überraschung, negative überraschung, keine schöne überraschung, "
         "grottenschlecht, schlecht organisiert, unorganisiert, an schlaf war nicht zu denken, an schlaf "
         "nicht zu denken, kein auge zugetan, schlecht geschlafen, nicht geschlafen, reinfall, fehlgriff, "
-        "ein witz, lachhaft, peinlich, verstopft",
+        "ein witz, lachhaft, peinlich, verstopft, "
+        "mit handtüchern reserviert, handtücher reserviert, liegen reserviert, mit handtüchern belegt, "
+        "handtuchreservierung, stromausfall, kein strom, negativ aufgefallen, fiel negativ auf, als auf den "
+        "bildern, als auf den fotos, als auf den photos, als im internet, als beschrieben, als angegeben, "
+        "als versprochen, entsprach nicht, entspricht nicht, nicht wie beschrieben, anders als gebucht, "
+        "verdorben, abgelaufen, jämmerlich, desolat, verheerend, "
+        "nur alle",
         -2: "schrecklich, furchtbar, katastrophal, katastrophe, grauenhaft, "
         "grauenvoll, miserabel, unzumutbar, inakzeptabel, unmöglich, ekelhaft, "
         "ekelig, eklig, widerlich, nie wieder, niemals wieder, zumutung, "
@@ -716,7 +765,8 @@ FEELING: dict[str, dict[float, str]] = {
         "albtraum, nicht vorhanden, ungenießbar, "
         "grottig, saumäßig, beschissen, scheiße, scheiß, bruchbude, absteige, drecksloch, rattenloch, "
         "oasch, orsch, hundsmiserabel, nie mehr, finger weg, hände weg, bloß nicht, auf keinen fall buchen, "
-        "nicht buchen, abraten, rate ab, kann nur abraten, keine empfehlung, alptraum",
+        "nicht buchen, abraten, rate ab, kann nur abraten, keine empfehlung, alptraum, "
+        "erbärmlich",
     },
     "fr": {
         2: "excellent, excellente, parfait, parfaite, parfaitement, magnifique, "
@@ -885,7 +935,7 @@ NEGATORS: dict[str, str] = {
     "weren, isn, aren, didn, doesn, couldn, wouldn, hasn, haven, hadn, lack of, no longer",
     "de": "nicht, kein, keine, keinen, keinem, keiner, keines, nie, niemals, ohne, nichts, wenig, "
     "kaum, weder, nirgends, niemand, niemanden, niemandem, nix, null, nüt, nöd, nid, ned, net, nit, koa, "
-    "koan, koane, kei, keis, keini, niemert",
+    "koan, koane, kei, keis, keini, niemert, kein einziges mal, nicht ein einziges mal, nicht einmal",
     "fr": "ne, n, pas, jamais, aucun, aucune, sans, rien, ni, guère, nullement, pas de, pas du tout, peu",
     "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie, poco, poca",
     "it": "non, mai, nessun, nessuno, nessuna, senza, niente, nulla, né, neanche, nemmeno, neppure, "
@@ -913,7 +963,7 @@ INTENSIFIERS: dict[str, str] = {
 
 TOO: dict[str, str] = {
     "en": "too, overly, excessively",
-    "de": "zu, übermäßig, allzu, viel zu",
+    "de": "zu, übermäßig, allzu, viel zu, z, vill z",
     "fr": "trop, excessivement, beaucoup trop",
     "es": "demasiado, demasiada, excesivamente",
     "it": "troppo, troppa, eccessivamente",
@@ -925,7 +975,7 @@ NEGATION_LOOKS_BACK = frozenset({"de"})
 # of TOO, the words that alone at the end of a clause mean "too much" ("..., troppo")
 TOO_ALONE: dict[str, str] = {
     "en": "",
-    "de": "zu",
+    "de": "",
     "fr": "trop, beaucoup trop",
     "es": "demasiado, demasiada",
     "it": "troppo, troppa",
@@ -1002,8 +1052,9 @@ SKIP: dict[str, str] = {
     "das zimmer, unterm bett, unter dem bett, unters bett, unterm fenster, unter dem fenster, vor dem "
     "fenster, vorm fenster, bis ins bett, auf der straße, den kleinen, für den kleinen, für die kleine, "
     "für die kleinen, unsere kleine, unser kleiner, unseren kleinen, unserem kleinen, mit der kleinen, "
-    "mit dem kleinen, mit den kleinen, gehört zum, gehört zur, gehören zum, gehört dazu, lag ein, lag "
-    "eine, lag noch, lagen noch, lag überall, lagen überall",
+    "mit dem kleinen, mit den kleinen, gehört zum, gehört zur, gehören zum, gehört dazu, ging auf den, "
+    "ging auf die, ging auf eine, ging auf einen, ging aufs, gingen auf den, gingen auf die, ging zum, "
+    "ging zur",
     "fr": "un peu, dans la chambre, dans notre chambre, dans les chambres, à l'arrivée, a l'arrivee, "
     "chambre d'à côté, réception, à la réception, chambre voisine, près de l'hôtel, au dîner, "
     "avoir notre chambre, avoir la chambre",
