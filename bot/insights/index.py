@@ -149,9 +149,12 @@ def _build(lang: str) -> Index:
                 for entry in _entries(words):
                     index.add(entry, Entry("tf", topic, float(weight)))
     alone = set(_entries(lx.TOO_ALONE[lang]))
+    praise = set(_entries(lx.INTENSIFIER_ALONE.get(lang, "")))
     for kind, table in (("int", lx.INTENSIFIERS), ("too", lx.TOO), ("neg", lx.NEGATORS)):
         for entry in _entries(table[lang]):
             weight = -1.0 if kind == "too" and entry in alone else 0.0
+            if kind == "int" and entry in praise:
+                weight = 1.5
             if kind == "neg" and lang in lx.NEGATION_LOOKS_BACK:
                 weight = 1.0  # a negator at the end of a clause negates what came before
             index.add(entry, Entry(kind, None, weight))

@@ -21,7 +21,8 @@ form of a word is enough. Entries are separated by commas; an entry of several w
   word before it ("das WLAN ging nicht").
 - INTENSIFIERS multiply the next feeling word by 1.5; TOO ("too soft", "zu laut", "trop
   cher") makes the next feeling word negative; TOO_ALONE are those that mean "too much"
-  on their own at the end of a clause ("30 euro al giorno, troppo").
+  on their own at the end of a clause ("30 euro al giorno, troppo"); INTENSIFIER_ALONE those
+  that are praise there ("Frühstück mega").
 - SKIP: phrases matched and ignored because they place a topic rather than judge it
   ("wifi in the room", "on arrival", "reception", "un peu").
 - CONTRAST words ("but", "aber", "mais", "pero", "ma") start a new clause with its own
@@ -93,7 +94,8 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "fernbedienung, wasserkocher, safe, tresor, schreibtisch, sessel, sofa, couch, stuhl, stühle, "
         "lampe, steckdose, steckdosen, kleiderschrank, rollladen, rollläden, rolladen, jalousie, jalousien, "
         "verdunkelung, gardinen, ventilator, fensterbrett, zimmerli, "
-        "nachttisch, nachttischlampe, nachtkästchen, nachtkasten, kommode, kleiderbügel, bügel",
+        "nachttisch, nachttischlampe, nachtkästchen, nachtkasten, kommode, kleiderbügel, bügel, "
+        "telefon",
         "cleanliness": "sauberkeit, reinigung, hygiene, putzen, geputzt, gereinigt, haare",
         "staff": "zimmerservice, personal, mitarbeiter, mitarbeiterin, mitarbeiterinnen, "
         "angestellte, rezeptionist, rezeptionistin, service, bedienung, "
@@ -363,7 +365,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "geregelt, gelöst, behoben, uns bescheid gesagt, uns vorher bescheid gesagt, uns informiert, "
             "uns vorgewarnt, gebracht, nachgebracht, vorbeigebracht, sofort reagiert, schnell reagiert, "
             "zurückgerufen, abgehoben, tipps, "
-            "begrüßt, gegrüßt, mit namen begrüßt, taxi gerufen, taxi bestellt, organisiert, weitergeholfen",
+            "begrüßt, gegrüßt, mit namen begrüßt, taxi gerufen, taxi bestellt, organisiert, weitergeholfen, "
+            "geholfen, besetzt",
             -1: "arrogant, unprofessionell, desinteressiert, "
             "aufs essen gewartet, auf das essen gewartet, aufs essen warten, auf unser essen gewartet, "
             "ungeduldig, genervt, gestresst, mürrisch, grimmig, schnippisch, herablassend, gleichgültig, "
@@ -384,7 +387,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "keiner abgehoben, niemand kam, keiner kam, kam niemand, kam keiner, hat sich niemand "
             "gekümmert, kümmerte sich niemand, inkompetent, unfähig, angeschnauzt, angemotzt, "
             "angepampt, angeschrien, respektlos, unverschämt, "
-            "übersehen, uns übersehen",
+            "übersehen, uns übersehen, "
+            "unbesetzt, nicht besetzt",
             -2: "unfreundlich, unhöflich, frech, patzig",
         },
         "noise": {
@@ -650,7 +654,8 @@ FEELING: dict[str, dict[float, str]] = {
         "sich, hat sich gelohnt, lohnenswert, große auswahl, riesige auswahl, viel auswahl, reichhaltige "
         "auswahl, wie auf den bildern, wie auf den fotos, wie beschrieben, wie im prospekt, sieht man die "
         "berge, sieht man das meer, sieht man den see, sieht man die alpen, man sieht die berge, man sieht "
-        "das meer, man sieht den see, blick über die stadt, blick über den see, blick über die altstadt",
+        "das meer, man sieht den see, blick über die stadt, blick über den see, blick über die altstadt, "
+        "geil, megageil, affengeil, hammergeil, zur begrüßung, sonnenaufgang, sonnenuntergang",
         1: "gut, angenehm, bequem, gemütlich, zufrieden, geräumig, modern, frisch, "
         "schnell, reichhaltig, reichlich, groß, vielfältig, abwechslungsreich, "
         "praktisch, problemlos, reibungslos, danke, vielen dank, gerne, gern, "
@@ -659,7 +664,7 @@ FEELING: dict[str, dict[float, str]] = {
         "stilvoll, heimelig, funktioniert, funktionierte, ging, geht, klappte, "
         "klappt, gewechselt, stimmt, passt, fein, kostenlos, kostenloser, "
         "gratis, inklusive, sicher, wiederkommen, gut ausgestattet, schnell "
-        "erledigt, zügig, gerechtfertigt, geheizt, beheizt, geholfen, "
+        "erledigt, zügig, gerechtfertigt, geheizt, beheizt, "
         "riesig, fix, flott, ruck zuck, ruckzuck, im nu, umgehend, prompt, unkompliziert, flexibel, "
         "durchgehend geöffnet, durften, durfte, bereit, lagen bereit, lag bereit, vorbereitet, viel spaß, "
         "guet, lässig, gäbig, gschmackig, griabig, gmiatlich, urig, charmant, idyllisch, malerisch, "
@@ -678,7 +683,8 @@ FEELING: dict[str, dict[float, str]] = {
         "durchschnittlich, ganz gut, geht so, hoch",
         -0.5: "leider, nur, einfach gehalten, mangel, heiß, warm, "
         "immer noch, schon wieder, immer wieder, erneut, mussten, musste, "
-        "fiel, grau",
+        "fiel, grau, "
+        "eher",
         -1: "schlecht, schlechte, klein, winzig, eng, kalt, hart, alt, veraltet, "
         "abgenutzt, kaputt, defekt, langsam, unbequem, enttäuschend, "
         "enttäuscht, enttäuschung, problem, probleme, mangelhaft, mittelmäßig, "
@@ -736,7 +742,9 @@ FEELING: dict[str, dict[float, str]] = {
         "zimmer als gebucht, mülltonnen, müllcontainer, auf die mülltonnen, auf den hinterhof, auf eine "
         "wand, auf die wand, gegen die wand, auf eine baustelle, "
         "wegen renovierung zu, wegen umbau zu, leider zu, hatte zu, hatten zu, hat zu, haben zu, schon zu, "
-        "bereits zu, zu gewesen, in der mitte durch",
+        "bereits zu, zu gewesen, in der mitte durch, "
+        "kantinenniveau, kantine, kantinenessen, mensa, mensaniveau, massenabfertigung, fließband, "
+        "jugendherbergsniveau",
         -1.5: "außer betrieb, ausser betrieb, ewig, ewigkeit, eine ewigkeit, "
         "unerträglich, rückenschmerzen, unsicher, zwielichtig, ignoriert, "
         "ignorierte, renovierungsbedürftig, lieblos, konnten "
@@ -968,6 +976,9 @@ TOO: dict[str, str] = {
     "es": "demasiado, demasiada, excesivamente",
     "it": "troppo, troppa, eccessivamente",
 }
+
+# of INTENSIFIERS, those that alone at the end of a clause are praise ("Frühstück mega")
+INTENSIFIER_ALONE: dict[str, str] = {"de": "mega, ur, huere"}
 
 # languages whose negator may follow what it negates ("das WLAN ging nicht")
 NEGATION_LOOKS_BACK = frozenset({"de"})

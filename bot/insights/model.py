@@ -220,7 +220,7 @@ def _apply_modifiers(sentence: _Sentence) -> None:
         if target is not None and not target.used:
             target.weight = target.weight * 1.5 if item.kind == "int" else -abs(target.weight) * 1.5
             target.words.extend(item.words)
-        elif item.kind == "too" and item.weight and _ends_clause(items, n):  # "..., troppo"
+        elif item.weight and _ends_clause(items, n):  # "..., troppo", "Frühstück mega"
             item.kind = "feel"
     for n, item in enumerate(items):
         if item.kind != "neg":
