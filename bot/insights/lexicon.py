@@ -366,7 +366,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "uns vorgewarnt, gebracht, nachgebracht, vorbeigebracht, sofort reagiert, schnell reagiert, "
             "zurückgerufen, abgehoben, tipps, "
             "begrüßt, gegrüßt, mit namen begrüßt, taxi gerufen, taxi bestellt, organisiert, weitergeholfen, "
-            "geholfen, besetzt",
+            "geholfen, besetzt, "
+            "getragen, koffer getragen, gepäck getragen, hochgetragen",
             -1: "arrogant, unprofessionell, desinteressiert, "
             "aufs essen gewartet, auf das essen gewartet, aufs essen warten, auf unser essen gewartet, "
             "ungeduldig, genervt, gestresst, mürrisch, grimmig, schnippisch, herablassend, gleichgültig, "
@@ -388,7 +389,9 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "gekümmert, kümmerte sich niemand, inkompetent, unfähig, angeschnauzt, angemotzt, "
             "angepampt, angeschrien, respektlos, unverschämt, "
             "übersehen, uns übersehen, "
-            "unbesetzt, nicht besetzt",
+            "unbesetzt, nicht besetzt, "
+            "niemand an der rezeption, keiner an der rezeption, niemand am empfang, rezeption nicht "
+            "besetzt, rezeption unbesetzt",
             -2: "unfreundlich, unhöflich, frech, patzig",
         },
         "noise": {
@@ -404,7 +407,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "baulärm, bohren, gebohrt, gehämmert, hämmern, kirchenglocken, glocken, glockengeläut, gehupe, "
             "sirenen, martinshorn, türenknallen, türen knallen, knallende türen, knallten, geweckt, "
             "wachgehalten, wach gehalten, aus dem schlaf gerissen, ohrstöpsel, ohropax, aus papier, wie "
-            "papier, papierdünn, pappwände, aus pappe",
+            "papier, papierdünn, pappwände, aus pappe, "
+            "leichtem schlaf, leichten schlaf, leichter schlaf",
             -1.5: "schlecht isoliert, ratterte, rattert",
             -2: "hellhörig, sehr laut, lärmend, höllenlärm, ohrenbetäubend",
         },
@@ -444,6 +448,9 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         "room": {
             1: "meerblick, seeblick, bergblick, meeresblick, alpenblick, traumblick, traumaussicht, "
             "panoramablick, blick aufs meer, blick auf den see, blick auf die berge",
+        },
+        "bathroom": {
+            1: "bademantel, bademäntel, hausschuhe, slipper, badeschlappen",
         },
     },
     "fr": {
@@ -655,7 +662,8 @@ FEELING: dict[str, dict[float, str]] = {
         "auswahl, wie auf den bildern, wie auf den fotos, wie beschrieben, wie im prospekt, sieht man die "
         "berge, sieht man das meer, sieht man den see, sieht man die alpen, man sieht die berge, man sieht "
         "das meer, man sieht den see, blick über die stadt, blick über den see, blick über die altstadt, "
-        "geil, megageil, affengeil, hammergeil, zur begrüßung, sonnenaufgang, sonnenuntergang",
+        "geil, megageil, affengeil, hammergeil, zur begrüßung, sonnenaufgang, sonnenuntergang, "
+        "wie im himmel",
         1: "gut, angenehm, bequem, gemütlich, zufrieden, geräumig, modern, frisch, "
         "schnell, reichhaltig, reichlich, groß, vielfältig, abwechslungsreich, "
         "praktisch, problemlos, reibungslos, danke, vielen dank, gerne, gern, "
@@ -677,7 +685,10 @@ FEELING: dict[str, dict[float, str]] = {
         "schritte, wenige meter, paar meter, ein paar meter, hundert meter, 50 meter, 100 meter, 200 meter, "
         "positiv, kinderfreundlich, hundefreundlich, familienfreundlich, barrierefrei, kuschelig, "
         "flauschig, knusprig, zart, aromatisch, würzig, schmackhaft, deftig, delikat, versteht, verstand, "
-        "verstanden",
+        "verstanden, "
+        "direkt vor dem hotel, direkt vor der tür, vor der tür, direkt am hotel, direkt beim hotel, direkt "
+        "neben dem hotel, hoteleigen, hoteleigene, hoteleigener, überall im haus, im ganzen haus, im ganzen "
+        "hotel, überall im hotel",
         0.5: "dunkeln, abdunkeln, verdunkeln, genug, sofort, neu, rund um die uhr",
         0.3: "ok, okay, in ordnung, akzeptabel, passabel, ausreichend, "
         "durchschnittlich, ganz gut, geht so, hoch",
@@ -744,7 +755,8 @@ FEELING: dict[str, dict[float, str]] = {
         "wegen renovierung zu, wegen umbau zu, leider zu, hatte zu, hatten zu, hat zu, haben zu, schon zu, "
         "bereits zu, zu gewesen, in der mitte durch, "
         "kantinenniveau, kantine, kantinenessen, mensa, mensaniveau, massenabfertigung, fließband, "
-        "jugendherbergsniveau",
+        "jugendherbergsniveau, "
+        "selbst tragen, selber tragen, selbst schleppen, schleppen, nix für, nichts für",
         -1.5: "außer betrieb, ausser betrieb, ewig, ewigkeit, eine ewigkeit, "
         "unerträglich, rückenschmerzen, unsicher, zwielichtig, ignoriert, "
         "ignorierte, renovierungsbedürftig, lieblos, konnten "
@@ -1058,7 +1070,8 @@ SKIP: dict[str, str] = {
     "us, room below, near the hotel, close to the hotel, at dinner, to the pool, for our room, "
     "for the room",
     "de": "im zimmer, auf dem zimmer, aufs zimmer, in unserem zimmer, in den zimmern, bei der "
-    "ankunft, bei ankunft, nebenzimmer, rezeption, empfang, am empfang, zimmer über uns, zimmer "
+    "ankunft, bei ankunft, bei unserer ankunft, nach der ankunft, nach ankunft, nebenzimmer, rezeption, "
+    "empfang, am empfang, zimmer über uns, zimmer "
     "neben uns, nachbarzimmer, beim abendessen, in der nähe des hotels, auf unser zimmer, auf "
     "das zimmer, unterm bett, unter dem bett, unters bett, unterm fenster, unter dem fenster, vor dem "
     "fenster, vorm fenster, bis ins bett, auf der straße, den kleinen, für den kleinen, für die kleine, "
