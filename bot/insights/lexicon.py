@@ -105,7 +105,8 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "barkeeper, barkeeperin, barmann, servicepersonal, servicekraft, housekeeping, reinigungskraft, "
         "reinigungspersonal, putzfrau, portier, nachtportier, hotelier, direktor, direktorin, "
         "hoteldirektor, manager, managerin, empfangsdame, koch, köchin, crew, belegschaft, hotelteam, "
-        "rezeptionisten, zimmerfrau",
+        "rezeptionisten, zimmerfrau, "
+        "handwerker, techniker, hausmeister",
         "breakfast": "frühstück, buffet, büffet, essen, speisen, mahlzeit, abendessen, "
         "mittagessen, restaurant, eier, ei, kaffee, tee, brot, brötchen, "
         "semmel, croissant, saft, obst, speck, würstchen, müsli, küche, "
@@ -125,7 +126,8 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "flughafen, "
         "skigebiet, piste, pisten, skipiste, gondel, bergbahn, seilbahn, talstation, loipe, promenade, "
         "strandpromenade, hafen, sehenswürdigkeiten, geschäfte, einkaufsmöglichkeiten, supermarkt, bus, "
-        "busse, anbindung",
+        "busse, anbindung, "
+        "skibus, shuttle, shuttlebus",
         "noise": "verkehr, musik, straße, schallschutz, lärmschutz, schnarchen, "
         "geräuschkulisse, nachbarn, wände, wand, "
         "nebenan, nachtruhe, geräuschpegel, lautstärke",
@@ -161,7 +163,9 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "skiraum, skikeller, skidepot, skiverleih, schuhtrockner, liegestuhl, liegestühle, sonnenliegen, "
         "strandliegen, sonnenschirm, sonnenschirme, strandkorb, poolbar, dampfbad, hammam, massage, "
         "massagen, hanteln, tennisplatz, minigolf, kinderclub, miniclub, spielzimmer, aufenthaltsraum, "
-        "waschmaschine, fahrradkeller, fahrradverleih",
+        "waschmaschine, fahrradkeller, fahrradverleih, "
+        "freie liegen, freien liegen, liegen am pool, liegen am strand, schwimmbecken, meerwasserbecken, "
+        "außenbecken, innenbecken",
         "parking": "parkplatz, parkplätze, parken, parkhaus, tiefgarage, garage, "
         "stellplatz, stellplätze, parkmöglichkeit, parkmöglichkeiten, "
         "geparkt, parkte, parkten, parkkarte, parkschein, parkticket, parkgebühr, parkgebühren, die "
@@ -396,7 +400,9 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         },
         "noise": {
             1.5: "kein mucks, mucksmäuschenstill, totenstill, himmlisch ruhig, absolute ruhe, totale ruhe, "
-            "ruhe pur",
+            "ruhe pur, "
+            "man hört nur, hört man nur, hört nur die, nur die vögel, vogelgezwitscher, meeresrauschen, "
+            "wellenrauschen, rauschen des meeres, rauschen der wellen",
             1: "ruhig, leise, ruhige lage, ruhe, stille, still, schallisoliert, gut isoliert, schalldicht",
             -1: "lärm, laut, geräusch, geräusche, krach, baustelle, hören, hörte, hört, dünne wände, "
             "mucks, gehört, hörbar, zu hören, mitgehört, hörten, jedes wort, jeden schritt, jedes geräusch, "
@@ -408,7 +414,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "sirenen, martinshorn, türenknallen, türen knallen, knallende türen, knallten, geweckt, "
             "wachgehalten, wach gehalten, aus dem schlaf gerissen, ohrstöpsel, ohropax, aus papier, wie "
             "papier, papierdünn, pappwände, aus pappe, "
-            "leichtem schlaf, leichten schlaf, leichter schlaf",
+            "leichtem schlaf, leichten schlaf, leichter schlaf, "
+            "gefeiert wurde, wurde gefeiert, nebenan gefeiert",
             -1.5: "schlecht isoliert, ratterte, rattert",
             -2: "hellhörig, sehr laut, lärmend, höllenlärm, ohrenbetäubend",
         },
@@ -692,7 +699,7 @@ FEELING: dict[str, dict[float, str]] = {
         0.5: "dunkeln, abdunkeln, verdunkeln, genug, sofort, neu, rund um die uhr",
         0.3: "ok, okay, in ordnung, akzeptabel, passabel, ausreichend, "
         "durchschnittlich, ganz gut, geht so, hoch",
-        -0.5: "leider, nur, einfach gehalten, mangel, heiß, warm, "
+        -0.5: "nur, einfach gehalten, mangel, heiß, warm, "
         "immer noch, schon wieder, immer wieder, erneut, mussten, musste, "
         "fiel, grau, "
         "eher",
@@ -756,7 +763,9 @@ FEELING: dict[str, dict[float, str]] = {
         "bereits zu, zu gewesen, in der mitte durch, "
         "kantinenniveau, kantine, kantinenessen, mensa, mensaniveau, massenabfertigung, fließband, "
         "jugendherbergsniveau, "
-        "selbst tragen, selber tragen, selbst schleppen, schleppen, nix für, nichts für",
+        "selbst tragen, selber tragen, selbst schleppen, schleppen, nix für, nichts für, "
+        "verdünnt, "
+        "leider",
         -1.5: "außer betrieb, ausser betrieb, ewig, ewigkeit, eine ewigkeit, "
         "unerträglich, rückenschmerzen, unsicher, zwielichtig, ignoriert, "
         "ignorierte, renovierungsbedürftig, lieblos, konnten "
@@ -777,7 +786,8 @@ FEELING: dict[str, dict[float, str]] = {
         "bildern, als auf den fotos, als auf den photos, als im internet, als beschrieben, als angegeben, "
         "als versprochen, entsprach nicht, entspricht nicht, nicht wie beschrieben, anders als gebucht, "
         "verdorben, abgelaufen, jämmerlich, desolat, verheerend, "
-        "nur alle",
+        "nur alle, "
+        "steinhart, knochenhart, bretthart, vor verschlossener tür, vor verschlossenen türen",
         -2: "schrecklich, furchtbar, katastrophal, katastrophe, grauenhaft, "
         "grauenvoll, miserabel, unzumutbar, inakzeptabel, unmöglich, ekelhaft, "
         "ekelig, eklig, widerlich, nie wieder, niemals wieder, zumutung, "
@@ -1036,7 +1046,7 @@ COMPOUND_STEMS: dict[str, str] = {
     "warteschlange, wartezeit",
     "bed": "bett, matratze, kissen",
     "facilities": "schwimmbad, hallenbad, pool, wellness, fitness, sauna, aufzug, "
-    "fahrstuhl, terrasse, whirlpool, spielplatz",
+    "fahrstuhl, terrasse, whirlpool, spielplatz, becken",
     "parking": "parkplatz, parkhaus, tiefgarage, stellplatz, parkgebühr, parkmöglichkeit",
 }
 # feeling stems inside German compounds: weight -> stems
