@@ -349,7 +349,9 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "trüb, trübe, milchig, fingerabdrücke, asche",
             -1.5: "müll, abfall, zigarettenkippen, kippen, zigarettenstummel, vom vorgänger, von den "
             "vorgängern, vom vorgast, von vorherigen gästen, vorherigen gäste, vorgänger, "
-            "blutflecken, kaugummi, fußnägel, zehennägel, haarbüschel, schamhaare",
+            "blutflecken, kaugummi, fußnägel, zehennägel, haarbüschel, schamhaare, "
+            "riechen komisch, riecht komisch, roch komisch, riecht muffig, riecht unangenehm, riechen "
+            "unangenehm, roch unangenehm",
             -2: "schmutzig, dreckig, verdreckt, schimmel, schimmelig, unsauber, "
             "ungeziefer, kakerlaken, wanzen, bettwanzen, ekelhaft, "
             "versifft, siffig, schmuddelig, schmuddlig, verschmutzt, ungepflegt, verklebt, urin, "
@@ -695,7 +697,8 @@ FEELING: dict[str, dict[float, str]] = {
         "verstanden, "
         "direkt vor dem hotel, direkt vor der tür, vor der tür, direkt am hotel, direkt beim hotel, direkt "
         "neben dem hotel, hoteleigen, hoteleigene, hoteleigener, überall im haus, im ganzen haus, im ganzen "
-        "hotel, überall im hotel",
+        "hotel, überall im hotel, "
+        "willkommen, repariert, kurze wege",
         0.5: "dunkeln, abdunkeln, verdunkeln, genug, sofort, neu, rund um die uhr",
         0.3: "ok, okay, in ordnung, akzeptabel, passabel, ausreichend, "
         "durchschnittlich, ganz gut, geht so, hoch",
@@ -765,7 +768,8 @@ FEELING: dict[str, dict[float, str]] = {
         "jugendherbergsniveau, "
         "selbst tragen, selber tragen, selbst schleppen, schleppen, nix für, nichts für, "
         "verdünnt, "
-        "leider",
+        "leider, "
+        "quitscht, quitschte, quitschen, komisch, zu kurz, zu früh, zu spät",
         -1.5: "außer betrieb, ausser betrieb, ewig, ewigkeit, eine ewigkeit, "
         "unerträglich, rückenschmerzen, unsicher, zwielichtig, ignoriert, "
         "ignorierte, renovierungsbedürftig, lieblos, konnten "
@@ -787,7 +791,9 @@ FEELING: dict[str, dict[float, str]] = {
         "als versprochen, entsprach nicht, entspricht nicht, nicht wie beschrieben, anders als gebucht, "
         "verdorben, abgelaufen, jämmerlich, desolat, verheerend, "
         "nur alle, "
-        "steinhart, knochenhart, bretthart, vor verschlossener tür, vor verschlossenen türen",
+        "steinhart, knochenhart, bretthart, vor verschlossener tür, vor verschlossenen türen, "
+        "war weg, ist weg, sind weg, waren weg, einfach weg, ständig weg, dauernd weg, immer weg, weg seit, "
+        "komplett weg, null schlaf, kein schlaf, kaum schlaf",
         -2: "schrecklich, furchtbar, katastrophal, katastrophe, grauenhaft, "
         "grauenvoll, miserabel, unzumutbar, inakzeptabel, unmöglich, ekelhaft, "
         "ekelig, eklig, widerlich, nie wieder, niemals wieder, zumutung, "
@@ -965,7 +971,8 @@ NEGATORS: dict[str, str] = {
     "weren, isn, aren, didn, doesn, couldn, wouldn, hasn, haven, hadn, lack of, no longer",
     "de": "nicht, kein, keine, keinen, keinem, keiner, keines, nie, niemals, ohne, nichts, wenig, "
     "kaum, weder, nirgends, niemand, niemanden, niemandem, nix, null, nüt, nöd, nid, ned, net, nit, koa, "
-    "koan, koane, kei, keis, keini, niemert, kein einziges mal, nicht ein einziges mal, nicht einmal",
+    "koan, koane, kei, keis, keini, niemert, kein einziges mal, nicht ein einziges mal, nicht einmal, "
+    "schon wieder nicht, immer noch nicht, wieder nicht",
     "fr": "ne, n, pas, jamais, aucun, aucune, sans, rien, ni, guère, nullement, pas de, pas du tout, peu",
     "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie, poco, poca",
     "it": "non, mai, nessun, nessuno, nessuna, senza, niente, nulla, né, neanche, nemmeno, neppure, "
@@ -1053,7 +1060,7 @@ COMPOUND_STEMS: dict[str, str] = {
 COMPOUND_FEELING: dict[float, str] = {
     2: "superfreundlich",
     1: "freundlich, sauber, gemütlich, ruhig",
-    -1: "kaputt, defekt, schmutz",
+    -1: "kaputt, defekt, schmutz, quietsch, quitsch",
     -2: "unfreundlich, dreckig, schmutzig, ekel",
 }
 
