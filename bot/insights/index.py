@@ -36,15 +36,23 @@ def _stem_en(w: str) -> str:
     return w
 
 
-_DE_SUFFIXES = ("ern", "en", "er", "es", "em", "e", "s")
+_DE_SUFFIXES = ("ern", "en", "er", "es", "em", "e", "s", "st")
+_DE_KEEP = {"s": 3, "st": 5}  # "st" is a superlative only after a long stem ("sauberste"; not "Dienst")
+
+
+_DE_WHOLE = frozenset({"lage"})  # "Lage" (location) is not "lag", "lagen" (lay: "es lagen Haare im Bett")
 
 
 def _stem_de(w: str) -> str:
+    if w in _DE_WHOLE:
+        return w
     changed = True
     while changed:
         changed = False
         for suffix in _DE_SUFFIXES:
-            if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            if suffix == "s" and w.endswith("ss"):  # "Spaß" is not "Spa", "Abend" not "Abendessen"
+                continue
+            if w.endswith(suffix) and len(w) - len(suffix) >= _DE_KEEP.get(suffix, 3):
                 w = w[: -len(suffix)]
                 changed = True
                 break
@@ -150,9 +158,12 @@ def _build(lang: str) -> Index:
                 for entry in _entries(words):
                     index.add(entry, Entry("tf", topic, float(weight)))
     alone = set(_entries(lx.TOO_ALONE[lang]))
+    praise = set(_entries(lx.INTENSIFIER_ALONE.get(lang, "")))
     for kind, table in (("int", lx.INTENSIFIERS), ("too", lx.TOO), ("neg", lx.NEGATORS)):
         for entry in _entries(table[lang]):
             weight = -1.0 if kind == "too" and entry in alone else 0.0
+            if kind == "int" and entry in praise:
+                weight = 1.5
             if kind == "neg" and lang in lx.NEGATION_LOOKS_BACK:
                 weight = 1.0  # a negator at the end of a clause negates what came before
             if kind == "int":  # "super": a feeling too, when nothing follows it to strengthen

@@ -21,7 +21,8 @@ form of a word is enough. Entries are separated by commas; an entry of several w
   word before it ("das WLAN ging nicht").
 - INTENSIFIERS multiply the next feeling word by 1.5; TOO ("too soft", "zu laut", "trop
   cher") makes the next feeling word negative; TOO_ALONE are those that mean "too much"
-  on their own at the end of a clause ("30 euro al giorno, troppo").
+  on their own at the end of a clause ("30 euro al giorno, troppo"); INTENSIFIER_ALONE those
+  that are praise there ("Frühstück mega").
 - SKIP: phrases matched and ignored because they place a topic rather than judge it
   ("wifi in the room", "on arrival", "reception", "un peu").
 - CONTRAST words ("but", "aber", "mais", "pero", "ma") start a new clause with its own
@@ -89,45 +90,86 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
     "de": {
         "room": "zimmer, raum, suite, balkon, aussicht, ausblick, blick, fenster, "
         "klimaanlage, klima, heizung, minibar, kühlschrank, fernseher, tv, "
-        "schrank, einrichtung, möbel, unterkunft, teppich, vorhänge",
+        "schrank, einrichtung, möbel, unterkunft, teppich, vorhänge, "
+        "fernbedienung, wasserkocher, safe, tresor, schreibtisch, sessel, sofa, couch, stuhl, stühle, "
+        "lampe, steckdose, steckdosen, kleiderschrank, rollladen, rollläden, rolladen, jalousie, jalousien, "
+        "verdunkelung, gardinen, ventilator, fensterbrett, zimmerli, "
+        "nachttisch, nachttischlampe, nachtkästchen, nachtkasten, kommode, kleiderbügel, bügel, "
+        "telefon",
         "cleanliness": "sauberkeit, reinigung, hygiene, putzen, geputzt, gereinigt, haare",
         "staff": "zimmerservice, personal, mitarbeiter, mitarbeiterin, mitarbeiterinnen, "
         "angestellte, rezeptionist, rezeptionistin, service, bedienung, "
         "kellner, kellnerin, chef, chefin, team, gastgeber, gastgeberin, "
         "besitzer, inhaber, wirt, wirtin, concierge, zimmermädchen, "
-        "servicekräfte, leute, mannschaft",
+        "servicekräfte, leute, mannschaft, "
+        "barkeeper, barkeeperin, barmann, servicepersonal, servicekraft, housekeeping, reinigungskraft, "
+        "reinigungspersonal, putzfrau, portier, nachtportier, hotelier, direktor, direktorin, "
+        "hoteldirektor, manager, managerin, empfangsdame, koch, köchin, crew, belegschaft, hotelteam, "
+        "rezeptionisten, zimmerfrau, "
+        "handwerker, techniker, hausmeister",
         "breakfast": "frühstück, buffet, büffet, essen, speisen, mahlzeit, abendessen, "
         "mittagessen, restaurant, eier, ei, kaffee, tee, brot, brötchen, "
         "semmel, croissant, saft, obst, speck, würstchen, müsli, küche, "
         "gericht, gerichte, speisekarte, menü, wein, käse, joghurt, "
         "halbpension, getränke, kuchen, bar, cocktails, cocktail, zmorge, "
-        "zmorgen, frühstücksraum",
+        "zmorgen, frühstücksraum, "
+        "espresso, cappuccino, latte macchiato, milchkaffee, kipferl, gipfeli, weggli, weckerl, semmeln, "
+        "brezel, brezn, aufschnitt, wurst, schinken, lachs, rührei, spiegelei, frühstücksei, müesli, "
+        "birchermüesli, kaiserschmarrn, schnitzel, knödel, strudel, apfelstrudel, torte, gebäck, aufstrich, "
+        "marmelade, honig, butter, orangensaft, bier, weißbier, prosecco, sekt, drinks, abendbuffet, "
+        "dessert, nachspeise, vorspeise, hauptgang, portion, portionen, gegessen, frühstücken, "
+        "gefrühstückt, zmittag, znacht",
         "location": "lage, gelegen, umgebung, gegend, viertel, innenstadt, zentrum, "
         "stadtmitte, strand, meer, bahnhof, u bahn, s bahn, bushaltestelle, "
         "haltestelle, öffentliche verkehrsmittel, nähe, erreichbar, fußläufig, "
         "zu fuß, entfernt, entfernung, altstadt, see, tram, tramhaltestelle, "
-        "flughafen",
+        "flughafen, "
+        "skigebiet, piste, pisten, skipiste, gondel, bergbahn, seilbahn, talstation, loipe, promenade, "
+        "strandpromenade, hafen, sehenswürdigkeiten, geschäfte, einkaufsmöglichkeiten, supermarkt, bus, "
+        "busse, anbindung, "
+        "skibus, shuttle, shuttlebus",
         "noise": "verkehr, musik, straße, schallschutz, lärmschutz, schnarchen, "
-        "geräuschkulisse, nachbarn, wände, wand",
+        "geräuschkulisse, nachbarn, wände, wand, "
+        "nebenan, nachtruhe, geräuschpegel, lautstärke",
         "value": "preis, preise, preis leistung, preisleistung, preis leistungs "
         "verhältnis, kosten, kostet, geld, gebühr, gebühren, aufpreis, bezahlt, "
-        "zahlen, euro, eur, €, franken, chf, fr",
+        "zahlen, euro, eur, €, franken, chf, fr, "
+        "zuschlag, zusatzkosten, extrakosten, kurtaxe, ortstaxe, city tax, extra bezahlen, extra zahlen, "
+        "kostet extra, extra berechnet, zusätzlich berechnet",
         "wifi": "wlan, wifi, wi fi, internet, verbindung, netz, internetverbindung",
         "checkin": "check in, checkin, check out, checkout, einchecken, auschecken, "
         "eincheckzeit, anreise, abreise, ankunft, schlange, warteschlange, "
         "wartezeit, warten, gewartet, schlüssel, schlüsselkarte, zimmerkarte, "
-        "rechnung",
+        "rechnung, "
+        "buchung, reservierung, late check out, late checkout, spät auschecken, später auschecken, früh "
+        "einchecken, früher einchecken, early check in, zimmerschlüssel, schlüsselübergabe, anmeldung, "
+        "kaution",
         "bathroom": "bad, badezimmer, dusche, duschen, toilette, toiletten, wc, klo, "
         "waschbecken, badewanne, handtuch, handtücher, wasserdruck, warmwasser, "
         "warmes wasser, warmes wasser, föhn, fön, haartrockner, duschgel, "
-        "seife, abfluss, duschkopf, spülung, toilettenspülung",
-        "bed": "bett, betten, matratze, matratzen, kissen, kopfkissen, bettwäsche, bettdecke",
+        "seife, abfluss, duschkopf, spülung, toilettenspülung, "
+        "klospülung, spülkasten, wasserhahn, armatur, armaturen, duschvorhang, duschwand, duschtasse, "
+        "fliesen, kacheln, spiegel, bademantel, bademäntel, badetuch, badetücher, duschtuch, "
+        "toilettenpapier, klopapier, shampoo, pflegeprodukte, kosmetikartikel, druck, wasserstrahl, "
+        "regendusche",
+        "bed": "bett, betten, matratze, matratzen, kissen, kopfkissen, bettwäsche, bettdecke, "
+        "laken, bettlaken, leintuch, leintücher, spannbetttuch, duvet, daunendecke, federbett, zudecke, "
+        "kissenbezug, bettbezug, lattenrost, boxspring, boxspringbett, doppelbett, einzelbett, zustellbett, "
+        "kinderbett, babybett, schlafsofa, schlafcouch",
         "facilities": "pool, schwimmbad, hallenbad, freibad, spa, wellness, wellnessbereich, "
         "fitness, fitnessraum, fitnessstudio, sauna, aufzug, lift, fahrstuhl, "
         "lobby, terrasse, garten, dachterrasse, whirlpool, einrichtungen, "
-        "anlage, hotelanlage, spielplatz, treppe, treppen",
+        "anlage, hotelanlage, spielplatz, treppe, treppen, "
+        "skiraum, skikeller, skidepot, skiverleih, schuhtrockner, liegestuhl, liegestühle, sonnenliegen, "
+        "strandliegen, sonnenschirm, sonnenschirme, strandkorb, poolbar, dampfbad, hammam, massage, "
+        "massagen, hanteln, tennisplatz, minigolf, kinderclub, miniclub, spielzimmer, aufenthaltsraum, "
+        "waschmaschine, fahrradkeller, fahrradverleih, "
+        "freie liegen, freien liegen, liegen am pool, liegen am strand, schwimmbecken, meerwasserbecken, "
+        "außenbecken, innenbecken",
         "parking": "parkplatz, parkplätze, parken, parkhaus, tiefgarage, garage, "
-        "stellplatz, stellplätze, parkmöglichkeit, parkmöglichkeiten",
+        "stellplatz, stellplätze, parkmöglichkeit, parkmöglichkeiten, "
+        "geparkt, parkte, parkten, parkkarte, parkschein, parkticket, parkgebühr, parkgebühren, die "
+        "schranke, die schranken, parkdeck, ladestation, parkservice",
     },
     "fr": {
         "room": "chambre, chambres, suite, balcon, vue, fenêtre, climatisation, clim, climatiseur, "
@@ -344,40 +386,133 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
     },
     "de": {
         "cleanliness": {
-            2: "blitzsauber, makellos, picobello, tipptopp, blitzblank",
-            1: "sauber, gepflegt, reinlich, hygienisch",
+            2: "blitzsauber, makellos, picobello, tipptopp, blitzblank, "
+            "glänzend sauber, strahlend sauber, blitzeblank, klinisch sauber, wie geleckt",
+            1.5: "geglänzt, glänzte, glänzt, glänzend, glänzten, blitzte, blitzten, funkelte, funkelt, "
+            "frisch geputzt, frisch gereinigt",
+            1: "sauber, gepflegt, reinlich, hygienisch, "
+            "geputzt, gereinigt, gesaugt, gewischt, gespült, aufgeräumt, suuber, suber",
             -1: "staubig, staub, flecken, fleckig, gestank, stinkt, roch, riecht, "
             "muffig, haare, schimmlig, klebrig, rauch, zigarettenrauch, nach "
-            "rauch",
+            "rauch, "
+            "stank, gerochen, geruch, gerüche, mief, miefig, modrig, moderig, müffelt, müffelte, "
+            "fleck, kalkflecken, verkalkt, fussel, flusen, spinnweben, schlieren, "
+            "verfärbt, vergilbt, krümel, essensreste, roch nach, riecht nach, rost, rostig, rostflecken, "
+            "wasserflecken, tote fliege, fliege, silberfischchen, ameisen, spinne, spinnen, motten, "
+            "trüb, trübe, milchig, fingerabdrücke, asche",
+            -1.5: "müll, abfall, zigarettenkippen, kippen, zigarettenstummel, vom vorgänger, von den "
+            "vorgängern, vom vorgast, von vorherigen gästen, vorherigen gäste, vorgänger, "
+            "blutflecken, kaugummi, fußnägel, zehennägel, haarbüschel, schamhaare, "
+            "riechen komisch, riecht komisch, roch komisch, riecht muffig, riecht unangenehm, riechen "
+            "unangenehm, roch unangenehm",
             -2: "schmutzig, dreckig, verdreckt, schimmel, schimmelig, unsauber, "
-            "ungeziefer, kakerlaken, wanzen, bettwanzen, ekelhaft",
+            "ungeziefer, kakerlaken, wanzen, bettwanzen, ekelhaft, "
+            "versifft, siffig, schmuddelig, schmuddlig, verschmutzt, ungepflegt, verklebt, urin, "
+            "urinflecken, erbrochenes, gruusig, grusig, grauslich, grauslig, ekelerregend, verschimmelt, "
+            "schimmelflecken, kakerlake, schaben, flöhe, milben, mäuse, mäusekot, ratten, ratte, insekten, "
+            "käfer, rauchgeruch, zigarettengeruch, uringeruch, kanalgeruch, schimmelgeruch",
         },
         "staff": {
-            1.5: "rührend, gekümmert, kümmerten sich",
+            2: "jeden wunsch von den augen abgelesen, wunsch von den augen abgelesen, jeden wunsch erfüllt, "
+            "ohne dass wir fragen mussten, ohne zu fragen, unaufgefordert, von sich aus",
+            1.5: "rührend, gekümmert, kümmerten sich, "
+            "verwöhnt, verwöhnen, umsorgt, bestens betreut, kulant, entgegenkommend, lösungsorientiert, "
+            "fründlich, super nett, mega nett, huere nett, bemüht, engagiert, sympathisch, liebenswürdig",
             1: "freundlich, hilfsbereit, zuvorkommend, herzlich, höflich, "
             "aufmerksam, gastfreundschaft, gastfreundlich, kompetent, "
-            "professionell, nett",
-            -1: "arrogant, unprofessionell, desinteressiert",
+            "professionell, nett, "
+            "geregelt, gelöst, behoben, uns bescheid gesagt, uns vorher bescheid gesagt, uns informiert, "
+            "uns vorgewarnt, gebracht, nachgebracht, vorbeigebracht, sofort reagiert, schnell reagiert, "
+            "zurückgerufen, abgehoben, tipps, "
+            "begrüßt, gegrüßt, mit namen begrüßt, taxi gerufen, taxi bestellt, organisiert, weitergeholfen, "
+            "geholfen, besetzt, "
+            "getragen, koffer getragen, gepäck getragen, hochgetragen",
+            -1: "arrogant, unprofessionell, desinteressiert, "
+            "aufs essen gewartet, auf das essen gewartet, aufs essen warten, auf unser essen gewartet, "
+            "ungeduldig, genervt, gestresst, mürrisch, grimmig, schnippisch, herablassend, gleichgültig, "
+            "teilnahmslos, unmotiviert, lustlos, planlos, ahnungslos, überheblich, abweisend, kurz "
+            "angebunden, keine entschuldigung, ohne entschuldigung, schulterzucken, achselzucken, mit den "
+            "schultern gezuckt, nicht zuständig, vertröstet, abgewimmelt, "
+            "kaum deutsch, kein deutsch, kaum englisch, kein englisch, kein wort deutsch, spricht kein, "
+            "sprach kein, sprechen kein, sprach kaum, spricht kaum, sprechen kaum, sprachbarriere, "
+            "sprachprobleme, pampig, rotzig, schroff, barsch, ruppig, zickig, launisch, gelangweilt, "
+            "unaufmerksam, vergesslich, schleppend, nicht beachtet, links liegen lassen, warten lassen, "
+            "warten gelassen, ließen uns warten, interessierte niemanden, wusste von nichts, wussten von "
+            "nichts, falsche auskunft, falsche auskünfte, falsch informiert",
+            -1.5: "niemand da, keiner da, niemand zu erreichen, keiner zu erreichen, niemand erreichbar, "
+            "keiner erreichbar, telefonisch nicht erreichbar, meldete sich niemand, hat sich niemand "
+            "gemeldet, niemand gemeldet, niemand reagiert, keine reaktion, keine antwort, nie "
+            "zurückgerufen, nicht zurückgerufen, kein rückruf, niemand ging ran, ging niemand ran, "
+            "ging keiner ran, niemand ging ans telefon, keiner ging ans telefon, niemand abgehoben, "
+            "keiner abgehoben, niemand kam, keiner kam, kam niemand, kam keiner, hat sich niemand "
+            "gekümmert, kümmerte sich niemand, inkompetent, unfähig, angeschnauzt, angemotzt, "
+            "angepampt, angeschrien, respektlos, unverschämt, "
+            "übersehen, uns übersehen, "
+            "unbesetzt, nicht besetzt, "
+            "niemand an der rezeption, keiner an der rezeption, niemand am empfang, rezeption nicht "
+            "besetzt, rezeption unbesetzt",
             -2: "unfreundlich, unhöflich, frech, patzig",
         },
         "noise": {
-            1: "ruhig, leise, ruhige lage",
-            -1: "lärm, laut, geräusch, geräusche, krach, baustelle, hören, hörte, hört, dünne wände",
-            -2: "hellhörig, sehr laut, lärmend",
+            1.5: "kein mucks, mucksmäuschenstill, totenstill, himmlisch ruhig, absolute ruhe, totale ruhe, "
+            "ruhe pur, "
+            "man hört nur, hört man nur, hört nur die, nur die vögel, vogelgezwitscher, meeresrauschen, "
+            "wellenrauschen, rauschen des meeres, rauschen der wellen",
+            1: "ruhig, leise, ruhige lage, ruhe, stille, still, schallisoliert, gut isoliert, schalldicht",
+            -1: "lärm, laut, geräusch, geräusche, krach, baustelle, hören, hörte, hört, dünne wände, "
+            "mucks, gehört, hörbar, zu hören, mitgehört, hörten, jedes wort, jeden schritt, jedes geräusch, "
+            "brummte, brummt, brummen, dröhnt, dröhnte, dröhnen, rauscht, rauschte, summte, summt, piepte, "
+            "piept, klappert, klapperte, klappern, bellte, hundegebell, gebell, gegröle, grölten, geschrei, "
+            "kindergeschrei, party, partys, feiernde, betrunkene, disco, diskothek, techno, bässe, bass, "
+            "wummern, wummerte, müllabfuhr, müllwagen, lieferverkehr, lkw, presslufthammer, bauarbeiten, "
+            "baulärm, bohren, gebohrt, gehämmert, hämmern, kirchenglocken, glocken, glockengeläut, gehupe, "
+            "sirenen, martinshorn, türenknallen, türen knallen, knallende türen, knallten, geweckt, "
+            "wachgehalten, wach gehalten, aus dem schlaf gerissen, ohrstöpsel, ohropax, aus papier, wie "
+            "papier, papierdünn, pappwände, aus pappe, "
+            "leichtem schlaf, leichten schlaf, leichter schlaf, "
+            "gefeiert wurde, wurde gefeiert, nebenan gefeiert",
+            -1.5: "schlecht isoliert, ratterte, rattert",
+            -2: "hellhörig, sehr laut, lärmend, höllenlärm, ohrenbetäubend",
         },
         "value": {
+            1.5: "schnäppchen, unschlagbarer preis, fairer preis, faire preise, jeden euro wert, jeden "
+            "franken wert, preis leistung top, preis leistung stimmt, preis leistung passt",
             1: "günstig, preiswert, angemessen, preisgünstig, seinen preis wert, "
-            "sein geld wert, jeden cent wert",
-            -1: "teuer, kostspielig, aufpreis, kostenpflichtig",
-            -2: "überteuert, abzocke, wucher",
+            "sein geld wert, jeden cent wert, "
+            "fair, ohne aufpreis, ohne zuschlag, inbegriffen, inkludiert, im preis inbegriffen, im preis "
+            "enthalten",
+            -1: "teuer, kostspielig, aufpreis, kostenpflichtig, "
+            "happig, gesalzen, gesalzene preise, saftige preise, stolzer preis, stolze preise",
+            -2: "überteuert, abzocke, wucher, "
+            "halsabschneiderei, nepp, touristennepp, wucherpreise, apothekenpreise",
         },
         "location": {
-            1: "zentral, zentrale lage, zentral gelegen, gut gelegen, top lage",
+            1: "zentral, zentrale lage, zentral gelegen, gut gelegen, top lage, "
+            "traumlage, toplage, perfekte lage, beste lage, 1a lage, katzensprung, steinwurf, direkt am "
+            "strand, direkt am meer, direkt am see, direkt an der piste, ski in ski out, mitten in der "
+            "altstadt, mitten im zentrum, mittendrin, ums eck, um die ecke, perfekt gelegen, super gelegen, "
+            "ideal gelegen, toll gelegen, gute anbindung, gut angebunden, gut erreichbar, bestens "
+            "erreichbar, leicht erreichbar",
             0.5: "nähe, in der nähe, fußläufig, zu fuß, nah, nahe",
-            -1: "weit weg von allem, abgelegen, ab vom schuss",
+            -1: "weit weg von allem, abgelegen, ab vom schuss, "
+            "außerhalb, am stadtrand, gewerbegebiet, industriegebiet, im nirgendwo, mitten im nirgendwo, "
+            "nichts in der nähe, weitab, am arsch der welt, schlecht angebunden, schlechte anbindung, "
+            "schwer erreichbar, kaum erreichbar",
         },
         "checkin": {
-            -1: "warten, gewartet, mussten warten, warten mussten, wartezeit, warteschlange",
+            1: "schlüssel lagen bereit, sofort aufs zimmer, direkt aufs zimmer",
+            -1: "warten, gewartet, mussten warten, warten mussten, wartezeit, warteschlange, "
+            "gestanden, angestanden, anstehen, schlange gestanden, wartete, warteten, noch nicht fertig, "
+            "nicht im system, keine buchung, keine reservierung, überbucht, doppelt berechnet, doppelt "
+            "abgebucht, doppelt belastet, falsch berechnet, zu viel berechnet, zweimal berechnet, nie "
+            "bestellt, nicht bestellt, nie konsumiert, nicht konsumiert, die wir nie hatten",
+        },
+        "room": {
+            1: "meerblick, seeblick, bergblick, meeresblick, alpenblick, traumblick, traumaussicht, "
+            "panoramablick, blick aufs meer, blick auf den see, blick auf die berge",
+        },
+        "bathroom": {
+            1: "bademantel, bademäntel, hausschuhe, slipper, badeschlappen",
         },
     },
     "fr": {
@@ -827,11 +962,46 @@ FEELING: dict[str, dict[float, str]] = {
         "exzellent, traumhaft, genial, super, spitze, spitzenklasse, "
         "erstklassig, köstlich, lecker, wunderschön, großartig, grandios, top, "
         "bestens, sehr empfehlenswert, sehr zu empfehlen, unglaublich, "
-        "sensationell, klasse, traum, ein traum, highlight, wunderbar",
+        "sensationell, klasse, traum, ein traum, highlight, wunderbar, "
+        "unschlagbar, unübertroffen, einmalig, phänomenal, überragend, vom feinsten, allererste sahne, "
+        "erste sahne, ein gedicht, gedicht, ein genuss, der hammer, hammer, hammermäßig, spitzenmäßig, "
+        "bombastisch, megagut, saugut, sauguet, leiwand, leiwaund, urleiwand, bärig, huere guet, "
+        "weltklasse, 1a, eins a, tiptop, tip top, himmlisch, göttlich, vorzüglich, exquisit, zauberhaft, "
+        "paradiesisch, kein wunsch offen, keine wünsche offen, es fehlte an nichts, fehlte an nichts, an "
+        "nichts gefehlt, alles bestens, alles top, alles super, alles perfekt, rundum zufrieden, rundum "
+        "gelungen, wärmstens empfehlen, uneingeschränkt empfehlen, absolut empfehlenswert, 10 von 10, zehn "
+        "von zehn, 5 sterne, fünf sterne, volle punktzahl, daumen hoch, "
+        "nichts zu wünschen übrig, lässt keine wünsche offen, ließ keine wünsche offen, begeistert, "
+        "überwältigt, überwältigend, a wahnsinn, der wahnsinn",
         1.5: "toll, sehr gut, schön, prima, empfehlenswert, zu empfehlen, liebevoll, "
         "ideal, vorbildlich, einwandfrei, tadellos, zuverlässig, großzügig, "
         "komme wieder, kommen wieder, jederzeit wieder, gerne wieder, "
-        "weiterempfehlen, weiter empfehlen",
+        "weiterempfehlen, weiter empfehlen, "
+        "wie zu hause, wie daheim, zu hause gefühlt, wohlgefühlt, wohl gefühlt, rundum wohl, fühlten uns "
+        "wohl, wohlfühlen, willkommen gefühlt, herzlich empfangen, herzlich willkommen, upgrade, "
+        "kostenloses upgrade, upgegradet, upgegraded, hochgestuft, aufmerksamkeit, kleine aufmerksamkeit, "
+        "nette geste, überraschung, betthupferl, praline, pralinen, willkommensgeschenk, "
+        "begrüßungsgeschenk, begrüßungsdrink, willkommensdrink, welcome drink, nichts zu meckern, nix zu "
+        "meckern, nichts auszusetzen, nix auszusetzen, nichts zu beanstanden, nix zu beanstanden, nichts zu "
+        "bemängeln, keine beanstandungen, keine beschwerden, kein grund zur klage, nichts gefehlt, hat "
+        "alles gepasst, alles hat gepasst, alles gestimmt, hat alles gestimmt, alles hat gestimmt, passt "
+        "alles, jederzeit gerne wieder, immer wieder gerne, kommen immer wieder, komme immer wieder, kommen "
+        "sicher wieder, kommen bestimmt wieder, kommen gerne wieder, kommen auf jeden fall wieder, komme "
+        "gerne wieder, komme sicher wieder, kommen wir wieder, werden wiederkommen, wieder kommen, buchen "
+        "wieder, wieder buchen, würde wieder buchen, würden wieder buchen, bis zum nächsten mal, bis "
+        "nächstes jahr, weiter so, wie eine wolke, wie auf wolken, wie ein murmeltier, wie ein stein, wie "
+        "ein baby, wie im paradies, gut geschlafen, super geschlafen, herrlich geschlafen, tief geschlafen, "
+        "hausgemacht, selbstgemacht, selbst gemacht, selbstgebacken, hausgebacken, frisch gepresst, frisch "
+        "zubereitet, nachgefüllt, aufgefüllt, nachgelegt, einen druck, richtig druck, ordentlich druck, "
+        "guten druck, viel druck, "
+        "an alles gedacht, mitgedacht, alles was man braucht, es gab alles, beeindruckt, beeindruckend, "
+        "verliebt, positiv überrascht, angenehm überrascht, fiel positiv auf, positiv aufgefallen, lohnt "
+        "sich, hat sich gelohnt, lohnenswert, große auswahl, riesige auswahl, viel auswahl, reichhaltige "
+        "auswahl, wie auf den bildern, wie auf den fotos, wie beschrieben, wie im prospekt, sieht man die "
+        "berge, sieht man das meer, sieht man den see, sieht man die alpen, man sieht die berge, man sieht "
+        "das meer, man sieht den see, blick über die stadt, blick über den see, blick über die altstadt, "
+        "geil, megageil, affengeil, hammergeil, zur begrüßung, sonnenaufgang, sonnenuntergang, "
+        "wie im himmel",
         1: "gut, angenehm, bequem, gemütlich, zufrieden, geräumig, modern, frisch, "
         "schnell, reichhaltig, reichlich, groß, vielfältig, abwechslungsreich, "
         "praktisch, problemlos, reibungslos, danke, vielen dank, gerne, gern, "
@@ -840,11 +1010,31 @@ FEELING: dict[str, dict[float, str]] = {
         "stilvoll, heimelig, funktioniert, funktionierte, ging, geht, klappte, "
         "klappt, gewechselt, stimmt, passt, fein, kostenlos, kostenloser, "
         "gratis, inklusive, sicher, wiederkommen, gut ausgestattet, schnell "
-        "erledigt, zügig, gerechtfertigt, geheizt, beheizt, geholfen",
-        0.5: "dunkeln, abdunkeln, verdunkeln",
+        "erledigt, zügig, gerechtfertigt, geheizt, beheizt, "
+        "riesig, fix, flott, ruck zuck, ruckzuck, im nu, umgehend, prompt, unkompliziert, flexibel, "
+        "durchgehend geöffnet, durften, durfte, bereit, lagen bereit, lag bereit, vorbereitet, viel spaß, "
+        "guet, lässig, gäbig, gschmackig, griabig, gmiatlich, urig, charmant, idyllisch, malerisch, "
+        "entspannt, erholsam, erholung, entspannung, hochwertig, edel, luxuriös, elegant, geschmackvoll, "
+        "schick, stylish, nagelneu, brandneu, frisch renoviert, neu renoviert, panorama, rundumblick, "
+        "weitblick, über die dächer, über die stadt, den ganzen see, handgeschrieben, regional, aus der "
+        "region, passt scho, basst scho, passt eh, basst, gepasst, hat gepasst, berauschend, prickelnd, "
+        "doll, zwei minuten, drei minuten, fünf minuten, 2 minuten, 3 minuten, 5 minuten, wenige minuten, "
+        "paar minuten, ein paar minuten, wenigen minuten, wenige schritte, ein paar schritte, paar "
+        "schritte, wenige meter, paar meter, ein paar meter, hundert meter, 50 meter, 100 meter, 200 meter, "
+        "positiv, kinderfreundlich, hundefreundlich, familienfreundlich, barrierefrei, kuschelig, "
+        "flauschig, knusprig, zart, aromatisch, würzig, schmackhaft, deftig, delikat, versteht, verstand, "
+        "verstanden, "
+        "direkt vor dem hotel, direkt vor der tür, vor der tür, direkt am hotel, direkt beim hotel, direkt "
+        "neben dem hotel, hoteleigen, hoteleigene, hoteleigener, überall im haus, im ganzen haus, im ganzen "
+        "hotel, überall im hotel, "
+        "willkommen, repariert, kurze wege",
+        0.5: "dunkeln, abdunkeln, verdunkeln, genug, sofort, neu, rund um die uhr",
         0.3: "ok, okay, in ordnung, akzeptabel, passabel, ausreichend, "
         "durchschnittlich, ganz gut, geht so, hoch",
-        -0.5: "leider, nur, einfach gehalten, mangel, fehlte, fehlten, fehlt, heiß, warm",
+        -0.5: "nur, einfach gehalten, mangel, heiß, warm, "
+        "immer noch, schon wieder, immer wieder, erneut, mussten, musste, "
+        "fiel, grau, "
+        "eher",
         -1: "schlecht, schlechte, klein, winzig, eng, kalt, hart, alt, veraltet, "
         "abgenutzt, kaputt, defekt, langsam, unbequem, enttäuschend, "
         "enttäuscht, enttäuschung, problem, probleme, mangelhaft, mittelmäßig, "
@@ -859,16 +1049,89 @@ FEELING: dict[str, dict[float, str]] = {
         "renoviert, sollte renoviert, verbesserungswürdig, "
         "verbesserungsbedürftig, langweilig, dürftig, spärlich, unzureichend, "
         "überlastet, zu wenig, renoviert werden, renovierung, bescheiden, die "
-        "ganze nacht, immer voll, voll",
+        "ganze nacht, immer voll, voll, "
+        "eher mau, mau, naja, na ja, so lala, so la la, nicht das gelbe vom ei, ausbaufähig, luft nach "
+        "oben, hätte besser sein können, könnte besser sein, mehr erwartet, hätte mehr erwartet, hatte mehr "
+        "erwartet, hätten mehr erwartet, mehr schein als sein, mager, karg, kläglich, armselig, trostlos, "
+        "lausig, schlampig, nachlässig, ungenügend, unterdurchschnittlich, ernüchternd, ungemütlich, "
+        "steril, trist, düster, beengt, kein platz, kaum platz, schuhkarton, besenkammer, abstellkammer, "
+        "unpraktisch, schwer zu finden, zach, zaach, schiach, lätz, schlächt, platt, kratzig, klamm, "
+        "durchgesessen, wacklig, wackelig, klemmt, klemmte, quietscht, quietschte, quietschten, "
+        "gequietscht, quietschend, knarrt, knarrte, knarzt, knarzte, knarrend, tropft, tropfend, tröpfelt, "
+        "tröpfelte, getröpfelt, rinnsal, leckt, lief über, übergelaufen, überschwemmt, hing schief, lose, "
+        "beschädigt, zerbrochen, gesprungen, zerrissen, löchrig, eingerissen, abgeplatzt, abgeblättert, "
+        "bröckelt, bröckelte, streikte, streikt, hakt, hakte, gehakt, ruckelt, ruckelte, geruckelt, lahm, "
+        "schneckentempo, funkloch, leer, leergeräumt, leergegessen, nicht nachgefüllt, aus der tüte, aus "
+        "dem tetrapak, pulverkaffee, instantkaffee, löslicher kaffee, fertigprodukt, fertigprodukte, "
+        "aufgewärmt, aufgebacken, plastikbesteck, pappbecher, jeden tag dasselbe, jeden tag das gleiche, "
+        "immer dasselbe, immer das gleiche, eintönig, keine abwechslung, hauswand, hinterhof, lichtschacht, "
+        "brandmauer, blick auf die wand, mücken, stechmücken, gelsen, schnaken, kochend, bis mitternacht, "
+        "bis in die nacht, bis spät in die nacht, bis in die früh, bis zwei uhr, bis drei uhr, bis 1 uhr, "
+        "bis 2 uhr, bis 3 uhr, bis ein uhr, bis vier uhr, morgens um, nachfragen, nachgefragt, nachhaken, "
+        "hinterherlaufen, zweimal nach, dreimal nach, viermal nach, mehrmals nach, mehrfach nach, zigmal "
+        "nach, beschwert, beschwerde, reklamiert, reklamation, reklamieren, nichts passiert, "
+        "passierte nichts, alle zwei minuten, alle paar minuten, alle 5 minuten, alle fünf minuten, alle "
+        "zehn minuten, kein spaß, fehlte, fehlten, fehlt, gefehlt, hat gefehlt, minuspunkt, abzug, "
+        "nachteil, manko, wermutstropfen, kritikpunkt, 20 minuten, 25 minuten, 30 minuten, 40 minuten, 45 "
+        "minuten, 50 minuten, 60 minuten, 90 minuten, eine stunde, einer stunde, halbe stunde, halben "
+        "stunde, dreiviertelstunde, stunden, zwei stunden, "
+        "negativ, flackerte, flackert, flackern, flimmerte, flimmert, lief aus, ausgelaufen, knackte, "
+        "wackelte, wackelt, kippelte, fiel ab, abgefallen, heruntergefallen, hing durch, hängt durch, "
+        "durchgehangen, durchhängend, kuhle, mulde, hing herunter, hing lose, löste sich, blätterte ab, "
+        "verrostet, lief nicht ab, läuft nicht ab, floss nicht ab, fließt nicht ab, stand das wasser, nass, "
+        "durchnässt, zugluft, es zog, zieht, fror, froren, gefroren, geschwitzt, heizte nicht, heizt nicht, "
+        "kühlte nicht, kühlt nicht, nur teilweise, ging kaputt, kaputtgegangen, zerbrach, gerissen, "
+        "abgerissen, mussten wir selbst, selbst holen, selber holen, erst nach, erst am nächsten tag, erst "
+        "am zweiten tag, erst am dritten tag, jeden tag gleich, immer gleich, täglich gleich, jeden tag das "
+        "selbe, jeden morgen das gleiche, jeden morgen dasselbe, jeden morgen gleich, brandlöcher, "
+        "brandloch, brandflecken, löcher, loch, risse, riss, kratzer, zerkratzt, macken, schrammen, "
+        "abgestoßen, verblichen, ausgefranst, zerschlissen, verschlissen, durchgescheuert, fadenscheinig, "
+        "durchsichtig, fettig, fettiges, abgestanden, versalzen, verkocht, zäh, trocken, labbrig, pappig, "
+        "matschig, wässrig, geschmacklos, ranzig, vom vortag, kleine auswahl, wenig auswahl, kaum auswahl, "
+        "geringe auswahl, keine auswahl, fensterlos, abseits, kein zimmer frei, falsches zimmer, anderes "
+        "zimmer als gebucht, mülltonnen, müllcontainer, auf die mülltonnen, auf den hinterhof, auf eine "
+        "wand, auf die wand, gegen die wand, auf eine baustelle, "
+        "wegen renovierung zu, wegen umbau zu, leider zu, hatte zu, hatten zu, hat zu, haben zu, schon zu, "
+        "bereits zu, zu gewesen, in der mitte durch, "
+        "kantinenniveau, kantine, kantinenessen, mensa, mensaniveau, massenabfertigung, fließband, "
+        "jugendherbergsniveau, "
+        "selbst tragen, selber tragen, selbst schleppen, schleppen, nix für, nichts für, "
+        "verdünnt, "
+        "leider, "
+        "quitscht, quitschte, quitschen, komisch, zu kurz, zu früh, zu spät",
         -1.5: "außer betrieb, ausser betrieb, ewig, ewigkeit, eine ewigkeit, "
         "unerträglich, rückenschmerzen, unsicher, zwielichtig, ignoriert, "
-        "ignorierte, renovierungsbedürftig, lieblos, verschimmelt, konnten "
-        "nicht schlafen, kaum geschlafen",
+        "ignorierte, renovierungsbedürftig, lieblos, konnten "
+        "nicht schlafen, kaum geschlafen, "
+        "eiskalt, saukalt, arschkalt, bitterkalt, kochend heiß, kochendheiß, brühend heiß, brütend heiß, in "
+        "die jahre gekommen, heruntergekommen, runtergekommen, verwohnt, marode, schäbig, abgewirtschaftet, "
+        "baufällig, ausgefallen, fiel aus, fällt aus, fiel ständig aus, fällt ständig aus, fiel immer "
+        "wieder aus, ausfall, abgestürzt, stürzte ab, stürzt ab, weggebrochen, brach weg, bricht weg, brach "
+        "zusammen, zusammengebrochen, tot, ging nicht an, ging nicht aus, ging nicht auf, ging nicht zu, "
+        "gingen nicht, ließ sich nicht, lässt sich nicht, ließen sich nicht, lassen sich nicht, schloss "
+        "nicht, schließt nicht, dunkelt nicht ab, dunkeln nicht ab, fehlanzeige, fehlte komplett, böse "
+        "überraschung, unangenehme überraschung, negative überraschung, keine schöne überraschung, "
+        "grottenschlecht, schlecht organisiert, unorganisiert, an schlaf war nicht zu denken, an schlaf "
+        "nicht zu denken, kein auge zugetan, schlecht geschlafen, nicht geschlafen, reinfall, fehlgriff, "
+        "ein witz, lachhaft, peinlich, verstopft, "
+        "mit handtüchern reserviert, handtücher reserviert, liegen reserviert, mit handtüchern belegt, "
+        "handtuchreservierung, stromausfall, kein strom, negativ aufgefallen, fiel negativ auf, als auf den "
+        "bildern, als auf den fotos, als auf den photos, als im internet, als beschrieben, als angegeben, "
+        "als versprochen, entsprach nicht, entspricht nicht, nicht wie beschrieben, anders als gebucht, "
+        "verdorben, abgelaufen, jämmerlich, desolat, verheerend, "
+        "nur alle, "
+        "steinhart, knochenhart, bretthart, vor verschlossener tür, vor verschlossenen türen, "
+        "war weg, ist weg, sind weg, waren weg, einfach weg, ständig weg, dauernd weg, immer weg, weg seit, "
+        "komplett weg, null schlaf, kein schlaf, kaum schlaf",
         -2: "schrecklich, furchtbar, katastrophal, katastrophe, grauenhaft, "
         "grauenvoll, miserabel, unzumutbar, inakzeptabel, unmöglich, ekelhaft, "
         "ekelig, eklig, widerlich, nie wieder, niemals wieder, zumutung, "
         "frechheit, skandal, unterirdisch, eine katastrophe, mies, horror, "
-        "albtraum, nicht vorhanden, ungenießbar",
+        "albtraum, nicht vorhanden, ungenießbar, "
+        "grottig, saumäßig, beschissen, scheiße, scheiß, bruchbude, absteige, drecksloch, rattenloch, "
+        "oasch, orsch, hundsmiserabel, nie mehr, finger weg, hände weg, bloß nicht, auf keinen fall buchen, "
+        "nicht buchen, abraten, rate ab, kann nur abraten, keine empfehlung, alptraum, "
+        "erbärmlich",
     },
     "fr": {
         2: "excellent, excellente, parfait, parfaite, parfaitement, magnifique, superbe, fantastique, "
@@ -1279,7 +1542,9 @@ NEGATORS: dict[str, str] = {
     "wouldnt, hasnt, havent, hadnt, wont, nothing, without, nor, neither, none, hardly, wasn, "
     "weren, isn, aren, didn, doesn, couldn, wouldn, hasn, haven, hadn, lack of, no longer",
     "de": "nicht, kein, keine, keinen, keinem, keiner, keines, nie, niemals, ohne, nichts, wenig, "
-    "kaum, weder, nirgends",
+    "kaum, weder, nirgends, niemand, niemanden, niemandem, nix, null, nüt, nöd, nid, ned, net, nit, koa, "
+    "koan, koane, kei, keis, keini, niemert, kein einziges mal, nicht ein einziges mal, nicht einmal, "
+    "schon wieder nicht, immer noch nicht, wieder nicht",
     "fr": "ne, n, pas, jamais, aucun, aucune, sans, rien, ni, guère, nullement, pas de, pas du tout, peu, "
     "non, "
     "n'y avait plus, n'y a plus, n'y avait pas, n'y a pas, n'y avait même pas, n'y a même pas, "
@@ -1295,7 +1560,8 @@ INTENSIFIERS: dict[str, str] = {
     "incredibly, absolutely, totally, truly, particularly, especially, quite, highly, most, "
     "exceptionally, utterly, such, completely, terribly, awfully",
     "de": "ständig, dauernd, sehr, total, wirklich, echt, extrem, besonders, äußerst, absolut, "
-    "richtig, ziemlich, überaus, so, voll, ganz, wahnsinnig, mega, höchst",
+    "richtig, ziemlich, überaus, so, voll, ganz, wahnsinnig, mega, höchst, huere, huara, ur, sau, irre, "
+    "irrsinnig, enorm, unheimlich, ultra, recht, dermaßen, derart, so was von, sowas von",
     "fr": "sans arrêt, sans cesse, constamment, très, vraiment, super, extrêmement, particulièrement, "
     "absolument, totalement, tellement, si, hyper, assez, fort, bien trop, franchement, vrai, vraie, "
     "vrais, vraies, pas mal, carrément, complètement, ultra, méga, ben, full, bien, "
@@ -1311,11 +1577,14 @@ INTENSIFIERS: dict[str, str] = {
 
 TOO: dict[str, str] = {
     "en": "too, overly, excessively",
-    "de": "zu, übermäßig, allzu, viel zu",
+    "de": "zu, übermäßig, allzu, viel zu, z, vill z",
     "fr": "trop, excessivement, beaucoup trop, pas assez, pas suffisamment",
     "es": "demasiado, demasiada, excesivamente",
     "it": "troppo, troppa, eccessivamente",
 }
+
+# of INTENSIFIERS, those that alone at the end of a clause are praise ("Frühstück mega")
+INTENSIFIER_ALONE: dict[str, str] = {"de": "mega, ur, huere"}
 
 # languages whose negator may follow what it negates ("das WLAN ging nicht")
 NEGATION_LOOKS_BACK = frozenset({"de"})
@@ -1333,7 +1602,8 @@ CONTRAST: dict[str, str] = {
     "en": "but, however, although, though, except, apart from, other than, whereas, on the other "
     "hand, only downside, the only thing",
     "de": "aber, jedoch, doch, allerdings, sondern, trotzdem, obwohl, nur dass, außer, dagegen, "
-    "hingegen, dafür, einziger kritikpunkt, einziges manko",
+    "hingegen, dafür, einziger kritikpunkt, einziges manko, nur der, nur die, einziger wermutstropfen, "
+    "einziger minuspunkt, einziger nachteil, einziges minus",
     "fr": "mais, cependant, pourtant, par contre, toutefois, néanmoins, sauf, bien que, en revanche, "
     "seul bémol, seul point négatif, quoique, dommage que, dommage qu, sauf que, sinon, à part ça, "
     "à part cela, hormis, excepté, seul hic, le seul hic, seul souci, seul reproche, seul point noir, "
@@ -1362,14 +1632,14 @@ COMPOUND_STEMS: dict[str, str] = {
     "warteschlange, wartezeit",
     "bed": "bett, matratze, kissen",
     "facilities": "schwimmbad, hallenbad, pool, wellness, fitness, sauna, aufzug, "
-    "fahrstuhl, terrasse, whirlpool, spielplatz",
+    "fahrstuhl, terrasse, whirlpool, spielplatz, becken",
     "parking": "parkplatz, parkhaus, tiefgarage, stellplatz, parkgebühr, parkmöglichkeit",
 }
 # feeling stems inside German compounds: weight -> stems
 COMPOUND_FEELING: dict[float, str] = {
     2: "superfreundlich",
     1: "freundlich, sauber, gemütlich, ruhig",
-    -1: "kaputt, defekt, schmutz",
+    -1: "kaputt, defekt, schmutz, quietsch, quitsch",
     -2: "unfreundlich, dreckig, schmutzig, ekel",
 }
 
@@ -1400,9 +1670,15 @@ SKIP: dict[str, str] = {
     "us, room below, near the hotel, close to the hotel, at dinner, to the pool, for our room, "
     "for the room",
     "de": "im zimmer, auf dem zimmer, aufs zimmer, in unserem zimmer, in den zimmern, bei der "
-    "ankunft, bei ankunft, nebenzimmer, rezeption, empfang, am empfang, zimmer über uns, zimmer "
+    "ankunft, bei ankunft, bei unserer ankunft, nach der ankunft, nach ankunft, nebenzimmer, rezeption, "
+    "empfang, am empfang, zimmer über uns, zimmer "
     "neben uns, nachbarzimmer, beim abendessen, in der nähe des hotels, auf unser zimmer, auf "
-    "das zimmer",
+    "das zimmer, unterm bett, unter dem bett, unters bett, unterm fenster, unter dem fenster, vor dem "
+    "fenster, vorm fenster, bis ins bett, auf der straße, den kleinen, für den kleinen, für die kleine, "
+    "für die kleinen, unsere kleine, unser kleiner, unseren kleinen, unserem kleinen, mit der kleinen, "
+    "mit dem kleinen, mit den kleinen, gehört zum, gehört zur, gehören zum, gehört dazu, ging auf den, "
+    "ging auf die, ging auf eine, ging auf einen, ging aufs, gingen auf den, gingen auf die, ging zum, "
+    "ging zur",
     "fr": "un peu, dans la chambre, dans notre chambre, dans les chambres, à l'arrivée, a l'arrivee, "
     "chambre d'à côté, réception, à la réception, chambre voisine, près de l'hôtel, au dîner, "
     "avoir notre chambre, avoir la chambre, à notre "
