@@ -251,16 +251,33 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             1: "clean, tidy, hygienic, well kept",
             -1: "dusty, dust, stained, stains, stain, smell, smelly, smelled, "
             "smelt, stank, odour, odor, grimy, grubby, hair in, smoke, "
-            "cigarette smoke, smelled of smoke",
-            -2: "dirty, filthy, mould, mold, mouldy, moldy, unclean, cockroach, "
+            "cigarette smoke, smelled of smoke, smelled of, smelt of, smell of, "
+            "reeked, reeks, reek, whiff, pong, grime, cobwebs, cobweb, crumbs, limescale, "
+            "fingerprints, hair in the sink, hair in the shower, hair on the, hairs in the, "
+            "hairs on the, blood, bloodstains, used towel, used towels, someone else s, "
+            "previous guest, previous guests, nobody cleaned, no one cleaned, not been "
+            "cleaned, wasn t cleaned, weren t cleaned, hadn t been cleaned, had not been "
+            "cleaned, sticky floor, dirty looking",
+            -2: "mouse, mice, rat, rats, ants, fleas, roaches, vomit, pubes, pubic hair, "
+            "filth, manky, minging, disgustingly dirty, dirty, filthy, mould, mold, mouldy, moldy, unclean, cockroach, "
             "cockroaches, bugs, bedbugs, bed bugs, disgusting smell, stink, "
             "stinks, stinky, mildew",
         },
         "staff": {
-            2: "above and beyond, went above and beyond, went out of their way",
+            2: "above and beyond, went above and beyond, went out of their way, extra mile, "
+            "the extra mile, couldn t do enough, couldnt do enough, could not do enough, "
+            "nothing was too much trouble, nothing was too much, bent over backwards, "
+            "made us feel welcome, made us feel at home, made us feel special, remembered "
+            "our names, remembered our name, remembered us",
             1: "friendly, helpful, welcoming, courteous, polite, attentive, "
-            "hospitable, accommodating, professional, kind, hospitality",
-            -1: "unprofessional, arrogant, indifferent, understaffed",
+            "hospitable, accommodating, professional, kind, hospitality, cheerful, smiling, "
+            "smiley, obliging, knowledgeable, caring, personable, approachable",
+            -1: "unprofessional, arrogant, indifferent, understaffed, uninterested, "
+            "disinterested, unwelcoming, abrupt, curt, offhand, dismissive, grumpy, surly, "
+            "moody, stroppy, lazy, incompetent, clueless, careless, inattentive, unhelpfull",
+            -1.5: "couldn t care less, couldnt care less, could not care less, didn t care, "
+            "did not care, condescending, patronising, patronizing, sarcastic, snotty, "
+            "snooty, hostile, aggressive, shouted at, yelled at, off with us",
             -2: "rude, unfriendly, unhelpful, impolite",
         },
         "noise": {
@@ -273,7 +290,9 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             1: "affordable, reasonable, reasonably priced, bargain, worth the "
             "money, worth every penny, good value, great value, value for "
             "money, cheap",
-            -1: "expensive, pricey, extra charge, extra charges, hidden charges",
+            -1: "expensive, pricey, extra charge, extra charges, hidden charges, steep, "
+            "not worth, overcharge, costly, pricy, charged for, charged us for, were "
+            "charged, charged extra, had to pay, had to pay extra, pay extra, paid extra",
             -2: "overpriced, rip off, ripoff, daylight robbery",
         },
         "location": {
@@ -449,9 +468,27 @@ FEELING: dict[str, dict[float, str]] = {
         "outstanding, awesome, brilliant, exceptional, loved, love, delicious, "
         "beautiful, gorgeous, incredible, best, stunning, spectacular, "
         "heavenly, faultless, highly recommend, exceeded, 10 10, highlight, "
-        "adorable, superb, top notch, spot on",
+        "adorable, superb, top notch, spot on, to die for, out of this world, breathtaking, "
+        "breath taking, can t fault, cant fault, couldn t fault, couldnt fault, could not "
+        "fault, cannot fault, can not fault, ten out of ten, 10 out of 10, flawless, "
+        "phenomenal, magnificent, sublime, first class, first rate, second to none, home "
+        "from home, home away from home, felt like home, feel like home, felt at home, like "
+        "home, couldn t ask for more, couldnt ask for more, could not ask for more, can t "
+        "ask for more, cant ask for more, could not have been better, couldn t have been "
+        "better, couldnt have been better, could not be better, couldn t be better, "
+        "like sleeping on a cloud, slept like a baby, slept like babies, slept like a log, "
+        "blown away, exquisite, divine, terrific, marvellous, marvelous, splendid, fab, "
+        "stellar, fantastically, amazingly, superbly, brilliantly",
         1.5: "great, lovely, very good, tasty, wonderfully, ideal, ideally, "
-        "delightful, well maintained, handy",
+        "delightful, well maintained, handy, definitely be back, will be back, will "
+        "definitely return, would definitely return, will return, would return, would come "
+        "back, will come back, coming back, be back, would go back, will go back, treat, a "
+        "gem, gem, a pleasure, pleasure, impressed, impressive, pleased, thrilled, dreamy, "
+        "heaven, plush, luxurious, classy, elegant, roomy, sparkling, gleaming, slept well, "
+        "slept great, good night s sleep, great night s sleep, upgraded, upgrade, upgraded "
+        "us, thoughtful, nice touch, lovely touch, ace, bang on, cracking, smashing, "
+        "gorgeously, beautifully, nicely, immaculately, cute, quaint, homely, welcoming, "
+        "refreshing, bright, airy, light and airy, peaceful, well kept",
         1: "good, nice, comfortable, comfy, pleasant, enjoyed, enjoy, recommend, "
         "recommended, happy, satisfied, cozy, cosy, modern, fresh, convenient, "
         "easy, quick, fast, efficient, well, generous, large, big, plenty, "
@@ -468,7 +505,31 @@ FEELING: dict[str, dict[float, str]] = {
         -1: "bad, poor, small, tiny, cramped, cold, hot, hard, old, dated, tired, "
         "worn, broken, slow, uncomfortable, disappointing, disappointed, "
         "disappointment, problem, problems, issue, issues, complaint, "
-        "complaints, missing, mediocre, expensive, long, far, dark, thin, "
+        "complaints, missing, meh, so so, at best, hit and miss, hit or miss, "
+        "nothing to write home about, underwhelming, underwhelmed, subpar, sub par, below "
+        "par, below average, below standard, substandard, not up to standard, not up to "
+        "scratch, not up to par, not up to, not as pictured, not as advertised, not as "
+        "described, nothing like the pictures, misleading, threadbare, frayed, ripped, "
+        "torn, chipped, cracked, peeling, rusty, rust, loose, wobbly, creaky, creaking, "
+        "squeaky, squeaking, rattling, rattled, flickering, dripping, dripped, drips, "
+        "leaked, flooded, flooding, overflowing, clogged, ran all night, running all night, "
+        "ran constantly, wouldn t flush, would not flush, didn t flush, wouldn t close, "
+        "would not close, didn t close, doesn t close, won t close, wouldn t open, would "
+        "not open, wouldn t lock, would not lock, didn t lock, never came on, never worked, "
+        "never came, never arrived, never showed, never showed up, never turned up, never "
+        "fixed, never answered, never replied, never responded, never called back, never "
+        "got, nobody answered, no one answered, nobody came, no one came, nobody helped, no "
+        "one helped, nobody there, no one there, nobody at, no one at, no answer, no reply, "
+        "no response, unanswered, not ready, wasn t ready, weren t ready, wasnt ready, not "
+        "fixed, not replaced, not made up, unmade, had to ask, had to ask again, had to ask "
+        "twice, had to chase, had to complain, had to call, had to change rooms, had to "
+        "move, had to, kept asking, asked twice, asked three times, watery, greasy, soggy, "
+        "rubbery, undercooked, raw, dishwater, warm air, grotty, tacky, cheap and nasty, "
+        "scruffy, unkempt, neglected, run down, falling apart, worn down, in need of "
+        "repair, needs updating, needs a refurb, refurb, pokey, poky, claustrophobic, "
+        "dingy, gloomy, depressing, soulless, stained, scratched, unpleasant, unpleasant "
+        "surprise, meagre, meager, skimpy, paltry, pitiful, sad, lacklustre, lackluster, "
+        "uninspiring, forgettable, so so, noisy, bumpy, saggy, unclean, unhygienic, expensive, long, far, dark, thin, "
         "stuck, leaking, leak, leaky, annoying, difficult, bland, stale, "
         "overcooked, weak, lukewarm, noisy, outdated, shabby, damp, did not "
         "work, didn t work, doesn t work, not working, out of order, chaotic, "
@@ -485,7 +546,13 @@ FEELING: dict[str, dict[float, str]] = {
         "awake, all night, full",
         -1.5: "boiling, unsafe, sketchy, dodgy, seedy, impossible, back pain, "
         "backache, paper thin, ignored, ignore, ignoring, out of service, "
-        "worse, refused, grim, overcharged, charged twice, double charged, "
+        "worse, refused, refusal, grim, manky, clueless, shambles, shambolic, "
+        "amateurish, amateur, laughable, ridiculous, absurd, outrageous, disgrace, "
+        "disgraceful, waste of money, a waste, waste, regret, regretted, not recommend, "
+        "wouldn t recommend, would not recommend, wouldnt recommend, don t recommend, do "
+        "not recommend, not again, won t be back, will not be back, won t return, will not "
+        "return, wont be back, cheated, conned, scammed, ripped off, dreadfully, poxy, "
+        "crap, crappy, naff, pants, dump, a dump, hovel, shithole, sucked, sucks, overcharged, charged twice, double charged, "
         "charged us twice, couldn t sleep, couldnt sleep, could not sleep",
         -2: "terrible, awful, horrible, worst, disgusting, dreadful, unacceptable, "
         "appalling, nightmare, never again, avoid, hate, hated, shocking, "
@@ -705,7 +772,9 @@ FEELING: dict[str, dict[float, str]] = {
 NEGATORS: dict[str, str] = {
     "en": "not, no, never, t, dont, didnt, doesnt, wasnt, werent, isnt, arent, cant, couldnt, "
     "wouldnt, hasnt, havent, hadnt, wont, nothing, without, nor, neither, none, hardly, wasn, "
-    "weren, isn, aren, didn, doesn, couldn, wouldn, hasn, haven, hadn, lack of, no longer",
+    "weren, isn, aren, didn, doesn, couldn, wouldn, hasn, haven, hadn, lack of, no longer, "
+    "could have been, could ve been, should have been, should ve been, would have been, would "
+    "ve been, could be, should be, nobody, no one",
     "de": "nicht, kein, keine, keinen, keinem, keiner, keines, nie, niemals, ohne, nichts, wenig, "
     "kaum, weder, nirgends",
     "fr": "ne, n, pas, jamais, aucun, aucune, sans, rien, ni, guère, nullement, pas de, pas du tout, peu",
