@@ -277,7 +277,10 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "moody, stroppy, lazy, incompetent, clueless, careless, inattentive, unhelpfull",
             -1.5: "couldn t care less, couldnt care less, could not care less, didn t care, "
             "did not care, condescending, patronising, patronizing, sarcastic, snotty, "
-            "snooty, hostile, aggressive, shouted at, yelled at, off with us",
+            "snooty, hostile, aggressive, shouted at, yelled at, off with us, never "
+            "answered, never replied, never responded, never called back, nobody answered, "
+            "no one answered, nobody helped, no one helped, no answer, no reply, no "
+            "response, unanswered, nobody picked up, no one picked up",
             -2: "rude, unfriendly, unhelpful, impolite",
         },
         "noise": {
@@ -388,14 +391,45 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             2: "impecable, limpísimo, limpísima, impoluto",
             1: "limpio, limpia, limpios, limpias, pulcro, limpito, limpita, limpitos, limpitas",
             -1: "polvo, polvoriento, manchas, mancha, manchado, olor, olía, huele, "
-            "mal olor, pelos, humedad, olía a humedad, humo, olor a tabaco",
-            -2: "sucio, sucia, suciedad, moho, cucarachas, chinches, bichos, asqueroso, mugre",
+            "mal olor, pelos, humedad, olía a humedad, humo, olor a tabaco, olor a, olía a, "
+            "olían a, huele a, huelen a, olía mal, huele mal, olía raro, apestaba, apesta, "
+            "peste, hedor, tufo, pelo, pelos en, cabellos, restos, migas, telarañas, telaraña, "
+            "sarro, manchada, manchado, manchados, manchadas, toalla usada, toallas usadas, "
+            "sangre, sin limpiar, nadie limpió, no limpiaron, no la limpiaron, no limpiaban, "
+            "no nos limpiaron, percudido, percudida, percudidos, percudidas, amarillento, "
+            "amarillentas, hongos, huellas, arena en",
+            -2: "sucio, sucia, suciedad, moho, cucarachas, chinches, bichos, asqueroso, mugre, "
+            "bien sucio, bien cochino, bien mugroso, bien cochambroso, "
+            "mugriento, mugrienta, mugroso, mugrosa, cochino, cochina, cochinos, cochambre, "
+            "cochambroso, cochambrosa, guarro, guarra, marrano, marrana, pocilga, una pocilga, "
+            "ratón, ratones, rata, ratas, hormigas, pulgas, cucaracha, chinche, vómito, "
+            "suciedad, roña, roñoso, roñosa, sucísimo, sucísima, brillaba por su ausencia",
         },
         "staff": {
             1: "amable, amables, simpático, atento, atentos, servicial, "
             "serviciales, cordial, educado, profesional, encantador, "
-            "encantadores",
-            -1: "antipático, borde, arrogante, poco profesional",
+            "encantadores, majo, maja, majos, majas, majísimo, un amor, unos amores, un "
+            "encanto, cariñoso, cariñosos, cariñosa, cálido, cálidos, buena onda, atentísimo, "
+            "atentísimos, pendientes, resolutivo, resolutivos, dispuesto, dispuestos, "
+            "risueño, sonriente, sonrientes, hospitalario, hospitalarios",
+            2: "se desvivieron, se desvivió, se desviven, nos trataron de maravilla, nos "
+            "trataron genial, nos trataron de lujo, nos trataron como reyes, nos hicieron "
+            "sentir como en casa, trato exquisito, trato excelente, de diez el trato, "
+            "nos consintieron, nos mimaron",
+            -1: "antipático, borde, arrogante, poco profesional, desatento, desatentos, "
+            "desatenta, despistado, despistados, incompetente, incompetentes, inútil, "
+            "inútiles, prepotente, prepotentes, soberbio, soberbia, malhumorado, "
+            "malhumorada, desganado, desganada, de mala gana, mala cara, malas caras, mala "
+            "onda, mala leche, cortante, pesado, pesada, apático, apática, seco, seca, secos, "
+            "pasota, pasotas, estúpido, estúpida",
+            -1.5: "nunca contestaron, nunca respondieron, nadie contestó, nadie "
+            "contestaba, nadie respondió, nadie respondía, no contestaban, no contestaron, "
+            "no respondieron, no respondían, sin respuesta, ni respuesta, nadie cogía, "
+            "nadie cogió, no cogían, nadie levantaba, pasaban de nosotros, pasaba de nosotros, pasaron de nosotros, pasó de "
+            "nosotros, no nos atendieron, nadie nos atendió, nadie atendía, nadie atendió, "
+            "no atendían, no atendieron, nos gritó, nos gritaron, nos trataron mal, nos "
+            "trataron fatal, nos faltó el respeto, faltaron al respeto, mal trato, maltrato, "
+            "mala atención, pésima atención, mal servicio, pésimo servicio",
             -2: "maleducado, maleducados, grosero, groseros, desagradable, mal educado, mal educados",
         },
         "noise": {
@@ -409,7 +443,13 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             1: "barato, barata, económico, económica, asequible, razonable, vale "
             "la pena, merece la pena, buena relación calidad precio",
             -1: "caro, cara, costoso",
-            -2: "carísimo, timo, abusivo, excesivo, un robo, robo",
+            -2: "carísimo, timo, abusivo, excesivo, un robo, robo, un dineral, dineral, "
+            "sablazo, nos clavaron, clavada, nos timaron, estafa, una estafa, cobraron de "
+            "más, nos cobraron de más, cobran de más, cobro indebido, precio abusivo, "
+            "precios abusivos",
+            -1.5: "nos cobraron, cobraron, no vale la pena, no merece la pena, no lo vale, "
+            "no vale lo que cuesta, tuvimos que pagar, hay que pagar, se paga aparte, "
+            "se cobra aparte, se paga",
         },
         "location": {
             1: "céntrico, céntrica, bien ubicado, bien situado, bien ubicada, bien situada",
@@ -517,10 +557,8 @@ FEELING: dict[str, dict[float, str]] = {
         "would not close, didn t close, doesn t close, won t close, wouldn t open, would "
         "not open, wouldn t lock, would not lock, didn t lock, never came on, never worked, "
         "never came, never arrived, never showed, never showed up, never turned up, never "
-        "fixed, never answered, never replied, never responded, never called back, never "
-        "got, nobody answered, no one answered, nobody came, no one came, nobody helped, no "
-        "one helped, nobody there, no one there, nobody at, no one at, no answer, no reply, "
-        "no response, unanswered, not ready, wasn t ready, weren t ready, wasnt ready, not "
+        "fixed, never got, nobody came, no one came, nobody there, no one there, nobody at, "
+        "no one at, not ready, wasn t ready, weren t ready, wasnt ready, not "
         "fixed, not replaced, not made up, unmade, had to ask, had to ask again, had to ask "
         "twice, had to chase, had to complain, had to call, had to change rooms, had to "
         "move, had to, kept asking, asked twice, asked three times, watery, greasy, soggy, "
@@ -661,7 +699,16 @@ FEELING: dict[str, dict[float, str]] = {
     },
     "es": {
         2: "excelente, excelentes, perfecto, perfecta, perfectos, maravilloso, "
-        "maravillosa, fantástico, fantástica, espectacular, increíble, "
+        "maravillosa, chévere, chéveres, padrísimo, padrísima, padrísimos, padre, bacán, "
+        "bacano, bacana, bacanísimo, brutal, de maravilla, a las mil maravillas, una pasada, "
+        "pasada, de rechupete, un diez, todo un diez, un 10, de 10, lujo, un lujo, lujazo, "
+        "top, exquisito, exquisita, fabuloso, fabulosa, sensacional, divino, divina, "
+        "alucinante, flipante, chulísimo, chulísima, bárbaro, bárbara, regio, regia, "
+        "macanudo, buenazo, joya, una joya, bestial, de película, de cine, como en casa, "
+        "nos sentimos como en casa, nos sentimos en casa, nada que objetar, nada que "
+        "reprochar, nada que decir, cero quejas, ni una queja, ninguna queja, sin quejas, "
+        "sin pegas, ninguna pega, cero pegas, de primera, de categoría, inolvidable, "
+        "fantástico, espectacular, increíble, "
         "estupendo, estupenda, magnífico, magnífica, delicioso, deliciosa, "
         "riquísimo, buenísimo, buenísima, genial, inmejorable, lo mejor, el "
         "mejor, la mejor, de lujo, recomiendo, muy recomendable, 10, encantó, "
@@ -670,7 +717,15 @@ FEELING: dict[str, dict[float, str]] = {
         1.5: "muy bien, muy bueno, muy buena, agradable, bonito, bonita, precioso, "
         "preciosa, rico, rica, sabroso, sabrosa, estupendamente, fenomenal, "
         "ideal, repetiremos, repetiría, repetiremos sin duda, lindo, linda, "
-        "lindos, lindas",
+        "lindos, lindas, volvería, volveríamos, regresaremos, regresaría, regresaríamos, "
+        "volveremos sin duda, sin duda volveremos, repetir, repetimos, guay, chulo, chula, "
+        "chulos, chulas, cuco, cuca, coqueto, coqueta, padre, limpito, amplísimo, "
+        "amplísima, nos subieron de categoría, nos subieron la categoría, nos subieron, "
+        "upgrade, nos mejoraron la habitación, nos regalaron, regalaron, nos obsequiaron, "
+        "detallazo, todo un detalle, un detalle, qué detalle, nos sorprendieron, agradecidos, "
+        "agradecido, encantadora, encantador, genialidad, espaciosísimo, descansamos, "
+        "dormimos de maravilla, dormimos genial, dormimos muy bien, dormimos como bebés, "
+        "dormimos como un bebé, como un bebé, cómodísimo, buenísimo, riquísimo",
         1: "bien, bueno, buena, buen, buenos, buenas, cómodo, cómoda, cómodos, "
         "cómodas, amplio, amplia, espacioso, espaciosa, moderno, moderna, "
         "fresco, fresca, rápido, rápida, eficiente, práctico, fácil, variado, "
@@ -701,7 +756,45 @@ FEELING: dict[str, dict[float, str]] = {
         "demasiado poco, cerrado, cerrada, inestable, goteaba, perdía agua, "
         "flojo, floja, necesita una reforma, necesita renovación, desbordado, "
         "desbordados, helado, helada, no paraba, vacío, vacía, vacíos, toda la "
-        "noche, chico, chica",
+        "noche, chico, chica, bien feo, bien fea, bien chiquito, bien chiquita, bien "
+        "pequeño, bien pequeña, bien incómodo, bien incómoda, bien viejo, bien vieja, bien "
+        "lento, bien lenta, bien malo, bien mala, bien frío, bien fría, bien duro, bien "
+        "dura, bien caro, bien cara, bien ruidoso, bien ruidosa, chiquito, chiquita, chiquitos, chiquitas, chiquitito, "
+        "chiquitita, pequeñito, pequeñita, minúsculo, minúscula, enano, enana, flojito, "
+        "flojita, normalito, normalita, regularcito, regulín, ni fu ni fa, así así, más "
+        "o menos, del montón, dejaba mucho que desear, deja mucho que desear, dejó mucho "
+        "que desear, deja que desear, dejaba que desear, dejan que desear, una tabla, "
+        "como una tabla, una piedra, como una piedra, como piedra, hecho polvo, hecha "
+        "polvo, hechos polvo, hechas polvo, vencido, vencida, se hundía, se hunde, "
+        "hundida, destartalado, destartalada, deteriorado, deteriorada, descascarado, "
+        "desconchado, desconchada, oxidado, oxidada, gastado, gastada, gastadas, "
+        "gastados, raído, raída, raídas, rasgado, rasgada, agujero, agujeros, agujereado, "
+        "agujereada, descosido, tapado, tapada, atascada, atascado, se atascaba, "
+        "desbordaba, se desbordaba, se salía el agua, inundado, inundada, se inundó, "
+        "gotea, goteo, gotera, goteras, goteaban, chorreaba, no cerraba, no cierra, no "
+        "cerraban, no abría, no abre, no enfriaba, no enfría, no calentaba, no calienta, "
+        "no prendía, no prende, no encendía, no enciende, no servía, no sirve, no "
+        "servían, no iba, no va, no andaba, no anda, no tiraba, no jalaba, no salía, no "
+        "salía agua, no funcionó, no funcionaban, no funcionan, se caía, se cae, se "
+        "caían, se iba la luz, se iba, sin agua, sin luz, nunca llegó, nunca llegaron, "
+        "nunca vino, nunca vinieron, nunca funcionó, nadie vino, nadie venía, "
+        "nadie en, nadie en recepción, faltaban, faltaron, faltó, no quedaba, no quedaban, se "
+        "acabó, se acabaron, se acababa, no estaba lista, no estaba listo, no estaban "
+        "listas, no estaba preparada, no estaba hecha, tuvimos que, tuve que, hubo que, "
+        "tuvimos que pedir, tuvimos que reclamar, tuvimos que insistir, tuvimos que "
+        "llamar, tuvimos que cambiar, tuvimos que bajar, varias veces, pedimos varias "
+        "veces, pedirlo varias veces, reclamamos, reclamar, reclamación, quejamos, nos "
+        "quejamos, nadie nos dijo, no nos avisaron, no avisaron, sin avisar, nos "
+        "cambiaron de habitación, ruidosísimo, mohoso, agrietado, rajado, sucio, "
+        "chirriaba, chirría, crujía, cruje, parpadeaba, de mala calidad, mala calidad, "
+        "baja calidad, poca variedad, escasito, escasita, tacaño, aguado, aguada, "
+        "grasiento, grasienta, crudo, cruda, recocido, pasado, salado, "
+        "salada, correoso, rancio, rancia, caducado, caducada, no era como en las fotos, "
+        "no se parece a las fotos, nada que ver con las fotos, publicidad engañosa, "
+        "engañoso, engañosa, tristón, triste, deprimente, lúgubre, agobiante, "
+        "claustrofóbico, sin ventana, cutrísimo, cutrísima, cutres, nada "
+        "limpio, nada limpia, malito, malita, maluco, maluca, fome, no estaba a la altura, "
+        "no está a la altura, decepcionó, decepcionaron, nos decepcionó",
         -1.5: "un horno, horno, daba miedo, miedo, imposible, eternidad, una "
         "eternidad, dolor de espalda, inseguro, insegura, peligroso, ignoraron, "
         "ignoró, ni caso, no hizo caso, no nos hicieron caso, no hicieron caso, "
@@ -711,7 +804,16 @@ FEELING: dict[str, dict[float, str]] = {
         "asqueroso, asquerosa, asco, inaceptable, lamentable, desastre, "
         "desastroso, desastrosa, nunca más, evitar, vergüenza, vergonzoso, "
         "penoso, peor, el peor, la peor, inexistente, incomible, insoportable, "
-        "una pesadilla, pesadilla, nefasto, imbebible, abuso, un abuso",
+        "una pesadilla, pesadilla, nefasto, imbebible, abuso, un abuso, porquería, una "
+        "porquería, basura, una basura, un asco, da asco, daba asco, una mierda, mierda, "
+        "pocilga, un desastre, hecho un desastre, hecha un desastre, de terror, horroroso, "
+        "horrorosa, espantoso, espantosa, infame, deplorable, lamentables, cutrísimo, "
+        "no volveremos, no volvería, no volveré, no repetiría, no repetiremos, no lo "
+        "recomiendo, no recomiendo, no lo recomendaría, no recomendable, para nada "
+        "recomendable, nunca jamás, jamás volveré, tomadura de pelo, una tomadura de pelo, "
+        "una vergüenza, indignante, indignado, indignados, lamentablemente mal, "
+        "infumable, una estafa, malísimo, malísima, pésimamente, fatal de, un horror, "
+        "horror, de pena, da pena, daba pena, malísimos",
     },
     "it": {
         2: "eccellente, eccellenti, perfetto, perfetta, perfetti, perfette, "
@@ -795,7 +897,8 @@ INTENSIFIERS: dict[str, str] = {
     "vachement",
     "es": "re, sin parar, continuamente, constantemente, muy, realmente, súper, super, extremadamente, "
     "especialmente, absolutamente, totalmente, tan, bastante, sumamente, realmente, "
-    "increíblemente",
+    "increíblemente, sin duda, sin dudarlo, sin dudas, de verdad, verdaderamente, "
+    "bien bien, re contra, súper súper, recontra, rete, muy muy",
     "it": "in continuazione, continuamente, molto, davvero, veramente, super, estremamente, "
     "particolarmente, assolutamente, totalmente, così, proprio, parecchio, decisamente, tanto, "
     "davvero molto",
