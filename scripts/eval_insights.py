@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """Topic F1 / precision / recall and polarity accuracy of `bot.insights.analyse`, per language.
 
-Reads eval/insights/dev/<lang>.yml (tuned on) and eval/insights/heldout/<lang>.yml (never
-tuned on; skipped when absent) and prints one block per split: per language topic
+Reads eval/insights/dev/<lang>.yml (tuned on; also dev2/ and own/ with --split) and
+eval/insights/heldout/<lang>.yml (never tuned on; skipped when absent) and prints one block per split: per language topic
 macro-F1, macro precision, macro recall, mention polarity accuracy (topics found) and
 comment polarity accuracy, against the CI floors (F1 >= 0.80, polarity >= 0.85).
 Metrics: bot/insights/scoring.py.
@@ -73,7 +73,7 @@ def run(split: str, langs: list[str], errors: bool, topics: bool) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("dev", "own", "heldout", "both"), default="both")
+    parser.add_argument("--split", choices=("dev", "dev2", "own", "heldout", "both"), default="both")
     parser.add_argument("--lang", choices=LANGUAGES, action="append")
     parser.add_argument("--errors", action="store_true", help="print every comment scored wrong")
     parser.add_argument("--topics", action="store_true", help="per-topic precision/recall/F1")
