@@ -62,7 +62,9 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "bus stop, transport, public transport, walking distance, close to, "
         "near, nearby, shops, restaurants nearby, sights, attractions, tram "
         "stop, airport, bus, lots of restaurants, restaurants nearby, "
-        "restaurants around, shops and restaurants, bars and restaurants",
+        "restaurants around, shops and restaurants, bars and restaurants, old town, old "
+        "city, old quarter, historic centre, historic center, spot, setting, riverside, "
+        "seafront, waterfront, promenade, harbour, harbor, marina",
         "noise": "soundproofing, soundproof, insulation, traffic, street, music, party, "
         "construction, snoring, sound, sounds, neighbours, neighbors, trams, "
         "walls, wall",
@@ -76,13 +78,14 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "bathroom": "bathroom, bath, shower, showers, toilet, toilets, wc, sink, bathtub, "
         "tub, towel, towels, water pressure, hot water, hairdryer, hair dryer, "
         "toiletries, shampoo, soap, drain, en suite, ensuite, washbasin, "
-        "plumbing, tap, taps, flush, cistern",
+        "plumbing, tap, taps, flush, cistern, robe, robes, bathrobe, bathrobes, slippers, "
+        "toilet paper, loo, loo roll, bath mat, shower curtain, shower head, showerhead",
         "bed": "bed, beds, mattress, pillow, pillows, sheets, linen, bedding, duvet, "
         "blanket, blankets, bedsheets",
         "facilities": "pool, swimming pool, spa, gym, fitness, sauna, lift, lifts, elevator, "
         "elevators, lobby, terrace, garden, rooftop, jacuzzi, hot tub, "
         "facilities, amenities, steam room, lounge, kids club, playground, "
-        "laundry, shuttle, stairs, pool area, spa area, wellness area",
+        "laundry, shuttle, stairs, pool area, spa area, wellness area, games room, business centre, business center",
         "parking": "parking, car park, carpark, garage, parking space, parking lot, valet, "
         "park the car, parking spot, street parking",
     },
@@ -247,7 +250,9 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
 TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
     "en": {
         "cleanliness": {
-            2: "spotless, immaculate, pristine, spotlessly clean",
+            2: "spotless, immaculate, pristine, spotlessly clean, gleamed, gleaming, "
+            "sparkled, sparkling, sparkling clean, squeaky clean, shone, shining, "
+            "you could eat off the floor",
             1: "clean, tidy, hygienic, well kept",
             -1: "dusty, dust, stained, stains, stain, smell, smelly, smelled, "
             "smelt, stank, odour, odor, grimy, grubby, hair in, smoke, "
@@ -257,7 +262,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "hairs on the, blood, bloodstains, used towel, used towels, someone else s, "
             "previous guest, previous guests, nobody cleaned, no one cleaned, not been "
             "cleaned, wasn t cleaned, weren t cleaned, hadn t been cleaned, had not been "
-            "cleaned, sticky floor, dirty looking",
+            "cleaned, sticky floor, dirty looking, someone elses, used cup, used cups, used "
+            "glass, used glasses, used tissues, dirty glasses",
             -2: "mouse, mice, rat, rats, ants, fleas, roaches, vomit, pubes, pubic hair, "
             "filth, manky, minging, disgustingly dirty, dirty, filthy, mould, mold, mouldy, moldy, unclean, cockroach, "
             "cockroaches, bugs, bedbugs, bed bugs, disgusting smell, stink, "
@@ -286,7 +292,17 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         "noise": {
             1: "quiet, silent, peaceful, tranquil, soundproofed",
             -1: "noise, noises, loud, hear, heard, thin walls, paper thin walls, barking, shouting",
-            -1.5: "kept us awake",
+            -1.5: "kept us awake, came through the wall, through the walls, through the "
+            "wall, till midnight, until midnight, into the early hours, bin lorry, bin lorries, "
+            "garbage truck, garbage trucks, rubbish truck, deliveries at, nightclub, night "
+            "club, disco, hummed, humming, hum, buzzing, buzzed, whirring, droning, banging, "
+            "slamming, slammed, doors slamming, woke us, woke us up, woken, woken up, woke "
+            "me, woke me up",
+            2: "hear a pin drop, could hear a pin drop, not a sound, not a peep, didn t hear "
+            "a thing, didn t hear anything, did not hear a thing, did not hear anything, "
+            "couldn t hear anything, couldn t hear a thing, could not hear anything, heard "
+            "nothing, heard nothing at all, slept like a log, slept like a baby, slept "
+            "soundly",
             -2: "noisy",
         },
         "value": {
@@ -295,20 +311,36 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "money, cheap",
             -1: "expensive, pricey, extra charge, extra charges, hidden charges, steep, "
             "not worth, overcharge, costly, pricy, charged for, charged us for, were "
-            "charged, charged extra, had to pay, had to pay extra, pay extra, paid extra",
+            "charged, charged extra, had to pay, had to pay extra, pay extra, paid extra, "
+            "got charged, then charged, you get what you pay for",
+            2: "cheap as chips, worth every cent, worth every euro, worth every pound, "
+            "worth every dollar",
             -2: "overpriced, rip off, ripoff, daylight robbery",
         },
         "location": {
             1: "central, centrally located, well located, convenient location",
             0.5: "close to, near, nearby, walking distance, minutes walk, min walk, "
-            "right outside, next to, right next to",
+            "right outside, next to, right next to, minutes from, mins from, min from, "
+            "minutes away, mins away, min away, on foot, mins on foot, minutes on foot, "
+            "steps from, steps away, a stone s throw, stone s throw, stones throw, on the "
+            "doorstep, round the corner, around the corner, right by, right on",
             -1: "far from everything, in the middle of nowhere",
         },
         "bed": {
             1: "comfy bed",
         },
         "checkin": {
-            -1: "long queue, long wait, had to wait, waited, waiting time, wait over",
+            -1: "long queue, long wait, had to wait, waited, waiting time, wait over, no "
+            "record of our booking, no record of our reservation, lost our booking, lost "
+            "our reservation, couldn t find our booking, could not find our booking, "
+            "couldn t find our reservation, booking wasn t there, took an hour to, took "
+            "half an hour, took an hour, took over an hour, took two hours, took hours, "
+            "card machine was down, machine was down, system was down, double booked, "
+            "overbooked, queue was",
+            1: "keys were ready, key was ready, room was ready, room ready, ready when we "
+            "arrived, ready when we walked in, ready on arrival, early check in, let us "
+            "check in early, let us keep the room, keep the room till, keep our room till, "
+            "late check out, done in two minutes, in two minutes, in minutes, in no time",
         },
     },
     "de": {
@@ -502,6 +534,20 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
 
 # --- feeling ------------------------------------------------------------------------------
 
+# en: a thing that failed ("wouldn't lock", "didn't flush", "could not open")
+_EN_FAILED = ", ".join(
+    f"{neg} {verb}"
+    for neg in (
+        "wouldn t, wouldnt, would not, won t, wont, will not, didn t, didnt, did not, doesn t, "
+        "doesnt, does not, couldn t, couldnt, could not, can t, cant, cannot, can not"
+    ).split(", ")
+    for verb in (
+        "work, open, close, shut, lock, unlock, flush, drain, lift, connect, load, turn on, "
+        "switch on, turn off, switch off, heat up, warm up, cool down, dry, start, stay on, "
+        "stay shut, stay closed, fit, hold, go down, go up, respond, charge, get hot, get warm"
+    ).split(", ")
+)
+
 FEELING: dict[str, dict[float, str]] = {
     "en": {
         2: "excellent, amazing, fantastic, wonderful, perfect, perfectly, "
@@ -518,7 +564,13 @@ FEELING: dict[str, dict[float, str]] = {
         "better, couldnt have been better, could not be better, couldn t be better, "
         "like sleeping on a cloud, slept like a baby, slept like babies, slept like a log, "
         "blown away, exquisite, divine, terrific, marvellous, marvelous, splendid, fab, "
-        "stellar, fantastically, amazingly, superbly, brilliantly",
+        "stellar, fantastically, amazingly, superbly, brilliantly, like a cloud, feast, "
+        "a feast, went back for seconds, back for seconds, seconds, without a hitch, "
+        "without a hiccup, without a single hiccup, without a glitch, without any "
+        "problems, without any issues, flawlessly, seamless, seamlessly, at no charge, at "
+        "no extra charge, at no extra cost, free of charge, no extra charge, no extra "
+        "cost, for free, without charge, without us asking, without us even asking, "
+        "without being asked, without asking",
         1.5: "great, lovely, very good, tasty, wonderfully, ideal, ideally, "
         "delightful, well maintained, handy, definitely be back, will be back, will "
         "definitely return, would definitely return, will return, would return, would come "
@@ -528,7 +580,11 @@ FEELING: dict[str, dict[float, str]] = {
         "slept great, good night s sleep, great night s sleep, upgraded, upgrade, upgraded "
         "us, thoughtful, nice touch, lovely touch, ace, bang on, cracking, smashing, "
         "gorgeously, beautifully, nicely, immaculately, cute, quaint, homely, welcoming, "
-        "refreshing, bright, airy, light and airy, peaceful, well kept",
+        "refreshing, bright, airy, light and airy, peaceful, well kept, fluffy, "
+        "remembered, sorted, sorted everything, sorted it, sorted it out, turndown, turn "
+        "down service, chocolates on the pillow, left chocolates, folded, let us, "
+        "homemade, home made, freshly made, freshly baked, freshly squeezed, made to "
+        "order, cooked to order",
         1: "good, nice, comfortable, comfy, pleasant, enjoyed, enjoy, recommend, "
         "recommended, happy, satisfied, cozy, cosy, modern, fresh, convenient, "
         "easy, quick, fast, efficient, well, generous, large, big, plenty, "
@@ -567,7 +623,23 @@ FEELING: dict[str, dict[float, str]] = {
         "repair, needs updating, needs a refurb, refurb, pokey, poky, claustrophobic, "
         "dingy, gloomy, depressing, soulless, stained, scratched, unpleasant, unpleasant "
         "surprise, meagre, meager, skimpy, paltry, pitiful, sad, lacklustre, lackluster, "
-        "uninspiring, forgettable, so so, noisy, bumpy, saggy, unclean, unhygienic, expensive, long, far, dark, thin, "
+        "uninspiring, forgettable, so so, noisy, bumpy, saggy, unclean, unhygienic, "
+        "empty, stayed empty, hiccup, hiccups, glitch, glitches, never ordered, never "
+        "ate, never used, we never had, never consumed, didn t order, did not order, "
+        "never restocked, not restocked, never refilled, not refilled, never replaced, "
+        "never changed, not changed, never emptied, not emptied, never replenished, "
+        "same every day, the same every day, same thing every day, same four things, "
+        "same things every day, no variety, lack of variety, repetitive, monotonous, "
+        "fraying, greying, grey, don t meet, do not meet, didn t meet, doesn t meet, "
+        "shines straight in, shone straight in, let the light in, a pain, pain, pain in "
+        "the neck, dragging, had to drag, flat as pancakes, flat as a pancake, was down, "
+        "went down, powder, powdered, from a carton, carton, packet, instant, frozen, "
+        "microwaved, reheated, processed, vanished, disappeared, died, dies, kept dying, "
+        "dead, dribbled, dribble, dribbling, circled, circling, no spaces, no space, "
+        "brick wall, a brick wall, view of a wall, view of the wall, onto a wall, view "
+        "of the car park, overlooking the bins, view of the bins, wrong order, wrong "
+        "room, wrong bill, got it wrong, mixed up, mix up, two hours for, an hour for, "
+        "half an hour for, for half an hour, for an hour, for ages, every single day, expensive, long, far, dark, thin, "
         "stuck, leaking, leak, leaky, annoying, difficult, bland, stale, "
         "overcooked, weak, lukewarm, noisy, outdated, shabby, damp, did not "
         "work, didn t work, doesn t work, not working, out of order, chaotic, "
@@ -591,7 +663,7 @@ FEELING: dict[str, dict[float, str]] = {
         "not recommend, not again, won t be back, will not be back, won t return, will not "
         "return, wont be back, cheated, conned, scammed, ripped off, dreadfully, poxy, "
         "crap, crappy, naff, pants, dump, a dump, hovel, shithole, sucked, sucks, overcharged, charged twice, double charged, "
-        "charged us twice, couldn t sleep, couldnt sleep, could not sleep",
+        "charged us twice, couldn t sleep, couldnt sleep, could not sleep, " + _EN_FAILED,
         -2: "terrible, awful, horrible, worst, disgusting, dreadful, unacceptable, "
         "appalling, nightmare, never again, avoid, hate, hated, shocking, "
         "gross, inedible, useless, pathetic, horrendous, atrocious, ruined, "
