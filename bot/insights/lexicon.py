@@ -179,14 +179,18 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "camarero, camareros, camarera, camareras, mesero, conserje, gerente, "
         "dueño, dueños, anfitrión, anfitriona, equipo, trato, atención, staff, "
         "gente, chica de recepción, chico de recepción, chica de la recepción, "
-        "chico de la recepción",
+        "chico de la recepción, los chicos del hotel, las chicas del hotel, los chicos de "
+        "recepción, las chicas de recepción, camarera de piso, camareras de piso, "
+        "recepcionistas, barman, botones, mucama, mucamas, personal de limpieza",
         "breakfast": "desayuno, desayunos, buffet, bufé, comida, comidas, cena, almuerzo, "
         "restaurante, huevos, huevo, café, pan, bollería, zumo, jugo, fruta, "
         "embutidos, plato, platos, menú, cocina, vino, media pensión, bebidas, "
         "postres, tortilla, bar, cócteles, cóctel, cocteles, comedor",
         "location": "ubicación, situación, localización, ubicado, ubicada, situado, "
         "situada, zona, barrio, centro, playa, mar, metro, estación, "
-        "transporte, cerca, a pie, andando, alrededores, tiendas",
+        "transporte, cerca, a pie, andando, alrededores, tiendas, casco antiguo, casco "
+        "viejo, casco histórico, ciudad vieja, centro histórico, zona antigua, parte "
+        "antigua, malecón, paseo marítimo, bahía, puerto",
         "noise": "insonorización, insonorizado, tráfico, música, calle, fiesta, "
         "aislamiento, vecinos, paredes, pared",
         "value": "precio, precios, tarifa, relación calidad precio, calidad precio, "
@@ -203,7 +207,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "cama, manta, mantas, edredón",
         "facilities": "piscina, spa, gimnasio, sauna, ascensor, ascensores, vestíbulo, "
         "terraza, jardín, jacuzzi, instalaciones, azotea, escaleras, zona de "
-        "juegos, alberca, pileta",
+        "juegos, alberca, pileta, elevador, elevadores, hamacas, tumbonas, camastros",
         "parking": "aparcamiento, parking, estacionamiento, aparcar, garaje, plaza de "
         "garaje, parqueadero, estacionar, cochera",
     },
@@ -420,7 +424,9 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
     },
     "es": {
         "cleanliness": {
-            2: "impecable, limpísimo, limpísima, impoluto",
+            2: "impecable, limpísimo, limpísima, impoluto, relucía, reluciente, relucientes, "
+            "brillaba, brillaban, brillante, brillantes, como los chorros del oro, como una "
+            "patena, como un espejo, impecablemente limpio",
             1: "limpio, limpia, limpios, limpias, pulcro, limpito, limpita, limpitos, limpitas",
             -1: "polvo, polvoriento, manchas, mancha, manchado, olor, olía, huele, "
             "mal olor, pelos, humedad, olía a humedad, humo, olor a tabaco, olor a, olía a, "
@@ -429,7 +435,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "sarro, manchada, manchado, manchados, manchadas, toalla usada, toallas usadas, "
             "sangre, sin limpiar, nadie limpió, no limpiaron, no la limpiaron, no limpiaban, "
             "no nos limpiaron, percudido, percudida, percudidos, percudidas, amarillento, "
-            "amarillentas, hongos, huellas, arena en",
+            "amarillentas, hongos, huellas, arena en, vaso usado, vasos usados, vasos "
+            "sucios, papel usado, pañuelos usados",
             -2: "sucio, sucia, suciedad, moho, cucarachas, chinches, bichos, asqueroso, mugre, "
             "bien sucio, bien cochino, bien mugroso, bien cochambroso, "
             "mugriento, mugrienta, mugroso, mugrosa, cochino, cochina, cochinos, cochambre, "
@@ -447,7 +454,9 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             2: "se desvivieron, se desvivió, se desviven, nos trataron de maravilla, nos "
             "trataron genial, nos trataron de lujo, nos trataron como reyes, nos hicieron "
             "sentir como en casa, trato exquisito, trato excelente, de diez el trato, "
-            "nos consintieron, nos mimaron",
+            "nos consintieron, nos mimaron, nos consintió, nos mimó, unos cracks, un crack, "
+            "cracks, unos genios, un genio, unos soles, unos ángeles, un ángel, "
+            "un amor de persona",
             -1: "antipático, borde, arrogante, poco profesional, desatento, desatentos, "
             "desatenta, despistado, despistados, incompetente, incompetentes, inútil, "
             "inútiles, prepotente, prepotentes, soberbio, soberbia, malhumorado, "
@@ -457,6 +466,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             -1.5: "nunca contestaron, nunca respondieron, nadie contestó, nadie "
             "contestaba, nadie respondió, nadie respondía, no contestaban, no contestaron, "
             "no respondieron, no respondían, sin respuesta, ni respuesta, nadie cogía, "
+            "nadie nos avisó, no nos avisaron, no avisaron, nadie avisó, nadie nos dijo, "
+            "nadie nos informó, no nos informaron, se equivocaron, se equivocó, "
             "nadie cogió, no cogían, nadie levantaba, pasaban de nosotros, pasaba de nosotros, pasaron de nosotros, pasó de "
             "nosotros, no nos atendieron, nadie nos atendió, nadie atendía, nadie atendió, "
             "no atendían, no atendieron, nos gritó, nos gritaron, nos trataron mal, nos "
@@ -470,10 +481,20 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             -1: "ruido, ruidos, oía, oían, se escuchaba, escuchaba, paredes finas, "
             "obras, se oye, oye, se oía, de papel, paredes de papel",
             -2: "ruidoso, ruidosa, muy ruidoso",
+            -1.5: "discoteca, discotecas, boliche, antro, hasta la madrugada, hasta las "
+            "tantas, de madrugada, camión de la basura, camiones de la basura, camión "
+            "de basura, basureros, se oía todo, se escuchaba todo, se oía la tele, "
+            "rechinaba, rechina, zumbaba, zumbido, portazos, nos despertó, nos "
+            "despertaron, me despertó, nos despertaba",
+            2: "no se oía nada, no se escuchaba nada, ni un ruido, ni un solo ruido, no "
+            "oímos nada, no escuchamos nada, dormimos como un tronco, dormimos como "
+            "troncos, como un tronco, silencio absoluto, un silencio",
         },
         "value": {
             1: "barato, barata, económico, económica, asequible, razonable, vale "
             "la pena, merece la pena, buena relación calidad precio",
+            2: "vale cada centavo, vale cada euro, vale cada peso, vale cada céntimo, "
+            "cada centavo, cada céntimo, regalado, tirado de precio",
             -1: "caro, cara, costoso",
             -2: "carísimo, timo, abusivo, excesivo, un robo, robo, un dineral, dineral, "
             "sablazo, nos clavaron, clavada, nos timaron, estafa, una estafa, cobraron de "
@@ -485,11 +506,24 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
         },
         "location": {
             1: "céntrico, céntrica, bien ubicado, bien situado, bien ubicada, bien situada",
-            0.5: "cerca, a pie, andando, a pasos",
+            0.5: "cerca, a pie, andando, a pasos, a cien metros, a 100 metros, a 200 "
+            "metros, a pocos metros, a unos metros, a dos minutos, a cinco minutos, a "
+            "diez minutos, a 5 minutos, a 2 minutos, a 10 minutos, minutos de, minutos "
+            "a pie, minutos andando, a un paso, a dos pasos, a tiro de piedra, a la "
+            "vuelta de la esquina, al lado de, justo al lado, enfrente de",
             -1: "lejos de todo, en medio de la nada",
         },
         "checkin": {
-            -1: "esperar, esperamos, esperando, tuvimos que esperar, cola",
+            -1: "esperar, esperamos, esperando, tuvimos que esperar, cola, media hora de "
+            "espera, una hora de espera, horas de espera, no aparecía la reserva, no "
+            "aparecía nuestra reserva, la reserva no aparecía, nuestra reserva no "
+            "aparecía, no encontraban la reserva, no encontraban nuestra reserva, no "
+            "tenían la reserva, no tenían nuestra reserva, perdieron la reserva, "
+            "overbooking, sobreventa, no estaba lista la habitación",
+            1: "llaves estaban listas, llave estaba lista, estaba lista al llegar, "
+            "estaban listas al llegar, lista al llegar, listas al llegar, nos dejaron "
+            "salir tarde, salida tarde, salir más tarde, check out tarde, late checkout, "
+            "nos dejaron la habitación, check in anticipado, entrar antes",
         },
     },
     "it": {
@@ -780,10 +814,18 @@ FEELING: dict[str, dict[float, str]] = {
         "nos sentimos como en casa, nos sentimos en casa, nada que objetar, nada que "
         "reprochar, nada que decir, cero quejas, ni una queja, ninguna queja, sin quejas, "
         "sin pegas, ninguna pega, cero pegas, de primera, de categoría, inolvidable, "
+        "una nube, como una nube, como en una nube, sin un solo corte, sin cortes, sin "
+        "un corte, sin interrupciones, ni un corte, ni un solo corte, sin cobrar nada, "
+        "sin cobrarnos, sin costo extra, sin coste extra, sin costo adicional, sin coste "
+        "adicional, sin cargo, sin cargo extra, sin cargo adicional, sin pagar nada, sin "
+        "que se lo pidiéramos, sin que lo pidiéramos, sin pedirlo, sin pedírselo, sin "
+        "pedir nada, iba volando, va volando, volaba, vuela, rapidísimo, rapidísima, "
+        "enorme, enormes, gigante, gigantesca, gigantesco, "
         "fantástico, espectacular, increíble, "
         "estupendo, estupenda, magnífico, magnífica, delicioso, deliciosa, "
         "riquísimo, buenísimo, buenísima, genial, inmejorable, lo mejor, el "
-        "mejor, la mejor, de lujo, recomiendo, muy recomendable, 10, encantó, "
+        "mejor, la mejor, de lujo, recomiendo, muy recomendable, 10 de 10, 10/10, nota 10, "
+        "encantó, "
         "encantado, encantada, excepcional, impresionante, maravilla, una "
         "maravilla, de diez",
         1.5: "muy bien, muy bueno, muy buena, agradable, bonito, bonita, precioso, "
@@ -797,7 +839,16 @@ FEELING: dict[str, dict[float, str]] = {
         "detallazo, todo un detalle, un detalle, qué detalle, nos sorprendieron, agradecidos, "
         "agradecido, encantadora, encantador, genialidad, espaciosísimo, descansamos, "
         "dormimos de maravilla, dormimos genial, dormimos muy bien, dormimos como bebés, "
-        "dormimos como un bebé, como un bebé, cómodísimo, buenísimo, riquísimo",
+        "dormimos como un bebé, como un bebé, cómodísimo, buenísimo, riquísimo, "
+        "recién hecho, recién hechos, recién hecha, recién hechas, recién horneado, "
+        "recién exprimido, recién exprimida, hecho al momento, hechos al momento, al "
+        "momento, casero, casera, caseros, caseras, de verdad, repetíamos, repetía, "
+        "notita, una notita, chocolates, bombones, chocolatinas, nos esperaba, regalo, "
+        "de regalo, de cortesía, cortesía, bienvenida, copa de bienvenida, detallito, "
+        "resolvieron, lo resolvieron, nos lo resolvieron, solucionaron, lo "
+        "solucionaron, enseguida, en seguida, al instante, de inmediato, "
+        "inmediatamente, en dos minutos, en un minuto, en cinco minutos, en nada, "
+        "abierto, abierta, 24 horas, 24h, nos consintió, nos consintieron",
         1: "bien, bueno, buena, buen, buenos, buenas, cómodo, cómoda, cómodos, "
         "cómodas, amplio, amplia, espacioso, espaciosa, moderno, moderna, "
         "fresco, fresca, rápido, rápida, eficiente, práctico, fácil, variado, "
@@ -866,7 +917,25 @@ FEELING: dict[str, dict[float, str]] = {
         "engañoso, engañosa, tristón, triste, deprimente, lúgubre, agobiante, "
         "claustrofóbico, sin ventana, cutrísimo, cutrísima, cutres, nada "
         "limpio, nada limpia, malito, malita, maluco, maluca, fome, no estaba a la altura, "
-        "no está a la altura, decepcionó, decepcionaron, nos decepcionó",
+        "no está a la altura, decepcionó, decepcionaron, nos decepcionó, no subía, no "
+        "bajaba, no conectaba, no cargaba, no secaba, no se encendía, no se apagaba, no "
+        "se abría, no se cerraba, no tiraba la cadena, no corría el agua, no aparecía, "
+        "apagado, apagada, apagados, apagadas, fue un show, un show, un circo, un caos, "
+        "caos, un lío, un follón, un rollo, planas, plana, aplastada, aplastadas, como "
+        "una tortilla, como tortilla, en polvo, de polvo, huevos de polvo, de bote, "
+        "zumo de bote, jugo de caja, de caja, de sobre, café de máquina, de máquina, "
+        "congelado, congelados, precocinado, precocinados, recalentado, recalentada, de "
+        "lata, industrial, industriales, para un cuatro estrellas, para un cinco "
+        "estrellas, para ser un cuatro estrellas, para ser un cinco estrellas, para un "
+        "hotel de, encima, para colmo, y encima, trajeron otra cosa, se equivocaron, "
+        "equivocado, equivocada, daba a un muro, a un muro, a una pared, daba al patio, "
+        "patio interior, siempre lo mismo, lo mismo todos los días, siempre igual, lo "
+        "mismo de siempre, repetitivo, repetitiva, monótono, monótona, rechinaba, "
+        "rechina, rechinaban, perdía agua, pierde agua, una hora para, media hora para, "
+        "casi una hora, se murió, murió, se moría, muerto, muerta, "
+        "nunca pedimos, no pedimos, que no pedimos, que nunca pedimos, "
+        "no consumimos, que no consumimos, sin usar, sin usarlo, sin usarla, ni "
+        "usamos, no usamos",
         -1.5: "un horno, horno, daba miedo, miedo, imposible, eternidad, una "
         "eternidad, dolor de espalda, inseguro, insegura, peligroso, ignoraron, "
         "ignoró, ni caso, no hizo caso, no nos hicieron caso, no hicieron caso, "
@@ -969,7 +1038,7 @@ INTENSIFIERS: dict[str, str] = {
     "vachement",
     "es": "re, sin parar, continuamente, constantemente, muy, realmente, súper, super, extremadamente, "
     "especialmente, absolutamente, totalmente, tan, bastante, sumamente, realmente, "
-    "increíblemente, sin duda, sin dudarlo, sin dudas, de verdad, verdaderamente, "
+    "increíblemente, sin duda, sin dudarlo, sin dudas, verdaderamente, "
     "bien bien, re contra, súper súper, recontra, rete, muy muy",
     "it": "in continuazione, continuamente, molto, davvero, veramente, super, estremamente, "
     "particolarmente, assolutamente, totalmente, così, proprio, parecchio, decisamente, tanto, "
