@@ -316,7 +316,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             -1: "expensive, pricey, extra charge, extra charges, hidden charges, steep, "
             "not worth, overcharge, costly, pricy, charged for, charged us for, were "
             "charged, charged extra, had to pay, had to pay extra, pay extra, paid extra, "
-            "got charged, then charged, you get what you pay for",
+            "got charged, then charged, you get what you pay for, a bit high, bit high, "
+            "quite high, high price, high prices, very high, steep price",
             2: "cheap as chips, worth every cent, worth every euro, worth every pound, "
             "worth every dollar",
             -2: "overpriced, rip off, ripoff, daylight robbery",
@@ -611,13 +612,14 @@ FEELING: dict[str, dict[float, str]] = {
         "back, will come back, coming back, be back, would go back, will go back, treat, a "
         "gem, gem, a pleasure, pleasure, impressed, impressive, pleased, thrilled, dreamy, "
         "heaven, plush, luxurious, classy, elegant, roomy, sparkling, gleaming, slept well, "
-        "slept great, good night s sleep, great night s sleep, upgraded, upgrade, upgraded "
-        "us, thoughtful, nice touch, lovely touch, ace, bang on, cracking, smashing, "
+        "slept great, good night s sleep, great night s sleep, upgraded, free upgrade, "
+        "upgraded us, thumbs up, thoughtful, nice touch, lovely touch, ace, bang on, cracking, smashing, "
         "gorgeously, beautifully, nicely, immaculately, cute, quaint, homely, welcoming, "
         "refreshing, bright, airy, light and airy, peaceful, well kept, fluffy, "
         "remembered, sorted, sorted everything, sorted it, sorted it out, turndown, turn "
         "down service, chocolates on the pillow, left chocolates, folded, let us, "
-        "homemade, home made, freshly made, freshly baked, freshly squeezed, made to "
+        "sweet, liked, like it, superior, interesting, special, made it special, "
+        "upgrading, upgrading us, homemade, home made, freshly made, freshly baked, freshly squeezed, made to "
         "order, cooked to order",
         1: "good, nice, comfortable, comfy, pleasant, enjoyed, enjoy, recommend, "
         "recommended, happy, satisfied, cozy, cosy, modern, fresh, convenient, "
@@ -673,7 +675,22 @@ FEELING: dict[str, dict[float, str]] = {
         "brick wall, a brick wall, view of a wall, view of the wall, onto a wall, view "
         "of the car park, overlooking the bins, view of the bins, wrong order, wrong "
         "room, wrong bill, got it wrong, mixed up, mix up, two hours for, an hour for, "
-        "half an hour for, for half an hour, for an hour, for ages, every single day, expensive, long, far, dark, thin, "
+        "half an hour for, for half an hour, for an hour, for ages, every single day, "
+        "needs upgrade, needs an upgrade, need an upgrade, needs upgrading, needs "
+        "updating, could be updated, needs renovation, needs renovating, could be "
+        "improved, can be improved, room for improvement, needs improvement, needs "
+        "improving, could do with, could use, can be better, would be nice, would be "
+        "good, would be better, would be great, would be nicer, would have been nicer, "
+        "would have been better, a bit of a walk, bit of a walk, quite a walk, a long "
+        "walk, a trek, trek, out of the centre, out of the center, out of the way, under "
+        "renovation, being renovated, renovation work, renovation works, renovations, "
+        "refurbishment, building work, building works, building site, scaffolding, "
+        "drilling, jackhammer, drilled, thumbs down, off putting, offputting, weird, "
+        "impractical, not practical, struggled, struggle, nothing out of the ordinary, "
+        "in the basement, marks on the wall, marks, squashed, fell off, hanging off, came "
+        "off, falling off, strange, odd, missed, annoyed, annoyingly, "
+        "frustrating, frustrated, irritating, upset, upsetting, angry, furious, "
+        "disappointingly, embarrassing, inadequate, insufficient, too few, lacks, expensive, long, far, dark, thin, "
         "stuck, leaking, leak, leaky, annoying, difficult, bland, stale, "
         "overcooked, weak, lukewarm, noisy, outdated, shabby, damp, did not "
         "work, didn t work, doesn t work, not working, out of order, chaotic, "
@@ -846,8 +863,7 @@ FEELING: dict[str, dict[float, str]] = {
         "notita, una notita, chocolates, bombones, chocolatinas, nos esperaba, regalo, "
         "de regalo, de cortesía, cortesía, bienvenida, copa de bienvenida, detallito, "
         "resolvieron, lo resolvieron, nos lo resolvieron, solucionaron, lo "
-        "solucionaron, enseguida, en seguida, al instante, de inmediato, "
-        "inmediatamente, en dos minutos, en un minuto, en cinco minutos, en nada, "
+        "solucionaron, en dos minutos, en un minuto, en cinco minutos, en nada, "
         "abierto, abierta, 24 horas, 24h, nos consintió, nos consintieron",
         1: "bien, bueno, buena, buen, buenos, buenas, cómodo, cómoda, cómodos, "
         "cómodas, amplio, amplia, espacioso, espaciosa, moderno, moderna, "
@@ -859,7 +875,7 @@ FEELING: dict[str, dict[float, str]] = {
         "gratis, gratuito, gratuita, incluido, rápidamente, seguro, segura, "
         "volver, volveremos, bien equipado, bien equipada, cerca de todo, a "
         "pasos, cambiaron, cambiadas, cambiado, cambiados, ayudaron, ayudó",
-        0.5: "tapan, tapa",
+        0.5: "tapan, tapa, enseguida, en seguida, al instante, de inmediato, inmediatamente",
         0.3: "correcto, correcta, aceptable, normal, pasable, ok, vale, decente, blando, blanda, alto, altos",
         -0.3: "regular",
         -0.5: "lástima, pena, solo, sólo, faltaba, faltan, falta, básico, básica, "
@@ -1030,7 +1046,8 @@ INTENSIFIERS: dict[str, str] = {
     "en": "all the time, constantly, could not have been more, couldn t have been more, couldnt have "
     "been more, could not be more, couldn t be more, very, really, so, extremely, super, "
     "incredibly, absolutely, totally, truly, particularly, especially, quite, highly, most, "
-    "exceptionally, utterly, such, completely, terribly, awfully",
+    "exceptionally, utterly, such, completely, terribly, awfully, pretty, properly, "
+    "seriously, insanely, ridiculously, unbelievably, genuinely, amazingly",
     "de": "ständig, dauernd, sehr, total, wirklich, echt, extrem, besonders, äußerst, absolut, "
     "richtig, ziemlich, überaus, so, voll, ganz, wahnsinnig, mega, höchst",
     "fr": "sans arrêt, sans cesse, constamment, très, vraiment, super, extrêmement, particulièrement, "
