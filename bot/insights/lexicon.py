@@ -343,9 +343,12 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "card machine was down, machine was down, system was down, double booked, "
             "overbooked, queue was",
             1: "keys were ready, key was ready, room was ready, room ready, ready when we "
-            "arrived, ready when we walked in, ready on arrival, early check in, let us "
-            "check in early, let us keep the room, keep the room till, keep our room till, "
-            "late check out, done in two minutes, in two minutes, in minutes, in no time",
+            "arrived, ready when we walked in, ready on arrival, let us check in early, let "
+            "us keep the room, keep the room till, keep our room till, done in two minutes, "
+            "in two minutes, in minutes, in no time, took two minutes, took 2 minutes, took "
+            "five minutes, took 5 minutes, took a minute, took a few minutes, took minutes, "
+            "took no time, kept our bags, kept our luggage, stored our bags, stored our "
+            "luggage, looked after our bags, held our bags",
         },
     },
     "de": {
@@ -469,6 +472,9 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "no respondieron, no respondían, sin respuesta, ni respuesta, nadie cogía, "
             "nadie nos avisó, no nos avisaron, no avisaron, nadie avisó, nadie nos dijo, "
             "nadie nos informó, no nos informaron, se equivocaron, se equivocó, "
+            "nadie nos habló, nadie nos explicó, nadie nos comentó, no nos dijeron, no "
+            "nos explicaron, no nos comentaron, más pendiente del móvil, pendiente del "
+            "móvil, pendientes del móvil, mirando el móvil, más pendientes del móvil, "
             "nadie cogió, no cogían, nadie levantaba, pasaban de nosotros, pasaba de nosotros, pasaron de nosotros, pasó de "
             "nosotros, no nos atendieron, nadie nos atendió, nadie atendía, nadie atendió, "
             "no atendían, no atendieron, nos gritó, nos gritaron, nos trataron mal, nos "
@@ -523,8 +529,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "overbooking, sobreventa, no estaba lista la habitación",
             1: "llaves estaban listas, llave estaba lista, estaba lista al llegar, "
             "estaban listas al llegar, lista al llegar, listas al llegar, nos dejaron "
-            "salir tarde, salida tarde, salir más tarde, check out tarde, late checkout, "
-            "nos dejaron la habitación, check in anticipado, entrar antes",
+            "salir tarde, nos dejaron la habitación, nos dejaron entrar antes, nos "
+            "guardaron las maletas, guardaron las maletas, nos guardaron el equipaje",
         },
     },
     "it": {
@@ -600,6 +606,10 @@ FEELING: dict[str, dict[float, str]] = {
         "like sleeping on a cloud, slept like a baby, slept like babies, slept like a log, "
         "blown away, exquisite, divine, terrific, marvellous, marvelous, splendid, fab, "
         "stellar, fantastically, amazingly, superbly, brilliantly, like a cloud, feast, "
+        "couldn t have asked for a better, couldn t have asked for better, could not have "
+        "asked for a better, couldnt have asked for a better, couldn t ask for a better, "
+        "could not ask for a better, can t wait to come back, can t wait to return, can t "
+        "wait to go back, cant wait to come back, can t wait, cant wait, can not wait, "
         "a feast, went back for seconds, back for seconds, seconds, without a hitch, "
         "without a hiccup, without a single hiccup, without a glitch, without any "
         "problems, without any issues, flawlessly, seamless, seamlessly, at no charge, at "
@@ -618,6 +628,11 @@ FEELING: dict[str, dict[float, str]] = {
         "refreshing, bright, airy, light and airy, peaceful, well kept, fluffy, "
         "remembered, sorted, sorted everything, sorted it, sorted it out, turndown, turn "
         "down service, chocolates on the pillow, left chocolates, folded, let us, "
+        "called us a taxi, booked us a taxi, ordered us a taxi, arranged a taxi, "
+        "everything you could want, everything you need, all you need, had everything, "
+        "comfiest, cosiest, friendliest, cleanest, nicest, best ever, ever slept in, huge, "
+        "massive, enormous, palatial, rain shower, walk in shower, power shower, just "
+        "right, something else, something special, serviced, "
         "sweet, liked, like it, superior, interesting, special, made it special, "
         "upgrading, upgrading us, homemade, home made, freshly made, freshly baked, freshly squeezed, made to "
         "order, cooked to order",
@@ -690,7 +705,19 @@ FEELING: dict[str, dict[float, str]] = {
         "in the basement, marks on the wall, marks, squashed, fell off, hanging off, came "
         "off, falling off, strange, odd, missed, annoyed, annoyingly, "
         "frustrating, frustrated, irritating, upset, upsetting, angry, furious, "
-        "disappointingly, embarrassing, inadequate, insufficient, too few, lacks, expensive, long, far, dark, thin, "
+        "disappointingly, embarrassing, inadequate, insufficient, too few, lacks, "
+        "stopped working, stopped, kept stopping, someone s, only worked in, only works "
+        "in, only worked, only works, walked in on, walked in while, barged in, came in "
+        "while, gave our room away, gave away our room, ended up in a different hotel, "
+        "moved us to another hotel, sent us to another hotel, seemed more interested in, "
+        "more interested in, on their phones, on their phone, wasn t serviced, not "
+        "serviced, never serviced, weren t serviced, was off, had gone off, gone off, "
+        "sour, curdled, out of date, expired, lick of paint, a lick of paint, coat of "
+        "paint, screaming, kids screaming, crying, nobody told us, no one told us, "
+        "nobody mentioned, no one mentioned, weren t told, were not told, wasn t told, "
+        "nobody warned us, no one warned us, without warning, without telling us, not "
+        "informed, weren t informed, cost more than, costs more than, more expensive "
+        "than, expensive, long, far, dark, thin, "
         "stuck, leaking, leak, leaky, annoying, difficult, bland, stale, "
         "overcooked, weak, lukewarm, noisy, outdated, shabby, damp, did not "
         "work, didn t work, doesn t work, not working, out of order, chaotic, "
@@ -864,7 +891,14 @@ FEELING: dict[str, dict[float, str]] = {
         "de regalo, de cortesía, cortesía, bienvenida, copa de bienvenida, detallito, "
         "resolvieron, lo resolvieron, nos lo resolvieron, solucionaron, lo "
         "solucionaron, en dos minutos, en un minuto, en cinco minutos, en nada, "
-        "abierto, abierta, 24 horas, 24h, nos consintió, nos consintieron",
+        "abierto, abierta, 24 horas, 24h, nos consintió, nos consintieron, sin ningún "
+        "problema, sin ningún inconveniente, sin ninguna pega, sin problema alguno, nos "
+        "pidieron un taxi, nos llamaron un taxi, nos reservaron, tenía de todo, había de "
+        "todo, de todo, en su punto, no se podía pedir más, no se puede pedir más, no se "
+        "podía pedir mejor, no se puede pedir mejor, no podía ser mejor, no puede ser "
+        "mejor, otro nivel, de otro nivel, de otro mundo, la más cómoda, la más "
+        "cómoda, el más cómodo, ducha de lluvia, con ganas de volver, ganas de volver, "
+        "deseando volver",
         1: "bien, bueno, buena, buen, buenos, buenas, cómodo, cómoda, cómodos, "
         "cómodas, amplio, amplia, espacioso, espaciosa, moderno, moderna, "
         "fresco, fresca, rápido, rápida, eficiente, práctico, fácil, variado, "
@@ -951,7 +985,22 @@ FEELING: dict[str, dict[float, str]] = {
         "casi una hora, se murió, murió, se moría, muerto, muerta, "
         "nunca pedimos, no pedimos, que no pedimos, que nunca pedimos, "
         "no consumimos, que no consumimos, sin usar, sin usarlo, sin usarla, ni "
-        "usamos, no usamos",
+        "usamos, no usamos, llegó a medianoche, llegó tarde, llegaron tarde, llegó una "
+        "hora después, llegó horas después, dejaron de funcionar, dejó de funcionar, "
+        "dejaba de funcionar, dejó de andar, dejaron de andar, no cerraba bien, no "
+        "cierra bien, no funcionaba bien, no funciona bien, no iba bien, no va bien, se "
+        "mojaba todo, se mojaba, se moja todo, se inundaba, encharcado, charco, charcos, "
+        "subimos a pie, subir a pie, subir andando, subimos andando, por las escaleras, "
+        "solo llegaba, solo funcionaba, solo funciona, solo llega, solo en el vestíbulo, "
+        "solo en recepción, dieron nuestra habitación, dieron la habitación, acabamos en "
+        "otro hotel, nos mandaron a otro hotel, nos reubicaron, nos enviaron a otro "
+        "hotel, cortada, leche cortada, agria, agrio, pasada de fecha, en mal estado, mal "
+        "estado, costaba más que, cuesta más que, más caro que, nos tuvo despiertos, "
+        "despiertos, desvelados, no pegamos ojo, no pegué ojo, sin pegar ojo, "
+        "descuidado, descuidada, descuidados, descuidadas, abandonado, abandonada, "
+        "gritos, gritaban, gritando, chillidos, chillando, llantos, de otro huésped, de "
+        "otros huéspedes, del huésped anterior, huésped anterior, clientes anteriores, "
+        "mano de pintura, una mano de pintura",
         -1.5: "un horno, horno, daba miedo, miedo, imposible, eternidad, una "
         "eternidad, dolor de espalda, inseguro, insegura, peligroso, ignoraron, "
         "ignoró, ni caso, no hizo caso, no nos hicieron caso, no hicieron caso, "
@@ -1037,7 +1086,8 @@ NEGATORS: dict[str, str] = {
     "de": "nicht, kein, keine, keinen, keinem, keiner, keines, nie, niemals, ohne, nichts, wenig, "
     "kaum, weder, nirgends",
     "fr": "ne, n, pas, jamais, aucun, aucune, sans, rien, ni, guère, nullement, pas de, pas du tout, peu",
-    "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie, poco, poca",
+    "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie, poco, poca, "
+    "apenas",
     "it": "non, mai, nessun, nessuno, nessuna, senza, niente, nulla, né, neanche, nemmeno, neppure, "
     "poco, poca",
 }
