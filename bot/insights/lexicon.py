@@ -79,13 +79,16 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "tub, towel, towels, water pressure, hot water, hairdryer, hair dryer, "
         "toiletries, shampoo, soap, drain, en suite, ensuite, washbasin, "
         "plumbing, tap, taps, flush, cistern, robe, robes, bathrobe, bathrobes, slippers, "
-        "toilet paper, loo, loo roll, bath mat, shower curtain, shower head, showerhead",
+        "toilet paper, loo, loo roll, bath mat, shower curtain, shower head, showerhead, "
+        "toilet roll, for clean towels, for fresh towels, for new towels, for more towels, "
+        "for clean sheets",
         "bed": "bed, beds, mattress, pillow, pillows, sheets, linen, bedding, duvet, "
         "blanket, blankets, bedsheets",
         "facilities": "pool, swimming pool, spa, gym, fitness, sauna, lift, lifts, elevator, "
         "elevators, lobby, terrace, garden, rooftop, jacuzzi, hot tub, "
         "facilities, amenities, steam room, lounge, kids club, playground, "
-        "laundry, shuttle, stairs, pool area, spa area, wellness area, games room, business centre, business center",
+        "laundry, shuttle, stairs, pool area, spa area, wellness area, games room, business centre, "
+        "business center",
         "parking": "parking, car park, carpark, garage, parking space, parking lot, valet, "
         "park the car, parking spot, street parking",
     },
@@ -202,7 +205,9 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "la habitación, factura",
         "bathroom": "baño, baños, cuarto de baño, ducha, duchas, inodoro, váter, aseo, "
         "lavabo, bañera, toalla, toallas, agua caliente, presión del agua, "
-        "secador, jabón, champú, desagüe, regadera, presión, cisterna",
+        "secador, jabón, champú, desagüe, regadera, presión, cisterna, papel higiénico, "
+        "papel de baño, mampara, pedir toallas limpias, pedimos toallas limpias, por "
+        "toallas limpias, pedir sábanas limpias, toallas limpias por favor",
         "bed": "cama, camas, colchón, colchones, almohada, almohadas, sábanas, ropa de "
         "cama, manta, mantas, edredón",
         "facilities": "piscina, spa, gimnasio, sauna, ascensor, ascensores, vestíbulo, "
@@ -266,10 +271,12 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "hairs on the, blood, bloodstains, used towel, used towels, someone else s, "
             "previous guest, previous guests, nobody cleaned, no one cleaned, not been "
             "cleaned, wasn t cleaned, weren t cleaned, hadn t been cleaned, had not been "
-            "cleaned, sticky floor, dirty looking, someone elses, used cup, used cups, used "
+            "cleaned, sticky floor, dirty looking, black spots, black marks, someone elses, used cup, "
+            "used cups, used "
             "glass, used glasses, used tissues, dirty glasses",
             -2: "mouse, mice, rat, rats, ants, fleas, roaches, vomit, pubes, pubic hair, "
-            "filth, manky, minging, disgustingly dirty, dirty, filthy, mould, mold, mouldy, moldy, unclean, cockroach, "
+            "filth, manky, minging, disgustingly dirty, dirty, filthy, mould, mold, mouldy, moldy, "
+            "unclean, cockroach, "
             "cockroaches, bugs, bedbugs, bed bugs, disgusting smell, stink, "
             "stinks, stinky, mildew",
         },
@@ -300,7 +307,11 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "wall, till midnight, until midnight, into the early hours, bin lorry, bin lorries, "
             "garbage truck, garbage trucks, rubbish truck, deliveries at, nightclub, night "
             "club, disco, hummed, humming, hum, buzzing, buzzed, whirring, droning, banging, "
-            "slamming, slammed, doors slamming, woke us, woke us up, woken, woken up, woke "
+            "slamming, slammed, doors slamming, racket, made a racket, din, next to the "
+            "lift, next to the lift shaft, next to the elevator, lift shaft, elevator "
+            "shaft, by the lift, next to the ice machine, ice machine, above the bar, next "
+            "to the bar, next to the kitchen, beeped, beeping, beep, woke us, woke us up, woken, woken up, "
+            "woke "
             "me, woke me up",
             2: "hear a pin drop, could hear a pin drop, not a sound, not a peep, didn t hear "
             "a thing, didn t hear anything, did not hear a thing, did not hear anything, "
@@ -318,8 +329,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "charged, charged extra, had to pay, had to pay extra, pay extra, paid extra, "
             "got charged, then charged, you get what you pay for, a bit high, bit high, "
             "quite high, high price, high prices, very high, steep price",
-            2: "cheap as chips, worth every cent, worth every euro, worth every pound, "
-            "worth every dollar",
+            2: "cheap as chips, worth every cent, worth every euro, worth every pound, worth every dollar",
             -2: "overpriced, rip off, ripoff, daylight robbery",
         },
         "location": {
@@ -439,7 +449,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "sarro, manchada, manchado, manchados, manchadas, toalla usada, toallas usadas, "
             "sangre, sin limpiar, nadie limpió, no limpiaron, no la limpiaron, no limpiaban, "
             "no nos limpiaron, percudido, percudida, percudidos, percudidas, amarillento, "
-            "amarillentas, hongos, huellas, arena en, vaso usado, vasos usados, vasos "
+            "amarillentas, hongos, huellas, arena en, manchas negras, "
+            "puntos negros, sin vaciar, vaso usado, vasos usados, vasos "
             "sucios, papel usado, pañuelos usados",
             -2: "sucio, sucia, suciedad, moho, cucarachas, chinches, bichos, asqueroso, mugre, "
             "bien sucio, bien cochino, bien mugroso, bien cochambroso, "
@@ -475,7 +486,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "nadie nos habló, nadie nos explicó, nadie nos comentó, no nos dijeron, no "
             "nos explicaron, no nos comentaron, más pendiente del móvil, pendiente del "
             "móvil, pendientes del móvil, mirando el móvil, más pendientes del móvil, "
-            "nadie cogió, no cogían, nadie levantaba, pasaban de nosotros, pasaba de nosotros, pasaron de nosotros, pasó de "
+            "nadie cogió, no cogían, nadie levantaba, pasaban de nosotros, pasaba de nosotros, "
+            "pasaron de nosotros, pasó de "
             "nosotros, no nos atendieron, nadie nos atendió, nadie atendía, nadie atendió, "
             "no atendían, no atendieron, nos gritó, nos gritaron, nos trataron mal, nos "
             "trataron fatal, nos faltó el respeto, faltaron al respeto, mal trato, maltrato, "
@@ -490,7 +502,9 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             -2: "ruidoso, ruidosa, muy ruidoso",
             -1.5: "discoteca, discotecas, boliche, antro, hasta la madrugada, hasta las "
             "tantas, de madrugada, camión de la basura, camiones de la basura, camión "
-            "de basura, basureros, se oía todo, se escuchaba todo, se oía la tele, "
+            "de basura, basureros, al lado del ascensor, junto al ascensor, máquina de "
+            "hielo, encima del bar, encima de la discoteca, al lado de la cocina, se oía todo, "
+            "se escuchaba todo, se oía la tele, "
             "rechinaba, rechina, zumbaba, zumbido, portazos, nos despertó, nos "
             "despertaron, me despertó, nos despertaba",
             2: "no se oía nada, no se escuchaba nada, ni un ruido, ni un solo ruido, no "
@@ -576,17 +590,19 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
 # --- feeling ------------------------------------------------------------------------------
 
 # en: a thing that failed ("wouldn't lock", "didn't flush", "could not open")
+_EN_FAILED_NEG = (
+    "wouldn t, wouldnt, would not, won t, wont, will not, didn t, didnt, did not, doesn t, "
+    "doesnt, does not, couldn t, couldnt, could not, can t, cant, cannot, can not"
+)
+_EN_FAILED_VERB = (
+    "work, open, close, shut, lock, unlock, flush, drain, lift, connect, load, turn on, "
+    "switch on, turn off, switch off, heat up, warm up, cool down, dry, start, stay on, "
+    "stay shut, stay closed, fit, hold, go down, go up, respond, charge, get hot, get warm"
+)
 _EN_FAILED = ", ".join(
     f"{neg} {verb}"
-    for neg in (
-        "wouldn t, wouldnt, would not, won t, wont, will not, didn t, didnt, did not, doesn t, "
-        "doesnt, does not, couldn t, couldnt, could not, can t, cant, cannot, can not"
-    ).split(", ")
-    for verb in (
-        "work, open, close, shut, lock, unlock, flush, drain, lift, connect, load, turn on, "
-        "switch on, turn off, switch off, heat up, warm up, cool down, dry, start, stay on, "
-        "stay shut, stay closed, fit, hold, go down, go up, respond, charge, get hot, get warm"
-    ).split(", ")
+    for neg in _EN_FAILED_NEG.split(", ")  # noqa: SIM905 — written as the lexicon is written
+    for verb in _EN_FAILED_VERB.split(", ")  # noqa: SIM905
 )
 
 FEELING: dict[str, dict[float, str]] = {
@@ -610,6 +626,9 @@ FEELING: dict[str, dict[float, str]] = {
         "asked for a better, couldnt have asked for a better, couldn t ask for a better, "
         "could not ask for a better, can t wait to come back, can t wait to return, can t "
         "wait to go back, cant wait to come back, can t wait, cant wait, can not wait, "
+        "legend, legends, superstar, superstars, slept like never before, heavenly, "
+        "no charge, at no cost, no cost, no fee, everything we needed, had everything we "
+        "needed, everything we need, rapid, lightning fast, super fast, "
         "a feast, went back for seconds, back for seconds, seconds, without a hitch, "
         "without a hiccup, without a single hiccup, without a glitch, without any "
         "problems, without any issues, flawlessly, seamless, seamlessly, at no charge, at "
@@ -634,7 +653,8 @@ FEELING: dict[str, dict[float, str]] = {
         "massive, enormous, palatial, rain shower, walk in shower, power shower, just "
         "right, something else, something special, serviced, "
         "sweet, liked, like it, superior, interesting, special, made it special, "
-        "upgrading, upgrading us, homemade, home made, freshly made, freshly baked, freshly squeezed, made to "
+        "upgrading, upgrading us, homemade, home made, freshly made, freshly baked, freshly squeezed, "
+        "made to "
         "order, cooked to order",
         1: "good, nice, comfortable, comfy, pleasant, enjoyed, enjoy, recommend, "
         "recommended, happy, satisfied, cozy, cosy, modern, fresh, convenient, "
@@ -717,7 +737,16 @@ FEELING: dict[str, dict[float, str]] = {
         "nobody mentioned, no one mentioned, weren t told, were not told, wasn t told, "
         "nobody warned us, no one warned us, without warning, without telling us, not "
         "informed, weren t informed, cost more than, costs more than, more expensive "
-        "than, expensive, long, far, dark, thin, "
+        "than, like bricks, like a "
+        "brick, like a plank, like a rock, like rocks, like concrete, like cardboard, like "
+        "sandpaper, like an oven, like a sauna, like a fridge, like a prison, like a cell, "
+        "like a shoebox, shoebox, like a cupboard, flickered, flickers, meant to be free, "
+        "supposed to be free, meant to be included, supposed to be included, supposedly, "
+        "call down, called down, had to call down, rolled her eyes, rolled his eyes, "
+        "rolled their eyes, eye roll, eye rolling, out of action, out of use, out of "
+        "commission, unusable, a dive, bit of a dive, dire, all taken, were all taken, "
+        "already taken, taken by, hanging off, burn hole, burn holes, burn marks, burnt "
+        "hole, lost our, they lost, lost my, expensive, long, far, dark, thin, "
         "stuck, leaking, leak, leaky, annoying, difficult, bland, stale, "
         "overcooked, weak, lukewarm, noisy, outdated, shabby, damp, did not "
         "work, didn t work, doesn t work, not working, out of order, chaotic, "
@@ -740,8 +769,11 @@ FEELING: dict[str, dict[float, str]] = {
         "wouldn t recommend, would not recommend, wouldnt recommend, don t recommend, do "
         "not recommend, not again, won t be back, will not be back, won t return, will not "
         "return, wont be back, cheated, conned, scammed, ripped off, dreadfully, poxy, "
-        "crap, crappy, naff, pants, dump, a dump, hovel, shithole, sucked, sucks, overcharged, charged twice, double charged, "
-        "charged us twice, couldn t sleep, couldnt sleep, could not sleep, " + _EN_FAILED,
+        "crap, crappy, naff, pants, dump, a dump, hovel, shithole, sucked, sucks, overcharged, "
+        "charged twice, double charged, "
+        "charged us twice, couldn t sleep, couldnt sleep, could not sleep, took 3 calls, "
+        "took three calls, took two calls, took several calls, took several attempts, "
+        "three calls, several calls, multiple calls, " + _EN_FAILED,
         -2: "terrible, awful, horrible, worst, disgusting, dreadful, unacceptable, "
         "appalling, nightmare, never again, avoid, hate, hated, shocking, "
         "gross, inedible, useless, pathetic, horrendous, atrocious, ruined, "
@@ -898,7 +930,9 @@ FEELING: dict[str, dict[float, str]] = {
         "podía pedir mejor, no se puede pedir mejor, no podía ser mejor, no puede ser "
         "mejor, otro nivel, de otro nivel, de otro mundo, la más cómoda, la más "
         "cómoda, el más cómodo, ducha de lluvia, con ganas de volver, ganas de volver, "
-        "deseando volver",
+        "deseando volver, como nunca, dormí como nunca, dormimos como nunca, una gloria, "
+        "de gloria, gloria, todo lo necesario, todo lo que necesitábamos, no le faltaba "
+        "nada, no faltaba nada, sin cobrar, sin cobrarnos nada",
         1: "bien, bueno, buena, buen, buenos, buenas, cómodo, cómoda, cómodos, "
         "cómodas, amplio, amplia, espacioso, espaciosa, moderno, moderna, "
         "fresco, fresca, rápido, rápida, eficiente, práctico, fácil, variado, "
@@ -932,7 +966,8 @@ FEELING: dict[str, dict[float, str]] = {
         "noche, chico, chica, bien feo, bien fea, bien chiquito, bien chiquita, bien "
         "pequeño, bien pequeña, bien incómodo, bien incómoda, bien viejo, bien vieja, bien "
         "lento, bien lenta, bien malo, bien mala, bien frío, bien fría, bien duro, bien "
-        "dura, bien caro, bien cara, bien ruidoso, bien ruidosa, chiquito, chiquita, chiquitos, chiquitas, chiquitito, "
+        "dura, bien caro, bien cara, bien ruidoso, bien ruidosa, chiquito, chiquita, chiquitos, chiquitas, "
+        "chiquitito, "
         "chiquitita, pequeñito, pequeñita, minúsculo, minúscula, enano, enana, flojito, "
         "flojita, normalito, normalita, regularcito, regulín, ni fu ni fa, así así, más "
         "o menos, del montón, dejaba mucho que desear, deja mucho que desear, dejó mucho "
@@ -1000,7 +1035,17 @@ FEELING: dict[str, dict[float, str]] = {
         "descuidado, descuidada, descuidados, descuidadas, abandonado, abandonada, "
         "gritos, gritaban, gritando, chillidos, chillando, llantos, de otro huésped, de "
         "otros huéspedes, del huésped anterior, huésped anterior, clientes anteriores, "
-        "mano de pintura, una mano de pintura",
+        "mano de pintura, una mano de pintura, quemadura, quemaduras, tres llamadas, dos "
+        "llamadas, varias llamadas, llamamos dos veces, llamamos tres veces, llamamos "
+        "varias veces, tras varias llamadas, como ladrillos, como un ladrillo, como una "
+        "roca, como cartón, como piedras, como un horno, una sauna, como una sauna, una "
+        "caja de zapatos, como una celda, una celda, colgando, colgaba, descolgada, "
+        "descolgado, supuestamente era gratis, se suponía que era gratis, supuestamente "
+        "incluido, supuestamente gratis, que iba a ser gratis, supuestamente, se suponía, "
+        "ojos en blanco, perdieron, perdió, extraviaron, se perdió, fuera de servicio, "
+        "fuera de uso, no disponible, inhabilitado, inhabilitada, sin vaciar, ocupadas, "
+        "ocupados, todas ocupadas, ya ocupadas, parpadeaba, parpadeaban, pitaba, pitó, "
+        "pitando",
         -1.5: "un horno, horno, daba miedo, miedo, imposible, eternidad, una "
         "eternidad, dolor de espalda, inseguro, insegura, peligroso, ignoraron, "
         "ignoró, ni caso, no hizo caso, no nos hicieron caso, no hicieron caso, "
@@ -1086,8 +1131,7 @@ NEGATORS: dict[str, str] = {
     "de": "nicht, kein, keine, keinen, keinem, keiner, keines, nie, niemals, ohne, nichts, wenig, "
     "kaum, weder, nirgends",
     "fr": "ne, n, pas, jamais, aucun, aucune, sans, rien, ni, guère, nullement, pas de, pas du tout, peu",
-    "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie, poco, poca, "
-    "apenas",
+    "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie, poco, poca, apenas",
     "it": "non, mai, nessun, nessuno, nessuna, senza, niente, nulla, né, neanche, nemmeno, neppure, "
     "poco, poca",
 }

@@ -93,7 +93,7 @@ def _analyse(text: str, origin, toks: list[Token], index: Index) -> Analysis:
     mentions: list[Mention] = []
     orphans: list[tuple[float, list[tuple[int, str]]]] = []
     for number, sentence in enumerate(_sentences(text, origin, toks, index)):
-        _apply_modifiers(sentence)
+        _apply_modifiers(sentence, _negator_stems(index))
         found, left = _attribute(sentence, index)
         mentions.extend(_mentions(found, number))
         orphans.extend(left)
@@ -211,7 +211,7 @@ def _word(text: str, origin, tok: Token) -> tuple[int, str]:
 # --- 2. negation, intensifiers, "too" ------------------------------------------------------
 
 
-def _apply_modifiers(sentence: _Sentence) -> None:
+def _apply_modifiers(sentence: _Sentence, neg_stems: frozenset[str] = frozenset()) -> None:
     items = sentence.items
     for n, item in enumerate(items):
         if item.kind not in ("int", "too"):
@@ -229,14 +229,32 @@ def _apply_modifiers(sentence: _Sentence) -> None:
         last = sentence.last_word.get(item.clause, -1)
         if target is None and item.weight and item.end >= last:  # "WLAN ging (gar) nicht"
             target = _previous(items, n, NEGATION_REACH + 1)
-        if target is None or target.used:
-            continue
+        if target is None or target.used or _negated_phrase(target, neg_stems):
+            continue  # "nobody answered", "nadie contestó": already a negation, never flipped
         target.used = True
         target.words.extend(item.words)
         if target.kind == "topic":  # "no parking", "kein WLAN": missing
             target.kind, target.weight, target.missing = "tf", -1.0, True
         else:
             target.weight = -target.weight if target.weight > 0 else -target.weight * 0.6
+
+
+_NEGATOR_STEMS: dict[str, frozenset[str]] = {}
+
+
+def _negator_stems(index: Index) -> frozenset[str]:
+    """The single words that negate in this index's language ("no", "nobody", "nadie")."""
+    stems = _NEGATOR_STEMS.get(index.lang)
+    if stems is None:
+        stems = frozenset(k[0] for k, e in index.phrases.items() if e.kind == "neg" and len(k) == 1)
+        _NEGATOR_STEMS[index.lang] = stems
+    return stems
+
+
+def _negated_phrase(item: _Item, neg_stems: frozenset[str]) -> bool:
+    """A phrase of several words that starts with a negator ("nobody answered", "nadie
+    contestó", "no record of our booking") carries its negation already."""
+    return len(item.key) > 1 and item.key[0] in neg_stems and item.kind in ("feel", "tf")
 
 
 def _ends_clause(items: list[_Item], n: int, skip: str = "") -> bool:
