@@ -288,7 +288,9 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "our names, remembered our name, remembered us",
             1: "friendly, helpful, welcoming, courteous, polite, attentive, "
             "hospitable, accommodating, professional, kind, hospitality, cheerful, smiling, "
-            "smiley, obliging, knowledgeable, caring, personable, approachable",
+            "smiley, obliging, knowledgeable, caring, personable, approachable, sorted "
+            "everything, sorted it, sorted it out, sorted us out, sorted out, fixed it straight "
+            "away, sorted it straight away",
             -1: "unprofessional, arrogant, indifferent, understaffed, uninterested, "
             "disinterested, unwelcoming, abrupt, curt, offhand, dismissive, grumpy, surly, "
             "moody, stroppy, lazy, incompetent, clueless, careless, inattentive, unhelpfull",
@@ -338,7 +340,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "right outside, next to, right next to, minutes from, mins from, min from, "
             "minutes away, mins away, min away, on foot, mins on foot, minutes on foot, "
             "steps from, steps away, a stone s throw, stone s throw, stones throw, on the "
-            "doorstep, round the corner, around the corner, right by, right on",
+            "doorstep, right by, right on",
             -1: "far from everything, in the middle of nowhere",
         },
         "bed": {
@@ -464,7 +466,9 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "serviciales, cordial, educado, profesional, encantador, "
             "encantadores, majo, maja, majos, majas, majísimo, un amor, unos amores, un "
             "encanto, cariñoso, cariñosos, cariñosa, cálido, cálidos, buena onda, atentísimo, "
-            "atentísimos, pendientes, resolutivo, resolutivos, dispuesto, dispuestos, "
+            "atentísimos, pendientes, lo resolvieron, nos lo resolvieron, resolvieron todo, "
+            "lo resolvieron todo, lo solucionaron, nos lo solucionaron, solucionaron todo, "
+            "resolutivo, resolutivos, dispuesto, dispuestos, "
             "risueño, sonriente, sonrientes, hospitalario, hospitalarios",
             2: "se desvivieron, se desvivió, se desviven, nos trataron de maravilla, nos "
             "trataron genial, nos trataron de lujo, nos trataron como reyes, nos hicieron "
@@ -1127,11 +1131,13 @@ NEGATORS: dict[str, str] = {
     "wouldnt, hasnt, havent, hadnt, wont, nothing, without, nor, neither, none, hardly, wasn, "
     "weren, isn, aren, didn, doesn, couldn, wouldn, hasn, haven, hadn, lack of, no longer, "
     "could have been, could ve been, should have been, should ve been, would have been, would "
-    "ve been, could be, should be, nobody, no one",
+    "ve been, could be, should be, nobody, no one, we were told, were told, we had been told, "
+    "they told us, told us",
     "de": "nicht, kein, keine, keinen, keinem, keiner, keines, nie, niemals, ohne, nichts, wenig, "
     "kaum, weder, nirgends",
     "fr": "ne, n, pas, jamais, aucun, aucune, sans, rien, ni, guère, nullement, pas de, pas du tout, peu",
-    "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie, poco, poca, apenas",
+    "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie, poco, poca, apenas, "
+    "nos dijeron que, nos habían dicho que, nos dijeron, se suponía que",
     "it": "non, mai, nessun, nessuno, nessuna, senza, niente, nulla, né, neanche, nemmeno, neppure, "
     "poco, poca",
 }
