@@ -296,7 +296,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "moody, stroppy, lazy, incompetent, clueless, careless, inattentive, unhelpfull",
             -1.5: "couldn t care less, couldnt care less, could not care less, didn t care, "
             "did not care, condescending, patronising, patronizing, sarcastic, snotty, "
-            "snooty, hostile, aggressive, shouted at, yelled at, off with us, never "
+            "snooty, hostile, aggressive, shouted at, yelled at, off with us, short with "
+            "us, short with me, short with, never "
             "answered, never replied, never responded, never called back, nobody answered, "
             "no one answered, nobody helped, no one helped, no answer, no reply, no "
             "response, unanswered, nobody picked up, no one picked up",
@@ -453,7 +454,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "no nos limpiaron, percudido, percudida, percudidos, percudidas, amarillento, "
             "amarillentas, hongos, huellas, arena en, manchas negras, "
             "puntos negros, sin vaciar, vaso usado, vasos usados, vasos "
-            "sucios, papel usado, pañuelos usados",
+            "sucios, papel usado, pañuelos usados, olor a encierro, a encierro, encierro",
             -2: "sucio, sucia, suciedad, moho, cucarachas, chinches, bichos, asqueroso, mugre, "
             "bien sucio, bien cochino, bien mugroso, bien cochambroso, "
             "mugriento, mugrienta, mugroso, mugrosa, cochino, cochina, cochinos, cochambre, "
@@ -502,7 +503,8 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             1: "tranquilo, tranquila, silencioso, silenciosa",
             -0.5: "sonar, sonaba",
             -1: "ruido, ruidos, oía, oían, se escuchaba, escuchaba, paredes finas, "
-            "obras, se oye, oye, se oía, de papel, paredes de papel",
+            "obras, se oye, oye, se oía, de papel, paredes de papel, de cartón, parecen de "
+            "cartón, paredes de cartón",
             -2: "ruidoso, ruidosa, muy ruidoso",
             -1.5: "discoteca, discotecas, boliche, antro, hasta la madrugada, hasta las "
             "tantas, de madrugada, camión de la basura, camiones de la basura, camión "
@@ -632,7 +634,8 @@ FEELING: dict[str, dict[float, str]] = {
         "wait to go back, cant wait to come back, can t wait, cant wait, can not wait, "
         "legend, legends, superstar, superstars, slept like never before, heavenly, "
         "no charge, at no cost, no cost, no fee, everything we needed, had everything we "
-        "needed, everything we need, rapid, lightning fast, super fast, "
+        "needed, everything we need, rapid, lightning fast, super fast, next level, "
+        "killer view, killer, a vibe, vibe, vibes, good vibes, chill, "
         "a feast, went back for seconds, back for seconds, seconds, without a hitch, "
         "without a hiccup, without a single hiccup, without a glitch, without any "
         "problems, without any issues, flawlessly, seamless, seamlessly, at no charge, at "
@@ -750,7 +753,13 @@ FEELING: dict[str, dict[float, str]] = {
         "rolled their eyes, eye roll, eye rolling, out of action, out of use, out of "
         "commission, unusable, a dive, bit of a dive, dire, all taken, were all taken, "
         "already taken, taken by, hanging off, burn hole, burn holes, burn marks, burnt "
-        "hole, lost our, they lost, lost my, expensive, long, far, dark, thin, "
+        "hole, lost our, they lost, lost my, ordinary, pretty ordinary, very ordinary, "
+        "busted, bust, knackered, kaput, on the blink, conked out, packed up, packed in, "
+        "feral, moved three times, moved rooms, had to move rooms, were moved, moved us "
+        "twice, nothing like the photos, nothing like the pictures, not like the photos, "
+        "looked nothing like, a dip, dip in the middle, sags, sank in the middle, rolled "
+        "into the middle, not so much, not so great, not so good, not great, expensive, long, far, dark, "
+        "thin, "
         "stuck, leaking, leak, leaky, annoying, difficult, bland, stale, "
         "overcooked, weak, lukewarm, noisy, outdated, shabby, damp, did not "
         "work, didn t work, doesn t work, not working, out of order, chaotic, "
@@ -934,7 +943,8 @@ FEELING: dict[str, dict[float, str]] = {
         "podía pedir mejor, no se puede pedir mejor, no podía ser mejor, no puede ser "
         "mejor, otro nivel, de otro nivel, de otro mundo, la más cómoda, la más "
         "cómoda, el más cómodo, ducha de lluvia, con ganas de volver, ganas de volver, "
-        "deseando volver, como nunca, dormí como nunca, dormimos como nunca, una gloria, "
+        "deseando volver, vista tremenda, vistas tremendas, como nunca, dormí como nunca, "
+        "dormimos como nunca, una gloria, "
         "de gloria, gloria, todo lo necesario, todo lo que necesitábamos, no le faltaba "
         "nada, no faltaba nada, sin cobrar, sin cobrarnos nada",
         1: "bien, bueno, buena, buen, buenos, buenas, cómodo, cómoda, cómodos, "
@@ -1039,7 +1049,10 @@ FEELING: dict[str, dict[float, str]] = {
         "descuidado, descuidada, descuidados, descuidadas, abandonado, abandonada, "
         "gritos, gritaban, gritando, chillidos, chillando, llantos, de otro huésped, de "
         "otros huéspedes, del huésped anterior, huésped anterior, clientes anteriores, "
-        "mano de pintura, una mano de pintura, quemadura, quemaduras, tres llamadas, dos "
+        "mano de pintura, una mano de pintura, descompuesto, descompuesta, descompuestos, "
+        "se descompuso, hecho pelota, hecha pelota, se rompió, pozo, un pozo, no tanto, "
+        "no tan bien, no tanto así, viejito, viejita, viejitos, viejitas, medio pelo, de "
+        "medio pelo, ni se inmutaron, ni se inmutó, quemadura, quemaduras, tres llamadas, dos "
         "llamadas, varias llamadas, llamamos dos veces, llamamos tres veces, llamamos "
         "varias veces, tras varias llamadas, como ladrillos, como un ladrillo, como una "
         "roca, como cartón, como piedras, como un horno, una sauna, como una sauna, una "
