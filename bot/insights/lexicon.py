@@ -80,7 +80,8 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "toiletries, shampoo, soap, drain, en suite, ensuite, washbasin, "
         "plumbing, tap, taps, flush, cistern, robe, robes, bathrobe, bathrobes, slippers, "
         "toilet paper, loo, loo roll, bath mat, shower curtain, shower head, showerhead, "
-        "toilet roll, for clean towels, for fresh towels, for new towels, for more towels, "
+        "toilet roll, toothbrush, toothpaste, dental kit, shower gel, conditioner, body "
+        "lotion, for clean towels, for fresh towels, for new towels, for more towels, "
         "for clean sheets",
         "bed": "bed, beds, mattress, pillow, pillows, sheets, linen, bedding, duvet, "
         "blanket, blankets, bedsheets",
@@ -274,7 +275,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "cleaned, sticky floor, dirty looking, black spots, black marks, someone elses, used cup, "
             "used cups, used "
             "glass, used glasses, used tissues, dirty glasses",
-            -2: "mouse, mice, rat, rats, ants, fleas, roaches, vomit, pubes, pubic hair, "
+            -2: "rodent, rodents, mouse, mice, rat, rats, ants, fleas, roaches, vomit, pubes, pubic hair, "
             "filth, manky, minging, disgustingly dirty, dirty, filthy, mould, mold, mouldy, moldy, "
             "unclean, cockroach, "
             "cockroaches, bugs, bedbugs, bed bugs, disgusting smell, stink, "
@@ -660,7 +661,10 @@ FEELING: dict[str, dict[float, str]] = {
         "massive, enormous, palatial, rain shower, walk in shower, power shower, just "
         "right, something else, something special, serviced, "
         "sweet, liked, like it, superior, interesting, special, made it special, "
-        "upgrading, upgrading us, homemade, home made, freshly made, freshly baked, freshly squeezed, "
+        "upgrading, upgrading us, appealing, appetising, appetizing, inviting, tempting, "
+        "satisfactory, not too bad, wasn t too bad, isn t too bad, not bad at all, enough "
+        "space, enough room, enough storage, privacy, homemade, home made, freshly made, freshly baked, "
+        "freshly squeezed, "
         "made to "
         "order, cooked to order",
         1: "good, nice, comfortable, comfy, pleasant, enjoyed, enjoy, recommend, "
@@ -753,7 +757,12 @@ FEELING: dict[str, dict[float, str]] = {
         "rolled their eyes, eye roll, eye rolling, out of action, out of use, out of "
         "commission, unusable, a dive, bit of a dive, dire, all taken, were all taken, "
         "already taken, taken by, hanging off, burn hole, burn holes, burn marks, burnt "
-        "hole, lost our, they lost, lost my, ordinary, pretty ordinary, very ordinary, "
+        "hole, lost our, they lost, lost my, gruff, didn t cope, couldn t cope, did not "
+        "cope, could not cope, replace, needs replacing, need replacing, unsatisfactory, "
+        "not too good, wasn t too good, isn t too good, weren t too good, snug, warm, not "
+        "indicated, not mentioned, wasn t mentioned, dim, poorly lit, badly lit, tight, a "
+        "bit tight, tight space, flow over, flowed over, overflowed, ordinary, pretty ordinary, "
+        "very ordinary, "
         "busted, bust, knackered, kaput, on the blink, conked out, packed up, packed in, "
         "feral, moved three times, moved rooms, had to move rooms, were moved, moved us "
         "twice, nothing like the photos, nothing like the pictures, not like the photos, "
@@ -1240,7 +1249,12 @@ COMPOUND_FEELING: dict[float, str] = {
 # feeling words whose sense turns round for a topic: "hot" is bad for a room, good for food
 # and for a shower ("the food was hot", "die Dusche war schön heiß")
 FLIP_FOR_TOPIC: dict[str, dict[str, str]] = {
-    "en": {"breakfast": "hot", "bathroom": "hot"},
+    "en": {
+        "breakfast": "hot, warm",
+        "bathroom": "hot, warm",
+        "staff": "warm",
+        "facilities": "warm",
+    },
     "de": {"breakfast": "heiß, warm", "bathroom": "heiß, warm"},
     "fr": {"breakfast": "chaud, chaude", "bathroom": "chaud, chaude"},
     "es": {"breakfast": "caliente", "bathroom": "caliente"},
