@@ -727,7 +727,7 @@ FEELING: dict[str, dict[float, str]] = {
         "needs upgrade, needs an upgrade, need an upgrade, needs upgrading, needs "
         "updating, could be updated, needs renovation, needs renovating, could be "
         "improved, can be improved, room for improvement, needs improvement, needs "
-        "improving, could do with, could use, can be better, would be nice, would be "
+        "improving, could do with, can be better, would be nice, would be "
         "good, would be better, would be great, would be nicer, would have been nicer, "
         "would have been better, a bit of a walk, bit of a walk, quite a walk, a long "
         "walk, a trek, trek, out of the centre, out of the center, out of the way, under "
