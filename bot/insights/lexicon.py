@@ -83,7 +83,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "toilet roll, toothbrush, toothpaste, dental kit, shower gel, conditioner, body "
         "lotion, for clean towels, for fresh towels, for new towels, for more towels, "
         "for clean sheets",
-        "bed": "bed, beds, mattress, pillow, pillows, sheets, linen, bedding, duvet, "
+        "bed": "bed, beds, mattress, mattresses, pillow, pillows, sheets, linen, bedding, duvet, "
         "blanket, blankets, bedsheets",
         "facilities": "pool, swimming pool, spa, gym, fitness, sauna, lift, lifts, elevator, "
         "elevators, lobby, terrace, garden, rooftop, jacuzzi, hot tub, "
@@ -303,7 +303,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "us, short with me, short with, never "
             "answered, never replied, never responded, never called back, nobody answered, "
             "no one answered, nobody helped, no one helped, no answer, no reply, no "
-            "response, unanswered, nobody picked up, no one picked up",
+            "response, unanswered, nobody picked up, no one picked up, never picked up",
             -2: "rude, unfriendly, unhelpful, impolite",
         },
         "noise": {
@@ -336,7 +336,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "got charged, then charged, you get what you pay for, a bit high, bit high, "
             "quite high, high price, high prices, very high, steep price",
             2: "cheap as chips, worth every cent, worth every euro, worth every pound, worth every dollar",
-            -2: "overpriced, rip off, ripoff, daylight robbery",
+            -2: "overpriced, rip off, ripoff, daylight robbery, extortionate, extortion",
         },
         "location": {
             1: "central, centrally located, well located, convenient location",
@@ -489,6 +489,7 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             -1.5: "nunca contestaron, nunca respondieron, nadie contestó, nadie "
             "contestaba, nadie respondió, nadie respondía, no contestaban, no contestaron, "
             "no respondieron, no respondían, sin respuesta, ni respuesta, nadie cogía, "
+            "nunca contestaba, nunca contestaban, nunca respondía, nunca respondían, "
             "nadie nos avisó, no nos avisaron, no avisaron, nadie avisó, nadie nos dijo, "
             "nadie nos informó, no nos informaron, se equivocaron, se equivocó, "
             "nadie nos habló, nadie nos explicó, nadie nos comentó, no nos dijeron, no "
@@ -663,7 +664,9 @@ FEELING: dict[str, dict[float, str]] = {
         "massive, enormous, palatial, rain shower, walk in shower, power shower, just "
         "right, something else, something special, serviced, "
         "sweet, liked, like it, superior, interesting, special, made it special, "
-        "upgrading, upgrading us, inexpensive, appealing, appetising, appetizing, inviting, tempting, "
+        "upgrading, upgrading us, brand new, shiny, like new, newly renovated, newly "
+        "refurbished, had a smile, with a smile, smiles, always smiling, smile, inexpensive, appealing, "
+        "appetising, appetizing, inviting, tempting, "
         "satisfactory, not too bad, wasn t too bad, isn t too bad, not bad at all, enough "
         "space, enough room, enough storage, privacy, homemade, home made, freshly made, freshly baked, "
         "freshly squeezed, "
@@ -759,7 +762,13 @@ FEELING: dict[str, dict[float, str]] = {
         "rolled their eyes, eye roll, eye rolling, out of action, out of use, out of "
         "commission, unusable, a dive, bit of a dive, dire, all taken, were all taken, "
         "already taken, taken by, hanging off, burn hole, burn holes, burn marks, burnt "
-        "hole, lost our, they lost, lost my, no existent, not existent, would have liked, "
+        "hole, lost our, they lost, lost my, creaked, creaks, came out brown, brown water, "
+        "rusty water, discoloured, discolored, murky, zero view, no view, zero effort, "
+        "zero help, inner courtyard, internal courtyard, light well, air shaft, airshaft, "
+        "didn t try, didn t bother, couldn t be bothered, could not be bothered, no effort, "
+        "made no effort, grudgingly, begrudgingly, reluctantly, ancient, took three days, "
+        "took two days, took days, took a week, miles away, miles from, no existent, not existent, "
+        "would have liked, "
         "we would have liked, i would have liked, as we would have liked, total mess, a "
         "mess, mess, messy, sporadic, inconsistent, complicated, fiddly, interrupting, "
         "interrupted, disturbed, disturbing, disturbance, only got, we only got, only given, "
@@ -959,7 +968,8 @@ FEELING: dict[str, dict[float, str]] = {
         "podía pedir mejor, no se puede pedir mejor, no podía ser mejor, no puede ser "
         "mejor, otro nivel, de otro nivel, de otro mundo, la más cómoda, la más "
         "cómoda, el más cómodo, ducha de lluvia, con ganas de volver, ganas de volver, "
-        "deseando volver, vista tremenda, vistas tremendas, como nunca, dormí como nunca, "
+        "deseando volver, con una sonrisa, siempre con una sonrisa, sonrisa, sonrisas, "
+        "vista tremenda, vistas tremendas, como nunca, dormí como nunca, "
         "dormimos como nunca, una gloria, "
         "de gloria, gloria, todo lo necesario, todo lo que necesitábamos, no le faltaba "
         "nada, no faltaba nada, sin cobrar, sin cobrarnos nada",
@@ -1065,7 +1075,10 @@ FEELING: dict[str, dict[float, str]] = {
         "descuidado, descuidada, descuidados, descuidadas, abandonado, abandonada, "
         "gritos, gritaban, gritando, chillidos, chillando, llantos, de otro huésped, de "
         "otros huéspedes, del huésped anterior, huésped anterior, clientes anteriores, "
-        "mano de pintura, una mano de pintura, descompuesto, descompuesta, descompuestos, "
+        "mano de pintura, una mano de pintura, salía marrón, agua marrón, marrón, agua "
+        "turbia, turbia, precios de risa, de risa, ni se esforzaba, no se esforzaba, ni se "
+        "esforzaron, sin ganas, cero ganas, se desconectaba, se desconecta, se "
+        "desconectaban, desconectaba, descompuesto, descompuesta, descompuestos, "
         "se descompuso, hecho pelota, hecha pelota, se rompió, pozo, un pozo, no tanto, "
         "no tan bien, no tanto así, viejito, viejita, viejitos, viejitas, medio pelo, de "
         "medio pelo, ni se inmutaron, ni se inmutó, quemadura, quemaduras, tres llamadas, dos "
@@ -1290,7 +1303,7 @@ SKIP: dict[str, str] = {
     "avoir notre chambre, avoir la chambre",
     "es": "un poco, en la habitación, en nuestra habitación, en las habitaciones, al llegar, a la "
     "llegada, habitación de al lado, recepción, en recepción, cerca del hotel, en la cena, a la "
-    "piscina, en la piscina, entrar a la habitación, entrar en la habitación",
+    "piscina, en la piscina, entrar a la habitación, entrar en la habitación, de todo tipo",
     "it": "un poco, in camera, nella camera, nella stanza, in stanza, nelle camere, all'arrivo, "
     "camera accanto, reception, alla reception, camera di fianco, vicino all'hotel, vicino "
     "all'albergo, in piscina, alla piscina, avere la camera",
