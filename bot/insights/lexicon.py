@@ -1303,7 +1303,8 @@ SKIP: dict[str, str] = {
     "avoir notre chambre, avoir la chambre",
     "es": "un poco, en la habitación, en nuestra habitación, en las habitaciones, al llegar, a la "
     "llegada, habitación de al lado, recepción, en recepción, cerca del hotel, en la cena, a la "
-    "piscina, en la piscina, entrar a la habitación, entrar en la habitación, de todo tipo",
+    "piscina, en la piscina, entrar a la habitación, entrar en la habitación, de todo tipo, llegamos tarde, "
+    "llegué tarde, salir más tarde, salir tarde, salida tarde, fuimos andando, fuimos a pie",
     "it": "un poco, in camera, nella camera, nella stanza, in stanza, nelle camere, all'arrivo, "
     "camera accanto, reception, alla reception, camera di fianco, vicino all'hotel, vicino "
     "all'albergo, in piscina, alla piscina, avere la camera",
