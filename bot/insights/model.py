@@ -9,7 +9,8 @@ Chosen by measurement on the dev set (docs/INSIGHTS.md, "The analyser"). For eac
    a contrast word. Emoji carry a feeling.
 2. "too" makes the next feeling negative, intensifiers strengthen it, a negator flips the
    next feeling within four words — or, if a topic word comes first ("no parking"),
-   marks that topic missing: negative.
+   marks that topic missing: negative. A phrase that starts with a negator is a
+   negation already and is never flipped ("sin papel y nadie en recepción").
 3. Commas, semicolons and contrast words cut the sentence into clauses. In a clause whose
    feelings all agree, every topic gets them; otherwise each feeling goes to the nearest
    topic. A clause with feeling and no topic goes to the topics of the clause before it
