@@ -333,13 +333,14 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             -1: "expensive, pricey, extra charge, extra charges, hidden charges, steep, "
             "not worth, overcharge, costly, pricy, charged for, charged us for, were "
             "charged, charged extra, had to pay, had to pay extra, pay extra, paid extra, "
-            "got charged, then charged, you get what you pay for, a bit high, bit high, "
+            "got charged, then charged, nickel and dimed, nickel and dime, cost a fortune, "
+            "costs a fortune, a fortune, you get what you pay for, a bit high, bit high, "
             "quite high, high price, high prices, very high, steep price",
             2: "cheap as chips, worth every cent, worth every euro, worth every pound, worth every dollar",
             -2: "overpriced, rip off, ripoff, daylight robbery, extortionate, extortion",
         },
         "location": {
-            1: "central, centrally located, well located, convenient location",
+            1: "central, centrally located, well located, convenient location, dead centre, dead center",
             0.5: "close to, near, nearby, walking distance, minutes walk, min walk, "
             "right outside, next to, right next to, minutes from, mins from, min from, "
             "minutes away, mins away, min away, on foot, mins on foot, minutes on foot, "
@@ -457,12 +458,13 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "no nos limpiaron, percudido, percudida, percudidos, percudidas, amarillento, "
             "amarillentas, hongos, huellas, arena en, manchas negras, "
             "puntos negros, sin vaciar, vaso usado, vasos usados, vasos "
-            "sucios, papel usado, pañuelos usados, olor a encierro, a encierro, encierro",
+            "sucios, papel usado, pañuelos usados, olor a guardado, a guardado, olor a encierro, "
+            "a encierro, encierro",
             -2: "sucio, sucia, suciedad, moho, cucarachas, chinches, bichos, asqueroso, mugre, "
             "bien sucio, bien cochino, bien mugroso, bien cochambroso, "
             "mugriento, mugrienta, mugroso, mugrosa, cochino, cochina, cochinos, cochambre, "
             "cochambroso, cochambrosa, guarro, guarra, marrano, marrana, pocilga, una pocilga, "
-            "ratón, ratones, rata, ratas, hormigas, pulgas, cucaracha, chinche, vómito, "
+            "cucas, ratón, ratones, rata, ratas, hormigas, pulgas, cucaracha, chinche, vómito, "
             "suciedad, roña, roñoso, roñosa, sucísimo, sucísima, brillaba por su ausencia",
         },
         "staff": {
@@ -484,12 +486,16 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             "desatenta, despistado, despistados, incompetente, incompetentes, inútil, "
             "inútiles, prepotente, prepotentes, soberbio, soberbia, malhumorado, "
             "malhumorada, desganado, desganada, de mala gana, mala cara, malas caras, mala "
-            "onda, mala leche, cortante, pesado, pesada, apático, apática, seco, seca, secos, "
+            "onda, mala leche, cortante, apático, apática, "
             "pasota, pasotas, estúpido, estúpida",
             -1.5: "nunca contestaron, nunca respondieron, nadie contestó, nadie "
             "contestaba, nadie respondió, nadie respondía, no contestaban, no contestaron, "
             "no respondieron, no respondían, sin respuesta, ni respuesta, nadie cogía, "
-            "nunca contestaba, nunca contestaban, nunca respondía, nunca respondían, "
+            "fue muy seca, fue muy seco, fue seca, fue seco, seca con nosotros, seco con "
+            "nosotros, secos con nosotros, nadie nos pelaba, no nos pelaban, ni nos pelaban, "
+            "nadie nos hacía caso, con la "
+            "punta del pie, como basura, como trapos, nunca contestaba, nunca contestaban, "
+            "nunca respondía, nunca respondían, "
             "nadie nos avisó, no nos avisaron, no avisaron, nadie avisó, nadie nos dijo, "
             "nadie nos informó, no nos informaron, se equivocaron, se equivocó, "
             "nadie nos habló, nadie nos explicó, nadie nos comentó, no nos dijeron, no "
@@ -527,7 +533,9 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
             2: "vale cada centavo, vale cada euro, vale cada peso, vale cada céntimo, "
             "cada centavo, cada céntimo, regalado, tirado de precio",
             -1: "caro, cara, costoso",
-            -2: "carísimo, timo, abusivo, excesivo, un robo, robo, un dineral, dineral, "
+            -2: "nos sacaron plata, sacaron plata, nos sacaron dinero, nos cobraron por todo, "
+            "cobran por todo, te cobran todo, carísimo, timo, abusivo, excesivo, un robo, robo, "
+            "un dineral, dineral, "
             "sablazo, nos clavaron, clavada, nos timaron, estafa, una estafa, cobraron de "
             "más, nos cobraron de más, cobran de más, cobro indebido, precio abusivo, "
             "precios abusivos",
@@ -639,7 +647,7 @@ FEELING: dict[str, dict[float, str]] = {
         "legend, legends, superstar, superstars, slept like never before, heavenly, "
         "no charge, at no cost, no cost, no fee, everything we needed, had everything we "
         "needed, everything we need, rapid, lightning fast, super fast, next level, "
-        "killer view, killer, a vibe, vibe, vibes, good vibes, chill, "
+        "killer view, killer, a vibe, vibe, vibes, good vibes, "
         "a feast, went back for seconds, back for seconds, seconds, without a hitch, "
         "without a hiccup, without a single hiccup, without a glitch, without any "
         "problems, without any issues, flawlessly, seamless, seamlessly, at no charge, at "
@@ -663,7 +671,7 @@ FEELING: dict[str, dict[float, str]] = {
         "comfiest, cosiest, friendliest, cleanest, nicest, best ever, ever slept in, huge, "
         "massive, enormous, palatial, rain shower, walk in shower, power shower, just "
         "right, something else, something special, serviced, "
-        "sweet, liked, like it, superior, interesting, special, made it special, "
+        "sweet, liked, like it, interesting, special, made it special, "
         "upgrading, upgrading us, gave us a bottle, bottle of prosecco, bottle of "
         "champagne, tidied, tidied up, got us tickets, got us a table, booked us a table, "
         "arranged everything, waived, waived the fee, waived the charge, greeted by name, "
@@ -724,10 +732,10 @@ FEELING: dict[str, dict[float, str]] = {
         "never changed, not changed, never emptied, not emptied, never replenished, "
         "same every day, the same every day, same thing every day, same four things, "
         "same things every day, no variety, lack of variety, repetitive, monotonous, "
-        "fraying, greying, grey, don t meet, do not meet, didn t meet, doesn t meet, "
+        "fraying, greying, grey towels, don t meet, do not meet, didn t meet, doesn t meet, "
         "shines straight in, shone straight in, let the light in, a pain, pain, pain in "
         "the neck, dragging, had to drag, flat as pancakes, flat as a pancake, was down, "
-        "went down, powder, powdered, from a carton, carton, packet, instant, frozen, "
+        "went down, powdered, powdered eggs, instant coffee, from a carton, carton, packet, frozen, "
         "microwaved, reheated, processed, vanished, disappeared, died, dies, kept dying, "
         "dead, dribbled, dribble, dribbling, circled, circling, no spaces, no space, "
         "brick wall, a brick wall, view of a wall, view of the wall, onto a wall, view "
@@ -769,7 +777,10 @@ FEELING: dict[str, dict[float, str]] = {
         "rolled their eyes, eye roll, eye rolling, out of action, out of use, out of "
         "commission, unusable, a dive, bit of a dive, dire, all taken, were all taken, "
         "already taken, taken by, hanging off, burn hole, burn holes, burn marks, burnt "
-        "hole, lost our, they lost, lost my, only negative was, only complaint was, only "
+        "hole, lost our, they lost, lost my, blown, had blown, bulb had blown, blown bulb, "
+        "treated us like dirt, like dirt, like rubbish, like garbage, garbage, springs "
+        "poking out, poking out, sticking out, mozzies, mozzie, mosquitoes, mosquito, "
+        "midges, bites, bitten, charged separately, only negative was, only complaint was, only "
         "complaint would be, only downside was, only issue was, only problem was, only "
         "gripe, only criticism, less so, seen better days, had seen better "
         "days, unavailable, not available, had to queue, queue for a table, creaked, creaks, "
@@ -818,7 +829,7 @@ FEELING: dict[str, dict[float, str]] = {
         "wouldn t recommend, would not recommend, wouldnt recommend, don t recommend, do "
         "not recommend, not again, won t be back, will not be back, won t return, will not "
         "return, wont be back, cheated, conned, scammed, ripped off, dreadfully, poxy, "
-        "crap, crappy, naff, pants, dump, a dump, hovel, shithole, sucked, sucks, overcharged, "
+        "crap, crappy, naff, dump, a dump, hovel, shithole, sucked, sucks, overcharged, "
         "charged twice, double charged, "
         "charged us twice, couldn t sleep, couldnt sleep, could not sleep, took 3 calls, "
         "took three calls, took two calls, took several calls, took several attempts, "
@@ -930,8 +941,8 @@ FEELING: dict[str, dict[float, str]] = {
     },
     "es": {
         2: "excelente, excelentes, perfecto, perfecta, perfectos, maravilloso, "
-        "maravillosa, chévere, chéveres, padrísimo, padrísima, padrísimos, padre, bacán, "
-        "bacano, bacana, bacanísimo, brutal, de maravilla, a las mil maravillas, una pasada, "
+        "maravillosa, chévere, chéveres, padrísimo, padrísima, padrísimos, qué padre, bacán, "
+        "bacano, bacana, bacanísimo, brutal, de maravilla, a las mil maravillas, una "
         "pasada, de rechupete, un diez, todo un diez, un 10, de 10, lujo, un lujo, lujazo, "
         "top, exquisito, exquisita, fabuloso, fabulosa, sensacional, divino, divina, "
         "alucinante, flipante, chulísimo, chulísima, bárbaro, bárbara, regio, regia, "
@@ -958,7 +969,7 @@ FEELING: dict[str, dict[float, str]] = {
         "ideal, repetiremos, repetiría, repetiremos sin duda, lindo, linda, "
         "lindos, lindas, volvería, volveríamos, regresaremos, regresaría, regresaríamos, "
         "volveremos sin duda, sin duda volveremos, repetir, repetimos, guay, chulo, chula, "
-        "chulos, chulas, cuco, cuca, coqueto, coqueta, padre, limpito, amplísimo, "
+        "chulos, chulas, coqueto, coqueta, limpito, amplísimo, "
         "amplísima, nos subieron de categoría, nos subieron la categoría, nos subieron, "
         "upgrade, nos mejoraron la habitación, nos regalaron, regalaron, nos obsequiaron, "
         "detallazo, todo un detalle, un detalle, qué detalle, nos sorprendieron, agradecidos, "
@@ -1051,7 +1062,7 @@ FEELING: dict[str, dict[float, str]] = {
         "cambiaron de habitación, ruidosísimo, mohoso, agrietado, rajado, sucio, "
         "chirriaba, chirría, crujía, cruje, parpadeaba, de mala calidad, mala calidad, "
         "baja calidad, poca variedad, escasito, escasita, tacaño, aguado, aguada, "
-        "grasiento, grasienta, crudo, cruda, recocido, pasado, salado, "
+        "grasiento, grasienta, crudo, cruda, recocido, salado, "
         "salada, correoso, rancio, rancia, caducado, caducada, no era como en las fotos, "
         "no se parece a las fotos, nada que ver con las fotos, publicidad engañosa, "
         "engañoso, engañosa, tristón, triste, deprimente, lúgubre, agobiante, "
@@ -1067,7 +1078,7 @@ FEELING: dict[str, dict[float, str]] = {
         "congelado, congelados, precocinado, precocinados, recalentado, recalentada, de "
         "lata, industrial, industriales, para un cuatro estrellas, para un cinco "
         "estrellas, para ser un cuatro estrellas, para ser un cinco estrellas, para un "
-        "hotel de, encima, para colmo, y encima, trajeron otra cosa, se equivocaron, "
+        "hotel de, para colmo, y encima, trajeron otra cosa, se equivocaron, "
         "equivocado, equivocada, daba a un muro, a un muro, a una pared, daba al patio, "
         "patio interior, siempre lo mismo, lo mismo todos los días, siempre igual, lo "
         "mismo de siempre, repetitivo, repetitiva, monótono, monótona, rechinaba, "
@@ -1090,7 +1101,12 @@ FEELING: dict[str, dict[float, str]] = {
         "descuidado, descuidada, descuidados, descuidadas, abandonado, abandonada, "
         "gritos, gritaban, gritando, chillidos, chillando, llantos, de otro huésped, de "
         "otros huéspedes, del huésped anterior, huésped anterior, clientes anteriores, "
-        "mano de pintura, una mano de pintura, lo único malo, lo único negativo, el único "
+        "mano de pintura, una mano de pintura, feito, feíto, feita, fundido, fundida, "
+        "fundidos, se fundió, se trababa, se traba, trabado, trabada, se trabó, atorado, "
+        "atorada, se atoraba, no agarraba, no agarra, no cogía, no pillaba, no llegaba, "
+        "mosquitos, zancudos, moscos, moscas, jejenes, picaduras, nos picaron, un relajo, "
+        "relajo, un despelote, despelote, un quilombo, quilombo, un desmadre, desmadre, "
+        "lo único malo, lo único negativo, el único "
         "pero, la única pega, única pega, lo único mejorable, lo único que falló, para tirar, "
         "estaban para tirar, para "
         "jubilar, había que hacer cola, hacer cola, salía marrón, agua marrón, marrón, agua "
@@ -1311,7 +1327,7 @@ SKIP: dict[str, str] = {
     "en": "in the room, in our room, in my room, in the rooms, next room, room next door, on arrival, "
     "upon arrival, at arrival, reception, front desk, at the front desk, room above, room above "
     "us, room below, near the hotel, close to the hotel, at dinner, to the pool, for our room, "
-    "for the room",
+    "for the room, let us know, flat screen, flatscreen, powder room",
     "de": "im zimmer, auf dem zimmer, aufs zimmer, in unserem zimmer, in den zimmern, bei der "
     "ankunft, bei ankunft, nebenzimmer, rezeption, empfang, am empfang, zimmer über uns, zimmer "
     "neben uns, nachbarzimmer, beim abendessen, in der nähe des hotels, auf unser zimmer, auf "
@@ -1321,7 +1337,9 @@ SKIP: dict[str, str] = {
     "avoir notre chambre, avoir la chambre",
     "es": "un poco, en la habitación, en nuestra habitación, en las habitaciones, al llegar, a la "
     "llegada, habitación de al lado, recepción, en recepción, cerca del hotel, en la cena, a la "
-    "piscina, en la piscina, entrar a la habitación, entrar en la habitación, de todo tipo, llegamos tarde, "
+    "piscina, en la piscina, entrar a la habitación, entrar en la habitación, de todo tipo, "
+    "llegamos tarde, pantalla plana, mi padre, mis padres, tu padre, su padre, sus padres, el "
+    "padre, los padres, nuestro padre, nuestros padres, padre e hijo, "
     "llegué tarde, salir más tarde, salir tarde, salida tarde, fuimos andando, fuimos a pie",
     "it": "un poco, in camera, nella camera, nella stanza, in stanza, nelle camere, all'arrivo, "
     "camera accanto, reception, alla reception, camera di fianco, vicino all'hotel, vicino "
