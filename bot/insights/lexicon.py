@@ -74,7 +74,8 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "wifi": "wifi, wi fi, internet, connection, signal, network, wireless, router",
         "checkin": "check in, checkin, check out, checkout, checking in, checking out, "
         "arrival, departure, queue, waiting, wait, key card, keycard, key, "
-        "keys, registration, late checkout, early check in, bill, invoice",
+        "keys, registration, late checkout, early check in, bill, invoice, our booking, our "
+        "reservation",
         "bathroom": "bathroom, bath, shower, showers, toilet, toilets, wc, sink, bathtub, "
         "tub, towel, towels, water pressure, hot water, hairdryer, hair dryer, "
         "toiletries, shampoo, soap, drain, en suite, ensuite, washbasin, "
@@ -203,7 +204,7 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "wifi": "wifi, wi fi, internet, conexión, red, señal",
         "checkin": "registro, llegada, salida, check in, check out, checkin, checkout, "
         "cola, espera, esperar, esperamos, llave, llaves, tarjeta, tarjeta de "
-        "la habitación, factura",
+        "la habitación, factura, nuestra reserva, la reserva",
         "bathroom": "baño, baños, cuarto de baño, ducha, duchas, inodoro, váter, aseo, "
         "lavabo, bañera, toalla, toallas, agua caliente, presión del agua, "
         "secador, jabón, champú, desagüe, regadera, presión, cisterna, papel higiénico, "
@@ -777,7 +778,9 @@ FEELING: dict[str, dict[float, str]] = {
         "rolled their eyes, eye roll, eye rolling, out of action, out of use, out of "
         "commission, unusable, a dive, bit of a dive, dire, all taken, were all taken, "
         "already taken, taken by, hanging off, burn hole, burn holes, burn marks, burnt "
-        "hole, lost our, they lost, lost my, blown, had blown, bulb had blown, blown bulb, "
+        "hole, lost our, they lost, lost my, overlooked the bins, overlooks the bins, onto "
+        "the bins, the bins, kept blocking, keeps blocking, blocking, kept, blown, had blown, "
+        "bulb had blown, blown bulb, "
         "treated us like dirt, like dirt, like rubbish, like garbage, garbage, springs "
         "poking out, poking out, sticking out, mozzies, mozzie, mosquitoes, mosquito, "
         "midges, bites, bitten, charged separately, only negative was, only complaint was, only "
@@ -1101,7 +1104,9 @@ FEELING: dict[str, dict[float, str]] = {
         "descuidado, descuidada, descuidados, descuidadas, abandonado, abandonada, "
         "gritos, gritaban, gritando, chillidos, chillando, llantos, de otro huésped, de "
         "otros huéspedes, del huésped anterior, huésped anterior, clientes anteriores, "
-        "mano de pintura, una mano de pintura, feito, feíto, feita, fundido, fundida, "
+        "mano de pintura, una mano de pintura, daba a los contenedores, a los "
+        "contenedores, contenedores, desaparecido, desaparecida, desapareció, feito, feíto, feita, "
+        "fundido, fundida, "
         "fundidos, se fundió, se trababa, se traba, trabado, trabada, se trabó, atorado, "
         "atorada, se atoraba, no agarraba, no agarra, no cogía, no pillaba, no llegaba, "
         "mosquitos, zancudos, moscos, moscas, jejenes, picaduras, nos picaron, un relajo, "
