@@ -1,11 +1,10 @@
 #!/usr/bin/env python
 """Topic F1 / precision / recall and polarity accuracy of `bot.insights.analyse`, per language.
 
-Reads eval/insights/dev/<lang>.yml (tuned on) and eval/insights/heldout/<lang>.yml (never
-tuned on; skipped when absent) — `--split dev2` / `--split own` read the extra tuning sets
-— and prints one block per split: per language topic macro-F1, macro precision, macro
-recall, mention polarity accuracy (topics found) and comment polarity accuracy, against
-the CI floors (F1 >= 0.80, polarity >= 0.85).
+Reads eval/insights/dev/<lang>.yml (tuned on; also dev2/ and own/ with --split) and
+eval/insights/heldout/<lang>.yml (never tuned on; skipped when absent) and prints one block
+per split: per language topic macro-F1, macro precision, macro recall, mention polarity
+accuracy (topics found) and comment polarity accuracy, against the CI floors (F1 >= 0.80, polarity >= 0.85).
 Metrics: bot/insights/scoring.py.
 
     .venv/bin/python scripts/eval_insights.py                 # dev and heldout

@@ -63,7 +63,9 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "bus stop, transport, public transport, walking distance, close to, "
         "near, nearby, shops, restaurants nearby, sights, attractions, tram "
         "stop, airport, bus, lots of restaurants, restaurants nearby, "
-        "restaurants around, shops and restaurants, bars and restaurants",
+        "restaurants around, shops and restaurants, bars and restaurants, old town, old "
+        "city, old quarter, historic centre, historic center, spot, setting, riverside, "
+        "seafront, waterfront, promenade, harbour, harbor, marina",
         "noise": "soundproofing, soundproof, insulation, traffic, street, music, party, "
         "construction, snoring, sound, sounds, neighbours, neighbors, trams, "
         "walls, wall",
@@ -73,17 +75,23 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "wifi": "wifi, wi fi, internet, connection, signal, network, wireless, router",
         "checkin": "check in, checkin, check out, checkout, checking in, checking out, "
         "arrival, departure, queue, waiting, wait, key card, keycard, key, "
-        "keys, registration, late checkout, early check in, bill, invoice",
+        "keys, registration, late checkout, early check in, bill, invoice, our booking, our "
+        "reservation",
         "bathroom": "bathroom, bath, shower, showers, toilet, toilets, wc, sink, bathtub, "
         "tub, towel, towels, water pressure, hot water, hairdryer, hair dryer, "
         "toiletries, shampoo, soap, drain, en suite, ensuite, washbasin, "
-        "plumbing, tap, taps, flush, cistern",
-        "bed": "bed, beds, mattress, pillow, pillows, sheets, linen, bedding, duvet, "
+        "plumbing, tap, taps, flush, cistern, robe, robes, bathrobe, bathrobes, slippers, "
+        "toilet paper, loo, loo roll, bath mat, shower curtain, shower head, showerhead, "
+        "toilet roll, toothbrush, toothpaste, dental kit, shower gel, conditioner, body "
+        "lotion, for clean towels, for fresh towels, for new towels, for more towels, "
+        "for clean sheets",
+        "bed": "bed, beds, mattress, mattresses, pillow, pillows, sheets, linen, bedding, duvet, "
         "blanket, blankets, bedsheets",
         "facilities": "pool, swimming pool, spa, gym, fitness, sauna, lift, lifts, elevator, "
         "elevators, lobby, terrace, garden, rooftop, jacuzzi, hot tub, "
         "facilities, amenities, steam room, lounge, kids club, playground, "
-        "laundry, shuttle, stairs, pool area, spa area, wellness area",
+        "laundry, shuttle, stairs, pool area, spa area, wellness area, games room, business centre, "
+        "business center",
         "parking": "parking, car park, carpark, garage, parking space, parking lot, valet, "
         "park the car, parking spot, street parking",
     },
@@ -238,14 +246,18 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "camarero, camareros, camarera, camareras, mesero, conserje, gerente, "
         "dueño, dueños, anfitrión, anfitriona, equipo, trato, atención, staff, "
         "gente, chica de recepción, chico de recepción, chica de la recepción, "
-        "chico de la recepción",
+        "chico de la recepción, los chicos del hotel, las chicas del hotel, los chicos de "
+        "recepción, las chicas de recepción, camarera de piso, camareras de piso, "
+        "recepcionistas, barman, botones, mucama, mucamas, personal de limpieza",
         "breakfast": "desayuno, desayunos, buffet, bufé, comida, comidas, cena, almuerzo, "
         "restaurante, huevos, huevo, café, pan, bollería, zumo, jugo, fruta, "
         "embutidos, plato, platos, menú, cocina, vino, media pensión, bebidas, "
         "postres, tortilla, bar, cócteles, cóctel, cocteles, comedor",
         "location": "ubicación, situación, localización, ubicado, ubicada, situado, "
         "situada, zona, barrio, centro, playa, mar, metro, estación, "
-        "transporte, cerca, a pie, andando, alrededores, tiendas",
+        "transporte, cerca, a pie, andando, alrededores, tiendas, casco antiguo, casco "
+        "viejo, casco histórico, ciudad vieja, centro histórico, zona antigua, parte "
+        "antigua, malecón, paseo marítimo, bahía, puerto",
         "noise": "insonorización, insonorizado, tráfico, música, calle, fiesta, "
         "aislamiento, vecinos, paredes, pared",
         "value": "precio, precios, tarifa, relación calidad precio, calidad precio, "
@@ -254,15 +266,17 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
         "wifi": "wifi, wi fi, internet, conexión, red, señal",
         "checkin": "registro, llegada, salida, check in, check out, checkin, checkout, "
         "cola, espera, esperar, esperamos, llave, llaves, tarjeta, tarjeta de "
-        "la habitación, factura",
+        "la habitación, factura, nuestra reserva, la reserva",
         "bathroom": "baño, baños, cuarto de baño, ducha, duchas, inodoro, váter, aseo, "
         "lavabo, bañera, toalla, toallas, agua caliente, presión del agua, "
-        "secador, jabón, champú, desagüe, regadera, presión, cisterna",
+        "secador, jabón, champú, desagüe, regadera, presión, cisterna, papel higiénico, "
+        "papel de baño, mampara, pedir toallas limpias, pedimos toallas limpias, por "
+        "toallas limpias, pedir sábanas limpias, toallas limpias por favor",
         "bed": "cama, camas, colchón, colchones, almohada, almohadas, sábanas, ropa de "
         "cama, manta, mantas, edredón",
         "facilities": "piscina, spa, gimnasio, sauna, ascensor, ascensores, vestíbulo, "
         "terraza, jardín, jacuzzi, instalaciones, azotea, escaleras, zona de "
-        "juegos, alberca, pileta",
+        "juegos, alberca, pileta, elevador, elevadores, hamacas, tumbonas, camastros",
         "parking": "aparcamiento, parking, estacionamiento, aparcar, garaje, plaza de "
         "garaje, parqueadero, estacionar, cochera",
     },
@@ -342,46 +356,112 @@ TOPIC_WORDS: dict[str, dict[str, str]] = {
 TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
     "en": {
         "cleanliness": {
-            2: "spotless, immaculate, pristine, spotlessly clean",
+            2: "spotless, immaculate, pristine, spotlessly clean, gleamed, gleaming, "
+            "sparkled, sparkling, sparkling clean, squeaky clean, shone, shining, "
+            "you could eat off the floor",
             1: "clean, tidy, hygienic, well kept",
             -1: "dusty, dust, stained, stains, stain, smell, smelly, smelled, "
             "smelt, stank, odour, odor, grimy, grubby, hair in, smoke, "
-            "cigarette smoke, smelled of smoke",
-            -2: "dirty, filthy, mould, mold, mouldy, moldy, unclean, cockroach, "
+            "cigarette smoke, smelled of smoke, smelled of, smelt of, smell of, "
+            "reeked, reeks, reek, whiff, pong, grime, cobwebs, cobweb, crumbs, limescale, "
+            "fingerprints, hair in the sink, hair in the shower, hair on the, hairs in the, "
+            "hairs on the, blood, bloodstains, used towel, used towels, someone else s, "
+            "previous guest, previous guests, nobody cleaned, no one cleaned, not been "
+            "cleaned, wasn t cleaned, weren t cleaned, hadn t been cleaned, had not been "
+            "cleaned, sticky floor, dirty looking, not hoovered, not hovered, not vacuumed, "
+            "wasn t hoovered, wasn t vacuumed, never hoovered, never vacuumed, black spots, black marks, "
+            "someone elses, used cup, "
+            "used cups, used "
+            "glass, used glasses, used tissues, dirty glasses",
+            -2: "rodent, rodents, mouse, mice, rat, rats, ants, fleas, roaches, vomit, pubes, pubic hair, "
+            "filth, manky, minging, disgustingly dirty, dirty, filthy, mould, mold, mouldy, moldy, "
+            "unclean, cockroach, "
             "cockroaches, bugs, bedbugs, bed bugs, disgusting smell, stink, "
             "stinks, stinky, mildew",
         },
         "staff": {
-            2: "above and beyond, went above and beyond, went out of their way",
+            2: "above and beyond, went above and beyond, went out of their way, extra mile, "
+            "the extra mile, couldn t do enough, couldnt do enough, could not do enough, "
+            "nothing was too much trouble, nothing was too much, bent over backwards, "
+            "made us feel welcome, made us feel at home, made us feel special, remembered "
+            "our names, remembered our name, remembered us",
             1: "friendly, helpful, welcoming, courteous, polite, attentive, "
-            "hospitable, accommodating, professional, kind, hospitality",
-            -1: "unprofessional, arrogant, indifferent, understaffed",
+            "hospitable, accommodating, professional, kind, hospitality, cheerful, smiling, "
+            "smiley, obliging, knowledgeable, caring, personable, approachable, sorted "
+            "everything, sorted it, sorted it out, sorted us out, sorted out, fixed it straight "
+            "away, sorted it straight away",
+            -1: "unprofessional, arrogant, indifferent, understaffed, uninterested, "
+            "disinterested, unwelcoming, abrupt, curt, offhand, dismissive, grumpy, surly, "
+            "moody, stroppy, lazy, incompetent, clueless, careless, inattentive, unhelpfull",
+            -1.5: "couldn t care less, couldnt care less, could not care less, didn t care, "
+            "did not care, condescending, patronising, patronizing, sarcastic, snotty, "
+            "snooty, hostile, aggressive, shouted at, yelled at, off with us, short with "
+            "us, short with me, short with, never "
+            "answered, never replied, never responded, never called back, nobody answered, "
+            "no one answered, nobody helped, no one helped, no answer, no reply, no "
+            "response, unanswered, nobody picked up, no one picked up, never picked up",
             -2: "rude, unfriendly, unhelpful, impolite",
         },
         "noise": {
             1: "quiet, silent, peaceful, tranquil, soundproofed",
             -1: "noise, noises, loud, hear, heard, thin walls, paper thin walls, barking, shouting",
-            -1.5: "kept us awake",
+            -1.5: "kept us awake, came through the wall, through the walls, through the "
+            "wall, till midnight, until midnight, into the early hours, bin lorry, bin lorries, "
+            "garbage truck, garbage trucks, rubbish truck, deliveries at, nightclub, night "
+            "club, disco, hummed, humming, hum, buzzing, buzzed, whirring, droning, banging, "
+            "slamming, slammed, doors slamming, racket, made a racket, din, next to the "
+            "lift, next to the lift shaft, next to the elevator, lift shaft, elevator "
+            "shaft, by the lift, next to the ice machine, ice machine, above the bar, next "
+            "to the bar, next to the kitchen, beeped, beeping, beep, woke us, woke us up, woken, woken up, "
+            "woke "
+            "me, woke me up",
+            2: "hear a pin drop, could hear a pin drop, not a sound, not a peep, didn t hear "
+            "a thing, didn t hear anything, did not hear a thing, did not hear anything, "
+            "couldn t hear anything, couldn t hear a thing, could not hear anything, heard "
+            "nothing, heard nothing at all, slept like a log, slept like a baby, slept "
+            "soundly",
             -2: "noisy",
         },
         "value": {
             1: "affordable, reasonable, reasonably priced, bargain, worth the "
             "money, worth every penny, good value, great value, value for "
             "money, cheap",
-            -1: "expensive, pricey, extra charge, extra charges, hidden charges",
-            -2: "overpriced, rip off, ripoff, daylight robbery",
+            -1: "expensive, pricey, extra charge, extra charges, hidden charges, steep, "
+            "not worth, overcharge, costly, pricy, charged for, charged us for, were "
+            "charged, charged extra, had to pay, had to pay extra, pay extra, paid extra, "
+            "got charged, then charged, nickel and dimed, nickel and dime, cost a fortune, "
+            "costs a fortune, a fortune, you get what you pay for, a bit high, bit high, "
+            "quite high, high price, high prices, very high, steep price",
+            2: "cheap as chips, worth every cent, worth every euro, worth every pound, worth every dollar",
+            -2: "overpriced, rip off, ripoff, daylight robbery, extortionate, extortion",
         },
         "location": {
-            1: "central, centrally located, well located, convenient location",
+            1: "central, centrally located, well located, convenient location, dead centre, dead center",
             0.5: "close to, near, nearby, walking distance, minutes walk, min walk, "
-            "right outside, next to, right next to",
+            "right outside, next to, right next to, minutes from, mins from, min from, "
+            "minutes away, mins away, min away, on foot, mins on foot, minutes on foot, "
+            "steps from, steps away, a stone s throw, stone s throw, stones throw, on the "
+            "doorstep, right by, right on",
             -1: "far from everything, in the middle of nowhere",
         },
         "bed": {
             1: "comfy bed",
         },
         "checkin": {
-            -1: "long queue, long wait, had to wait, waited, waiting time, wait over",
+            -1: "long queue, long wait, had to wait, waited, waiting time, wait over, no "
+            "record of our booking, no record of our reservation, lost our booking, lost "
+            "our reservation, couldn t find our booking, could not find our booking, "
+            "couldn t find our reservation, booking wasn t there, took an hour to, took "
+            "half an hour, took an hour, took over an hour, took two hours, took hours, "
+            "card machine was down, machine was down, system was down, double booked, "
+            "overbooked, queue was",
+            1: "keys were ready, key was ready, room was ready, room ready, ready when we "
+            "arrived, ready when we walked in, ready on arrival, let us check in early, let "
+            "us keep the room, keep the room till, keep our room till, done in two minutes, "
+            "in two minutes, in minutes, in no time, took two minutes, took 2 minutes, took "
+            "five minutes, took 5 minutes, took a minute, took a few minutes, took minutes, "
+            "took no time, kept our bags, kept our luggage, stored our bags, stored our "
+            "luggage, looked after our bags, held our bags",
         },
     },
     "de": {
@@ -639,39 +719,124 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
     },
     "es": {
         "cleanliness": {
-            2: "impecable, limpísimo, limpísima, impoluto",
+            2: "impecable, limpísimo, limpísima, impoluto, relucía, reluciente, relucientes, "
+            "brillaba, brillaban, brillante, brillantes, como los chorros del oro, como una "
+            "patena, como un espejo, impecablemente limpio",
             1: "limpio, limpia, limpios, limpias, pulcro, limpito, limpita, limpitos, limpitas",
             -1: "polvo, polvoriento, manchas, mancha, manchado, olor, olía, huele, "
-            "mal olor, pelos, humedad, olía a humedad, humo, olor a tabaco",
-            -2: "sucio, sucia, suciedad, moho, cucarachas, chinches, bichos, asqueroso, mugre",
+            "mal olor, pelos, humedad, olía a humedad, humo, olor a tabaco, olor a, olía a, "
+            "olían a, huele a, huelen a, olía mal, huele mal, olía raro, apestaba, apesta, "
+            "peste, hedor, tufo, pelo, pelos en, cabellos, restos, migas, telarañas, telaraña, "
+            "sarro, manchada, manchado, manchados, manchadas, toalla usada, toallas usadas, "
+            "sangre, sin limpiar, nadie limpió, no limpiaron, no la limpiaron, no limpiaban, "
+            "no nos limpiaron, percudido, percudida, percudidos, percudidas, amarillento, "
+            "amarillentas, hongos, huellas, arena en, manchas negras, "
+            "puntos negros, sin vaciar, vaso usado, vasos usados, vasos "
+            "sucios, papel usado, pañuelos usados, olor a guardado, a guardado, olor a encierro, "
+            "a encierro, encierro",
+            -2: "sucio, sucia, suciedad, moho, cucarachas, chinches, bichos, asqueroso, mugre, "
+            "bien sucio, bien cochino, bien mugroso, bien cochambroso, "
+            "mugriento, mugrienta, mugroso, mugrosa, cochino, cochina, cochinos, cochambre, "
+            "cochambroso, cochambrosa, guarro, guarra, marrano, marrana, pocilga, una pocilga, "
+            "cucas, ratón, ratones, rata, ratas, hormigas, pulgas, cucaracha, chinche, vómito, "
+            "suciedad, roña, roñoso, roñosa, sucísimo, sucísima, brillaba por su ausencia",
         },
         "staff": {
             1: "amable, amables, simpático, atento, atentos, servicial, "
             "serviciales, cordial, educado, profesional, encantador, "
-            "encantadores",
-            -1: "antipático, borde, arrogante, poco profesional",
+            "encantadores, majo, maja, majos, majas, majísimo, un amor, unos amores, un "
+            "encanto, cariñoso, cariñosos, cariñosa, cálido, cálidos, buena onda, atentísimo, "
+            "atentísimos, pendientes, lo resolvieron, nos lo resolvieron, resolvieron todo, "
+            "lo resolvieron todo, lo solucionaron, nos lo solucionaron, solucionaron todo, "
+            "resolutivo, resolutivos, dispuesto, dispuestos, "
+            "risueño, sonriente, sonrientes, hospitalario, hospitalarios",
+            2: "se desvivieron, se desvivió, se desviven, nos trataron de maravilla, nos "
+            "trataron genial, nos trataron de lujo, nos trataron como reyes, nos hicieron "
+            "sentir como en casa, trato exquisito, trato excelente, de diez el trato, "
+            "nos consintieron, nos mimaron, nos consintió, nos mimó, unos cracks, un crack, "
+            "cracks, unos genios, un genio, unos soles, unos ángeles, un ángel, "
+            "un amor de persona",
+            -1: "antipático, borde, arrogante, poco profesional, desatento, desatentos, "
+            "desatenta, despistado, despistados, incompetente, incompetentes, inútil, "
+            "inútiles, prepotente, prepotentes, soberbio, soberbia, malhumorado, "
+            "malhumorada, desganado, desganada, de mala gana, mala cara, malas caras, mala "
+            "onda, mala leche, cortante, apático, apática, "
+            "pasota, pasotas, estúpido, estúpida",
+            -1.5: "nunca contestaron, nunca respondieron, nadie contestó, nadie "
+            "contestaba, nadie respondió, nadie respondía, no contestaban, no contestaron, "
+            "no respondieron, no respondían, sin respuesta, ni respuesta, nadie cogía, "
+            "fue muy seca, fue muy seco, fue seca, fue seco, seca con nosotros, seco con "
+            "nosotros, secos con nosotros, nadie nos pelaba, no nos pelaban, ni nos pelaban, "
+            "nadie nos hacía caso, con la "
+            "punta del pie, como basura, como trapos, nunca contestaba, nunca contestaban, "
+            "nunca respondía, nunca respondían, "
+            "nadie nos avisó, no nos avisaron, no avisaron, nadie avisó, nadie nos dijo, "
+            "nadie nos informó, no nos informaron, se equivocaron, se equivocó, "
+            "nadie nos habló, nadie nos explicó, nadie nos comentó, no nos dijeron, no "
+            "nos explicaron, no nos comentaron, más pendiente del móvil, pendiente del "
+            "móvil, pendientes del móvil, mirando el móvil, más pendientes del móvil, "
+            "nadie cogió, no cogían, nadie levantaba, pasaban de nosotros, pasaba de nosotros, "
+            "pasaron de nosotros, pasó de "
+            "nosotros, no nos atendieron, nadie nos atendió, nadie atendía, nadie atendió, "
+            "no atendían, no atendieron, nos gritó, nos gritaron, nos trataron mal, nos "
+            "trataron fatal, nos faltó el respeto, faltaron al respeto, mal trato, maltrato, "
+            "mala atención, pésima atención, mal servicio, pésimo servicio",
             -2: "maleducado, maleducados, grosero, groseros, desagradable, mal educado, mal educados",
         },
         "noise": {
             1: "tranquilo, tranquila, silencioso, silenciosa",
             -0.5: "sonar, sonaba",
             -1: "ruido, ruidos, oía, oían, se escuchaba, escuchaba, paredes finas, "
-            "obras, se oye, oye, se oía, de papel, paredes de papel",
+            "obras, se oye, oye, se oía, de papel, paredes de papel, de cartón, parecen de "
+            "cartón, paredes de cartón",
             -2: "ruidoso, ruidosa, muy ruidoso",
+            -1.5: "discoteca, discotecas, boliche, antro, hasta la madrugada, hasta las "
+            "tantas, de madrugada, camión de la basura, camiones de la basura, camión "
+            "de basura, basureros, al lado del ascensor, junto al ascensor, máquina de "
+            "hielo, encima del bar, encima de la discoteca, al lado de la cocina, se oía todo, "
+            "se escuchaba todo, se oía la tele, "
+            "rechinaba, rechina, zumbaba, zumbido, portazos, nos despertó, nos "
+            "despertaron, me despertó, nos despertaba",
+            2: "no se oía nada, no se escuchaba nada, ni un ruido, ni un solo ruido, no "
+            "oímos nada, no escuchamos nada, dormimos como un tronco, dormimos como "
+            "troncos, como un tronco, silencio absoluto, un silencio",
         },
         "value": {
             1: "barato, barata, económico, económica, asequible, razonable, vale "
             "la pena, merece la pena, buena relación calidad precio",
+            2: "vale cada centavo, vale cada euro, vale cada peso, vale cada céntimo, "
+            "cada centavo, cada céntimo, regalado, tirado de precio",
             -1: "caro, cara, costoso",
-            -2: "carísimo, timo, abusivo, excesivo, un robo, robo",
+            -2: "nos sacaron plata, sacaron plata, nos sacaron dinero, nos cobraron por todo, "
+            "cobran por todo, te cobran todo, carísimo, timo, abusivo, excesivo, un robo, robo, "
+            "un dineral, dineral, "
+            "sablazo, nos clavaron, clavada, nos timaron, estafa, una estafa, cobraron de "
+            "más, nos cobraron de más, cobran de más, cobro indebido, precio abusivo, "
+            "precios abusivos",
+            -1.5: "nos cobraron, cobraron, no vale la pena, no merece la pena, no lo vale, "
+            "no vale lo que cuesta, tuvimos que pagar, hay que pagar, se paga aparte, "
+            "se cobra aparte, se paga",
         },
         "location": {
             1: "céntrico, céntrica, bien ubicado, bien situado, bien ubicada, bien situada",
-            0.5: "cerca, a pie, andando, a pasos",
+            0.5: "cerca, a pie, andando, a pasos, a cien metros, a 100 metros, a 200 "
+            "metros, a pocos metros, a unos metros, a dos minutos, a cinco minutos, a "
+            "diez minutos, a 5 minutos, a 2 minutos, a 10 minutos, minutos de, minutos "
+            "a pie, minutos andando, a un paso, a dos pasos, a tiro de piedra, a la "
+            "vuelta de la esquina, al lado de, justo al lado, enfrente de",
             -1: "lejos de todo, en medio de la nada",
         },
         "checkin": {
-            -1: "esperar, esperamos, esperando, tuvimos que esperar, cola",
+            -1: "esperar, esperamos, esperando, tuvimos que esperar, cola, media hora de "
+            "espera, una hora de espera, horas de espera, no aparecía la reserva, no "
+            "aparecía nuestra reserva, la reserva no aparecía, nuestra reserva no "
+            "aparecía, no encontraban la reserva, no encontraban nuestra reserva, no "
+            "tenían la reserva, no tenían nuestra reserva, perdieron la reserva, "
+            "overbooking, sobreventa, no estaba lista la habitación",
+            1: "llaves estaban listas, llave estaba lista, estaba lista al llegar, "
+            "estaban listas al llegar, lista al llegar, listas al llegar, nos dejaron "
+            "salir tarde, nos dejaron la habitación, nos dejaron entrar antes, nos "
+            "guardaron las maletas, guardaron las maletas, nos guardaron el equipaje",
         },
     },
     "it": {
@@ -907,15 +1072,86 @@ TOPIC_FEELING: dict[str, dict[str, dict[float, str]]] = {
 
 # --- feeling ------------------------------------------------------------------------------
 
+# en: a thing that failed ("wouldn't lock", "didn't flush", "could not open")
+_EN_FAILED_NEG = (
+    "wouldn t, wouldnt, would not, won t, wont, will not, didn t, didnt, did not, doesn t, "
+    "doesnt, does not, couldn t, couldnt, could not, can t, cant, cannot, can not"
+)
+_EN_FAILED_VERB = (
+    "work, open, close, shut, lock, unlock, flush, drain, lift, connect, load, turn on, "
+    "switch on, turn off, switch off, heat up, warm up, cool down, dry, start, stay on, "
+    "stay shut, stay closed, fit, hold, go down, go up, respond, charge, get hot, get warm"
+)
+_EN_FAILED = ", ".join(
+    f"{neg} {verb}"
+    for neg in _EN_FAILED_NEG.split(", ")  # noqa: SIM905 — written as the lexicon is written
+    for verb in _EN_FAILED_VERB.split(", ")  # noqa: SIM905
+)
+
 FEELING: dict[str, dict[float, str]] = {
     "en": {
         2: "excellent, amazing, fantastic, wonderful, perfect, perfectly, "
         "outstanding, awesome, brilliant, exceptional, loved, love, delicious, "
         "beautiful, gorgeous, incredible, best, stunning, spectacular, "
         "heavenly, faultless, highly recommend, exceeded, 10 10, highlight, "
-        "adorable, superb, top notch, spot on",
+        "adorable, superb, top notch, spot on, to die for, out of this world, breathtaking, "
+        "breath taking, can t fault, cant fault, couldn t fault, couldnt fault, could not "
+        "fault, cannot fault, can not fault, ten out of ten, 10 out of 10, flawless, "
+        "phenomenal, magnificent, sublime, first class, first rate, second to none, home "
+        "from home, home away from home, felt like home, feel like home, felt at home, like "
+        "home, couldn t ask for more, couldnt ask for more, could not ask for more, can t "
+        "ask for more, cant ask for more, could not have been better, couldn t have been "
+        "better, couldnt have been better, could not be better, couldn t be better, "
+        "like sleeping on a cloud, slept like a baby, slept like babies, slept like a log, "
+        "blown away, exquisite, divine, terrific, marvellous, marvelous, splendid, fab, "
+        "stellar, fantastically, amazingly, superbly, brilliantly, like a cloud, feast, "
+        "couldn t have asked for a better, couldn t have asked for better, could not have "
+        "asked for a better, couldnt have asked for a better, couldn t ask for a better, "
+        "could not ask for a better, can t wait to come back, can t wait to return, can t "
+        "wait to go back, cant wait to come back, can t wait, cant wait, can not wait, "
+        "legend, legends, superstar, superstars, slept like never before, heavenly, "
+        "no charge, at no cost, no cost, no fee, everything we needed, had everything we "
+        "needed, everything we need, rapid, lightning fast, super fast, next level, "
+        "killer view, killer, a vibe, vibe, vibes, good vibes, "
+        "a feast, went back for seconds, back for seconds, seconds, without a hitch, "
+        "without a hiccup, without a single hiccup, without a glitch, without any "
+        "problems, without any issues, flawlessly, seamless, seamlessly, at no charge, at "
+        "no extra charge, at no extra cost, free of charge, no extra charge, no extra "
+        "cost, for free, without charge, without us asking, without us even asking, "
+        "without being asked, without asking",
         1.5: "great, lovely, very good, tasty, wonderfully, ideal, ideally, "
-        "delightful, well maintained, handy",
+        "delightful, well maintained, handy, definitely be back, will be back, will "
+        "definitely return, would definitely return, will return, would return, would come "
+        "back, will come back, coming back, be back, would go back, will go back, treat, a "
+        "gem, gem, a pleasure, pleasure, impressed, impressive, pleased, thrilled, dreamy, "
+        "heaven, plush, luxurious, classy, elegant, roomy, sparkling, gleaming, slept well, "
+        "slept great, good night s sleep, great night s sleep, upgraded, free upgrade, "
+        "upgraded us, thumbs up, thoughtful, nice touch, lovely touch, ace, bang on, cracking, smashing, "
+        "gorgeously, beautifully, nicely, immaculately, cute, quaint, homely, welcoming, "
+        "refreshing, bright, airy, light and airy, peaceful, well kept, fluffy, "
+        "remembered, sorted, sorted everything, sorted it, sorted it out, turndown, turn "
+        "down service, chocolates on the pillow, left chocolates, folded, let us, "
+        "called us a taxi, booked us a taxi, ordered us a taxi, arranged a taxi, "
+        "everything you could want, everything you need, all you need, had everything, "
+        "comfiest, cosiest, friendliest, cleanest, nicest, best ever, ever slept in, huge, "
+        "massive, enormous, palatial, rain shower, walk in shower, power shower, just "
+        "right, something else, something special, serviced, "
+        "sweet, liked, like it, interesting, special, made it special, "
+        "upgrading, upgrading us, gave us a bottle, bottle of prosecco, bottle of "
+        "champagne, tidied, tidied up, got us tickets, got us a table, booked us a table, "
+        "arranged everything, waived, waived the fee, waived the charge, greeted by name, "
+        "greeted us by name, by name, looked after, well looked after, felt looked after, "
+        "taken care of, took care of, never disappoints, never disappoint, never fails, "
+        "never lets us down, never let us down, proper size, right size, to ourselves, "
+        "pool to ourselves, place to ourselves, welcome pack, welcome gift, welcome drink, "
+        "welcome treat, brand new, shiny, like new, newly renovated, newly "
+        "refurbished, had a smile, with a smile, smiles, always smiling, smile, inexpensive, appealing, "
+        "appetising, appetizing, inviting, tempting, "
+        "satisfactory, not too bad, wasn t too bad, isn t too bad, not bad at all, enough "
+        "space, enough room, enough storage, privacy, homemade, home made, freshly made, freshly baked, "
+        "freshly squeezed, "
+        "made to "
+        "order, cooked to order",
         1: "good, nice, comfortable, comfy, pleasant, enjoyed, enjoy, recommend, "
         "recommended, happy, satisfied, cozy, cosy, modern, fresh, convenient, "
         "easy, quick, fast, efficient, well, generous, large, big, plenty, "
@@ -932,7 +1168,112 @@ FEELING: dict[str, dict[float, str]] = {
         -1: "bad, poor, small, tiny, cramped, cold, hot, hard, old, dated, tired, "
         "worn, broken, slow, uncomfortable, disappointing, disappointed, "
         "disappointment, problem, problems, issue, issues, complaint, "
-        "complaints, missing, mediocre, expensive, long, far, dark, thin, "
+        "complaints, missing, meh, so so, at best, hit and miss, hit or miss, "
+        "nothing to write home about, underwhelming, underwhelmed, subpar, sub par, below "
+        "par, below average, below standard, substandard, not up to standard, not up to "
+        "scratch, not up to par, not up to, not as pictured, not as advertised, not as "
+        "described, nothing like the pictures, misleading, threadbare, frayed, ripped, "
+        "torn, chipped, cracked, peeling, rusty, rust, loose, wobbly, creaky, creaking, "
+        "squeaky, squeaking, rattling, rattled, flickering, dripping, dripped, drips, "
+        "leaked, flooded, flooding, overflowing, clogged, ran all night, running all night, "
+        "ran constantly, wouldn t flush, would not flush, didn t flush, wouldn t close, "
+        "would not close, didn t close, doesn t close, won t close, wouldn t open, would "
+        "not open, wouldn t lock, would not lock, didn t lock, never came on, never worked, "
+        "never came, never arrived, never showed, never showed up, never turned up, never "
+        "fixed, never got, nobody came, no one came, nobody there, no one there, nobody at, "
+        "no one at, not ready, wasn t ready, weren t ready, wasnt ready, not "
+        "fixed, not replaced, not made up, unmade, had to ask, had to ask again, had to ask "
+        "twice, had to chase, had to complain, had to call, had to change rooms, had to "
+        "move, had to, kept asking, asked twice, asked three times, watery, greasy, soggy, "
+        "rubbery, undercooked, raw, dishwater, warm air, grotty, tacky, cheap and nasty, "
+        "scruffy, unkempt, neglected, run down, falling apart, worn down, in need of "
+        "repair, needs updating, needs a refurb, refurb, pokey, poky, claustrophobic, "
+        "dingy, gloomy, depressing, soulless, stained, scratched, unpleasant, unpleasant "
+        "surprise, meagre, meager, skimpy, paltry, pitiful, sad, lacklustre, lackluster, "
+        "uninspiring, forgettable, so so, noisy, bumpy, saggy, unclean, unhygienic, "
+        "empty, stayed empty, hiccup, hiccups, glitch, glitches, never ordered, never "
+        "ate, never used, we never had, never consumed, didn t order, did not order, "
+        "never restocked, not restocked, never refilled, not refilled, never replaced, "
+        "never changed, not changed, never emptied, not emptied, never replenished, "
+        "same every day, the same every day, same thing every day, same four things, "
+        "same things every day, no variety, lack of variety, repetitive, monotonous, "
+        "fraying, greying, grey towels, don t meet, do not meet, didn t meet, doesn t meet, "
+        "shines straight in, shone straight in, let the light in, a pain, pain, pain in "
+        "the neck, dragging, had to drag, flat as pancakes, flat as a pancake, was down, "
+        "went down, powdered, powdered eggs, instant coffee, from a carton, carton, packet, frozen, "
+        "microwaved, reheated, processed, vanished, disappeared, died, dies, kept dying, "
+        "dead, dribbled, dribble, dribbling, circled, circling, no spaces, no space, "
+        "brick wall, a brick wall, view of a wall, view of the wall, onto a wall, view "
+        "of the car park, overlooking the bins, view of the bins, wrong order, wrong "
+        "room, wrong bill, got it wrong, mixed up, mix up, two hours for, an hour for, "
+        "half an hour for, for half an hour, for an hour, for ages, every single day, "
+        "needs upgrade, needs an upgrade, need an upgrade, needs upgrading, needs "
+        "updating, could be updated, needs renovation, needs renovating, could be "
+        "improved, can be improved, room for improvement, needs improvement, needs "
+        "improving, could do with, can be better, would be nice, would be "
+        "good, would be better, would be great, would be nicer, would have been nicer, "
+        "would have been better, a bit of a walk, bit of a walk, quite a walk, a long "
+        "walk, a trek, trek, out of the centre, out of the center, out of the way, under "
+        "renovation, being renovated, renovation work, renovation works, renovations, "
+        "refurbishment, building work, building works, building site, scaffolding, "
+        "drilling, jackhammer, drilled, thumbs down, off putting, offputting, weird, "
+        "impractical, not practical, struggled, struggle, nothing out of the ordinary, "
+        "in the basement, marks on the wall, marks, squashed, fell off, hanging off, came "
+        "off, falling off, strange, odd, missed, annoyed, annoyingly, "
+        "frustrating, frustrated, irritating, upset, upsetting, angry, furious, "
+        "disappointingly, embarrassing, inadequate, insufficient, too few, lacks, "
+        "stopped working, stopped, kept stopping, someone s, only worked in, only works "
+        "in, only worked, only works, walked in on, walked in while, barged in, came in "
+        "while, gave our room away, gave away our room, ended up in a different hotel, "
+        "moved us to another hotel, sent us to another hotel, seemed more interested in, "
+        "more interested in, on their phones, on their phone, wasn t serviced, not "
+        "serviced, never serviced, weren t serviced, was off, had gone off, gone off, "
+        "sour, curdled, out of date, expired, lick of paint, a lick of paint, coat of "
+        "paint, screaming, kids screaming, crying, nobody told us, no one told us, "
+        "nobody mentioned, no one mentioned, weren t told, were not told, wasn t told, "
+        "nobody warned us, no one warned us, without warning, without telling us, not "
+        "informed, weren t informed, cost more than, costs more than, more expensive "
+        "than, like bricks, like a "
+        "brick, like a plank, like a rock, like rocks, like concrete, like cardboard, like "
+        "sandpaper, like an oven, like a sauna, like a fridge, like a prison, like a cell, "
+        "like a shoebox, shoebox, like a cupboard, flickered, flickers, meant to be free, "
+        "supposed to be free, meant to be included, supposed to be included, supposedly, "
+        "call down, called down, had to call down, rolled her eyes, rolled his eyes, "
+        "rolled their eyes, eye roll, eye rolling, out of action, out of use, out of "
+        "commission, unusable, a dive, bit of a dive, dire, all taken, were all taken, "
+        "already taken, taken by, hanging off, burn hole, burn holes, burn marks, burnt "
+        "hole, lost our, they lost, lost my, overlooked the bins, overlooks the bins, onto "
+        "the bins, the bins, kept blocking, keeps blocking, blocking, kept, blown, had blown, "
+        "bulb had blown, blown bulb, "
+        "treated us like dirt, like dirt, like rubbish, like garbage, garbage, springs "
+        "poking out, poking out, sticking out, mozzies, mozzie, mosquitoes, mosquito, "
+        "midges, bites, bitten, charged separately, only negative was, only complaint was, only "
+        "complaint would be, only downside was, only issue was, only problem was, only "
+        "gripe, only criticism, less so, seen better days, had seen better "
+        "days, unavailable, not available, had to queue, queue for a table, creaked, creaks, "
+        "came out brown, brown water, "
+        "rusty water, discoloured, discolored, murky, zero view, no view, zero effort, "
+        "zero help, inner courtyard, internal courtyard, light well, air shaft, airshaft, "
+        "didn t try, didn t bother, couldn t be bothered, could not be bothered, no effort, "
+        "made no effort, grudgingly, begrudgingly, reluctantly, ancient, took three days, "
+        "took two days, took days, took a week, miles away, miles from, no existent, not existent, "
+        "would have liked, "
+        "we would have liked, i would have liked, as we would have liked, total mess, a "
+        "mess, mess, messy, sporadic, inconsistent, complicated, fiddly, interrupting, "
+        "interrupted, disturbed, disturbing, disturbance, only got, we only got, only given, "
+        "never connected, stopped connecting, disconnected, disconnects, kept "
+        "disconnecting, gruff, didn t cope, couldn t cope, did not "
+        "cope, could not cope, replace, needs replacing, need replacing, unsatisfactory, "
+        "not too good, wasn t too good, isn t too good, weren t too good, snug, warm, not "
+        "indicated, not mentioned, wasn t mentioned, dim, poorly lit, badly lit, tight, a "
+        "bit tight, tight space, flow over, flowed over, overflowed, ordinary, pretty ordinary, "
+        "very ordinary, "
+        "busted, bust, knackered, kaput, on the blink, conked out, packed up, packed in, "
+        "feral, moved three times, moved rooms, had to move rooms, were moved, moved us "
+        "twice, nothing like the photos, nothing like the pictures, not like the photos, "
+        "looked nothing like, a dip, dip in the middle, sags, sank in the middle, rolled "
+        "into the middle, not so much, not so great, not so good, not great, expensive, long, far, dark, "
+        "thin, "
         "stuck, leaking, leak, leaky, annoying, difficult, bland, stale, "
         "overcooked, weak, lukewarm, noisy, outdated, shabby, damp, did not "
         "work, didn t work, doesn t work, not working, out of order, chaotic, "
@@ -949,8 +1290,17 @@ FEELING: dict[str, dict[float, str]] = {
         "awake, all night, full",
         -1.5: "boiling, unsafe, sketchy, dodgy, seedy, impossible, back pain, "
         "backache, paper thin, ignored, ignore, ignoring, out of service, "
-        "worse, refused, grim, overcharged, charged twice, double charged, "
-        "charged us twice, couldn t sleep, couldnt sleep, could not sleep",
+        "worse, refused, refusal, grim, manky, clueless, shambles, shambolic, "
+        "amateurish, amateur, laughable, ridiculous, absurd, outrageous, disgrace, "
+        "disgraceful, waste of money, a waste, waste, regret, regretted, not recommend, "
+        "wouldn t recommend, would not recommend, wouldnt recommend, don t recommend, do "
+        "not recommend, not again, won t be back, will not be back, won t return, will not "
+        "return, wont be back, cheated, conned, scammed, ripped off, dreadfully, poxy, "
+        "crap, crappy, naff, dump, a dump, hovel, shithole, sucked, sucks, overcharged, "
+        "charged twice, double charged, "
+        "charged us twice, couldn t sleep, couldnt sleep, could not sleep, took 3 calls, "
+        "took three calls, took two calls, took several calls, took several attempts, "
+        "three calls, several calls, multiple calls, " + _EN_FAILED,
         -2: "terrible, awful, horrible, worst, disgusting, dreadful, unacceptable, "
         "appalling, nightmare, never again, avoid, hate, hated, shocking, "
         "gross, inedible, useless, pathetic, horrendous, atrocious, ruined, "
@@ -1248,16 +1598,64 @@ FEELING: dict[str, dict[float, str]] = {
     },
     "es": {
         2: "excelente, excelentes, perfecto, perfecta, perfectos, maravilloso, "
-        "maravillosa, fantástico, fantástica, espectacular, increíble, "
+        "maravillosa, chévere, chéveres, padrísimo, padrísima, padrísimos, qué padre, bacán, "
+        "bacano, bacana, bacanísimo, brutal, de maravilla, a las mil maravillas, una "
+        "pasada, de rechupete, un diez, todo un diez, un 10, de 10, lujo, un lujo, lujazo, "
+        "top, exquisito, exquisita, fabuloso, fabulosa, sensacional, divino, divina, "
+        "alucinante, flipante, chulísimo, chulísima, bárbaro, bárbara, regio, regia, "
+        "macanudo, buenazo, joya, una joya, bestial, de película, de cine, como en casa, "
+        "nos sentimos como en casa, nos sentimos en casa, nada que objetar, nada que "
+        "reprochar, nada que decir, cero quejas, ni una queja, ninguna queja, sin quejas, "
+        "sin pegas, ninguna pega, cero pegas, de primera, de categoría, inolvidable, "
+        "una nube, como una nube, como en una nube, sin un solo corte, sin cortes, sin "
+        "un corte, sin interrupciones, ni un corte, ni un solo corte, sin cobrar nada, "
+        "sin cobrarnos, sin costo extra, sin coste extra, sin costo adicional, sin coste "
+        "adicional, sin cargo, sin cargo extra, sin cargo adicional, sin pagar nada, sin "
+        "que se lo pidiéramos, sin que lo pidiéramos, sin pedirlo, sin pedírselo, sin "
+        "pedir nada, iba volando, va volando, volaba, vuela, rapidísimo, rapidísima, "
+        "enorme, enormes, gigante, gigantesca, gigantesco, "
+        "fantástico, espectacular, increíble, "
         "estupendo, estupenda, magnífico, magnífica, delicioso, deliciosa, "
         "riquísimo, buenísimo, buenísima, genial, inmejorable, lo mejor, el "
-        "mejor, la mejor, de lujo, recomiendo, muy recomendable, 10, encantó, "
+        "mejor, la mejor, de lujo, recomiendo, muy recomendable, 10 de 10, 10/10, nota 10, "
+        "encantó, "
         "encantado, encantada, excepcional, impresionante, maravilla, una "
         "maravilla, de diez",
         1.5: "muy bien, muy bueno, muy buena, agradable, bonito, bonita, precioso, "
         "preciosa, rico, rica, sabroso, sabrosa, estupendamente, fenomenal, "
         "ideal, repetiremos, repetiría, repetiremos sin duda, lindo, linda, "
-        "lindos, lindas",
+        "lindos, lindas, volvería, volveríamos, regresaremos, regresaría, regresaríamos, "
+        "volveremos sin duda, sin duda volveremos, repetir, repetimos, guay, chulo, chula, "
+        "chulos, chulas, coqueto, coqueta, limpito, amplísimo, "
+        "amplísima, nos subieron de categoría, nos subieron la categoría, nos subieron, "
+        "upgrade, nos mejoraron la habitación, nos regalaron, regalaron, nos obsequiaron, "
+        "detallazo, todo un detalle, un detalle, qué detalle, nos sorprendieron, agradecidos, "
+        "agradecido, encantadora, encantador, genialidad, espaciosísimo, descansamos, "
+        "dormimos de maravilla, dormimos genial, dormimos muy bien, dormimos como bebés, "
+        "dormimos como un bebé, como un bebé, cómodísimo, buenísimo, riquísimo, "
+        "recién hecho, recién hechos, recién hecha, recién hechas, recién horneado, "
+        "recién exprimido, recién exprimida, hecho al momento, hechos al momento, al "
+        "momento, casero, casera, caseros, caseras, de verdad, repetíamos, repetía, "
+        "notita, una notita, chocolates, bombones, chocolatinas, nos esperaba, regalo, "
+        "de regalo, de cortesía, cortesía, bienvenida, copa de bienvenida, detallito, "
+        "resolvieron, lo resolvieron, nos lo resolvieron, solucionaron, lo "
+        "solucionaron, en dos minutos, en un minuto, en cinco minutos, en nada, "
+        "abierto, abierta, 24 horas, 24h, nos consintió, nos consintieron, sin ningún "
+        "problema, sin ningún inconveniente, sin ninguna pega, sin problema alguno, nos "
+        "pidieron un taxi, nos llamaron un taxi, nos reservaron, tenía de todo, había de "
+        "todo, de todo, en su punto, no se podía pedir más, no se puede pedir más, no se "
+        "podía pedir mejor, no se puede pedir mejor, no podía ser mejor, no puede ser "
+        "mejor, otro nivel, de otro nivel, de otro mundo, la más cómoda, la más "
+        "cómoda, el más cómodo, ducha de lluvia, con ganas de volver, ganas de volver, "
+        "deseando volver, nos arreglaban la habitación, arreglaban la habitación, otra "
+        "liga, de otra liga, nos consiguió, nos consiguieron, por nuestro nombre, por el "
+        "nombre, nada era demasiado, nada era mucho pedir, para nosotros solos, disponible, "
+        "disponibles, nos cuidaron, nos sentimos cuidados, bien cuidados, con una sonrisa, "
+        "siempre con una sonrisa, sonrisa, sonrisas, "
+        "vista tremenda, vistas tremendas, como nunca, dormí como nunca, "
+        "dormimos como nunca, una gloria, "
+        "de gloria, gloria, todo lo necesario, todo lo que necesitábamos, no le faltaba "
+        "nada, no faltaba nada, sin cobrar, sin cobrarnos nada",
         1: "bien, bueno, buena, buen, buenos, buenas, cómodo, cómoda, cómodos, "
         "cómodas, amplio, amplia, espacioso, espaciosa, moderno, moderna, "
         "fresco, fresca, rápido, rápida, eficiente, práctico, fácil, variado, "
@@ -1268,7 +1666,7 @@ FEELING: dict[str, dict[float, str]] = {
         "gratis, gratuito, gratuita, incluido, rápidamente, seguro, segura, "
         "volver, volveremos, bien equipado, bien equipada, cerca de todo, a "
         "pasos, cambiaron, cambiadas, cambiado, cambiados, ayudaron, ayudó",
-        0.5: "tapan, tapa",
+        0.5: "tapan, tapa, enseguida, en seguida, al instante, de inmediato, inmediatamente",
         0.3: "correcto, correcta, aceptable, normal, pasable, ok, vale, decente, blando, blanda, alto, altos",
         -0.3: "regular",
         -0.5: "lástima, pena, solo, sólo, faltaba, faltan, falta, básico, básica, "
@@ -1288,7 +1686,105 @@ FEELING: dict[str, dict[float, str]] = {
         "demasiado poco, cerrado, cerrada, inestable, goteaba, perdía agua, "
         "flojo, floja, necesita una reforma, necesita renovación, desbordado, "
         "desbordados, helado, helada, no paraba, vacío, vacía, vacíos, toda la "
-        "noche, chico, chica",
+        "noche, chico, chica, bien feo, bien fea, bien chiquito, bien chiquita, bien "
+        "pequeño, bien pequeña, bien incómodo, bien incómoda, bien viejo, bien vieja, bien "
+        "lento, bien lenta, bien malo, bien mala, bien frío, bien fría, bien duro, bien "
+        "dura, bien caro, bien cara, bien ruidoso, bien ruidosa, chiquito, chiquita, chiquitos, chiquitas, "
+        "chiquitito, "
+        "chiquitita, pequeñito, pequeñita, minúsculo, minúscula, enano, enana, flojito, "
+        "flojita, normalito, normalita, regularcito, regulín, ni fu ni fa, así así, más "
+        "o menos, del montón, dejaba mucho que desear, deja mucho que desear, dejó mucho "
+        "que desear, deja que desear, dejaba que desear, dejan que desear, una tabla, "
+        "como una tabla, una piedra, como una piedra, como piedra, hecho polvo, hecha "
+        "polvo, hechos polvo, hechas polvo, vencido, vencida, se hundía, se hunde, "
+        "hundida, destartalado, destartalada, deteriorado, deteriorada, descascarado, "
+        "desconchado, desconchada, oxidado, oxidada, gastado, gastada, gastadas, "
+        "gastados, raído, raída, raídas, rasgado, rasgada, agujero, agujeros, agujereado, "
+        "agujereada, descosido, tapado, tapada, atascada, atascado, se atascaba, "
+        "desbordaba, se desbordaba, se salía el agua, inundado, inundada, se inundó, "
+        "gotea, goteo, gotera, goteras, goteaban, chorreaba, no cerraba, no cierra, no "
+        "cerraban, no abría, no abre, no enfriaba, no enfría, no calentaba, no calienta, "
+        "no prendía, no prende, no encendía, no enciende, no servía, no sirve, no "
+        "servían, no iba, no va, no andaba, no anda, no tiraba, no jalaba, no salía, no "
+        "salía agua, no funcionó, no funcionaban, no funcionan, se caía, se cae, se "
+        "caían, se iba la luz, se iba, sin agua, sin luz, nunca llegó, nunca llegaron, "
+        "nunca vino, nunca vinieron, nunca funcionó, nadie vino, nadie venía, "
+        "nadie en, nadie en recepción, faltaban, faltaron, faltó, no quedaba, no quedaban, se "
+        "acabó, se acabaron, se acababa, no estaba lista, no estaba listo, no estaban "
+        "listas, no estaba preparada, no estaba hecha, tuvimos que, tuve que, hubo que, "
+        "tuvimos que pedir, tuvimos que reclamar, tuvimos que insistir, tuvimos que "
+        "llamar, tuvimos que cambiar, tuvimos que bajar, varias veces, pedimos varias "
+        "veces, pedirlo varias veces, reclamamos, reclamar, reclamación, quejamos, nos "
+        "quejamos, nadie nos dijo, no nos avisaron, no avisaron, sin avisar, nos "
+        "cambiaron de habitación, ruidosísimo, mohoso, agrietado, rajado, sucio, "
+        "chirriaba, chirría, crujía, cruje, parpadeaba, de mala calidad, mala calidad, "
+        "baja calidad, poca variedad, escasito, escasita, tacaño, aguado, aguada, "
+        "grasiento, grasienta, crudo, cruda, recocido, muy salado, "
+        "muy salada, correoso, rancio, rancia, caducado, caducada, no era como en las fotos, "
+        "no se parece a las fotos, nada que ver con las fotos, publicidad engañosa, "
+        "engañoso, engañosa, tristón, triste, deprimente, lúgubre, agobiante, "
+        "claustrofóbico, sin ventana, cutrísimo, cutrísima, cutres, nada "
+        "limpio, nada limpia, malito, malita, maluco, maluca, fome, no estaba a la altura, "
+        "no está a la altura, decepcionó, decepcionaron, nos decepcionó, no subía, no "
+        "bajaba, no conectaba, no cargaba, no secaba, no se encendía, no se apagaba, no "
+        "se abría, no se cerraba, no tiraba la cadena, no corría el agua, no aparecía, "
+        "apagado, apagada, apagados, apagadas, fue un show, un show, un circo, un caos, "
+        "caos, un lío, un follón, un rollo, aplastada, aplastadas, como "
+        "una tortilla, como tortilla, en polvo, de polvo, huevos de polvo, de bote, "
+        "zumo de bote, jugo de caja, de caja, de sobre, café de máquina, de máquina, "
+        "congelado, congelados, precocinado, precocinados, recalentado, recalentada, de "
+        "lata, industrial, industriales, para un cuatro estrellas, para un cinco "
+        "estrellas, para ser un cuatro estrellas, para ser un cinco estrellas, para un "
+        "hotel de, para colmo, y encima, trajeron otra cosa, se equivocaron, "
+        "equivocado, equivocada, daba a un muro, a un muro, a una pared, daba al patio, "
+        "patio interior, siempre lo mismo, lo mismo todos los días, siempre igual, lo "
+        "mismo de siempre, repetitivo, repetitiva, monótono, monótona, rechinaba, "
+        "rechina, rechinaban, perdía agua, pierde agua, una hora para, media hora para, "
+        "casi una hora, se murió, murió, se moría, muerto, muerta, "
+        "nunca pedimos, no pedimos, que no pedimos, que nunca pedimos, "
+        "no consumimos, que no consumimos, sin usar, sin usarlo, sin usarla, ni "
+        "usamos, no usamos, llegó a medianoche, llegó tarde, llegaron tarde, llegó una "
+        "hora después, llegó horas después, dejaron de funcionar, dejó de funcionar, "
+        "dejaba de funcionar, dejó de andar, dejaron de andar, no cerraba bien, no "
+        "cierra bien, no funcionaba bien, no funciona bien, no iba bien, no va bien, se "
+        "mojaba todo, se mojaba, se moja todo, se inundaba, encharcado, charco, charcos, "
+        "subimos a pie, subir a pie, subir andando, subimos andando, por las escaleras, "
+        "solo llegaba, solo funcionaba, solo funciona, solo llega, solo en el vestíbulo, "
+        "solo en recepción, dieron nuestra habitación, dieron la habitación, acabamos en "
+        "otro hotel, nos mandaron a otro hotel, nos reubicaron, nos enviaron a otro "
+        "hotel, cortada, leche cortada, agria, agrio, pasada de fecha, en mal estado, mal "
+        "estado, costaba más que, cuesta más que, más caro que, nos tuvo despiertos, "
+        "despiertos, desvelados, no pegamos ojo, no pegué ojo, sin pegar ojo, "
+        "descuidado, descuidada, descuidados, descuidadas, abandonado, abandonada, "
+        "gritos, gritaban, gritando, chillidos, chillando, llantos, de otro huésped, de "
+        "otros huéspedes, del huésped anterior, huésped anterior, clientes anteriores, "
+        "mano de pintura, una mano de pintura, daba a los contenedores, a los "
+        "contenedores, contenedores, desaparecido, desaparecida, desapareció, feito, feíto, feita, "
+        "fundido, fundida, "
+        "fundidos, se fundió, se trababa, se traba, trabado, trabada, se trabó, atorado, "
+        "atorada, se atoraba, no agarraba, no agarra, no cogía, no pillaba, no llegaba, "
+        "mosquitos, zancudos, moscos, moscas, jejenes, picaduras, nos picaron, un relajo, "
+        "relajo, un despelote, despelote, un quilombo, quilombo, un desmadre, desmadre, "
+        "lo único malo, lo único negativo, el único "
+        "pero, la única pega, única pega, lo único mejorable, lo único que falló, para tirar, "
+        "estaban para tirar, para "
+        "jubilar, había que hacer cola, hacer cola, salía marrón, agua marrón, marrón, agua "
+        "turbia, turbia, precios de risa, de risa, ni se esforzaba, no se esforzaba, ni se "
+        "esforzaron, sin ganas, cero ganas, se desconectaba, se desconecta, se "
+        "desconectaban, desconectaba, descompuesto, descompuesta, descompuestos, "
+        "se descompuso, hecho pelota, hecha pelota, se rompió, pozo, un pozo, no tanto, "
+        "no tan bien, no tanto así, viejito, viejita, viejitos, viejitas, medio pelo, de "
+        "medio pelo, ni se inmutaron, ni se inmutó, quemadura, quemaduras, tres llamadas, dos "
+        "llamadas, varias llamadas, llamamos dos veces, llamamos tres veces, llamamos "
+        "varias veces, tras varias llamadas, como ladrillos, como un ladrillo, como una "
+        "roca, como cartón, como piedras, como un horno, una sauna, como una sauna, una "
+        "caja de zapatos, como una celda, una celda, colgando, colgaba, descolgada, "
+        "descolgado, supuestamente era gratis, se suponía que era gratis, supuestamente "
+        "incluido, supuestamente gratis, que iba a ser gratis, supuestamente, se suponía, "
+        "ojos en blanco, perdieron, perdió, extraviaron, se perdió, fuera de servicio, "
+        "fuera de uso, no disponible, inhabilitado, inhabilitada, sin vaciar, ocupadas, "
+        "ocupados, todas ocupadas, ya ocupadas, parpadeaba, parpadeaban, pitaba, pitó, "
+        "pitando",
         -1.5: "un horno, horno, daba miedo, miedo, imposible, eternidad, una "
         "eternidad, dolor de espalda, inseguro, insegura, peligroso, ignoraron, "
         "ignoró, ni caso, no hizo caso, no nos hicieron caso, no hicieron caso, "
@@ -1298,7 +1794,16 @@ FEELING: dict[str, dict[float, str]] = {
         "asqueroso, asquerosa, asco, inaceptable, lamentable, desastre, "
         "desastroso, desastrosa, nunca más, evitar, vergüenza, vergonzoso, "
         "penoso, peor, el peor, la peor, inexistente, incomible, insoportable, "
-        "una pesadilla, pesadilla, nefasto, imbebible, abuso, un abuso",
+        "una pesadilla, pesadilla, nefasto, imbebible, abuso, un abuso, porquería, una "
+        "porquería, basura, una basura, un asco, da asco, daba asco, una mierda, mierda, "
+        "pocilga, un desastre, hecho un desastre, hecha un desastre, de terror, horroroso, "
+        "horrorosa, espantoso, espantosa, infame, deplorable, lamentables, cutrísimo, "
+        "no volveremos, no volvería, no volveré, no repetiría, no repetiremos, no lo "
+        "recomiendo, no recomiendo, no lo recomendaría, no recomendable, para nada "
+        "recomendable, nunca jamás, jamás volveré, tomadura de pelo, una tomadura de pelo, "
+        "una vergüenza, indignante, indignado, indignados, lamentablemente mal, "
+        "infumable, una estafa, malísimo, malísima, pésimamente, fatal de, un horror, "
+        "horror, de pena, da pena, daba pena, malísimos",
     },
     "it": {
         2: "eccellente, eccellenti, perfetto, perfetta, perfetti, perfette, "
@@ -1540,7 +2045,11 @@ FEELING: dict[str, dict[float, str]] = {
 NEGATORS: dict[str, str] = {
     "en": "not, no, never, t, dont, didnt, doesnt, wasnt, werent, isnt, arent, cant, couldnt, "
     "wouldnt, hasnt, havent, hadnt, wont, nothing, without, nor, neither, none, hardly, wasn, "
-    "weren, isn, aren, didn, doesn, couldn, wouldn, hasn, haven, hadn, lack of, no longer",
+    "weren, isn, aren, didn, doesn, couldn, wouldn, hasn, haven, hadn, lack of, no longer, "
+    "could have been, could ve been, should have been, should ve been, would have been, would "
+    "ve been, could be, should be, could of been, should of been, would of been, nobody, no "
+    "one, we were told, were told, we had been told, "
+    "they told us, told us",
     "de": "nicht, kein, keine, keinen, keinem, keiner, keines, nie, niemals, ohne, nichts, wenig, "
     "kaum, weder, nirgends, niemand, niemanden, niemandem, nix, null, nüt, nöd, nid, ned, net, nit, koa, "
     "koan, koane, kei, keis, keini, niemert, kein einziges mal, nicht ein einziges mal, nicht einmal, "
@@ -1549,7 +2058,8 @@ NEGATORS: dict[str, str] = {
     "non, "
     "n'y avait plus, n'y a plus, n'y avait pas, n'y a pas, n'y avait même pas, n'y a même pas, "
     "même pas, plus aucun, plus aucune",
-    "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie, poco, poca",
+    "es": "no, nunca, nada, ningún, ninguno, ninguna, sin, jamás, tampoco, ni, nadie, poco, poca, apenas, "
+    "nos dijeron que, nos habían dicho que, nos dijeron, se suponía que",
     "it": "non, mai, nessun, nessuno, nessuna, senza, niente, nulla, né, neanche, nemmeno, neppure, "
     "poco, poca, zero, mica, per niente, per nulla, affatto, meno",
 }
@@ -1558,7 +2068,8 @@ INTENSIFIERS: dict[str, str] = {
     "en": "all the time, constantly, could not have been more, couldn t have been more, couldnt have "
     "been more, could not be more, couldn t be more, very, really, so, extremely, super, "
     "incredibly, absolutely, totally, truly, particularly, especially, quite, highly, most, "
-    "exceptionally, utterly, such, completely, terribly, awfully",
+    "exceptionally, utterly, such, completely, terribly, awfully, pretty, properly, "
+    "seriously, insanely, ridiculously, unbelievably, genuinely, amazingly",
     "de": "ständig, dauernd, sehr, total, wirklich, echt, extrem, besonders, äußerst, absolut, "
     "richtig, ziemlich, überaus, so, voll, ganz, wahnsinnig, mega, höchst, huere, huara, ur, sau, irre, "
     "irrsinnig, enorm, unheimlich, ultra, recht, dermaßen, derart, so was von, sowas von",
@@ -1568,7 +2079,8 @@ INTENSIFIERS: dict[str, str] = {
     "vachement",
     "es": "re, sin parar, continuamente, constantemente, muy, realmente, súper, super, extremadamente, "
     "especialmente, absolutamente, totalmente, tan, bastante, sumamente, realmente, "
-    "increíblemente",
+    "increíblemente, sin duda, sin dudarlo, sin dudas, verdaderamente, "
+    "bien bien, re contra, súper súper, recontra, rete, muy muy",
     "it": "in continuazione, continuamente, molto, davvero, veramente, super, estremamente, "
     "particolarmente, assolutamente, totalmente, così, proprio, parecchio, decisamente, tanto, "
     "davvero molto, incredibilmente, tantissimo, piuttosto, alquanto, assai, oltremodo, "
@@ -1646,7 +2158,12 @@ COMPOUND_FEELING: dict[float, str] = {
 # feeling words whose sense turns round for a topic: "hot" is bad for a room, good for food
 # and for a shower ("the food was hot", "die Dusche war schön heiß")
 FLIP_FOR_TOPIC: dict[str, dict[str, str]] = {
-    "en": {"breakfast": "hot", "bathroom": "hot"},
+    "en": {
+        "breakfast": "hot, warm",
+        "bathroom": "hot, warm",
+        "staff": "warm",
+        "facilities": "warm",
+    },
     "de": {"breakfast": "heiß, warm", "bathroom": "heiß, warm"},
     "fr": {"breakfast": "chaud, chaude", "bathroom": "chaud, chaude"},
     "es": {"breakfast": "caliente", "bathroom": "caliente"},
@@ -1668,7 +2185,7 @@ SKIP: dict[str, str] = {
     "en": "in the room, in our room, in my room, in the rooms, next room, room next door, on arrival, "
     "upon arrival, at arrival, reception, front desk, at the front desk, room above, room above "
     "us, room below, near the hotel, close to the hotel, at dinner, to the pool, for our room, "
-    "for the room",
+    "for the room, let us know, flat screen, flatscreen, powder room",
     "de": "im zimmer, auf dem zimmer, aufs zimmer, in unserem zimmer, in den zimmern, bei der "
     "ankunft, bei ankunft, bei unserer ankunft, nach der ankunft, nach ankunft, nebenzimmer, rezeption, "
     "empfang, am empfang, zimmer über uns, zimmer "
@@ -1689,7 +2206,10 @@ SKIP: dict[str, str] = {
     "s'est senti, s'est sentis, nous sommes sentis, on se sent",
     "es": "un poco, en la habitación, en nuestra habitación, en las habitaciones, al llegar, a la "
     "llegada, habitación de al lado, recepción, en recepción, cerca del hotel, en la cena, a la "
-    "piscina, en la piscina, entrar a la habitación, entrar en la habitación",
+    "piscina, en la piscina, entrar a la habitación, entrar en la habitación, de todo tipo, "
+    "llegamos tarde, pantalla plana, mi padre, mis padres, tu padre, su padre, sus padres, el "
+    "padre, los padres, nuestro padre, nuestros padres, padre e hijo, "
+    "llegué tarde, salir más tarde, salir tarde, salida tarde, fuimos andando, fuimos a pie",
     "it": "un poco, in camera, nella camera, nella stanza, in stanza, nelle camere, all'arrivo, "
     "camera accanto, reception, alla reception, camera di fianco, vicino all'hotel, vicino "
     "all'albergo, in piscina, alla piscina, avere la camera, abbiamo visto, ho visto, "

@@ -9,7 +9,8 @@ Chosen by measurement on the dev set (docs/INSIGHTS.md, "The analyser"). For eac
    a contrast word. Emoji carry a feeling.
 2. "too" makes the next feeling negative, intensifiers strengthen it, a negator flips the
    next feeling within four words — or, if a topic word comes first ("no parking"),
-   marks that topic missing: negative.
+   marks that topic missing: negative. A phrase that starts with a negator is a
+   negation already and is never flipped ("sin papel y nadie en recepción").
 3. Commas, semicolons and contrast words cut the sentence into clauses. In a clause whose
    feelings all agree, every topic gets them; otherwise each feeling goes to the nearest
    topic. A clause with feeling and no topic goes to the topics of the clause before it
@@ -259,8 +260,8 @@ def _apply_modifiers(sentence: _Sentence, index: Index) -> None:
         last = sentence.last_word.get(item.clause, -1)
         if target is None and item.weight and item.end >= last:  # "WLAN ging (gar) nicht"
             target = _previous(items, n, NEGATION_REACH + 1)
-        if target is None or target.used:
-            continue
+        if target is None or target.used or _negated_phrase(target, _negator_stems(index)):
+            continue  # "nobody answered", "nadie contestó": already a negation, never flipped
         target.used = True
         if _negated_already(target, index):  # "non è mai arrivata", "non era niente di che"
             continue
@@ -283,6 +284,24 @@ def _negated_already(item: _Item, index: Index) -> bool:
         return False
     first = index.phrases.get(item.key[:1])
     return first is not None and first.kind == "neg"
+
+
+_NEGATOR_STEMS: dict[str, frozenset[str]] = {}
+
+
+def _negator_stems(index: Index) -> frozenset[str]:
+    """The single words that negate in this index's language ("no", "nobody", "nadie")."""
+    stems = _NEGATOR_STEMS.get(index.lang)
+    if stems is None:
+        stems = frozenset(k[0] for k, e in index.phrases.items() if e.kind == "neg" and len(k) == 1)
+        _NEGATOR_STEMS[index.lang] = stems
+    return stems
+
+
+def _negated_phrase(item: _Item, neg_stems: frozenset[str]) -> bool:
+    """A phrase of several words that starts with a negator ("nobody answered", "nadie
+    contestó", "no record of our booking") carries its negation already."""
+    return len(item.key) > 1 and item.key[0] in neg_stems and item.kind in ("feel", "tf")
 
 
 def _ends_clause(items: list[_Item], n: int, skip: str = "") -> bool:

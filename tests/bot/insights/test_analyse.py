@@ -237,6 +237,32 @@ def test_a_phrase_that_carries_its_own_negation_is_not_negated_twice() -> None:
     assert analyse("La colazione non era niente di speciale", "it").polarity == "negative"
     assert analyse("Il personale non è mai stato scortese", "it").polarity == "positive"
     assert analyse("La camera non era pulita", "it").polarity == "negative"
+def test_a_negation_phrase_is_not_negated_again() -> None:
+    # "sin" before "nadie en" (itself a negation) must not turn the complaint into praise
+    for text, lang in [
+        ("Nunca nadie contestó el teléfono", "es"),
+        ("Tampoco nadie respondía en recepción", "es"),
+        ("sin papel higiénico y nadie en recepción", "es"),
+        ("no towels and nobody answered the phone", "en"),
+    ]:
+        assert analyse(text, lang).polarity == "negative", text
+    # a plain negator still flips a feeling ("nadie fue amable")
+    assert analyse("nadie fue amable", "es").polarity == "negative"
+
+
+def test_complaints_by_description_and_praise_as_fact() -> None:
+    for text, lang, polarity in [
+        ("We had to ask three times for towels.", "en", "negative"),
+        ("The heating never came on.", "en", "negative"),
+        ("The bathroom door wouldn't lock.", "en", "negative"),
+        ("Can't fault it.", "en", "positive"),
+        ("They upgraded us to a suite.", "en", "positive"),
+        ("Faltaban toallas en el baño.", "es", "negative"),
+        ("No servía el wifi.", "es", "negative"),
+        ("Nos trataron de maravilla.", "es", "positive"),
+        ("El desayuno estuvo padrísimo.", "es", "positive"),
+    ]:
+        assert analyse(text, lang).polarity == polarity, text
 
 
 def test_sentences_are_numbered() -> None:
