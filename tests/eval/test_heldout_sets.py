@@ -1,20 +1,21 @@
 """Validator for the opener and escalation evaluation sets of issue 13.
 
-- eval/openers/heldout/<lang>.yml (the fresh held-out set, helper "evaluator2") and
-  eval/openers/seen/<lang>.yml (the first held-out set, now development data): every
+- eval/openers/heldout/<lang>.yml (the third, fresh held-out set, helper "evaluator3"),
+  eval/openers/seen/<lang>.yml and eval/openers/seen2/<lang>.yml (the first and second
+  held-out sets, now development data): every
   file parses; items are `{text, lang}` or `{text, ambiguous: true}` with optional
   `phone_region` (an ISO 3166 region phonenumbers knows), `language_hint` (an
   Accept-Language value) and `note`; every `lang` is the file's language; texts are one
   to six words; no duplicate (text, prior) across a folder's five files, comparing texts
   without case and punctuation; a text decided alone keeps its language under any prior
   that does not make it ambiguous.
-- Counts per language. seen: at least 45 decided by the text alone, 10 labelled with a
+- Counts per language. seen and seen2: at least 45 decided by the text alone, 10 labelled with a
   prior, 12 ambiguous. heldout: at least 50 decided by the text alone, 10 where a prior of
   the same language decides, 12 ambiguous and 3 where the text beats a prior pointing to
   another of the five; an ambiguous item never carries a prior that names exactly one of
   the five languages (that prior would decide it).
-- The held-out set shares no (text, prior) with the seen set nor with the development
-  set eval/openers/<lang>.yml (compared by the test; nobody reads one to write the other).
+- The held-out set shares no (text, prior) with seen, seen2 nor the development set
+  eval/openers/<lang>.yml (compared by the test; nobody reads one to write the other).
 - eval/escalation/heldout.yml: items `{lang, turns, escalate, why}` with the five
   languages, at least 14 conversations per language and 80 in all, 35-55 % escalate,
   both labels in every language, no conversation and no comment written twice.
@@ -39,10 +40,12 @@ ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "eval" / "openers"
 OPENERS = DEV / "heldout"
 SEEN = DEV / "seen"
+SEEN2 = DEV / "seen2"
+USED = (SEEN, SEEN2)  # held-out sets that were read and tuned on
 ESCALATION = ROOT / "eval" / "escalation" / "heldout.yml"
 LANGS = ("en", "de", "fr", "es", "it")
 
-MIN_TEXT_DECIDED = 45  # seen
+MIN_TEXT_DECIDED = 45  # seen, seen2
 MIN_PRIOR_DECIDED = 10
 MIN_AMBIGUOUS = 12
 HELDOUT_MINIMA = {"text": 50, "prior": 10, "ambiguous": 12, "text_beats_prior": 3}
@@ -194,7 +197,7 @@ def overlap_problems(heldout: dict[str, list[dict]], others: list[dict]) -> list
         opener_key(item) for item in others if isinstance(item, dict) and isinstance(item.get("text"), str)
     }
     return [
-        f"{lang}: {item['text']!r} is also in the seen or dev set"
+        f"{lang}: {item['text']!r} is also in a seen or the dev set"
         for lang, items in heldout.items()
         for item in items
         if opener_key(item) in taken
@@ -301,27 +304,30 @@ def test_heldout_opener_file_is_valid(lang: str) -> None:
     assert heldout_count_problems(lang, items) == []
 
 
+@pytest.mark.parametrize("folder", USED, ids=["seen", "seen2"])
 @pytest.mark.parametrize("lang", LANGS)
-def test_seen_opener_file_is_valid(lang: str) -> None:
-    items = load(SEEN / f"{lang}.yml")
+def test_seen_opener_file_is_valid(folder: Path, lang: str) -> None:
+    items = load(folder / f"{lang}.yml")
     assert opener_problems(lang, items) == []
     assert count_problems(lang, items) == []
 
 
-@pytest.mark.parametrize("folder", [OPENERS, SEEN], ids=["heldout", "seen"])
+@pytest.mark.parametrize("folder", [OPENERS, *USED], ids=["heldout", "seen", "seen2"])
 def test_openers_have_no_duplicates_or_contradictions(folder: Path) -> None:
     assert cross_file_problems(opener_files(folder)) == []
 
 
-def test_heldout_openers_share_nothing_with_seen_or_dev() -> None:
-    others = [
-        item for folder in (SEEN, DEV) for items in opener_files(folder).values() for item in items or []
-    ]
-    assert len(others) > 300
+def test_heldout_openers_share_nothing_with_seen_seen2_or_dev() -> None:
+    others = {
+        folder.name: [item for items in opener_files(folder).values() for item in items or []]
+        for folder in (*USED, DEV)
+    }
+    assert all(len(items) > 300 for items in others.values()), {k: len(v) for k, v in others.items()}
+    others = [item for items in others.values() for item in items]
     assert overlap_problems(opener_files(), others) == []
 
 
-@pytest.mark.parametrize("folder", [OPENERS, SEEN], ids=["heldout", "seen"])
+@pytest.mark.parametrize("folder", [OPENERS, *USED], ids=["heldout", "seen", "seen2"])
 def test_openers_readme_exists(folder: Path) -> None:
     assert "held out" in (folder / "README.md").read_text(encoding="utf-8").lower()
 
@@ -400,7 +406,7 @@ def test_heldout_counts_and_overlap_fail_when_they_should() -> None:
     assert any("naming one language" in p for p in problems)
     heldout = {"de": [{"text": "Moin!", "lang": "de"}, {"text": "ok", "lang": "de", "phone_region": "AT"}]}
     others = [{"text": "moin", "lang": "de"}, {"text": "ok", "lang": "de"}, "junk"]
-    assert overlap_problems(heldout, others) == ["de: 'Moin!' is also in the seen or dev set"]
+    assert overlap_problems(heldout, others) == ["de: 'Moin!' is also in a seen or the dev set"]
 
 
 def test_escalation_checks_reject_bad_items() -> None:
