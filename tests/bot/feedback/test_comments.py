@@ -14,6 +14,7 @@ from bot.base.insight import Analysis, Mention
 from bot.base.refs import guest_ref, make_sender
 from bot.base.turn import Answer, Turn
 from bot.feedback import comments, engine
+from bot.insights import analyse
 from bot.ratings.remainder import remainder
 from bot.storage.documents import rating_document, rating_id
 from tests.bot.feedback.test_engine import CATALOG, Chat
@@ -53,7 +54,9 @@ def test_a_comment_answering_a_rating_question_is_stored_and_only_the_number_ask
     assert result.replies[0].params == {"low": "1", "high": "5"}
     (comment,) = kinds(chat, "comment")
     assert (comment.question, comment.about, comment.raw) == ("room", "room", text)
-    assert comment.polarity == "neutral" and comment.topics == ()  # the placeholder analyser
+    analysis = analyse(text, lang)  # the real analyser: the comment is tied to its topics
+    assert comment.topics == analysis.topics and comment.polarity == analysis.polarity
+    assert comment.topics, "every one of these comments names a topic"
     assert chat.state["misses"] == 0 and chat.state["asked"] == "room"
     keys, _ = chat.say("4", "rate")  # the number still answers the room question
     assert chat.values["room"] == 4 and keys == ["question.cleanliness"]
@@ -456,7 +459,10 @@ async def test_comments_are_stored_once_with_the_turn(service):  # noqa: F811 - 
     ]
     conv = state["conversation"]
     assert all(d["_id"].startswith(f"{conv}:overall:comment:") for d in stored if d["kind"] == "comment")
-    assert all(d["polarity"] == "neutral" and d["topics"] == [] for d in stored if d["kind"] == "comment")
+    for d in (d for d in stored if d["kind"] == "comment"):
+        analysis = analyse(d["raw"], "en")
+        assert d["polarity"] == analysis.polarity and d["polarity"] == "positive"
+        assert [t["topic"] for t in d["topics"]] == [m.topic for m in analysis.topics]
 
 
 async def test_an_old_database_s_unique_question_index_gives_way_to_comments(mongo_url):  # noqa: F811
