@@ -652,15 +652,44 @@ def _suffix(word: str) -> str | None:
     return None
 
 
+# Gender and number of Italian and Spanish words: an unknown word whose other form is a
+# one-word entry of that language (of at least INFLECTION_MIN_LETTERS letters) counts
+# for it ("stupenda", "puliti", "rotti" from "stupendo", "pulito", "rotto"; "limpias",
+# "comodos", "excelentes" from "limpio", "comodo", "excelente").
+INFLECTION_MIN_LETTERS = 5
+INFLECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    # (ending of the unknown word, ending of the entry)
+    "it": (("a", "o"), ("i", "o"), ("i", "e")),  # not "-e": French, English "quelle", "state"
+    "es": (("a", "o"), ("os", "o"), ("as", "o"), ("as", "a"), ("es", "e"), ("s", "")),
+}
+
+
+def _inflected(word: str) -> str | None:
+    """The language whose entry ``word`` is another gender or number of (see
+    INFLECTIONS); None when there is none or two languages claim it."""
+    if len(word) < INFLECTION_MIN_LETTERS:
+        return None
+    found = set()
+    for lang, pairs in INFLECTIONS.items():
+        for end, base in pairs:
+            if word.endswith(end):
+                entry = word[: len(word) - len(end)] + base
+                if len(entry) >= INFLECTION_MIN_LETTERS and _TABLE.get((entry,)) == lang:
+                    found.add(lang)
+    return found.pop() if len(found) == 1 else None
+
+
 def _lookup(word: str) -> str | None:
     """A word the phrase table does not hold: elongated ("merciii"), German umlauts
-    spelled out ("tschuess"), or a one-language ending ("riquísimo"). "" ambiguous,
-    None unknown."""
+    spelled out ("tschuess"), a one-language ending ("riquísimo"), or another gender or
+    number of an Italian or Spanish entry ("pulite"). "" ambiguous, None unknown."""
     lang = _SQUEEZED.get(_squeeze(word)) if len(word) > 3 else None
     if lang is None:
         lang = _german_spelling(word)
     if lang is None:
         lang = _suffix(word)
+    if lang is None:
+        lang = _inflected(word)
     return lang
 
 
