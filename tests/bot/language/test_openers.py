@@ -290,3 +290,37 @@ def test_junk_hints_and_regions_give_no_prior(junk):
     assert valid_hint(junk) is None
     assert valid_region(junk) is None
     assert prior_language(SUPPORTED, phone_region=junk, language_hint=junk) is None
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Lit très confortable", "fr"),  # "très": è inside a word is French
+        ("Yo, ça roule ?", "fr"),  # ç
+        ("Ey, ¿qué pasa?", "es"),  # ¿
+        ("Però la colazione", "it"),  # ò: not Spanish "pero"
+        ("Zimmer für zwei", "de"),
+        ("Habitación con vistas", "es"),
+        ("Vista stupenda", "it"),  # stupendo's feminine
+        ("Camere pulite e letti comodi", "it"),
+        ("Habitaciones limpias", "es"),
+        ("Che delusione", "it"),
+        ("Un disastro", "it"),
+        ("Boh", "it"),
+        ("Cimer !", "fr"),
+        ("Merci bcp pr tt", "fr"),
+        ("Klk", "es"),
+        ("Pura vida!", "es"),
+        ("Na du", "de"),
+        ("Ey up!", "en"),
+    ],
+)
+def test_letters_and_everyday_words_of_one_language(text, lang):
+    assert opener_language(text, SUPPORTED, DETECTOR) == lang
+
+
+@pytest.mark.parametrize(
+    "text", ["Sí", "Sì", "Hôtel", "Ciao bella", "Bello bello", "Late check-out?", "¿¡", "Ω≈ç√"]
+)
+def test_accents_do_not_decide_shared_words(text):
+    assert opener_language(text, SUPPORTED, DETECTOR) is None
