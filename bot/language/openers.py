@@ -710,6 +710,7 @@ _MARKS = (
     ("de", re.compile(r"[äöß]|(?<!g)ü|gü(?![ei])")),
 )
 _SPANISH_PUNCTUATION = re.compile("[¿¡]")
+_PORTUGUESE = re.compile("[ãõ]")
 
 
 def _marked(text: str) -> dict[str, str]:
@@ -718,6 +719,8 @@ def _marked(text: str) -> dict[str, str]:
     for two languages is left out."""
     out: dict[str, str] = {}
     nfc = unicodedata.normalize("NFC", text.translate(_APOSTROPHES)).lower()
+    if _PORTUGUESE.search(nfc):  # "ã", "õ": Portuguese, whose accents are ours too
+        return {}
     for token in _TOKEN.findall(nfc):
         if len(_squeeze(token)) < 2 or not all(
             "a" <= ch <= "z" or "\u00df" <= ch <= "\u017f" for ch in token
