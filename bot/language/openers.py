@@ -10,7 +10,10 @@ the guest's language. :func:`opener_language` reads it in two steps:
    matched on whole words, longest phrase first, after folding case, accents,
    punctuation and emoji ("¡HOLA!", "hola", "Hola 👋" are one entry). Words shared
    between languages ("Hi", "ok", "Ciao", "Merci" -- Swiss Germans say it too --
-   "Super", "Hotel", "Parking") are in ``AMBIGUOUS``: they decide nothing.
+   "Super", "Hotel", "Parking") are in ``AMBIGUOUS``: they decide nothing. Everyday
+   words of one language (``EVERYDAY``: "boh", "cimer", "klk", "stupenda"), letters
+   only one language writes ("très", "ça", "più", "más", "für", "¿") and the gender and
+   number forms of Italian and Spanish entries ("puliti", "limpias") count too.
 2. the detector (trusted at confidence >= ``MIN_CONFIDENCE``, measured on eval/openers
    and lingua's short test data, see docs/TRAINERS.md), when the message also has words
    the lexicon does not know: it decides when the lexicon names no language ("Zu
