@@ -10,7 +10,10 @@ the guest's language. :func:`opener_language` reads it in two steps:
    matched on whole words, longest phrase first, after folding case, accents,
    punctuation and emoji ("¡HOLA!", "hola", "Hola 👋" are one entry). Words shared
    between languages ("Hi", "ok", "Ciao", "Merci" -- Swiss Germans say it too --
-   "Super", "Hotel", "Parking") are in ``AMBIGUOUS``: they decide nothing.
+   "Super", "Hotel", "Parking") are in ``AMBIGUOUS``: they decide nothing. Everyday
+   words of one language (``EVERYDAY``: "boh", "cimer", "klk", "stupenda"), letters
+   only one language writes ("très", "ça", "più", "más", "für", "¿") and the gender and
+   number forms of Italian and Spanish entries ("puliti", "limpias") count too.
 2. the detector (trusted at confidence >= ``MIN_CONFIDENCE``, measured on eval/openers
    and lingua's short test data, see docs/TRAINERS.md), when the message also has words
    the lexicon does not know: it decides when the lexicon names no language ("Zu
@@ -34,6 +37,7 @@ from .detect import LanguageDetector
 
 __all__ = [
     "AMBIGUOUS",
+    "EVERYDAY",
     "FRAGMENTS",
     "LEXICON",
     "MARKERS",
@@ -152,7 +156,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "buonasera a tutti", "salve a tutti", "ehila", "buon pomeriggio", "grazie infinite",
         "grazie ancora", "grazie davvero", "grazie a te", "ci sentiamo", "a domani", "addio",
         "certo che si", "ovvio", "esatto", "assolutamente", "eccellente", "meraviglioso",
-        "ottima", "bello", "bella", "bellissima", "bravi", "bravissimi", "tutto a posto",
+        "ottima", "bellissima", "bravi", "bravissimi", "tutto a posto",
         "niente male", "non male", "malissimo", "pessimo", "insomma", "abbastanza bene",
         "mi piace", "dai", "daje", "molto contento", "per favore",
         # short feedback
@@ -298,7 +302,7 @@ REGIONAL: dict[str, tuple[str, ...]] = {
         "ciao bela", "bela", "figo", "figata", "che figata", "uella", "uela", "neh",
         "grazie neh", "va ben", "taac", "sciura", "ghe pensi mi",
         # SMS
-        "grz", "grazie 1000", "cmq", "nn", "xke", "xche", "tt", "tvb", "tvtb",
+        "grz", "grazie 1000", "cmq", "nn", "xke", "xche", "tvb", "tvtb",
         "qlc", "qlcs", "bn", "bnotte", "bgiorno", "scs",
         "risp", "nn c'e", "a risentirci", "alla prossima",
     ),
@@ -382,6 +386,95 @@ FRAGMENTS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Everyday words that only one of the five languages writes: interjections ("boh",
+# "ojalá", "tja"), slang greetings ("cimer", "wesh", "klk", "pura vida", "cerea", "na
+# du"), SMS abbreviations ("pr", "tkm", "nnt"), frequent adjectives, nouns and verbs of
+# hotel stays ("stupenda", "delusione", "literie", "vistas"). They count like LEXICON.
+EVERYDAY: dict[str, tuple[str, ...]] = {
+    "en": (
+        # greetings and interjections, UK/US/Australian slang
+        "ey up", "eyup", "ayup", "ay up", "wassup", "whassup", "what's good", "how's it going",
+        "how are you", "how are ya", "how ya doing", "hows it going", "how you doing",
+        "innit", "cuppa", "ta ra", "ta-ra", "yeah nah", "nah mate",
+        "gutted", "bloody", "wicked", "top notch", "spot on", "dead good", "well good",
+        "cheeky", "ugh", "ew", "yikes", "whoa", "oops", "oopsie", "thank god", "oh dear",
+        "oh no", "what a view", "amazing view", "great view",
+        "terrible stay", "what a mess", "total disaster", "such a shame", "shame",
+        "cozy", "cosy", "mouldy", "moldy",
+        "no wifi", "wifi not working", "not working", "doesn't work", "cold room",
+        "cramped", "overpriced", "thx so much",
+        "gr8", "l8r", "ikr", "tho", "thru", "cuz", "coz",
+    ),
+    "de": (
+        "guadn morgn", "guadn", "morgn", "guad'n morgn", "guten morgn",
+        "na du", "na ihr", "hallo du", "hey du", "na wie gehts", "wie gehts", "wie geht's",
+        "gehts", "geht's", "alles roger", "tag auch", "moinmoin", "tachchen zusammen",
+        "ach", "ach so", "achso", "tja", "oha", "boah", "pfui", "juhu", "huch",
+        "ojemine", "oje", "herrje", "mensch", "krass", "geil", "mega geil", "voll gut",
+        "nix los", "zu laut", "zu kalt",
+        "zu warm", "zu teuer", "zu klein", "tolle aussicht", "schone aussicht",
+        "ausblick", "blick", "enttauschung",
+        "eine katastrophe",
+        "kein warmes wasser", "wlan",
+        "abendessen",
+        "billig", "super zimmer",
+        "danke dir", "danke euch", "dankeschoen", "dange", "dankö", "vielen vielen dank",
+        "bis morgen", "gute reise", "ggf", "bzw", "usw", "evtl", "hab", "habe",
+        "gibts", "waren", "wurde", "hatten",
+    ),
+    "fr": (
+        "cimer", "wesh", "wsh", "wesh alors", "ca roule", "yo ca roule", "on dit quoi",
+        "ca dit quoi", "quoi", "quoi de neuf", "ca gaze", "la forme", "en forme",
+        "bien le bonjour", "bon matin", "matin", "bonne matinee", "salut la compagnie",
+        "re bonjour", "rebonjour", "ouf", "oups", "hein", "bref",
+        "trop cool", "pas ouf", "c'est ouf", "franchement",
+        "carrement bien", "bien vu", "pas mal du tout", "quelle vue",
+        "vue magnifique", "belle vue", "lit tres confortable", "tres confortable",
+        "tres propre", "tres calme", "tres agreable", "tres beau", "tres belle",
+        "tres mal", "tres decu", "tres decue", "tres bruyant", "tres sale", "tres cher",
+        "tres gentil", "tres accueillant", "literie", "petit dej", "dej",
+        "trop de bruit", "bruyante", "chaleureux", "chaleureuse", "accueillant",
+        "accueillante", "agreables", "decevante", "deception", "quelle deception",
+        "catastrophique", "galere", "quelle galere", "pourri", "degueulasse", "degueu",
+        "rien a dire", "rien a signaler", "ras le bol",
+        "ca marche pas", "pas de wifi",
+        "merci bcp", "merci pr tt", "pr", "vrmt", "tjr", "mtn", "jpp", "jsuis", "chui",
+        "dac", "dak", "ouep", "encore merci", "bonne nuitee",
+        "moi aussi", "bonne journee a tous",
+    ),
+    "es": (
+        "pura vida", "klk", "que lo que", "wepa", "epa", "que pasa", "pasa", "que hay",
+        "que cuentas", "como estas", "como esta", "como andas", "como va", "que pedo",
+        "quiubole", "que hubole", "ojala", "vaya", "oye", "hombre", "madre mia", "que horror",
+        "que decepcion", "que bien", "que bonito", "que lindo", "que rico", "bonito",
+        "bonita", "chulo", "chula", "preciosa", "comodo", "comoda", "comodos", "incomoda",
+        "sucias", "sucios", "vistas", "con vistas", "buenas vistas", "ni fu ni fa",
+        "almohadas", "ruidos",
+        "guau", "ostia", "hostia", "joder", "jolin", "uy", "buah", "ufff",
+        "tkm", "ntc", "mxo", "xfis", "msj", "tmbn", "dsd", "k tal", "ke tal",
+        "q pasa", "k pasa", "gracias x todo", "muchas grax",
+        "ahi nos vemos", "nos vidrios", "chau chau", "gracias totales",
+        "estuvo genial", "estuvo mal", "todo mal", "fatal todo", "un asco", "que asco",
+        "asco", "carisimo", "barata", "nunca", "siempre", "tambien", "tampoco",
+    ),
+    "it": (
+        "boh", "mah", "beh", "uffa", "magari", "cerea", "bella zio", "zio", "raga",
+        "vabbe", "vabbuo", "cioe", "ecco", "allora", "mica", "proprio", "ci", "ci si vede",
+        "si vede", "vede", "non va", "non va niente", "stupenda", "stupendi", "stupende",
+        "vista stupenda", "che vista", "vista mare", "bella vista", "che bello", "che bella",
+        "che peccato", "peccato", "purtroppo", "comunque", "delusione", "che delusione",
+        "una delusione", "disastro", "un disastro", "che disastro",
+        "che casino", "schifoso", "schifosa", "orribile", "pessima", "ottimi", "ottime",
+        "fantastica", "fantastici", "meraviglia", "una meraviglia", "che meraviglia",
+        "benone", "alla grande", "niente di che", "tranquillo", "tranquilla", "stanza",
+        "stanze", "pulizia", "posizione", "accoglienza", "pranzo", "rumorosa",
+        "sporchi", "sporche", "rotti", "grazie di cuore", "grazie raga", "grazie mille a tutti",
+        "tranqui", "cmq grazie", "nnt", "xk", "dv",
+        "bellissimi", "bellissime", "belli", "begli", "eh vabbe", "mamma che",
+        "wifi non va", "internet non va", "non funziona niente", "era bello", "era bella",
+    ),
+}
+
 # Common to more than one of the five languages: they decide nothing on their own.
 AMBIGUOUS: tuple[str, ...] = (
     "hi", "hey", "ok", "okay", "okey", "okidoki", "super", "top", "hotel", "ciao",
@@ -390,7 +483,8 @@ AMBIGUOUS: tuple[str, ...] = (
     "pardon", "adieu", "salute", "excellent", "impeccable", "terrible",
     "fantastico", "fatal", "genial", "lol", "info", "wifi", "check in", "check out", "test",
     "a", "o", "e", "y", "ole", "ola", "formidable", "horrible", "magnifico", "bien",
-    "mal", "extra", "jo", "yo", "bad",
+    "mal", "extra", "jo", "yo", "bad", "tt", "bello", "bella", "ey", "omg", "wtf", "lmao",
+    "late check out", "early check in",
     # international words: the same in every language
     "parking", "pizza", "taxi", "pool", "spa", "bar", "restaurant", "lobby", "minibar",
     "sauna", "wellness", "shuttle", "bus", "email", "e-mail", "sms", "whatsapp", "internet",
@@ -431,7 +525,13 @@ def fold(text: str) -> list[str]:
 def _phrases() -> tuple[dict[tuple[str, ...], str], int]:
     table: dict[tuple[str, ...], str] = {}
     for lang in LEXICON:
-        words = (*LEXICON[lang], *REGIONAL.get(lang, ()), *MARKERS.get(lang, ()), *FRAGMENTS.get(lang, ()))
+        words = (
+            *LEXICON[lang],
+            *REGIONAL.get(lang, ()),
+            *MARKERS.get(lang, ()),
+            *FRAGMENTS.get(lang, ()),
+            *EVERYDAY.get(lang, ()),
+        )
         for phrase in words:
             key = tuple(fold(phrase))
             other = table.get(key)
@@ -555,24 +655,100 @@ def _suffix(word: str) -> str | None:
     return None
 
 
+# Gender and number of Italian and Spanish words: an unknown word whose other form is a
+# one-word entry of that language (of at least INFLECTION_MIN_LETTERS letters) counts
+# for it ("stupenda", "puliti", "rotti" from "stupendo", "pulito", "rotto"; "limpias",
+# "comodos", "excelentes" from "limpio", "comodo", "excelente").
+INFLECTION_MIN_LETTERS = 5
+INFLECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    # (ending of the unknown word, ending of the entry)
+    "it": (("a", "o"), ("i", "o"), ("i", "e")),  # not "-e": French, English "quelle", "state"
+    "es": (("a", "o"), ("os", "o"), ("as", "o"), ("as", "a"), ("es", "e"), ("s", "")),
+}
+
+
+def _inflected(word: str) -> str | None:
+    """The language whose entry ``word`` is another gender or number of (see
+    INFLECTIONS); None when there is none or two languages claim it."""
+    if len(word) < INFLECTION_MIN_LETTERS:
+        return None
+    found = set()
+    for lang, pairs in INFLECTIONS.items():
+        for end, base in pairs:
+            if word.endswith(end):
+                entry = word[: len(word) - len(end)] + base
+                if len(entry) >= INFLECTION_MIN_LETTERS and _TABLE.get((entry,)) == lang:
+                    found.add(lang)
+    return found.pop() if len(found) == 1 else None
+
+
 def _lookup(word: str) -> str | None:
     """A word the phrase table does not hold: elongated ("merciii"), German umlauts
-    spelled out ("tschuess"), or a one-language ending ("riquísimo"). "" ambiguous,
-    None unknown."""
+    spelled out ("tschuess"), a one-language ending ("riquísimo"), or another gender or
+    number of an Italian or Spanish entry ("pulite"). "" ambiguous, None unknown."""
     lang = _SQUEEZED.get(_squeeze(word)) if len(word) > 3 else None
     if lang is None:
         lang = _german_spelling(word)
     if lang is None:
         lang = _suffix(word)
+    if lang is None:
+        lang = _inflected(word)
     return lang
 
 
+# Letters and marks that only one of the five languages writes (folding drops them, so
+# they are read from the text before folding): a word with one of them counts for that
+# language even when the lists do not hold it ("très", "ça", "più", "más", "für") or
+# hold its unaccented twin for another language ("però" Italian, not Spanish "pero").
+# A word the lists call ambiguous stays so ("Sí", "Sì": accents are typed loosely).
+# "é" and "à" are French, Italian and Spanish alike, so they say nothing; "è" is
+# Italian at the end of a word ("è", "caffè", "cioè") and French inside one ("très",
+# "problème"); "ù" is Italian ("più", "giù") except in French "où"; "ü" is German
+# except after "g" before "e"/"i" (Spanish "vergüenza", "pingüino"). "¿" and "¡" are
+# Spanish wherever they stand.
+_MARKS = (
+    ("es", re.compile(r"[ñáíóú]|gü(?=[ei])")),
+    ("fr", re.compile(r"[çâêîôûëïœæ]|è(?=\w)|^où$")),
+    ("it", re.compile(r"[ìò]|è$|(?<!^o)ù$")),
+    ("de", re.compile(r"[äöß]|(?<!g)ü|gü(?![ei])")),
+)
+_SPANISH_PUNCTUATION = re.compile("[¿¡]")
+_PORTUGUESE = re.compile("[ãõ]")
+
+
+def _marked(text: str) -> dict[str, str]:
+    """{folded word: language} for the words of ``text`` (Latin letters, two or more
+    different) written with a letter only one language uses (see _MARKS); a word marked
+    for two languages is left out."""
+    out: dict[str, str] = {}
+    nfc = unicodedata.normalize("NFC", text.translate(_APOSTROPHES)).lower()
+    if _PORTUGUESE.search(nfc):  # "ã", "õ": Portuguese, whose accents are ours too
+        return {}
+    for token in _TOKEN.findall(nfc):
+        if len(_squeeze(token)) < 2 or not all(
+            "a" <= ch <= "z" or "\u00df" <= ch <= "\u017f" for ch in token
+        ):
+            continue  # a word of Latin letters, not a lone or repeated letter ("ç", "ÿÿÿ")
+        langs = {lang for lang, pattern in _MARKS if pattern.search(token)}
+        if len(langs) != 1:
+            continue
+        lang = langs.pop()
+        for word in fold(token):
+            out[word] = lang if out.get(word, lang) == lang else ""
+    return {word: lang for word, lang in out.items() if lang}
+
+
 def _match(
-    words: list[str], regional: frozenset[str] = frozenset()
+    words: list[str],
+    regional: frozenset[str] = frozenset(),
+    marked: dict[str, str] | None = None,
 ) -> tuple[set[str], int, list[str], dict[str, str]]:
     """Greedy longest match: (languages named, ambiguous matches, words not in the
     lexicon, {typo: its language} among those). Words in ``regional``
-    (REGIONAL_AMBIGUOUS of the phone's country) are ambiguous when they stand alone."""
+    (REGIONAL_AMBIGUOUS of the phone's country) are ambiguous when they stand alone;
+    unknown words and one-word matches of a language in ``marked`` (see _marked) count
+    for the language their letters name."""
+    marked = marked or {}
     langs: set[str] = set()
     ambiguous = 0
     unknown: list[str] = []
@@ -584,6 +760,8 @@ def _match(
             if lang is not None:
                 if n == 1 and words[i] in regional:
                     lang = ""
+                if n == 1 and lang and words[i] in marked:
+                    lang = marked[words[i]]
                 if lang:
                     langs.add(lang)
                 else:
@@ -598,7 +776,7 @@ def _match(
                 if len(parts) > 1:
                     continue
                 word = parts[0] if parts else word
-            lang = _lookup(word)
+            lang = marked.get(word) or _lookup(word)
             if lang is None and (typo := _typo(word)) is not None:
                 lang = None if typo else ""
                 typos[word] = typo
@@ -652,7 +830,9 @@ def opener_language(
     if not words or len(words) > MAX_WORDS:
         return None
     regional = REGIONAL_AMBIGUOUS.get(region or "", frozenset())
-    langs, _, unknown, typos = _match(list(words), regional)
+    langs, _, unknown, typos = _match(list(words), regional, _marked(text))
+    if _SPANISH_PUNCTUATION.search(text):  # "¿" and "¡": only Spanish writes them
+        langs.add("es")
     if typos and len(typos) == len(unknown):  # the only unknown words are typos
         langs |= set(typos.values())
         if len(langs) == 1 and detector is not None:  # unless the detector is sure of another

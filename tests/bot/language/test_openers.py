@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.language import make_detector, opener_language, phone_region, prior_language
-from bot.language.openers import AMBIGUOUS, FRAGMENTS, LEXICON, MARKERS, REGIONAL, fold
+from bot.language.openers import AMBIGUOUS, EVERYDAY, FRAGMENTS, LEXICON, MARKERS, REGIONAL, fold
 from bot.language.priors import MULTILINGUAL, valid_hint, valid_region
 
 SUPPORTED = ("en", "de", "fr", "es", "it")
@@ -148,8 +148,8 @@ def test_confident_detection_of_short_phrases_without_lexicon_words():
 
 def test_no_detector_means_lexicon_only():
     assert opener_language("Bonjour", SUPPORTED, None) == "fr"
-    assert opener_language("Pulizia impeccabile", SUPPORTED, None) is None
-    assert opener_language("Pulizia impeccabile", SUPPORTED, DETECTOR) in ("it", None)
+    assert opener_language("Zanzare ovunque", SUPPORTED, None) is None
+    assert opener_language("Zanzare ovunque", SUPPORTED, DETECTOR) in ("it", None)
 
 
 def test_a_language_the_hotel_does_not_offer_is_not_chosen():
@@ -158,7 +158,7 @@ def test_a_language_the_hotel_does_not_offer_is_not_chosen():
 
 def test_lexicon_entries_are_unique_and_ambiguous_words_are_in_no_language():
     seen: dict[tuple[str, ...], str] = {}
-    for table in (LEXICON, REGIONAL, MARKERS, FRAGMENTS):
+    for table in (LEXICON, REGIONAL, MARKERS, FRAGMENTS, EVERYDAY):
         for lang, phrases in table.items():
             for phrase in phrases:
                 key = tuple(fold(phrase))
@@ -290,3 +290,37 @@ def test_junk_hints_and_regions_give_no_prior(junk):
     assert valid_hint(junk) is None
     assert valid_region(junk) is None
     assert prior_language(SUPPORTED, phone_region=junk, language_hint=junk) is None
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Lit très confortable", "fr"),  # "très": è inside a word is French
+        ("Yo, ça roule ?", "fr"),  # ç
+        ("Ey, ¿qué pasa?", "es"),  # ¿
+        ("Però la colazione", "it"),  # ò: not Spanish "pero"
+        ("Zimmer für zwei", "de"),
+        ("Habitación con vistas", "es"),
+        ("Vista stupenda", "it"),  # stupendo's feminine
+        ("Camere pulite e letti comodi", "it"),
+        ("Habitaciones limpias", "es"),
+        ("Che delusione", "it"),
+        ("Un disastro", "it"),
+        ("Boh", "it"),
+        ("Cimer !", "fr"),
+        ("Merci bcp pr tt", "fr"),
+        ("Klk", "es"),
+        ("Pura vida!", "es"),
+        ("Na du", "de"),
+        ("Ey up!", "en"),
+    ],
+)
+def test_letters_and_everyday_words_of_one_language(text, lang):
+    assert opener_language(text, SUPPORTED, DETECTOR) == lang
+
+
+@pytest.mark.parametrize(
+    "text", ["Sí", "Sì", "Hôtel", "Ciao bella", "Bello bello", "Late check-out?", "¿¡", "Ω≈ç√"]
+)
+def test_accents_do_not_decide_shared_words(text):
+    assert opener_language(text, SUPPORTED, DETECTOR) is None
