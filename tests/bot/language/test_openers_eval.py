@@ -1,7 +1,7 @@
 """CI gate, issue 13 part 1: the first reply is in the guest's language for >= 97 % of
-unambiguous openers over all sets together, >= 95 % on the fresh held-out set alone
-(a regression guard: its figure is the one reported), and ambiguous openers keep the
-hotel's default (or the weak prior the item carries).
+unambiguous openers over all sets together and on the fresh held-out set alone (its
+figure is the one reported: 98.3 % when it was first scored), and ambiguous openers keep
+the hotel's default (or the weak prior the item carries).
 
 Every file under eval/openers/ (dev, tuned on), eval/openers/seen/ and
 eval/openers/seen2/ (the first two held-out sets, scored once at 94.8 % and 95.9 % and
@@ -18,7 +18,7 @@ import pytest
 from scripts.eval_openers import EVAL_DIR, Item, evaluate, rate, run, sets, summary, table, timing
 
 GATE = 0.97  # unambiguous openers, all sets together
-HELDOUT_FLOOR = 0.95  # unambiguous openers, eval/openers/heldout alone
+HELDOUT_FLOOR = 0.97  # unambiguous openers, eval/openers/heldout alone (the issue's 97 %)
 AMBIGUOUS_KEPT = 0.97  # ambiguous openers keeping the default or prior, per set
 SETS = sets()
 
