@@ -36,8 +36,11 @@ async def test_an_ambiguous_opener_keeps_the_default_or_the_prior(stack):
     assert replies[0] == CATALOG.render("it", "greeting", hotel=HOTELS["laguna"])
     replies = await Guest(stack, "laguna", phone_region="FR").say("ok")
     assert replies[0] == CATALOG.render("fr", "greeting", hotel=HOTELS["laguna"])
-    replies = await Guest(stack, "alpenhof", language_hint="es-ES, en;q=0.5").say("👍")
+    replies = await Guest(stack, "alpenhof", language_hint="es-ES, en;q=0.3").say("👍")
     assert replies[0] == CATALOG.render("es", "greeting", hotel=HOTELS["alpenhof"])
+    # two of the hotel's languages at q >= 0.5: a bilingual browser is no prior
+    replies = await Guest(stack, "alpenhof", language_hint="es-ES, en;q=0.5").say("👍")
+    assert replies[0] == CATALOG.render("de", "greeting", hotel=HOTELS["alpenhof"])
 
 
 @pytest.mark.parametrize("key", ["phone_region", "language_hint"])

@@ -310,13 +310,13 @@ async def test_the_topic_table_opens_its_comments_with_the_words_marked(stack, s
             await open_conversation(page, cid)
             guest = transcript(page, "guest")
             await expect(guest).to_have_text(GUEST_TEXT)
-            expected = [w for m in analyse(GUEST_TEXT, "en").topics for w in m.words]
+            topics = {m.topic for m in analyse(GUEST_TEXT, "en").topics}
+            assert topics, "the guest's message names topics"
             marks = guest.locator("mark.topic")
-            if not expected:
-                await expect(marks).to_have_count(0)  # bot.insights.analyse is still a placeholder
-            else:
-                await expect(marks.first).to_be_visible()
-                assert {await m.get_attribute("data-topic") for m in await marks.all()} <= {
-                    m.topic for m in analyse(GUEST_TEXT, "en").topics
-                }
+            await expect(marks.first).to_be_visible()
+            # a word that decided several topics names them all ("breakfast, room")
+            marked = set()
+            for mark in await marks.all():
+                marked.update((await mark.get_attribute("data-topic")).split(", "))
+            assert marked == topics
     assert errors == [], errors
