@@ -6,31 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.base.settings import PROJECT_ROOT
-from bot.base.turn import Turn
 from bot.feedback import engine
 from bot.feedback.stages.limits import read_turn
-from bot.i18n import Catalog
-from bot.language import make_detector
-from bot.tenants.registry import Tenants
-
-CATALOG = Catalog.load()
-TENANTS = Tenants.load(PROJECT_ROOT / "config" / "tenants.yml", CATALOG.languages)
-DETECTOR = make_detector("lingua", CATALOG.languages)
-NAMES = {lang: CATALOG.render(lang, "language.name") for lang in CATALOG.languages}
+from tests.bot.feedback.test_engine import DETECTOR, NAMES, TENANTS
+from tests.bot.feedback.test_engine import Chat as EngineChat
 
 
-class Chat:
-    def __init__(self, tenant: str = "alpenhof", **turn_fields) -> None:
-        self.ctx = engine.Context(TENANTS.get(tenant), DETECTOR, NAMES, "c_test")
-        self.state = None
-        self.fields = turn_fields
-
-    def say(self, text: str, intent: str | None = None):
-        result = engine.step(self.state, Turn(text=text, intent=intent, **self.fields), self.ctx)
-        self.state = result.state
-        return [r.key for r in result.replies], result
-
+class Chat(EngineChat):
     @property
     def lang(self):
         return self.state["lang"], self.state["lang_source"]
