@@ -1,10 +1,13 @@
 """Install the system tools the test suite needs, if missing (run by `make test`).
 
-Two Debian packages are needed:
+These Debian packages are needed:
 * `docker-compose`: tests/test_docker_compose.py checks docker/docker-compose.yml with
   the real tool (`config` needs no engine);
 * `chromium` (/usr/bin/chromium): tests/stack/test_browser.py drives the web chat demo
   page with Playwright, which uses this browser instead of downloading its own.
+* `golang-go`, `golang-github-masterminds-sprig-dev`, `golang-gopkg-yaml.v2-dev`:
+  tests/deploy builds deploy/helm/render (Helm's template engine: text/template + Sprig)
+  offline against Debian's Go sources, to render the Helm chart.
 Everything else the tests use comes from requirements.lock or ships in a wheel.
 """
 
@@ -17,6 +20,7 @@ import sys
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
+GOCODE = Path("/usr/share/gocode/src")
 
 
 def missing() -> dict[str, str]:
@@ -26,6 +30,12 @@ def missing() -> dict[str, str]:
         needed["docker-compose"] = "the compose test"
     if not CHROMIUM.exists():
         needed["chromium"] = "the browser test"
+    if not shutil.which("go"):
+        needed["golang-go"] = "the Helm chart tests"
+    if not (GOCODE / "github.com" / "Masterminds" / "sprig").is_dir():
+        needed["golang-github-masterminds-sprig-dev"] = "the Helm chart tests"
+    if not (GOCODE / "gopkg.in" / "yaml.v2").is_dir():
+        needed["golang-gopkg-yaml.v2-dev"] = "the Helm chart tests"
     return needed
 
 
