@@ -396,3 +396,41 @@ def test_every_setting_the_chart_sets_is_read_by_the_code(objects):
                 assert e["name"] in elsewhere or f'"{e["name"]}"' in code or f"${{{e['name']}}}" in code, e[
                     "name"
                 ]
+
+
+def _merged(*files: Path) -> dict[str, Any]:
+    def merge(dst: dict[str, Any], src: dict[str, Any]) -> dict[str, Any]:
+        for k, v in src.items():
+            if isinstance(v, dict) and isinstance(dst.get(k), dict):
+                merge(dst[k], v)
+            elif v is None:
+                dst.pop(k, None)
+            else:
+                dst[k] = v
+        return dst
+
+    values: dict[str, Any] = {}
+    for f in files:
+        merge(values, yaml.safe_load(f.read_text(encoding="utf-8")))
+    return values
+
+
+def test_values_follow_the_chart_schema():
+    """values.schema.json is what real Helm checks at install (the renderer here does not):
+    both value sets pass, a misspelt key, a second Sanic worker or a private route fail."""
+    schema = json.loads((CHART / "values.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(_merged(CHART / "values.yaml"), schema)
+    jsonschema.validate(_merged(CHART / "values.yaml", PRODUCTION), schema)
+    for bad in (
+        {"rasa": {"replica": 3}},
+        {"rasa": {"sanicWorkers": 2}},
+        {"ingress": {"public": {"paths": ["/webhooks/rest"]}}},
+        {"ingress": {"public": {"paths": ["/"]}}},
+        {"secrets": {"existingSecret": ""}},
+        {"model": {"source": "s3"}},
+    ):
+        values = _merged(CHART / "values.yaml")
+        for key, sub in bad.items():
+            values[key] = {**values[key], **sub}
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(values, schema)
