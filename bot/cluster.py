@@ -57,7 +57,7 @@ SBIN_HAPROXY = Path("/usr/sbin/haproxy")  # not on a normal user's PATH
 TEMPLATE = PROJECT_ROOT / "deploy" / "haproxy" / "haproxy.cfg.in"
 EXAMPLE = PROJECT_ROOT / "deploy" / "haproxy" / "haproxy.cfg"
 
-RASA_READY = 240.0  # seconds: several replicas load their models at once on few cores
+RASA_READY = 600.0  # seconds: several replicas load their models at once (2 busy cores: minutes)
 
 
 def haproxy_binary() -> str | None:

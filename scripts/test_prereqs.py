@@ -1,10 +1,11 @@
 """Install the system tools the test suite needs, if missing (run by `make test`).
 
-Two Debian packages are needed:
+Three Debian packages are needed:
 * `docker-compose`: tests/test_docker_compose.py checks docker/docker-compose.yml with
   the real tool (`config` needs no engine);
 * `chromium` (/usr/bin/chromium): tests/stack/test_browser.py drives the web chat demo
-  page with Playwright, which uses this browser instead of downloading its own.
+  page with Playwright, which uses this browser instead of downloading its own;
+* `haproxy` (/usr/sbin/haproxy): tests/cluster/ run the replicas behind it (bot/cluster.py).
 Everything else the tests use comes from requirements.lock or ships in a wheel.
 """
 
@@ -17,6 +18,7 @@ import sys
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
+HAPROXY = Path("/usr/sbin/haproxy")  # not on a normal user's PATH
 
 
 def missing() -> dict[str, str]:
@@ -26,6 +28,8 @@ def missing() -> dict[str, str]:
         needed["docker-compose"] = "the compose test"
     if not CHROMIUM.exists():
         needed["chromium"] = "the browser test"
+    if not HAPROXY.exists() and not shutil.which("haproxy"):
+        needed["haproxy"] = "the cluster tests (tests/cluster/)"
     return needed
 
 
