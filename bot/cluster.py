@@ -319,10 +319,14 @@ class Cluster:
         return self.settings.data_dir
 
     def _child(self, name: str) -> Child:
-        try:
+        """A process of names(), or one of the stores and stand-ins ("redis", "mongo",
+        "fake-twilio", "fake-smtp") by the name of its log."""
+        if name in self._children:
             return self._children[name]
-        except KeyError:
-            raise KeyError(f"no process {name!r} in this cluster: {', '.join(self.names())}") from None
+        for child in self._stack.children:
+            if child.name == name:
+                return child
+        raise KeyError(f"no process {name!r} in this cluster: {', '.join(self.names())}")
 
     def _define_roles(self, model: Path) -> None:
         s = self.settings

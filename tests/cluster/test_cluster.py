@@ -210,6 +210,30 @@ async def test_web_chat_over_long_polling_through_the_proxy(cluster):
     assert len(used) >= 2, used  # the sessions were spread, so stickiness mattered
 
 
+async def test_long_polling_requests_stick_to_the_replica_of_their_handshake(cluster):
+    """At the engine.io level: the handshake sets the cookie io=<sid>; a request of the
+    session reaches only that one replica (the others answer 400), and through the proxy
+    every request of it does (routed by its `sid` parameter, no cookie sent back)."""
+    async with aiohttp.ClientSession(timeout=TIMEOUT, cookie_jar=aiohttp.DummyCookieJar()) as http:
+        sids = []
+        for _ in range(3):
+            async with http.get(f"{cluster.proxy_url}/socket.io/?EIO=4&transport=polling") as r:
+                assert r.status == 200
+                sid = json.loads((await r.text())[1:])["sid"]
+                assert r.cookies["io"].value == sid
+                sids.append(sid)
+        for sid in sids:
+            query = f"/socket.io/?EIO=4&transport=polling&sid={sid}"
+            direct = []
+            for url in cluster.rasa_urls:
+                async with http.post(url + query, data="3") as r:  # "3": an engine.io pong
+                    direct.append(r.status)
+            assert sorted(direct) == [200, 400, 400], direct
+            for _ in range(6):
+                async with http.post(cluster.proxy_url + query, data="3") as r:
+                    assert r.status == 200, await r.text()
+
+
 async def test_web_chat_over_polling_upgraded_to_websocket_through_the_proxy(cluster, websocket_client):  # noqa: F811
     chat = ProxiedChat(cluster)
     try:
@@ -261,3 +285,23 @@ async def test_a_killed_action_server_is_routed_around(cluster):
     finally:
         cluster.restart("actions-0")
     assert cluster.server_states()["actions/actions-0"] == "UP"
+
+
+async def _turn_soon(cluster, seconds: float = 20) -> None:
+    """A new guest's first turn through the proxy succeeds within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        status, payload = await rest(cluster.proxy_url, f"guest-{uuid.uuid4().hex[:8]}", SCRIPT[0])
+        if status == 200:
+            assert payload and "Hotel Alpenhof" in payload[0]["text"]
+            return
+        assert time.monotonic() < deadline, (status, payload)
+        await asyncio.sleep(0.5)
+
+
+async def test_the_stores_restart_on_their_ports(cluster):
+    for name, restart in (("redis", cluster.restart_redis), ("mongo", cluster.restart_mongo)):
+        before = cluster.pid(name)
+        restart()
+        assert cluster.pid(name) != before
+        await _turn_soon(cluster)
