@@ -409,7 +409,9 @@ class Cluster:
 
     def _restart_store(self, name: str, start: Callable[[Progress], None]) -> None:
         st = self._stack
-        old = next(c for c in st.children if c.name == name)
+        old = next((c for c in st.children if c.name == name), None)
+        if old is None:
+            raise StackError(f"no embedded {name} to restart (REDIS_URL / MONGODB_URL is set)")
         old.stop()
         position = st.children.index(old)
         st.children.remove(old)
