@@ -41,6 +41,8 @@ from bot.base.settings import PROJECT_ROOT, Settings
 from bot.stack import (
     BIN,
     Child,
+    FakeEmail,
+    FakeTwilio,
     Progress,
     Stack,
     StackError,
@@ -296,6 +298,15 @@ class Cluster:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    @property
+    def fake_twilio(self) -> FakeTwilio | None:
+        """The Twilio stand-in (its sent messages: base_url + "/_fake/messages"), if started."""
+        return self._stack.fake_twilio
+
+    @property
+    def fake_email(self) -> FakeEmail | None:
+        return self._stack.fake_email
 
     # -- the parts ----------------------------------------------------------------------
 
