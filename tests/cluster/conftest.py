@@ -1,7 +1,9 @@
 """The `cluster` fixture: the product as three Rasa replicas, two action servers and two
-job processes behind HAProxy (bot/cluster.py), started once per session on free
-loopback ports in a temporary data folder. Skipped, with the reason, without Debian's
-haproxy (scripts/test_prereqs.py installs it)."""
+job processes behind HAProxy (bot/cluster.py), on free loopback ports in a temporary
+data folder. Package-scoped: started once for the tests of this folder and stopped
+after the last of them, not left running (three Rasa processes) through the rest of
+the suite. Skipped, with the reason, without Debian's haproxy (scripts/test_prereqs.py
+installs it)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from tests.conftest import stack_env
 START_LOG: list[str] = []
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def cluster(tmp_path_factory: pytest.TempPathFactory):
     if haproxy_binary() is None:
         pytest.skip("Debian's haproxy is not installed (scripts/test_prereqs.py installs it as root)")
