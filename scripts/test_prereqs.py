@@ -1,13 +1,14 @@
 """Install the system tools the test suite needs, if missing (run by `make test`).
 
 These Debian packages are needed:
+* `golang-go`, `golang-github-masterminds-sprig-dev`, `golang-gopkg-yaml.v2-dev`:
+  tests/deploy builds deploy/helm/render (Helm's template engine: text/template + Sprig)
+  offline against Debian's Go sources, to render the Helm chart;
 * `docker-compose`: tests/test_docker_compose.py checks docker/docker-compose.yml with
   the real tool (`config` needs no engine);
 * `chromium` (/usr/bin/chromium): tests/stack/test_browser.py drives the web chat demo
-  page with Playwright, which uses this browser instead of downloading its own.
-* `golang-go`, `golang-github-masterminds-sprig-dev`, `golang-gopkg-yaml.v2-dev`:
-  tests/deploy builds deploy/helm/render (Helm's template engine: text/template + Sprig)
-  offline against Debian's Go sources, to render the Helm chart.
+  page with Playwright, which uses this browser instead of downloading its own;
+* `haproxy` (/usr/sbin/haproxy): tests/cluster/ run the replicas behind it (bot/cluster.py).
 Everything else the tests use comes from requirements.lock or ships in a wheel.
 """
 
@@ -21,6 +22,7 @@ from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
 GOCODE = Path("/usr/share/gocode/src")
+HAPROXY = Path("/usr/sbin/haproxy")  # not on a normal user's PATH
 
 
 def missing() -> dict[str, str]:
@@ -36,6 +38,8 @@ def missing() -> dict[str, str]:
         needed["golang-github-masterminds-sprig-dev"] = "the Helm chart tests"
     if not (GOCODE / "gopkg.in" / "yaml.v2").is_dir():
         needed["golang-gopkg-yaml.v2-dev"] = "the Helm chart tests"
+    if not HAPROXY.exists() and not shutil.which("haproxy"):
+        needed["haproxy"] = "the cluster tests (tests/cluster/)"
     return needed
 
 
