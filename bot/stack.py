@@ -315,6 +315,7 @@ class Stack:
             "RAPPORT_RETENTION_EVERY": str(s.retention_every),
             "RAPPORT_RETENTION_AT": str(s.retention_at),
             "RAPPORT_JOBS_HTTP_PORT": str(s.jobs_http_port),
+            "RAPPORT_METRICS_REFRESH": str(s.metrics_refresh),
             "RAPPORT_LOG_FORMAT": s.log_format,
             "RAPPORT_METRICS_ALLOW": ",".join(s.metrics_allow) or "none",
             "RAPPORT_METRICS_TOKEN": s.metrics_token.value,

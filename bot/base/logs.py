@@ -87,7 +87,7 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per record: time (UTC, ISO 8601 with ms), level, logger, event and
     the `event()` fields as keys (a field named like one of those is `field_<name>`). A
     record not made by `event()` has its message as the event. An exception adds its type
-    and traceback frames, never its message (which may quote input)."""
+    and traceback frames (file, line, function), never its message or source lines."""
 
     def format(self, record: logging.LogRecord) -> str:
         seconds = record.created
@@ -105,7 +105,8 @@ class JsonFormatter(logging.Formatter):
             )
         if record.exc_info and record.exc_info[0] is not None:
             out["exc_type"] = record.exc_info[0].__name__
-            out["exc_frames"] = "".join(traceback.format_tb(record.exc_info[2]))
+            frames = traceback.extract_tb(record.exc_info[2])
+            out["exc_frames"] = [f"{f.filename}:{f.lineno} {f.name}" for f in frames]
         return json.dumps(out, ensure_ascii=False)
 
 

@@ -132,6 +132,7 @@ class Settings:
     # address must be in, with no proxy's forwarding header; or the bearer token); logs as
     # "text" (event key=value) or "json" (one object per line).
     jobs_http_port: int = 5090
+    metrics_refresh: float = 15.0  # seconds between refreshes of the shared-state gauges
     metrics_allow: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
     metrics_token: Secret = field(default_factory=lambda: Secret(""))
     log_format: str = "text"
@@ -203,6 +204,7 @@ class Settings:
             console_url=_console_url(env),
             console_trust_proxy=_flag(env, "RAPPORT_CONSOLE_TRUST_PROXY"),
             jobs_http_port=_port(env, "RAPPORT_JOBS_HTTP_PORT", 5090),
+            metrics_refresh=_seconds(env, "RAPPORT_METRICS_REFRESH", 15.0),
             metrics_allow=_networks(env, "RAPPORT_METRICS_ALLOW", ("127.0.0.0/8", "::1/128")),
             metrics_token=Secret(env.get("RAPPORT_METRICS_TOKEN", "")),
             log_format=_log_format(env),

@@ -1,5 +1,5 @@
-"""The gauges that describe shared state, refreshed every EVERY seconds by the jobs
-process (`metrics` in the job table, bot/jobs/runner.py) for every tenant:
+"""The gauges that describe shared state, refreshed every RAPPORT_METRICS_REFRESH
+seconds (default 15) by the jobs process (`metrics` in the job table, bot/jobs/runner.py) for every tenant:
 
     rapport_inbound_queue_depth / _oldest_seconds {tenant, channel}   sms_inbound, email_inbound
     rapport_escalations_waiting / _oldest_waiting_seconds {tenant}    handovers
@@ -43,8 +43,7 @@ from bot.storage.mongo import MongoStore
 
 logger = logging.getLogger(__name__)
 
-EVERY = 15.0  # seconds between refreshes (Prometheus scrapes every 15-60 s)
-CONCURRENCY = 8  # tenants refreshed at once
+CONCURRENCY = 4  # tenants refreshed at once (more would crowd guest turns on the store)
 INBOUND = {"sms": SMS_INBOUND, "email": EMAIL_INBOUND}
 OPEN_DSR = [DsrStatus.RECEIVED, DsrStatus.PENDING, DsrStatus.VERIFIED, DsrStatus.AWAITING]
 

@@ -25,7 +25,6 @@ from bot.channels.transports import build_outbox
 from bot.handover.notify import Notifier
 from bot.i18n import Catalog
 from bot.jobs.digest import Digests
-from bot.jobs.metrics import EVERY as METRICS_EVERY
 from bot.jobs.metrics import MetricsRefresher
 from bot.jobs.periodic import Periodic
 from bot.jobs.stores import clients, ping
@@ -116,7 +115,7 @@ class Runner:
             # invitations due, every tenant with outreach enabled; each claimed by one process
             Job("outreach", 15.0, functools.partial(self.outreach.run_all, list(self.tenants))),
             Job("digest", DIGEST_EVERY, self.digests.run_once),
-            Job("metrics", METRICS_EVERY, self.metrics.run_once),
+            Job("metrics", self.settings.metrics_refresh, self.metrics.run_once),
         )
 
     async def run(self, stop: asyncio.Event) -> None:
