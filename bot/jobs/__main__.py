@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import signal
 import sys
 
@@ -42,7 +43,12 @@ async def serve(settings: Settings) -> int:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         # whatever the log level: bot/stack.py waits for this line
-        print(f"{READY} {', '.join(job.name for job in runner.jobs())}", flush=True)
+        ready = f"{READY} {', '.join(job.name for job in runner.jobs())}"
+        if settings.log_format == "json":  # one JSON object per line, the marker in its event
+            ready = logs.JsonFormatter().format(
+                logging.makeLogRecord({"name": "bot.jobs", "msg": ready, "levelname": "INFO"})
+            )
+        print(ready, flush=True)
         await runner.run(stop)
         return OK
     finally:
