@@ -135,6 +135,7 @@ def configure(settings: Any, *, stream: Any = None) -> None:
         logging.basicConfig(level=settings.log_level, format=TEXT_FORMAT, stream=stream or sys.stderr)
     if getattr(settings, "log_format", "text") != "json":
         return
+    logging.captureWarnings(True)  # later Python warnings as JSON lines too ("py.warnings")
     formatter = JsonFormatter()
     for name in ("", "sanic.root", "sanic.error", "sanic.access"):
         for handler in logging.getLogger(name).handlers:
