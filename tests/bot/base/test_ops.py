@@ -147,4 +147,5 @@ def test_configure_switches_every_root_handler_to_json():
         logging.getLogger("rasa.core.agent").warning("model loaded")
     finally:
         root.handlers = saved
+        logging.captureWarnings(False)
     assert json.loads(stream.getvalue())["event"] == "model loaded"
