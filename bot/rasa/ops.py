@@ -17,7 +17,7 @@ action call, the tracker's save) and `rapport_turns_total{channel,outcome}` coun
 "ok", or the exception's `turn_outcome` attribute when it has one ("fenced", "busy"
 from the lock store, bot/rasa/lock_store.py), else "error". The channel label is the
 message's `input_channel` (our channels' names). The histogram has successful turns
-only. Cost: about 10 µs per turn (tests/bot/rasa/test_ops.py measures it; a turn
+only. Cost: about 3 µs of CPU per turn (tests/bot/rasa/test_ops.py measures it; a turn
 takes 15-150 ms; docs/OPERATIONS.md, "Metrics, health and logs").
 """
 

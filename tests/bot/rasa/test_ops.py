@@ -72,7 +72,8 @@ def test_the_ops_blueprint_stays_at_the_root():
 
 def test_cost_per_turn_is_a_few_microseconds():
     """The wrapper's own cost (the figure in docs/OPERATIONS.md): a no-op turn, wrapped
-    and not, best of 5 rounds of 20,000."""
+    and not, best of 5 rounds of 20,000, in CPU time of this process (the machine is
+    shared: wall time would count the other processes' turns)."""
 
     async def handle(agent, message):
         return None
@@ -83,10 +84,10 @@ def test_cost_per_turn_is_a_few_microseconds():
     async def rounds(fn, n: int = 20_000) -> float:
         best = float("inf")
         for _ in range(5):
-            started = time.perf_counter()
+            started = time.process_time()
             for _ in range(n):
                 await fn(None, message)
-            best = min(best, (time.perf_counter() - started) / n)
+            best = min(best, (time.process_time() - started) / n)
         return best
 
     async def measure() -> tuple[float, float]:
@@ -95,4 +96,27 @@ def test_cost_per_turn_is_a_few_microseconds():
     bare, timed = asyncio.run(measure())
     cost_us = (timed - bare) * 1e6
     print(f"\ninstrumentation cost per turn: {cost_us:.2f} us (bare {bare * 1e6:.2f} us)")
-    assert cost_us < 50, cost_us  # generous: the machine is shared; measured ~10 us
+    assert cost_us < 50, cost_us  # generous: the machine is shared; measured 2.5-3.1 us CPU
+
+
+async def test_readyz_wants_the_model_loaded():
+    from types import SimpleNamespace
+
+    from bot.base.ops import readiness
+
+    channel = OpsChannel.__new__(OpsChannel)
+    channel.redis = channel.mongo = None  # before the server started: the model only
+
+    class Agent:
+        def __init__(self, ready: bool) -> None:
+            self.ready = ready
+
+        def is_ready(self) -> bool:
+            return self.ready
+
+    for ctx, expected in (
+        (SimpleNamespace(), (503, {"ok": False, "failed": {"model": "ModelNotLoaded"}})),
+        (SimpleNamespace(agent=Agent(False)), (503, {"ok": False, "failed": {"model": "ModelNotLoaded"}})),
+        (SimpleNamespace(agent=Agent(True)), (200, {"ok": True})),
+    ):
+        assert await readiness(channel.checks(SimpleNamespace(ctx=ctx))) == expected
