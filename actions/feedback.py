@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import runtime
 from bot.base.errors import InvalidInput, StorageError, UnknownTenant
 from bot.base.logs import event
+from bot.base.metrics import ACTION_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -26,12 +27,13 @@ class ActionFeedback(Action):
         service = runtime.service()
         state = tracker.get_slot("rapport")
         try:
-            outcome = await service.handle(
-                tracker.sender_id,
-                tracker.latest_message or {},
-                state if isinstance(state, dict) else None,
-                history=tracker.events,
-            )
+            with ACTION_SECONDS.time():
+                outcome = await service.handle(
+                    tracker.sender_id,
+                    tracker.latest_message or {},
+                    state if isinstance(state, dict) else None,
+                    history=tracker.events,
+                )
         except (UnknownTenant, InvalidInput) as e:
             # Our channels never let these through; a forged or stale sender id did.
             event(logger, "feedback.turn.rejected", logging.WARNING, reason=type(e).__name__)

@@ -3,6 +3,8 @@
     python -m actions.server
 
     GET  /health    {"status": "ok"} (no token needed)
+    GET  /healthz   alive; /readyz: MongoDB and Redis answer (bot/base/ops.py, no token)
+    GET  /metrics   Prometheus text, to allowed scrapers only (bot/base/ops.py's guard)
     POST /webhook   an action call (actions/calls.py) -> {"events", "responses"}
     GET  /actions   the registered actions' names
 
@@ -30,15 +32,17 @@ from sanic.response import HTTPResponse
 
 from actions import runtime
 from actions.calls import parse_action_call
+from bot.base import logs
 from bot.base.errors import InvalidInput
 from bot.base.logs import event
+from bot.base.ops import add_sanic_routes
 from bot.base.settings import Settings
 from bot.feedback.service import FeedbackService
 
 logger = logging.getLogger(__name__)
 
-OPEN_PATHS = frozenset({"/health"})
-KNOWN_PATHS = frozenset({"/health", "/webhook", "/actions"})
+OPEN_PATHS = frozenset({"/health", "/healthz", "/readyz", "/metrics"})  # /metrics: its own guard
+KNOWN_PATHS = OPEN_PATHS | {"/webhook", "/actions"}
 HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 
 
@@ -69,6 +73,15 @@ def build_app(settings: Settings) -> Sanic:
     @app.get("/health")
     async def health(request: Request) -> HTTPResponse:
         return response.json({"status": "ok"})
+
+    def checks(app: Sanic) -> dict:
+        service = runtime.service()
+        found = {"mongodb": lambda: service.store.client.admin.command("ping")}
+        if service.publisher is not None:
+            found["redis"] = service.publisher.redis.ping
+        return found
+
+    add_sanic_routes(app, settings, checks)
 
     @app.get("/actions")
     async def actions(request: Request) -> HTTPResponse:
@@ -109,7 +122,7 @@ def build_app(settings: Settings) -> Sanic:
 
 def main() -> None:
     settings = Settings.from_env()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure(settings)
     app = build_app(settings)
     event(logger, "actions.server.starting", host=settings.bind_host, port=settings.action_port)
     app.run(host=settings.bind_host, port=settings.action_port, workers=1, access_log=False, motd=False)

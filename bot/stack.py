@@ -156,6 +156,7 @@ def isolated_env(data_dir: Path, **extra: str) -> dict[str, str]:
         "RAPPORT_REDIS_PORT": str(pick_free_port()),
         "RAPPORT_CONSOLE_PORT": str(console_port),
         "RAPPORT_CONSOLE_URL": f"http://127.0.0.1:{console_port}",
+        "RAPPORT_JOBS_HTTP_PORT": str(pick_free_port()),
         **extra,
     }
 
@@ -315,6 +316,11 @@ class Stack:
             "RAPPORT_WEBCHAT_IP_SESSIONS_PER_MIN": str(s.webchat_ip_sessions_per_min),
             "RAPPORT_RETENTION_EVERY": str(s.retention_every),
             "RAPPORT_RETENTION_AT": str(s.retention_at),
+            "RAPPORT_JOBS_HTTP_PORT": str(s.jobs_http_port),
+            "RAPPORT_METRICS_REFRESH": str(s.metrics_refresh),
+            "RAPPORT_LOG_FORMAT": s.log_format,
+            "RAPPORT_METRICS_ALLOW": ",".join(s.metrics_allow) or "none",
+            "RAPPORT_METRICS_TOKEN": s.metrics_token.value,
         }
         if self.smtp_inbound_port is not None:
             env["RAPPORT_SMTP_INBOUND_PORT"] = str(self.smtp_inbound_port)
@@ -483,14 +489,18 @@ class Stack:
         self._require_port(s.console_port, "the staff console")
         step(f"starting the staff console on {s.host}:{s.console_port} ...")
         child = self._spawn("console", [sys.executable, "-m", "bot.console"])
-        _wait(_http_ok(f"http://{s.host}:{s.console_port}/healthz"), child, "the staff console", 60)
+        _wait(_http_ok(f"http://{s.host}:{s.console_port}/readyz"), child, "the staff console", 60)
         step(f"staff console: {s.console_url}/login")
 
     def _start_jobs(self, step: Progress) -> None:
         """The background jobs (bot/jobs/), which need only Redis and MongoDB: ready once
-        the process says so in its log (it has no port)."""
-        step("starting the background jobs ...")
-        self._wait_jobs(self._spawn("jobs", [sys.executable, "-m", "bot.jobs"]))
+        its /healthz answers (RAPPORT_JOBS_HTTP_PORT) and it says so in its log."""
+        s = self.settings
+        self._require_port(s.jobs_http_port, "the background jobs' HTTP port")
+        step(f"starting the background jobs (HTTP on {s.host}:{s.jobs_http_port}) ...")
+        child = self._spawn("jobs", [sys.executable, "-m", "bot.jobs"])
+        _wait(_http_ok(f"http://{s.host}:{s.jobs_http_port}/healthz"), child, "the background jobs", 60)
+        self._wait_jobs(child)
         step("background jobs running")
 
     def _wait_jobs(self, child: Child) -> None:

@@ -33,6 +33,7 @@ def stack_env(data_dir: Path) -> dict[str, str]:
         RAPPORT_WEBCHAT_IP_MESSAGES_PER_MIN="100000",
         RAPPORT_WEBCHAT_IP_CONNECTS_PER_MIN="100000",
         RAPPORT_WEBCHAT_IP_SESSIONS_PER_MIN="100000",
+        RAPPORT_METRICS_REFRESH="1",  # the gauges move within a second (tests/stack/test_ops.py)
     )
     for name in ("MONGODB_URL", "REDIS_URL", "RAPPORT_LANGUAGE_DETECTOR"):
         if os.environ.get(name):

@@ -453,7 +453,7 @@ def test_dockerfile_commands():
     console = DOCKERFILES["console"].read_text(encoding="utf-8")
     assert 'CMD ["python", "-m", "bot.console"]' in console
     assert "RAPPORT_BIND_HOST=0.0.0.0" in console and "RAPPORT_CONSOLE_PORT=5080" in console
-    assert "http://127.0.0.1:5080/healthz" in console
+    assert "http://127.0.0.1:5080/readyz" in console
     # the code is root-owned: copied before USER, never with --chown
     assert not re.search(r"^COPY\s+--chown", console, re.MULTILINE)
     assert console.index("COPY bot ./bot") < console.index("USER rapport")

@@ -127,6 +127,15 @@ class Settings:
     # seconds, the periods starting `retention_at` seconds after midnight UTC (03:17).
     retention_every: float = 86_400.0
     retention_at: float = 11_820.0
+    # Operations (docs/OPERATIONS.md, "Metrics, health and logs"): the jobs process's
+    # HTTP port (/metrics, /healthz, /readyz); who may read /metrics (networks the peer
+    # address must be in, with no proxy's forwarding header; or the bearer token); logs as
+    # "text" (event key=value) or "json" (one object per line).
+    jobs_http_port: int = 5090
+    metrics_refresh: float = 15.0  # seconds between refreshes of the shared-state gauges
+    metrics_allow: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
+    metrics_token: Secret = field(default_factory=lambda: Secret(""))
+    log_format: str = "text"
     # PMS connector credentials (bot/outreach/pms/): every RAPPORT_PMS_<TENANT>_<NAME>
     # variable, by its name without the prefix; read with `pms_secret(tenant, name)`
     pms_secrets: Mapping[str, Secret] = field(default_factory=dict, repr=False, compare=False)
@@ -194,6 +203,11 @@ class Settings:
             console_port=_port(env, "RAPPORT_CONSOLE_PORT", 5080),
             console_url=_console_url(env),
             console_trust_proxy=_flag(env, "RAPPORT_CONSOLE_TRUST_PROXY"),
+            jobs_http_port=_port(env, "RAPPORT_JOBS_HTTP_PORT", 5090),
+            metrics_refresh=_seconds(env, "RAPPORT_METRICS_REFRESH", 15.0),
+            metrics_allow=_networks(env, "RAPPORT_METRICS_ALLOW", ("127.0.0.0/8", "::1/128")),
+            metrics_token=Secret(env.get("RAPPORT_METRICS_TOKEN", "")),
+            log_format=_log_format(env),
             retention_every=_seconds(env, "RAPPORT_RETENTION_EVERY", 86_400.0),
             retention_at=_time_of_day(env, "RAPPORT_RETENTION_AT", 11_820.0),
             pms_secrets={
@@ -222,6 +236,31 @@ class Settings:
         """The control database (staff accounts, cross-tenant audit); no tenant id
         can produce this name (tenant ids start with a letter)."""
         return f"{self.db_prefix}_control"
+
+
+def _networks(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """Comma-separated networks (CIDR or single addresses); "none" allows no network."""
+    import ipaddress
+
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if raw.lower() == "none":
+        return ()
+    nets = tuple(n.strip() for n in raw.split(",") if n.strip())
+    for n in nets:
+        try:
+            ipaddress.ip_network(n, strict=False)
+        except ValueError:
+            raise ConfigError(f"{name}: {n!r} is not a network (e.g. 10.0.0.0/8)") from None
+    return nets
+
+
+def _log_format(env: Mapping[str, str]) -> str:
+    value = env.get("RAPPORT_LOG_FORMAT", "text").strip().lower() or "text"
+    if value not in ("text", "json"):
+        raise ConfigError(f"RAPPORT_LOG_FORMAT: {value!r} is not 'text' or 'json'")
+    return value
 
 
 def _positive(env: Mapping[str, str], name: str, default: int) -> int:

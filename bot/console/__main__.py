@@ -3,16 +3,16 @@ by default) and RAPPORT_CONSOLE_PORT."""
 
 from __future__ import annotations
 
-import logging
-
+from bot.base import logs
 from bot.base.settings import Settings
 from bot.console.app import create_app
 
 
 def main() -> None:
     settings = Settings.from_env()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure(settings)
     app = create_app(settings)
+    logs.configure(settings)  # again: Sanic's loggers exist once the app does
     app.run(
         host=settings.bind_host,
         port=settings.console_port,

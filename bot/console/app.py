@@ -44,6 +44,7 @@ from sanic.response import HTTPResponse
 from bot.audit.log import AuditLog
 from bot.base.errors import InvalidInput, StorageError
 from bot.base.logs import event
+from bot.base.ops import add_sanic_routes
 from bot.base.settings import Settings
 from bot.channels.transports import build_outbox
 from bot.console import (
@@ -87,6 +88,7 @@ from bot.tenants.registry import Tenants
 logger = logging.getLogger(__name__)
 
 REQUEST_MAX_SIZE = 64 * 1024  # the console takes small JSON bodies and forms only
+OPS_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})  # no session looked up
 PAGES = frozenset({"index", "shell", "outreach_page"})  # route names answered with a redirect to /login
 
 
@@ -113,7 +115,8 @@ def create_app(settings: Settings, *, name: str = "rapport_console") -> Sanic:
     app.register_middleware(guard, "request")
     app.register_middleware(secure_headers, "response")
     assets.register(app)  # /static/<file>: the shipped files only
-    app.add_route(healthz, "/healthz", name="healthz")
+    # /healthz (alive), /readyz (MongoDB and Redis answer), /metrics (allowed scrapers)
+    add_sanic_routes(app, settings, _ready_checks)
     auth.register(app)
     routes.register(app)
     conversations.register(app)
@@ -167,14 +170,9 @@ async def _close(app: Sanic, _loop: Any) -> None:
     app.ctx.mongo.close()
 
 
-async def healthz(request: Request) -> HTTPResponse:
-    """200 when Redis and MongoDB answer, else 503 (the load balancer takes us out)."""
-    try:
-        await request.app.ctx.redis.ping()
-        await request.app.ctx.mongo.admin.command("ping")
-    except Exception:  # noqa: BLE001 - any failure means not healthy
-        return response.json({"ok": False}, status=503)
-    return response.json({"ok": True})
+def _ready_checks(app: Sanic) -> dict[str, Any]:
+    """What /readyz asks (bot/base/ops.py): both stores answer."""
+    return {"redis": app.ctx.redis.ping, "mongodb": lambda: app.ctx.mongo.admin.command("ping")}
 
 
 async def load_session(request: Request) -> None:
@@ -183,7 +181,7 @@ async def load_session(request: Request) -> None:
     request.ctx.session_loaded = True
     request.ctx.session = None
     request.ctx.staff = None
-    if request.path.startswith("/static/") or request.path == "/healthz":
+    if request.path.startswith("/static/") or request.path in OPS_PATHS:
         return
     cookie = request.cookies.get(request.app.ctx.cookie)
     if not cookie:

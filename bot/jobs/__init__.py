@@ -21,6 +21,8 @@ are only the loops, the schedule, start and stop.
     digest        60 s       Digests.run_once: each hotel's      bot/jobs/digest.py
                              weekly digest from Monday 08:00     (figures: bot/reports/digest.py)
                              hotel time, to subscribed admins
+    metrics       15 s       MetricsRefresher.run_once: queue,  bot/jobs/metrics.py
+                             escalation, DSR, audit-inbox gauges
 
 Safe on several processes at once (any number of `python -m bot.jobs`):
 
@@ -54,6 +56,8 @@ Safe on several processes at once (any number of `python -m bot.jobs`):
 lease.py     Lease: take / renew / release / settle a Redis lease; hold(work)
 periodic.py  Periodic: work once per period across all processes (retention, pms)
 runner.py    Runner: the table of jobs, one loop per job, graceful stop
+metrics.py   MetricsRefresher: the shared-state gauges (read-only: safe anywhere)
+http.py      /healthz, /readyz, /metrics on RAPPORT_JOBS_HTTP_PORT (aiohttp)
 stores.py    the MongoDB and Redis clients; StoreUnreachable when one does not answer
 __main__.py  the process: signals (SIGTERM, SIGINT), exit codes, `--check`
 

@@ -6,6 +6,8 @@ Exit codes: 0 after a graceful stop; 2 when MongoDB or Redis does not answer at 
 health check). `python -m bot.jobs digest --tenant X --preview` prints a hotel's weekly
 digest e-mail as it would go out now (nothing sent); `--send` sends this week's to the
 subscribed admins now (claiming the week: the Monday round then skips it).
+While running, it serves /healthz, /readyz and /metrics on RAPPORT_JOBS_HTTP_PORT
+(bot/jobs/http.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import logging
 import signal
 import sys
 
+from bot.base import logs
 from bot.base.errors import RapportError
 from bot.base.settings import Settings
 from bot.jobs import stores
@@ -26,20 +29,31 @@ READY = "jobs running:"
 
 
 async def serve(settings: Settings) -> int:
+    from bot.jobs import http
     from bot.jobs.runner import Runner  # the jobs' imports (Rasa's lock store among them)
 
     runner = Runner(settings)
+    server = None
     try:
         await runner.open()
+        # /healthz, /readyz, /metrics on RAPPORT_JOBS_HTTP_PORT (bot/jobs/http.py)
+        server = await http.start(settings, runner.mongo, runner.redis)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         # whatever the log level: bot/stack.py waits for this line
-        print(f"{READY} {', '.join(job.name for job in runner.jobs())}", flush=True)
+        ready = f"{READY} {', '.join(job.name for job in runner.jobs())}"
+        if settings.log_format == "json":  # one JSON object per line, the marker in its event
+            ready = logs.JsonFormatter().format(
+                logging.makeLogRecord({"name": "bot.jobs", "msg": ready, "levelname": "INFO"})
+            )
+        print(ready, flush=True)
         await runner.run(stop)
         return OK
     finally:
+        if server is not None:
+            await server.cleanup()
         await runner.close()
 
 
@@ -87,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     try:
         settings = Settings.from_env()
-        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        logs.configure(settings)
         if args.check:
             asyncio.run(stores.check(settings))
             return OK
@@ -110,7 +124,7 @@ def digest_main(argv: list[str]) -> int:
     args = p.parse_args(argv)
     try:
         settings = Settings.from_env()
-        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        logs.configure(settings)
         return asyncio.run(digest(settings, args.tenant, args.send))
     except RapportError as e:
         print(f"error: {e}", file=sys.stderr)

@@ -25,6 +25,7 @@ from bot.channels.transports import build_outbox
 from bot.handover.notify import Notifier
 from bot.i18n import Catalog
 from bot.jobs.digest import Digests
+from bot.jobs.metrics import MetricsRefresher
 from bot.jobs.periodic import Periodic
 from bot.jobs.stores import clients, ping
 from bot.outreach.pms.poller import poll_round
@@ -81,6 +82,10 @@ class Runner:
         )
         self.dsr = DsrWorker(s, self.privacy, staff, self.tenants, self.catalog, audit, outbox)
         self.folder = InboxFolder(audit, redis=self.redis)
+        # the shared-state gauges (bot/jobs/metrics.py), every tenant
+        self.metrics = MetricsRefresher(
+            MongoStore(self.mongo, s.db_prefix), self.redis, audit, [t.id for t in self.tenants]
+        )
         self.outreach = Scheduler(s, MongoStore(self.mongo, s.db_prefix), self.redis, outbox, self.catalog)
         self.retention = Periodic(
             "retention",
@@ -110,6 +115,7 @@ class Runner:
             # invitations due, every tenant with outreach enabled; each claimed by one process
             Job("outreach", 15.0, functools.partial(self.outreach.run_all, list(self.tenants))),
             Job("digest", DIGEST_EVERY, self.digests.run_once),
+            Job("metrics", self.settings.metrics_refresh, self.metrics.run_once),
         )
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from bot.audit.log import AuditLog, SystemAccess
 from bot.base.errors import RapportError
 from bot.base.logs import event
+from bot.base.metrics import OUTBOX_SENDS
 from bot.base.sealing import Cipher
 from bot.base.settings import Settings
 from bot.outbox.segments import split_message, split_text
@@ -68,6 +69,14 @@ class DeliveryFailed(RapportError):
         self.uncertain = uncertain
 
 
+def suppressed(channel: str, code: str) -> DeliveryFailed:
+    """A send the outbox's rules refuse (objection, STOP, WhatsApp's window), counted as
+    rapport_outbox_sends_total{status="suppressed"}. An invitation refused before a
+    medium is chosen (objected, restricted) is not counted (no channel to name)."""
+    OUTBOX_SENDS.labels(channel, "suppressed").inc()
+    return DeliveryFailed(code)
+
+
 class InviteText(Protocol):
     """What `Outbox.invite` sends (bot/outreach/message.py InviteMessage)."""
 
@@ -116,19 +125,30 @@ class Outbox:
             await transport.close()
 
     async def _transmit(self, envelope: Envelope) -> Sent:
+        """Hand the envelope to its medium's transport; every outcome is counted in
+        rapport_outbox_sends_total{channel=medium, status=sent|failed|rate_limited}."""
+        medium = envelope.medium
         try:
-            transport = self.transports[envelope.medium]
+            transport = self.transports[medium]
         except KeyError:
+            OUTBOX_SENDS.labels(medium, "failed").inc()
             raise DeliveryFailed("no_transport") from None
         try:
-            return await transport.transmit(envelope)
+            sent = await transport.transmit(envelope)
         except TransportFailed as e:
+            if e.code in TOO_MANY_REQUESTS:  # refused before anything was created
+                OUTBOX_SENDS.labels(medium, "rate_limited").inc()
+                raise DeliveryFailed("rate_limited", retryable=True, retry_after=RATE_LIMITED_RETRY) from None
+            OUTBOX_SENDS.labels(medium, "failed").inc()
             if e.code == OUTSIDE_WINDOW:  # Twilio's own verdict (our record missed a message)
                 raise DeliveryFailed("outside_window") from None
-            if e.code in TOO_MANY_REQUESTS:  # refused before anything was created
-                raise DeliveryFailed("rate_limited", retryable=True, retry_after=RATE_LIMITED_RETRY) from None
             uncertain = not e.retryable and (e.code is None or 20500 <= e.code < 20600)
             raise DeliveryFailed("provider_failed", retryable=e.retryable, uncertain=uncertain) from None
+        except BaseException:
+            OUTBOX_SENDS.labels(medium, "failed").inc()  # a transport's bug or a cancelled send
+            raise
+        OUTBOX_SENDS.labels(medium, "sent").inc()
+        return sent
 
     # ---- the bot's replies in the conversation -------------------------------------------
 
@@ -202,7 +222,7 @@ class Outbox:
         contact's), whichever the conversation began on."""
         if not essential and (await FlagStore(self.mongo, tenant_id).get(guest_ref)).objected:
             event(logger, "handover.delivery_refused", tenant=tenant_id, reason="objected")
-            raise DeliveryFailed("objected")  # GDPR Art. 21: no further messages on any channel
+            raise suppressed(channel, "objected")  # GDPR Art. 21: no further messages on any channel
         if channel == "webchat":
             await self._transmit(
                 Envelope(
@@ -230,7 +250,7 @@ class Outbox:
             channel = contact.channel  # one number, two media: where the guest last wrote
         if channel in ("sms", "whatsapp"):
             if await SmsStore(self.mongo, tenant_id).opted_out(guest_ref):
-                raise DeliveryFailed("opted_out")
+                raise suppressed(channel, "opted_out")
             send = self._sms if channel == "sms" else self._whatsapp
             await send(tenant_id, guest_ref, contact.address, contact.via, message["text"], "message")
         else:
@@ -284,9 +304,9 @@ class Outbox:
             raise DeliveryFailed("no_contact")
         if channel in ("sms", "whatsapp"):
             if opted_out:
-                raise DeliveryFailed("opted_out")
+                raise suppressed(channel, "opted_out")
             if channel == "whatsapp" and not window_open:
-                raise DeliveryFailed("outside_window")
+                raise suppressed(channel, "outside_window")
             for part in self._parts(channel, text):
                 await self._transmit(
                     Envelope(channel, "message", tenant_id, part, to=contact.address, sender=contact.via)
@@ -333,7 +353,7 @@ class Outbox:
         window = WhatsappWindow(self.mongo, tenant_id, self.clock)
         if not await window.is_open(guest_ref, via):
             event(logger, "whatsapp.send.refused", tenant=tenant_id, reason="outside_window")
-            raise DeliveryFailed("outside_window")
+            raise suppressed("whatsapp", "outside_window")
         for part in self._parts("whatsapp", text):
             envelope = Envelope(
                 "whatsapp", kind, tenant_id, part, to=to, sender=via, guest_ref=guest_ref, tracked=True
@@ -388,9 +408,9 @@ class Outbox:
         ):
             raise DeliveryFailed("bad_template")
         if not essential and (await FlagStore(self.mongo, tenant_id).get(guest_ref)).objected:
-            raise DeliveryFailed("objected")
+            raise suppressed("whatsapp", "objected")
         if await SmsStore(self.mongo, tenant_id).opted_out(guest_ref):
-            raise DeliveryFailed("opted_out")
+            raise suppressed("whatsapp", "opted_out")
         envelope = Envelope(
             "whatsapp",
             "message",
@@ -496,6 +516,7 @@ class Outbox:
             if wait <= 0:
                 return
             if waited + wait > MAX_RATE_WAIT:
+                OUTBOX_SENDS.labels(medium, "rate_limited").inc()
                 raise DeliveryFailed("rate_limited", retryable=True, retry_after=wait)
             await asyncio.sleep(wait)
             waited += wait
@@ -554,7 +575,7 @@ class Outbox:
                         raise
                 return ids[0]
             if not template_sid:
-                raise DeliveryFailed("outside_window")
+                raise suppressed("whatsapp", "outside_window")
             await self._slot("whatsapp", via, rate)
             return await self.whatsapp_template(
                 tenant.id,

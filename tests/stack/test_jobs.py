@@ -50,6 +50,7 @@ def isolated(stack, redis_db: int, **extra: str) -> dict[str, str]:
 
 
 def start(env: dict[str, str], log: Path, module: str = "bot.jobs") -> subprocess.Popen:
+    env = {**env, "RAPPORT_JOBS_HTTP_PORT": str(pick_free_port())}  # each its own /healthz port
     with open(log, "wb") as out:
         return subprocess.Popen(  # noqa: S603 - our own module
             [sys.executable, "-m", module],
