@@ -50,7 +50,7 @@ LOCK_WAIT_SECONDS = Histogram(
 )
 INBOUND_QUEUE_DEPTH = Gauge(
     "rapport_inbound_queue_depth",
-    "Inbound webhook turns pending (SMS, WhatsApp, e-mail), per tenant and channel.",
+    "Inbound webhook turns pending (SMS, WhatsApp, e-mail) per tenant and channel.",
     ["tenant", "channel"],
     registry=REGISTRY,
 )
@@ -61,7 +61,10 @@ INBOUND_QUEUE_AGE = Gauge(
     registry=REGISTRY,
 )
 ESCALATIONS_WAITING = Gauge(
-    "rapport_escalations_waiting", "Conversations waiting for staff, per tenant.", ["tenant"], registry=REGISTRY
+    "rapport_escalations_waiting",
+    "Conversations waiting for staff, per tenant.",
+    ["tenant"],
+    registry=REGISTRY,
 )
 ESCALATIONS_OLDEST = Gauge(
     "rapport_escalations_oldest_waiting_seconds",
@@ -71,12 +74,16 @@ ESCALATIONS_OLDEST = Gauge(
 )
 OUTBOX_SENDS = Counter(
     "rapport_outbox_sends_total",
-    "Messages the outbox handed to a transport, by channel and status (sent, failed, suppressed, rate_limited).",
+    "Messages the outbox handed to a transport or held back, by channel and status "
+    "(sent, failed, suppressed, rate_limited).",
     ["channel", "status"],
     registry=REGISTRY,
 )
 DSR_REQUESTS = Gauge(
-    "rapport_dsr_requests", "Data-subject requests by tenant and state.", ["tenant", "state"], registry=REGISTRY
+    "rapport_dsr_requests",
+    "Data-subject requests by tenant and state.",
+    ["tenant", "state"],
+    registry=REGISTRY,
 )
 DSR_NEAREST_DEADLINE = Gauge(
     "rapport_dsr_nearest_deadline_seconds",
