@@ -237,6 +237,8 @@ def test_a_phrase_that_carries_its_own_negation_is_not_negated_twice() -> None:
     assert analyse("La colazione non era niente di speciale", "it").polarity == "negative"
     assert analyse("Il personale non è mai stato scortese", "it").polarity == "positive"
     assert analyse("La camera non era pulita", "it").polarity == "negative"
+
+
 def test_a_negation_phrase_is_not_negated_again() -> None:
     # "sin" before "nadie en" (itself a negation) must not turn the complaint into praise
     for text, lang in [
