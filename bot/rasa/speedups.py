@@ -44,6 +44,10 @@ then stacks those with an empty dense part. With no dense features (our pipeline
 sentence features are now stacked directly into the same CSR matrix (same values,
 same column order, indices sorted as scipy's conversion sorts them): identical
 probabilities; with dense features Rasa's own method runs.
+
+6. `Domain.is_empty` (asked for every parsed message) built a new empty Domain from a
+dict each time to compare with (4 % of the Rasa server's CPU); the empty domain's
+dict is now built once and compared the same way.
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.utils.common import all_subclasses
@@ -182,7 +187,17 @@ def _create_X(self: LogisticRegressionClassifier, messages: list[Any]) -> Any:
             return _original_create_X(self, messages)
         parts = [f.features for f in sentence]
         rows.append(hstack(parts, format="csr") if len(parts) > 1 else csr_matrix(parts[0]))
-    return vstack(rows, format="csr")
+    return rows[0] if len(rows) == 1 else vstack(rows, format="csr")
+
+
+_empty_domain: dict[str, Any] | None = None
+
+
+def is_empty(self: Domain) -> bool:
+    global _empty_domain
+    if _empty_domain is None:
+        _empty_domain = Domain.empty().as_dict()
+    return self.as_dict() == _empty_domain
 
 
 def apply() -> None:
@@ -191,3 +206,4 @@ def apply() -> None:
     EndpointConfig.session = _kept_session  # type: ignore[method-assign,assignment]
     DaskGraphRunner.run = run_graph  # type: ignore[method-assign]
     LogisticRegressionClassifier._create_X = _create_X  # type: ignore[method-assign]
+    Domain.is_empty = is_empty  # type: ignore[method-assign]

@@ -207,3 +207,15 @@ def test_action_endpoint_session_is_kept_and_stays_open():
             await s.close()
 
     asyncio.run(other_loop())
+
+
+def test_domain_is_empty_as_rasa_says(agent):
+    from rasa.shared.core.domain import Domain
+
+    from bot.rasa.speedups import is_empty
+
+    assert Domain.is_empty is is_empty
+    assert Domain.empty().is_empty() is True
+    assert agent.domain.is_empty() is False
+    assert Domain.from_dict({"intents": ["greet"]}).is_empty() is False
+    assert Domain.empty().is_empty() == (Domain.empty().as_dict() == Domain.empty().as_dict())
