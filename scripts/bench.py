@@ -827,8 +827,13 @@ def main() -> int:
 
     print(f"bench: {os.cpu_count()} CPUs, {args.rounds} x {args.seconds:.0f} s per setting", flush=True)
     results = {"rapport": bench_ours(args)}
+    if args.json:  # Rapport's figures survive a stock bot that does not come up
+        args.json.write_text(json.dumps(results, indent=2, default=str))
     if not (args.skip_stock or args.channels_only or args.console_only or args.privacy_only):
-        results["stock"] = bench_stock(args)
+        try:
+            results["stock"] = bench_stock(args)
+        except RuntimeError as e:  # e.g. not ready in time on a loaded machine: no ratio
+            print(f"  stock: {e}", flush=True)
 
     print()
     if not (args.channels_only or args.console_only or args.privacy_only):
