@@ -3,8 +3,14 @@
     make bench            (or: .venv/bin/python scripts/bench.py --seconds 20)
 
 For each system it prints seconds from start command to ready, turns/s and p50/p95
-latency through the REST channel with 1 and with 10 concurrent guests (5-turn
-conversations), and the resident memory of all its processes. Rapport's turns run the
+latency through the REST channel with 1 and with 10 concurrent guests on two scripts
+(its own 5-turn conversation, and MIXED_SCRIPTS: five 7-turn conversations in five
+languages with full-sentence comments; the stock bot gets the same texts), the ratio to
+the stock bot on each, the CPU milliseconds per turn of every process at 10 guests (from
+/proc/<pid>/stat, net of what each uses idle), and the resident memory of all its
+processes. `--turns-only` stops there. `--ab OLD_TREE` compares another checkout's stack
+(e.g. a `git worktree` of main) with this one instead: both run at once and the 10-guest
+rounds alternate between them (A B, B A, ...), medians printed. Rapport's turns run the
 whole pipeline: NLU, the authenticated action call, the MongoDB writes. For Rapport
 alone it also measures the channel webhooks' acknowledgement (`--channels-only`) and
 the time from a held guest's message to 20 open staff consoles (`--console-only`; no
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -48,10 +55,27 @@ from bot.stack import BIN, QUIET_ENV, Stack, isolated_env, pick_free_port, train
 
 OUR_SCRIPT = ["Hello, I would like to give feedback", "4", "room 5, breakfast 4", "3", "4"]
 STOCK_SCRIPT = ["hello", "I am feeling great", "yes", "goodbye", "hi"]
+# Real guests (issue 14): five 7-turn conversations, one per language, with full-sentence
+# comments and mixed ratings, so turns store comments, run the analyser and escalate low
+# scores; guest i starts with conversation i and goes round. The stock bot gets the same
+# texts for its "mixed" row.
+MIXED_SCRIPTS = [
+    ["Bonjour", "4, la chambre était calme mais la douche était froide", "Le personnel était adorable, merci",
+     "3", "5", "Le petit-déjeuner manquait de fruits frais", "9"],
+    ["Guten Morgen", "Das Zimmer war sauber und ruhig, 5 Sterne", "4", "Das Personal war sehr freundlich",
+     "Frühstück 2, die Eier waren kalt", "Alles gut", "8"],
+    ["Hi there", "The room was lovely and quiet, 5", "4", "staff were great", "breakfast was cold, 2",
+     "Wifi kept dropping in the evening", "7"],
+    ["Hola", "La habitación estaba bien, 4", "La limpieza perfecta", "5", "El desayuno fue escaso y caro",
+     "Nada más, gracias", "8"],
+    ["Buongiorno", "Camera 4, un po' rumorosa la notte", "pulizia ottima", "5", "colazione 3, poca scelta",
+     "Il parcheggio era troppo caro", "7"],
+]  # fmt: skip
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def rss_mb(pids: list[int]) -> float:
-    """Resident memory of the given processes and all their descendants."""
+def descendants(pids: list[int]) -> list[int]:
+    """The given processes and all their descendants."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -59,13 +83,31 @@ def rss_mb(pids: list[int]) -> float:
             children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
         except (OSError, IndexError, ValueError):
             continue
-    total_kb, todo, seen = 0, list(pids), set()
+    todo, seen = list(pids), []
     while todo:
         pid = todo.pop()
-        if pid in seen:
-            continue
-        seen.add(pid)
-        todo.extend(children.get(pid, []))
+        if pid not in seen:
+            seen.append(pid)
+            todo.extend(children.get(pid, []))
+    return seen
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds so far of these processes (from /proc/<pid>/stat)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / CLOCK_TICKS
+
+
+def rss_mb(pids: list[int]) -> float:
+    """Resident memory of the given processes and all their descendants."""
+    total_kb = 0
+    for pid in descendants(pids):
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -89,29 +131,52 @@ async def converse(session, url, script, metadata, latencies) -> None:
         latencies.append(time.perf_counter() - t)
 
 
-async def load(url, script, metadata, guests: int, seconds: float) -> dict:
+async def load(url, script, metadata, guests: int, seconds: float, processes=None) -> dict:
+    """`guests` concurrent guests for `seconds`, each running conversations back to back.
+    `script` is one conversation (a list of texts) or several (guest i starts with
+    conversation i and goes round). With `processes` ({name: pid}) also the CPU
+    milliseconds per turn of each (and its children), less what it uses idle (its
+    rate over 3 s just before, times the load's duration): timers and polling are
+    not turns, and on a shared machine a slower run would otherwise look costlier."""
+    scripts = [script] if isinstance(script[0], str) else script
     latencies: list[float] = []
-    deadline = time.perf_counter() + seconds
+    trees = {name: descendants([pid]) for name, pid in (processes or {}).items()}
     connector = aiohttp.TCPConnector(limit=guests * 2)
     async with aiohttp.ClientSession(
         connector=connector, timeout=aiohttp.ClientTimeout(total=120)
     ) as session:
-        await converse(session, url, script, metadata, [])  # warm-up
+        await converse(session, url, scripts[0], metadata, [])  # warm-up
+        idle = {name: cpu_seconds(tree) for name, tree in trees.items()}
+        idle_started = time.perf_counter()
+        if trees:
+            await asyncio.sleep(3)
+        idle_s = time.perf_counter() - idle_started
+        before = {name: cpu_seconds(tree) for name, tree in trees.items()}
+        deadline = time.perf_counter() + seconds
 
-        async def guest() -> None:
+        async def guest(i: int) -> None:
             while time.perf_counter() < deadline:
-                await converse(session, url, script, metadata, latencies)
+                await converse(session, url, scripts[i % len(scripts)], metadata, latencies)
+                i += 1
 
         started = time.perf_counter()
-        await asyncio.gather(*(guest() for _ in range(guests)))
+        await asyncio.gather(*(guest(i) for i in range(guests)))
         wall = time.perf_counter() - started
+        after = {name: cpu_seconds(tree) for name, tree in trees.items()}
     latencies.sort()
-    return {
+    out = {
         "turns": len(latencies),
         "turns_per_s": len(latencies) / wall,
         "p50_ms": 1000 * statistics.median(latencies),
         "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))],
     }
+    if trees:
+        rate = {name: (before[name] - idle[name]) / idle_s for name in trees}
+        out["cpu_ms_per_turn"] = {
+            name: 1000 * max(0.0, after[name] - before[name] - rate[name] * wall) / len(latencies)
+            for name in trees
+        }
+    return out
 
 
 def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None) -> None:
@@ -129,13 +194,30 @@ def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None) ->
     raise RuntimeError(f"{url} not ready after {timeout} s")
 
 
-def measure(url, script, metadata, pids, rounds, seconds) -> dict:
+def _rounds(url, script, metadata, processes, guests, rounds, seconds) -> dict:
+    runs = [asyncio.run(load(url, script, metadata, guests, seconds, processes)) for _ in range(rounds)]
+    out = {k: statistics.median(r[k] for r in runs) for k in ("turns_per_s", "p50_ms", "p95_ms")}
+    out["turns"] = sum(r["turns"] for r in runs)
+    if processes:
+        out["cpu_ms_per_turn"] = {
+            name: statistics.median(r["cpu_ms_per_turn"][name] for r in runs) for name in processes
+        }
+    return out
+
+
+def measure(url, script, metadata, processes: dict[str, int], rounds, seconds, mixed=MIXED_SCRIPTS) -> dict:
+    """1 and 10 guests on `script`, then on the mixed five-language script (key "mixed");
+    CPU per turn per process at 10 guests."""
     out: dict = {}
     for guests in (1, 10):
-        runs = [asyncio.run(load(url, script, metadata, guests, seconds)) for _ in range(rounds)]
-        out[guests] = {k: statistics.median(r[k] for r in runs) for k in ("turns_per_s", "p50_ms", "p95_ms")}
-        out[guests]["turns"] = sum(r["turns"] for r in runs)
-    out["rss_mb"] = rss_mb(pids)
+        out[guests] = _rounds(
+            url, script, metadata, processes if guests == 10 else None, guests, rounds, seconds
+        )
+    out["mixed"] = {
+        guests: _rounds(url, mixed, metadata, processes if guests == 10 else None, guests, rounds, seconds)
+        for guests in (1, 10)
+    }
+    out["rss_mb"] = rss_mb(list(processes.values()))
     return out
 
 
@@ -538,17 +620,17 @@ def bench_ours(args) -> dict:
                 url,
                 OUR_SCRIPT,
                 {"tenant": "alpenhof"},
-                [c.process.pid for c in stack.children],
+                {c.name: c.process.pid for c in stack.children},
                 args.rounds,
                 args.seconds,
             )
-        if not (args.console_only or args.privacy_only):
+        if not (args.console_only or args.privacy_only or args.turns_only):
             result["sms"] = asyncio.run(sms_load(stack))
             result["email"] = asyncio.run(email_load(stack))
             result["smtp"] = asyncio.run(smtp_load(stack))
-        if not (args.channels_only or args.privacy_only):
+        if not (args.channels_only or args.privacy_only or args.turns_only):
             result["console"] = console_rounds(stack, args.console_runs)
-        if not (args.channels_only or args.console_only):
+        if not (args.channels_only or args.console_only or args.turns_only):
             result["privacy"] = asyncio.run(privacy_bench(stack, args.privacy_guests))
     finally:
         stack.stop()
@@ -589,7 +671,7 @@ def bench_stock(args) -> dict:
             f"http://127.0.0.1:{port}/webhooks/rest/webhook",
             STOCK_SCRIPT,
             None,
-            [proc.pid],
+            {"rasa": proc.pid},
             args.rounds,
             args.seconds,
         )
@@ -601,6 +683,104 @@ def bench_stock(args) -> dict:
     return result
 
 
+def serve(tree: Path, info: Path) -> None:
+    """Run one stack from the checkout `tree` (its own code) until SIGTERM; write its REST
+    URL and process ids to `info`. Used by `--ab` in a child process per tree."""
+    import signal
+
+    sys.path.insert(0, str(tree))
+    os.chdir(tree)
+    for name in [m for m in sys.modules if m == "bot" or m.startswith("bot.")]:
+        del sys.modules[name]  # this tree's bot package, not the one imported above
+    from bot.base.settings import Settings as TreeSettings
+    from bot.stack import Stack as TreeStack
+    from bot.stack import isolated_env as tree_env
+
+    data = Path(tempfile.mkdtemp(prefix="rapport-ab-"))
+    stack = TreeStack(
+        TreeSettings.from_env(tree_env(data, RAPPORT_LOG_LEVEL="WARNING")), progress=lambda m: None
+    )
+    stack.start(train=False)
+    s = stack.settings
+    pids = {c.name: c.process.pid for c in stack.children}
+    info.write_text(json.dumps({"url": f"http://{s.host}:{s.rasa_port}/webhooks/rest/webhook", "pids": pids}))
+    stopping: list[int] = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(1))
+    try:
+        while not stopping:
+            time.sleep(0.5)
+    finally:
+        stack.stop()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def ab(old_tree: Path, rounds: int, seconds: float) -> dict:
+    """Interleaved rounds at 10 guests, both scripts, old tree's stack against this one."""
+    tmp = Path(tempfile.mkdtemp(prefix="rapport-ab-info-"))
+    procs, infos = {}, {}
+    try:
+        for name, tree in (("old", old_tree.resolve()), ("new", ROOT)):
+            cmd = [sys.executable, __file__, "--serve", str(tree), str(tmp / f"{name}.json")]
+            procs[name] = subprocess.Popen(cmd, start_new_session=True)
+        for name, proc in procs.items():
+            deadline = time.monotonic() + 600
+            while not (tmp / f"{name}.json").exists():
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the {name} stack did not start")
+                time.sleep(1)
+            infos[name] = json.loads((tmp / f"{name}.json").read_text())
+        results: dict = {name: {"own": [], "mixed": []} for name in procs}
+        for r in range(rounds):
+            for label, script in (("own", OUR_SCRIPT), ("mixed", MIXED_SCRIPTS)):
+                for name in ("old", "new") if r % 2 == 0 else ("new", "old"):
+                    info = infos[name]
+                    out = asyncio.run(
+                        load(info["url"], script, {"tenant": "alpenhof"}, 10, seconds, info["pids"])
+                    )
+                    results[name][label].append(out)
+                    cpu = {k: round(v, 1) for k, v in out["cpu_ms_per_turn"].items() if v >= 0.05}
+                    print(
+                        f"  round {r} {label:<5} {name}: {out['turns_per_s']:.1f} turns/s, "
+                        f"p50 {out['p50_ms']:.0f} p95 {out['p95_ms']:.0f} ms, CPU ms/turn {cpu}",
+                        flush=True,
+                    )
+        return results
+    finally:
+        for proc in procs.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, 15)
+        for proc in procs.values():
+            proc.wait(timeout=60)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def print_ab(results: dict) -> None:
+    print("\nA/B medians at 10 guests (old -> new):")
+    for label in ("own", "mixed"):
+        old, new = results["old"][label], results["new"][label]
+
+        def med(runs: list[dict], key: str) -> float:
+            return statistics.median(r[key] for r in runs)
+
+        print(
+            f"  {label:<5} turns/s {med(old, 'turns_per_s'):.1f} -> {med(new, 'turns_per_s'):.1f}, "
+            f"p50 {med(old, 'p50_ms'):.0f} -> {med(new, 'p50_ms'):.0f} ms, "
+            f"p95 {med(old, 'p95_ms'):.0f} -> {med(new, 'p95_ms'):.0f} ms"
+        )
+        for name in sorted(old[0]["cpu_ms_per_turn"]):
+            o = statistics.median(r["cpu_ms_per_turn"][name] for r in old)
+            n = statistics.median(r["cpu_ms_per_turn"][name] for r in new)
+            if max(o, n) >= 0.05:
+                print(f"      CPU ms/turn {name:<12}{o:>7.2f} -> {n:>7.2f}")
+        total_old = sum(
+            statistics.median(r["cpu_ms_per_turn"][k] for r in old) for k in old[0]["cpu_ms_per_turn"]
+        )
+        total_new = sum(
+            statistics.median(r["cpu_ms_per_turn"][k] for r in new) for k in new[0]["cpu_ms_per_turn"]
+        )
+        print(f"      CPU ms/turn {'total':<12}{total_old:>7.2f} -> {total_new:>7.2f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -609,6 +789,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rounds per concurrency (median is reported)")
     parser.add_argument("--workers", type=int, default=1, help="Rasa server workers for Rapport")
     parser.add_argument("--skip-stock", action="store_true")
+    parser.add_argument(
+        "--turns-only",
+        action="store_true",
+        help="only the REST turn figures (both scripts, both systems); no channels, console, privacy",
+    )
     parser.add_argument(
         "--channels-only",
         action="store_true",
@@ -627,12 +812,28 @@ def main() -> int:
     )
     parser.add_argument("--privacy-guests", type=int, default=20_000, help="guests seeded (5 ratings each)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--ab", type=Path, metavar="OLD_TREE", help="A/B against another checkout's stack")
+    parser.add_argument("--serve", nargs=2, type=Path, metavar=("TREE", "INFO"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        serve(*args.serve)
+        return 0
+    if args.ab:
+        results = ab(args.ab, args.rounds, args.seconds)
+        print_ab(results)
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2, default=str))
+        return 0
 
     print(f"bench: {os.cpu_count()} CPUs, {args.rounds} x {args.seconds:.0f} s per setting", flush=True)
     results = {"rapport": bench_ours(args)}
+    if args.json:  # Rapport's figures survive a stock bot that does not come up
+        args.json.write_text(json.dumps(results, indent=2, default=str))
     if not (args.skip_stock or args.channels_only or args.console_only or args.privacy_only):
-        results["stock"] = bench_stock(args)
+        try:
+            results["stock"] = bench_stock(args)
+        except RuntimeError as e:  # e.g. not ready in time on a loaded machine: no ratio
+            print(f"  stock: {e}", flush=True)
 
     print()
     if not (args.channels_only or args.console_only or args.privacy_only):
@@ -642,6 +843,20 @@ def main() -> int:
         for g in (1, 10) if 1 in r else ():
             lead = f"{name:<10}{r['ready_s']:>9.1f}{r['rss_mb']:>9.0f}" if g == 1 else " " * 28
             print(f"{lead}  {g:>6}{r[g]['turns_per_s']:>9.1f}{r[g]['p50_ms']:>9.1f}{r[g]['p95_ms']:>9.1f}")
+        for g in (1, 10) if "mixed" in r else ():
+            m = r["mixed"][g]
+            lead = f"  {name} mixed" if g == 1 else ""
+            print(f"{lead:<28}  {g:>6}{m['turns_per_s']:>9.1f}{m['p50_ms']:>9.1f}{m['p95_ms']:>9.1f}")
+    for name, r in results.items():
+        for label, figures in (("own script", r.get(10)), ("mixed script", r.get("mixed", {}).get(10))):
+            cpu = (figures or {}).get("cpu_ms_per_turn")
+            if cpu:
+                busy = {k: v for k, v in cpu.items() if v >= 0.05}
+                parts = ", ".join(f"{k} {v:.1f}" for k, v in sorted(busy.items(), key=lambda kv: -kv[1]))
+                total = sum(busy.values())
+                print(
+                    f"CPU ms per turn at 10 guests, {name}, {label} (net of idle): {parts}; total {total:.1f}"
+                )
     if "stock" in results:
         ours, stock = results["rapport"], results["stock"]
         print(
@@ -649,6 +864,12 @@ def main() -> int:
             f"p95 {ours[10]['p95_ms']:.0f} vs {stock[10]['p95_ms']:.0f} ms; "
             f"ready {ours['ready_s']:.1f} vs {stock['ready_s']:.1f} s; "
             f"memory {ours['rss_mb']:.0f} vs {stock['rss_mb']:.0f} MB"
+        )
+        om, sm = ours["mixed"][10], stock["mixed"][10]
+        print(
+            f"ratio at 10 guests, mixed five-language script: {om['turns_per_s'] / sm['turns_per_s']:.2f}x "
+            f"turns/s ({om['turns_per_s']:.1f} vs {sm['turns_per_s']:.1f}), p95 {om['p95_ms']:.0f} vs "
+            f"{sm['p95_ms']:.0f} ms"
         )
     sms = results["rapport"].get("sms")
     if sms:

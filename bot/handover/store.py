@@ -98,6 +98,7 @@ class HandoverStore:
         deliver: Deliver | None = None,
     ) -> None:
         db = mongo.database(tenant_id)
+        self.mongo = mongo
         self.tenant_id = tenant_id
         self.handovers = db.get_collection(HANDOVERS, write_concern=DURABLE)
         self.messages = db.get_collection(MESSAGES, write_concern=DURABLE)
@@ -112,6 +113,13 @@ class HandoverStore:
         await self.messages.create_index([("conversation", 1), ("seq", 1)])
         await self.messages.create_index([("guest_ref", 1)])
         await self.history.create_index([("conversation", 1)])
+
+    async def _indexed(self) -> None:
+        """`ensure_indexes` once per tenant and process (before every read or write of
+        the transcript that needs them): without the `guest_ref` index each REST turn's
+        look-up of waiting staff messages read the whole `messages` collection, and the
+        turn grew slower with every stored message (issue 14's profile)."""
+        await self.mongo.ensure_once(f"handover:{self.tenant_id}", self.ensure_indexes)
 
     # ---- reads -----------------------------------------------------------------
 
@@ -138,12 +146,14 @@ class HandoverStore:
             query["state"] = state
         if assigned_to is not None:
             query["assigned_to"] = assigned_to
+        await self._indexed()
         cursor = self.handovers.find(query).sort("updated_at", -1).limit(max(1, min(limit, 500)))
         return [d async for d in cursor]
 
     async def transcript(
         self, conversation_id: str, since_seq: int = 0, limit: int = 500
     ) -> list[MessageDoc]:
+        await self._indexed()
         cursor = (
             self.messages.find({"conversation": conversation_id, "seq": {"$gt": int(since_seq)}})
             .sort("seq", 1)
@@ -170,6 +180,7 @@ class HandoverStore:
         if any(author not in AUTHORS for author, _ in entries):
             raise ValueError("unknown author")
         try:
+            await self._indexed()
             counter = await self.seq.find_one_and_update(
                 {"_id": conversation_id},
                 {"$inc": {"seq": len(entries)}},
@@ -380,9 +391,13 @@ class HandoverStore:
 
     async def undelivered(self, guest_ref: str, limit: int = 50) -> list[MessageDoc]:
         """Staff and system messages to this guest not yet acknowledged, oldest first."""
-        query = {"guest_ref": guest_ref, "delivered": False, "author": {"$in": [Author.STAFF, Author.SYSTEM]}}
-        cursor = self.messages.find(query).sort("at", 1).limit(limit)
-        return [d async for d in cursor]
+        # by the indexed guest_ref; the authors are picked here, not with `$in` (which
+        # makes nx-27017 read the whole collection); a guest has few undelivered messages
+        await self._indexed()
+        cursor = self.messages.find({"guest_ref": guest_ref, "delivered": False})
+        waiting = [d async for d in cursor if d.get("author") in (Author.STAFF, Author.SYSTEM)]
+        waiting.sort(key=lambda d: (d["at"], d["seq"]))
+        return waiting[:limit]
 
     async def system_message(self, conversation_id: str, text: str, *, deliver: bool) -> MessageDoc:
         doc = await self.require(conversation_id)

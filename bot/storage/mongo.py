@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorCollection, AsyncIOMotorDatabase
@@ -87,6 +88,14 @@ class MongoStore:
         except PyMongoError as e:
             raise StorageError("creating indexes failed") from e
         self._indexed.add(tenant_id)
+
+    async def ensure_once(self, key: str, create: Callable[[], Awaitable[None]]) -> None:
+        """Run `create` (another store's index creation) once per `key` for this client;
+        a PyMongoError propagates (and it is tried again next time)."""
+        if key in self._indexed:
+            return
+        await create()
+        self._indexed.add(key)
 
     def ratings(self, tenant_id: str) -> "MongoRatings":
         return MongoRatings(self.database(tenant_id).get_collection(RATINGS, write_concern=DURABLE))

@@ -34,3 +34,17 @@ async def test_every_console_receives_every_guest_message(stack):
     assert (figures["consoles"], figures["messages"]) == (3, 5)
     assert figures["shown"] == 5  # every text reached the transcript a console fetched
     assert figures["missed_events"] == 0  # and every console got every message's event
+
+
+async def test_turn_load_reports_cpu_per_turn_of_every_process(stack):
+    """The REST load on the mixed five-language script (issue 14): turns run, and each
+    process of the stack gets a CPU-per-turn figure; the turning ones use some."""
+    bench = bench_script()
+    s = stack.settings
+    url = f"http://{s.host}:{s.rasa_port}/webhooks/rest/webhook"
+    processes = {c.name: c.process.pid for c in stack.children}
+    figures = await bench.load(url, bench.MIXED_SCRIPTS, {"tenant": "alpenhof"}, 2, 2.0, processes)
+    assert figures["turns"] > 0 and figures["p95_ms"] >= figures["p50_ms"] > 0
+    cpu = figures["cpu_ms_per_turn"]
+    assert set(cpu) == set(processes) and all(v >= 0 for v in cpu.values())
+    assert cpu["rasa"] > 0 and cpu["actions"] > 0
