@@ -247,14 +247,19 @@ class RapportLockStore(LockStore):
 
     @contextlib.asynccontextmanager
     async def lock(
-        self, conversation_id: str, lock_lifetime: float = 0, wait_time_in_seconds: float = 0
+        self,
+        conversation_id: str,
+        lock_lifetime: float = 0,
+        wait_time_in_seconds: float = 0,
+        *,
+        wait_seconds: float | None = None,
     ) -> AsyncGenerator[TicketLock, None]:
         """Hold the conversation's lock for the block; Rasa's lifetime and polling
         arguments are ignored (lease, renewal and polling are this store's own)."""
         keys = self.keys(conversation_id)
         current = INBOUND.get()
         turned = keys.turned(current.message_id) if current and current.message_id else None
-        token = await self.acquire(keys, turned)
+        token = await self.acquire(keys, turned, wait_seconds=wait_seconds)
         keeper = asyncio.create_task(self._keep(keys, token), name="rapport-lock-lease")
         reset = FENCE.set(Fence(conversation_id, token, keys.fence, turned, self.dedupe))
         try:
@@ -265,10 +270,14 @@ class RapportLockStore(LockStore):
             with contextlib.suppress(RedisError, OSError):
                 await self._release(keys=[keys.holder], args=[token])
 
-    async def acquire(self, keys: Keys, turned: str | None = None) -> int:
+    async def acquire(
+        self, keys: Keys, turned: str | None = None, *, wait_seconds: float | None = None
+    ) -> int:
         """Wait in line for the lock; its fencing token. Raises ConversationBusy after
-        `wait` seconds and DuplicateMessage when `turned` (a marker key) exists."""
+        `wait_seconds` (default: the store's) and DuplicateMessage when `turned` (a
+        marker key) exists."""
         started = time.monotonic()
+        wait = self.wait if wait_seconds is None else wait_seconds
         ticket, delay = "", 0.002
         args = [int(self.waiter * 1000), int(self.lease * 1000), int(max(self.waiter, self.lease) * 4000)]
         check = "1" if turned else ""
@@ -285,14 +294,12 @@ class RapportLockStore(LockStore):
                 raise DuplicateMessage("this message was already turned")
             if token == -1:
                 ticket = ""  # dropped from the line (this process stalled): queue again
-            if time.monotonic() - started > self.wait:
+            if time.monotonic() - started > wait:
                 with contextlib.suppress(RedisError, OSError):
                     await self._withdraw(keys=[keys.queue, keys.alive], args=[ticket])
                 TURNS.labels(channel_label(), ConversationBusy.outcome).inc()
-                event(
-                    logger, "lock.busy", logging.WARNING, channel=channel_label(), waited=round(self.wait, 1)
-                )
-                raise ConversationBusy(f"the conversation stayed locked for {self.wait:.0f} s")
+                event(logger, "lock.busy", logging.WARNING, channel=channel_label(), waited=round(wait, 1))
+                raise ConversationBusy(f"the conversation stayed locked for {wait:.1f} s")
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.05)
 
