@@ -67,9 +67,11 @@ def live(raw: str | None) -> bool:
 async def holding(
     store: RapportLockStore, sender_ids: Iterable[str], *, wait: float = 30.0
 ) -> AsyncIterator[None]:
-    """Hold the conversation lock of every sender id (in sorted order) for the block."""
+    """Hold the conversation lock of every sender id (in sorted order) for the block;
+    afterwards delete their lock keys and turned markers unless a turn took them."""
+    senders = sorted(set(sender_ids))
     async with contextlib.AsyncExitStack() as held:
-        for sender in sorted(set(sender_ids)):
+        for sender in senders:
             try:
                 await held.enter_async_context(store.lock(sender, wait_seconds=wait))
             except conversation_locks.ConversationBusy:
@@ -77,3 +79,7 @@ async def holding(
                     "a conversation of the guest stayed locked by a running turn"
                 ) from None
         yield
+    # released: the lock keys and turned markers carry the conversation's keyed digest
+    for sender in senders:
+        with contextlib.suppress(Exception):  # a turn arrived meanwhile: the scan reports it
+            await store.forget(sender)

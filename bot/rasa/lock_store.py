@@ -130,6 +130,11 @@ _RENEW = (
     "if redis.call('GET', KEYS[1]) == ARGV[1] then "
     "return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0"
 )
+# KEYS: tickets, queue, alive, holder, fence: a conversation no turn holds or waits for
+_FORGET = (
+    "if redis.call('EXISTS', KEYS[4]) == 1 or redis.call('ZCARD', KEYS[2]) > 0 then return 0 end "
+    "redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[5]) return 1"
+)
 # KEYS: holder; ARGV: token
 _RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 
@@ -240,6 +245,8 @@ class RapportLockStore(LockStore):
         self._withdraw = self.redis.register_script(_WITHDRAW)
         self._renew = self.redis.register_script(_RENEW)
         self._release = self.redis.register_script(_RELEASE)
+        self._forget = self.redis.register_script(_FORGET)
+        self._issuing: dict[str, list[Any]] = {}  # [lock, turns using it] per conversation
         super().__init__()
 
     def keys(self, sender_id: str) -> Keys:
@@ -278,12 +285,22 @@ class RapportLockStore(LockStore):
         marker key) exists."""
         started = time.monotonic()
         wait = self.wait if wait_seconds is None else wait_seconds
-        ticket, delay = "", 0.002
+        delay = 0.002
         args = [int(self.waiter * 1000), int(self.lease * 1000), int(max(self.waiter, self.lease) * 4000)]
         check = "1" if turned else ""
         redis_keys = [keys.tickets, keys.queue, keys.alive, keys.holder, keys.fence, turned or keys.fence]
+        # the first take draws the ticket: in this process, in the order the turns came
+        # (one conversation's takes in flight at once could reach Redis out of order)
+        issuing = self._issuing.setdefault(keys.base, [asyncio.Lock(), 0])
+        issuing[1] += 1
+        try:
+            async with issuing[0]:
+                ticket, token = await self._take(keys=redis_keys, args=["", *args, check])
+        finally:
+            issuing[1] -= 1
+            if not issuing[1]:
+                del self._issuing[keys.base]
         while True:
-            ticket, token = await self._take(keys=redis_keys, args=[ticket, *args, check])
             token = int(token)
             if token > 0:
                 LOCK_WAIT_SECONDS.observe(time.monotonic() - started)
@@ -302,6 +319,7 @@ class RapportLockStore(LockStore):
                 raise ConversationBusy(f"the conversation stayed locked for {wait:.1f} s")
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.05)
+            ticket, token = await self._take(keys=redis_keys, args=[ticket, *args, check])
 
     async def _keep(self, keys: Keys, token: int) -> None:
         """Renew the lease every third of it, up to `max_hold` seconds."""
@@ -320,6 +338,18 @@ class RapportLockStore(LockStore):
             if not kept:
                 event(logger, "lock.lease_lost", logging.WARNING)
                 return
+
+    async def forget(self, sender_id: str) -> bool:
+        """Delete a conversation's lock keys and turned markers (erasure), unless a turn
+        holds or waits for it; whether they were deleted."""
+        keys = self.keys(sender_id)
+        if not await self._forget(keys=[keys.tickets, keys.queue, keys.alive, keys.holder, keys.fence]):
+            return False
+        pattern = keys.turned("x").rsplit(":", 1)[0] + ":*"
+        markers = [k async for k in self.redis.scan_iter(match=pattern, count=1000)]
+        if markers:
+            await self.redis.delete(*markers)
+        return True
 
     async def close(self) -> None:
         await self.redis.close()

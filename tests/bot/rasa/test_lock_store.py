@@ -213,3 +213,23 @@ async def test_wait_is_measured_and_keys_are_pseudonymous(valkey):
     keys = [k async for k in locks.redis.scan_iter()]
     assert keys and not [k for k in keys if "7700900123" in k or "id-1" in k]
     assert {k.split(":")[1] for k in keys} >= {"lock", "turned", "tracker"}
+
+
+async def test_takes_of_one_process_keep_their_order(valkey):
+    """Turns that reach one replica in a burst draw tickets in the order they came."""
+    locks, trackers = _locks(valkey), _trackers(valkey)
+    log: list = []
+    await asyncio.gather(*(_turn(locks, trackers, SENDER, f"b{i}", log) for i in range(10)))
+    assert [t for kind, t in log if kind == "start"] == [f"b{i}" for i in range(10)]
+    assert not locks._issuing
+
+
+async def test_forget_deletes_an_idle_conversations_keys_only(valkey):
+    locks = _locks(valkey)
+    await _turn(locks, _trackers(valkey), SENDER, "x", [], message_id="m-1")
+    async with locks.lock(SENDER):
+        assert not await locks.forget(SENDER)  # held
+    assert await locks.forget(SENDER)
+    left = [k async for k in locks.redis.scan_iter() if k.split(":")[1] in ("lock", "turned")]
+    assert left == []
+    await _turn(locks, _trackers(valkey), SENDER, "again", [], message_id="m-1")  # a new turn
