@@ -89,7 +89,7 @@ SUBPROCESSOR_REGISTER = "subprocessor_register"  # sub-processor notices
 # Redis key of a conversation (trackers, locks, the audit inbox of tracker accesses)
 REDIS_PREFIX = "rapport"
 TRACKER = "tracker"  # <prefix>:tracker:<tenant>:<HMAC of the sender id> (bot/rasa/tracker_store.py)
-LOCK = "lock"  # <prefix>:lock:<sender id> (Rasa's RedisLockStore, bot/privacy/locks.py)
+LOCK = "lock"  # <prefix>:lock:<tenant>:<HMAC>:* (bot/rasa/lock_store.py); before it <prefix>:lock:<sender id>
 CONSOLE = f"{REDIS_PREFIX}:console:"  # + tenant: the consoles' pub/sub channel (bot/handover/events.py)
 CONSOLE_SESSION = f"{REDIS_PREFIX}:console:session:"  # + sha256: staff sessions (bot/staff/sessions.py)
 LOGIN_FAILURES = f"{REDIS_PREFIX}:console:login_failures:"  # bot/console/login_limit.py

@@ -28,6 +28,8 @@ from bot.i18n import Catalog
 from bot.inbox.queue import Job, RetryPolicy, TurnQueue
 from bot.outbox import Outbox, Transport
 from bot.rasa import sanic_compat, speedups
+from bot.rasa.lock_store import DuplicateMessage
+from bot.rasa.lock_store import inbound as turn_of
 from bot.storage.contacts import Contact, ContactStore
 from bot.storage.mongo import DURABLE, MongoStore, connect
 from bot.tenants.registry import Tenant, Tenants
@@ -82,7 +84,9 @@ class WebhookChannel(TenantChannel):
     it and runs the turn; a turn that raises is retried with backoff by a sweeper in
     every server process, which also picks up turns of a process that died mid-turn.
     Subclasses name their inbound collection (`INBOUND`) and implement `run_turn`,
-    which must raise when the turn should be tried again. Background turns are named
+    which must raise when the turn should be tried again. The job id is the turn's
+    inbound message id for the lock store (bot/rasa/lock_store.py): a job run twice
+    (its lease ran out mid-turn) turns once. Background turns are named
     tasks, drained on shutdown; MongoDB is connected on first use inside the server's
     loop."""
 
@@ -153,7 +157,13 @@ class WebhookChannel(TenantChannel):
             event(logger, "turn.unreadable", logging.ERROR, channel=self.name(), tenant=tenant.id)
             return
         try:
-            await self.run_turn(tenant, job.payload)
+            # the job id (the provider's message id) is the turn's inbound id: a second
+            # run of a job whose turn was already saved (its lease ran out while the
+            # turn waited or ran, and another replica's sweeper took it) runs no turn
+            with turn_of(self.name(), job.id):
+                await self.run_turn(tenant, job.payload)
+        except DuplicateMessage:
+            event(logger, "turn.duplicate", channel=self.name(), tenant=tenant.id)
         except Exception as e:  # noqa: BLE001 - every failure is retried, then given up loudly
             try:
                 last = await (await self.queue(tenant)).failed(job)

@@ -694,7 +694,7 @@ async def erase_guest(
         report["would_erase"] = {store.name: await store.scan(ctx, subject) for store in STORES}
         return report
     erased = {}
-    lock_store = locks.lock_store(ctx.settings.effective_redis_url.value)
+    lock_store = locks.lock_store(ctx.settings.effective_redis_url.value, ctx.settings.guest_key.value)
     async with locks.holding(lock_store, subject.sender_ids, wait=lock_wait):
         locked_at = time.time()
         # a turn that ran while we waited may have started a conversation: its id too

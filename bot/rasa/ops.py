@@ -14,8 +14,8 @@ Turn metrics: `instrument()` wraps `Agent.handle_message`, the one call every ch
 message goes through (rasa.core.channels.channel.register's handler), so
 `rapport_turn_seconds{channel}` times the whole turn (lock wait, NLU, policies, the
 action call, the tracker's save) and `rapport_turns_total{channel,outcome}` counts it:
-"ok", or the exception's `turn_outcome` attribute when it has one ("fenced", "busy"
-from the lock store, bot/rasa/lock_store.py), else "error". The channel label is the
+"ok" or "error"; a turn the lock store refused ("fenced", "busy", "duplicate":
+bot/rasa/lock_store.py's `TurnRefused`) is counted where it was refused, not here. The channel label is the
 message's `input_channel` (our channels' names). The histogram has successful turns
 only. Cost: about 3 µs of CPU per turn (tests/bot/rasa/test_ops.py measures it; a turn
 takes 15-150 ms; docs/OPERATIONS.md, "Metrics, health and logs").
@@ -71,7 +71,8 @@ def timed_turns(handle: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitabl
         try:
             result = await handle(self, message)
         except BaseException as e:
-            count(channel, getattr(e, "turn_outcome", "error"))
+            if not getattr(e, "counted_at_source", False):
+                count(channel, getattr(e, "turn_outcome", "error"))
             raise
         histogram = seconds.get(channel)
         if histogram is None:

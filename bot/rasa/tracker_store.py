@@ -10,8 +10,14 @@ Differences from Rasa 3.6's `RedisTrackerStore`:
   every get/set).
 - One read and one write per turn. Rasa's store reads the tracker back and merges it
   on every save, to survive two processes writing one conversation at once; here the
-  Redis lock store already serialises the turns of a conversation, so the merge
-  (about 8 % of the Rasa server's CPU under load) is not repeated.
+  lock store (bot/rasa/lock_store.py) serialises the turns of a conversation across
+  replicas, so the merge (about 8 % of the Rasa server's CPU under load) is not
+  repeated. The write is fenced instead: inside a turn, the same script that SETs the
+  tracker first checks that the turn's fencing token is still the conversation's
+  latest, and refuses the whole write otherwise (`Fenced`: the turn fails with outcome
+  "fenced" and keeps nothing; a later turn of another replica has the conversation).
+  With the tracker it writes the inbound message's "turned" marker (exactly-once
+  inbound) and stamps the token on the turn's user event (`rapport_fence`).
 - `keys()` cannot list sender ids (the keys are one-way); it returns none, so Rasa's
   `/conversations` listing stays empty. Nothing in Rapport uses it.
 - Every read that finds a tracker and every write is audited (issue 5: reads and writes
@@ -35,6 +41,7 @@ for this store the wrapper passes errors through instead (`_strict_failsafe`).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -42,6 +49,7 @@ import redis.asyncio as aioredis
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import FailSafeTrackerStore, SerializedTrackerAsText, TrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
@@ -49,21 +57,31 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.audit.log import SystemAccess, redis_inbox_entry, redis_inbox_key
+from bot.base.logs import event
+from bot.base.metrics import TURNS
 from bot.base.names import REDIS_PREFIX, tracker_pattern
 from bot.base.refs import NO_TENANT, tracker_key
 from bot.base.settings import Settings
 from bot.rasa import speedups
+from bot.rasa.lock_store import FENCE, FENCE_FIELD, Fenced, channel_label, conversation_keys
 
 speedups.apply()
+logger = logging.getLogger(__name__)
 
 # KEYS: tracker, audit inbox; ARGV: the inbox entry. Recorded only when a tracker was found.
 _READ = "local v = redis.call('GET', KEYS[1]) if v then redis.call('RPUSH', KEYS[2], ARGV[1]) end return v"
-# KEYS: tracker, audit inbox; ARGV: the tracker, the inbox entry, seconds to live ('' for none)
-_WRITE = (
-    "redis.call('RPUSH', KEYS[2], ARGV[2]) "
-    "if ARGV[3] ~= '' then return redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3]) end "
-    "return redis.call('SET', KEYS[1], ARGV[1])"
-)
+# KEYS: tracker, audit inbox, fence, turned marker (unused ones: the tracker key)
+# ARGV: the tracker, the inbox entry ('' for none), seconds to live ('' for none), the
+# turn's fencing token ('' for an unfenced save), the marker's seconds ('' for none).
+# 0 (nothing written) when the token is no longer the conversation's latest.
+_WRITE = """
+if ARGV[4] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[4] then return 0 end
+if ARGV[2] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[2]) end
+if ARGV[3] ~= '' then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+else redis.call('SET', KEYS[1], ARGV[1]) end
+if ARGV[5] ~= '' then redis.call('SET', KEYS[4], ARGV[4], 'EX', ARGV[5]) end
+return 1
+"""
 
 
 class RapportTrackerStore(TrackerStore, SerializedTrackerAsText):
@@ -115,16 +133,32 @@ class RapportTrackerStore(TrackerStore, SerializedTrackerAsText):
         return redis_inbox_key(self.prefix, tenant), entry
 
     async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
-        await self.stream_events(tracker)
+        """Write the tracker, fenced by the token of the lock this turn holds
+        (bot/rasa/lock_store.py: FENCE); raises Fenced, writing nothing, when another
+        replica took the conversation's lock since."""
+        fence = FENCE.get()
+        if fence is not None and fence.sender_id != tracker.sender_id:
+            fence = None
+        if fence is not None:
+            stamp_fence(tracker, fence.token)
         expiry = timeout or self.record_exp
         key = self.key(tracker.sender_id)
         value = self.serialise_tracker(tracker)
         audit = self._audit(key, "write")
-        if audit is None:
-            await self.redis.set(key, value, ex=int(expiry) if expiry else None)
-            return
-        inbox, entry = audit
-        await self._write(keys=[key, inbox], args=[value, entry, str(int(expiry)) if expiry else ""])
+        inbox, entry = audit if audit is not None else (key, "")
+        keys = [key, inbox, fence.fence_key if fence else key, (fence and fence.turned_key) or key]
+        args = [
+            value,
+            entry,
+            str(int(expiry)) if expiry else "",
+            str(fence.token) if fence else "",
+            str(fence.turned_seconds) if fence and fence.turned_key else "",
+        ]
+        if not await self._write(keys=keys, args=args):
+            TURNS.labels(channel_label(), Fenced.outcome).inc()
+            event(logger, "tracker.save.fenced", logging.WARNING, channel=channel_label())
+            raise Fenced("a newer turn holds this conversation: this turn's save was refused")
+        await self.stream_events(tracker)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         tracker = await self.retrieve_full_tracker(sender_id)
@@ -146,11 +180,22 @@ class RapportTrackerStore(TrackerStore, SerializedTrackerAsText):
         return []
 
     async def erase(self, sender_id: str) -> bool:
-        """Delete one conversation's tracker (data-subject erasure)."""
-        return bool(await self.redis.delete(self.key(sender_id)))
+        """Delete one conversation's tracker (data-subject erasure) and its fencing token."""
+        deleted = await self.redis.delete(self.key(sender_id))
+        await self.redis.delete(conversation_keys(self._key, sender_id, self.prefix).fence)
+        return bool(deleted)
 
     async def tenant_keys(self, tenant_id: str) -> list[str]:
         return [k async for k in self.redis.scan_iter(match=tracker_pattern(tenant_id, self.prefix))]
+
+
+def stamp_fence(tracker: DialogueStateTracker, token: int) -> None:
+    """Record the turn's fencing token on its user event (the latest one not stamped)."""
+    for e in reversed(tracker.events):
+        if isinstance(e, UserUttered):
+            if FENCE_FIELD not in (e.metadata or {}):
+                e.metadata = {**(e.metadata or {}), FENCE_FIELD: token}
+            return
 
 
 def _strict_failsafe() -> None:

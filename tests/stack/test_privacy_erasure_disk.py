@@ -95,7 +95,7 @@ async def test_a_waiting_sms_turn_keeps_no_plain_number_or_text_in_the_job(stack
     text = "Hello, feedback about my stay from room " + secrets.token_hex(4)
     guest = "sms-" + (await _ref_parts(stack, phone.number))
     inbound = privacy.db("alpenhof").sms_inbound
-    store = locks.lock_store(stack.settings.effective_redis_url.value)
+    store = locks.lock_store(stack.settings.effective_redis_url.value, stack.settings.guest_key.value)
     form = phone.form(text)
     async with locks.holding(store, [f"alpenhof~{guest}"]):  # the turn waits for this lock
         status, _ = await phone.post(form)

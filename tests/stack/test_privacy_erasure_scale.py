@@ -18,12 +18,12 @@ import json
 import uuid
 
 import pytest
-from rasa.core.lock_store import RedisLockStore
 
 from bot.base.settings import Settings
 from bot.privacy import erasure, locks
 from bot.privacy.erasure import erase_guest, scan_guest
 from bot.privacy.stores import PrivacyContext, resolve, tracker_senders
+from bot.rasa.lock_store import RapportLockStore
 from devtools.seed_tenant import seed
 
 pytestmark = pytest.mark.stack
@@ -49,8 +49,8 @@ async def tenant(privacy):
         await privacy.redis.delete(*keys)
 
 
-def rasa_locks(privacy: PrivacyContext) -> RedisLockStore:
-    return locks.lock_store(privacy.settings.effective_redis_url.value)
+def rasa_locks(privacy: PrivacyContext) -> RapportLockStore:
+    return locks.lock_store(privacy.settings.effective_redis_url.value, privacy.settings.guest_key.value)
 
 
 async def test_a_running_turn_finishes_first_and_its_writes_are_erased(privacy, tenant):
@@ -58,7 +58,7 @@ async def test_a_running_turn_finishes_first_and_its_writes_are_erased(privacy, 
     guest = guests[0]
     store = rasa_locks(privacy)
     # a turn of the guest is running: it holds Rasa's lock on the conversation
-    async with store.lock(guest["sender"], lock_lifetime=60, wait_time_in_seconds=0.01):
+    async with store.lock(guest["sender"]):
         task = asyncio.create_task(erase_guest(privacy, tenant_id, guest["ref"], actor="test"))
         await asyncio.sleep(1.0)
         assert not task.done()  # the erasure waits for the turn
@@ -84,18 +84,15 @@ async def test_a_lock_never_released_makes_the_erasure_give_up_deleting_nothing(
     tenant_id, guests = tenant
     guest = guests[1]
     store = rasa_locks(privacy)
-    ticket = store.issue_ticket(guest["sender"], 60)  # a turn stuck in a dead process
-    try:
+    async with store.lock(guest["sender"]):  # a turn that does not end (renewed while it lives)
         with pytest.raises(locks.ConversationBusy):
             await erase_guest(privacy, tenant_id, guest["ref"], actor="test", lock_wait=0.5)
-    finally:
-        store.cleanup(guest["sender"], ticket)
     db = privacy.db(tenant_id)
     assert len([d async for d in db.ratings.find({"guest_ref": guest["ref"]})]) == 5
     assert await privacy.redis.exists(privacy.tracker_key(guest["sender"]))
     # its own ticket is gone: the next turn is not kept waiting by the failed erasure
-    lock = store.get_lock(guest["sender"])
-    assert lock is None or not lock.tickets
+    async with store.lock(guest["sender"], wait_seconds=0.5):
+        pass
 
 
 async def test_the_scan_after_erasure_fails_on_a_document_left_in_a_large_collection(

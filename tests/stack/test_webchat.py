@@ -84,7 +84,14 @@ class Chat:
         if client_ip is not None:
             self.http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(client_ip, 0)))
         self.sio = _Client(reconnection=False, http_session=self.http)
-        for name in ("session_confirm", "bot_uttered", "rapport_error", "disconnect", "connect_error"):
+        for name in (
+            "session_confirm",
+            "bot_uttered",
+            "rapport_error",
+            "rapport_duplicate",
+            "disconnect",
+            "connect_error",
+        ):
             self.sio.on(name, self._recorder(name))
 
     def _recorder(self, name: str):
@@ -493,6 +500,22 @@ async def test_malformed_message_gets_a_clear_error_and_nothing_is_stored(stack,
     await chat.session(chat.token)
     replies = await chat.say("/start", 2)
     assert replies[-1] == q("de", "alpenhof", "overall")
+
+
+async def test_a_message_resent_with_its_id_runs_no_second_turn(stack, chats):
+    """At-least-once web chat: the widget resends a message (a reconnect) with the same
+    `message_id`; its turn ran once (bot/rasa/lock_store.py)."""
+    chat = chats("alpenhof")
+    await started(chat)
+    await chat.sio.emit("user_uttered", {"message": "4", "message_id": "w-1"})
+    name, body = await chat.next()
+    assert (name, body["text"]) == ("bot_uttered", q("de", "alpenhof", "room"))
+    await chat.sio.emit("user_uttered", {"message": "4", "message_id": "w-1"})
+    assert await chat.next(10) == ("rapport_duplicate", {"message_id": "w-1"})
+    docs, _ = await stored_for(stack, "alpenhof", chat.ref)
+    assert set(docs) == {"overall"}  # a second turn would have taken "4" for the room
+    assert await chat.error({"message": "4", "message_id": "not an id"}) == "bad_message_id"
+    assert await chat.say("5", 1, locale=None)  # the conversation goes on
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,14 @@ text for NLU, never an intent payload (bot/inbox/text.py: guest_text).
 metadata values that are not strings), 403 not from loopback (a
 request that came through a proxy, i.e. carries X-Forwarded-For/Forwarded, counts as
 not from loopback),
-404 unknown tenant, 413 too large, 503 when the turn could not be processed.
+404 unknown tenant, 413 too large, 503 when the turn could not be processed
+(`{"error": "busy"}` with Retry-After when the conversation stayed locked by other
+turns, bot/rasa/lock_store.py).
+
+At-least-once clients send `"message_id"` (1-128 characters of [A-Za-z0-9_.:@+-],
+unique per guest): a message whose id was already turned runs no second turn and is
+answered `200 []` (plus staff messages waiting) with the header
+`X-Rapport-Duplicate: true`; the replies of the first delivery are not repeated.
 """
 
 from __future__ import annotations
@@ -37,10 +44,13 @@ from bot.base.states import Channel
 from bot.channels.base import TenantChannel, apply_server_limits
 from bot.channels.rest.parse import parse_rest_payload
 from bot.handover.store import HandoverStore
+from bot.rasa.lock_store import ConversationBusy, DuplicateMessage
+from bot.rasa.lock_store import inbound as turn_of
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024
+DUPLICATE_HEADER = "X-Rapport-Duplicate"
 
 
 def is_loopback(ip: str) -> bool:
@@ -106,21 +116,30 @@ class RestChannel(TenantChannel):
                 return error(e.code, 413 if e.code == "too_large" else 400, e.detail)
 
             collector = CollectingOutputChannel()
+            headers = {}
             try:
-                await on_new_message(
-                    UserMessage(
-                        inbound.text,
-                        collector,
-                        make_sender(inbound.tenant.id, inbound.guest),
-                        input_channel=self.name(),
-                        metadata=inbound.metadata,
+                with turn_of(self.name(), inbound.message_id):
+                    await on_new_message(
+                        UserMessage(
+                            inbound.text,
+                            collector,
+                            make_sender(inbound.tenant.id, inbound.guest),
+                            input_channel=self.name(),
+                            metadata=inbound.metadata,
+                        )
                     )
+            except DuplicateMessage:
+                headers[DUPLICATE_HEADER] = "true"
+            except ConversationBusy:
+                return response.json(
+                    {"error": "busy", "detail": ""}, status=503, headers={"Retry-After": "1"}
                 )
             except Exception as e:  # noqa: BLE001 - the edge maps every failure
                 event(logger, "rest.turn.failed", logging.ERROR, error=type(e).__name__)
                 return error("processing_failed", 503)
             return response.json(
-                collector.messages + await self.staff_messages(inbound.tenant.id, inbound.guest)
+                collector.messages + await self.staff_messages(inbound.tenant.id, inbound.guest),
+                headers=headers,
             )
 
         return bp

@@ -24,6 +24,7 @@ class InboundMessage:
     guest: str  # channel-level guest id (a session id here; never logged)
     text: str
     metadata: dict[str, str]
+    message_id: str | None = None  # the client's id for at-least-once delivery (deduplicated)
 
 
 def parse_metadata(raw: Any, *, default_channel: str) -> dict[str, str]:
@@ -59,10 +60,10 @@ def parse_metadata(raw: Any, *, default_channel: str) -> dict[str, str]:
 
 
 def parse_rest_payload(body: Any, tenants: Tenants) -> InboundMessage:
-    """`{"sender": str, "message": str, "metadata": {"tenant"|"widget_key", "channel",
-    "locale", "reservation_language", "phone_region", "language_hint"}}` -> InboundMessage, or InvalidInput /
-    UnknownTenant. Operator-looking values (`{"$gt": ""}`) are rejected by type:
-    every field must be a string."""
+    """`{"sender": str, "message": str, "message_id"?: str, "metadata": {"tenant"|"widget_key",
+    "channel", "locale", "reservation_language", "phone_region", "language_hint"}}` ->
+    InboundMessage, or InvalidInput / UnknownTenant. Operator-looking values
+    (`{"$gt": ""}`) are rejected by type: every field must be a string."""
     if not isinstance(body, Mapping):
         raise InvalidInput("bad_json", "body must be a JSON object")
     sender, message, metadata = body.get("sender"), body.get("message"), body.get("metadata")
@@ -74,6 +75,7 @@ def parse_rest_payload(body: Any, tenants: Tenants) -> InboundMessage:
         raise InvalidInput("too_large", f"message longer than {HARD_MAX_CHARS} characters")
     if metadata is not None and not isinstance(metadata, Mapping):
         raise InvalidInput("bad_metadata", "metadata must be an object")
+    message_id = parse_message_id(body.get("message_id"))
     metadata = metadata or {}
     tenant_id, widget_key = metadata.get("tenant"), metadata.get("widget_key")
     if isinstance(tenant_id, str):
@@ -87,4 +89,15 @@ def parse_rest_payload(body: Any, tenants: Tenants) -> InboundMessage:
         sender,
         guest_text(clean_text(message)),
         parse_metadata(metadata, default_channel=Channel.REST),
+        message_id,
     )
+
+
+def parse_message_id(raw: Any) -> str | None:
+    """An inbound message's id for deduplication (REST body, web chat payload
+    `message_id`): absent/None, or 1-128 characters of [A-Za-z0-9_.:@+-]."""
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not GUEST_ID.fullmatch(raw):
+        raise InvalidInput("bad_message_id", "message_id must be 1-128 characters of [A-Za-z0-9_.:@+-]")
+    return raw

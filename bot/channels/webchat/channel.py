@@ -22,12 +22,16 @@ session_request ({"invite"})    -> the invitation link's page: the socket talks 
                                    "invite_refused";
                                    over the per-socket or per-IP limit: rapport_error
                                    "rate_limited", no session
-user_uttered ({"message", "locale"?}) -> bot_uttered {"text"} to this socket only
+user_uttered ({"message", "locale"?, "message_id"?}) -> bot_uttered {"text"} to this socket only
                                    (through the outbox: bot/outbox, webchat/transport.py)
                                    (of texts starting with "/" only the widget's "/start"
                                    reaches Rasa as an intent),
                                    or rapport_error {"error": code}; over the per-socket or
-                                   per-IP limit: rapport_error "rate_limited", message dropped
+                                   per-IP limit: rapport_error "rate_limited", message dropped;
+                                   a `message_id` already turned (a resend after a reconnect):
+                                   rapport_duplicate {"message_id"}, no second turn; the
+                                   conversation locked too long by other turns:
+                                   rapport_error "busy"
 
 Embedding on a hotel's own site (one script tag):
 
@@ -82,6 +86,7 @@ from bot.base.sealing import Cipher
 from bot.base.settings import Settings
 from bot.base.states import Channel
 from bot.channels.base import TenantChannel
+from bot.channels.rest.parse import parse_message_id
 from bot.channels.transports import build_transports
 from bot.channels.webchat.invite import Refused, check, invited_guest, stay_exists
 from bot.channels.webchat.pages import INVITE_HEADERS, demo_index, demo_page, invite_page, invite_refused
@@ -98,9 +103,12 @@ from bot.channels.webchat.session import (
 from bot.handover.store import HandoverStore
 from bot.inbox.ratelimit import RateLimiter, SharedRateLimiter, client_ip, limits_redis
 from bot.outbox import Outbox, Transport
+from bot.rasa.lock_store import ConversationBusy, DuplicateMessage
+from bot.rasa.lock_store import inbound as turn_of
 from bot.tenants.registry import Tenant
 
 logger = logging.getLogger(__name__)
+DUPLICATE_EVENT = "rapport_duplicate"
 
 SOCKET_SESSIONS_PER_MIN = 5  # the widget sends one per (re)connect; also the burst
 
@@ -353,14 +361,20 @@ class WebchatChannel(TenantChannel):
                 return
             try:
                 text, metadata = parse_user_message(data, max_chars)
+                message_id = parse_message_id(data.get("message_id"))
             except InvalidInput as e:
                 await sio.emit("rapport_error", {"error": e.code}, room=sid)
                 return
             try:
                 output = WebchatOutput(self.outbox(), session["tenant"], sid)
-                await on_new_message(
-                    UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata)
-                )
+                with turn_of(self.name(), message_id):
+                    await on_new_message(
+                        UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata)
+                    )
+            except DuplicateMessage:  # a redelivery: its turn ran once, its replies were sent then
+                await sio.emit(DUPLICATE_EVENT, {"message_id": message_id}, room=sid)
+            except ConversationBusy:
+                await sio.emit("rapport_error", {"error": "busy"}, room=sid)
             except Exception as e:  # noqa: BLE001
                 event(logger, "webchat.turn.failed", logging.ERROR, error=type(e).__name__)
                 await sio.emit("rapport_error", {"error": "processing_failed"}, room=sid)

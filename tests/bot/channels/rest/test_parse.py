@@ -57,3 +57,15 @@ def test_odd_sender_and_message_types_are_refused(field, code, value):
     with pytest.raises(InvalidInput) as e:
         parse_rest_payload({**_body(), field: value}, TENANTS)
     assert e.value.code == code
+
+
+def test_a_message_id_is_optional_and_kept():
+    assert parse_rest_payload(_body(), TENANTS).message_id is None
+    assert parse_rest_payload({**_body(), "message_id": "m-1:a@b"}, TENANTS).message_id == "m-1:a@b"
+
+
+@pytest.mark.parametrize("value", [*ODD, "", "a b", "x" * 129, "id\n"], ids=repr)
+def test_odd_message_ids_are_refused(value):
+    with pytest.raises(InvalidInput) as e:
+        parse_rest_payload({**_body(), "message_id": value}, TENANTS)
+    assert e.value.code == "bad_message_id"
