@@ -7,7 +7,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export RASA_TELEMETRY_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test lint train validate eval bench clean
+.PHONY: install run cluster test lint train validate eval bench clean
 
 install: $(STAMP)
 
@@ -20,6 +20,10 @@ $(STAMP): requirements.lock requirements-dev.lock
 
 run: install
 	$(PY) scripts/run.py
+
+# 3 Rasa replicas, 2 action servers, 2 job processes behind HAProxy (bot/cluster.py)
+cluster: install
+	$(PY) scripts/cluster.py --rasa 3 --actions 2 --jobs 2
 
 test: install
 	$(PY) scripts/test_prereqs.py

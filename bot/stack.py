@@ -32,6 +32,7 @@ MODEL_NAME = "rapport"
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
 
 Progress = Callable[[str], None]
+READY_JOBS = "jobs running:"  # what `python -m bot.jobs` prints once it runs (bot/jobs/__main__.py)
 
 # Rasa reports telemetry and crashes to Segment/Sentry unless told not to; guest data
 # must never leave the machine that way.
@@ -59,6 +60,7 @@ class Child:
     name: str
     process: subprocess.Popen
     log_path: Path
+    ready_offset: int = 0  # the log's size at start: a readiness line counts only after it
 
     def stop(self, timeout: float = 15.0) -> None:
         if self.process.poll() is not None:
@@ -331,21 +333,24 @@ class Stack:
             env["TWILIO_API_BASE"] = self.fake_twilio.base_url
         return env
 
-    def _spawn(self, name: str, cmd: list[str]) -> Child:
+    def _spawn(self, name: str, cmd: list[str], env: dict[str, str] | None = None) -> Child:
+        """Start `cmd` as child `name`; `env`: variables over `child_env()` (bot/cluster.py
+        gives each replica its own port)."""
         self.logs_dir.mkdir(parents=True, exist_ok=True)
         log_path = self.logs_dir / f"{name}.log"
+        offset = log_path.stat().st_size if log_path.exists() else 0
         log = open(log_path, "ab")  # noqa: SIM115 - handed to the child
         process = subprocess.Popen(
             cmd,
             cwd=self.project,
-            env=self.child_env(),
+            env={**self.child_env(), **(env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             preexec_fn=_die_with_parent,  # noqa: PLW1509 - also starts a new session
         )
         log.close()
-        child = Child(name, process, log_path)
+        child = Child(name, process, log_path, offset)
         self.children.append(child)
         return child
 
@@ -484,12 +489,13 @@ class Stack:
     def _start_jobs(self, step: Progress) -> None:
         """The background jobs (bot/jobs/), which need only Redis and MongoDB: ready once
         the process says so in its log (it has no port)."""
-        log = self.logs_dir / "jobs.log"
-        offset = log.stat().st_size if log.exists() else 0
         step("starting the background jobs ...")
-        child = self._spawn("jobs", [sys.executable, "-m", "bot.jobs"])
-        _wait(_log_says(log, offset, "jobs running:"), child, "the background jobs", 60)
+        self._wait_jobs(self._spawn("jobs", [sys.executable, "-m", "bot.jobs"]))
         step("background jobs running")
+
+    def _wait_jobs(self, child: Child) -> None:
+        ready = _log_says(child.log_path, child.ready_offset, READY_JOBS)
+        _wait(ready, child, "the background jobs", 60)
 
     def _start_fake_twilio(self, step: Progress) -> None:
         s = self.settings

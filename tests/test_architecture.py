@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS: list[set[str]] = [
     {"base"},  # errors, logs, settings, refs, sealing, scale, turn
     {"language", "i18n", "nlu", "ratings", "insights"},  # understanding, pure
-    {"tenants", "storage", "staff", "audit", "reports", "rasa", "stack"},
+    {"tenants", "storage", "staff", "audit", "reports", "rasa", "stack", "cluster"},
     {"inbox"},  # what every channel does with a guest's message before Rasa
     {"outbox"},  # everything sent to a guest (and staff alerts)
     {"handover"},

@@ -201,6 +201,9 @@ class WebchatChannel(TenantChannel):
             # long-polling first, then the upgrade to a websocket; Sanic 21.12's websockets
             # need bot/rasa/sanic_compat.py on Python 3.11 (applied by channels/__init__.py)
             transports=["polling", "websocket"],
+            # the handshake answers with the cookie io=<engine.io sid>: a load balancer routes
+            # every long-polling request of the session to this process by it (deploy/haproxy/)
+            cookie={"name": "io", "path": "/socket.io", "SameSite": "Lax", "httponly": True},
             # same origin (the demo pages), tenants' widget_origins and RAPPORT_WEBCHAT_ORIGINS
             cors_allowed_origins=self._origin_allowed,
             max_http_buffer_size=64 * 1024,
