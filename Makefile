@@ -48,5 +48,15 @@ eval: train
 bench: install
 	$(PY) scripts/bench.py
 
+# Not CI (issue 14): faults under load reconciled, a soak at half capacity, replica scaling
+faults: install
+	$(PY) scripts/bench_faults.py
+
+soak: install
+	$(PY) scripts/soak.py
+
+bench-scale: install
+	$(PY) scripts/bench_scale.py
+
 clean:
 	rm -rf .var models .rasa .pytest_cache

@@ -65,6 +65,7 @@ from bot.base.refs import channel_guest_id, guest_ref, make_sender, tracker_key
 from bot.base.states import Channel, HandoverState
 from bot.inbox.text import clean_text, guest_text
 from bot.outbox.segments import segment_count
+from bot.stack import fake_twilio_for
 
 TENANT = "alpenhof"
 HOTEL_NUMBER = "+49882112345"  # alpenhof's SMS number in config/tenants.yml
@@ -210,7 +211,7 @@ class Load:
     def __init__(self, cluster: Any, config: LoadConfig) -> None:
         self.cluster, self.config = cluster, config
         s = cluster.settings
-        fake = cluster.fake_twilio
+        fake = getattr(cluster, "fake_twilio", None) or fake_twilio_for(s)
         self.fake = fake
         self.sign_url = s.public_url.rstrip("/") + "/webhooks/sms/inbound"
         self.post_url = cluster.proxy_url.rstrip("/") + "/webhooks/sms/inbound"
@@ -562,12 +563,17 @@ def cpu_seconds(pid: int) -> float:
 
 
 def process_pids(cluster: Any) -> dict[str, int]:
+    """Every process of the cluster by name, the embedded stores included."""
     out = {}
-    for name in list(cluster.names()) + ["redis", "mongo"]:
+    for name in cluster.names():
         try:
             out[name] = cluster.pid(name)
-        except (KeyError, ValueError, LookupError, AttributeError, StopIteration):
+        except (KeyError, LookupError):
             continue
+    stack = getattr(cluster, "_stack", None) or getattr(cluster, "stack", None)
+    for child in getattr(stack, "children", []):
+        if child.name in ("redis", "mongo"):
+            out[child.name] = child.process.pid
     return out
 
 
