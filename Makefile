@@ -7,7 +7,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export RASA_TELEMETRY_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run cluster test lint train validate eval bench clean
+.PHONY: install run cluster test lint train validate eval bench faults soak bench-scale clean
 
 install: $(STAMP)
 
