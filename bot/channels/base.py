@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
@@ -144,6 +145,12 @@ class WebhookChannel(TenantChannel):
     async def run_turn(self, tenant: Tenant, payload: dict[str, Any]) -> None:
         raise NotImplementedError
 
+    async def turned_before(self, tenant: Tenant, job: Job) -> bool:
+        """Whether a retried job's message already turned (its user event is in the
+        tracker). Channels that stamp their turns with the job id answer it; raising
+        fails the attempt (retried later)."""
+        return False
+
     async def attempt(self, tenant: Tenant, job: Job) -> None:
         """One try of a job's turn; a failure schedules the next try. A job whose
         payload no configured key opens is given up at once (nothing to retry with)."""
@@ -153,7 +160,13 @@ class WebhookChannel(TenantChannel):
             event(logger, "turn.unreadable", logging.ERROR, channel=self.name(), tenant=tenant.id)
             return
         try:
-            await self.run_turn(tenant, job.payload)
+            if job.attempts > 1 and await self.turned_before(tenant, job):
+                # a retry of a turn that ran: its process died between saving the tracker
+                # and recording the job done (kill -9, OOM); running it again would answer
+                # the guest twice and take their message as the answer to the next question
+                event(logger, "turn.already_ran", logging.WARNING, channel=self.name(), tenant=tenant.id)
+            else:
+                await self.run_turn(tenant, job.payload)
         except Exception as e:  # noqa: BLE001 - every failure is retried, then given up loudly
             try:
                 last = await (await self.queue(tenant)).failed(job)
@@ -225,6 +238,20 @@ class WebhookChannel(TenantChannel):
             await self.close()
 
         return bp
+
+
+def turned(stored_tracker: str | bytes | None, message_id: str) -> bool:
+    """Whether a stored Rasa tracker (its JSON, or None) holds the user event of
+    `message_id`: Rasa stamps each user event with its UserMessage's message_id."""
+    if not stored_tracker or not message_id:
+        return False
+    try:
+        events = json.loads(stored_tracker).get("events") or []
+    except (ValueError, AttributeError):
+        return False
+    return any(
+        isinstance(e, dict) and e.get("event") == "user" and e.get("message_id") == message_id for e in events
+    )
 
 
 @dataclass(frozen=True)

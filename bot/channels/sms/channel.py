@@ -27,23 +27,25 @@ import dataclasses
 import logging
 from typing import Any
 
+import redis.asyncio as aioredis
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.audit.log import SystemAccess
+from bot.audit.log import AuditLog, SystemAccess
 from bot.base.errors import InvalidInput, RapportError, UnknownTenant
 from bot.base.logs import event
 from bot.base.names import SMS_CONSENT, SMS_INBOUND, WHATSAPP_WINDOW
-from bot.base.refs import channel_guest_id, guest_ref, make_sender
+from bot.base.refs import channel_guest_id, guest_ref, make_sender, tracker_key
 from bot.base.states import Channel
-from bot.channels.base import OnNewMessage, WebhookChannel, form_dict
+from bot.channels.base import OnNewMessage, WebhookChannel, form_dict, turned
 from bot.channels.sms.inbound import InboundSms, parse_twilio_form
 from bot.channels.sms.keywords import classify_keyword, keyword_language
 from bot.channels.sms.signature import public_url, verify
 from bot.channels.sms.whatsapp import InboundWhatsapp, is_whatsapp, parse_whatsapp_form
 from bot.i18n import Catalog
+from bot.inbox.queue import Job
 from bot.inbox.text import guest_text
 from bot.language import phone_region
 from bot.outbox import DeliveryFailed
@@ -85,6 +87,7 @@ class SmsChannel(WebhookChannel):
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
         self.catalog = Catalog.load()
+        self._redis: aioredis.Redis | None = None
 
     def store(self, tenant: Tenant) -> SmsStore:
         return SmsStore(self.mongo(), tenant.id)
@@ -197,12 +200,40 @@ class SmsChannel(WebhookChannel):
                 collector,
                 make_sender(tenant.id, guest),
                 input_channel=self.name(),
+                message_id=sms.message_sid,  # the user event carries it: turned_before()
                 metadata=turn_metadata(medium, sms.from_number),
             )
         )
         texts = [m["text"] for m in collector.messages if m.get("text")]
         if texts:
             await self.send(tenant, gref, sms, "\n\n".join(texts))
+
+    async def turned_before(self, tenant: Tenant, job: Job) -> bool:
+        """Whether the guest's tracker holds a user event with this MessageSid (the
+        tracker is saved atomically, so it is the record of a turn that ran). Audited
+        as a read of the tracker, like the tracker store's own reads."""
+        if job.payload is None:
+            return False
+        payload = dict(job.payload)
+        medium = payload.pop("medium", Channel.SMS)
+        sms = InboundWhatsapp(**payload) if medium == Channel.WHATSAPP else InboundSms(**payload)
+        sender = make_sender(tenant.id, self.guest_of(tenant, sms)[0])
+        key = tracker_key(self.settings.guest_key.value.encode(), sender)
+        read = SystemAccess("tracker.read", "tracker", key.rsplit(":", 1)[-1])
+        if self._audit is None:
+            self._audit = AuditLog.from_settings(self.mongo().client, self.settings)
+        await self._audit.system_access(tenant.id, [], [read])
+        return turned(await self.redis().get(key), sms.message_sid)
+
+    def redis(self) -> aioredis.Redis:
+        if self._redis is None:
+            self._redis = aioredis.from_url(self.settings.effective_redis_url.value, socket_timeout=5)
+        return self._redis
+
+    async def close(self) -> None:
+        if self._redis is not None:
+            await self._redis.close()
+        await super().close()
 
     async def send(self, tenant: Tenant, gref: str, sms: InboundSms, text: str) -> None:
         """A bot reply, on the medium the guest wrote on. A failed send is logged

@@ -1,0 +1,85 @@
+"""An SMS turn retried after its process died between saving the tracker and recording
+the job done (kill -9 under load, found by scripts/bench_faults.py) does not run again:
+no second reply, and the message is not taken as the answer to the next question."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import time
+
+import pytest
+
+from bot.base.refs import channel_guest_id, guest_ref, make_sender, tracker_key
+from bot.base.sealing import Cipher
+from bot.channels.base import turned
+from bot.channels.sms.inbound import parse_twilio_form
+from bot.inbox.queue import payload_aad, seal_payload
+from tests.stack.client import mongo, tenant_db
+from tests.stack.test_sms import HELLO, QUESTION_OVERALL, QUESTION_ROOM, Phone
+
+pytestmark = pytest.mark.stack
+
+
+def test_turned_finds_the_user_event_of_a_message_id():
+    tracker = json.dumps(
+        {"events": [{"event": "user", "message_id": "SMa"}, {"event": "bot", "message_id": "SMb"}]}
+    )
+    assert turned(tracker, "SMa")
+    assert not turned(tracker, "SMb")  # a bot event is no turn
+    assert not turned(tracker, "SMc")
+    assert not turned(None, "SMa") and not turned(tracker, "") and not turned("{not json", "SMa")
+
+
+async def _user_events(stack, number: str) -> list[dict]:
+    import redis.asyncio as aioredis
+
+    s = stack.settings
+    sender = make_sender("alpenhof", channel_guest_id(s.guest_key, "alpenhof", "sms", number))
+    r = aioredis.from_url(s.effective_redis_url.value)
+    try:
+        stored = await r.get(tracker_key(s.guest_key.value.encode(), sender))
+    finally:
+        await r.close()
+    return [e for e in json.loads(stored)["events"] if e["event"] == "user"]
+
+
+async def test_a_turn_that_ran_is_not_run_again_when_its_job_is_retried(stack):
+    phone = Phone(stack)
+    assert (await phone.post(phone.form(HELLO)))[0] == 200
+    await phone.wait_for_text(QUESTION_OVERALL)
+    form = phone.form("4")
+    assert (await phone.post(form))[0] == 200
+    await phone.wait_for_text(QUESTION_ROOM)
+    sid = form["MessageSid"]
+    assert [e.get("message_id") for e in await _user_events(stack, phone.number)][-1] == sid
+    replies = len(await phone.sent_to_me())
+
+    # the process died after the tracker was saved and before the job was recorded done:
+    # the job is pending again, its lease run out, its payload still sealed in it
+    s = stack.settings
+    aad = payload_aad("alpenhof", "sms_inbound", sid)
+    payload = seal_payload(Cipher(s.data_keys), aad, dataclasses.asdict(parse_twilio_form(form)))
+    client = mongo(stack)
+    try:
+        jobs = tenant_db(stack, client, "alpenhof").sms_inbound
+        await jobs.update_one(
+            {"_id": sid}, {"$set": {"state": "pending", "due_at": 0, "attempts": 1, "payload": payload}}
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # a sweeper takes it (every 0.5 s in tests)
+            doc = await jobs.find_one({"_id": sid})
+            if doc["state"] == "done":
+                break
+            await asyncio.sleep(0.2)
+        assert doc["state"] == "done" and doc["attempts"] == 2 and "payload" not in doc
+        await asyncio.sleep(1.0)
+        guest = channel_guest_id(s.guest_key, "alpenhof", "sms", phone.number)
+        ref = guest_ref(s.guest_key, "alpenhof", guest)
+        ratings = [d async for d in tenant_db(stack, client, "alpenhof").ratings.find({"guest_ref": ref})]
+    finally:
+        client.close()
+    assert len(await _user_events(stack, phone.number)) == 2  # "Hello" and "4", once each
+    assert len(await phone.sent_to_me()) == replies  # nothing sent twice
+    assert {d["question"]: d["value"] for d in ratings} == {"overall": 4}  # not "room": 4
