@@ -32,6 +32,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
@@ -277,7 +278,17 @@ class Cluster:
         return self
 
     def stop(self) -> None:
-        self._stack.stop()
+        """Stop the proxy, then every replica, job process and the console at once
+        (each takes seconds to stop gracefully), then the stores and stand-ins."""
+        st = self._stack
+        apps = [c for c in st.children if c.name in self._children]
+        proxy = [c for c in apps if c.name == "haproxy"]
+        for child in proxy:
+            child.stop()
+        with ThreadPoolExecutor(max_workers=max(1, len(apps))) as pool:
+            list(pool.map(Child.stop, [c for c in apps if c not in proxy]))
+        st.children[:] = [c for c in st.children if c not in apps]
+        st.stop()
         self._children.clear()
 
     def __enter__(self) -> Cluster:
