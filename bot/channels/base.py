@@ -145,6 +145,18 @@ class WebhookChannel(TenantChannel):
     async def run_turn(self, tenant: Tenant, payload: dict[str, Any]) -> None:
         raise NotImplementedError
 
+    async def keep_lease(self, tenant: Tenant, job: Job) -> None:
+        """Renew the job's lease every third of it while its turn runs (cancelled when
+        the attempt ends): a sweeper retries only a job whose process died."""
+        every = max(0.5, self.retry.lease / 3)
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await (await self.queue(tenant)).renew(job)
+            except Exception as e:  # noqa: BLE001 - MongoDB may be restarting; try again
+                error = type(e).__name__
+                event(logger, "turn.lease_not_renewed", logging.WARNING, channel=self.name(), error=error)
+
     async def turned_before(self, tenant: Tenant, job: Job) -> bool:
         """Whether a retried job's message already turned (its user event is in the
         tracker). Channels that stamp their turns with the job id answer it; raising
@@ -159,14 +171,20 @@ class WebhookChannel(TenantChannel):
                 await (await self.queue(tenant)).give_up(job)
             event(logger, "turn.unreadable", logging.ERROR, channel=self.name(), tenant=tenant.id)
             return
+        renewer = asyncio.create_task(self.keep_lease(tenant, job), name=f"{self.name()}-lease")
         try:
-            if job.attempts > 1 and await self.turned_before(tenant, job):
-                # a retry of a turn that ran: its process died between saving the tracker
-                # and recording the job done (kill -9, OOM); running it again would answer
-                # the guest twice and take their message as the answer to the next question
-                event(logger, "turn.already_ran", logging.WARNING, channel=self.name(), tenant=tenant.id)
-            else:
-                await self.run_turn(tenant, job.payload)
+            try:
+                if job.attempts > 1 and await self.turned_before(tenant, job):
+                    # a retry of a turn that ran: its process died between saving the
+                    # tracker and recording the job done (kill -9, OOM); running it again
+                    # would answer twice and take the message as the next question's answer
+                    event(logger, "turn.already_ran", logging.WARNING, channel=self.name(), tenant=tenant.id)
+                else:
+                    await self.run_turn(tenant, job.payload)
+            finally:
+                renewer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await renewer
         except Exception as e:  # noqa: BLE001 - every failure is retried, then given up loudly
             try:
                 last = await (await self.queue(tenant)).failed(job)

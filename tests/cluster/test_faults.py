@@ -4,8 +4,9 @@ first row, small enough for CI.
 
 SMS guests post signed Twilio webhooks through HAProxy and REST guests post through it
 too, each delivery retried until answered 2xx (at least once); mid-load the last Rasa
-replica is killed with SIGKILL and started again (on a thread that lives as long as the
-test session: children die with the thread that started them). After the load has
+replica is killed with SIGKILL and started again in the background (on a thread that
+lives as long as the test session: children die with the thread that started them;
+the proxy routes around the replica until it is back). After the load has
 drained (every SMS turn the dead replica had taken is run by another replica's sweeper
 once its lease runs out), every acknowledged message must have turned exactly once and
 in order (the guest's Rasa tracker), every SMS reply must have gone out once (the Twilio
@@ -38,18 +39,20 @@ async def test_a_rasa_replica_killed_under_load_loses_and_repeats_nothing(cluste
     victim = [n for n in cluster.names() if n.startswith("rasa-")][-1]
     config = faultload.LoadConfig(sms_guests=8, rest_guests=2, escalate_every=4, reply_wait=90)
     loop = asyncio.get_running_loop()
+    assert cluster.settings.turn_lease <= 30, "the fixture's lease (tests/cluster/conftest.py)"
     async with faultload.Load(cluster, config) as load:
         load.start()
         await asyncio.sleep(4)
         busy = sum(1 for g in load.guests for m in g.sent if m.acked)
         cluster.kill9(victim)
         killed_at = time.monotonic()
-        restored = loop.run_in_executor(RESTARTER, cluster.restart, victim)
+        # started again in the background: loading a model takes minutes on a busy
+        # machine, and the proxy routes around the replica meanwhile
+        loop.run_in_executor(RESTARTER, cluster.restart, victim)
         await asyncio.sleep(8)
         load.stop()
         await faultload.drain(load, timeout=cluster.settings.turn_lease + 60, progress=lambda m: None)
         figures = await faultload.reconcile(load)
-    await restored  # the session's cluster is whole again for the tests after this one
     assert busy > 0, "no load before the kill"
     assert figures["acknowledged"] > busy, "no load after the kill"
     assert figures["escalations"] > 0
@@ -61,4 +64,4 @@ async def test_a_rasa_replica_killed_under_load_loses_and_repeats_nothing(cluste
         assert figures[key] == 0, (key, figures)
     assert figures["turned"] >= figures["acknowledged"]
     assert figures["escalations_ok"] == figures["escalations"]
-    assert time.monotonic() - killed_at < 110
+    assert time.monotonic() - killed_at < cluster.settings.turn_lease + 90
