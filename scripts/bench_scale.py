@@ -120,6 +120,8 @@ def main(argv: list[str] | None = None) -> None:
         cluster = make_cluster(settings, args)
         cluster.start()
         try:
+            # warm every replica and action server (first turns load lazily)
+            asyncio.run(point(cluster, None, args.guests, 10))
             order: list[int | None] = [*range(1, args.rasa + 1), None]
             for r in range(args.rounds):
                 for n in order if r % 2 == 0 else order[::-1]:

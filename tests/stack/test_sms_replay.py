@@ -48,10 +48,10 @@ async def _user_events(stack, number: str) -> list[dict]:
 async def test_a_turn_that_ran_is_not_run_again_when_its_job_is_retried(stack):
     phone = Phone(stack)
     assert (await phone.post(phone.form(HELLO)))[0] == 200
-    await phone.wait_for_text(QUESTION_OVERALL)
+    await phone.wait_for_text(QUESTION_OVERALL, timeout=90)  # a cold stack on a busy machine
     form = phone.form("4")
     assert (await phone.post(form))[0] == 200
-    await phone.wait_for_text(QUESTION_ROOM)
+    await phone.wait_for_text(QUESTION_ROOM, timeout=60)
     sid = form["MessageSid"]
     assert [e.get("message_id") for e in await _user_events(stack, phone.number)][-1] == sid
     replies = len(await phone.sent_to_me())
