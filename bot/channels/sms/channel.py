@@ -13,7 +13,9 @@ Unlike Rasa 3.6's TwilioInput: every request's `X-Twilio-Signature` is verified
 (over the configured public URL, so it works behind a TLS-terminating proxy) before
 anything else; each MessageSid is processed once however often Twilio retries it; the
 webhook answers at once with empty TwiML and the turn runs afterwards, as a durable job
-retried with backoff if it fails (bot/channels/base.py); replies go out through the
+retried with backoff if it fails (bot/channels/base.py) — a retry whose MessageSid is
+already among the tracker's user events (Rasa's message_id; the process died after the
+turn) is not run again —; replies go out through the
 outbox (bot/outbox: Twilio's async client, split on sentence boundaries within the
 segment budget, each part recorded); the turn's metadata carries the sender number's
 country (`phone_region`, a weak language prior), never the number;
