@@ -261,15 +261,31 @@ class WebhookChannel(TenantChannel):
 def turned(stored_tracker: str | bytes | None, message_id: str) -> bool:
     """Whether a stored Rasa tracker (its JSON, or None) holds the user event of
     `message_id`: Rasa stamps each user event with its UserMessage's message_id."""
+    return turn_replies(stored_tracker, message_id) is not None
+
+
+def turn_replies(stored_tracker: str | bytes | None, message_id: str) -> list[str] | None:
+    """The bot's texts of the turn of `message_id` in a stored Rasa tracker (the `bot`
+    events after its user event, up to the next user event), or None when it did not
+    turn."""
     if not stored_tracker or not message_id:
-        return False
+        return None
     try:
         events = json.loads(stored_tracker).get("events") or []
     except (ValueError, AttributeError):
-        return False
-    return any(
-        isinstance(e, dict) and e.get("event") == "user" and e.get("message_id") == message_id for e in events
-    )
+        return None
+    texts: list[str] | None = None
+    for e in events:
+        if not isinstance(e, dict):
+            continue
+        if e.get("event") == "user":
+            if texts is not None:
+                break
+            if e.get("message_id") == message_id:
+                texts = []
+        elif texts is not None and e.get("event") == "bot" and e.get("text"):
+            texts.append(e["text"])
+    return texts
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from bot.base.logs import event
 from bot.base.names import SMS_CONSENT, SMS_INBOUND, WHATSAPP_WINDOW
 from bot.base.refs import channel_guest_id, guest_ref, make_sender, tracker_key
 from bot.base.states import Channel
-from bot.channels.base import OnNewMessage, WebhookChannel, form_dict, turned
+from bot.channels.base import OnNewMessage, WebhookChannel, form_dict, turn_replies
 from bot.channels.sms.inbound import InboundSms, parse_twilio_form
 from bot.channels.sms.keywords import classify_keyword, keyword_language
 from bot.channels.sms.signature import public_url, verify
@@ -209,23 +209,38 @@ class SmsChannel(WebhookChannel):
         texts = [m["text"] for m in collector.messages if m.get("text")]
         if texts:
             await self.send(tenant, gref, sms, "\n\n".join(texts))
+            # a retry after a crash from here on does not send it again (turned_before)
+            await (await self.queue(tenant)).collection.update_one(
+                {"_id": sms.message_sid}, {"$set": {"replied": 1}}
+            )
 
     async def turned_before(self, tenant: Tenant, job: Job) -> bool:
         """Whether the guest's tracker holds a user event with this MessageSid (the
-        tracker is saved atomically, so it is the record of a turn that ran). Audited
-        as a read of the tracker, like the tracker store's own reads."""
+        tracker is saved atomically, so it is the record of a turn that ran); if so and
+        the job does not say its reply went out (`replied`, set after the send), the
+        turn's texts from the tracker are sent now (the process died between the save
+        and the send; a death between the send and the mark sends them twice). The
+        tracker read is audited like the tracker store's own reads."""
         if job.payload is None:
             return False
         payload = dict(job.payload)
         medium = payload.pop("medium", Channel.SMS)
         sms = InboundWhatsapp(**payload) if medium == Channel.WHATSAPP else InboundSms(**payload)
-        sender = make_sender(tenant.id, self.guest_of(tenant, sms)[0])
-        key = tracker_key(self.settings.guest_key.value.encode(), sender)
+        guest, gref = self.guest_of(tenant, sms)
+        key = tracker_key(self.settings.guest_key.value.encode(), make_sender(tenant.id, guest))
         read = SystemAccess("tracker.read", "tracker", key.rsplit(":", 1)[-1])
         if self._audit is None:
             self._audit = AuditLog.from_settings(self.mongo().client, self.settings)
         await self._audit.system_access(tenant.id, [], [read])
-        return turned(await self.redis().get(key), sms.message_sid)
+        texts = turn_replies(await self.redis().get(key), sms.message_sid)
+        if texts is None:
+            return False
+        queue = await self.queue(tenant)
+        done = await queue.collection.find_one({"_id": job.id}, {"replied": 1})
+        if texts and not (done or {}).get("replied"):
+            await self.send(tenant, gref, sms, "\n\n".join(texts))
+            event(logger, "sms.reply.resent", tenant=tenant.id)
+        return True
 
     def redis(self) -> aioredis.Redis:
         if self._redis is None:
