@@ -7,7 +7,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export RASA_TELEMETRY_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run cluster test lint train validate eval bench clean
+.PHONY: install run cluster test lint train validate eval bench faults soak bench-scale clean
 
 install: $(STAMP)
 
@@ -47,6 +47,16 @@ eval: train
 
 bench: install
 	$(PY) scripts/bench.py
+
+# Not CI (issue 14): faults under load reconciled, a soak at half capacity, replica scaling
+faults: install
+	$(PY) scripts/bench_faults.py
+
+soak: install
+	$(PY) scripts/soak.py
+
+bench-scale: install
+	$(PY) scripts/bench_scale.py
 
 clean:
 	rm -rf .var models .rasa .pytest_cache

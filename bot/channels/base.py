@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
@@ -148,6 +149,24 @@ class WebhookChannel(TenantChannel):
     async def run_turn(self, tenant: Tenant, payload: dict[str, Any]) -> None:
         raise NotImplementedError
 
+    async def keep_lease(self, tenant: Tenant, job: Job) -> None:
+        """Renew the job's lease every third of it while its turn runs (cancelled when
+        the attempt ends): a sweeper retries only a job whose process died."""
+        every = max(0.5, self.retry.lease / 3)
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await (await self.queue(tenant)).renew(job)
+            except Exception as e:  # noqa: BLE001 - MongoDB may be restarting; try again
+                error = type(e).__name__
+                event(logger, "turn.lease_not_renewed", logging.WARNING, channel=self.name(), error=error)
+
+    async def turned_before(self, tenant: Tenant, job: Job) -> bool:
+        """Whether a retried job's message already turned (its user event is in the
+        tracker). Channels that stamp their turns with the job id answer it; raising
+        fails the attempt (retried later)."""
+        return False
+
     async def attempt(self, tenant: Tenant, job: Job) -> None:
         """One try of a job's turn; a failure schedules the next try. A job whose
         payload no configured key opens is given up at once (nothing to retry with)."""
@@ -156,12 +175,24 @@ class WebhookChannel(TenantChannel):
                 await (await self.queue(tenant)).give_up(job)
             event(logger, "turn.unreadable", logging.ERROR, channel=self.name(), tenant=tenant.id)
             return
+        renewer = asyncio.create_task(self.keep_lease(tenant, job), name=f"{self.name()}-lease")
         try:
-            # the job id (the provider's message id) is the turn's inbound id: a second
-            # run of a job whose turn was already saved (its lease ran out while the
-            # turn waited or ran, and another replica's sweeper took it) runs no turn
-            with turn_of(self.name(), job.id):
-                await self.run_turn(tenant, job.payload)
+            try:
+                if job.attempts > 1 and await self.turned_before(tenant, job):
+                    # a retry of a turn that ran: its process died between saving the
+                    # tracker and recording the job done (kill -9, OOM); running it again
+                    # would answer twice and take the message as the next question's answer
+                    event(logger, "turn.already_ran", logging.WARNING, channel=self.name(), tenant=tenant.id)
+                else:
+                    # the job id (the provider's message id) is the turn's inbound id: a
+                    # run of a job whose turn another replica saved meanwhile (checked
+                    # under the conversation's lock, bot/rasa/lock_store.py) runs no turn
+                    with turn_of(self.name(), job.id):
+                        await self.run_turn(tenant, job.payload)
+            finally:
+                renewer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await renewer
         except DuplicateMessage:
             event(logger, "turn.duplicate", channel=self.name(), tenant=tenant.id)
         except Exception as e:  # noqa: BLE001 - every failure is retried, then given up loudly
@@ -235,6 +266,36 @@ class WebhookChannel(TenantChannel):
             await self.close()
 
         return bp
+
+
+def turned(stored_tracker: str | bytes | None, message_id: str) -> bool:
+    """Whether a stored Rasa tracker (its JSON, or None) holds the user event of
+    `message_id`: Rasa stamps each user event with its UserMessage's message_id."""
+    return turn_replies(stored_tracker, message_id) is not None
+
+
+def turn_replies(stored_tracker: str | bytes | None, message_id: str) -> list[str] | None:
+    """The bot's texts of the turn of `message_id` in a stored Rasa tracker (the `bot`
+    events after its user event, up to the next user event), or None when it did not
+    turn."""
+    if not stored_tracker or not message_id:
+        return None
+    try:
+        events = json.loads(stored_tracker).get("events") or []
+    except (ValueError, AttributeError):
+        return None
+    texts: list[str] | None = None
+    for e in events:
+        if not isinstance(e, dict):
+            continue
+        if e.get("event") == "user":
+            if texts is not None:
+                break
+            if e.get("message_id") == message_id:
+                texts = []
+        elif texts is not None and e.get("event") == "bot" and e.get("text"):
+            texts.append(e["text"])
+    return texts
 
 
 @dataclass(frozen=True)

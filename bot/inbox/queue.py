@@ -24,9 +24,14 @@ A payload stored as a plain subdocument by a version before sealing is still run
 while the job was pending) is given up at once (`Job.payload` None).
 
 Claiming uses `find_one_and_update` on `state` + `due_at`, so two processes never run
-the same attempt. A turn that failed after it wrote to the tracker can run again;
-Rasa turns here are retried only when the turn raised, i.e. when the tracker was not
-saved (bot/rasa/tracker_store.py fails the turn instead of starting afresh).
+the same attempt; the process running a turn renews its lease every third of it
+(`renew`), so a sweeper takes a job only when that process died, not when its turn is
+slow (a turn waiting behind a dead replica's conversation lock ran two, three times
+under `make faults` before). A retried SMS turn first looks for its message in the
+tracker (bot/channels/sms/channel.py `turned_before`). A turn that failed after it
+wrote to the tracker can run again; Rasa turns here are retried only when the turn
+raised, i.e. when the tracker was not saved (bot/rasa/tracker_store.py fails the turn
+instead of starting afresh).
 """
 
 from __future__ import annotations
@@ -160,6 +165,15 @@ class TurnQueue:
             return None
         return Job(
             doc["_id"], doc["attempts"], open_payload(self.cipher, self._aad(doc["_id"]), doc.get("payload"))
+        )
+
+    async def renew(self, job: Job, now: float | None = None) -> None:
+        """Extend the lease of a job whose turn is still running (called every third of
+        the lease while it runs), so only a job whose process died is taken by a
+        sweeper; a slow turn (waiting for the conversation's lock) is not started twice."""
+        now = time.time() if now is None else now
+        await self.collection.update_one(
+            {"_id": job.id, "state": PENDING}, {"$set": {"due_at": now + self.policy.lease}}
         )
 
     async def done(self, job: Job) -> None:

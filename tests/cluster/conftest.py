@@ -23,7 +23,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory):
     if haproxy_binary() is None:
         pytest.skip("Debian's haproxy is not installed (scripts/test_prereqs.py installs it as root)")
     data_dir = tmp_path_factory.mktemp("rapport-cluster")
-    settings = Settings.from_env(stack_env(data_dir))
+    # a turn a killed replica had taken is run by another one when its lease runs out
+    # (tests/cluster/test_faults.py): 20 s instead of 120 s, well above a test turn
+    settings = Settings.from_env({**stack_env(data_dir), "RAPPORT_TURN_LEASE": "20"})
     c = Cluster(settings, rasa=3, actions=2, jobs=2, progress=START_LOG.append)
     started = time.monotonic()
     c.start()

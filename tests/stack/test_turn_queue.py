@@ -49,6 +49,18 @@ async def test_a_running_turn_is_not_taken_by_a_sweeper_until_its_lease_ends(que
     assert await queue.claim_due(now=job_received_plus(queue, 62)) is None  # leased again
 
 
+async def test_a_renewed_lease_keeps_a_slow_turn_from_a_sweeper(queue):
+    job = await queue.accept("SM2r", {"body": "hi"})
+    assert job is not None
+    await queue.renew(job, now=job_received_plus(queue, 50))  # still running at 50 s
+    assert await queue.claim_due(now=job_received_plus(queue, 61)) is None  # not taken at 61 s
+    later = await queue.claim_due(now=job_received_plus(queue, 111))  # its process died
+    assert later is not None and later.attempts == 2
+    await queue.done(later)
+    await queue.renew(later, now=job_received_plus(queue, 200))  # a late renewal changes nothing
+    assert await queue.claim_due(now=job_received_plus(queue, 400)) is None
+
+
 def job_received_plus(queue: TurnQueue, seconds: float) -> float:
     """A moment `seconds` from now, as a sweeper would see it then."""
     return time.time() + seconds

@@ -13,7 +13,9 @@ Unlike Rasa 3.6's TwilioInput: every request's `X-Twilio-Signature` is verified
 (over the configured public URL, so it works behind a TLS-terminating proxy) before
 anything else; each MessageSid is processed once however often Twilio retries it; the
 webhook answers at once with empty TwiML and the turn runs afterwards, as a durable job
-retried with backoff if it fails (bot/channels/base.py); replies go out through the
+retried with backoff if it fails (bot/channels/base.py) — a retry whose MessageSid is
+already among the tracker's user events (Rasa's message_id; the process died after the
+turn) is not run again —; replies go out through the
 outbox (bot/outbox: Twilio's async client, split on sentence boundaries within the
 segment budget, each part recorded); the turn's metadata carries the sender number's
 country (`phone_region`, a weak language prior), never the number;
@@ -27,23 +29,25 @@ import dataclasses
 import logging
 from typing import Any
 
+import redis.asyncio as aioredis
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.audit.log import SystemAccess
+from bot.audit.log import AuditLog, SystemAccess
 from bot.base.errors import InvalidInput, RapportError, UnknownTenant
 from bot.base.logs import event
 from bot.base.names import SMS_CONSENT, SMS_INBOUND, WHATSAPP_WINDOW
-from bot.base.refs import channel_guest_id, guest_ref, make_sender
+from bot.base.refs import channel_guest_id, guest_ref, make_sender, tracker_key
 from bot.base.states import Channel
-from bot.channels.base import OnNewMessage, WebhookChannel, form_dict
+from bot.channels.base import OnNewMessage, WebhookChannel, form_dict, turn_replies
 from bot.channels.sms.inbound import InboundSms, parse_twilio_form
 from bot.channels.sms.keywords import classify_keyword, keyword_language
 from bot.channels.sms.signature import public_url, verify
 from bot.channels.sms.whatsapp import InboundWhatsapp, is_whatsapp, parse_whatsapp_form
 from bot.i18n import Catalog
+from bot.inbox.queue import Job
 from bot.inbox.text import guest_text
 from bot.language import phone_region
 from bot.outbox import DeliveryFailed
@@ -85,6 +89,7 @@ class SmsChannel(WebhookChannel):
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
         self.catalog = Catalog.load()
+        self._redis: aioredis.Redis | None = None
 
     def store(self, tenant: Tenant) -> SmsStore:
         return SmsStore(self.mongo(), tenant.id)
@@ -197,12 +202,55 @@ class SmsChannel(WebhookChannel):
                 collector,
                 make_sender(tenant.id, guest),
                 input_channel=self.name(),
+                message_id=sms.message_sid,  # the user event carries it: turned_before()
                 metadata=turn_metadata(medium, sms.from_number),
             )
         )
         texts = [m["text"] for m in collector.messages if m.get("text")]
         if texts:
             await self.send(tenant, gref, sms, "\n\n".join(texts))
+            # a retry after a crash from here on does not send it again (turned_before)
+            await (await self.queue(tenant)).collection.update_one(
+                {"_id": sms.message_sid}, {"$set": {"replied": 1}}
+            )
+
+    async def turned_before(self, tenant: Tenant, job: Job) -> bool:
+        """Whether the guest's tracker holds a user event with this MessageSid (the
+        tracker is saved atomically, so it is the record of a turn that ran); if so and
+        the job does not say its reply went out (`replied`, set after the send), the
+        turn's texts from the tracker are sent now (the process died between the save
+        and the send; a death between the send and the mark sends them twice). The
+        tracker read is audited like the tracker store's own reads."""
+        if job.payload is None:
+            return False
+        payload = dict(job.payload)
+        medium = payload.pop("medium", Channel.SMS)
+        sms = InboundWhatsapp(**payload) if medium == Channel.WHATSAPP else InboundSms(**payload)
+        guest, gref = self.guest_of(tenant, sms)
+        key = tracker_key(self.settings.guest_key.value.encode(), make_sender(tenant.id, guest))
+        read = SystemAccess("tracker.read", "tracker", key.rsplit(":", 1)[-1])
+        if self._audit is None:
+            self._audit = AuditLog.from_settings(self.mongo().client, self.settings)
+        await self._audit.system_access(tenant.id, [], [read])
+        texts = turn_replies(await self.redis().get(key), sms.message_sid)
+        if texts is None:
+            return False
+        queue = await self.queue(tenant)
+        done = await queue.collection.find_one({"_id": job.id}, {"replied": 1})
+        if texts and not (done or {}).get("replied"):
+            await self.send(tenant, gref, sms, "\n\n".join(texts))
+            event(logger, "sms.reply.resent", tenant=tenant.id)
+        return True
+
+    def redis(self) -> aioredis.Redis:
+        if self._redis is None:
+            self._redis = aioredis.from_url(self.settings.effective_redis_url.value, socket_timeout=5)
+        return self._redis
+
+    async def close(self) -> None:
+        if self._redis is not None:
+            await self._redis.close()
+        await super().close()
 
     async def send(self, tenant: Tenant, gref: str, sms: InboundSms, text: str) -> None:
         """A bot reply, on the medium the guest wrote on. A failed send is logged
