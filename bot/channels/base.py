@@ -28,7 +28,7 @@ from bot.channels.transports import build_transports
 from bot.i18n import Catalog
 from bot.inbox.queue import Job, RetryPolicy, TurnQueue
 from bot.outbox import Outbox, Transport
-from bot.rasa import sanic_compat, speedups
+from bot.rasa import sanic_compat, speedups, strict_actions
 from bot.rasa.lock_store import DuplicateMessage
 from bot.rasa.lock_store import inbound as turn_of
 from bot.storage.contacts import Contact, ContactStore
@@ -38,6 +38,7 @@ from bot.tenants.registry import Tenant, Tenants
 # Applied when Rasa loads the first channel from credentials.yml, i.e. only in the Rasa server:
 withhold_rasa_message_text()  # Rasa's lines quoting a message's text (a "/" payload)
 speedups.apply()
+strict_actions.apply()  # a failed action call fails the turn (retried), not a silent loss
 sanic_compat.apply()  # websockets on Python 3.11 (socket.io's websocket transport)
 
 logger = logging.getLogger(__name__)

@@ -62,10 +62,11 @@ from bot.base.metrics import TURNS
 from bot.base.names import REDIS_PREFIX, tracker_pattern
 from bot.base.refs import NO_TENANT, tracker_key
 from bot.base.settings import Settings
-from bot.rasa import speedups
+from bot.rasa import speedups, strict_actions
 from bot.rasa.lock_store import FENCE, FENCE_FIELD, Fenced, channel_label, conversation_keys
 
 speedups.apply()
+strict_actions.apply()
 logger = logging.getLogger(__name__)
 
 # KEYS: tracker, audit inbox; ARGV: the inbox entry. Recorded only when a tracker was found.
