@@ -13,8 +13,15 @@ from actions import runtime
 from bot.base.errors import InvalidInput, StorageError, UnknownTenant
 from bot.base.logs import event
 from bot.base.metrics import ACTION_SECONDS
+from bot.base.states import Channel
 
 logger = logging.getLogger(__name__)
+
+# Channels whose turns run from the durable webhook queue (bot/inbox/queue.py): a turn
+# that fails there is retried with backoff, so a storage failure fails the turn
+# (bot/rasa/strict_actions.py keeps nothing of it) and the guest's answer is stored on
+# the retry instead of being lost when the guest does not send it again.
+RETRIED_CHANNELS = frozenset({Channel.SMS, Channel.EMAIL})
 
 
 class ActionFeedback(Action):
@@ -42,6 +49,9 @@ class ActionFeedback(Action):
             # Nothing advances: the state slot is unchanged, so the guest's next try
             # is handled afresh (answers are idempotent upserts).
             event(logger, "feedback.turn.storage_failed", logging.ERROR)
+            if tracker.get_latest_input_channel() in RETRIED_CHANNELS:
+                raise  # the action server answers 500, the turn fails and its job is retried
+            # a guest in the web chat or a REST client is there to send it again
             lang = (state or {}).get("lang", "en") if isinstance(state, dict) else "en"
             dispatcher.utter_message(text=service.catalog.render(lang, "error.temporary"))
             return []
