@@ -23,7 +23,8 @@ class DownService:
 def tracker(channel: str) -> Tracker:
     latest = {"text": "4", "intent": {"name": "rate"}, "entities": []}
     events = [{"event": "user", "text": "4", "input_channel": channel, "parse_data": latest}]
-    return Tracker("alpenhof~g1", {"rapport": {"lang": "de"}}, latest, events, False, None, {}, "action_listen")
+    slots = {"rapport": {"lang": "de"}}
+    return Tracker("alpenhof~g1", slots, latest, events, False, None, {}, "action_listen")
 
 
 @pytest.fixture
