@@ -147,13 +147,20 @@ class RapportTrackerStore(TrackerStore, SerializedTrackerAsText):
         value = self.serialise_tracker(tracker)
         audit = self._audit(key, "write")
         inbox, entry = audit if audit is not None else (key, "")
-        keys = [key, inbox, fence.fence_key if fence else key, (fence and fence.turned_key) or key]
+        # The inbound message's "turned" marker goes with the save that holds its turn.
+        # Rasa also saves a new conversation's empty tracker when it creates it, before
+        # the guest's message is logged (TrackerStore.create_tracker); marking the message
+        # turned there would make the retry of a turn that then failed (the action server
+        # died mid-call) a "duplicate", and the guest's first message would be lost
+        # (`make faults`, an action server killed: one SMS guest's "Hello").
+        turned_key = fence.turned_key if fence is not None and _has_user_event(tracker) else None
+        keys = [key, inbox, fence.fence_key if fence else key, turned_key or key]
         args = [
             value,
             entry,
             str(int(expiry)) if expiry else "",
             str(fence.token) if fence else "",
-            str(fence.turned_seconds) if fence and fence.turned_key else "",
+            str(fence.turned_seconds) if fence and turned_key else "",
         ]
         if not await self._write(keys=keys, args=args):
             TURNS.labels(channel_label(), Fenced.outcome).inc()
@@ -197,6 +204,10 @@ def stamp_fence(tracker: DialogueStateTracker, token: int) -> None:
             if FENCE_FIELD not in (e.metadata or {}):
                 e.metadata = {**(e.metadata or {}), FENCE_FIELD: token}
             return
+
+
+def _has_user_event(tracker: DialogueStateTracker) -> bool:
+    return any(isinstance(e, UserUttered) for e in reversed(tracker.events))
 
 
 def _strict_failsafe() -> None:

@@ -203,6 +203,22 @@ async def test_a_failed_turn_is_not_marked_turned(valkey):
     await _turn(locks, trackers, SENDER, "retried", [], message_id="m-9")  # the retry runs
 
 
+async def test_a_new_conversations_creation_save_does_not_mark_its_message_turned(valkey):
+    """Rasa saves a new conversation's empty tracker when it creates it, inside the turn;
+    if the turn then fails (the action server died), its retry must still run."""
+    locks, trackers = _locks(valkey), _trackers(valkey)
+    sender = "alpenhof~new-guest"
+    with pytest.raises(RuntimeError), inbound("test", "first-1"):
+        async with locks.lock(sender):
+            await trackers.save(DialogueStateTracker(sender, DOMAIN.slots))  # create_tracker's save
+            raise RuntimeError("the action server failed")
+    log: list = []
+    await _turn(locks, trackers, sender, "Hello", log, message_id="first-1")  # the retry runs
+    assert log == [("start", "Hello"), ("end", "Hello")]
+    users = [e.text for e in (await trackers.retrieve(sender)).events if isinstance(e, UserUttered)]
+    assert users == ["Hello"]
+
+
 async def test_wait_is_measured_and_keys_are_pseudonymous(valkey):
     locks = _locks(valkey)
     before = LOCK_WAIT_SECONDS._sum.get()
