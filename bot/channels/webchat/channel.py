@@ -108,7 +108,6 @@ from bot.rasa.lock_store import inbound as turn_of
 from bot.tenants.registry import Tenant
 
 logger = logging.getLogger(__name__)
-DUPLICATE_EVENT = "rapport_duplicate"
 
 SOCKET_SESSIONS_PER_MIN = 5  # the widget sends one per (re)connect; also the burst
 
@@ -372,7 +371,9 @@ class WebchatChannel(TenantChannel):
                         UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata)
                     )
             except DuplicateMessage:  # a redelivery: its turn ran once, its replies were sent then
-                await sio.emit(DUPLICATE_EVENT, {"message_id": message_id}, room=sid)
+                # the protocol's own answer on the asking socket (a literal event: see
+                # tests/bot/outbox/test_only_the_outbox_sends.py), no message to the guest
+                await sio.emit("rapport_duplicate", {"message_id": message_id}, room=sid)
             except ConversationBusy:
                 await sio.emit("rapport_error", {"error": "busy"}, room=sid)
             except Exception as e:  # noqa: BLE001
