@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 import time
 from pathlib import Path
@@ -22,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.base.settings import Settings  # noqa: E402
 from bot.cluster import EXAMPLE, Cluster, production_layout, render_haproxy  # noqa: E402
-from bot.stack import StackError  # noqa: E402
+from scripts.run import Signals, start_in_foreground  # noqa: E402
 
 
 def main() -> int:
@@ -49,23 +48,10 @@ def main() -> int:
         jobs=args.jobs,
         progress=lambda msg: print(msg, flush=True),
     )
-    stopping = False
-
-    def on_signal(signum: int, _frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    print(f"Rapport cluster — data in {settings.data_dir}, logs in {settings.data_dir / 'logs'}", flush=True)
-    try:
-        cluster.start()
-    except StackError as e:
-        print(f"\nstartup failed: {e}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        cluster.stop()
-        return 130
+    signals = Signals()
+    failed = start_in_foreground(cluster, "Rapport cluster", settings)
+    if failed is not None:
+        return failed
 
     print("\nRapport is running behind HAProxy:", flush=True)
     print(f"  web chat, channels  {cluster.proxy_url}/webhooks/webchat/")
@@ -78,7 +64,7 @@ def main() -> int:
     print("Press Ctrl-C to stop.", flush=True)
 
     reported: set[str] = set()
-    while not stopping:
+    while not signals.stopping:
         for name in cluster.names():
             child = cluster._children.get(name)
             if child is not None and child.process.poll() is not None and name not in reported:

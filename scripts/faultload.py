@@ -530,27 +530,9 @@ async def reconcile(load: Load) -> dict[str, Any]:
 
 def rss_mb(pid: int) -> float:
     """Resident memory of `pid` and its descendants, in MB (0 when gone)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):
-            continue
-    total, todo, seen = 0, [pid], set()
-    while todo:
-        p = todo.pop()
-        if p in seen:
-            continue
-        seen.add(p)
-        todo.extend(children.get(p, []))
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
+    from bench import rss_mb as rss_of  # scripts/bench.py: the same /proc walk as make bench's figures
+
+    return rss_of([pid])
 
 
 def cpu_seconds(pid: int) -> float:

@@ -13,12 +13,40 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.base.settings import Settings  # noqa: E402
 from bot.stack import Stack, StackError  # noqa: E402
 from bot.tenants.registry import Tenants  # noqa: E402
+
+
+class Signals:
+    """Ctrl-C or SIGTERM set `stopping`; the foreground loop polls it and stops cleanly."""
+
+    def __init__(self) -> None:
+        self.stopping = False
+        signal.signal(signal.SIGINT, self._on_signal)
+        signal.signal(signal.SIGTERM, self._on_signal)
+
+    def _on_signal(self, signum: int, _frame: object) -> None:
+        self.stopping = True
+
+
+def start_in_foreground(thing: Any, name: str, settings: Settings) -> int | None:
+    """Start a Stack or a Cluster; None once it runs, else the exit code (also used by
+    scripts/cluster.py)."""
+    print(f"{name} — data in {settings.data_dir}, logs in {settings.data_dir / 'logs'}", flush=True)
+    try:
+        thing.start()
+    except StackError as e:
+        print(f"\nstartup failed: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        thing.stop()
+        return 130
+    return None
 
 
 def main() -> int:
@@ -31,24 +59,10 @@ def main() -> int:
     settings = Settings.from_env()
     stack = Stack(settings, progress=lambda msg: print(msg, flush=True), rasa_workers=args.workers)
 
-    stopping = False
-
-    def on_signal(signum: int, _frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-
-    print(f"Rapport — data in {settings.data_dir}, logs in {settings.data_dir / 'logs'}", flush=True)
-    try:
-        stack.start()
-    except StackError as e:
-        print(f"\nstartup failed: {e}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        stack.stop()
-        return 130
+    signals = Signals()
+    failed = start_in_foreground(stack, "Rapport", settings)
+    if failed is not None:
+        return failed
 
     from bot.i18n import Catalog
 
@@ -66,14 +80,14 @@ def main() -> int:
         print(f"     to the local Twilio stand-in: sent messages at {fake.base_url}/_fake/messages")
     print("Press Ctrl-C to stop.", flush=True)
 
-    while not stopping:
+    while not signals.stopping:
         for child in stack.children:
             if child.process.poll() is not None:
                 print(
                     f"\n{child.name} exited ({child.process.returncode}); stopping.\n{child.log_tail()}",
                     file=sys.stderr,
                 )
-                stopping = True
+                signals.stopping = True
         time.sleep(0.5)
     print("\nstopping ...", flush=True)
     stack.stop()

@@ -64,22 +64,18 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-import redis.asyncio as aioredis
 from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
-from redis.asyncio.retry import Retry
-from redis.backoff import ExponentialBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.base.logs import event
 from bot.base.metrics import LOCK_WAIT_SECONDS, TURNS
 from bot.base.names import REDIS_PREFIX
 from bot.base.refs import tracker_key
 from bot.base.settings import Settings
+from bot.rasa.redis_client import resilient_redis
 
 logger = logging.getLogger(__name__)
 
@@ -224,17 +220,8 @@ class RapportLockStore(LockStore):
             cfg.update(endpoint_config.kwargs)
             cfg["host"] = endpoint_config.url
         cfg.update(overrides)
-        self.redis = aioredis.Redis(
-            host=cfg.get("host") or "localhost",
-            port=int(cfg.get("port") or 6379),
-            db=int(cfg.get("db") or 0),
-            password=cfg.get("password") or None,
-            decode_responses=True,
-            socket_timeout=5,
-            socket_connect_timeout=3,
-            retry=Retry(ExponentialBackoff(cap=1.0, base=0.1), retries=4),
-            retry_on_error=[RedisConnectionError, RedisTimeoutError, ConnectionResetError],
-            health_check_interval=30,
+        self.redis = resilient_redis(
+            cfg.get("host") or "localhost", cfg.get("port") or 6379, cfg.get("db") or 0, cfg.get("password")
         )
         self.prefix = cfg.get("key_prefix") or REDIS_PREFIX
         self.lease = float(cfg.get("lease_seconds") or LEASE_SECONDS)

@@ -45,16 +45,11 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-import redis.asyncio as aioredis
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import FailSafeTrackerStore, SerializedTrackerAsText, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
-from redis.asyncio.retry import Retry
-from redis.backoff import ExponentialBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.audit.log import SystemAccess, redis_inbox_entry, redis_inbox_key
 from bot.base.logs import event
@@ -64,6 +59,7 @@ from bot.base.refs import NO_TENANT, tracker_key
 from bot.base.settings import Settings
 from bot.rasa import speedups, strict_actions
 from bot.rasa.lock_store import FENCE, FENCE_FIELD, Fenced, channel_label, conversation_keys
+from bot.rasa.redis_client import resilient_redis
 
 speedups.apply()
 strict_actions.apply()
@@ -99,20 +95,8 @@ class RapportTrackerStore(TrackerStore, SerializedTrackerAsText):
         guest_key: str | None = None,
         **kwargs: Any,
     ) -> None:
-        self.redis = aioredis.Redis(
-            host=host,
-            port=int(port),
-            db=int(db),
-            password=password or None,
-            decode_responses=True,
-            socket_timeout=5,
-            socket_connect_timeout=3,
-            # a restarted server leaves dead pooled connections: reconnect and retry
-            # (about 2 s in all) before giving up
-            retry=Retry(ExponentialBackoff(cap=1.0, base=0.1), retries=4),
-            retry_on_error=[RedisConnectionError, RedisTimeoutError, ConnectionResetError],
-            health_check_interval=30,
-        )
+        # a restarted server's dead pooled connections: reconnected and retried (bot/rasa/redis_client.py)
+        self.redis = resilient_redis(host, port, db, password)
         self.prefix = key_prefix
         self.record_exp = float(record_exp) if record_exp else None
         self._key = (guest_key or Settings.from_env().guest_key.value).encode()

@@ -4,8 +4,6 @@ reply, and nobody would retry it: the answer was lost)."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from aiohttp import web
 from rasa.core.agent import Agent
@@ -46,38 +44,33 @@ async def test_an_unreachable_action_server_fails_the_turn_and_saves_nothing(mod
     assert kept(tracker) == []  # the guest's message was not kept without its turn: a retry runs it
 
 
-async def test_an_action_server_answering_500_fails_the_turn(model):
-    async def broken(request: web.Request) -> web.Response:
-        return web.Response(status=500, text="killed mid-call")
+async def turn_against(model: str, answer: web.Response, sender: str) -> tuple[object, object]:
+    """A turn whose action server (on a free port) answers every call with `answer`."""
+
+    async def webhook(request: web.Request) -> web.Response:
+        return answer
 
     app = web.Application()
-    app.router.add_post("/webhook", broken)
+    app.router.add_post("/webhook", webhook)
     runner = web.AppRunner(app)
     await runner.setup()
     port = pick_free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     try:
-        outcome, tracker = await turn(model, f"http://127.0.0.1:{port}/webhook", "alpenhof~strict-2")
+        return await turn(model, f"http://127.0.0.1:{port}/webhook", sender)
     finally:
         await runner.cleanup()
+
+
+async def test_an_action_server_answering_500_fails_the_turn(model):
+    answer = web.Response(status=500, text="killed mid-call")
+    outcome, tracker = await turn_against(model, answer, "alpenhof~strict-2")
     assert isinstance(outcome, ActionCallFailed)
     assert kept(tracker) == []
 
 
 async def test_a_working_action_server_still_answers(model):
-    async def ok(request: web.Request) -> web.Response:
-        return web.json_response({"events": [], "responses": [{"text": "Thanks!"}]})
-
-    app = web.Application()
-    app.router.add_post("/webhook", ok)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = pick_free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
-        outcome, tracker = await turn(model, f"http://127.0.0.1:{port}/webhook", "alpenhof~strict-3")
-    finally:
-        await runner.cleanup()
+    answer = web.json_response({"events": [], "responses": [{"text": "Thanks!"}]})
+    outcome, tracker = await turn_against(model, answer, "alpenhof~strict-3")
     assert outcome == [{"recipient_id": "alpenhof~strict-3", "text": "Thanks!"}]
     assert kept(tracker) == ["The room was lovely, 5"]
-    await asyncio.sleep(0)
